@@ -1,0 +1,121 @@
+# portcomply: build, run and test.
+#
+#   make run    build, then serve the MIB through a private snmpd on 127.0.0.1:1161
+#   make test   unit tests, integration tests, smilint, and the unit tests under ASan+UBSan
+#
+# Both install missing Debian packages first (make deps). Every file the build
+# writes goes under $(BUILD); 'make clean' removes it.
+
+SHELL := /bin/bash
+CC ?= cc
+BUILD ?= build
+# SANITIZE=1 builds everything under $(BUILD) with ASan+UBSan (make test uses build/asan).
+SANITIZE ?=
+# Integration scenarios run this many at a time, each in its own network namespace.
+JOBS ?= 2
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+	-Wformat=2 -Wno-format-nonliteral
+CFLAGS ?= -O2 -g
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iagent -I$(BUILD)/gen -pthread
+ALL_LDFLAGS := $(LDFLAGS) -pthread
+ifeq ($(SANITIZE),1)
+ALL_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+ALL_LDFLAGS += -fsanitize=address,undefined
+endif
+LIBS := -lnetsnmpagent -lnetsnmp -lconfuse -lmnl
+
+# The agent is a library of modules plus main.c, so that every module's unit
+# test links against exactly the code the daemon runs.
+AGENT_SRCS := $(filter-out agent/main.c,$(wildcard agent/*.c))
+AGENT_OBJS := $(AGENT_SRCS:agent/%.c=$(BUILD)/agent/%.o)
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
+HELPER_SRCS := $(wildcard tests/helpers/*.c)
+HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/helpers/%)
+BENCH_SRCS := $(wildcard bench/*.c)
+BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
+DAEMON := $(BUILD)/portcomplyd
+MIB := mibs/PORT-COMPLIANCE-MIB.txt
+MIB_ROOT_H := $(BUILD)/gen/mib_root.h
+
+.PHONY: all deps build run test check unit unit-asan integration valgrind mib-lint \
+	bench clean install
+.DEFAULT_GOAL := all
+
+all: build
+
+deps:
+	@tools/deps.sh
+
+build: $(DAEMON) $(HELPER_BINS)
+
+# 'run' and 'test' re-enter make after deps so that a fresh machine needs nothing else.
+run: deps
+	@$(MAKE) --no-print-directory build
+	@tools/run.sh
+
+test: deps
+	@$(MAKE) --no-print-directory check
+
+check: build mib-lint unit integration unit-asan valgrind
+	@echo "make test: all passed"
+
+$(DAEMON): $(BUILD)/agent/main.o $(BUILD)/libportcomply.a
+	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
+$(BUILD)/libportcomply.a: $(AGENT_OBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/agent/%.o: agent/%.c $(MIB_ROOT_H) | $(BUILD)/agent
+	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
+
+# The agent's OIDs come from the MIB itself, so moving the module (see README)
+# is one edit of its MODULE-IDENTITY line.
+$(MIB_ROOT_H): $(MIB) tools/mib-root.sh | $(BUILD)/gen
+	tools/mib-root.sh $(MIB) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libportcomply.a | $(BUILD)/tests
+	$(CC) $(ALL_CFLAGS) -Itests/unit -MMD -MP -o $@ $< $(BUILD)/libportcomply.a \
+		$(ALL_LDFLAGS) $(LIBS) -lcmocka
+
+$(BUILD)/helpers/%: tests/helpers/%.c | $(BUILD)/helpers
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS)
+
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libportcomply.a | $(BUILD)/bench
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libportcomply.a $(ALL_LDFLAGS) $(LIBS)
+
+$(BUILD)/agent $(BUILD)/tests $(BUILD)/helpers $(BUILD)/bench $(BUILD)/gen:
+	@mkdir -p $@
+
+unit: $(UNIT_BINS)
+	@tools/run-unit.sh $(UNIT_BINS)
+
+# The same unit tests, built and run under AddressSanitizer + UndefinedBehaviorSanitizer.
+unit-asan:
+	@$(MAKE) --no-print-directory BUILD=build/asan SANITIZE=1 unit
+
+integration: build
+	@tests/integration/run.sh -j $(JOBS)
+
+valgrind: $(UNIT_BINS) $(DAEMON)
+	@tools/valgrind.sh $(UNIT_BINS)
+
+mib-lint: $(MIB_ROOT_H)
+	@tools/mib-lint.sh $(MIB)
+
+bench: build $(BENCH_BINS)
+	@bench/run.sh
+
+PREFIX ?= /usr/local
+install: $(DAEMON)
+	install -D -m 0755 $(DAEMON) $(DESTDIR)$(PREFIX)/sbin/portcomplyd
+	install -D -m 0644 $(MIB) $(DESTDIR)/usr/share/snmp/mibs/PORT-COMPLIANCE-MIB.txt
+	install -d $(DESTDIR)/usr/share/portcomply/catalog
+	install -m 0644 conf/catalog/*.conf $(DESTDIR)/usr/share/portcomply/catalog/
+
+clean:
+	rm -rf build
+
+-include $(wildcard $(BUILD)/agent/*.d $(BUILD)/tests/*.d)

@@ -1,0 +1,101 @@
+/* What one poll of the socket tables saw: plain data, no netlink, no net-snmp.
+ *
+ * Addresses follow RFC 4022 (TCP-MIB tcpListenerTable) so that the MIB can
+ * serve them as they are: a dual-stack wildcard socket is type unknown with
+ * a zero-length address, a v4-only or v6-only wildcard is 0.0.0.0 or ::. */
+#ifndef PC_SNAPSHOT_H
+#define PC_SNAPSHOT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+/* InetAddressType values (RFC 4001). */
+enum pc_inet_type {
+	PC_INET_UNKNOWN = 0, /* dual-stack wildcard: every IPv4 and IPv6 address */
+	PC_INET_IPV4 = 1,
+	PC_INET_IPV6 = 2,
+	PC_INET_IPV6Z = 4, /* link-local IPv6 + 4-byte zone index (network order) */
+};
+
+/* Where a snapshot came from; the values are pcPollSource's. */
+enum pc_poll_source {
+	PC_SOURCE_NONE = 0, /* no poll completed yet */
+	PC_SOURCE_NETLINK = 1,
+	PC_SOURCE_PROCFS = 2,
+};
+
+#define PC_ADDR_MAX 20
+#define PC_PROCESS_MAX 16 /* the kernel's TASK_COMM_LEN */
+
+/* One local endpoint, in MIB index order: protocol, type, address, port. */
+struct pc_endpoint {
+	uint8_t proto; /* IPPROTO_TCP or IPPROTO_UDP */
+	uint8_t addr_type; /* enum pc_inet_type */
+	uint8_t addr_len; /* 0, 4, 16 or 20, fixed by addr_type */
+	uint8_t addr[PC_ADDR_MAX];
+	uint16_t port;
+};
+
+/* One row of the listener table: every socket bound to the same endpoint. */
+struct pc_listener {
+	struct pc_endpoint local;
+	uint32_t sockets; /* how many sockets were folded into this row (>= 1) */
+	uint64_t inode; /* one of the sockets' inodes, for process resolution */
+	int32_t pid; /* 0 when unknown or not resolved */
+	char process[PC_PROCESS_MAX]; /* "" when unknown */
+};
+
+/* Established TCP connections to one remote endpoint (for "connect" rules). */
+struct pc_connection {
+	struct pc_endpoint remote;
+	uint32_t count;
+};
+
+struct pc_snapshot {
+	struct pc_listener *listeners; /* sorted by pc_endpoint_cmp, no duplicates */
+	size_t n_listeners, cap_listeners;
+	struct pc_connection *connections; /* sorted, folded like listeners */
+	size_t n_connections, cap_connections;
+	enum pc_poll_source source;
+	uint32_t errors; /* malformed records skipped during this poll */
+	struct timespec taken_at; /* CLOCK_REALTIME when the poll started */
+	struct timespec taken_mono; /* CLOCK_MONOTONIC when the poll started */
+	uint32_t duration_us; /* how long the poll took */
+};
+
+/* Total order matching the OID order of the MIB index
+ * (protocol, address type, address length + bytes, port). */
+int pc_endpoint_cmp(const struct pc_endpoint *a, const struct pc_endpoint *b);
+
+/* Fill an endpoint from a raw address as the kernel reports it.
+ * family: AF_INET or AF_INET6; addr: 4 or 16 bytes; v6only: the socket's
+ * IPV6_V6ONLY; ifindex: the socket's bound interface (0: none), used as the
+ * zone of a link-local IPv6 address. Applies the RFC 4022 conventions. */
+void pc_endpoint_set(struct pc_endpoint *ep, uint8_t proto, int family, const void *addr,
+		     bool v6only, uint32_t ifindex, uint16_t port);
+
+/* "tcp", "udp". */
+const char *pc_proto_name(uint8_t proto);
+
+/* Text form of the address as `ss` prints it: "*", "0.0.0.0", "[::]",
+ * "[fe80::1]%3". Writes at most len bytes, always NUL-terminated. */
+void pc_endpoint_format_addr(const struct pc_endpoint *ep, char *buf, size_t len);
+
+/* Append a listener for one socket; growing arrays are the snapshot's. */
+int pc_snapshot_add_listener(struct pc_snapshot *snap, const struct pc_endpoint *local,
+			     uint64_t inode);
+int pc_snapshot_add_connection(struct pc_snapshot *snap, const struct pc_endpoint *remote);
+
+/* Sort, then fold rows with equal endpoints into one (summing counts). Call
+ * once after the last add; afterwards the arrays are in MIB index order. */
+void pc_snapshot_finish(struct pc_snapshot *snap);
+
+/* Binary search in a finished snapshot; NULL when absent. */
+const struct pc_listener *pc_snapshot_find_listener(const struct pc_snapshot *snap,
+						    const struct pc_endpoint *local);
+
+void pc_snapshot_clear(struct pc_snapshot *snap);
+
+#endif

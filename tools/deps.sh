@@ -1,0 +1,47 @@
+#!/bin/sh
+# Install what portcomply needs to build, run and test, and nothing else.
+# Checks first: on a machine that already has everything, it touches nothing.
+set -eu
+
+PACKAGES="build-essential pkg-config libsnmp-dev snmpd snmp snmptrapd \
+libconfuse-dev libcmocka-dev libmnl-dev smitools iproute2 util-linux valgrind"
+MIBS_PACKAGE=snmp-mibs-downloader
+NONFREE_LIST=/etc/apt/sources.list.d/portcomply-non-free.sources
+
+missing=""
+for p in $PACKAGES $MIBS_PACKAGE; do
+	if ! dpkg-query -W -f='${Status}\n' "$p" 2>/dev/null | grep -q '^install ok installed$'; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+	echo "deps: missing packages:$missing; run 'make deps' as root" >&2
+	exit 1
+fi
+
+# snmp-mibs-downloader lives in Debian's non-free component. Enable it only
+# when no apt source offers non-free yet, in a file of our own so that
+# removing it is one rm.
+case "$missing" in *"$MIBS_PACKAGE"*)
+	if ! grep -rhsE '^[[:space:]]*(Components:.*[[:space:]]non-free([[:space:]]|$)|deb[[:space:]].*[[:space:]]non-free([[:space:]]|$))' \
+		/etc/apt/sources.list /etc/apt/sources.list.d/ >/dev/null; then
+		. /etc/os-release
+		echo "deps: enabling Debian's non-free component in $NONFREE_LIST"
+		cat >"$NONFREE_LIST" <<EOS
+# Added by portcomply's 'make deps' for snmp-mibs-downloader (IETF MIBs).
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: ${VERSION_CODENAME} ${VERSION_CODENAME}-updates
+Components: non-free
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOS
+	fi
+esac
+
+echo "deps: installing$missing"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q
+# shellcheck disable=SC2086
+apt-get install -y -q --no-install-recommends $missing
