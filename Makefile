@@ -68,7 +68,8 @@ $(BUILD)/libportcomply.a: $(AGENT_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/agent/%.o: agent/%.c $(MIB_ROOT_H) | $(BUILD)/agent
+# mib_root.h is order-only: the .d files make its real users depend on it.
+$(BUILD)/agent/%.o: agent/%.c | $(MIB_ROOT_H) $(BUILD)/agent
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 # The agent's OIDs come from the MIB itself, so moving the module (see README)
@@ -80,8 +81,8 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libportcomply.a | $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) -Itests/unit -MMD -MP -o $@ $< $(BUILD)/libportcomply.a \
 		$(ALL_LDFLAGS) $(LIBS) -lcmocka
 
-$(BUILD)/helpers/%: tests/helpers/%.c | $(BUILD)/helpers
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(ALL_LDFLAGS)
+$(BUILD)/helpers/%: tests/helpers/%.c $(BUILD)/libportcomply.a | $(BUILD)/helpers
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libportcomply.a $(ALL_LDFLAGS) $(LIBS)
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libportcomply.a | $(BUILD)/bench
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libportcomply.a $(ALL_LDFLAGS) $(LIBS)

@@ -1,0 +1,24 @@
+/* The AgentX link to the master: net-snmp reconnects by itself every
+ * agentx-retry seconds (and re-registers everything); this module follows
+ * the link's state and logs each change once, never each retry. */
+#ifndef PC_LINK_H
+#define PC_LINK_H
+
+#include <stdbool.h>
+
+/* Between init_agent() and init_snmp(): point net-snmp at the master and
+ * set the retry interval. socket NULL: net-snmp's default. */
+void pc_link_configure(const char *socket, unsigned retry_seconds);
+
+/* After init_snmp(): if the first attempt failed, say why, once. */
+void pc_link_report_startup(void);
+
+bool pc_link_is_up(void);
+
+/* Before snmp_shutdown(): our own closing of the link is not a loss. */
+void pc_link_shutdown(void);
+
+/* The master's address as it is used (for messages). */
+const char *pc_link_address(void);
+
+#endif

@@ -1,0 +1,530 @@
+/* portcomplyd: the AgentX subagent, and the one-shot audit commands.
+ *
+ * Two threads: the poll thread (poller.c) observes the host and publishes
+ * states; this thread runs net-snmp's loop and serves the newest state. */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+#include <unistd.h>
+
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/agent/net-snmp-agent-includes.h>
+
+#include "cli.h"
+#include "config.h"
+#include "link.h"
+#include "log.h"
+#include "mib.h"
+#include "poller.h"
+
+#define PC_VERSION "0.1.0"
+#define PC_NAME "portcomplyd"
+#define INSTALLED_CONFIG "/etc/portcomply.conf"
+#define INSTALLED_CATALOG "/usr/share/portcomply/catalog"
+
+enum command { SERVE, LIST_ROLES, EXPECTED, LISTENERS, CHECK };
+
+struct options {
+	enum command command;
+	bool foreground;
+	bool logging_given; /* some -L option was seen */
+	const char *agentx_socket; /* -x */
+	const char *pidfile; /* -p */
+	struct pc_cli_args cli;
+};
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"Usage: " PC_NAME " [OPTIONS]\n"
+		"An AgentX subagent serving PORT-COMPLIANCE-MIB: are this host's listening\n"
+		"ports exactly the ones its roles need?\n"
+		"\n"
+		"  -f            stay in the foreground (default: become a daemon)\n"
+		"  -x ADDRESS    AgentX master address: a Unix socket path or tcp:HOST:PORT\n"
+		"                (default: agentx-socket from the configuration, else " NETSNMP_AGENTX_SOCKET ")\n"
+		"  -c FILE       configuration file (default: conf/portcomply.conf of the source\n"
+		"                tree when run from it, else " INSTALLED_CONFIG ")\n"
+		"  -p FILE       write the daemon's process id to FILE\n"
+		"  -L[eoOsSfF]   logging, as in snmpd: -Le stderr, -Lo stdout, -Lf FILE,\n"
+		"                -Ls FACILITY (default: stderr with -f, else syslog daemon)\n"
+		"  -D[TOKENS]    net-snmp debug output for these tokens\n"
+		"  -h, --help    this help\n"
+		"  -v, --version the version\n"
+		"\n"
+		"One-shot commands (print, then exit):\n"
+		"  --list-roles                 the roles of the catalog\n"
+		"  --expected                   this host's expected ports (from -c FILE)\n"
+		"  --expected --role R [--instance N] [--side S] [--slot K]\n"
+		"                               one role's port plan, no host configuration\n"
+		"  --listeners                  the host's listeners, as the agent sees them\n"
+		"  --check [--format text|json] one poll, then the compliance report; exit\n"
+		"                               status 0 compliant, 1 degraded,\n"
+		"                               2 non-compliant, 3 unknown (Nagios convention)\n"
+		"\n"
+		"Exit status: 0 success, 1 usage or runtime error, 2 invalid configuration.\n");
+}
+
+/* The source tree's build directory holds the binary (build/ or build/asan/):
+ * then the tree's conf/ is the default, so `make run` needs no -c. */
+static bool find_source_tree(char *tree, size_t len)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return false;
+	exe[n] = '\0';
+	char *build = strstr(exe, "/build/");
+	if (build == NULL)
+		return false;
+	*build = '\0';
+	snprintf(tree, len, "%s", exe);
+	char probe[PATH_MAX + 32];
+	snprintf(probe, sizeof(probe), "%s/conf/portcomply.conf", tree);
+	return access(probe, F_OK) == 0;
+}
+
+static void set_defaults(struct options *o)
+{
+	static char config_path[PATH_MAX + 32], catalog_dir[PATH_MAX + 32];
+	char tree[PATH_MAX];
+
+	memset(o, 0, sizeof(*o));
+	o->cli.instance = -1;
+	o->cli.slot = -1;
+	o->cli.format = "text";
+	if (find_source_tree(tree, sizeof(tree))) {
+		snprintf(config_path, sizeof(config_path), "%s/conf/portcomply.conf", tree);
+		snprintf(catalog_dir, sizeof(catalog_dir), "%s/conf/catalog", tree);
+		o->cli.config_path = config_path;
+		o->cli.default_catalog_dir = catalog_dir;
+	} else {
+		o->cli.config_path = INSTALLED_CONFIG;
+		o->cli.default_catalog_dir = INSTALLED_CATALOG;
+	}
+}
+
+static int parse_number(const char *option, const char *text, int min, int max)
+{
+	char *end;
+	errno = 0;
+	long value = strtol(text, &end, 10);
+	if (errno != 0 || *end != '\0' || end == text || value < min || value > max) {
+		fprintf(stderr, PC_NAME ": %s '%s': want a number from %d to %d\n", option, text, min,
+			max);
+		exit(1);
+	}
+	return (int)value;
+}
+
+enum long_only { OPT_LIST_ROLES = 256, OPT_EXPECTED, OPT_ROLE, OPT_INSTANCE, OPT_SIDE, OPT_SLOT,
+		 OPT_LISTENERS, OPT_CHECK, OPT_FORMAT };
+
+static void parse_options(struct options *o, int argc, char **argv)
+{
+	static const struct option long_options[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'v' },
+		{ "list-roles", no_argument, NULL, OPT_LIST_ROLES },
+		{ "expected", no_argument, NULL, OPT_EXPECTED },
+		{ "role", required_argument, NULL, OPT_ROLE },
+		{ "instance", required_argument, NULL, OPT_INSTANCE },
+		{ "side", required_argument, NULL, OPT_SIDE },
+		{ "slot", required_argument, NULL, OPT_SLOT },
+		{ "listeners", no_argument, NULL, OPT_LISTENERS },
+		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+
+	set_defaults(o);
+	opterr = 0; /* our own messages, naming the program and the fix */
+	while ((c = getopt_long(argc, argv, ":fx:c:p:L:D::hv", long_options, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			o->foreground = true;
+			break;
+		case 'x':
+			o->agentx_socket = optarg;
+			break;
+		case 'c':
+			o->cli.config_path = optarg;
+			o->cli.config_given = true;
+			break;
+		case 'p':
+			o->pidfile = optarg;
+			break;
+		case 'L':
+			if (snmp_log_options(optarg, argc, argv) < 0) {
+				fprintf(stderr, PC_NAME ": bad logging option -L%s\n", optarg);
+				exit(1);
+			}
+			o->logging_given = true;
+			break;
+		case 'D':
+			debug_register_tokens(optarg != NULL ? optarg : "ALL");
+			snmp_set_do_debugging(1);
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case 'v':
+			printf(PC_NAME " " PC_VERSION " (net-snmp %s)\n", netsnmp_get_version());
+			exit(0);
+		case OPT_LIST_ROLES:
+			o->command = LIST_ROLES;
+			break;
+		case OPT_EXPECTED:
+			o->command = EXPECTED;
+			break;
+		case OPT_LISTENERS:
+			o->command = LISTENERS;
+			break;
+		case OPT_CHECK:
+			o->command = CHECK;
+			break;
+		case OPT_ROLE:
+			o->cli.role = optarg;
+			break;
+		case OPT_INSTANCE:
+			o->cli.instance = parse_number("--instance", optarg, 0, 24);
+			break;
+		case OPT_SIDE:
+			o->cli.side = optarg;
+			break;
+		case OPT_SLOT:
+			o->cli.slot = parse_number("--slot", optarg, 1, 3);
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0) {
+				fprintf(stderr, PC_NAME ": --format '%s': want text or json\n", optarg);
+				exit(1);
+			}
+			o->cli.format = optarg;
+			break;
+		case ':':
+			fprintf(stderr, PC_NAME ": option %s needs a value; try '" PC_NAME " -h'\n",
+				argv[optind - 1]);
+			exit(1);
+		default:
+			fprintf(stderr, PC_NAME ": unknown option %s; try '" PC_NAME " -h'\n",
+				argv[optind - 1]);
+			exit(1);
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, PC_NAME ": unexpected argument '%s'; try '" PC_NAME " -h'\n",
+			argv[optind]);
+		exit(1);
+	}
+	if ((o->cli.role || o->cli.instance >= 0 || o->cli.side || o->cli.slot >= 0) &&
+	    o->command != EXPECTED) {
+		fprintf(stderr, PC_NAME ": --role, --instance, --side and --slot go with --expected\n");
+		exit(1);
+	}
+}
+
+/* ---- Signals and messages from the poll thread reach the loop through one pipe. ---- */
+
+static int loop_pipe[2] = { -1, -1 };
+static pthread_t loop_thread;
+
+static void on_signal(int signo)
+{
+	int saved = errno;
+	unsigned char byte = (unsigned char)signo;
+	if (write(loop_pipe[1], &byte, 1) < 0) {
+		/* full pipe: the loop has wake-ups pending anyway */
+	}
+	errno = saved;
+}
+
+#define DEFERRED_LOG_MAX 64
+
+static pthread_mutex_t deferred_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	int level;
+	char text[256];
+} deferred_log[DEFERRED_LOG_MAX];
+static size_t deferred_count;
+static unsigned deferred_dropped;
+
+/* net-snmp's logging belongs to the loop's thread: the poll thread's lines
+ * are queued and written by the loop. */
+static void log_to_netsnmp(int level, const char *message)
+{
+	if (pthread_equal(pthread_self(), loop_thread)) {
+		snmp_log(level, "%s\n", message);
+		return;
+	}
+	pthread_mutex_lock(&deferred_lock);
+	if (deferred_count < DEFERRED_LOG_MAX) {
+		deferred_log[deferred_count].level = level;
+		snprintf(deferred_log[deferred_count].text, sizeof(deferred_log[0].text), "%s",
+			 message);
+		deferred_count++;
+	} else {
+		deferred_dropped++;
+	}
+	pthread_mutex_unlock(&deferred_lock);
+	unsigned char byte = 0;
+	if (write(loop_pipe[1], &byte, 1) < 0) {
+		/* full pipe: the loop has wake-ups pending anyway */
+	}
+}
+
+static void flush_deferred_log(void)
+{
+	pthread_mutex_lock(&deferred_lock);
+	for (size_t i = 0; i < deferred_count; i++)
+		snmp_log(deferred_log[i].level, "%s\n", deferred_log[i].text);
+	if (deferred_dropped > 0)
+		snmp_log(LOG_WARNING, "%u log lines from the poll thread were dropped\n",
+			 deferred_dropped);
+	deferred_count = 0;
+	deferred_dropped = 0;
+	pthread_mutex_unlock(&deferred_lock);
+}
+
+static int install_signal_handlers(void)
+{
+	if (pipe2(loop_pipe, O_NONBLOCK | O_CLOEXEC) < 0)
+		return -1;
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	/* A master that vanishes mid-write must not kill us. */
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+/* ---- Serving ---- */
+
+struct daemon {
+	const struct options *options;
+	struct pc_config *config;
+	struct pc_poller *poller;
+	bool stopping;
+};
+
+static struct pc_poller_settings poller_settings(const struct pc_config *config)
+{
+	struct pc_poller_settings s = {
+		.collector = {
+			.mode = PC_COLLECT_AUTO,
+			.resolve_processes = config->resolve_processes,
+			.watch_destroy = true,
+		},
+		.interval_ms = config->poll_interval * 1000,
+	};
+	return s;
+}
+
+/* SIGHUP: a configuration that does not validate changes nothing. */
+static void reload(struct daemon *d)
+{
+	struct pc_diag diag = { 0 };
+	const char *path = d->options->cli.config_path;
+
+	struct pc_config *fresh = pc_config_load(path, &diag);
+	for (size_t i = 0; i < diag.n_lines; i++)
+		snmp_log(fresh != NULL ? LOG_WARNING : LOG_ERR, "%s\n", diag.lines[i]);
+	pc_diag_clear(&diag);
+	if (fresh == NULL) {
+		snmp_log(LOG_ERR, "reload: %s is not valid; still serving the previous configuration\n",
+			 path);
+		return;
+	}
+	const char *old_socket = d->config->agentx_socket ? d->config->agentx_socket : "";
+	const char *new_socket = fresh->agentx_socket ? fresh->agentx_socket : "";
+	if (strcmp(old_socket, new_socket) != 0 && d->options->agentx_socket == NULL)
+		snmp_log(LOG_WARNING, "reload: agentx-socket changes at the next restart\n");
+	if (fresh->resolve_processes != d->config->resolve_processes)
+		snmp_log(LOG_WARNING, "reload: resolve-processes changes at the next restart\n");
+	pc_poller_set_interval(d->poller, fresh->poll_interval * 1000);
+	pc_config_free(d->config);
+	d->config = fresh;
+	snmp_log(LOG_NOTICE, "reloaded %s\n", path);
+}
+
+static void handle_loop_pipe(struct daemon *d)
+{
+	unsigned char bytes[64];
+	ssize_t n;
+
+	while ((n = read(loop_pipe[0], bytes, sizeof(bytes))) > 0) {
+		for (ssize_t i = 0; i < n; i++) {
+			if (bytes[i] == SIGTERM || bytes[i] == SIGINT)
+				d->stopping = true;
+			else if (bytes[i] == SIGHUP)
+				reload(d);
+		}
+	}
+	flush_deferred_log();
+}
+
+static void run_loop(struct daemon *d)
+{
+	int poller_fd = pc_poller_wake_fd(d->poller);
+
+	while (!d->stopping) {
+		int numfds = 0, block = 1;
+		fd_set readfds;
+		struct timeval timeout = { 0 }, *tvp = &timeout;
+
+		FD_ZERO(&readfds);
+		snmp_select_info(&numfds, &readfds, tvp, &block);
+		if (block)
+			tvp = NULL;
+		FD_SET(loop_pipe[0], &readfds);
+		FD_SET(poller_fd, &readfds);
+		if (loop_pipe[0] >= numfds)
+			numfds = loop_pipe[0] + 1;
+		if (poller_fd >= numfds)
+			numfds = poller_fd + 1;
+
+		int count = select(numfds, &readfds, NULL, NULL, tvp);
+		if (count > 0) {
+			if (FD_ISSET(loop_pipe[0], &readfds))
+				handle_loop_pipe(d);
+			if (FD_ISSET(poller_fd, &readfds)) {
+				struct pc_state *state = pc_poller_take(d->poller);
+				if (state != NULL)
+					pc_mib_set_state(state);
+			}
+			snmp_read(&readfds);
+		} else if (count == 0) {
+			snmp_timeout();
+		} else if (errno != EINTR) {
+			snmp_log(LOG_ERR, "select: %s\n", strerror(errno));
+			break;
+		}
+		run_alarms();
+		netsnmp_check_outstanding_agent_requests();
+	}
+}
+
+static int write_pidfile(const char *path)
+{
+	FILE *f = fopen(path, "w");
+	if (f == NULL) {
+		snmp_log(LOG_ERR, "cannot write the pid file %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	fprintf(f, "%ld\n", (long)getpid());
+	fclose(f);
+	return 0;
+}
+
+static void configure_netsnmp(void)
+{
+	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1); /* subagent */
+	/* Our configuration is portcomply.conf: no net-snmp files are read,
+	 * nothing is written under /var/lib/snmp, and no MIB is loaded. */
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
+	setenv("MIBS", "", 1);
+	setenv("MIBDIRS", "", 1);
+	/* Timers run from the loop, not from SIGALRM: there is a second thread. */
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_ALARM_DONT_USE_SIG, 1);
+}
+
+static int serve(const struct options *o)
+{
+	struct pc_diag diag = { 0 };
+	struct daemon d = { .options = o };
+
+	d.config = pc_config_load(o->cli.config_path, &diag);
+	pc_diag_print(&diag, stderr);
+	pc_diag_clear(&diag);
+	if (d.config == NULL)
+		return 2;
+
+	if (!o->logging_given) {
+		if (o->foreground)
+			snmp_enable_stderrlog();
+		else
+			snmp_enable_syslog_ident(PC_NAME, LOG_DAEMON);
+	}
+	loop_thread = pthread_self();
+	if (install_signal_handlers() < 0) {
+		fprintf(stderr, PC_NAME ": pipe: %s\n", strerror(errno));
+		return 1;
+	}
+	pc_log_set_sink(log_to_netsnmp);
+
+	configure_netsnmp();
+	if (!o->foreground && netsnmp_daemonize(1, snmp_stderrlog_status()) != 0)
+		return 1;
+	loop_thread = pthread_self(); /* the daemon's child is a new process */
+	if (o->pidfile != NULL && write_pidfile(o->pidfile) < 0)
+		return 1;
+
+	init_agent(PC_NAME);
+	/* After init_agent, which sets net-snmp's own 15 s retry default, and
+	 * before init_snmp, which makes the first connection attempt. */
+	pc_link_configure(o->agentx_socket != NULL ? o->agentx_socket : d.config->agentx_socket,
+			  d.config->agentx_retry);
+	if (pc_mib_register() < 0)
+		return 1;
+	init_snmp(PC_NAME);
+	pc_link_report_startup();
+
+	struct pc_poller_settings settings = poller_settings(d.config);
+	char err[256];
+	d.poller = pc_poller_start(&settings, err, sizeof(err));
+	if (d.poller == NULL) {
+		snmp_log(LOG_ERR, "cannot observe the socket tables: %s\n", err);
+		snmp_shutdown(PC_NAME);
+		return 1;
+	}
+	snmp_log(LOG_NOTICE, PC_NAME " %s started (configuration %s, poll every %u s)\n",
+		 PC_VERSION, o->cli.config_path, d.config->poll_interval);
+
+	run_loop(&d);
+
+	snmp_log(LOG_NOTICE, PC_NAME " stopping\n");
+	pc_poller_stop(d.poller);
+	pc_mib_shutdown();
+	pc_link_shutdown();
+	snmp_shutdown(PC_NAME);
+	pc_log_set_sink(NULL);
+	if (o->pidfile != NULL)
+		unlink(o->pidfile);
+	pc_config_free(d.config);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+
+	parse_options(&o, argc, argv);
+	switch (o.command) {
+	case LIST_ROLES:
+		return pc_cli_list_roles(&o.cli);
+	case EXPECTED:
+		return pc_cli_expected(&o.cli);
+	case LISTENERS:
+		return pc_cli_listeners(&o.cli);
+	case CHECK:
+		return pc_cli_check(&o.cli);
+	case SERVE:
+	default:
+		return serve(&o);
+	}
+}

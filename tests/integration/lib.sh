@@ -1,0 +1,225 @@
+# Sourced by every integration scenario (tests/integration/t_*.sh).
+#
+# run.sh starts each scenario inside its own network namespace (unshare -n,
+# loopback only) with PC_ROOT, PC_BUILD and PC_TMP set. Everything a
+# scenario starts goes through start_bg, so that the EXIT trap stops it by
+# pid whether the scenario passes, fails or is interrupted. Readiness is
+# always polled for (wait_for), never assumed after a fixed sleep.
+set -euo pipefail
+
+: "${PC_ROOT:?run me through tests/integration/run.sh}"
+: "${PC_BUILD:?run me through tests/integration/run.sh}"
+: "${PC_TMP:?run me through tests/integration/run.sh}"
+
+PC_DAEMON=$PC_BUILD/portcomplyd
+PC_LISTEN=$PC_BUILD/helpers/listen
+PC_INDEX=$PC_BUILD/helpers/pcindex
+AGENTX_SOCKET=$PC_TMP/agentx.sock
+SNMP_TARGET=127.0.0.1:1161
+
+# The module root, as the agent itself derives it from the MIB.
+ROOT_OID=.$(sed -n 's/^#define PC_MIB_ROOT \(.*\)$/\1/p' "$PC_BUILD/gen/mib_root.h" | tr -d ' ' | tr , .)
+OID_POLL_COUNT=$ROOT_OID.1.1.1.0
+OID_LISTENER_COUNT=$ROOT_OID.1.1.4.0
+OID_LISTENER_SOCKETS=$ROOT_OID.1.3.1.5
+
+# net-snmp clients: no user or system snmp.conf, our MIB on the search path.
+export SNMPCONFPATH=$PC_TMP/snmpconf
+mkdir -p "$SNMPCONFPATH"
+export MIBDIRS="+$PC_ROOT/mibs"
+export MIBS="+PORT-COMPLIANCE-MIB"
+
+STARTED_PIDS=()
+
+log() { echo "# $*"; }
+
+fail() {
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+# stop_pid PID: TERM, then KILL if it lingers; reaps it.
+stop_pid() {
+	local pid=$1 i
+	kill -TERM "$pid" 2>/dev/null || return 0
+	for i in $(seq 100); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.05
+	done
+	kill -KILL "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+}
+
+cleanup() {
+	local rc=$? pid
+	set +e
+	for pid in "${STARTED_PIDS[@]}"; do
+		stop_pid "$pid"
+	done
+	if [ "$rc" != 0 ]; then
+		for f in "$PC_TMP"/*.log; do
+			[ -f "$f" ] || continue
+			echo "---- $(basename "$f") (last 30 lines)" >&2
+			tail -n 30 "$f" >&2
+		done
+	fi
+	exit "$rc"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# start_bg VAR CMD...: start CMD in the background, its pid in VAR.
+start_bg() {
+	local var=$1
+	shift
+	"$@" &
+	local pid=$!
+	STARTED_PIDS+=("$pid")
+	printf -v "$var" '%s' "$pid"
+}
+
+now_ms() { date +%s%3N; }
+
+# wait_for SECONDS WHAT CMD...: poll CMD every 20 ms until it succeeds.
+wait_for() {
+	local limit_ms=$(($(now_ms) + $1 * 1000)) what=$2
+	shift 2
+	until "$@" >/dev/null 2>&1; do
+		[ "$(now_ms)" -lt "$limit_ms" ] || fail "timed out waiting for $what"
+		sleep 0.02
+	done
+}
+
+# ---- snmpd as the AgentX master ----
+
+write_snmpd_conf() {
+	mkdir -p "$PC_TMP/snmpd"
+	cat >"$PC_TMP/snmpd/snmpd.conf" <<EOF
+agentaddress udp:$SNMP_TARGET
+master agentx
+agentXSocket $AGENTX_SOCKET
+rocommunity public 127.0.0.1
+trap2sink 127.0.0.1:1162 public
+dontLogTCPWrappersConnects yes
+EOF
+}
+
+start_snmpd() {
+	[ -f "$PC_TMP/snmpd/snmpd.conf" ] || write_snmpd_conf
+	SNMP_PERSISTENT_DIR=$PC_TMP/snmpd/persist start_bg SNMPD_PID \
+		snmpd -f -C -c "$PC_TMP/snmpd/snmpd.conf" -Lf "$PC_TMP/snmpd.log" \
+		-p "$PC_TMP/snmpd/snmpd.pid"
+	wait_for 10 "snmpd to answer" snmpget -v2c -c public -t 0.2 -r 0 "$SNMP_TARGET" .1.3.6.1.2.1.1.3.0
+	wait_for 10 "snmpd's AgentX socket" test -S "$AGENTX_SOCKET"
+}
+
+stop_snmpd() {
+	stop_pid "$SNMPD_PID"
+}
+
+# ---- snmptrapd as the notification receiver ----
+
+start_trapd() {
+	mkdir -p "$PC_TMP/trapd"
+	cat >"$PC_TMP/trapd/snmptrapd.conf" <<EOF
+authCommunity log public
+EOF
+	: >"$PC_TMP/traps.log"
+	SNMP_PERSISTENT_DIR=$PC_TMP/trapd/persist start_bg TRAPD_PID \
+		snmptrapd -f -C -c "$PC_TMP/trapd/snmptrapd.conf" -On -Lf "$PC_TMP/traps.log" \
+		-F '%#v\n' udp:127.0.0.1:1162
+	wait_for 10 "snmptrapd to start" grep -q 'NET-SNMP version' "$PC_TMP/traps.log"
+}
+
+# ---- portcomplyd ----
+
+# write_agent_conf [LINES...]: a configuration with test-friendly timings,
+# plus any extra lines given.
+write_agent_conf() {
+	{
+		echo "catalog = \"$PC_ROOT/conf/catalog\""
+		echo "poll-interval = 1"
+		echo "agentx-retry = 1"
+		printf '%s\n' "$@"
+	} >"$PC_TMP/portcomply.conf"
+}
+
+# start_agent [OPTIONS...]: portcomplyd in the foreground on our master.
+start_agent() {
+	[ -f "$PC_TMP/portcomply.conf" ] || write_agent_conf
+	start_bg AGENT_PID "$PC_DAEMON" -f -x "$AGENTX_SOCKET" -c "$PC_TMP/portcomply.conf" \
+		-Lf "$PC_TMP/portcomplyd.log" "$@"
+}
+
+# wait_agent_serving: the agent has registered and completed a poll.
+wait_agent_serving() {
+	wait_for "${1:-10}" "portcomplyd to serve a completed poll" poll_count_at_least 1
+}
+
+snmp_get_value() {
+	snmpget -v2c -c public -t 1 -r 1 -On -Oqv "$SNMP_TARGET" "$1"
+}
+
+poll_count() {
+	snmp_get_value "$OID_POLL_COUNT"
+}
+
+poll_count_at_least() {
+	local n
+	n=$(poll_count 2>/dev/null) || return 1
+	[[ "$n" =~ ^[0-9]+$ ]] && [ "$n" -ge "$1" ]
+}
+
+# wait_next_poll: returns once a poll that started after this call has
+# been published (two increments: the one in progress may predate us).
+wait_next_poll() {
+	local start
+	start=$(poll_count)
+	wait_for "${1:-10}" "a poll after poll $start" poll_count_at_least $((start + 2))
+}
+
+# listener_table: the MIB's listeners as "proto address port sockets", sorted.
+listener_table() {
+	snmpwalk -v2c -c public -t 2 -r 1 -On -Oq "$SNMP_TARGET" "$OID_LISTENER_SOCKETS" |
+		"$PC_INDEX" "$OID_LISTENER_SOCKETS" | sort
+}
+
+# ss_listeners: `ss -Hltun` folded the same way: "proto address port count".
+ss_listeners() {
+	ss -Hltun | awk '{ local = $5; i = match(local, /:[0-9]+$/);
+		print $1, substr(local, 1, i - 1), substr(local, i + 1) }' |
+		sort | uniq -c | awk '{ print $2, $3, $4, $1 }' | sort
+}
+
+# ---- listeners (tests/helpers/listen) ----
+
+# start_listeners NAME SPEC...: a listen process controlled through a fifo.
+start_listeners() {
+	local name=$1 fifo=$PC_TMP/listen-$1.in
+	shift
+	mkfifo "$fifo"
+	# The child opens the fifo itself (redirections on a function call would
+	# block this shell until a writer appears).
+	"$PC_LISTEN" "$@" <"$fifo" >"$PC_TMP/listen-$name.out" 2>"$PC_TMP/listen-$name.log" &
+	STARTED_PIDS+=("$!")
+	printf -v "LISTEN_PID_$name" '%s' "$!"
+	# Hold the fifo open for writing so the helper never sees EOF early.
+	eval "exec {LISTEN_FD_$name}>\"\$fifo\""
+	wait_for 10 "listeners $name to be ready" grep -qx ready "$PC_TMP/listen-$name.out"
+}
+
+# listener_port NAME INDEX: the port the spec number INDEX got.
+listener_port() {
+	awk -v i="$2" '$1 == "bound" && $2 == i { print $5 }' "$PC_TMP/listen-$1.out"
+}
+
+# listener_do NAME close|open INDEX: and wait for the helper's answer.
+listener_do() {
+	local fd_var="LISTEN_FD_$1" done_word
+	case $2 in close) done_word=closed ;; open) done_word=opened ;; *) fail "listener_do: $2" ;; esac
+	local before
+	before=$(grep -cx "$done_word $3" "$PC_TMP/listen-$1.out" || true)
+	echo "$2 $3" >&"${!fd_var}"
+	wait_for 5 "listener $1 to $2 spec $3" \
+		test "$(grep -cx "$done_word $3" "$PC_TMP/listen-$1.out")" -gt "$before"
+}

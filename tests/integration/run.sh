@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Run the integration scenarios, each in a private network namespace with
+# only loopback up, several at a time.
+#
+#   tests/integration/run.sh [-j JOBS] [SCENARIO...]
+#
+# A scenario exits 0 to pass, 77 to be skipped, anything else to fail. Its
+# output is shown when it fails; its temporary directory is kept then.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+jobs=2
+if [ "${1:-}" = "-j" ]; then
+	jobs=$2
+	shift 2
+fi
+if [ $# -gt 0 ]; then
+	scenarios=("$@")
+else
+	scenarios=("$here"/t_*.sh)
+fi
+build=${PC_BUILD:-$root/build}
+results=$(mktemp -d)
+trap 'rm -rf "$results"' EXIT
+
+if [ "$(id -u)" != 0 ]; then
+	echo "integration: needs root for unshare -n" >&2
+	exit 1
+fi
+
+run_one() {
+	local scenario=$1 name tmp start rc
+	name=$(basename "$scenario" .sh)
+	tmp=$(mktemp -d "/tmp/portcomply-$name.XXXXXX")
+	start=$(date +%s)
+	set +e
+	PC_ROOT=$root PC_BUILD=$build PC_TMP=$tmp \
+		timeout --kill-after=10 "${PC_SCENARIO_TIMEOUT:-180}" \
+		unshare --net -- sh -c 'ip link set lo up && exec bash "$0"' "$scenario" \
+		>"$tmp/output" 2>&1
+	rc=$?
+	set -e
+	local took=$(($(date +%s) - start))
+	case $rc in
+	0)
+		echo "PASS $name (${took}s)"
+		rm -rf "$tmp"
+		;;
+	77)
+		echo "SKIP $name: $(tail -n 1 "$tmp/output")"
+		rm -rf "$tmp"
+		;;
+	*)
+		echo "FAIL $name (exit $rc, ${took}s; files kept in $tmp)"
+		sed 's/^/    /' "$tmp/output"
+		;;
+	esac
+	echo "$rc" >"$results/$name"
+}
+export -f run_one
+export root build results
+
+printf '%s\n' "${scenarios[@]}" | xargs -P "$jobs" -I{} bash -c 'run_one "$1"' _ {}
+
+failed=0 total=0
+for f in "$results"/*; do
+	total=$((total + 1))
+	rc=$(cat "$f")
+	[ "$rc" = 0 ] || [ "$rc" = 77 ] || failed=$((failed + 1))
+done
+echo "integration: $((total - failed)) of $total scenarios passed or skipped"
+[ "$failed" = 0 ]

@@ -1,0 +1,34 @@
+# pcListenerTable lists exactly what `ss -Hltun` lists (TCP and UDP, IPv4
+# and IPv6, wildcards, a reuseport group folded into one row), and a
+# listener that closes is gone after the next poll.
+. "$(dirname "$0")/lib.sh"
+
+start_snmpd
+start_listeners main \
+	tcp/127.0.0.1/0 tcp/::1/0 udp/127.0.0.1/0 udp/::1/0 \
+	tcp/0.0.0.0/0 tcp/::/0 tcp/::/0/v6only udp/::/0 udp/::/0/v6only \
+	tcp/::ffff:127.0.0.1/0 tcp/127.0.0.1/0/reuseport=3
+start_agent
+wait_agent_serving
+wait_next_poll
+
+log "the MIB against ss -Hltun"
+# snmpd's own sockets are listeners too: both views include them.
+diff <(ss_listeners) <(listener_table) || fail "pcListenerTable differs from ss -Hltun"
+grep -q "^tcp 127.0.0.1 $(listener_port main 10) 3$" <(listener_table) ||
+	fail "the reuseport group is not one row with 3 sockets"
+grep -q "^tcp \* $(listener_port main 5) 1$" <(listener_table) ||
+	fail "the dual-stack wildcard is not listed as type unknown"
+
+count=$(snmp_get_value "$OID_LISTENER_COUNT")
+[ "$count" = "$(listener_table | wc -l)" ] || fail "pcListenerCount $count disagrees with the table"
+
+log "a closed listener is gone after the next poll"
+gone_port=$(listener_port main 0)
+listener_do main close 0
+wait_next_poll
+if listener_table | grep -q "^tcp 127.0.0.1 $gone_port "; then
+	fail "closed listener 127.0.0.1:$gone_port still in pcListenerTable"
+fi
+diff <(ss_listeners) <(listener_table) || fail "pcListenerTable differs from ss after the close"
+log "ok"

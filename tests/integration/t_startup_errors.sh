@@ -1,0 +1,43 @@
+# Bad start-up input gets one clear line and a non-zero exit; an unreachable
+# master is reported once and retried, not fatal.
+. "$(dirname "$0")/lib.sh"
+
+# expect_failure STATUS PATTERN CMD...: CMD exits STATUS and prints exactly
+# one line on stderr, matching PATTERN (grep -E).
+expect_failure() {
+	local want=$1 pattern=$2 rc=0
+	shift 2
+	"$@" >"$PC_TMP/out" 2>"$PC_TMP/err" || rc=$?
+	[ "$rc" = "$want" ] || fail "$*: exit $rc, expected $want"
+	[ "$(wc -l <"$PC_TMP/err")" = 1 ] || fail "$*: expected one line, got: $(cat "$PC_TMP/err")"
+	grep -Eq -- "$pattern" "$PC_TMP/err" || fail "$*: '$(cat "$PC_TMP/err")' does not match '$pattern'"
+	log "$*: $(cat "$PC_TMP/err")"
+}
+
+expect_failure 2 "^$PC_TMP/missing.conf: .*No such file or directory" \
+	"$PC_DAEMON" -f -c "$PC_TMP/missing.conf"
+expect_failure 1 "unknown option -z" "$PC_DAEMON" -z
+expect_failure 1 "unknown option --frobnicate" "$PC_DAEMON" --frobnicate
+expect_failure 1 "option -c needs a value" "$PC_DAEMON" -c
+expect_failure 1 "unexpected argument 'extra'" "$PC_DAEMON" -f extra
+expect_failure 1 "--slot '7'" "$PC_DAEMON" --expected --role icm-pg --slot 7
+
+printf 'poll-interval = 5\npoll-interval = 0\n' >"$PC_TMP/bad.conf"
+expect_failure 2 "^$PC_TMP/bad.conf:2: poll-interval = 0: must be between 1 and 3600" \
+	"$PC_DAEMON" -f -c "$PC_TMP/bad.conf"
+
+log "an unreachable master is reported once and retried"
+start_agent
+wait_for 5 "the unreachable-master line" grep -q \
+	"cannot reach the AgentX master at $AGENTX_SOCKET (No such file or directory); retrying every 1 s" \
+	"$PC_TMP/portcomplyd.log"
+# Not a readiness wait: let a few 1 s retries pass, none of which may log.
+sleep 2.5
+kill -0 "$AGENT_PID" || fail "portcomplyd exited while the master was unreachable"
+[ "$(grep -c 'cannot reach the AgentX master' "$PC_TMP/portcomplyd.log")" = 1 ] ||
+	fail "the unreachable master was reported more than once"
+start_snmpd
+wait_agent_serving 10
+grep -q "connected to the AgentX master at $AGENTX_SOCKET" "$PC_TMP/portcomplyd.log" ||
+	fail "the connection was not logged"
+log "ok"
