@@ -163,7 +163,9 @@ void pc_snapshot_finish(struct pc_snapshot *snap)
 {
 	size_t out = 0;
 
-	qsort(snap->listeners, snap->n_listeners, sizeof(*snap->listeners), cmp_listener);
+	/* qsort's array must not be NULL, even for zero elements. */
+	if (snap->n_listeners > 1)
+		qsort(snap->listeners, snap->n_listeners, sizeof(*snap->listeners), cmp_listener);
 	for (size_t i = 0; i < snap->n_listeners; i++) {
 		if (out > 0 && pc_endpoint_cmp(&snap->listeners[out - 1].local,
 					       &snap->listeners[i].local) == 0) {
@@ -175,7 +177,9 @@ void pc_snapshot_finish(struct pc_snapshot *snap)
 	snap->n_listeners = out;
 
 	out = 0;
-	qsort(snap->connections, snap->n_connections, sizeof(*snap->connections), cmp_connection);
+	if (snap->n_connections > 1)
+		qsort(snap->connections, snap->n_connections, sizeof(*snap->connections),
+		      cmp_connection);
 	for (size_t i = 0; i < snap->n_connections; i++) {
 		if (out > 0 && pc_endpoint_cmp(&snap->connections[out - 1].remote,
 					       &snap->connections[i].remote) == 0) {

@@ -1,0 +1,220 @@
+/* The poll thread, driven by a fake collector defined here (the static link
+ * then never pulls in the real one): first poll at once, events trigger a
+ * poll long before the interval, only the newest state is handed over,
+ * failures are counted and logged once, and stop() joins cleanly. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "collect.h"
+#include "log.h"
+#include "poller.h"
+
+/* ---- the fake collector ---- */
+
+struct pc_collector {
+	int events[2]; /* the test writes to [1] to simulate a destroy event */
+};
+
+static struct pc_collector *fake; /* the one the poller opened */
+static atomic_int polls_done;
+static atomic_bool fail_polls;
+
+struct pc_collector *pc_collector_open(const struct pc_collector_options *options, char *err,
+				       size_t errlen)
+{
+	(void)options, (void)err, (void)errlen;
+	struct pc_collector *c = calloc(1, sizeof(*c));
+	assert_non_null(c);
+	assert_int_equal(pipe2(c->events, O_NONBLOCK), 0);
+	fake = c;
+	return c;
+}
+
+int pc_collector_poll(struct pc_collector *c, struct pc_snapshot *snap, char *err, size_t errlen)
+{
+	(void)c;
+	pc_snapshot_clear(snap);
+	if (atomic_load(&fail_polls)) {
+		snprintf(err, errlen, "netlink: simulated failure");
+		return -1;
+	}
+	struct pc_endpoint ep;
+	uint8_t loopback[4] = { 127, 0, 0, 1 };
+	pc_endpoint_set(&ep, IPPROTO_TCP, AF_INET, loopback, false, 0,
+			(uint16_t)(1000 + atomic_load(&polls_done)));
+	assert_int_equal(pc_snapshot_add_listener(snap, &ep, 1), 0);
+	pc_snapshot_finish(snap);
+	snap->errors = 1; /* one skipped record per poll, to check the sum */
+	atomic_fetch_add(&polls_done, 1);
+	return 0;
+}
+
+int pc_collector_set_connect_ports(struct pc_collector *c, const uint16_t *p, size_t n)
+{
+	(void)c, (void)p, (void)n;
+	return 0;
+}
+
+int pc_collector_set_watch_ports(struct pc_collector *c, const uint16_t *p, size_t n)
+{
+	(void)c, (void)p, (void)n;
+	return 0;
+}
+
+int pc_collector_event_fd(const struct pc_collector *c)
+{
+	return c->events[0];
+}
+
+bool pc_collector_read_events(struct pc_collector *c)
+{
+	char buf[16];
+	bool any = false;
+	while (read(c->events[0], buf, sizeof(buf)) > 0)
+		any = true;
+	return any;
+}
+
+enum pc_poll_source pc_collector_source(const struct pc_collector *c)
+{
+	(void)c;
+	return PC_SOURCE_NETLINK;
+}
+
+void pc_collector_close(struct pc_collector *c)
+{
+	close(c->events[0]);
+	close(c->events[1]);
+	free(c);
+	fake = NULL;
+}
+
+/* ---- helpers ---- */
+
+static atomic_int failure_lines;
+
+static void count_failures(int level, const char *message)
+{
+	(void)level;
+	if (strstr(message, "simulated failure") != NULL)
+		atomic_fetch_add(&failure_lines, 1);
+}
+
+/* Wait (generously) for the poller to publish, then take the state. */
+static struct pc_state *next_state(struct pc_poller *p, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = pc_poller_wake_fd(p), .events = POLLIN };
+	if (poll(&pfd, 1, timeout_ms) <= 0)
+		return NULL;
+	return pc_poller_take(p);
+}
+
+static struct pc_poller *start(unsigned interval_ms)
+{
+	struct pc_poller_settings settings = { .interval_ms = interval_ms };
+	char err[128];
+	atomic_store(&polls_done, 0);
+	atomic_store(&fail_polls, false);
+	struct pc_poller *p = pc_poller_start(&settings, err, sizeof(err));
+	assert_non_null(p);
+	return p;
+}
+
+/* ---- tests ---- */
+
+static void first_poll_runs_at_once(void **unused)
+{
+	(void)unused;
+	struct pc_poller *p = start(60000);
+	struct pc_state *s = next_state(p, 5000);
+	assert_non_null(s);
+	assert_int_equal(s->poll_count, 1);
+	assert_int_equal(s->snap.n_listeners, 1);
+	pc_state_unref(s);
+	pc_poller_stop(p);
+}
+
+static void destroy_event_polls_before_the_interval(void **unused)
+{
+	(void)unused;
+	struct pc_poller *p = start(60000);
+	pc_state_unref(next_state(p, 5000));
+	assert_int_equal(write(fake->events[1], "x", 1), 1);
+	/* With a 60 s interval, a second state can only come from the event. */
+	struct pc_state *s = next_state(p, 5000);
+	assert_non_null(s);
+	assert_int_equal(s->poll_count, 2);
+	pc_state_unref(s);
+	pc_poller_stop(p);
+}
+
+static void only_the_newest_state_is_handed_over(void **unused)
+{
+	(void)unused;
+	struct pc_poller *p = start(1);
+	while (atomic_load(&polls_done) < 20)
+		usleep(1000);
+	struct pc_state *s = pc_poller_take(p);
+	assert_non_null(s);
+	/* Intermediate states were dropped, not queued. */
+	assert_true(s->poll_count >= 20);
+	assert_int_equal(s->poll_errors, s->poll_count);
+	pc_state_unref(s);
+	pc_poller_stop(p);
+}
+
+static void failures_are_counted_and_logged_once(void **unused)
+{
+	(void)unused;
+	atomic_store(&failure_lines, 0);
+	pc_log_set_sink(count_failures);
+	struct pc_poller *p = start(1);
+	pc_state_unref(next_state(p, 5000));
+	atomic_store(&fail_polls, true);
+	usleep(50000); /* many 1 ms polls fail meanwhile */
+	atomic_store(&fail_polls, false);
+	struct pc_state *s = next_state(p, 5000);
+	assert_non_null(s);
+	/* Each failure counts as an error; the repeated message is logged once. */
+	assert_true(s->poll_errors > s->poll_count);
+	assert_int_equal(atomic_load(&failure_lines), 1);
+	pc_state_unref(s);
+	pc_poller_stop(p);
+	pc_log_set_sink(NULL);
+}
+
+static void a_shorter_interval_takes_effect(void **unused)
+{
+	(void)unused;
+	struct pc_poller *p = start(60000);
+	pc_state_unref(next_state(p, 5000));
+	pc_poller_set_interval(p, 10);
+	struct pc_state *s = next_state(p, 5000);
+	assert_non_null(s);
+	pc_state_unref(s);
+	pc_poller_stop(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(first_poll_runs_at_once),
+		cmocka_unit_test(destroy_event_polls_before_the_interval),
+		cmocka_unit_test(only_the_newest_state_is_handed_over),
+		cmocka_unit_test(failures_are_counted_and_logged_once),
+		cmocka_unit_test(a_shorter_interval_takes_effect),
+	};
+	return cmocka_run_group_tests_name("poller", tests, NULL, NULL);
+}
