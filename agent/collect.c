@@ -33,6 +33,7 @@ struct pc_collector {
 	struct pc_port_set connect_set;
 
 	struct pc_events *events; /* NULL: no subscription */
+	bool procfs_bad_logged; /* the last /proc poll met malformed lines */
 	struct pc_procmap *procmap; /* NULL unless resolve_processes */
 	bool procmap_denied_logged;
 };
@@ -52,6 +53,8 @@ static int cmp_port(const void *a, const void *b)
 /* Sorted, without duplicates, into out (cap entries). Returns the count. */
 static size_t unique_ports(const uint16_t *ports, size_t n, uint16_t *out)
 {
+	if (n == 0)
+		return 0; /* ports may be NULL then */
 	memcpy(out, ports, n * sizeof(*ports));
 	qsort(out, n, sizeof(*out), cmp_port);
 	size_t k = 0;
@@ -143,8 +146,15 @@ static int poll_procfs(struct pc_collector *c, struct pc_snapshot *snap, char *e
 {
 	const struct pc_port_set *connect = c->n_connect_ports > 0 ? &c->connect_set : NULL;
 
-	if (pc_procnet_read(c->proc_root, connect, snap, err, errlen) < 0)
+	char first_bad[4200];
+	if (pc_procnet_read(c->proc_root, connect, snap, first_bad, sizeof(first_bad), err,
+			    errlen) < 0)
 		return -1;
+	/* Once when the text turns bad, not on every poll while it stays so;
+	 * pcPollErrors counts every skipped line. */
+	if (first_bad[0] != '\0' && !c->procfs_bad_logged)
+		pc_log(LOG_WARNING, "%s (%u skipped in this poll)", first_bad, snap->errors);
+	c->procfs_bad_logged = first_bad[0] != '\0';
 	char path[4096];
 	bool bindv6only = false;
 	snprintf(path, sizeof(path), "%s/sys/net/ipv6/bindv6only", c->proc_root);

@@ -132,12 +132,15 @@ struct pc_procnet_entry {
 int pc_procnet_parse_line(const char *line, int family, struct pc_procnet_entry *out);
 
 /* Reads the four files under proc_root ("/proc" when NULL) into snap:
- * listeners always, and established TCP connections to connect_ports when
- * n_connect > 0. Malformed lines are skipped and counted in snap->errors
- * (with a warning naming file and line, once per poll). A missing tcp6 or
- * udp6 (IPv6 disabled) is not an error; a missing tcp or udp is. */
+ * listeners always, and established TCP connections whose remote port is in
+ * connect_ports when that is not NULL. Malformed lines are skipped and
+ * counted in snap->errors; the first one is described ("FILE:LINE: ...")
+ * in first_bad (else ""), for the caller to log. A missing tcp6 or udp6
+ * (IPv6 disabled) is not an error; a missing tcp or udp is. 0, or -1 with
+ * err. */
 int pc_procnet_read(const char *proc_root, const struct pc_port_set *connect_ports,
-		    struct pc_snapshot *snap, char *err, size_t errlen);
+		    struct pc_snapshot *snap, char *first_bad, size_t first_bad_len, char *err,
+		    size_t errlen);
 
 /* Decides dual-stack vs v6-only for IPv6 wildcard listeners read from
  * /proc, which does not say (see collect_proc.c). Call before finishing. */
