@@ -162,17 +162,24 @@ static int cmp_connection(const void *a, const void *b)
 void pc_snapshot_finish(struct pc_snapshot *snap)
 {
 	size_t out = 0;
+	uint64_t prev_inode = 0;
 
-	/* qsort's array must not be NULL, even for zero elements. */
+	/* qsort's array may not be NULL, which an empty snapshot's is. */
 	if (snap->n_listeners > 1)
-		qsort(snap->listeners, snap->n_listeners, sizeof(*snap->listeners), cmp_listener);
+		qsort(snap->listeners, snap->n_listeners, sizeof(*snap->listeners),
+		      cmp_listener);
 	for (size_t i = 0; i < snap->n_listeners; i++) {
+		uint64_t inode = snap->listeners[i].inode;
 		if (out > 0 && pc_endpoint_cmp(&snap->listeners[out - 1].local,
 					       &snap->listeners[i].local) == 0) {
-			snap->listeners[out - 1].sockets += snap->listeners[i].sockets;
+			/* Sorted by inode within the group, so a repeat is adjacent. */
+			if (inode == 0 || inode != prev_inode)
+				snap->listeners[out - 1].sockets += snap->listeners[i].sockets;
+			prev_inode = inode;
 			continue;
 		}
 		snap->listeners[out++] = snap->listeners[i];
+		prev_inode = inode;
 	}
 	snap->n_listeners = out;
 
@@ -206,6 +213,20 @@ const struct pc_listener *pc_snapshot_find_listener(const struct pc_snapshot *sn
 			hi = mid;
 	}
 	return NULL;
+}
+
+void pc_snapshot_reset(struct pc_snapshot *snap)
+{
+	struct pc_listener *listeners = snap->listeners;
+	size_t cap_listeners = snap->cap_listeners;
+	struct pc_connection *connections = snap->connections;
+	size_t cap_connections = snap->cap_connections;
+
+	memset(snap, 0, sizeof(*snap));
+	snap->listeners = listeners;
+	snap->cap_listeners = cap_listeners;
+	snap->connections = connections;
+	snap->cap_connections = cap_connections;
 }
 
 void pc_snapshot_clear(struct pc_snapshot *snap)

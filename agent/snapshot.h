@@ -89,13 +89,20 @@ int pc_snapshot_add_listener(struct pc_snapshot *snap, const struct pc_endpoint 
 int pc_snapshot_add_connection(struct pc_snapshot *snap, const struct pc_endpoint *remote);
 
 /* Sort, then fold rows with equal endpoints into one (summing counts). Call
- * once after the last add; afterwards the arrays are in MIB index order. */
+ * once after the last add; afterwards the arrays are in MIB index order.
+ * One socket reported twice (same endpoint, same non-zero inode: a dump
+ * that resumed after the table changed can do that) counts once. */
 void pc_snapshot_finish(struct pc_snapshot *snap);
 
 /* Binary search in a finished snapshot; NULL when absent. */
 const struct pc_listener *pc_snapshot_find_listener(const struct pc_snapshot *snap,
 						    const struct pc_endpoint *local);
 
+/* Empty it for the next poll but keep the arrays' memory, so that a poller
+ * reusing one snapshot allocates nothing once the arrays are big enough. */
+void pc_snapshot_reset(struct pc_snapshot *snap);
+
+/* Empty it and free its memory. */
 void pc_snapshot_clear(struct pc_snapshot *snap);
 
 #endif

@@ -1,0 +1,402 @@
+/* inode -> pid and process name, for listeners only.
+ *
+ * The kernel gives no socket -> process map; the only way is the one ss -p
+ * and lsof take: read every /proc/PID/fd/N link and look for
+ * "socket:[INODE]". On a busy host that is tens of thousands of readlinks,
+ * so three things keep it cheap:
+ *   - only listener inodes are looked for, and the walk stops as soon as
+ *     every one of them is found;
+ *   - the answer is remembered as (inode, pid, fd): the next poll checks
+ *     each with one readlink of /proc/PID/fd/FD and walks only for inodes
+ *     that are new or moved;
+ *   - inodes that a full walk could not find (kernel-owned sockets such as
+ *     nfsd's have no fd anywhere; processes we may not inspect) are not
+ *     walked for again until UNFINDABLE_RETRY_S has passed.
+ *
+ * Reading another user's /proc/PID/fd needs CAP_DAC_READ_SEARCH (the
+ * directory is mode 0500, owned by the process's user) and reading its
+ * links needs CAP_SYS_PTRACE (ptrace read access); without them those
+ * processes' listeners keep pid 0 and "". */
+#include "collect_internal.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define UNFINDABLE_RETRY_S 60
+
+struct wanted {
+	uint64_t inode;
+	size_t listener; /* index in the snapshot */
+	int32_t pid; /* 0 until found */
+	int32_t fd;
+};
+
+struct cached {
+	uint64_t inode;
+	int32_t pid;
+	int32_t fd;
+};
+
+struct comm {
+	int32_t pid;
+	char name[PC_PROCESS_MAX];
+};
+
+struct pc_procmap {
+	char *root;
+	int root_fd; /* the proc root, opened once: every path below is relative to it */
+
+	struct cached *cache; /* sorted by inode: the previous answer */
+	size_t n_cache, cap_cache;
+
+	uint64_t *unfindable; /* sorted: not found by the last full walk */
+	size_t n_unfindable, cap_unfindable;
+	struct timespec unfindable_at;
+	bool walked; /* unfindable and unfindable_at mean something */
+
+	/* Per-resolve scratch, kept to avoid allocating on every poll. */
+	struct wanted *wanted;
+	size_t cap_wanted;
+	struct comm *comms;
+	size_t n_comms, cap_comms;
+	int32_t *pids;
+	size_t cap_pids;
+};
+
+static int grow(void **array, size_t *cap, size_t need, size_t elem_size)
+{
+	if (need <= *cap)
+		return 0;
+	size_t new_cap = *cap == 0 ? 64 : *cap;
+	while (new_cap < need)
+		new_cap *= 2;
+	void *p = realloc(*array, new_cap * elem_size);
+	if (p == NULL)
+		return -1;
+	*array = p;
+	*cap = new_cap;
+	return 0;
+}
+
+struct pc_procmap *pc_procmap_new(const char *proc_root)
+{
+	struct pc_procmap *pm = calloc(1, sizeof(*pm));
+	if (pm == NULL)
+		return NULL;
+	pm->root = strdup(proc_root != NULL ? proc_root : "/proc");
+	if (pm->root == NULL) {
+		free(pm);
+		return NULL;
+	}
+	/* Opened lazily: a root that is missing now may appear later. */
+	pm->root_fd = -1;
+	return pm;
+}
+
+void pc_procmap_free(struct pc_procmap *pm)
+{
+	if (pm == NULL)
+		return;
+	if (pm->root_fd >= 0)
+		close(pm->root_fd);
+	free(pm->root);
+	free(pm->cache);
+	free(pm->unfindable);
+	free(pm->wanted);
+	free(pm->comms);
+	free(pm->pids);
+	free(pm);
+}
+
+static int cmp_wanted(const void *a, const void *b)
+{
+	const struct wanted *x = a, *y = b;
+	return (x->inode > y->inode) - (x->inode < y->inode);
+}
+
+static struct wanted *find_wanted(struct wanted *w, size_t n, uint64_t inode)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (w[mid].inode == inode)
+			return &w[mid];
+		if (w[mid].inode < inode)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static const struct cached *find_cached(const struct pc_procmap *pm, uint64_t inode)
+{
+	size_t lo = 0, hi = pm->n_cache;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (pm->cache[mid].inode == inode)
+			return &pm->cache[mid];
+		if (pm->cache[mid].inode < inode)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static bool is_unfindable(const struct pc_procmap *pm, uint64_t inode)
+{
+	size_t lo = 0, hi = pm->n_unfindable;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (pm->unfindable[mid] == inode)
+			return true;
+		if (pm->unfindable[mid] < inode)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return false;
+}
+
+/* The inode of a "socket:[N]" link; 0 for anything else. */
+static uint64_t socket_inode(const char *link, ssize_t len)
+{
+	static const char prefix[] = "socket:[";
+	const ssize_t plen = (ssize_t)sizeof(prefix) - 1;
+	if (len <= plen + 1 || memcmp(link, prefix, (size_t)plen) != 0 || link[len - 1] != ']')
+		return 0;
+	uint64_t inode = 0;
+	for (ssize_t i = plen; i < len - 1; i++) {
+		if (link[i] < '0' || link[i] > '9')
+			return 0;
+		inode = inode * 10 + (uint64_t)(link[i] - '0');
+	}
+	return inode;
+}
+
+static int32_t parse_pid(const char *name)
+{
+	int32_t pid = 0;
+	if (*name == '\0')
+		return 0;
+	for (; *name != '\0'; name++) {
+		if (*name < '0' || *name > '9' || pid > 100000000)
+			return 0;
+		pid = pid * 10 + (*name - '0');
+	}
+	return pid;
+}
+
+/* Is the socket still at the place the previous poll found it? */
+static bool still_there(const struct pc_procmap *pm, const struct cached *c)
+{
+	char path[64], link[64];
+	snprintf(path, sizeof(path), "%d/fd/%d", (int)c->pid, (int)c->fd);
+	ssize_t len = readlinkat(pm->root_fd, path, link, sizeof(link));
+	return len > 0 && socket_inode(link, len) == c->inode;
+}
+
+static int cmp_pid(const void *a, const void *b)
+{
+	int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* The numeric entries of the proc root, ascending: a socket that several
+ * processes share (a pre-forked server's listener) is then always
+ * reported with the lowest pid, whatever order readdir gives. */
+static size_t list_pids(struct pc_procmap *pm)
+{
+	int dir_fd = openat(pm->root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *procs = dir_fd >= 0 ? fdopendir(dir_fd) : NULL;
+	if (procs == NULL) {
+		if (dir_fd >= 0)
+			close(dir_fd);
+		return 0;
+	}
+	size_t n = 0;
+	struct dirent *pe;
+	while ((pe = readdir(procs)) != NULL) {
+		int32_t pid = parse_pid(pe->d_name);
+		if (pid <= 0)
+			continue;
+		if (grow((void **)&pm->pids, &pm->cap_pids, n + 1, sizeof(*pm->pids)) < 0)
+			break;
+		pm->pids[n++] = pid;
+	}
+	closedir(procs);
+	qsort(pm->pids, n, sizeof(*pm->pids), cmp_pid);
+	return n;
+}
+
+/* Reads the fd links of every process until all `remaining` wanted
+ * inodes are found. */
+static void walk(struct pc_procmap *pm, struct wanted *w, size_t n, size_t remaining,
+		 struct pc_procmap_stats *stats)
+{
+	size_t n_pids = list_pids(pm);
+	stats->full_walk = true;
+	for (size_t i = 0; i < n_pids && remaining > 0; i++) {
+		int32_t pid = pm->pids[i];
+		char path[64];
+		snprintf(path, sizeof(path), "%d/fd", (int)pid);
+		int fds_fd = openat(pm->root_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fds_fd < 0) {
+			if (errno == EACCES || errno == EPERM)
+				stats->denied++;
+			continue; /* or it exited meanwhile */
+		}
+		DIR *fds = fdopendir(fds_fd);
+		if (fds == NULL) {
+			close(fds_fd);
+			continue;
+		}
+		stats->walked_pids++;
+		struct dirent *fe;
+		bool denied = false;
+		while (remaining > 0 && (fe = readdir(fds)) != NULL) {
+			if (fe->d_name[0] == '.')
+				continue;
+			char link[64];
+			ssize_t len = readlinkat(fds_fd, fe->d_name, link, sizeof(link));
+			stats->readlinks++;
+			if (len < 0) {
+				denied = denied || errno == EACCES || errno == EPERM;
+				continue;
+			}
+			uint64_t inode = socket_inode(link, len);
+			if (inode == 0)
+				continue;
+			struct wanted *hit = find_wanted(w, n, inode);
+			if (hit == NULL || hit->pid != 0)
+				continue;
+			hit->pid = pid;
+			hit->fd = parse_pid(fe->d_name);
+			remaining--;
+		}
+		if (denied)
+			stats->denied++;
+		closedir(fds);
+	}
+}
+
+/* Printable ASCII only: the name ends up in a DisplayString and on a
+ * terminal, and a process may call itself anything. */
+static void read_comm(const struct pc_procmap *pm, int32_t pid, char name[PC_PROCESS_MAX])
+{
+	char path[64];
+	name[0] = '\0';
+	snprintf(path, sizeof(path), "%d/comm", (int)pid);
+	int fd = openat(pm->root_fd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	ssize_t len = read(fd, name, PC_PROCESS_MAX - 1);
+	close(fd);
+	if (len <= 0)
+		return;
+	if (name[len - 1] == '\n')
+		len--;
+	name[len] = '\0';
+	for (ssize_t i = 0; i < len; i++)
+		if ((unsigned char)name[i] < 0x20 || (unsigned char)name[i] > 0x7e)
+			name[i] = '?';
+}
+
+static const char *comm_of(struct pc_procmap *pm, int32_t pid)
+{
+	for (size_t i = 0; i < pm->n_comms; i++)
+		if (pm->comms[i].pid == pid)
+			return pm->comms[i].name;
+	if (grow((void **)&pm->comms, &pm->cap_comms, pm->n_comms + 1, sizeof(*pm->comms)) < 0)
+		return "";
+	struct comm *c = &pm->comms[pm->n_comms++];
+	c->pid = pid;
+	read_comm(pm, pid, c->name);
+	return c->name;
+}
+
+static void remember(struct pc_procmap *pm, const struct wanted *w, size_t n)
+{
+	pm->n_cache = 0;
+	if (grow((void **)&pm->cache, &pm->cap_cache, n, sizeof(*pm->cache)) < 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (w[i].pid != 0)
+			pm->cache[pm->n_cache++] = (struct cached){ w[i].inode, w[i].pid, w[i].fd };
+}
+
+static void remember_unfindable(struct pc_procmap *pm, const struct wanted *w, size_t n)
+{
+	pm->n_unfindable = 0;
+	pm->walked = true;
+	clock_gettime(CLOCK_MONOTONIC, &pm->unfindable_at);
+	if (grow((void **)&pm->unfindable, &pm->cap_unfindable, n, sizeof(*pm->unfindable)) < 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (w[i].pid == 0)
+			pm->unfindable[pm->n_unfindable++] = w[i].inode;
+}
+
+void pc_procmap_resolve(struct pc_procmap *pm, struct pc_snapshot *snap,
+			struct pc_procmap_stats *stats)
+{
+	memset(stats, 0, sizeof(*stats));
+	if (pm->root_fd < 0)
+		pm->root_fd = open(pm->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (pm->root_fd < 0 ||
+	    grow((void **)&pm->wanted, &pm->cap_wanted, snap->n_listeners, sizeof(*pm->wanted)) < 0) {
+		stats->unresolved = (unsigned)snap->n_listeners;
+		return;
+	}
+
+	struct wanted *w = pm->wanted;
+	size_t n = 0;
+	for (size_t i = 0; i < snap->n_listeners; i++)
+		if (snap->listeners[i].inode != 0)
+			w[n++] = (struct wanted){ .inode = snap->listeners[i].inode, .listener = i };
+	qsort(w, n, sizeof(*w), cmp_wanted);
+
+	size_t remaining = 0;
+	bool worth_walking = false;
+	for (size_t i = 0; i < n; i++) {
+		const struct cached *c = find_cached(pm, w[i].inode);
+		if (c != NULL && still_there(pm, c)) {
+			w[i].pid = c->pid;
+			w[i].fd = c->fd;
+			stats->cached++;
+			continue;
+		}
+		remaining++;
+		if (!is_unfindable(pm, w[i].inode))
+			worth_walking = true;
+	}
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (remaining > 0 &&
+	    (!pm->walked || now.tv_sec - pm->unfindable_at.tv_sec >= UNFINDABLE_RETRY_S))
+		worth_walking = true;
+	if (worth_walking) {
+		walk(pm, w, n, remaining, stats);
+		remember_unfindable(pm, w, n);
+	}
+	remember(pm, w, n);
+
+	pm->n_comms = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct pc_listener *l = &snap->listeners[w[i].listener];
+		if (w[i].pid == 0)
+			continue;
+		l->pid = w[i].pid;
+		snprintf(l->process, sizeof(l->process), "%s", comm_of(pm, w[i].pid));
+	}
+	for (size_t i = 0; i < snap->n_listeners; i++)
+		if (snap->listeners[i].pid == 0)
+			stats->unresolved++;
+}

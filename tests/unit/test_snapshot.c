@@ -1,0 +1,310 @@
+/* snapshot.c: RFC 4022 address conventions, ss-style text, MIB index order,
+ * folding of duplicate sockets. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "snapshot.h"
+
+static void v6(const char *text, uint8_t out[16])
+{
+	assert_int_equal(inet_pton(AF_INET6, text, out), 1);
+}
+
+static void v4(const char *text, uint8_t out[4])
+{
+	assert_int_equal(inet_pton(AF_INET, text, out), 1);
+}
+
+static void set_v4(struct pc_endpoint *ep, uint8_t proto, const char *addr, uint16_t port)
+{
+	uint8_t a[4];
+	v4(addr, a);
+	pc_endpoint_set(ep, proto, AF_INET, a, false, 0, port);
+}
+
+static void set_v6(struct pc_endpoint *ep, uint8_t proto, const char *addr, bool v6only,
+		   uint32_t ifindex, uint16_t port)
+{
+	uint8_t a[16];
+	v6(addr, a);
+	pc_endpoint_set(ep, proto, AF_INET6, a, v6only, ifindex, port);
+}
+
+static const char *text_of(const struct pc_endpoint *ep)
+{
+	static char buf[64];
+	pc_endpoint_format_addr(ep, buf, sizeof(buf));
+	return buf;
+}
+
+static void test_ipv4(void **state)
+{
+	(void)state;
+	struct pc_endpoint ep;
+	set_v4(&ep, IPPROTO_TCP, "127.0.0.1", 22);
+	assert_int_equal(ep.addr_type, PC_INET_IPV4);
+	assert_int_equal(ep.addr_len, 4);
+	assert_int_equal(ep.port, 22);
+	assert_string_equal(text_of(&ep), "127.0.0.1");
+
+	set_v4(&ep, IPPROTO_UDP, "0.0.0.0", 53);
+	assert_int_equal(ep.addr_type, PC_INET_IPV4);
+	assert_int_equal(ep.addr_len, 4);
+	assert_string_equal(text_of(&ep), "0.0.0.0");
+}
+
+/* RFC 4022: a dual-stack wildcard is type unknown with an empty address;
+ * a v6-only wildcard is ::. ss prints them "*" and "[::]". */
+static void test_ipv6_wildcards(void **state)
+{
+	(void)state;
+	struct pc_endpoint ep;
+	set_v6(&ep, IPPROTO_TCP, "::", false, 0, 80);
+	assert_int_equal(ep.addr_type, PC_INET_UNKNOWN);
+	assert_int_equal(ep.addr_len, 0);
+	assert_string_equal(text_of(&ep), "*");
+
+	set_v6(&ep, IPPROTO_TCP, "::", true, 0, 80);
+	assert_int_equal(ep.addr_type, PC_INET_IPV6);
+	assert_int_equal(ep.addr_len, 16);
+	assert_string_equal(text_of(&ep), "[::]");
+}
+
+static void test_ipv6_specific(void **state)
+{
+	(void)state;
+	struct pc_endpoint ep;
+	/* v6only does not matter for a specific address. */
+	set_v6(&ep, IPPROTO_UDP, "::1", false, 0, 53);
+	assert_int_equal(ep.addr_type, PC_INET_IPV6);
+	assert_string_equal(text_of(&ep), "[::1]");
+
+	/* v4-mapped stays IPv6, as ss shows it. */
+	set_v6(&ep, IPPROTO_TCP, "::ffff:127.0.0.1", false, 0, 8080);
+	assert_int_equal(ep.addr_type, PC_INET_IPV6);
+	assert_int_equal(ep.addr_len, 16);
+	assert_string_equal(text_of(&ep), "[::ffff:127.0.0.1]");
+}
+
+static void test_link_local_zone(void **state)
+{
+	(void)state;
+	struct pc_endpoint ep;
+	set_v6(&ep, IPPROTO_TCP, "fe80::1", false, 3, 22);
+	assert_int_equal(ep.addr_type, PC_INET_IPV6Z);
+	assert_int_equal(ep.addr_len, 20);
+	assert_memory_equal(ep.addr + 16, "\0\0\0\3", 4);
+	assert_string_equal(text_of(&ep), "[fe80::1]%3");
+
+	/* Not bound to an interface: no zone to give. */
+	set_v6(&ep, IPPROTO_TCP, "fe80::1", false, 0, 22);
+	assert_int_equal(ep.addr_type, PC_INET_IPV6);
+	assert_string_equal(text_of(&ep), "[fe80::1]");
+
+	/* A bound interface does not make a global address zoned. */
+	set_v6(&ep, IPPROTO_TCP, "2001:db8::1", false, 3, 22);
+	assert_int_equal(ep.addr_type, PC_INET_IPV6);
+}
+
+static void test_format_truncates(void **state)
+{
+	(void)state;
+	struct pc_endpoint ep;
+	char buf[6];
+	set_v6(&ep, IPPROTO_TCP, "::ffff:127.0.0.1", false, 0, 1);
+	memset(buf, 'x', sizeof(buf));
+	pc_endpoint_format_addr(&ep, buf, sizeof(buf));
+	assert_string_equal(buf, "[::ff");
+	/* len 0 writes nothing. */
+	buf[0] = 'q';
+	pc_endpoint_format_addr(&ep, buf, 0);
+	assert_int_equal(buf[0], 'q');
+}
+
+static void test_proto_name(void **state)
+{
+	(void)state;
+	assert_string_equal(pc_proto_name(IPPROTO_TCP), "tcp");
+	assert_string_equal(pc_proto_name(IPPROTO_UDP), "udp");
+	assert_string_equal(pc_proto_name(IPPROTO_SCTP), "?");
+}
+
+/* The MIB index: protocol, address type, length-prefixed address, port. */
+static void test_cmp_is_index_order(void **state)
+{
+	(void)state;
+	struct pc_endpoint e[8];
+	set_v6(&e[0], IPPROTO_TCP, "::", false, 0, 9000); /* unknown, len 0 */
+	set_v4(&e[1], IPPROTO_TCP, "0.0.0.0", 80);
+	set_v4(&e[2], IPPROTO_TCP, "127.0.0.1", 22);
+	set_v4(&e[3], IPPROTO_TCP, "127.0.0.1", 80);
+	set_v6(&e[4], IPPROTO_TCP, "::", true, 0, 1);
+	set_v6(&e[5], IPPROTO_TCP, "::1", false, 0, 1);
+	set_v6(&e[6], IPPROTO_TCP, "fe80::1", false, 2, 1); /* ipv6z, len 20 */
+	set_v6(&e[7], IPPROTO_UDP, "::", false, 0, 1); /* udp after all tcp */
+	for (size_t i = 0; i < 8; i++) {
+		assert_int_equal(pc_endpoint_cmp(&e[i], &e[i]), 0);
+		for (size_t j = i + 1; j < 8; j++) {
+			assert_int_equal(pc_endpoint_cmp(&e[i], &e[j]), -1);
+			assert_int_equal(pc_endpoint_cmp(&e[j], &e[i]), 1);
+		}
+	}
+}
+
+static void test_fold_reuseport_group(void **state)
+{
+	(void)state;
+	struct pc_snapshot snap = { 0 };
+	struct pc_endpoint a, b, c;
+	set_v4(&a, IPPROTO_TCP, "0.0.0.0", 443);
+	set_v4(&b, IPPROTO_TCP, "127.0.0.1", 25);
+	set_v6(&c, IPPROTO_UDP, "::", false, 0, 53);
+
+	/* Four members of a reuseport group, interleaved with others. */
+	assert_int_equal(pc_snapshot_add_listener(&snap, &a, 300), 0);
+	assert_int_equal(pc_snapshot_add_listener(&snap, &c, 50), 0);
+	assert_int_equal(pc_snapshot_add_listener(&snap, &a, 100), 0);
+	assert_int_equal(pc_snapshot_add_listener(&snap, &b, 7), 0);
+	assert_int_equal(pc_snapshot_add_listener(&snap, &a, 200), 0);
+	assert_int_equal(pc_snapshot_add_listener(&snap, &a, 150), 0);
+	pc_snapshot_finish(&snap);
+
+	assert_int_equal(snap.n_listeners, 3);
+	assert_int_equal(pc_endpoint_cmp(&snap.listeners[0].local, &a), 0);
+	assert_int_equal(snap.listeners[0].sockets, 4);
+	assert_int_equal(snap.listeners[0].inode, 100); /* the lowest: stable */
+	assert_int_equal(pc_endpoint_cmp(&snap.listeners[1].local, &b), 0);
+	assert_int_equal(snap.listeners[1].sockets, 1);
+	assert_int_equal(pc_endpoint_cmp(&snap.listeners[2].local, &c), 0);
+	assert_int_equal(snap.listeners[2].pid, 0);
+	assert_string_equal(snap.listeners[2].process, "");
+
+	assert_non_null(pc_snapshot_find_listener(&snap, &b));
+	assert_ptr_equal(pc_snapshot_find_listener(&snap, &c), &snap.listeners[2]);
+	struct pc_endpoint absent;
+	set_v4(&absent, IPPROTO_TCP, "127.0.0.1", 26);
+	assert_null(pc_snapshot_find_listener(&snap, &absent));
+
+	/* Finishing twice changes nothing. */
+	pc_snapshot_finish(&snap);
+	assert_int_equal(snap.n_listeners, 3);
+	assert_int_equal(snap.listeners[0].sockets, 4);
+	pc_snapshot_clear(&snap);
+	assert_null(snap.listeners);
+	assert_int_equal(snap.n_listeners, 0);
+}
+
+/* A resumed dump can report one socket twice: it is still one socket. A
+ * zero inode (no identity) cannot be told apart and counts each time. */
+static void test_fold_same_socket_once(void **state)
+{
+	(void)state;
+	struct pc_snapshot snap = { 0 };
+	struct pc_endpoint a;
+	set_v4(&a, IPPROTO_TCP, "0.0.0.0", 443);
+	pc_snapshot_add_listener(&snap, &a, 100);
+	pc_snapshot_add_listener(&snap, &a, 200);
+	pc_snapshot_add_listener(&snap, &a, 100);
+	pc_snapshot_add_listener(&snap, &a, 200);
+	pc_snapshot_add_listener(&snap, &a, 300);
+	pc_snapshot_finish(&snap);
+	assert_int_equal(snap.n_listeners, 1);
+	assert_int_equal(snap.listeners[0].sockets, 3);
+	pc_snapshot_reset(&snap);
+
+	pc_snapshot_add_listener(&snap, &a, 0);
+	pc_snapshot_add_listener(&snap, &a, 0);
+	pc_snapshot_finish(&snap);
+	assert_int_equal(snap.n_listeners, 1);
+	assert_int_equal(snap.listeners[0].sockets, 2);
+	pc_snapshot_clear(&snap);
+}
+
+static void test_many_listeners_sorted(void **state)
+{
+	(void)state;
+	struct pc_snapshot snap = { 0 };
+	/* Ports in a scrambled order, each twice: growth past the first
+	 * allocation, sorting and folding at once. */
+	for (unsigned round = 0; round < 2; round++)
+		for (unsigned i = 0; i < 1000; i++) {
+			struct pc_endpoint ep;
+			set_v4(&ep, IPPROTO_TCP, "127.0.0.1", (uint16_t)(1 + (i * 7919) % 1000));
+			assert_int_equal(pc_snapshot_add_listener(&snap, &ep, 1000 * round + i + 1), 0);
+		}
+	pc_snapshot_finish(&snap);
+	assert_int_equal(snap.n_listeners, 1000);
+	for (size_t i = 0; i < snap.n_listeners; i++) {
+		assert_int_equal(snap.listeners[i].local.port, i + 1);
+		assert_int_equal(snap.listeners[i].sockets, 2);
+	}
+	pc_snapshot_clear(&snap);
+}
+
+static void test_reset_keeps_memory(void **state)
+{
+	(void)state;
+	struct pc_snapshot snap = { 0 };
+	struct pc_endpoint ep;
+	set_v4(&ep, IPPROTO_UDP, "127.0.0.1", 161);
+	pc_snapshot_add_listener(&snap, &ep, 1);
+	pc_snapshot_add_connection(&snap, &ep);
+	snap.errors = 3;
+	snap.source = PC_SOURCE_PROCFS;
+	struct pc_listener *kept = snap.listeners;
+	size_t cap = snap.cap_listeners;
+	pc_snapshot_reset(&snap);
+	assert_int_equal(snap.n_listeners, 0);
+	assert_int_equal(snap.n_connections, 0);
+	assert_int_equal(snap.errors, 0);
+	assert_int_equal(snap.source, PC_SOURCE_NONE);
+	assert_ptr_equal(snap.listeners, kept);
+	assert_int_equal(snap.cap_listeners, cap);
+	pc_snapshot_clear(&snap);
+}
+
+static void test_fold_connections(void **state)
+{
+	(void)state;
+	struct pc_snapshot snap = { 0 };
+	struct pc_endpoint x, y;
+	set_v4(&x, IPPROTO_TCP, "10.0.0.2", 42027);
+	set_v6(&y, IPPROTO_TCP, "2001:db8::2", true, 0, 42027);
+	pc_snapshot_add_connection(&snap, &y);
+	pc_snapshot_add_connection(&snap, &x);
+	pc_snapshot_add_connection(&snap, &x);
+	pc_snapshot_finish(&snap);
+	assert_int_equal(snap.n_connections, 2);
+	assert_int_equal(pc_endpoint_cmp(&snap.connections[0].remote, &x), 0);
+	assert_int_equal(snap.connections[0].count, 2);
+	assert_int_equal(snap.connections[1].count, 1);
+	pc_snapshot_clear(&snap);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ipv4),
+		cmocka_unit_test(test_ipv6_wildcards),
+		cmocka_unit_test(test_ipv6_specific),
+		cmocka_unit_test(test_link_local_zone),
+		cmocka_unit_test(test_format_truncates),
+		cmocka_unit_test(test_proto_name),
+		cmocka_unit_test(test_cmp_is_index_order),
+		cmocka_unit_test(test_fold_reuseport_group),
+		cmocka_unit_test(test_fold_same_socket_once),
+		cmocka_unit_test(test_many_listeners_sorted),
+		cmocka_unit_test(test_reset_keeps_memory),
+		cmocka_unit_test(test_fold_connections),
+	};
+	return cmocka_run_group_tests_name("snapshot", tests, NULL, NULL);
+}
