@@ -213,13 +213,17 @@ listener_port() {
 	awk -v i="$2" '$1 == "bound" && $2 == i { print $5 }' "$PC_TMP/listen-$1.out"
 }
 
+# answers_more NAME WORD INDEX COUNT: the helper has answered "WORD INDEX"
+# more than COUNT times.
+answers_more() {
+	[ "$(grep -cx "$2 $3" "$PC_TMP/listen-$1.out")" -gt "$4" ]
+}
+
 # listener_do NAME close|open INDEX: and wait for the helper's answer.
 listener_do() {
-	local fd_var="LISTEN_FD_$1" done_word
+	local fd_var="LISTEN_FD_$1" done_word before
 	case $2 in close) done_word=closed ;; open) done_word=opened ;; *) fail "listener_do: $2" ;; esac
-	local before
 	before=$(grep -cx "$done_word $3" "$PC_TMP/listen-$1.out" || true)
 	echo "$2 $3" >&"${!fd_var}"
-	wait_for 5 "listener $1 to $2 spec $3" \
-		test "$(grep -cx "$done_word $3" "$PC_TMP/listen-$1.out")" -gt "$before"
+	wait_for 5 "listener $1 to $2 spec $3" answers_more "$1" "$done_word" "$3" "$before"
 }
