@@ -6,14 +6,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* How the lines are found. libconfuse's lexer counts lines in the section
- * being parsed; a parent section's counter stands still while one of its
- * children is parsed, at the line of the child's opening brace, and catches
- * up when the child closes. Validate callbacks run for every option value
- * (with the current line) and for every section when it closes (in the
- * parent). So, inside any callback for section S, S's parent still shows
- * the line where S was opened. The section being parsed is always the last
- * one of its option, which is how the parent is found. */
+/* How the lines are found.
+ *
+ * libconfuse 3.3 miscounts lines: a "#" or "//" comment advances its line
+ * counter by three, a block comment by one too many. So the file is handed
+ * to libconfuse with its comments blanked out (newlines kept), and then
+ * cfg->line is right in every validate callback: for an option value, the
+ * line of the value.
+ *
+ * Sections: libconfuse calls a section option's validate callback when the
+ * section closes, in the order of the closing braces in the text. The same
+ * pre-scan that blanks comments pairs each section's closing brace with its
+ * opening one, so the n-th section to close was opened on opens[n]. */
 
 /* Separates a section title from the sequence number that keeps
  * same-titled sections apart until the parse is over. */
@@ -39,6 +43,8 @@ struct pc_cfgfile {
 	size_t n_sections, cap_sections;
 	size_t *index; /* hash of section pointer -> position + 1; 0 is empty */
 	size_t index_size; /* a power of two, at least twice n_sections */
+	int *opens; /* line of the opening brace, by order of closing */
+	size_t n_opens, closed;
 	unsigned long titles_renamed;
 	bool out_of_memory;
 };
@@ -86,23 +92,7 @@ static struct section_lines *find_section(const struct pc_cfgfile *f, const cfg_
 	return NULL;
 }
 
-/* The section whose last value (of some section option) is child. */
-static cfg_t *find_parent(cfg_t *node, const cfg_t *child)
-{
-	for (cfg_opt_t *opt = node->opts; opt != NULL && opt->name != NULL; opt++) {
-		if (opt->type != CFGT_SEC || cfg_opt_size(opt) == 0)
-			continue;
-		cfg_t *last = cfg_opt_getnsec(opt, cfg_opt_size(opt) - 1);
-		if (last == child)
-			return node;
-		cfg_t *parent = find_parent(last, child);
-		if (parent != NULL)
-			return parent;
-	}
-	return NULL;
-}
-
-static struct section_lines *note_section(struct pc_cfgfile *f, cfg_t *section)
+static struct section_lines *note_section(struct pc_cfgfile *f, const cfg_t *section)
 {
 	struct section_lines *s = find_section(f, section);
 	if (s != NULL)
@@ -117,9 +107,8 @@ static struct section_lines *note_section(struct pc_cfgfile *f, cfg_t *section)
 	}
 	if ((f->n_sections + 1) * 2 > f->index_size && grow_index(f) != 0)
 		return NULL;
-	cfg_t *parent = section == f->root ? NULL : find_parent(f->root, section);
 	s = &f->sections[f->n_sections];
-	*s = (struct section_lines){ .section = section, .line = parent ? parent->line : 0 };
+	*s = (struct section_lines){ .section = section };
 	size_t slot = hash_pointer(section, f->index_size);
 	while (f->index[slot] != 0)
 		slot = (slot + 1) & (f->index_size - 1);
@@ -176,13 +165,18 @@ static int record(cfg_t *cfg, cfg_opt_t *opt)
 	int line = cfg->line;
 	if (opt->type == CFGT_SEC) {
 		cfg_t *child = cfg_opt_getnsec(opt, cfg_opt_size(opt) - 1);
-		/* A child with no options of its own is first seen here, after
-		 * it closed: its closing line is the best there is. */
 		struct section_lines *c = note_section(f, child);
 		if (c == NULL)
 			goto oom;
 		s = find_section(f, cfg); /* note_section may have moved it */
-		line = c->line;
+		/* Where the section that just closed was opened. One left open
+		 * at the end of the file (libconfuse closes it silently) has no
+		 * closing brace: its last line will do. A single section given
+		 * twice is the same cfg_t, and keeps its first line. */
+		line = f->closed < f->n_opens ? f->opens[f->closed] : cfg->line;
+		f->closed++;
+		if (c->line == 0)
+			c->line = line;
 		if ((opt->flags & CFGF_TITLE) && rename_title(f, child) != 0)
 			goto oom;
 	}
@@ -195,10 +189,6 @@ static int record(cfg_t *cfg, cfg_opt_t *opt)
 	 * repeated single section would be merged into the first. */
 	bool single = opt->type == CFGT_SEC ? !(opt->flags & CFGF_MULTI) : !(opt->flags & CFGF_LIST);
 	if (single) {
-		/* a single section is reused, not re-opened: name where the
-		 * second one closed */
-		if (opt->type == CFGT_SEC)
-			line = cfg->line;
 		pc_diag_error(f->diag, f->path, line, "%s is set twice in this section (first at line %d)",
 			      opt->name, seen->line);
 		seen->line = line;
@@ -231,6 +221,130 @@ static void restore_titles(cfg_t *section)
 	}
 }
 
+/* Blank the comments of text (in place, newlines kept) the way libconfuse's
+ * lexer sees them, and note the line of every section's opening brace in
+ * the order the sections close. A "#" outside quotes always starts a
+ * comment; "//" and "slash-star" only where a token starts. Braces after
+ * "=" or "+=" are lists, "${...}" an environment variable. */
+static int prescan(char *text, size_t len, struct pc_cfgfile *f)
+{
+	struct brace {
+		int line;
+		bool list;
+	} *stack = NULL;
+	size_t depth = 0, cap = 0;
+	int line = 1;
+	bool token_start = true;
+	char last = '\0'; /* last significant character outside comments */
+	int rc = 0;
+
+	for (size_t i = 0; i < len && rc == 0; i++) {
+		char c = text[i], next = i + 1 < len ? text[i + 1] : '\0';
+		if (c == '\n')
+			line++;
+		if (c == '"' || c == '\'') { /* a string: skip it, escapes included */
+			for (i++; i < len && text[i] != c; i++) {
+				if (text[i] == '\\' && i + 1 < len)
+					i++;
+				if (text[i] == '\n')
+					line++;
+			}
+			token_start = true;
+			last = c;
+			continue;
+		}
+		if (c == '#' || (token_start && c == '/' && next == '/')) {
+			for (; i < len && text[i] != '\n'; i++)
+				text[i] = ' ';
+			i--; /* let the loop see the newline */
+			continue;
+		}
+		if (token_start && c == '/' && next == '*') {
+			for (; i < len && !(text[i] == '*' && i + 1 < len && text[i + 1] == '/'); i++) {
+				if (text[i] == '\n')
+					line++;
+				else
+					text[i] = ' ';
+			}
+			if (i < len)
+				text[i] = text[i + 1] = ' ';
+			i++;
+			continue;
+		}
+		if (c == '$' && next == '{') {
+			while (i < len && text[i] != '}')
+				i++;
+			token_start = false;
+			last = '}';
+			continue;
+		}
+		if (c == '{') {
+			if (depth == cap) {
+				cap = cap ? cap * 2 : 16;
+				struct brace *grown = realloc(stack, cap * sizeof(*stack));
+				if (grown == NULL) {
+					rc = -1;
+					break;
+				}
+				stack = grown;
+			}
+			stack[depth++] = (struct brace){ .line = line, .list = last == '=' || last == '+' };
+		} else if (c == '}' && depth > 0 && !stack[--depth].list) {
+			if (f->n_opens % 64 == 0) {
+				int *grown = realloc(f->opens, (f->n_opens + 64) * sizeof(*grown));
+				if (grown == NULL) {
+					rc = -1;
+					break;
+				}
+				f->opens = grown;
+			}
+			f->opens[f->n_opens++] = stack[depth].line;
+		}
+		token_start = strchr(" \t\r\n={}()+,", c) != NULL;
+		if (strchr(" \t\r\n", c) == NULL)
+			last = c;
+	}
+	free(stack);
+	return rc;
+}
+
+static char *read_file(const char *path, size_t *len, struct pc_diag *diag)
+{
+	FILE *fp = fopen(path, "rb");
+	char *text = NULL;
+	size_t size = 0, cap = 0, n;
+	if (fp == NULL) {
+		pc_diag_error(diag, path, 0, "cannot read: %s", strerror(errno));
+		return NULL;
+	}
+	do {
+		if (size + 4096 + 1 > cap) {
+			cap = cap ? cap * 2 : 8192;
+			char *grown = realloc(text, cap);
+			if (grown == NULL) {
+				pc_diag_error(diag, path, 0, "out of memory");
+				free(text);
+				fclose(fp);
+				return NULL;
+			}
+			text = grown;
+		}
+		n = fread(text + size, 1, 4096, fp);
+		size += n;
+	} while (n > 0);
+	if (ferror(fp)) {
+		pc_diag_error(diag, path, 0, "cannot read: %s", strerror(errno));
+		free(text);
+		text = NULL;
+	}
+	fclose(fp);
+	if (text != NULL) {
+		text[size] = '\0';
+		*len = size;
+	}
+	return text;
+}
+
 static void report_confuse_error(cfg_t *cfg, const char *fmt, va_list ap)
 {
 	char message[512];
@@ -255,17 +369,30 @@ struct pc_cfgfile *pc_cfgfile_parse(cfg_opt_t *options, const char *path, struct
 		return NULL;
 	}
 	install_recorder(f->root->opts);
-	parsing = f;
-	cfg_set_error_function(f->root, report_confuse_error);
 
-	errno = 0;
-	int rc = cfg_parse(f->root, path);
-	if (rc == CFG_FILE_ERROR)
-		pc_diag_error(diag, path, 0, "cannot read: %s",
-			      errno != 0 ? strerror(errno) : "unknown error");
-	else if (rc == CFG_SUCCESS && f->out_of_memory)
+	size_t len = 0;
+	char *text = read_file(path, &len, diag);
+	if (text == NULL) {
+		pc_cfgfile_free(f);
+		return NULL;
+	}
+	FILE *fp = NULL;
+	if (prescan(text, len, f) != 0)
 		pc_diag_error(diag, path, 0, "out of memory");
-	parsing = NULL;
+	/* fmemopen wants at least one byte */
+	else if ((fp = fmemopen(len ? text : (char *)"\n", len ? len : 1, "r")) == NULL)
+		pc_diag_error(diag, path, 0, "cannot read: %s", strerror(errno));
+	int rc = CFG_FILE_ERROR;
+	if (fp != NULL) {
+		parsing = f;
+		cfg_set_error_function(f->root, report_confuse_error);
+		rc = cfg_parse_fp(f->root, fp);
+		parsing = NULL;
+		fclose(fp);
+		if (rc == CFG_SUCCESS && f->out_of_memory)
+			pc_diag_error(diag, path, 0, "out of memory");
+	}
+	free(text);
 	if (rc != CFG_SUCCESS || f->out_of_memory) {
 		pc_cfgfile_free(f);
 		return NULL;
@@ -303,6 +430,7 @@ void pc_cfgfile_free(struct pc_cfgfile *file)
 		free(file->sections[i].options);
 	free(file->sections);
 	free(file->index);
+	free(file->opens);
 	if (file->root != NULL)
 		cfg_free(file->root);
 	free(file->path);
