@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cfgfile.h"
 
@@ -329,6 +330,24 @@ const char *pc_config_instance_name(const struct pc_config *config, int number)
 	return NULL;
 }
 
+/* Drop "dir/.." pairs so that messages name files the way a person would;
+ * leading ".." stays. Lexical, so the caller checks it names the same file
+ * (a symlinked directory's ".." is not its lexical parent). */
+static void collapse_dotdot(char *path)
+{
+	char *p;
+	while ((p = strstr(path, "/../")) != NULL) {
+		char *start = p;
+		while (start > path && start[-1] != '/')
+			start--;
+		size_t len = (size_t)(p - start);
+		if ((len == 2 && strncmp(start, "..", 2) == 0) || len == 0 ||
+		    (len == 1 && start[0] == '.'))
+			return; /* "../..", "//..", "./..": leave it */
+		memmove(start, p + 4, strlen(p + 4) + 1);
+	}
+}
+
 char *pc_config_resolve_path(const struct pc_config *config, const char *path)
 {
 	const char *slash = strrchr(config->path, '/');
@@ -337,8 +356,20 @@ char *pc_config_resolve_path(const struct pc_config *config, const char *path)
 	size_t dir_len = (size_t)(slash - config->path);
 	size_t len = dir_len + 1 + strlen(path) + 1;
 	char *resolved = malloc(len);
+	char *shorter = resolved ? malloc(len) : NULL;
 	if (resolved != NULL)
 		snprintf(resolved, len, "%.*s/%s", (int)dir_len, config->path, path);
+	if (shorter != NULL) {
+		struct stat a, b;
+		memcpy(shorter, resolved, len);
+		collapse_dotdot(shorter);
+		if (stat(resolved, &a) == 0 && stat(shorter, &b) == 0 && a.st_dev == b.st_dev &&
+		    a.st_ino == b.st_ino) {
+			free(resolved);
+			return shorter;
+		}
+	}
+	free(shorter);
 	return resolved;
 }
 
