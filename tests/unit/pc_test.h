@@ -42,21 +42,29 @@ static inline const char *repo_path(const char *relative)
 
 #define CATALOG_DIR repo_path("conf/catalog")
 
-/* The first diagnostic must be an error at exactly path:line and mention
- * needle. line 0 means "no line": "path: ...". */
-static inline void check_first_error(const struct pc_diag *diag, const char *path, int line,
-			      const char *needle)
+/* One diagnostic line must be at exactly path:line and mention needle.
+ * line 0 means "no line": "path: ...". */
+static inline void check_diag_line(const char *text, const char *path, int line,
+				   const char *needle)
 {
 	char prefix[1200];
 	if (line > 0)
 		snprintf(prefix, sizeof(prefix), "%s:%d: ", path, line);
 	else
 		snprintf(prefix, sizeof(prefix), "%s: ", path);
-	if (diag->n_errors == 0 || diag->n_lines == 0)
-		fail_msg("expected an error at %s, got none", prefix);
-	if (strncmp(diag->lines[0], prefix, strlen(prefix)) != 0 ||
-	    strstr(diag->lines[0], needle) == NULL)
-		fail_msg("expected \"%s...%s...\", got \"%s\"", prefix, needle, diag->lines[0]);
+	if (text == NULL)
+		fail_msg("expected \"%s...%s...\", got nothing", prefix, needle);
+	if (strncmp(text, prefix, strlen(prefix)) != 0 || strstr(text, needle) == NULL)
+		fail_msg("expected \"%s...%s...\", got \"%s\"", prefix, needle, text);
+}
+
+/* The first diagnostic must be an error, at path:line, mentioning needle. */
+static inline void check_first_error(const struct pc_diag *diag, const char *path, int line,
+				     const char *needle)
+{
+	if (diag->n_errors == 0)
+		fail_msg("expected an error at %s:%d, got none", path, line);
+	check_diag_line(diag->n_lines ? diag->lines[0] : NULL, path, line, needle);
 }
 
 /* Everything written to a stream, as one malloc'd string. */
