@@ -2,6 +2,7 @@
 
 #include "snapshot.h" /* pc_proto_name */
 
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -292,10 +293,24 @@ static int by_listen_port(const void *pa, const void *pb)
 	return *(const size_t *)pa < *(const size_t *)pb ? -1 : 1;
 }
 
+/* Both bound to addresses, and not the same one (config.c checked that
+ * they parse). */
+static bool distinct_addresses(const char *a, const char *b)
+{
+	unsigned char x[sizeof(struct in6_addr)] = { 0 }, y[sizeof(struct in6_addr)] = { 0 };
+	if (a == NULL || b == NULL)
+		return false; /* "any address" overlaps everything */
+	int fx = strchr(a, ':') ? AF_INET6 : AF_INET, fy = strchr(b, ':') ? AF_INET6 : AF_INET;
+	if (fx != fy)
+		return true;
+	return inet_pton(fx, a, x) == 1 && inet_pton(fy, b, y) == 1 && memcmp(x, y, sizeof(x)) != 0;
+}
+
 /* Two expectations to listen on one protocol and port are an error, unless
- * both come from the same ruleset rule: a platform service (SQL Server,
- * Windows SMB, IIS...) that one listener provides to every role using it.
- * Ranges claim no port. within_plan: compare only inside one role_index. */
+ * both come from the same ruleset rule (a platform service, SQL Server,
+ * Windows SMB, IIS..., that one listener provides to every role using it)
+ * or they are bound to two different addresses. Ranges claim no port.
+ * within_plan: compare only inside one role_index. */
 static void check_listen_ports(struct builder *b, const char *file, bool within_plan)
 {
 	const struct pc_expectations *out = b->out;
@@ -316,6 +331,8 @@ static void check_listen_ports(struct builder *b, const char *file, bool within_
 				continue;
 			if (x->shared && y->shared && x->catalog_file == y->catalog_file &&
 			    x->catalog_line == y->catalog_line)
+				continue;
+			if (distinct_addresses(x->bind_address, y->bind_address))
 				continue;
 			/* name the one that comes later in the file */
 			const struct pc_expectation *first = x->role_index <= y->role_index ? x : y;

@@ -380,6 +380,20 @@ static void test_full_host(void **state)
 	pc_plan_free(p);
 }
 
+/* One port, two addresses: two listeners can coexist. */
+static void test_bound_to_different_addresses(void **state)
+{
+	(void)state;
+	struct pc_diag diag = { 0 };
+	struct pc_plan *p = load_plan("tests/fixtures/config/good-bind.conf", &diag);
+	assert_non_null(p);
+	const struct pc_expectation *first = find(&p->expectations, NULL, "ctios", 1);
+	assert_int_equal(first->port, 42028);
+	assert_string_equal(first->bind_address, "192.0.2.1");
+	assert_int_equal(p->expectations.items[p->expectations.n - 1].role_index, 2);
+	pc_plan_free(p);
+}
+
 struct bad_config {
 	const char *file; /* under tests/fixtures/ */
 	const char *where; /* the file named in the message, if not file */
@@ -403,6 +417,9 @@ static const struct bad_config bad_configs[] = {
 	  "tcp/42027: role ipcc-express (rule cti) and role cti-server (rule cti, line 3)" },
 	{ "config/bad-ctios-twice.conf", NULL, 4, "tcp/42028: role ctios-server (rule ctios)" },
 	{ "config/bad-count-overflow.conf", NULL, 5, "port 65536 is outside 1-65535" },
+	/* the clash is named at the override that moved the port onto it */
+	{ "config/bad-bind-same.conf", NULL, 10,
+	  "tcp/5900: role ctios-server (rule ctios) and role vnc (rule vnc-display, line 3)" },
 	{ "config/bad-catalog-missing.conf", "config/nowhere", 0, "cannot open the catalog" },
 	{ "config/bad-site-duplicate.conf", "catalog/site-dup-role.conf", 2,
 	  "role icm-router is already defined at conf/catalog/01-icm-enterprise.conf:" },
@@ -465,6 +482,7 @@ int main(void)
 		cmocka_unit_test(test_side_only_rules),
 		cmocka_unit_test(test_example_host),
 		cmocka_unit_test(test_full_host),
+		cmocka_unit_test(test_bound_to_different_addresses),
 		cmocka_unit_test(test_bad_configs),
 		cmocka_unit_test(test_bad_role_requests),
 	};
