@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli_listeners.h"
 #include "collect.h"
 #include "collect_internal.h"
 #include "collect_test_util.h"
@@ -625,6 +626,75 @@ static void test_collector_procfs_failure(void **state)
 	pc_snapshot_clear(&snap);
 }
 
+/* ---- the --listeners output -------------------------------------------- */
+
+static char *write_to_string(const struct pc_snapshot *snap, bool json)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	assert_non_null(f);
+	assert_int_equal(pc_listeners_write(f, snap, json), 0);
+	fclose(f);
+	return text;
+}
+
+static void test_listeners_output(void **state)
+{
+	(void)state;
+	char root[4096], err[256];
+	fixture_path(root, sizeof(root), "procroot");
+	struct pc_collector_options options = {
+		.mode = PC_COLLECT_PROCFS,
+		.proc_root = root,
+		.resolve_processes = true,
+	};
+	struct pc_collector *c = pc_collector_open(&options, err, sizeof(err));
+	struct pc_snapshot snap = { 0 };
+	assert_int_equal(pc_collector_poll(c, &snap, err, sizeof(err)), 0);
+	/* MIB index order: TCP before UDP, then address type (unknown, IPv4,
+	 * IPv6), address, port. */
+	char *text = write_to_string(&snap, false);
+	assert_string_equal(text, "tcp * 80 1 200 nginx\n"
+				  "tcp 0.0.0.0 22 1 100 sshd\n"
+				  "tcp 0.0.0.0 443 2 200 nginx\n"
+				  "tcp 0.0.0.0 2049 1 - -\n"
+				  "tcp 127.0.0.1 8080 1 300 app?x\n"
+				  "tcp [::] 22 1 100 sshd\n"
+				  "tcp [::1] 8443 1 300 app?x\n"
+				  "tcp [::ffff:127.0.0.1] 9000 1 300 app?x\n"
+				  "udp 0.0.0.0 53 1 400 dnsd\n"
+				  "udp 127.0.0.1 323 1 400 dnsd\n"
+				  "udp [::1] 323 1 400 dnsd\n");
+	free(text);
+
+	snap.n_listeners = 4;
+	snprintf(snap.listeners[0].process, sizeof(snap.listeners[0].process), "a\"b\\c");
+	text = write_to_string(&snap, true);
+	assert_string_equal(
+		text,
+		"[\n"
+		"  {\"proto\": \"tcp\", \"address\": \"*\", \"port\": 80, \"sockets\": 1, "
+		"\"pid\": 200, \"process\": \"a\\\"b\\\\c\"},\n"
+		"  {\"proto\": \"tcp\", \"address\": \"0.0.0.0\", \"port\": 22, \"sockets\": 1, "
+		"\"pid\": 100, \"process\": \"sshd\"},\n"
+		"  {\"proto\": \"tcp\", \"address\": \"0.0.0.0\", \"port\": 443, \"sockets\": 2, "
+		"\"pid\": 200, \"process\": \"nginx\"},\n"
+		"  {\"proto\": \"tcp\", \"address\": \"0.0.0.0\", \"port\": 2049, \"sockets\": 1, "
+		"\"pid\": null, \"process\": null}\n"
+		"]\n");
+	free(text);
+	snap.n_listeners = 0;
+	text = write_to_string(&snap, true);
+	assert_string_equal(text, "[]\n");
+	free(text);
+	text = write_to_string(&snap, false);
+	assert_string_equal(text, "");
+	free(text);
+	pc_collector_close(c);
+	pc_snapshot_clear(&snap);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -644,6 +714,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_collector_logs_malformed_once, setup_log,
 						teardown_log),
 		cmocka_unit_test(test_collector_procfs_failure),
+		cmocka_unit_test(test_listeners_output),
 	};
 	return cmocka_run_group_tests_name("collect_proc", tests, NULL, NULL);
 }
