@@ -53,7 +53,9 @@ struct pc_events {
 	int fd;
 	struct pc_port_set watch;
 	bool filter_failure_logged;
-	uint8_t buf[EVENT_BUFFER_SIZE];
+	/* Netlink messages are 4-byte aligned within the buffer; so must the
+	 * buffer be. */
+	uint8_t buf[EVENT_BUFFER_SIZE] __attribute__((aligned(8)));
 };
 
 static const struct {
@@ -174,19 +176,21 @@ bool pc_events_parse(const void *buf, size_t len, const struct pc_port_set *watc
 	const uint8_t *p = buf;
 	size_t left = len;
 
+	/* Copies, not casts: the buffer need not be aligned. */
 	while (left >= sizeof(struct nlmsghdr)) {
-		const struct nlmsghdr *nlh = (const struct nlmsghdr *)p;
-		if (nlh->nlmsg_len < sizeof(*nlh) || nlh->nlmsg_len > left)
+		struct nlmsghdr nlh;
+		memcpy(&nlh, p, sizeof(nlh));
+		if (nlh.nlmsg_len < sizeof(nlh) || nlh.nlmsg_len > left)
 			return false;
-		if (nlh->nlmsg_type == SOCK_DIAG_BY_FAMILY &&
-		    nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(struct inet_diag_msg))) {
+		if (nlh.nlmsg_type == SOCK_DIAG_BY_FAMILY &&
+		    nlh.nlmsg_len >= NLMSG_LENGTH(sizeof(struct inet_diag_msg))) {
 			struct inet_diag_msg msg;
 			memcpy(&msg, p + NLMSG_HDRLEN, sizeof(msg));
 			if (msg.id.idiag_dport == 0 &&
 			    pc_port_set_has(watch, ntohs(msg.id.idiag_sport)))
 				return true;
 		}
-		size_t step = NLMSG_ALIGN(nlh->nlmsg_len);
+		size_t step = NLMSG_ALIGN(nlh.nlmsg_len);
 		if (step >= left)
 			break;
 		p += step;

@@ -39,7 +39,8 @@ enum pc_dump_status {
 };
 
 /* Parse one received buffer of a dump (one datagram, or several
- * concatenated, as recorded fixtures are). Messages whose sequence number
+ * concatenated, as recorded fixtures are; 4-byte aligned, as netlink
+ * messages are). Messages whose sequence number
  * is not seq are leftovers of an earlier, abandoned dump and are ignored
  * (seq 0 accepts any). A message too short for its header, a socket of
  * another family, or a family-inconsistent record is skipped and counted in
