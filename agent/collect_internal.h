@@ -150,7 +150,9 @@ void pc_procnet_guess_v6only(struct pc_snapshot *snap, bool bindv6only_default);
 /* ---- inode -> process -------------------------------------------------- */
 
 struct pc_procmap_stats {
-	unsigned cached; /* listeners confirmed from the previous poll's answer */
+	unsigned cached; /* listeners answered from the previous polls' answers */
+	unsigned verified; /* of those, re-read from /proc/PID/fd/FD (rotation) */
+	unsigned comm_reads; /* process names read (new pids, rotation) */
 	unsigned walked_pids; /* processes whose fd tables the walk read */
 	unsigned readlinks; /* fd links read during the walk */
 	unsigned denied; /* processes whose fd table we may not read */
