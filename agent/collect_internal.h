@@ -39,7 +39,8 @@ enum pc_dump_status {
 };
 
 /* Parse one received buffer of a dump (one datagram, or several
- * concatenated, as recorded fixtures are). Messages whose sequence number
+ * concatenated, as recorded fixtures are; 4-byte aligned, as netlink
+ * messages are). Messages whose sequence number
  * is not seq are leftovers of an earlier, abandoned dump and are ignored
  * (seq 0 accepts any). A message too short for its header, a socket of
  * another family, or a family-inconsistent record is skipped and counted in
@@ -149,7 +150,9 @@ void pc_procnet_guess_v6only(struct pc_snapshot *snap, bool bindv6only_default);
 /* ---- inode -> process -------------------------------------------------- */
 
 struct pc_procmap_stats {
-	unsigned cached; /* listeners confirmed from the previous poll's answer */
+	unsigned cached; /* listeners answered from the previous polls' answers */
+	unsigned verified; /* of those, re-read from /proc/PID/fd/FD (rotation) */
+	unsigned comm_reads; /* process names read (new pids, rotation) */
 	unsigned walked_pids; /* processes whose fd tables the walk read */
 	unsigned readlinks; /* fd links read during the walk */
 	unsigned denied; /* processes whose fd table we may not read */

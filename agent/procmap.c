@@ -2,13 +2,20 @@
  *
  * The kernel gives no socket -> process map; the only way is the one ss -p
  * and lsof take: read every /proc/PID/fd/N link and look for
- * "socket:[INODE]". On a busy host that is tens of thousands of readlinks,
- * so three things keep it cheap:
+ * "socket:[INODE]". Each such lookup costs 2.5-5 us (procfs builds an inode
+ * for it), so on a busy host a walk is tens of milliseconds, and even
+ * re-checking 1,000 known answers would cost more than the whole netlink
+ * poll. Hence:
  *   - only listener inodes are looked for, and the walk stops as soon as
  *     every one of them is found;
- *   - the answer is remembered as (inode, pid, fd): the next poll checks
- *     each with one readlink of /proc/PID/fd/FD and walks only for inodes
- *     that are new or moved;
+ *   - answers are remembered as (inode, pid, fd). On the next polls an
+ *     answer stands while its pid lives (one lookup per distinct pid) and
+ *     is re-read from /proc/PID/fd/FD on a rotation, one poll in
+ *     VERIFY_ROUNDS; names likewise. A new inode, or a pid that is gone,
+ *     sends the poll walking at once. What the rotation can miss for up
+ *     to VERIFY_ROUNDS polls: a socket handed to another process while
+ *     the first holder lives on without it (rare: a supervisor passing
+ *     its socket to a child and closing its copy);
  *   - inodes that a full walk could not find (kernel-owned sockets such as
  *     nfsd's have no fd anywhere; processes we may not inspect) are not
  *     walked for again until UNFINDABLE_RETRY_S has passed.
@@ -29,6 +36,7 @@
 #include <unistd.h>
 
 #define UNFINDABLE_RETRY_S 60
+#define VERIFY_ROUNDS 16
 
 struct wanted {
 	uint64_t inode;
@@ -48,6 +56,11 @@ struct comm {
 	char name[PC_PROCESS_MAX];
 };
 
+struct pid_state {
+	int32_t pid;
+	bool alive;
+};
+
 struct pc_procmap {
 	char *root;
 	int root_fd; /* the proc root, opened once: every path below is relative to it */
@@ -60,11 +73,17 @@ struct pc_procmap {
 	struct timespec unfindable_at;
 	bool walked; /* unfindable and unfindable_at mean something */
 
+	struct comm *comms; /* sorted by pid: the names of the previous poll */
+	size_t n_comms, cap_comms;
+	uint64_t rounds; /* resolves so far: drives the rotation */
+
 	/* Per-resolve scratch, kept to avoid allocating on every poll. */
 	struct wanted *wanted;
 	size_t cap_wanted;
-	struct comm *comms;
-	size_t n_comms, cap_comms;
+	struct comm *new_comms;
+	size_t cap_new_comms;
+	struct pid_state *pid_states;
+	size_t cap_pid_states;
 	int32_t *pids;
 	size_t cap_pids;
 };
@@ -110,6 +129,8 @@ void pc_procmap_free(struct pc_procmap *pm)
 	free(pm->unfindable);
 	free(pm->wanted);
 	free(pm->comms);
+	free(pm->new_comms);
+	free(pm->pid_states);
 	free(pm->pids);
 	free(pm);
 }
@@ -232,7 +253,8 @@ static size_t list_pids(struct pc_procmap *pm)
 		pm->pids[n++] = pid;
 	}
 	closedir(procs);
-	qsort(pm->pids, n, sizeof(*pm->pids), cmp_pid);
+	if (n > 1)
+		qsort(pm->pids, n, sizeof(*pm->pids), cmp_pid);
 	return n;
 }
 
@@ -309,19 +331,6 @@ static void read_comm(const struct pc_procmap *pm, int32_t pid, char name[PC_PRO
 			name[i] = '?';
 }
 
-static const char *comm_of(struct pc_procmap *pm, int32_t pid)
-{
-	for (size_t i = 0; i < pm->n_comms; i++)
-		if (pm->comms[i].pid == pid)
-			return pm->comms[i].name;
-	if (grow((void **)&pm->comms, &pm->cap_comms, pm->n_comms + 1, sizeof(*pm->comms)) < 0)
-		return "";
-	struct comm *c = &pm->comms[pm->n_comms++];
-	c->pid = pid;
-	read_comm(pm, pid, c->name);
-	return c->name;
-}
-
 static void remember(struct pc_procmap *pm, const struct wanted *w, size_t n)
 {
 	pm->n_cache = 0;
@@ -344,6 +353,95 @@ static void remember_unfindable(struct pc_procmap *pm, const struct wanted *w, s
 			pm->unfindable[pm->n_unfindable++] = w[i].inode;
 }
 
+static bool due(const struct pc_procmap *pm, uint64_t key)
+{
+	return (key + pm->rounds) % VERIFY_ROUNDS == 0;
+}
+
+static int cmp_pid_state(const void *a, const void *b)
+{
+	const struct pid_state *x = a, *y = b;
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/* Liveness of the distinct pids the cache names for this poll's inodes,
+ * sorted by pid. Returns how many. */
+static size_t check_pids(struct pc_procmap *pm, const struct wanted *w, size_t n)
+{
+	size_t k = 0;
+	if (grow((void **)&pm->pid_states, &pm->cap_pid_states, n, sizeof(*pm->pid_states)) < 0)
+		return 0;
+	for (size_t i = 0; i < n; i++)
+		if (w[i].pid != 0)
+			pm->pid_states[k++] = (struct pid_state){ w[i].pid, false };
+	if (k > 1)
+		qsort(pm->pid_states, k, sizeof(*pm->pid_states), cmp_pid_state);
+	size_t unique = 0;
+	for (size_t i = 0; i < k; i++) {
+		if (unique > 0 && pm->pid_states[unique - 1].pid == pm->pid_states[i].pid)
+			continue;
+		char path[16];
+		snprintf(path, sizeof(path), "%d", (int)pm->pid_states[i].pid);
+		pm->pid_states[unique] = pm->pid_states[i];
+		pm->pid_states[unique++].alive = faccessat(pm->root_fd, path, F_OK, 0) == 0;
+	}
+	return unique;
+}
+
+static bool pid_alive(const struct pc_procmap *pm, size_t n_states, int32_t pid)
+{
+	struct pid_state key = { pid, false };
+	if (n_states == 0)
+		return false; /* bsearch may not see the NULL of an empty array */
+	const struct pid_state *s =
+		bsearch(&key, pm->pid_states, n_states, sizeof(key), cmp_pid_state);
+	return s != NULL && s->alive;
+}
+
+static int cmp_comm(const void *a, const void *b)
+{
+	const struct comm *x = a, *y = b;
+	return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+/* The names of the pids in w: kept from the previous poll unless due on
+ * the rotation, read otherwise. Leaves pm->comms sorted by pid. */
+static void refresh_comms(struct pc_procmap *pm, const struct wanted *w, size_t n,
+			  struct pc_procmap_stats *stats)
+{
+	size_t k = 0;
+	if (grow((void **)&pm->new_comms, &pm->cap_new_comms, n, sizeof(*pm->new_comms)) < 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (w[i].pid != 0)
+			pm->new_comms[k++].pid = w[i].pid;
+	if (k > 1)
+		qsort(pm->new_comms, k, sizeof(*pm->new_comms), cmp_comm);
+	size_t unique = 0;
+	for (size_t i = 0; i < k; i++) {
+		if (unique > 0 && pm->new_comms[unique - 1].pid == pm->new_comms[i].pid)
+			continue;
+		struct comm *c = &pm->new_comms[unique++];
+		c->pid = pm->new_comms[i].pid;
+		const struct comm *old =
+			pm->n_comms > 0 ? bsearch(c, pm->comms, pm->n_comms, sizeof(*c), cmp_comm)
+					: NULL;
+		if (old != NULL && !due(pm, (uint64_t)c->pid)) {
+			memcpy(c->name, old->name, sizeof(c->name));
+		} else {
+			read_comm(pm, c->pid, c->name);
+			stats->comm_reads++;
+		}
+	}
+	struct comm *swap = pm->comms;
+	size_t swap_cap = pm->cap_comms;
+	pm->comms = pm->new_comms;
+	pm->cap_comms = pm->cap_new_comms;
+	pm->n_comms = unique;
+	pm->new_comms = swap;
+	pm->cap_new_comms = swap_cap;
+}
+
 void pc_procmap_resolve(struct pc_procmap *pm, struct pc_snapshot *snap,
 			struct pc_procmap_stats *stats)
 {
@@ -355,24 +453,42 @@ void pc_procmap_resolve(struct pc_procmap *pm, struct pc_snapshot *snap,
 		stats->unresolved = (unsigned)snap->n_listeners;
 		return;
 	}
+	pm->rounds++;
 
 	struct wanted *w = pm->wanted;
 	size_t n = 0;
 	for (size_t i = 0; i < snap->n_listeners; i++)
 		if (snap->listeners[i].inode != 0)
 			w[n++] = (struct wanted){ .inode = snap->listeners[i].inode, .listener = i };
-	qsort(w, n, sizeof(*w), cmp_wanted);
+	if (n > 1)
+		qsort(w, n, sizeof(*w), cmp_wanted);
+
+	/* The previous answers, as candidates. */
+	for (size_t i = 0; i < n; i++) {
+		const struct cached *c = find_cached(pm, w[i].inode);
+		if (c != NULL) {
+			w[i].pid = c->pid;
+			w[i].fd = c->fd;
+		}
+	}
+	size_t n_states = check_pids(pm, w, n);
 
 	size_t remaining = 0;
 	bool worth_walking = false;
 	for (size_t i = 0; i < n; i++) {
-		const struct cached *c = find_cached(pm, w[i].inode);
-		if (c != NULL && still_there(pm, c)) {
-			w[i].pid = c->pid;
-			w[i].fd = c->fd;
-			stats->cached++;
-			continue;
+		if (w[i].pid != 0 && pid_alive(pm, n_states, w[i].pid)) {
+			if (!due(pm, w[i].inode)) {
+				stats->cached++;
+				continue;
+			}
+			struct cached c = { w[i].inode, w[i].pid, w[i].fd };
+			stats->verified++;
+			if (still_there(pm, &c)) {
+				stats->cached++;
+				continue;
+			}
 		}
+		w[i].pid = 0;
 		remaining++;
 		if (!is_unfindable(pm, w[i].inode))
 			worth_walking = true;
@@ -387,14 +503,18 @@ void pc_procmap_resolve(struct pc_procmap *pm, struct pc_snapshot *snap,
 		remember_unfindable(pm, w, n);
 	}
 	remember(pm, w, n);
+	refresh_comms(pm, w, n, stats);
 
-	pm->n_comms = 0;
 	for (size_t i = 0; i < n; i++) {
-		struct pc_listener *l = &snap->listeners[w[i].listener];
 		if (w[i].pid == 0)
 			continue;
+		struct pc_listener *l = &snap->listeners[w[i].listener];
+		struct comm key = { .pid = w[i].pid };
+		const struct comm *c =
+			pm->n_comms > 0 ? bsearch(&key, pm->comms, pm->n_comms, sizeof(key), cmp_comm)
+					: NULL;
 		l->pid = w[i].pid;
-		snprintf(l->process, sizeof(l->process), "%s", comm_of(pm, w[i].pid));
+		snprintf(l->process, sizeof(l->process), "%s", c != NULL ? c->name : "");
 	}
 	for (size_t i = 0; i < snap->n_listeners; i++)
 		if (snap->listeners[i].pid == 0)

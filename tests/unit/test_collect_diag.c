@@ -543,6 +543,64 @@ static void test_port_bytecode(void **state)
 	assert_int_equal(pc_sockdiag_port_bytecode(many, 64, bc, 100), 0); /* too small */
 }
 
+/* ---- destroy events (the parsing half; test_collect_live has the rest) -- */
+
+static void test_port_set(void **state)
+{
+	(void)state;
+	struct pc_port_set set;
+	pc_port_set_assign(&set, NULL, 0);
+	assert_int_equal(set.count, 0);
+	assert_true(pc_port_set_has(&set, 0)); /* empty: every port */
+	assert_true(pc_port_set_has(&set, 65535));
+	const uint16_t ports[] = { 22, 65535, 0, 22, 443 };
+	pc_port_set_assign(&set, ports, 5);
+	assert_int_equal(set.count, 4);
+	assert_true(pc_port_set_has(&set, 0));
+	assert_true(pc_port_set_has(&set, 22));
+	assert_true(pc_port_set_has(&set, 443));
+	assert_true(pc_port_set_has(&set, 65535));
+	assert_false(pc_port_set_has(&set, 23));
+	assert_false(pc_port_set_has(&set, 65534));
+}
+
+static void test_events_parse(void **state)
+{
+	(void)state;
+	struct pc_port_set any, watched;
+	const uint16_t ports[] = { 8080 };
+	pc_port_set_assign(&any, NULL, 0);
+	pc_port_set_assign(&watched, ports, 1);
+
+	struct msgbuf b = { .len = 0 };
+	/* A connection ending on the watched port: not a listener. */
+	put_socket(&b, AF_INET, PC_TCP_CLOSE, "127.0.0.1", 8080, "127.0.0.1", 50000, 0, 1, -1);
+	assert_false(pc_events_parse(b.data, b.len, &watched));
+	assert_false(pc_events_parse(b.data, b.len, &any));
+	/* A listener on another port. */
+	put_socket(&b, AF_INET6, PC_TCP_CLOSE, "::", 8081, "::", 0, 0, 2, 0);
+	assert_false(pc_events_parse(b.data, b.len, &watched));
+	assert_true(pc_events_parse(b.data, b.len, &any));
+	/* The watched listener, third in the buffer. */
+	put_socket(&b, AF_INET, PC_TCP_CLOSE, "0.0.0.0", 8080, "0.0.0.0", 0, 0, 3, -1);
+	assert_true(pc_events_parse(b.data, b.len, &watched));
+
+	/* The same bytes at an odd address. */
+	uint8_t *odd = malloc(b.len + 1);
+	memcpy(odd + 1, b.data, b.len);
+	assert_true(pc_events_parse(odd + 1, b.len, &watched));
+	free(odd);
+
+	/* Truncated and malformed input: false, never a crash. */
+	for (size_t cut = 0; cut < b.len; cut++)
+		(void)pc_events_parse(b.data, cut, &any);
+	struct nlmsghdr *first = (void *)b.data;
+	first->nlmsg_len = 3;
+	assert_false(pc_events_parse(b.data, b.len, &any));
+	first->nlmsg_len = 100000;
+	assert_false(pc_events_parse(b.data, b.len, &any));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -558,6 +616,8 @@ int main(void)
 		cmocka_unit_test(test_bad_lengths),
 		cmocka_unit_test(test_random_and_corrupted_input),
 		cmocka_unit_test(test_port_bytecode),
+		cmocka_unit_test(test_port_set),
+		cmocka_unit_test(test_events_parse),
 	};
 	return cmocka_run_group_tests_name("collect_diag", tests, NULL, NULL);
 }

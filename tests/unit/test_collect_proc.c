@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli_listeners.h"
 #include "collect.h"
 #include "collect_internal.h"
 #include "collect_test_util.h"
@@ -458,9 +459,32 @@ static void temp_proc_remove(const struct temp_proc *t)
 	assert_int_equal(system(cmd), 0);
 }
 
-/* A socket that moves (the parent that bound it hands it to a child and
- * closes its copy) is found again at its new place. */
-static void test_procmap_follows_moved_socket(void **state)
+static void temp_proc_remove_pid(const struct temp_proc *t, int pid)
+{
+	char cmd[160];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s/%d'", t->root, pid);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void one_listener(struct pc_snapshot *snap, uint16_t port, uint64_t inode)
+{
+	struct pc_endpoint ep;
+	static const uint8_t any[4];
+	pc_endpoint_set(&ep, IPPROTO_TCP, AF_INET, any, false, 0, port);
+	pc_snapshot_add_listener(snap, &ep, inode);
+}
+
+static void forget_answers(struct pc_snapshot *snap)
+{
+	for (size_t i = 0; i < snap->n_listeners; i++) {
+		snap->listeners[i].pid = 0;
+		snap->listeners[i].process[0] = '\0';
+	}
+}
+
+/* The holder exits (a daemon that binds, forks and lets the parent exit):
+ * the next poll sees the pid gone and walks. */
+static void test_procmap_holder_exits(void **state)
 {
 	(void)state;
 	struct temp_proc t;
@@ -468,49 +492,71 @@ static void test_procmap_follows_moved_socket(void **state)
 	struct pc_procmap_stats stats;
 	temp_proc_make(&t);
 	temp_proc_add(&t, 10, "launcher", 3, "socket:[777]");
-	temp_proc_add(&t, 11, "worker", 0, NULL);
+	temp_proc_add(&t, 11, "daemon", 3, "socket:[777]");
 	struct pc_procmap *pm = pc_procmap_new(t.root);
-
-	struct pc_endpoint ep;
-	static const uint8_t any[4];
-	pc_endpoint_set(&ep, IPPROTO_TCP, AF_INET, any, false, 0, 8080);
-	pc_snapshot_add_listener(&snap, &ep, 777);
+	one_listener(&snap, 8080, 777);
 	pc_snapshot_finish(&snap);
 	pc_procmap_resolve(pm, &snap, &stats);
 	assert_int_equal(snap.listeners[0].pid, 10);
 	assert_string_equal(snap.listeners[0].process, "launcher");
 
+	temp_proc_remove_pid(&t, 10);
+	forget_answers(&snap);
+	pc_procmap_resolve(pm, &snap, &stats);
+	assert_true(stats.full_walk);
+	assert_int_equal(snap.listeners[0].pid, 11);
+	assert_string_equal(snap.listeners[0].process, "daemon");
+	pc_procmap_free(pm);
+	pc_snapshot_clear(&snap);
+	temp_proc_remove(&t);
+}
+
+/* The holder lives on but hands the socket over and closes its copy: the
+ * rotation re-reads the answer within 16 polls. */
+static void test_procmap_follows_handed_over_socket(void **state)
+{
+	(void)state;
+	struct temp_proc t;
+	struct pc_snapshot snap = { 0 };
+	struct pc_procmap_stats stats;
+	temp_proc_make(&t);
+	temp_proc_add(&t, 10, "supervisor", 3, "socket:[777]");
+	temp_proc_add(&t, 11, "worker", 0, NULL);
+	struct pc_procmap *pm = pc_procmap_new(t.root);
+	one_listener(&snap, 8080, 777);
+	pc_snapshot_finish(&snap);
+	pc_procmap_resolve(pm, &snap, &stats);
+	assert_int_equal(snap.listeners[0].pid, 10);
+
 	temp_proc_add(&t, 11, "worker", 5, "socket:[777]");
 	temp_proc_unlink(&t, 10, 3);
-	snap.listeners[0].pid = 0;
-	snap.listeners[0].process[0] = '\0';
-	pc_procmap_resolve(pm, &snap, &stats);
+	int polls = 0;
+	do {
+		forget_answers(&snap);
+		pc_procmap_resolve(pm, &snap, &stats);
+		polls++;
+	} while (snap.listeners[0].pid == 10 && polls < 16);
 	assert_int_equal(snap.listeners[0].pid, 11);
 	assert_string_equal(snap.listeners[0].process, "worker");
-	assert_true(stats.full_walk);
-	assert_int_equal(stats.cached, 0);
 
-	/* A new listener that nobody holds yet is walked for once... */
-	pc_endpoint_set(&ep, IPPROTO_TCP, AF_INET, any, false, 0, 8081);
-	snap.listeners[0].pid = 0;
-	pc_snapshot_add_listener(&snap, &ep, 778);
+	/* A new listener nobody holds yet is walked for once, then not on
+	 * every poll... */
+	one_listener(&snap, 8081, 778);
 	pc_snapshot_finish(&snap);
+	forget_answers(&snap);
 	pc_procmap_resolve(pm, &snap, &stats);
 	assert_true(stats.full_walk);
 	assert_int_equal(stats.unresolved, 1);
-	/* ...not on every poll after that... */
-	snap.listeners[0].pid = 0;
+	forget_answers(&snap);
 	pc_procmap_resolve(pm, &snap, &stats);
 	assert_false(stats.full_walk);
-	assert_int_equal(stats.cached, 1);
-	/* ...but a listener that is new again triggers a walk that finds both. */
+	assert_int_equal(stats.unresolved, 1);
+	/* ...but another new listener triggers a walk that finds both. */
 	temp_proc_add(&t, 11, "worker", 6, "socket:[778]");
 	temp_proc_add(&t, 12, "late", 4, "socket:[779]");
-	pc_endpoint_set(&ep, IPPROTO_TCP, AF_INET, any, false, 0, 8082);
-	for (size_t i = 0; i < snap.n_listeners; i++)
-		snap.listeners[i].pid = 0;
-	pc_snapshot_add_listener(&snap, &ep, 779);
+	one_listener(&snap, 8082, 779);
 	pc_snapshot_finish(&snap);
+	forget_answers(&snap);
 	pc_procmap_resolve(pm, &snap, &stats);
 	assert_true(stats.full_walk);
 	assert_int_equal(stats.unresolved, 0);
@@ -520,6 +566,36 @@ static void test_procmap_follows_moved_socket(void **state)
 	pc_procmap_free(pm);
 	pc_snapshot_clear(&snap);
 	temp_proc_remove(&t);
+}
+
+/* Steady state: over 16 polls each known answer is re-read exactly once
+ * and each name read once; nothing is walked. */
+static void test_procmap_rotation_cost(void **state)
+{
+	(void)state;
+	char root[4096];
+	struct pc_snapshot snap = { 0 };
+	struct pc_procmap_stats stats;
+	fixture_path(root, sizeof(root), "procroot");
+	struct pc_procmap *pm = pc_procmap_new(root);
+	procroot_snapshot(&snap);
+	pc_procmap_resolve(pm, &snap, &stats);
+	unsigned verified = 0, comm_reads = 0;
+	for (int i = 0; i < 16; i++) {
+		forget_answers(&snap);
+		pc_procmap_resolve(pm, &snap, &stats);
+		assert_false(stats.full_walk);
+		assert_int_equal(stats.cached, 10);
+		verified += stats.verified;
+		comm_reads += stats.comm_reads;
+	}
+	assert_int_equal(verified, 10);
+	assert_int_equal(comm_reads, 4); /* pids 100, 200, 300, 400 */
+	char *got = listeners_with_processes(&snap);
+	assert_string_equal(got, procroot_expected);
+	free(got);
+	pc_procmap_free(pm);
+	pc_snapshot_clear(&snap);
 }
 
 static void test_procmap_missing_root(void **state)
@@ -625,6 +701,75 @@ static void test_collector_procfs_failure(void **state)
 	pc_snapshot_clear(&snap);
 }
 
+/* ---- the --listeners output -------------------------------------------- */
+
+static char *write_to_string(const struct pc_snapshot *snap, bool json)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	assert_non_null(f);
+	assert_int_equal(pc_listeners_write(f, snap, json), 0);
+	fclose(f);
+	return text;
+}
+
+static void test_listeners_output(void **state)
+{
+	(void)state;
+	char root[4096], err[256];
+	fixture_path(root, sizeof(root), "procroot");
+	struct pc_collector_options options = {
+		.mode = PC_COLLECT_PROCFS,
+		.proc_root = root,
+		.resolve_processes = true,
+	};
+	struct pc_collector *c = pc_collector_open(&options, err, sizeof(err));
+	struct pc_snapshot snap = { 0 };
+	assert_int_equal(pc_collector_poll(c, &snap, err, sizeof(err)), 0);
+	/* MIB index order: TCP before UDP, then address type (unknown, IPv4,
+	 * IPv6), address, port. */
+	char *text = write_to_string(&snap, false);
+	assert_string_equal(text, "tcp * 80 1 200 nginx\n"
+				  "tcp 0.0.0.0 22 1 100 sshd\n"
+				  "tcp 0.0.0.0 443 2 200 nginx\n"
+				  "tcp 0.0.0.0 2049 1 - -\n"
+				  "tcp 127.0.0.1 8080 1 300 app?x\n"
+				  "tcp [::] 22 1 100 sshd\n"
+				  "tcp [::1] 8443 1 300 app?x\n"
+				  "tcp [::ffff:127.0.0.1] 9000 1 300 app?x\n"
+				  "udp 0.0.0.0 53 1 400 dnsd\n"
+				  "udp 127.0.0.1 323 1 400 dnsd\n"
+				  "udp [::1] 323 1 400 dnsd\n");
+	free(text);
+
+	snap.n_listeners = 4;
+	snprintf(snap.listeners[0].process, sizeof(snap.listeners[0].process), "a\"b\\c");
+	text = write_to_string(&snap, true);
+	assert_string_equal(
+		text,
+		"[\n"
+		"  {\"proto\": \"tcp\", \"address\": \"*\", \"port\": 80, \"sockets\": 1, "
+		"\"pid\": 200, \"process\": \"a\\\"b\\\\c\"},\n"
+		"  {\"proto\": \"tcp\", \"address\": \"0.0.0.0\", \"port\": 22, \"sockets\": 1, "
+		"\"pid\": 100, \"process\": \"sshd\"},\n"
+		"  {\"proto\": \"tcp\", \"address\": \"0.0.0.0\", \"port\": 443, \"sockets\": 2, "
+		"\"pid\": 200, \"process\": \"nginx\"},\n"
+		"  {\"proto\": \"tcp\", \"address\": \"0.0.0.0\", \"port\": 2049, \"sockets\": 1, "
+		"\"pid\": null, \"process\": null}\n"
+		"]\n");
+	free(text);
+	snap.n_listeners = 0;
+	text = write_to_string(&snap, true);
+	assert_string_equal(text, "[]\n");
+	free(text);
+	text = write_to_string(&snap, false);
+	assert_string_equal(text, "");
+	free(text);
+	pc_collector_close(c);
+	pc_snapshot_clear(&snap);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -638,12 +783,15 @@ int main(void)
 		cmocka_unit_test(test_v6only_guess),
 		cmocka_unit_test(test_procmap_on_fixture),
 		cmocka_unit_test(test_procmap_stops_early),
-		cmocka_unit_test(test_procmap_follows_moved_socket),
+		cmocka_unit_test(test_procmap_holder_exits),
+		cmocka_unit_test(test_procmap_follows_handed_over_socket),
+		cmocka_unit_test(test_procmap_rotation_cost),
 		cmocka_unit_test(test_procmap_missing_root),
 		cmocka_unit_test(test_collector_procfs_mode),
 		cmocka_unit_test_setup_teardown(test_collector_logs_malformed_once, setup_log,
 						teardown_log),
 		cmocka_unit_test(test_collector_procfs_failure),
+		cmocka_unit_test(test_listeners_output),
 	};
 	return cmocka_run_group_tests_name("collect_proc", tests, NULL, NULL);
 }

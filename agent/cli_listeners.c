@@ -1,0 +1,127 @@
+/* portcomplyd --listeners: one poll of the collector, printed. For audits
+ * and for comparing with `ss -Hltun` (tests/integration/t_collector_vs_ss.sh
+ * does exactly that). */
+#include "cli_listeners.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "collect.h"
+#include "config.h"
+
+static void write_json_string(FILE *out, const char *s)
+{
+	fputc('"', out);
+	for (; *s != '\0'; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if (ch == '"' || ch == '\\')
+			fprintf(out, "\\%c", ch);
+		else if (ch < 0x20)
+			fprintf(out, "\\u%04x", ch);
+		else
+			fputc(ch, out);
+	}
+	fputc('"', out);
+}
+
+int pc_listeners_write(FILE *out, const struct pc_snapshot *snap, bool json)
+{
+	if (json)
+		fputs("[", out);
+	for (size_t i = 0; i < snap->n_listeners; i++) {
+		const struct pc_listener *l = &snap->listeners[i];
+		char addr[64];
+		pc_endpoint_format_addr(&l->local, addr, sizeof(addr));
+		if (!json) {
+			char pid[16] = "-";
+			if (l->pid > 0)
+				snprintf(pid, sizeof(pid), "%d", (int)l->pid);
+			fprintf(out, "%s %s %u %u %s %s\n", pc_proto_name(l->local.proto), addr,
+				l->local.port, l->sockets, pid,
+				l->process[0] != '\0' ? l->process : "-");
+			continue;
+		}
+		fprintf(out, "%s\n  {\"proto\": \"%s\", \"address\": ", i == 0 ? "" : ",",
+			pc_proto_name(l->local.proto));
+		write_json_string(out, addr);
+		fprintf(out, ", \"port\": %u, \"sockets\": %u, \"pid\": ", l->local.port,
+			l->sockets);
+		if (l->pid > 0)
+			fprintf(out, "%d", (int)l->pid);
+		else
+			fputs("null", out);
+		fputs(", \"process\": ", out);
+		if (l->process[0] != '\0')
+			write_json_string(out, l->process);
+		else
+			fputs("null", out);
+		fputs("}", out);
+	}
+	if (json)
+		fputs(snap->n_listeners > 0 ? "\n]\n" : "]\n", out);
+	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
+}
+
+/* resolve-processes from the configuration: the one given with -c (which
+ * must then load), else the default file when there is one. */
+static int resolve_processes_setting(const struct pc_cli_args *args, bool *resolve)
+{
+	*resolve = true;
+	if (args->config_path == NULL ||
+	    (!args->config_given && access(args->config_path, F_OK) != 0))
+		return 0;
+	struct pc_diag diag = { 0 };
+	struct pc_config *config = pc_config_load(args->config_path, &diag);
+	pc_diag_print(&diag, stderr);
+	pc_diag_clear(&diag);
+	if (config == NULL)
+		return -1;
+	*resolve = config->resolve_processes;
+	pc_config_free(config);
+	return 0;
+}
+
+int pc_cli_listeners(const struct pc_cli_args *args)
+{
+	bool json = false;
+	if (args->format != NULL && strcmp(args->format, "text") != 0) {
+		if (strcmp(args->format, "json") != 0) {
+			fprintf(stderr, "portcomplyd: --format %s: want text or json\n", args->format);
+			return 2;
+		}
+		json = true;
+	}
+	bool resolve;
+	if (resolve_processes_setting(args, &resolve) < 0)
+		return 2;
+
+	char err[512];
+	struct pc_collector_options options = {
+		.mode = PC_COLLECT_AUTO,
+		.resolve_processes = resolve,
+	};
+	struct pc_collector *collector = pc_collector_open(&options, err, sizeof(err));
+	if (collector == NULL) {
+		fprintf(stderr, "portcomplyd: %s\n", err);
+		return 1;
+	}
+	struct pc_snapshot snap = { 0 };
+	int status = 0;
+	if (pc_collector_poll(collector, &snap, err, sizeof(err)) < 0) {
+		fprintf(stderr, "portcomplyd: %s\n", err);
+		status = 1;
+	} else {
+		if (snap.errors > 0)
+			fprintf(stderr, "portcomplyd: %u malformed records skipped\n", snap.errors);
+		if (pc_listeners_write(stdout, &snap, json) < 0) {
+			fprintf(stderr, "portcomplyd: writing the listeners: %s\n", strerror(errno));
+			status = 1;
+		}
+	}
+	pc_snapshot_clear(&snap);
+	pc_collector_close(collector);
+	return status;
+}

@@ -1,0 +1,532 @@
+/* poll_bench: what one collector poll costs, against `ss -Hltun` and
+ * against reading /proc/net (tcp, tcp6, udp, udp6), with 1,000 listeners and 0, then 50,000
+ * established loopback connections, all in one run and one private network
+ * namespace (the program makes its own).
+ *
+ *   poll_bench [--connections N] [--workers W] [--polls P] [--runs R]
+ *
+ * Listeners: 1,000 rows (1,030 sockets): TCP and UDP, IPv4 and IPv6,
+ * dual-stack and v6-only wildcards, ten 4-socket SO_REUSEPORT groups.
+ * Connections: W worker processes (the fd limit is per process) inherit
+ * the listeners and each connect and accept N/W loopback connections to the
+ * 500 loopback TCP listeners, then wait. Measured in each state:
+ *   collector poll        pc_collector_poll, netlink, no process names
+ *   poll + processes      the same with resolve-processes (steady state)
+ *   poll, /proc mode      pc_collector_poll reading /proc/net
+ *   LISTEN|CLOSE dump     the TCP state filter ss -l sends, through our
+ *                         own socket: what the kernel's established-hash
+ *                         walk costs without ss's exec and printing
+ *   ss -Hltun             fork + exec + wait, output to /dev/null
+ *   read /proc/net/...     open, read to the end and close the four files
+ * Times are wall-clock (CLOCK_MONOTONIC) per operation; the table shows
+ * medians (and p90). Exit status 1 when a target is missed. */
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+
+#include "collect.h"
+#include "collect_internal.h"
+
+extern char **environ;
+
+#define N_LISTENER_ROWS 1000
+#define FIRST_PORT 10000 /* below the ephemeral range: no clash with clients */
+#define TARGETS 500 /* the loopback TCP listeners the connections go to */
+#define MAX_WORKERS 64
+
+struct options {
+	int connections;
+	int workers;
+	int polls;
+	int runs;
+};
+
+/* ---- measurement ------------------------------------------------------- */
+
+struct summary {
+	double median, p90, min;
+	int n;
+};
+
+static double now_ms(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+static struct summary summarize(double *v, int n)
+{
+	qsort(v, (size_t)n, sizeof(*v), cmp_double);
+	struct summary s = { .median = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2,
+			     .p90 = v[(n * 9) / 10 < n ? (n * 9) / 10 : n - 1],
+			     .min = v[0],
+			     .n = n };
+	return s;
+}
+
+static void die(const char *what)
+{
+	fprintf(stderr, "poll_bench: %s: %s\n", what, strerror(errno));
+	exit(2);
+}
+
+/* ---- the things measured ----------------------------------------------- */
+
+static struct summary time_polls(struct pc_collector *c, int n)
+{
+	char err[256];
+	struct pc_snapshot snap = { 0 };
+	double *v = calloc((size_t)n, sizeof(*v));
+	for (int i = 0; i < 10; i++) /* warm-up: caches, process map */
+		if (pc_collector_poll(c, &snap, err, sizeof(err)) < 0) {
+			fprintf(stderr, "poll_bench: %s\n", err);
+			exit(2);
+		}
+	for (int i = 0; i < n; i++) {
+		double t0 = now_ms();
+		pc_collector_poll(c, &snap, err, sizeof(err));
+		v[i] = now_ms() - t0;
+	}
+	if (snap.n_listeners != N_LISTENER_ROWS) {
+		fprintf(stderr, "poll_bench: the poll saw %zu listeners, not %d\n", snap.n_listeners,
+			N_LISTENER_ROWS);
+		exit(2);
+	}
+	struct summary s = summarize(v, n);
+	free(v);
+	pc_snapshot_clear(&snap);
+	return s;
+}
+
+static struct summary time_wide_dump(struct pc_sockdiag *sd, int n)
+{
+	char err[256];
+	struct pc_snapshot snap = { 0 };
+	double *v = calloc((size_t)n, sizeof(*v));
+	for (int i = 0; i < n + 3; i++) {
+		pc_snapshot_reset(&snap);
+		double t0 = now_ms();
+		if (pc_sockdiag_dump_listeners(sd, 1u << PC_TCP_LISTEN | 1u << PC_TCP_CLOSE, &snap,
+					       err, sizeof(err)) < 0) {
+			fprintf(stderr, "poll_bench: %s\n", err);
+			exit(2);
+		}
+		pc_snapshot_finish(&snap);
+		if (i >= 3)
+			v[i - 3] = now_ms() - t0;
+	}
+	struct summary s = summarize(v, n);
+	free(v);
+	pc_snapshot_clear(&snap);
+	return s;
+}
+
+static struct summary time_ss(int n)
+{
+	double *v = calloc((size_t)n, sizeof(*v));
+	char *const argv[] = { "ss", "-Hltun", NULL };
+	posix_spawn_file_actions_t actions;
+	posix_spawn_file_actions_init(&actions);
+	posix_spawn_file_actions_addopen(&actions, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+	for (int i = 0; i < n + 2; i++) {
+		double t0 = now_ms();
+		pid_t pid;
+		if (posix_spawnp(&pid, "ss", &actions, NULL, argv, environ) != 0)
+			die("posix_spawnp ss");
+		int status;
+		waitpid(pid, &status, 0);
+		if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+			fprintf(stderr, "poll_bench: ss -Hltun failed\n");
+			exit(2);
+		}
+		if (i >= 2)
+			v[i - 2] = now_ms() - t0;
+	}
+	posix_spawn_file_actions_destroy(&actions);
+	struct summary s = summarize(v, n);
+	free(v);
+	return s;
+}
+
+static size_t read_proc_net(char *buf, size_t len)
+{
+	static const char *const files[] = { "/proc/net/tcp", "/proc/net/tcp6", "/proc/net/udp",
+					     "/proc/net/udp6" };
+	size_t total = 0;
+	for (size_t i = 0; i < 4; i++) {
+		int fd = open(files[i], O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			die(files[i]);
+		ssize_t n;
+		while ((n = read(fd, buf, len)) > 0)
+			total += (size_t)n;
+		close(fd);
+	}
+	return total;
+}
+
+static struct summary time_proc_read(int n, size_t *bytes)
+{
+	double *v = calloc((size_t)n, sizeof(*v));
+	size_t len = 64 * 1024;
+	char *buf = malloc(len);
+	for (int i = 0; i < n + 1; i++) {
+		double t0 = now_ms();
+		*bytes = read_proc_net(buf, len);
+		if (i >= 1)
+			v[i - 1] = now_ms() - t0;
+	}
+	free(buf);
+	struct summary s = summarize(v, n);
+	free(v);
+	return s;
+}
+
+/* ---- the scenario ------------------------------------------------------ */
+
+struct listener {
+	int fd;
+	int family;
+	uint16_t port;
+};
+
+static struct listener listeners[N_LISTENER_ROWS + 40];
+static int n_listener_fds;
+
+static void open_one(int type, const char *addr, bool v6only, bool reuseport, uint16_t port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	memset(&ss, 0, sizeof(ss));
+	struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+	int family;
+	if (inet_pton(AF_INET, addr, &in4->sin_addr) == 1) {
+		family = in4->sin_family = AF_INET;
+		in4->sin_port = htons(port);
+		len = sizeof(*in4);
+	} else {
+		inet_pton(AF_INET6, addr, &in6->sin6_addr);
+		family = in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(port);
+		len = sizeof(*in6);
+	}
+	int fd = socket(family, type, 0);
+	int one = 1, v6 = v6only;
+	if (fd < 0)
+		die("socket");
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (reuseport)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
+	if (family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6, sizeof(v6));
+	if (bind(fd, (struct sockaddr *)&ss, len) < 0)
+		die("bind");
+	if (type == SOCK_STREAM && listen(fd, 4096) < 0)
+		die("listen");
+	listeners[n_listener_fds++] = (struct listener){ fd, family, port };
+}
+
+/* 1,000 rows; the first TARGETS are the loopback TCP ones. */
+static void open_listeners(void)
+{
+	uint16_t port = FIRST_PORT;
+	for (int i = 0; i < 400; i++)
+		open_one(SOCK_STREAM, "127.0.0.1", false, false, port++);
+	for (int i = 0; i < 100; i++)
+		open_one(SOCK_STREAM, "::1", false, false, port++);
+	for (int i = 0; i < 100; i++)
+		open_one(SOCK_STREAM, "0.0.0.0", false, false, port++);
+	for (int i = 0; i < 100; i++)
+		open_one(SOCK_STREAM, "::", false, false, port++);
+	for (int i = 0; i < 50; i++)
+		open_one(SOCK_STREAM, "::", true, false, port++);
+	for (int g = 0; g < 10; g++, port++)
+		for (int i = 0; i < 4; i++)
+			open_one(SOCK_STREAM, "0.0.0.0", false, true, port);
+	for (int i = 0; i < 100; i++)
+		open_one(SOCK_DGRAM, "127.0.0.1", false, false, port++);
+	for (int i = 0; i < 100; i++)
+		open_one(SOCK_DGRAM, "::", false, false, port++);
+	for (int i = 0; i < 40; i++)
+		open_one(SOCK_DGRAM, "0.0.0.0", false, false, port++);
+}
+
+static int connect_to(const struct listener *l)
+{
+	int fd = socket(l->family, SOCK_STREAM, 0);
+	if (fd < 0)
+		return -1;
+	int rc;
+	if (l->family == AF_INET) {
+		struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(l->port) };
+		a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+		rc = connect(fd, (struct sockaddr *)&a, sizeof(a));
+	} else {
+		struct sockaddr_in6 a = { .sin6_family = AF_INET6, .sin6_port = htons(l->port) };
+		a.sin6_addr = in6addr_loopback;
+		rc = connect(fd, (struct sockaddr *)&a, sizeof(a));
+	}
+	return rc == 0 ? fd : -1;
+}
+
+/* A worker: `count` connections, both ends held, then wait to be killed. */
+static void worker(int index, int count, int ready_fd)
+{
+	for (int i = 0; i < count; i++) {
+		const struct listener *l = &listeners[(index * count + i) % TARGETS];
+		if (connect_to(l) < 0 || accept(l->fd, NULL, NULL) < 0) {
+			fprintf(stderr, "poll_bench: worker %d, connection %d: %s\n", index, i,
+				strerror(errno));
+			_exit(1);
+		}
+	}
+	char byte = 1;
+	if (write(ready_fd, &byte, 1) != 1)
+		_exit(1);
+	for (;;)
+		pause();
+}
+
+static pid_t worker_pids[MAX_WORKERS];
+static int n_workers;
+
+static void stop_workers(void)
+{
+	for (int i = 0; i < n_workers; i++) {
+		kill(worker_pids[i], SIGKILL);
+		waitpid(worker_pids[i], NULL, 0);
+	}
+	n_workers = 0;
+}
+
+static void start_connections(const struct options *o)
+{
+	int pipefd[2];
+	if (pipe(pipefd) < 0)
+		die("pipe");
+	int per_worker = o->connections / o->workers;
+	fflush(NULL);
+	for (int w = 0; w < o->workers; w++) {
+		pid_t pid = fork();
+		if (pid < 0)
+			die("fork");
+		if (pid == 0) {
+			close(pipefd[0]);
+			worker(w, per_worker, pipefd[1]);
+		}
+		worker_pids[n_workers++] = pid;
+	}
+	close(pipefd[1]);
+	/* Readiness: one byte from each worker; EOF early means one died. */
+	for (int ready = 0; ready < o->workers;) {
+		char byte;
+		ssize_t n = read(pipefd[0], &byte, 1);
+		if (n == 1)
+			ready++;
+		else if (n == 0 || errno != EINTR) {
+			fprintf(stderr, "poll_bench: a worker failed\n");
+			stop_workers();
+			exit(2);
+		}
+	}
+	close(pipefd[0]);
+}
+
+/* Established connections in this namespace, client ends only, counted
+ * by the collector's own kernel-filtered dump (connect ports = targets). */
+static long count_established(void)
+{
+	char err[256];
+	struct pc_collector_options o = { .mode = PC_COLLECT_NETLINK };
+	struct pc_collector *c = pc_collector_open(&o, err, sizeof(err));
+	uint16_t ports[TARGETS];
+	for (int i = 0; i < TARGETS; i++)
+		ports[i] = listeners[i].port;
+	pc_collector_set_connect_ports(c, ports, TARGETS);
+	struct pc_snapshot snap = { 0 };
+	long total = 0;
+	if (pc_collector_poll(c, &snap, err, sizeof(err)) == 0)
+		for (size_t i = 0; i < snap.n_connections; i++)
+			total += snap.connections[i].count;
+	pc_snapshot_clear(&snap);
+	pc_collector_close(c);
+	return total;
+}
+
+static void enter_namespace(void)
+{
+	if (unshare(CLONE_NEWNET) < 0)
+		die("unshare(CLONE_NEWNET) (run as root)");
+	int fd = socket(AF_INET, SOCK_DGRAM, 0);
+	struct ifreq ifr;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
+		die("SIOCGIFFLAGS lo");
+	ifr.ifr_flags |= IFF_UP;
+	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
+		die("SIOCSIFFLAGS lo");
+	close(fd);
+}
+
+/* ---- main -------------------------------------------------------------- */
+
+struct phase {
+	long connections;
+	struct summary poll, poll_proc_names, poll_procfs, wide_dump, ss, proc_read;
+	size_t proc_bytes;
+};
+
+static void measure(struct phase *p, const struct options *o, struct pc_collector *netlink,
+		    struct pc_collector *with_names, struct pc_collector *procfs,
+		    struct pc_sockdiag *sd)
+{
+	p->connections = count_established();
+	fprintf(stderr, "  measuring with %ld established connections...\n", p->connections);
+	p->poll = time_polls(netlink, o->polls);
+	p->poll_proc_names = time_polls(with_names, o->polls);
+	p->poll_procfs = time_polls(procfs, o->runs);
+	p->wide_dump = time_wide_dump(sd, o->runs);
+	p->ss = time_ss(o->runs);
+	p->proc_read = time_proc_read(o->runs, &p->proc_bytes);
+}
+
+static void row(const char *name, const struct summary *a, const struct summary *b)
+{
+	printf("%-28s %9.3f %9.3f   %9.3f %9.3f   %6.2fx\n", name, a->median, a->p90, b->median,
+	       b->p90, b->median / a->median);
+}
+
+int main(int argc, char **argv)
+{
+	struct options o = { .connections = 50000, .workers = 10, .polls = 1000, .runs = 30 };
+	for (int i = 1; i + 1 < argc; i += 2) {
+		if (strcmp(argv[i], "--connections") == 0)
+			o.connections = atoi(argv[i + 1]);
+		else if (strcmp(argv[i], "--workers") == 0)
+			o.workers = atoi(argv[i + 1]);
+		else if (strcmp(argv[i], "--polls") == 0)
+			o.polls = atoi(argv[i + 1]);
+		else if (strcmp(argv[i], "--runs") == 0)
+			o.runs = atoi(argv[i + 1]);
+		else
+			argc = 0;
+	}
+	if (argc % 2 == 0 || o.workers < 1 || o.workers > MAX_WORKERS || o.polls < 10 ||
+	    o.runs < 3) {
+		fprintf(stderr, "usage: poll_bench [--connections N] [--workers W (1-%d)] "
+				"[--polls P] [--runs R]\n",
+			MAX_WORKERS);
+		return 2;
+	}
+	/* Each worker holds two fds per connection plus the listeners. */
+	struct rlimit nofile;
+	getrlimit(RLIMIT_NOFILE, &nofile);
+	long per_worker = 2L * (o.connections / o.workers) + N_LISTENER_ROWS + 100;
+	if ((rlim_t)per_worker > nofile.rlim_max) {
+		fprintf(stderr, "poll_bench: %ld fds per worker exceed the limit %lu: use more "
+				"--workers\n",
+			per_worker, (unsigned long)nofile.rlim_max);
+		return 2;
+	}
+	nofile.rlim_cur = nofile.rlim_max;
+	setrlimit(RLIMIT_NOFILE, &nofile);
+
+	enter_namespace();
+	open_listeners();
+
+	char err[256];
+	struct pc_collector_options netlink_opts = { .mode = PC_COLLECT_NETLINK };
+	struct pc_collector_options names_opts = { .mode = PC_COLLECT_NETLINK,
+						   .resolve_processes = true };
+	struct pc_collector_options procfs_opts = { .mode = PC_COLLECT_PROCFS };
+	struct pc_collector *netlink = pc_collector_open(&netlink_opts, err, sizeof(err));
+	struct pc_collector *with_names = pc_collector_open(&names_opts, err, sizeof(err));
+	struct pc_collector *procfs = pc_collector_open(&procfs_opts, err, sizeof(err));
+	struct pc_sockdiag *sd = pc_sockdiag_open(err, sizeof(err));
+	if (netlink == NULL || with_names == NULL || procfs == NULL || sd == NULL) {
+		fprintf(stderr, "poll_bench: %s\n", err);
+		return 2;
+	}
+
+	struct utsname u;
+	uname(&u);
+	printf("portcomply collector bench: %d listeners (%d sockets), kernel %s, %ld CPUs\n",
+	       N_LISTENER_ROWS, n_listener_fds, u.release, sysconf(_SC_NPROCESSORS_ONLN));
+	printf("polls: %d per collector row, %d for the others; times in ms (median, p90)\n\n",
+	       o.polls, o.runs);
+
+	struct phase idle, busy;
+	fprintf(stderr, "poll_bench: phase 1, no connections\n");
+	measure(&idle, &o, netlink, with_names, procfs, sd);
+	fprintf(stderr, "poll_bench: opening %d connections in %d workers\n", o.connections,
+		o.workers);
+	double t0 = now_ms();
+	start_connections(&o);
+	fprintf(stderr, "  done in %.1f s\n", (now_ms() - t0) / 1e3);
+	measure(&busy, &o, netlink, with_names, procfs, sd);
+	stop_workers();
+
+	char idle_label[48], busy_label[48];
+	snprintf(idle_label, sizeof(idle_label), "%ld connections", idle.connections);
+	snprintf(busy_label, sizeof(busy_label), "%ld connections", busy.connections);
+	printf("%-28s %19s   %19s   %7s\n", "", idle_label, busy_label, "busy/0");
+	printf("%-28s %9s %9s   %9s %9s\n", "", "median", "p90", "median", "p90");
+	row("collector poll (netlink)", &idle.poll, &busy.poll);
+	row("  + process names", &idle.poll_proc_names, &busy.poll_proc_names);
+	row("collector poll (/proc mode)", &idle.poll_procfs, &busy.poll_procfs);
+	row("LISTEN|CLOSE dump (ss -l's)", &idle.wide_dump, &busy.wide_dump);
+	row("ss -Hltun", &idle.ss, &busy.ss);
+	row("read /proc/net/* (4 files)", &idle.proc_read, &busy.proc_read);
+	printf("  (/proc/net/* is %zu bytes at 0 and %zu bytes at %ld connections)\n\n",
+	       idle.proc_bytes, busy.proc_bytes, busy.connections);
+
+	printf("ratios to the collector's poll (median / median):\n");
+	printf("  %-26s %10s %10s\n", "", "0 conns", "busy");
+	printf("  %-26s %9.1fx %9.1fx\n", "ss -Hltun / poll", idle.ss.median / idle.poll.median,
+	       busy.ss.median / busy.poll.median);
+	printf("  %-26s %9.1fx %9.1fx\n", "read /proc/net/* / poll",
+	       idle.proc_read.median / idle.poll.median, busy.proc_read.median / busy.poll.median);
+	printf("\n");
+
+	double growth = busy.poll.median / idle.poll.median;
+	bool growth_ok = growth <= 1.10;
+	bool speed_ok = idle.poll.median < 2.0 && busy.poll.median < 2.0;
+	printf("target: poll at %ld connections within 1.1x of the poll at 0: %.3fx  %s\n",
+	       busy.connections, growth, growth_ok ? "PASS" : "FAIL");
+	printf("target: median poll of %d listeners under 2 ms: %.3f ms / %.3f ms  %s\n",
+	       N_LISTENER_ROWS, idle.poll.median, busy.poll.median, speed_ok ? "PASS" : "FAIL");
+
+	pc_sockdiag_close(sd);
+	pc_collector_close(netlink);
+	pc_collector_close(with_names);
+	pc_collector_close(procfs);
+	for (int i = 0; i < n_listener_fds; i++)
+		close(listeners[i].fd);
+	return growth_ok && speed_ok ? 0 : 1;
+}

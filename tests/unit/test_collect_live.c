@@ -1,0 +1,693 @@
+/* The collector against the real kernel, in a private network namespace
+ * that the test makes for itself (unshare(CLONE_NEWNET); root only, the
+ * tests skip otherwise), so nothing it opens is visible outside and the
+ * host's own sockets do not disturb it:
+ *   - a mix of listeners as netlink reports them, with process names;
+ *   - connect rules: established connections counted by remote port;
+ *   - destroy events: a closed listener is announced within milliseconds,
+ *     connections and unwatched ports are filtered out in the kernel;
+ *   - refusals: the event subscription refused (injected, and by a seccomp
+ *     policy), netlink refused at start, netlink failing mid-run: polling
+ *     goes on and each refusal is logged once. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <endian.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/audit.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "collect.h"
+#include "collect_internal.h"
+#include "log.h"
+
+#ifndef SOL_NETLINK
+#define SOL_NETLINK 270
+#endif
+
+static bool in_namespace;
+static char own_comm[PC_PROCESS_MAX];
+
+/* ---- captured log ------------------------------------------------------ */
+
+static char logged[8][512];
+static int n_logged;
+
+static void capture_log(int level, const char *message)
+{
+	(void)level;
+	if (n_logged < 8)
+		snprintf(logged[n_logged], sizeof(logged[0]), "%s", message);
+	n_logged++;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	if (!in_namespace)
+		skip();
+	n_logged = 0;
+	pc_log_set_sink(capture_log);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	pc_log_set_sink(NULL);
+	pc_events_fail_for_test = 0;
+	return 0;
+}
+
+/* ---- sockets ----------------------------------------------------------- */
+
+struct bound {
+	int fd;
+	uint16_t port;
+};
+
+/* One listening (TCP) or bound (UDP) socket. addr: a literal; port 0:
+ * the kernel chooses. */
+static struct bound open_socket(int type, const char *addr, uint16_t port, bool v6only,
+				bool reuseport)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	memset(&ss, 0, sizeof(ss));
+	struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+	int family;
+	if (inet_pton(AF_INET, addr, &in4->sin_addr) == 1) {
+		family = in4->sin_family = AF_INET;
+		in4->sin_port = htons(port);
+		len = sizeof(*in4);
+	} else {
+		assert_int_equal(inet_pton(AF_INET6, addr, &in6->sin6_addr), 1);
+		family = in6->sin6_family = AF_INET6;
+		in6->sin6_port = htons(port);
+		len = sizeof(*in6);
+	}
+	int fd = socket(family, type | SOCK_CLOEXEC, 0);
+	assert_true(fd >= 0);
+	int one = 1, v6 = v6only;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (reuseport)
+		setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
+	if (family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6, sizeof(v6));
+	if (bind(fd, (struct sockaddr *)&ss, len) != 0)
+		fail_msg("bind %s:%u: %s", addr, port, strerror(errno));
+	if (type == SOCK_STREAM)
+		assert_int_equal(listen(fd, 128), 0);
+	len = sizeof(ss);
+	getsockname(fd, (struct sockaddr *)&ss, &len);
+	struct bound b = { fd, ntohs(family == AF_INET ? in4->sin_port : in6->sin6_port) };
+	return b;
+}
+
+static int connect_to(const char *addr, uint16_t port)
+{
+	struct sockaddr_in6 in6 = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
+	struct sockaddr_in in4 = { .sin_family = AF_INET, .sin_port = htons(port) };
+	int fd;
+	if (inet_pton(AF_INET, addr, &in4.sin_addr) == 1) {
+		fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		assert_int_equal(connect(fd, (struct sockaddr *)&in4, sizeof(in4)), 0);
+	} else {
+		inet_pton(AF_INET6, addr, &in6.sin6_addr);
+		fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		assert_int_equal(connect(fd, (struct sockaddr *)&in6, sizeof(in6)), 0);
+	}
+	return fd;
+}
+
+static const struct pc_listener *find(const struct pc_snapshot *snap, uint8_t proto,
+				      const char *addr, bool v6only, uint16_t port)
+{
+	uint8_t raw[16];
+	struct pc_endpoint ep;
+	if (inet_pton(AF_INET, addr, raw) == 1)
+		pc_endpoint_set(&ep, proto, AF_INET, raw, false, 0, port);
+	else {
+		inet_pton(AF_INET6, addr, raw);
+		pc_endpoint_set(&ep, proto, AF_INET6, raw, v6only, 0, port);
+	}
+	return pc_snapshot_find_listener(snap, &ep);
+}
+
+static struct pc_collector *open_collector(enum pc_collect_mode mode, bool resolve, bool watch)
+{
+	char err[256];
+	struct pc_collector_options options = {
+		.mode = mode,
+		.resolve_processes = resolve,
+		.watch_destroy = watch,
+	};
+	struct pc_collector *c = pc_collector_open(&options, err, sizeof(err));
+	if (c == NULL)
+		fail_msg("pc_collector_open: %s", err);
+	return c;
+}
+
+static void poll_ok(struct pc_collector *c, struct pc_snapshot *snap)
+{
+	char err[256];
+	if (pc_collector_poll(c, snap, err, sizeof(err)) != 0)
+		fail_msg("pc_collector_poll: %s", err);
+}
+
+static double ms_since(const struct timespec *t0)
+{
+	struct timespec t1;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
+}
+
+/* ---- listeners --------------------------------------------------------- */
+
+static void test_live_listener_mix(void **state)
+{
+	(void)state;
+	struct bound s[12];
+	int n = 0;
+	s[n++] = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
+	s[n++] = open_socket(SOCK_STREAM, "::", 0, false, false);
+	s[n++] = open_socket(SOCK_STREAM, "::", 0, true, false);
+	s[n++] = open_socket(SOCK_STREAM, "::ffff:127.0.0.1", 0, false, false);
+	s[n++] = open_socket(SOCK_STREAM, "0.0.0.0", 0, false, false);
+	s[n] = open_socket(SOCK_STREAM, "::", s[n - 1].port, true, false), n++;
+	s[n++] = open_socket(SOCK_DGRAM, "0.0.0.0", 0, false, true);
+	s[n] = open_socket(SOCK_DGRAM, "0.0.0.0", s[n - 1].port, false, true), n++;
+	s[n] = open_socket(SOCK_DGRAM, "0.0.0.0", s[n - 1].port, false, true), n++;
+	s[n++] = open_socket(SOCK_DGRAM, "::1", 0, false, false);
+	/* Not listeners: an established pair and a connected UDP socket. */
+	int client = connect_to("127.0.0.1", s[0].port);
+	int server = accept(s[0].fd, NULL, NULL);
+	int udp_connected = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(s[6].port) };
+	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	assert_int_equal(connect(udp_connected, (struct sockaddr *)&to, sizeof(to)), 0);
+
+	struct pc_collector *c = open_collector(PC_COLLECT_NETLINK, true, false);
+	struct pc_snapshot snap = { 0 };
+	poll_ok(c, &snap);
+	assert_int_equal(snap.source, PC_SOURCE_NETLINK);
+	assert_int_equal(snap.errors, 0);
+	assert_int_equal(snap.n_listeners, 8);
+	const struct pc_listener *l;
+	assert_non_null(l = find(&snap, IPPROTO_TCP, "127.0.0.1", false, s[0].port));
+	assert_int_equal(l->pid, getpid());
+	assert_string_equal(l->process, own_comm);
+	assert_non_null(l = find(&snap, IPPROTO_TCP, "::", false, s[1].port));
+	assert_int_equal(l->local.addr_type, PC_INET_UNKNOWN);
+	assert_non_null(l = find(&snap, IPPROTO_TCP, "::", true, s[2].port));
+	assert_int_equal(l->local.addr_type, PC_INET_IPV6);
+	assert_non_null(find(&snap, IPPROTO_TCP, "::ffff:127.0.0.1", false, s[3].port));
+	assert_non_null(find(&snap, IPPROTO_TCP, "0.0.0.0", false, s[4].port));
+	assert_non_null(find(&snap, IPPROTO_TCP, "::", true, s[4].port));
+	assert_non_null(l = find(&snap, IPPROTO_UDP, "0.0.0.0", false, s[6].port));
+	assert_int_equal(l->sockets, 3);
+	assert_int_equal(l->pid, getpid());
+	assert_non_null(find(&snap, IPPROTO_UDP, "::1", false, s[9].port));
+	assert_true(snap.duration_us > 0);
+
+	/* The same sockets through /proc: the same rows, save the v6-only
+	 * wildcard alone on its port, which /proc cannot tell (guessed
+	 * dual-stack). */
+	struct pc_collector *p = open_collector(PC_COLLECT_PROCFS, true, false);
+	struct pc_snapshot from_proc = { 0 };
+	poll_ok(p, &from_proc);
+	assert_int_equal(from_proc.source, PC_SOURCE_PROCFS);
+	assert_int_equal(from_proc.n_listeners, 8);
+	assert_non_null(find(&from_proc, IPPROTO_TCP, "::", false, s[2].port));
+	assert_non_null(find(&from_proc, IPPROTO_TCP, "::", true, s[4].port));
+	assert_non_null(l = find(&from_proc, IPPROTO_UDP, "0.0.0.0", false, s[6].port));
+	assert_int_equal(l->sockets, 3);
+	assert_string_equal(l->process, own_comm);
+
+	pc_collector_close(p);
+	pc_collector_close(c);
+	pc_snapshot_clear(&snap);
+	pc_snapshot_clear(&from_proc);
+	close(client);
+	close(server);
+	close(udp_connected);
+	for (int i = 0; i < n; i++)
+		close(s[i].fd);
+}
+
+static void test_live_connect_ports(void **state)
+{
+	(void)state;
+	struct bound wanted = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
+	struct bound wanted6 = open_socket(SOCK_STREAM, "::1", wanted.port, false, false);
+	struct bound other = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
+	int fds[12], n = 0;
+	for (int i = 0; i < 3; i++) {
+		fds[n++] = connect_to("127.0.0.1", wanted.port);
+		fds[n++] = accept(wanted.fd, NULL, NULL);
+	}
+	fds[n++] = connect_to("::1", wanted.port);
+	fds[n++] = accept(wanted6.fd, NULL, NULL);
+	fds[n++] = connect_to("127.0.0.1", other.port);
+	fds[n++] = accept(other.fd, NULL, NULL);
+
+	char expected[128];
+	snprintf(expected, sizeof(expected), "127.0.0.1:%u x3, [::1]:%u x1", wanted.port,
+		 wanted.port);
+	for (int mode = PC_COLLECT_NETLINK; mode <= PC_COLLECT_PROCFS; mode++) {
+		struct pc_collector *c = open_collector((enum pc_collect_mode)mode, false, false);
+		struct pc_snapshot snap = { 0 };
+		poll_ok(c, &snap);
+		assert_int_equal(snap.n_connections, 0); /* off unless asked */
+		assert_int_equal(pc_collector_set_connect_ports(c, &wanted.port, 1), 0);
+		poll_ok(c, &snap);
+		/* Client ends only: the server ends have the port locally. */
+		assert_int_equal(snap.n_connections, 2);
+		char got[200], a0[64], a1[64];
+		pc_endpoint_format_addr(&snap.connections[0].remote, a0, sizeof(a0));
+		pc_endpoint_format_addr(&snap.connections[1].remote, a1, sizeof(a1));
+		snprintf(got, sizeof(got), "%s:%u x%u, %s:%u x%u", a0,
+			 snap.connections[0].remote.port, snap.connections[0].count, a1,
+			 snap.connections[1].remote.port, snap.connections[1].count);
+		assert_string_equal(got, expected);
+		assert_int_equal(snap.n_listeners, 3);
+		pc_collector_close(c);
+		pc_snapshot_clear(&snap);
+	}
+	for (int i = 0; i < n; i++)
+		close(fds[i]);
+	close(wanted.fd);
+	close(wanted6.fd);
+	close(other.fd);
+}
+
+/* ---- destroy events ---------------------------------------------------- */
+
+/* Waits up to timeout_ms for the event fd; true when it became readable. */
+static bool wait_event(struct pc_collector *c, int timeout_ms)
+{
+	struct pollfd pfd = { .fd = pc_collector_event_fd(c), .events = POLLIN };
+	return poll(&pfd, 1, timeout_ms) == 1;
+}
+
+static void close_and_time(struct pc_collector *c, int fd, const char *what)
+{
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	close(fd);
+	assert_true(wait_event(c, 500));
+	assert_true(pc_collector_read_events(c));
+	double ms = ms_since(&t0);
+	printf("    destroy event for %s: %.3f ms after close()\n", what, ms);
+	assert_true(ms < 500.0);
+}
+
+static void test_live_destroy_event_within_ms(void **state)
+{
+	(void)state;
+	struct bound tcp4 = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
+	struct bound tcp6 = open_socket(SOCK_STREAM, "::", 0, false, false);
+	struct bound udp4 = open_socket(SOCK_DGRAM, "0.0.0.0", 0, false, false);
+	struct bound udp6 = open_socket(SOCK_DGRAM, "::1", 0, false, false);
+	struct pc_collector *c = open_collector(PC_COLLECT_AUTO, false, true);
+	assert_true(pc_collector_event_fd(c) >= 0);
+	uint16_t watch[] = { tcp4.port, tcp6.port, udp4.port, udp6.port };
+	assert_int_equal(pc_collector_set_watch_ports(c, watch, 4), 0);
+
+	struct pc_snapshot snap = { 0 };
+	poll_ok(c, &snap);
+	assert_int_equal(snap.n_listeners, 4);
+	assert_false(pc_collector_read_events(c));
+
+	close_and_time(c, tcp4.fd, "tcp 127.0.0.1");
+	poll_ok(c, &snap);
+	assert_int_equal(snap.n_listeners, 3);
+	assert_null(find(&snap, IPPROTO_TCP, "127.0.0.1", false, tcp4.port));
+	close_and_time(c, tcp6.fd, "tcp *");
+	close_and_time(c, udp4.fd, "udp 0.0.0.0");
+	close_and_time(c, udp6.fd, "udp [::1]");
+	poll_ok(c, &snap);
+	assert_int_equal(snap.n_listeners, 0);
+	assert_int_equal(n_logged, 0);
+	pc_collector_close(c);
+	pc_snapshot_clear(&snap);
+}
+
+/* A burst of closes reads as one "poll now". */
+static void test_live_destroy_events_coalesce(void **state)
+{
+	(void)state;
+	struct bound group[8];
+	group[0] = open_socket(SOCK_STREAM, "0.0.0.0", 0, false, true);
+	for (int i = 1; i < 8; i++)
+		group[i] = open_socket(SOCK_STREAM, "0.0.0.0", group[0].port, false, true);
+	struct pc_collector *c = open_collector(PC_COLLECT_NETLINK, false, true);
+	assert_int_equal(pc_collector_set_watch_ports(c, &group[0].port, 1), 0);
+	for (int i = 0; i < 8; i++)
+		close(group[i].fd);
+	assert_true(wait_event(c, 500));
+	/* Let the rest of the burst arrive, then one read drains it all. */
+	struct timespec pause = { 0, 20 * 1000 * 1000 };
+	nanosleep(&pause, NULL);
+	assert_true(pc_collector_read_events(c));
+	assert_false(wait_event(c, 0));
+	assert_false(pc_collector_read_events(c));
+	pc_collector_close(c);
+}
+
+/* Connections ending and unwatched listeners closing never reach user
+ * space: the socket filter drops them in the kernel. */
+static void test_live_events_filtered_in_kernel(void **state)
+{
+	(void)state;
+	struct bound watched = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
+	struct bound unwatched = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
+	struct pc_collector *c = open_collector(PC_COLLECT_NETLINK, false, true);
+	assert_int_equal(pc_collector_set_watch_ports(c, &watched.port, 1), 0);
+
+	for (int i = 0; i < 20; i++) {
+		int client = connect_to("127.0.0.1", watched.port);
+		int server = accept(watched.fd, NULL, NULL);
+		close(server); /* the server end has the watched port locally */
+		close(client);
+	}
+	int udp = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons(watched.port) };
+	to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	connect(udp, (struct sockaddr *)&to, sizeof(to));
+	close(udp);
+	close(unwatched.fd);
+	assert_false(wait_event(c, 200));
+	assert_false(pc_collector_read_events(c));
+
+	/* Positive control: the watched listener itself. */
+	close(watched.fd);
+	assert_true(wait_event(c, 500));
+	assert_true(pc_collector_read_events(c));
+	pc_collector_close(c);
+}
+
+/* Watching "any port" (n == 0) still filters connections out. */
+static void test_live_events_any_port(void **state)
+{
+	(void)state;
+	struct bound l = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
+	struct pc_collector *c = open_collector(PC_COLLECT_NETLINK, false, true);
+	int client = connect_to("127.0.0.1", l.port);
+	int server = accept(l.fd, NULL, NULL);
+	close(server);
+	close(client);
+	assert_false(wait_event(c, 200));
+	close(l.fd);
+	assert_true(wait_event(c, 500));
+	assert_true(pc_collector_read_events(c));
+	pc_collector_close(c);
+}
+
+/* ---- refusals ---------------------------------------------------------- */
+
+static void test_live_subscription_refused_injected(void **state)
+{
+	(void)state;
+	struct bound l = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
+	pc_events_fail_for_test = EPERM;
+	struct pc_collector *c = open_collector(PC_COLLECT_AUTO, false, true);
+	assert_int_equal(pc_collector_event_fd(c), -1);
+	assert_int_equal(pc_collector_set_watch_ports(c, &l.port, 1), 0);
+	assert_false(pc_collector_read_events(c));
+	struct pc_snapshot snap = { 0 };
+	for (int i = 0; i < 3; i++) {
+		poll_ok(c, &snap);
+		assert_int_equal(snap.source, PC_SOURCE_NETLINK);
+		assert_non_null(find(&snap, IPPROTO_TCP, "127.0.0.1", false, l.port));
+	}
+	close(l.fd);
+	poll_ok(c, &snap);
+	assert_null(find(&snap, IPPROTO_TCP, "127.0.0.1", false, l.port));
+	assert_int_equal(n_logged, 1);
+	assert_non_null(strstr(logged[0], "no socket destroy events"));
+	assert_non_null(strstr(logged[0], "Operation not permitted"));
+	pc_collector_close(c);
+	pc_snapshot_clear(&snap);
+}
+
+/* seccomp: make the kernel refuse one system call with EPERM, for this
+ * process only (and for good: the tests below run it in a child). */
+struct deny {
+	int nr; /* system call */
+	int arg; /* -1: any arguments; else the index of the argument... */
+	uint32_t value; /* ...that must equal this (low 32 bits) */
+};
+
+#if defined(__x86_64__)
+#define PC_AUDIT_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define PC_AUDIT_ARCH AUDIT_ARCH_AARCH64
+#endif
+
+static int install_deny(const struct deny *d)
+{
+#ifdef PC_AUDIT_ARCH
+	const uint32_t arg_off = d->arg < 0 ? (uint32_t)offsetof(struct seccomp_data, nr)
+					    : (uint32_t)(offsetof(struct seccomp_data, args) +
+							 8 * (size_t)d->arg +
+							 (__BYTE_ORDER == __LITTLE_ENDIAN ? 0 : 4));
+	/* Other architectures and other calls: allowed. The call: denied when
+	 * arg < 0, else when its argument equals value. (With arg < 0 the
+	 * argument test compares nr, never 0, and falls through to deny.) */
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, PC_AUDIT_ARCH, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)d->nr, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, arg_off),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, d->value, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, d->arg < 0 ? SECCOMP_RET_ERRNO | EPERM : SECCOMP_RET_ALLOW),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+	};
+	struct sock_fprog prog = { .len = sizeof(code) / sizeof(code[0]), .filter = code };
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
+		return -1;
+	return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
+#else
+	(void)d;
+	errno = ENOSYS;
+	return -1;
+#endif
+}
+
+/* Children report by exit status; cmocka's asserts would unwind into the
+ * child's copy of the test runner. */
+#define CHILD_CHECK(cond)                                                                     \
+	do {                                                                                  \
+		if (!(cond)) {                                                                \
+			fprintf(stderr, "child check failed at line %d: %s\n", __LINE__,      \
+				#cond);                                                       \
+			_exit(1);                                                             \
+		}                                                                             \
+	} while (0)
+
+typedef void (*child_body)(uint16_t port);
+
+static void run_in_child(child_body body, uint16_t port)
+{
+#ifndef PC_AUDIT_ARCH
+	skip();
+#endif
+	fflush(NULL);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		body(port);
+		_exit(0);
+	}
+	int status;
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+static bool child_sees(const struct pc_snapshot *snap, uint16_t port)
+{
+	for (size_t i = 0; i < snap->n_listeners; i++)
+		if (snap->listeners[i].local.port == port)
+			return true;
+	return false;
+}
+
+/* The kernel refuses the group membership: no events, polls go on. */
+static void child_subscription_refused(uint16_t port)
+{
+	struct deny d = { SYS_setsockopt, 1, SOL_NETLINK };
+	char err[256];
+	CHILD_CHECK(install_deny(&d) == 0);
+	struct pc_collector_options o = { .mode = PC_COLLECT_AUTO, .watch_destroy = true };
+	struct pc_collector *c = pc_collector_open(&o, err, sizeof(err));
+	CHILD_CHECK(c != NULL);
+	CHILD_CHECK(pc_collector_event_fd(c) == -1);
+	struct pc_snapshot snap = { 0 };
+	for (int i = 0; i < 3; i++) {
+		CHILD_CHECK(pc_collector_poll(c, &snap, err, sizeof(err)) == 0);
+		CHILD_CHECK(snap.source == PC_SOURCE_NETLINK);
+		CHILD_CHECK(child_sees(&snap, port));
+	}
+	CHILD_CHECK(n_logged == 1);
+	CHILD_CHECK(strstr(logged[0], "NETLINK_ADD_MEMBERSHIP") != NULL);
+	CHILD_CHECK(strstr(logged[0], "Operation not permitted") != NULL);
+	pc_collector_close(c);
+	pc_snapshot_clear(&snap);
+}
+
+/* The kernel refuses netlink sockets altogether: auto mode reads /proc,
+ * netlink mode fails with the reason. */
+static void child_netlink_refused(uint16_t port)
+{
+	struct deny d = { SYS_socket, 0, AF_NETLINK };
+	char err[256];
+	CHILD_CHECK(install_deny(&d) == 0);
+	struct pc_collector_options o = { .mode = PC_COLLECT_NETLINK };
+	CHILD_CHECK(pc_collector_open(&o, err, sizeof(err)) == NULL);
+	CHILD_CHECK(strstr(err, "NETLINK_SOCK_DIAG") != NULL);
+	o.mode = PC_COLLECT_AUTO;
+	o.watch_destroy = true;
+	struct pc_collector *c = pc_collector_open(&o, err, sizeof(err));
+	CHILD_CHECK(c != NULL);
+	struct pc_snapshot snap = { 0 };
+	for (int i = 0; i < 3; i++) {
+		CHILD_CHECK(pc_collector_poll(c, &snap, err, sizeof(err)) == 0);
+		CHILD_CHECK(snap.source == PC_SOURCE_PROCFS);
+		CHILD_CHECK(pc_collector_source(c) == PC_SOURCE_PROCFS);
+		CHILD_CHECK(child_sees(&snap, port));
+	}
+	/* One line for the dump socket, one for the event socket. */
+	CHILD_CHECK(n_logged == 2);
+	CHILD_CHECK(strstr(logged[0], "netlink refused") != NULL);
+	CHILD_CHECK(strstr(logged[1], "no socket destroy events") != NULL);
+	pc_collector_close(c);
+	pc_snapshot_clear(&snap);
+}
+
+/* Netlink works, then fails: the poll that fails is served from /proc,
+ * and so are the next ones, with one log line for the switch. */
+static void child_netlink_fails_mid_run(uint16_t port)
+{
+	char err[256];
+	struct pc_collector_options o = { .mode = PC_COLLECT_AUTO };
+	struct pc_collector *c = pc_collector_open(&o, err, sizeof(err));
+	CHILD_CHECK(c != NULL);
+	struct pc_snapshot snap = { 0 };
+	CHILD_CHECK(pc_collector_poll(c, &snap, err, sizeof(err)) == 0);
+	CHILD_CHECK(snap.source == PC_SOURCE_NETLINK);
+	struct deny d = { SYS_sendto, -1, 0 };
+	CHILD_CHECK(install_deny(&d) == 0);
+	for (int i = 0; i < 3; i++) {
+		CHILD_CHECK(pc_collector_poll(c, &snap, err, sizeof(err)) == 0);
+		CHILD_CHECK(snap.source == PC_SOURCE_PROCFS);
+		CHILD_CHECK(child_sees(&snap, port));
+	}
+	CHILD_CHECK(n_logged == 1);
+	CHILD_CHECK(strstr(logged[0], "netlink failed (sendto(NETLINK_SOCK_DIAG") != NULL);
+	pc_collector_close(c);
+	pc_snapshot_clear(&snap);
+}
+
+static void test_live_subscription_refused_by_kernel(void **state)
+{
+	(void)state;
+	struct bound l = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
+	run_in_child(child_subscription_refused, l.port);
+	close(l.fd);
+}
+
+static void test_live_netlink_refused(void **state)
+{
+	(void)state;
+	struct bound l = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
+	run_in_child(child_netlink_refused, l.port);
+	close(l.fd);
+}
+
+static void test_live_netlink_fails_mid_run(void **state)
+{
+	(void)state;
+	struct bound l = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
+	run_in_child(child_netlink_fails_mid_run, l.port);
+	close(l.fd);
+}
+
+/* ---- namespace --------------------------------------------------------- */
+
+static bool enter_private_namespace(void)
+{
+	if (unshare(CLONE_NEWNET) != 0) {
+		printf("skipping the live collector tests: unshare(CLONE_NEWNET): %s\n",
+		       strerror(errno));
+		return false;
+	}
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	struct ifreq ifr;
+	memset(&ifr, 0, sizeof(ifr));
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
+	bool up = fd >= 0 && ioctl(fd, SIOCGIFFLAGS, &ifr) == 0;
+	ifr.ifr_flags |= IFF_UP;
+	up = up && ioctl(fd, SIOCSIFFLAGS, &ifr) == 0;
+	if (fd >= 0)
+		close(fd);
+	if (!up)
+		printf("skipping the live collector tests: cannot bring lo up: %s\n",
+		       strerror(errno));
+	return up;
+}
+
+int main(void)
+{
+	in_namespace = enter_private_namespace();
+	int fd = open("/proc/self/comm", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t n = read(fd, own_comm, sizeof(own_comm) - 1);
+		close(fd);
+		if (n > 0 && own_comm[n - 1] == '\n')
+			n--;
+		own_comm[n > 0 ? n : 0] = '\0';
+	}
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_live_listener_mix, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_live_connect_ports, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_live_destroy_event_within_ms, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_live_destroy_events_coalesce, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_live_events_filtered_in_kernel, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_live_events_any_port, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_live_subscription_refused_injected, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_live_subscription_refused_by_kernel, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_live_netlink_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_live_netlink_fails_mid_run, setup, teardown),
+	};
+	return cmocka_run_group_tests_name("collect_live", tests, NULL, NULL);
+}
