@@ -21,6 +21,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "plan.h"
 #include "link.h"
 #include "log.h"
 #include "mib.h"
@@ -314,7 +315,7 @@ static int install_signal_handlers(void)
 
 struct daemon {
 	const struct options *options;
-	struct pc_config *config;
+	struct pc_plan *plan; /* configuration, catalog, expectations: valid as one */
 	struct pc_poller *poller;
 	bool stopping;
 };
@@ -332,13 +333,13 @@ static struct pc_poller_settings poller_settings(const struct pc_config *config)
 	return s;
 }
 
-/* SIGHUP: a configuration that does not validate changes nothing. */
+/* SIGHUP: a configuration (or catalog) that does not validate changes nothing. */
 static void reload(struct daemon *d)
 {
 	struct pc_diag diag = { 0 };
 	const char *path = d->options->cli.config_path;
 
-	struct pc_config *fresh = pc_config_load(path, &diag);
+	struct pc_plan *fresh = pc_plan_load(path, &diag);
 	for (size_t i = 0; i < diag.n_lines; i++)
 		snmp_log(fresh != NULL ? LOG_WARNING : LOG_ERR, "%s\n", diag.lines[i]);
 	pc_diag_clear(&diag);
@@ -347,15 +348,16 @@ static void reload(struct daemon *d)
 			 path);
 		return;
 	}
-	const char *old_socket = d->config->agentx_socket ? d->config->agentx_socket : "";
-	const char *new_socket = fresh->agentx_socket ? fresh->agentx_socket : "";
+	const struct pc_config *now = d->plan->config, *next = fresh->config;
+	const char *old_socket = now->agentx_socket ? now->agentx_socket : "";
+	const char *new_socket = next->agentx_socket ? next->agentx_socket : "";
 	if (strcmp(old_socket, new_socket) != 0 && d->options->agentx_socket == NULL)
 		snmp_log(LOG_WARNING, "reload: agentx-socket changes at the next restart\n");
-	if (fresh->resolve_processes != d->config->resolve_processes)
+	if (next->resolve_processes != now->resolve_processes)
 		snmp_log(LOG_WARNING, "reload: resolve-processes changes at the next restart\n");
-	pc_poller_set_interval(d->poller, fresh->poll_interval * 1000);
-	pc_config_free(d->config);
-	d->config = fresh;
+	pc_poller_set_interval(d->poller, next->poll_interval * 1000);
+	pc_plan_free(d->plan);
+	d->plan = fresh;
 	snmp_log(LOG_NOTICE, "reloaded %s\n", path);
 }
 
@@ -448,11 +450,13 @@ static int serve(const struct options *o)
 	struct pc_diag diag = { 0 };
 	struct daemon d = { .options = o };
 
-	d.config = pc_config_load(o->cli.config_path, &diag);
+	/* Nothing starts unless configuration and catalog validate as one. */
+	d.plan = pc_plan_load(o->cli.config_path, &diag);
 	pc_diag_print(&diag, stderr);
 	pc_diag_clear(&diag);
-	if (d.config == NULL)
+	if (d.plan == NULL)
 		return 2;
+	const struct pc_config *config = d.plan->config;
 
 	if (!o->logging_given) {
 		if (o->foreground)
@@ -477,14 +481,14 @@ static int serve(const struct options *o)
 	init_agent(PC_NAME);
 	/* After init_agent, which sets net-snmp's own 15 s retry default, and
 	 * before init_snmp, which makes the first connection attempt. */
-	pc_link_configure(o->agentx_socket != NULL ? o->agentx_socket : d.config->agentx_socket,
-			  d.config->agentx_retry);
+	pc_link_configure(o->agentx_socket != NULL ? o->agentx_socket : config->agentx_socket,
+			  config->agentx_retry);
 	if (pc_mib_register() < 0)
 		return 1;
 	init_snmp(PC_NAME);
 	pc_link_report_startup();
 
-	struct pc_poller_settings settings = poller_settings(d.config);
+	struct pc_poller_settings settings = poller_settings(config);
 	char err[256];
 	d.poller = pc_poller_start(&settings, err, sizeof(err));
 	if (d.poller == NULL) {
@@ -493,7 +497,7 @@ static int serve(const struct options *o)
 		return 1;
 	}
 	snmp_log(LOG_NOTICE, PC_NAME " %s started (configuration %s, poll every %u s)\n",
-		 PC_VERSION, o->cli.config_path, d.config->poll_interval);
+		 PC_VERSION, o->cli.config_path, config->poll_interval);
 
 	run_loop(&d);
 
@@ -505,7 +509,7 @@ static int serve(const struct options *o)
 	pc_log_set_sink(NULL);
 	if (o->pidfile != NULL)
 		unlink(o->pidfile);
-	pc_config_free(d.config);
+	pc_plan_free(d.plan);
 	return 0;
 }
 

@@ -133,14 +133,24 @@ EOF
 
 # ---- portcomplyd ----
 
-# write_agent_conf [LINES...]: a configuration with test-friendly timings,
-# plus any extra lines given.
+# write_agent_conf [LINE...]: a configuration with test-friendly timings.
+# A "key = value" line replaces that key's default; other lines (roles,
+# ignores) are appended as they are.
 write_agent_conf() {
+	local -A settings=([catalog]="\"$PC_ROOT/conf/catalog\"" [poll-interval]=1 [agentx-retry]=1)
+	local extra=() line key
+	for line in "$@"; do
+		if [[ $line =~ ^([a-z-]+)[[:space:]]*=[[:space:]]*(.*)$ ]]; then
+			settings[${BASH_REMATCH[1]}]=${BASH_REMATCH[2]}
+		else
+			extra+=("$line")
+		fi
+	done
 	{
-		echo "catalog = \"$PC_ROOT/conf/catalog\""
-		echo "poll-interval = 1"
-		echo "agentx-retry = 1"
-		printf '%s\n' "$@"
+		for key in "${!settings[@]}"; do
+			echo "$key = ${settings[$key]}"
+		done
+		printf '%s\n' "${extra[@]}"
 	} >"$PC_TMP/portcomply.conf"
 }
 
@@ -182,6 +192,13 @@ wait_next_poll() {
 listener_table() {
 	snmpwalk -v2c -c public -t 2 -r 1 -On -Oq "$SNMP_TARGET" "$OID_LISTENER_SOCKETS" |
 		"$PC_INDEX" "$OID_LISTENER_SOCKETS" | sort
+}
+
+# listed PROTO ADDRESS PORT: the MIB lists this listener (exact fields:
+# IPv6 addresses in brackets are not patterns).
+listed() {
+	listener_table | awk -v p="$1" -v a="$2" -v n="$3" '$1 == p && $2 == a && $3 == n { found = 1 }
+		END { exit !found }'
 }
 
 # ss_listeners: `ss -Hltun` folded the same way: "proto address port count".

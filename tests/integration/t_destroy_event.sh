@@ -10,12 +10,12 @@ write_agent_conf "poll-interval = 60"
 start_agent
 wait_agent_serving
 
-absent() { ! listener_table | grep -q "^$1 $2 $3 "; }
+absent() { ! listed "$@"; }
 
 for spec in "0 tcp 127.0.0.1" "1 udp [::1]"; do
 	set -- $spec
 	port=$(listener_port main "$1")
-	listener_table | grep -q "^$2 $3 $port " || fail "$2 $3:$port not listed to begin with"
+	listed "$2" "$3" "$port" || fail "$2 $3:$port not listed to begin with"
 	closed_at=$(now_ms)
 	listener_do main close "$1"
 	wait_for 2 "$2 $3:$port to leave the table" absent "$2" "$3" "$port"

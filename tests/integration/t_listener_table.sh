@@ -27,7 +27,7 @@ log "a closed listener is gone after the next poll"
 gone_port=$(listener_port main 0)
 listener_do main close 0
 wait_next_poll
-if listener_table | grep -q "^tcp 127.0.0.1 $gone_port "; then
+if listed tcp 127.0.0.1 "$gone_port"; then
 	fail "closed listener 127.0.0.1:$gone_port still in pcListenerTable"
 fi
 diff <(ss_listeners) <(listener_table) || fail "pcListenerTable differs from ss after the close"

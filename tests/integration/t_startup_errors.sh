@@ -22,7 +22,7 @@ expect_failure 1 "option -c needs a value" "$PC_DAEMON" -c
 expect_failure 1 "unexpected argument 'extra'" "$PC_DAEMON" -f extra
 expect_failure 1 "--slot '7'" "$PC_DAEMON" --expected --role icm-pg --slot 7
 
-printf 'poll-interval = 5\npoll-interval = 0\n' >"$PC_TMP/bad.conf"
+printf 'hold-down = 2\npoll-interval = 0\n' >"$PC_TMP/bad.conf"
 expect_failure 2 "^$PC_TMP/bad.conf:2: poll-interval = 0: must be between 1 and 3600" \
 	"$PC_DAEMON" -f -c "$PC_TMP/bad.conf"
 
