@@ -33,6 +33,8 @@ UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 HELPER_SRCS := $(wildcard tests/helpers/*.c)
 HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/helpers/%)
+PRELOAD_SRCS := $(wildcard tests/preload/*.c)
+PRELOAD_LIBS := $(PRELOAD_SRCS:tests/preload/%.c=$(BUILD)/preload/%.so)
 BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
 DAEMON := $(BUILD)/portcomplyd
@@ -48,7 +50,7 @@ all: build
 deps:
 	@tools/deps.sh
 
-build: $(DAEMON) $(HELPER_BINS)
+build: $(DAEMON) $(HELPER_BINS) $(PRELOAD_LIBS)
 
 # 'run' and 'test' re-enter make after deps so that a fresh machine needs nothing else.
 run: deps
@@ -84,10 +86,14 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libportcomply.a | $(BUILD)/tests
 $(BUILD)/helpers/%: tests/helpers/%.c $(BUILD)/libportcomply.a | $(BUILD)/helpers
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libportcomply.a $(ALL_LDFLAGS) $(LIBS)
 
+# Interposers that tests load with LD_PRELOAD to simulate a hostile host.
+$(BUILD)/preload/%.so: tests/preload/%.c | $(BUILD)/preload
+	$(CC) $(ALL_CFLAGS) -fPIC -shared -o $@ $< -ldl
+
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libportcomply.a | $(BUILD)/bench
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libportcomply.a $(ALL_LDFLAGS) $(LIBS)
 
-$(BUILD)/agent $(BUILD)/tests $(BUILD)/helpers $(BUILD)/bench $(BUILD)/gen:
+$(BUILD)/agent $(BUILD)/tests $(BUILD)/helpers $(BUILD)/preload $(BUILD)/bench $(BUILD)/gen:
 	@mkdir -p $@
 
 unit: $(UNIT_BINS)
