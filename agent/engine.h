@@ -1,0 +1,170 @@
+/* The compliance engine: this host's expectations against what one poll
+ * saw, given what the previous poll concluded. Pure: no I/O, no clock (the
+ * caller passes the time), no net-snmp. Events come out only on
+ * transitions; hold-down and flap damping are applied here, so every
+ * consumer (MIB, notifications, --check) sees one consistent story.
+ *
+ * Status of one expectation (values are PcPortStatus in the MIB):
+ *   present        a listener matches (and covers bind-address, if set)
+ *   pending        no listener, for fewer than hold-down polls in a row
+ *   missing        no listener, for hold-down polls or more
+ *   wrongAddress   listeners on the port, none covering bind-address
+ *   flapping       presence changed flap-threshold times within
+ *                  flap-window polls; stays until no change for a window
+ *   unconfigured   no number and the site should give one
+ *   notChecked     no number to check, or a connect rule with connection
+ *                  checks off
+ *   connected / notConnected   connect rules, when connections are checked
+ *
+ * Compliance of a role: nonCompliant if a required expectation is missing,
+ * wrongAddress or flapping; else degraded if any expectation is missing,
+ * wrongAddress, flapping (not required), pending, unconfigured or
+ * notConnected; else compliant. Instances and the host take the worst of
+ * their roles. Unexpected listeners are counted and reported but do not
+ * change compliance. */
+#ifndef PC_ENGINE_H
+#define PC_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "expect.h"
+#include "plan.h"
+#include "snapshot.h"
+
+enum pc_port_status {
+	PC_PORT_PRESENT = 1,
+	PC_PORT_MISSING = 2,
+	PC_PORT_PENDING = 3,
+	PC_PORT_WRONG_ADDRESS = 4,
+	PC_PORT_UNCONFIGURED = 5,
+	PC_PORT_CONNECTED = 6,
+	PC_PORT_NOT_CONNECTED = 7,
+	PC_PORT_FLAPPING = 8,
+	PC_PORT_UNKNOWN = 9,
+	PC_PORT_NOT_CHECKED = 10,
+};
+
+enum pc_compliance {
+	PC_COMPLIANT = 1,
+	PC_DEGRADED = 2,
+	PC_NON_COMPLIANT = 3,
+	PC_COMPLIANCE_UNKNOWN = 4,
+};
+
+enum pc_listener_class {
+	PC_CLASS_EXPECTED = 1,
+	PC_CLASS_UNEXPECTED = 2,
+	PC_CLASS_IGNORED = 3,
+};
+
+#define PC_FLAP_MAX 32 /* the largest flap-threshold */
+
+struct pc_engine_settings {
+	unsigned hold_down; /* >= 1 */
+	unsigned flap_threshold; /* presence changes that make flapping; 0: off */
+	unsigned flap_window; /* polls */
+	bool check_connections; /* connect rules are evaluated */
+};
+
+struct pc_expect_result {
+	enum pc_port_status status;
+	int32_t listener; /* index in the snapshot of the matching listener, -1: none */
+	uint32_t absent_polls; /* consecutive polls without a match */
+	int64_t last_change_ms; /* monotonic time of the last status change, 0: never */
+	bool alarmed; /* a missing-type notification is out; a restore is owed */
+	enum pc_port_status alarmed_status; /* the status that notification carried */
+	bool was_present; /* raw presence at the previous poll */
+	uint32_t n_flips; /* presence changes remembered in flips[] */
+	uint64_t flips[PC_FLAP_MAX]; /* poll numbers of the latest changes, oldest first */
+};
+
+struct pc_listener_result {
+	enum pc_listener_class class;
+	int32_t expectation; /* index of the first expectation it matches, -1 */
+};
+
+struct pc_role_result {
+	uint32_t expected, present, missing, unconfigured;
+	enum pc_compliance compliance;
+};
+
+struct pc_instance_result {
+	int number; /* 0..24 */
+	char name[PC_NAME_MAX + 1];
+	uint32_t roles;
+	enum pc_compliance compliance;
+};
+
+enum pc_event_type {
+	PC_EVENT_MISSING = 1, /* status: missing, wrongAddress or flapping */
+	PC_EVENT_RESTORED = 2, /* status: present */
+	PC_EVENT_UNEXPECTED = 3,
+	PC_EVENT_COMPLIANCE = 4,
+};
+
+/* Self-contained: an event outlives the plan and the state it came from
+ * (it may wait in a queue while the AgentX master is away). */
+struct pc_event {
+	enum pc_event_type type;
+	int64_t when_ms; /* monotonic */
+	/* MISSING, RESTORED: the expectation, its row index and what it is. */
+	uint32_t role_index, rule_index, member;
+	char role[PC_NAME_MAX + 1];
+	char rule[PC_NAME_MAX + 1];
+	int instance; /* -1: none */
+	enum pc_side side;
+	uint8_t protocol;
+	uint16_t port;
+	enum pc_port_status status;
+	/* UNEXPECTED: the listener. */
+	struct pc_endpoint local;
+	int32_t pid;
+	char process[PC_PROCESS_MAX];
+	/* COMPLIANCE: the host's change, with the counts after it. */
+	enum pc_compliance previous, current;
+	uint32_t missing_count, unexpected_count;
+};
+
+/* Everything concluded from one poll. Arrays parallel the plan's
+ * expectations, the snapshot's listeners, the configuration's roles. */
+struct pc_evaluation {
+	uint64_t poll_number; /* 1 for the first poll */
+	struct pc_expect_result *expect;
+	size_t n_expect;
+	struct pc_listener_result *listeners;
+	size_t n_listeners;
+	struct pc_role_result *roles;
+	size_t n_roles;
+	struct pc_instance_result *instances; /* sorted by number */
+	size_t n_instances;
+	enum pc_compliance host;
+	uint32_t expected, present, missing, unexpected, unconfigured;
+	int64_t host_last_change_ms; /* 0: not changed since start */
+	bool recheck_soon; /* something is pending: poll again before the interval */
+	struct pc_event *events;
+	size_t n_events;
+};
+
+/* previous: the last evaluation (NULL at the first poll) and the plan it
+ * was made with (may differ from plan after a reload: results carry over
+ * by (role index, rule index, member)). now_ms: monotonic. Returns 0, or
+ * -1 when out of memory (out is then empty). */
+int pc_engine_evaluate(const struct pc_plan *plan, const struct pc_engine_settings *settings,
+		       const struct pc_snapshot *snap, const struct pc_plan *previous_plan,
+		       const struct pc_snapshot *previous_snap,
+		       const struct pc_evaluation *previous, int64_t now_ms,
+		       struct pc_evaluation *out);
+
+void pc_evaluation_free(struct pc_evaluation *evaluation);
+
+/* The evaluation before any poll: every status unknown, compliance unknown. */
+int pc_evaluation_init_unknown(const struct pc_plan *plan, struct pc_evaluation *out);
+
+/* Names as the MIB spells them: "present", "wrongAddress", "nonCompliant". */
+const char *pc_port_status_name(enum pc_port_status status);
+const char *pc_compliance_name(enum pc_compliance compliance);
+const char *pc_listener_class_name(enum pc_listener_class class);
+
+#endif
