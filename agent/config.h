@@ -19,6 +19,9 @@
 #define PC_DEFAULT_POLL_INTERVAL 5 /* seconds */
 #define PC_DEFAULT_HOLD_DOWN 2 /* consecutive polls */
 #define PC_DEFAULT_AGENTX_RETRY 5 /* seconds */
+#define PC_DEFAULT_RECHECK_INTERVAL 500 /* milliseconds */
+#define PC_DEFAULT_FLAP_THRESHOLD 6 /* presence changes */
+#define PC_DEFAULT_FLAP_WINDOW 20 /* polls */
 
 /* override "RULE" { port = P | range = {FIRST, LAST}   required = BOOL } */
 struct pc_override {
@@ -77,6 +80,10 @@ struct pc_config {
 	unsigned agentx_retry; /* seconds between reconnection attempts */
 	bool notifications; /* master switch for all notifications */
 	bool resolve_processes; /* map listeners to pid and process name */
+	bool check_connections; /* evaluate connect rules (established TCP) */
+	unsigned recheck_interval_ms; /* poll this soon again while something is pending */
+	unsigned flap_threshold; /* presence changes within flap_window making "flapping"; 0: off */
+	unsigned flap_window; /* polls */
 	struct pc_role_conf *roles; /* in file order: position + 1 is the role index */
 	size_t n_roles;
 	struct pc_instance_name *instances;
