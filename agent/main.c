@@ -317,18 +317,28 @@ struct daemon {
 	const struct options *options;
 	struct pc_plan *plan; /* configuration, catalog, expectations: valid as one */
 	struct pc_poller *poller;
+	uint64_t events_seen;
 	bool stopping;
 };
 
-static struct pc_poller_settings poller_settings(const struct pc_config *config)
+static struct pc_poller_settings poller_settings(struct pc_plan *plan)
 {
+	const struct pc_config *config = plan->config;
 	struct pc_poller_settings s = {
 		.collector = {
 			.mode = PC_COLLECT_AUTO,
 			.resolve_processes = config->resolve_processes,
 			.watch_destroy = true,
 		},
+		.plan = plan,
+		.engine = {
+			.hold_down = config->hold_down,
+			.flap_threshold = config->flap_threshold,
+			.flap_window = config->flap_window,
+			.check_connections = config->check_connections,
+		},
 		.interval_ms = config->poll_interval * 1000,
+		.recheck_ms = config->recheck_interval_ms,
 	};
 	return s;
 }
@@ -355,7 +365,8 @@ static void reload(struct daemon *d)
 		snmp_log(LOG_WARNING, "reload: agentx-socket changes at the next restart\n");
 	if (next->resolve_processes != now->resolve_processes)
 		snmp_log(LOG_WARNING, "reload: resolve-processes changes at the next restart\n");
-	pc_poller_set_interval(d->poller, next->poll_interval * 1000);
+	struct pc_poller_settings settings = poller_settings(fresh);
+	pc_poller_reconfigure(d->poller, &settings);
 	pc_plan_free(d->plan);
 	d->plan = fresh;
 	snmp_log(LOG_NOTICE, "reloaded %s\n", path);
@@ -375,6 +386,24 @@ static void handle_loop_pipe(struct daemon *d)
 		}
 	}
 	flush_deferred_log();
+}
+
+/* The newest state goes to the MIB; every event, in order, to notify. */
+static void take_poll_results(struct daemon *d)
+{
+	struct pc_event events[64];
+	uint64_t dropped;
+	size_t n;
+
+	struct pc_state *state = pc_poller_take(d->poller);
+	if (state != NULL)
+		pc_mib_set_state(state);
+	while ((n = pc_poller_take_events(d->poller, events, 64, &dropped)) > 0 || dropped > 0) {
+		d->events_seen += n;
+		if (dropped > 0)
+			snmp_log(LOG_WARNING, "%llu events were lost: the SNMP thread fell behind\n",
+				 (unsigned long long)dropped);
+	}
 }
 
 static void run_loop(struct daemon *d)
@@ -401,11 +430,8 @@ static void run_loop(struct daemon *d)
 		if (count > 0) {
 			if (FD_ISSET(loop_pipe[0], &readfds))
 				handle_loop_pipe(d);
-			if (FD_ISSET(poller_fd, &readfds)) {
-				struct pc_state *state = pc_poller_take(d->poller);
-				if (state != NULL)
-					pc_mib_set_state(state);
-			}
+			if (FD_ISSET(poller_fd, &readfds))
+				take_poll_results(d);
 			snmp_read(&readfds);
 		} else if (count == 0) {
 			snmp_timeout();
@@ -488,7 +514,15 @@ static int serve(const struct options *o)
 	init_snmp(PC_NAME);
 	pc_link_report_startup();
 
-	struct pc_poller_settings settings = poller_settings(config);
+	/* Until the first poll completes, the MIB serves the plan, all unknown. */
+	struct pc_state *unknown = pc_state_new_unknown(d.plan);
+	if (unknown == NULL) {
+		snmp_log(LOG_ERR, "out of memory\n");
+		return 1;
+	}
+	pc_mib_set_state(unknown);
+
+	struct pc_poller_settings settings = poller_settings(d.plan);
 	char err[256];
 	d.poller = pc_poller_start(&settings, err, sizeof(err));
 	if (d.poller == NULL) {
