@@ -447,6 +447,33 @@ static void flapping_is_reported_once_until_it_settles(void **unused)
 	pc_plan_free(r.plan);
 }
 
+/* Once flapping, slower changes (fewer than the threshold per window) do
+ * not end it: only a whole window without a change does. */
+static void flapping_ends_only_after_a_quiet_window(void **unused)
+{
+	(void)unused;
+	struct run r;
+	run_init(&r, load("tests/fixtures/engine/host.conf"), 1);
+	r.settings.flap_threshold = 4;
+	r.settings.flap_window = 10;
+	poll_with(&r, everything, EVERYTHING, NULL, NULL);
+	for (int i = 0; i < 8; i++) /* fast: flapping */
+		poll_with(&r, everything, EVERYTHING, i % 2 == 0 ? "tcp 0.0.0.0 7001" : NULL, NULL);
+	assert_int_equal(r.eval.expect[REQ].status, PC_PORT_FLAPPING);
+
+	size_t notifications = 0;
+	for (int i = 0; i < 48; i++) { /* a change every 4 polls: 4 changes span 12 */
+		bool absent = (i / 4) % 2 == 0;
+		const struct pc_evaluation *e = poll_with(&r, everything, EVERYTHING,
+							  absent ? "tcp 0.0.0.0 7001" : NULL, NULL);
+		notifications += count_events(e, PC_EVENT_MISSING) + count_events(e, PC_EVENT_RESTORED);
+		assert_int_equal(e->expect[REQ].status, PC_PORT_FLAPPING);
+	}
+	assert_int_equal(notifications, 0);
+	run_free(&r);
+	pc_plan_free(r.plan);
+}
+
 static void a_reload_carries_results_over(void **unused)
 {
 	(void)unused;
@@ -502,6 +529,7 @@ int main(void)
 		cmocka_unit_test(a_site_port_without_number_is_unconfigured),
 		cmocka_unit_test(instances_are_sorted_named_and_judged),
 		cmocka_unit_test(flapping_is_reported_once_until_it_settles),
+		cmocka_unit_test(flapping_ends_only_after_a_quiet_window),
 		cmocka_unit_test(a_reload_carries_results_over),
 		cmocka_unit_test(names_match_the_mib),
 	};
