@@ -22,6 +22,8 @@
 #define PC_DEFAULT_RECHECK_INTERVAL 500 /* milliseconds */
 #define PC_DEFAULT_FLAP_THRESHOLD 6 /* presence changes */
 #define PC_DEFAULT_FLAP_WINDOW 20 /* polls */
+#define PC_DEFAULT_NOTIFY_RATE_LIMIT 10 /* notifications per second */
+#define PC_DEFAULT_NOTIFY_QUEUE 1000 /* notifications kept while the master is away */
 
 /* override "RULE" { port = P | range = {FIRST, LAST}   required = BOOL } */
 struct pc_override {
@@ -81,6 +83,9 @@ struct pc_config {
 	bool notifications; /* master switch for all notifications */
 	bool resolve_processes; /* map listeners to pid and process name */
 	bool check_connections; /* evaluate connect rules (established TCP) */
+	bool notify_missing, notify_restored, notify_unexpected, notify_compliance;
+	unsigned notify_rate_limit; /* notifications per second, 0: no limit */
+	unsigned notify_queue; /* notifications kept while the master is away */
 	unsigned recheck_interval_ms; /* poll this soon again while something is pending */
 	unsigned flap_threshold; /* presence changes within flap_window making "flapping"; 0: off */
 	unsigned flap_window; /* polls */

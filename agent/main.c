@@ -25,6 +25,7 @@
 #include "link.h"
 #include "log.h"
 #include "mib.h"
+#include "notify.h"
 #include "poller.h"
 
 #define PC_VERSION "0.1.0"
@@ -317,7 +318,6 @@ struct daemon {
 	const struct options *options;
 	struct pc_plan *plan; /* configuration, catalog, expectations: valid as one */
 	struct pc_poller *poller;
-	uint64_t events_seen;
 	bool stopping;
 };
 
@@ -367,6 +367,7 @@ static void reload(struct daemon *d)
 		snmp_log(LOG_WARNING, "reload: resolve-processes changes at the next restart\n");
 	struct pc_poller_settings settings = poller_settings(fresh);
 	pc_poller_reconfigure(d->poller, &settings);
+	pc_notify_configure(next);
 	pc_plan_free(d->plan);
 	d->plan = fresh;
 	snmp_log(LOG_NOTICE, "reloaded %s\n", path);
@@ -399,7 +400,8 @@ static void take_poll_results(struct daemon *d)
 	if (state != NULL)
 		pc_mib_set_state(state);
 	while ((n = pc_poller_take_events(d->poller, events, 64, &dropped)) > 0 || dropped > 0) {
-		d->events_seen += n;
+		for (size_t i = 0; i < n; i++)
+			pc_notify_raise(&events[i]);
 		if (dropped > 0)
 			snmp_log(LOG_WARNING, "%llu events were lost: the SNMP thread fell behind\n",
 				 (unsigned long long)dropped);
@@ -441,6 +443,7 @@ static void run_loop(struct daemon *d)
 		}
 		run_alarms();
 		netsnmp_check_outstanding_agent_requests();
+		pc_notify_run();
 	}
 }
 
@@ -498,6 +501,10 @@ static int serve(const struct options *o)
 	pc_log_set_sink(log_to_netsnmp);
 
 	configure_netsnmp();
+	if (pc_notify_init(config) < 0) {
+		fprintf(stderr, PC_NAME ": out of memory\n");
+		return 1;
+	}
 	if (!o->foreground && netsnmp_daemonize(1, snmp_stderrlog_status()) != 0)
 		return 1;
 	loop_thread = pthread_self(); /* the daemon's child is a new process */
@@ -540,6 +547,7 @@ static int serve(const struct options *o)
 	pc_mib_shutdown();
 	pc_link_shutdown();
 	snmp_shutdown(PC_NAME);
+	pc_notify_shutdown();
 	pc_log_set_sink(NULL);
 	if (o->pidfile != NULL)
 		unlink(o->pidfile);

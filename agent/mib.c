@@ -16,7 +16,8 @@ int pc_mib_register(void)
 {
 	if (pc_mib_poll_register() < 0 || pc_mib_host_register() < 0 ||
 	    pc_mib_listener_register() < 0 || pc_mib_role_register() < 0 ||
-	    pc_mib_expect_register() < 0 || pc_mib_instance_register() < 0)
+	    pc_mib_expect_register() < 0 || pc_mib_instance_register() < 0 ||
+	    pc_mib_notify_register() < 0)
 		return -1;
 	return 0;
 }

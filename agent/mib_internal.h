@@ -80,6 +80,7 @@ void pc_mib_row_append_octets(struct pc_mib_row *row, const uint8_t *bytes, size
 /* Each file's registration and rebuild. */
 int pc_mib_poll_register(void);
 int pc_mib_host_register(void);
+int pc_mib_notify_register(void);
 int pc_mib_listener_register(void);
 void pc_mib_listener_rebuild(const struct pc_state *state);
 void pc_mib_listener_free(void);
