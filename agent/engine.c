@@ -356,8 +356,8 @@ static bool ignored(const struct pc_config *config, const struct pc_endpoint *lo
 /* An unexpected listener is announced once per appearance. The first
  * poll is the baseline (a restart of the agent does not announce every old
  * listener), and a listener that only changed class (after a reload) did
- * not appear. A new one whose process is not known yet waits for one
- * re-check, so that the notification can say who opened it. */
+ * not appear. A new one whose process is not known yet is re-checked for a
+ * while, so that the notification can say who opened it. */
 static int announce_unexpected(struct context *cx, size_t i, const struct pc_snapshot *previous_snap,
 			       const struct pc_evaluation *previous)
 {
@@ -370,14 +370,18 @@ static int announce_unexpected(struct context *cx, size_t i, const struct pc_sna
 	}
 	const struct pc_listener *seen =
 		previous_snap != NULL ? pc_snapshot_find_listener(previous_snap, &l->local) : NULL;
+	lr->first_seen_ms = cx->now_ms;
 	if (seen != NULL) {
 		const struct pc_listener_result *before = &previous->listeners[seen - previous_snap->listeners];
 		if (before->class != PC_CLASS_UNEXPECTED || before->announced) {
 			lr->announced = true;
 			return 0;
 		}
-	} else if (l->pid == 0 && cx->plan->config->resolve_processes) {
-		cx->out->recheck_soon = true; /* wait once for its process */
+		lr->first_seen_ms = before->first_seen_ms;
+	}
+	if (l->pid == 0 && cx->plan->config->resolve_processes &&
+	    cx->now_ms - lr->first_seen_ms < PC_UNEXPECTED_PROCESS_WAIT_MS) {
+		cx->out->recheck_soon = true;
 		return 0;
 	}
 	lr->announced = true;

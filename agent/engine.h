@@ -87,7 +87,12 @@ struct pc_listener_result {
 	enum pc_listener_class class;
 	int32_t expectation; /* index of the first expectation it matches, -1 */
 	bool announced; /* unexpected: its pcUnexpectedListener has been raised */
+	int64_t first_seen_ms; /* unexpected, not announced: when it appeared */
 };
+
+/* How long the announcement of a new unexpected listener may wait for the
+ * collector to find its process (walks of /proc are paced by their cost). */
+#define PC_UNEXPECTED_PROCESS_WAIT_MS 2000
 
 /* One configured role; strings are borrowed from the plan. */
 struct pc_role_result {
