@@ -220,7 +220,7 @@ listener_table() {
 
 # mib_value NAME.INDEX: one value by MIB name (enumerations as labels).
 mib_value() {
-	snmpget -v2c -c public -t 1 -r 1 -Oqv "$SNMP_TARGET" "PORT-COMPLIANCE-MIB::$1"
+	snmpget -v2c -c public -t 1 -r 1 -OqvU "$SNMP_TARGET" "PORT-COMPLIANCE-MIB::$1"
 }
 
 # mib_is NAME.INDEX VALUE: for wait_for.
