@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include "json.h"
+#include "json_check.h"
 #include "pc_test.h"
 
 static char *json_of(const char *s)
@@ -65,6 +66,32 @@ static void test_bool(void **state)
 	assert_string_equal(pc_json_bool(0), "false");
 }
 
+/* The checker other tests prove their JSON with (json_check.h) must
+ * itself tell good from bad. */
+static void test_checker(void **state)
+{
+	(void)state;
+	static const char *const good[] = {
+		"{}", "[]", " {\"a\": [1, -2.5e+3, true, false, null, \"x\\u00e9\\n\"]}\n",
+		"\"caf\xc3\xa9\"", "0", "{\"a\": {\"b\": []}}",
+	};
+	static const char *const bad[] = {
+		"", "{", "{\"a\": 1,}", "[1 2]", "{a: 1}", "\"tab\there\"", "\"\\x\"",
+		"\"\xff\"", "01", "1.", "tru", "{} {}", "{\"a\" 1}", "\"\\u12\"",
+	};
+	char why[160];
+	for (size_t k = 0; k < sizeof(good) / sizeof(good[0]); k++)
+		if (!json_valid(good[k], why, sizeof(why)))
+			fail_msg("rejected %s: %s", good[k], why);
+	for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++)
+		if (json_valid(bad[k], why, sizeof(why)))
+			fail_msg("accepted %s", bad[k]);
+	/* Whatever bytes a name holds, the writer's output passes. */
+	char *text = json_of("\x01\"\\\xff\xe2\x82 ok \xc3\xa9");
+	assert_json_valid(text);
+	free(text);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -72,6 +99,7 @@ int main(void)
 		cmocka_unit_test(test_escapes),
 		cmocka_unit_test(test_utf8),
 		cmocka_unit_test(test_bool),
+		cmocka_unit_test(test_checker),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
