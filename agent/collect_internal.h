@@ -158,12 +158,17 @@ struct pc_procmap_stats {
 	unsigned denied; /* processes whose fd table we may not read */
 	unsigned unresolved; /* listeners left with pid 0 */
 	bool full_walk; /* whether this resolve walked /proc */
+	bool walk_deferred; /* a walk was due but the last one is too recent */
 };
 
 struct pc_procmap;
 
 struct pc_procmap *pc_procmap_new(const char *proc_root);
 void pc_procmap_free(struct pc_procmap *pm);
+
+/* Least time between two walks of /proc/PID/fd (default 30 s; the first
+ * walk is never delayed). Tests set 0. */
+void pc_procmap_set_walk_interval(struct pc_procmap *pm, unsigned seconds);
 
 /* Fills pid and process of every listener of a finished snapshot that it
  * can find; the rest keep pid 0 and "". */

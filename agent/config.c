@@ -49,6 +49,16 @@ static cfg_opt_t config_opts[] = {
 	CFG_INT("agentx-retry", PC_DEFAULT_AGENTX_RETRY, CFGF_NONE),
 	CFG_BOOL("notifications", cfg_true, CFGF_NONE),
 	CFG_BOOL("resolve-processes", cfg_true, CFGF_NONE),
+	CFG_BOOL("check-connections", cfg_false, CFGF_NONE),
+	CFG_BOOL("notify-missing", cfg_true, CFGF_NONE),
+	CFG_BOOL("notify-restored", cfg_true, CFGF_NONE),
+	CFG_BOOL("notify-unexpected", cfg_true, CFGF_NONE),
+	CFG_BOOL("notify-compliance", cfg_true, CFGF_NONE),
+	CFG_INT("notify-rate-limit", PC_DEFAULT_NOTIFY_RATE_LIMIT, CFGF_NONE),
+	CFG_INT("notify-queue", PC_DEFAULT_NOTIFY_QUEUE, CFGF_NONE),
+	CFG_INT("recheck-interval", PC_DEFAULT_RECHECK_INTERVAL, CFGF_NONE),
+	CFG_INT("flap-threshold", PC_DEFAULT_FLAP_THRESHOLD, CFGF_NONE),
+	CFG_INT("flap-window", PC_DEFAULT_FLAP_WINDOW, CFGF_NONE),
 	CFG_SEC("instance", instance_opts, CFGF_MULTI | CFGF_TITLE),
 	CFG_SEC("role", role_opts, CFGF_MULTI | CFGF_TITLE),
 	CFG_SEC("ignore", ignore_opts, CFGF_MULTI),
@@ -302,6 +312,19 @@ struct pc_config *pc_config_load(const char *path, struct pc_diag *diag)
 	config->agentx_retry = (unsigned)int_in(&r, root, "agentx-retry", 1, 3600);
 	config->notifications = cfg_getbool(root, "notifications");
 	config->resolve_processes = cfg_getbool(root, "resolve-processes");
+	config->check_connections = cfg_getbool(root, "check-connections");
+	config->notify_missing = cfg_getbool(root, "notify-missing");
+	config->notify_restored = cfg_getbool(root, "notify-restored");
+	config->notify_unexpected = cfg_getbool(root, "notify-unexpected");
+	config->notify_compliance = cfg_getbool(root, "notify-compliance");
+	config->notify_rate_limit = (unsigned)int_in(&r, root, "notify-rate-limit", 0, 100000);
+	config->notify_queue = (unsigned)int_in(&r, root, "notify-queue", 1, 100000);
+	config->recheck_interval_ms = (unsigned)int_in(&r, root, "recheck-interval", 50, 60000);
+	config->flap_threshold = (unsigned)int_in(&r, root, "flap-threshold", 0, 32);
+	config->flap_window = (unsigned)int_in(&r, root, "flap-window", 1, 1000);
+	if (config->flap_threshold == 1)
+		error_at(&r, line_of(&r, root, "flap-threshold"),
+			 "flap-threshold = 1: every change would be a flap; use 0 (off) or 2 and more");
 
 	read_instances(&r, root, config);
 	size_t n = cfg_size(root, "role");

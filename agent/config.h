@@ -19,6 +19,11 @@
 #define PC_DEFAULT_POLL_INTERVAL 5 /* seconds */
 #define PC_DEFAULT_HOLD_DOWN 2 /* consecutive polls */
 #define PC_DEFAULT_AGENTX_RETRY 5 /* seconds */
+#define PC_DEFAULT_RECHECK_INTERVAL 500 /* milliseconds */
+#define PC_DEFAULT_FLAP_THRESHOLD 6 /* presence changes */
+#define PC_DEFAULT_FLAP_WINDOW 20 /* polls */
+#define PC_DEFAULT_NOTIFY_RATE_LIMIT 10 /* notifications per second */
+#define PC_DEFAULT_NOTIFY_QUEUE 1000 /* notifications kept while the master is away */
 
 /* override "RULE" { port = P | range = {FIRST, LAST}   required = BOOL } */
 struct pc_override {
@@ -77,6 +82,13 @@ struct pc_config {
 	unsigned agentx_retry; /* seconds between reconnection attempts */
 	bool notifications; /* master switch for all notifications */
 	bool resolve_processes; /* map listeners to pid and process name */
+	bool check_connections; /* evaluate connect rules (established TCP) */
+	bool notify_missing, notify_restored, notify_unexpected, notify_compliance;
+	unsigned notify_rate_limit; /* notifications per second, 0: no limit */
+	unsigned notify_queue; /* notifications kept while the master is away */
+	unsigned recheck_interval_ms; /* poll this soon again while something is pending */
+	unsigned flap_threshold; /* presence changes within flap_window making "flapping"; 0: off */
+	unsigned flap_window; /* polls */
 	struct pc_role_conf *roles; /* in file order: position + 1 is the role index */
 	size_t n_roles;
 	struct pc_instance_name *instances;

@@ -85,7 +85,14 @@ struct pc_listener_result {
 	int32_t expectation; /* index of the first expectation it matches, -1 */
 };
 
+/* One configured role; strings are borrowed from the plan. */
 struct pc_role_result {
+	const char *name;
+	const char *title;
+	int table; /* the guide's table, 0: not from the guide */
+	int instance; /* -1: the role takes none */
+	enum pc_side side;
+	int slot; /* 0: the role takes none */
 	uint32_t expected, present, missing, unconfigured;
 	enum pc_compliance compliance;
 };

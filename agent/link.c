@@ -9,6 +9,7 @@
 #include <net-snmp/agent/agent_callbacks.h>
 
 #include "log.h"
+#include "notify.h"
 
 static bool link_up;
 static bool ever_up;
@@ -24,8 +25,9 @@ const char *pc_link_address(void)
 
 static int on_connected(int major, int minor, void *server_arg, void *client_arg)
 {
-	(void)major, (void)minor, (void)server_arg, (void)client_arg;
+	(void)major, (void)minor, (void)client_arg;
 	link_up = true;
+	pc_notify_link_up(server_arg); /* net-snmp passes the master session */
 	pc_log(LOG_NOTICE, "%s the AgentX master at %s", ever_up ? "reconnected to" : "connected to",
 	       pc_link_address());
 	ever_up = true;
@@ -39,6 +41,7 @@ static int on_disconnected(int major, int minor, void *server_arg, void *client_
 		pc_log(LOG_WARNING, "lost the AgentX master at %s; retrying every %u s",
 		       pc_link_address(), retry_interval);
 	link_up = false;
+	pc_notify_link_down();
 	return SNMPERR_SUCCESS;
 }
 

@@ -25,6 +25,7 @@
 #include "link.h"
 #include "log.h"
 #include "mib.h"
+#include "notify.h"
 #include "poller.h"
 
 #define PC_VERSION "0.1.0"
@@ -339,15 +340,24 @@ struct daemon {
 	bool stopping;
 };
 
-static struct pc_poller_settings poller_settings(const struct pc_config *config)
+static struct pc_poller_settings poller_settings(struct pc_plan *plan)
 {
+	const struct pc_config *config = plan->config;
 	struct pc_poller_settings s = {
 		.collector = {
 			.mode = PC_COLLECT_AUTO,
 			.resolve_processes = config->resolve_processes,
 			.watch_destroy = true,
 		},
+		.plan = plan,
+		.engine = {
+			.hold_down = config->hold_down,
+			.flap_threshold = config->flap_threshold,
+			.flap_window = config->flap_window,
+			.check_connections = config->check_connections,
+		},
 		.interval_ms = config->poll_interval * 1000,
+		.recheck_ms = config->recheck_interval_ms,
 	};
 	return s;
 }
@@ -374,7 +384,9 @@ static void reload(struct daemon *d)
 		snmp_log(LOG_WARNING, "reload: agentx-socket changes at the next restart\n");
 	if (next->resolve_processes != now->resolve_processes)
 		snmp_log(LOG_WARNING, "reload: resolve-processes changes at the next restart\n");
-	pc_poller_set_interval(d->poller, next->poll_interval * 1000);
+	struct pc_poller_settings settings = poller_settings(fresh);
+	pc_poller_reconfigure(d->poller, &settings);
+	pc_notify_configure(next);
 	pc_plan_free(d->plan);
 	d->plan = fresh;
 	snmp_log(LOG_NOTICE, "reloaded %s\n", path);
@@ -394,6 +406,25 @@ static void handle_loop_pipe(struct daemon *d)
 		}
 	}
 	flush_deferred_log();
+}
+
+/* The newest state goes to the MIB; every event, in order, to notify. */
+static void take_poll_results(struct daemon *d)
+{
+	struct pc_event events[64];
+	uint64_t dropped;
+	size_t n;
+
+	struct pc_state *state = pc_poller_take(d->poller);
+	if (state != NULL)
+		pc_mib_set_state(state);
+	while ((n = pc_poller_take_events(d->poller, events, 64, &dropped)) > 0 || dropped > 0) {
+		for (size_t i = 0; i < n; i++)
+			pc_notify_raise(&events[i]);
+		if (dropped > 0)
+			snmp_log(LOG_WARNING, "%llu events were lost: the SNMP thread fell behind\n",
+				 (unsigned long long)dropped);
+	}
 }
 
 static void run_loop(struct daemon *d)
@@ -420,11 +451,8 @@ static void run_loop(struct daemon *d)
 		if (count > 0) {
 			if (FD_ISSET(loop_pipe[0], &readfds))
 				handle_loop_pipe(d);
-			if (FD_ISSET(poller_fd, &readfds)) {
-				struct pc_state *state = pc_poller_take(d->poller);
-				if (state != NULL)
-					pc_mib_set_state(state);
-			}
+			if (FD_ISSET(poller_fd, &readfds))
+				take_poll_results(d);
 			snmp_read(&readfds);
 		} else if (count == 0) {
 			snmp_timeout();
@@ -434,6 +462,7 @@ static void run_loop(struct daemon *d)
 		}
 		run_alarms();
 		netsnmp_check_outstanding_agent_requests();
+		pc_notify_run();
 	}
 }
 
@@ -491,6 +520,10 @@ static int serve(const struct options *o)
 	pc_log_set_sink(log_to_netsnmp);
 
 	configure_netsnmp();
+	if (pc_notify_init(config) < 0) {
+		fprintf(stderr, PC_NAME ": out of memory\n");
+		return 1;
+	}
 	if (!o->foreground && netsnmp_daemonize(1, snmp_stderrlog_status()) != 0)
 		return 1;
 	loop_thread = pthread_self(); /* the daemon's child is a new process */
@@ -507,7 +540,15 @@ static int serve(const struct options *o)
 	init_snmp(PC_NAME);
 	pc_link_report_startup();
 
-	struct pc_poller_settings settings = poller_settings(config);
+	/* Until the first poll completes, the MIB serves the plan, all unknown. */
+	struct pc_state *unknown = pc_state_new_unknown(d.plan);
+	if (unknown == NULL) {
+		snmp_log(LOG_ERR, "out of memory\n");
+		return 1;
+	}
+	pc_mib_set_state(unknown);
+
+	struct pc_poller_settings settings = poller_settings(d.plan);
 	char err[256];
 	d.poller = pc_poller_start(&settings, err, sizeof(err));
 	if (d.poller == NULL) {
@@ -525,6 +566,7 @@ static int serve(const struct options *o)
 	pc_mib_shutdown();
 	pc_link_shutdown();
 	snmp_shutdown(PC_NAME);
+	pc_notify_shutdown();
 	pc_log_set_sink(NULL);
 	if (o->pidfile != NULL)
 		unlink(o->pidfile);

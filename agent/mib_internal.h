@@ -13,11 +13,30 @@
 /* pcObjects = portComplianceMIB.1; these are its children. */
 #define PC_OID_OBJECTS PC_MIB_ROOT, 1
 #define PC_OID_POLL PC_OID_OBJECTS, 1
+#define PC_OID_HOST PC_OID_OBJECTS, 2
 #define PC_OID_LISTENER_TABLE PC_OID_OBJECTS, 3
-#define PC_OID_LEN(...) (sizeof((oid[]){ __VA_ARGS__ }) / sizeof(oid))
+#define PC_OID_ROLE_TABLE PC_OID_OBJECTS, 4
+#define PC_OID_EXPECT_TABLE PC_OID_OBJECTS, 5
+#define PC_OID_INSTANCE_TABLE PC_OID_OBJECTS, 6
+#define PC_OID_INSTANCE_PORT_TABLE PC_OID_OBJECTS, 7
+#define PC_OID_NOTIFY PC_OID_OBJECTS, 8
 
-/* The state every handler reads; NULL before the first poll. */
+/* The state every handler reads: the plan, all unknown, before the first
+ * poll; NULL only before registration is complete. */
 const struct pc_state *pc_mib_state(void);
+
+/* Typed setters, so the handlers read as a list of columns. */
+void pc_mib_set_uint(netsnmp_variable_list *var, u_char type, unsigned long value);
+void pc_mib_set_int(netsnmp_variable_list *var, long value);
+void pc_mib_set_string(netsnmp_variable_list *var, const char *text);
+void pc_mib_set_octets(netsnmp_variable_list *var, const uint8_t *bytes, size_t len);
+#define PC_TRUTH(b) ((b) ? 1 : 2) /* TruthValue */
+
+/* TimeStamp: the sysUpTime (in the master's clock, which net-snmp keeps in
+ * step) at a monotonic time; 0 for 0 (never). */
+unsigned long pc_mib_timestamp(int64_t monotonic_ms);
+
+/* PcSide: none(0), a(1), b(2), primary(3), secondary(4) = enum pc_side. */
 
 /* A table served through net-snmp's table_container with a binary-array
  * container: rows are kept in index order so that GETNEXT is a binary
@@ -60,8 +79,19 @@ void pc_mib_row_append_octets(struct pc_mib_row *row, const uint8_t *bytes, size
 
 /* Each file's registration and rebuild. */
 int pc_mib_poll_register(void);
+int pc_mib_host_register(void);
+int pc_mib_notify_register(void);
 int pc_mib_listener_register(void);
 void pc_mib_listener_rebuild(const struct pc_state *state);
 void pc_mib_listener_free(void);
+int pc_mib_role_register(void);
+void pc_mib_role_rebuild(const struct pc_state *state);
+void pc_mib_role_free(void);
+int pc_mib_expect_register(void);
+void pc_mib_expect_rebuild(const struct pc_state *state);
+void pc_mib_expect_free(void);
+int pc_mib_instance_register(void);
+void pc_mib_instance_rebuild(const struct pc_state *state);
+void pc_mib_instance_free(void);
 
 #endif

@@ -1,20 +1,44 @@
-/* pcListenerTable: one row per listening (protocol, address, port). */
+/* pcListenerTable: one row per listening (protocol, address, port), with
+ * who holds it and why it is open. */
 #include "log.h"
 #include "mib_internal.h"
 
 enum {
-	COL_SOCKETS = 5, /* columns 1-4 are the not-accessible index */
+	/* columns 1-4 are the not-accessible index */
+	COL_SOCKETS = 5,
+	COL_PID = 6,
+	COL_PROCESS = 7,
+	COL_CLASS = 8,
+	COL_ROLE = 9,
+	COL_RULE = 10,
 };
 
 static int listener_column(const void *data, unsigned column, netsnmp_variable_list *var)
 {
+	const struct pc_state *state = pc_mib_state();
 	const struct pc_listener *l = data;
-	u_long value;
+	const struct pc_listener_result *lr = &state->eval.listeners[l - state->snap.listeners];
+	const struct pc_expectation *e =
+		lr->expectation >= 0 ? &state->plan->expectations.items[lr->expectation] : NULL;
 
 	switch (column) {
 	case COL_SOCKETS:
-		value = l->sockets;
-		snmp_set_var_typed_value(var, ASN_GAUGE, &value, sizeof(value));
+		pc_mib_set_uint(var, ASN_GAUGE, l->sockets);
+		return 0;
+	case COL_PID:
+		pc_mib_set_uint(var, ASN_UNSIGNED, l->pid > 0 ? (unsigned long)l->pid : 0);
+		return 0;
+	case COL_PROCESS:
+		pc_mib_set_string(var, l->process);
+		return 0;
+	case COL_CLASS:
+		pc_mib_set_int(var, lr->class);
+		return 0;
+	case COL_ROLE:
+		pc_mib_set_string(var, e != NULL ? e->role : "");
+		return 0;
+	case COL_RULE:
+		pc_mib_set_string(var, e != NULL ? e->rule : "");
 		return 0;
 	default:
 		return SNMP_NOSUCHOBJECT;
@@ -32,7 +56,7 @@ int pc_mib_listener_register(void)
 	static const u_char index_types[] = { ASN_INTEGER, ASN_INTEGER, ASN_OCTET_STR,
 					      ASN_UNSIGNED, 0 };
 	return pc_mib_table_register(&listener_table, table_oid, OID_LENGTH(table_oid),
-				     index_types, COL_SOCKETS, COL_SOCKETS);
+				     index_types, COL_SOCKETS, COL_RULE);
 }
 
 void pc_mib_listener_rebuild(const struct pc_state *state)

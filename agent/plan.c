@@ -25,6 +25,7 @@ struct pc_plan *pc_plan_load(const char *config_path, struct pc_diag *diag)
 		pc_diag_error(diag, config_path, 0, "out of memory");
 		return NULL;
 	}
+	atomic_init(&plan->refs, 1);
 	plan->config = pc_config_load(config_path, diag);
 	if (plan->config != NULL)
 		plan->catalog = pc_plan_load_catalog(plan->config, diag);
@@ -36,9 +37,16 @@ struct pc_plan *pc_plan_load(const char *config_path, struct pc_diag *diag)
 	return plan;
 }
 
+struct pc_plan *pc_plan_ref(struct pc_plan *plan)
+{
+	if (plan != NULL)
+		atomic_fetch_add(&plan->refs, 1);
+	return plan;
+}
+
 void pc_plan_free(struct pc_plan *plan)
 {
-	if (plan == NULL)
+	if (plan == NULL || atomic_fetch_sub(&plan->refs, 1) != 1)
 		return;
 	pc_expectations_free(&plan->expectations); /* borrows from the two below */
 	pc_catalog_free(plan->catalog);

@@ -6,12 +6,15 @@
 #ifndef PC_PLAN_H
 #define PC_PLAN_H
 
+#include <stdatomic.h>
+
 #include "catalog.h"
 #include "config.h"
 #include "diag.h"
 #include "expect.h"
 
 struct pc_plan {
+	atomic_uint refs; /* the daemon's threads and its states share a plan */
 	struct pc_config *config;
 	struct pc_catalog *catalog;
 	struct pc_expectations expectations;
@@ -20,6 +23,9 @@ struct pc_plan {
 /* NULL when anything does not validate; every problem is in diag. */
 struct pc_plan *pc_plan_load(const char *config_path, struct pc_diag *diag);
 
+/* Reference counting: a plan is loaded with one reference; pc_plan_free
+ * drops one and frees the plan with the last. */
+struct pc_plan *pc_plan_ref(struct pc_plan *plan);
 void pc_plan_free(struct pc_plan *plan);
 
 /* The catalog a configuration names: its catalog directory, then its

@@ -14,27 +14,37 @@
 
 #include "log.h"
 
-/* Destroy events come in bursts (a server exiting closes all its sockets);
- * one poll after the burst sees them all, so event-driven polls are spaced
- * at least this far apart. */
+/* Destroy events come in bursts (a server exiting closes all its sockets,
+ * a reuseport group's members may straddle two reads): the poll they
+ * trigger waits this long for the rest of the burst... */
+#define EVENT_DEBOUNCE_MS 10
+/* ...and event-driven polls are spaced at least this far apart. */
 #define EVENT_POLL_SPACING_MS 20
 
 struct pc_poller {
 	pthread_t thread;
 	pthread_mutex_t lock;
 	int control[2]; /* SNMP thread -> poll thread: look at the settings */
-	int wake[2]; /* poll thread -> SNMP thread: a state is waiting */
+	int wake[2]; /* poll thread -> SNMP thread: a state or events wait */
 	struct pc_collector *collector; /* the poll thread's alone once started */
 
 	/* Guarded by lock. */
 	bool stopping;
-	unsigned interval_ms;
+	bool reconfigured;
+	struct pc_poller_settings pending; /* holds a plan reference */
 	struct pc_state *latest;
+	struct pc_event *events; /* ring of PC_POLLER_EVENT_QUEUE */
+	size_t events_head, events_count;
+	uint64_t events_dropped;
 
 	/* The poll thread's own. */
+	struct pc_poller_settings current; /* holds a plan reference */
+	struct pc_state *previous; /* the last published state */
 	uint32_t poll_count;
 	uint32_t poll_errors;
 	char last_failure[256];
+	uint16_t *watched; /* ports the collector watches, sorted */
+	size_t n_watched;
 };
 
 static int64_t now_ms(void)
@@ -51,77 +61,202 @@ static void drain(int fd)
 		;
 }
 
+static void ring(int fd)
+{
+	/* A full pipe already says "look": the byte is only a doorbell. */
+	if (write(fd, "!", 1) < 0 && errno != EAGAIN)
+		pc_log(LOG_ERR, "poller: cannot wake the other thread: %s", strerror(errno));
+}
+
+/* ---- what the collector should watch and count ---- */
+
+static int cmp_port(const void *a, const void *b)
+{
+	return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
+}
+
+static size_t sort_unique(uint16_t *ports, size_t n)
+{
+	size_t out = 0;
+	if (n > 1)
+		qsort(ports, n, sizeof(*ports), cmp_port);
+	for (size_t i = 0; i < n; i++)
+		if (out == 0 || ports[out - 1] != ports[i])
+			ports[out++] = ports[i];
+	return out;
+}
+
+/* A destroy event matters when it is an expected port's or a current
+ * listener's (so pcListenerTable follows closes at once too). */
+static void update_watch(struct pc_poller *p, const struct pc_snapshot *snap)
+{
+	const struct pc_expectations *exps = &p->current.plan->expectations;
+	uint16_t *ports = malloc((exps->n + snap->n_listeners + 1) * sizeof(*ports));
+	size_t n = 0;
+	if (ports == NULL)
+		return;
+	for (size_t i = 0; i < exps->n; i++)
+		if (exps->items[i].direction == PC_DIR_LISTEN && exps->items[i].match == PC_MATCH_PORT)
+			ports[n++] = exps->items[i].port;
+	for (size_t i = 0; i < snap->n_listeners; i++)
+		ports[n++] = snap->listeners[i].local.port;
+	n = sort_unique(ports, n);
+	if (n == p->n_watched && memcmp(ports, p->watched, n * sizeof(*ports)) == 0) {
+		free(ports);
+		return;
+	}
+	pc_collector_set_watch_ports(p->collector, ports, n);
+	free(p->watched);
+	p->watched = ports;
+	p->n_watched = n;
+}
+
+static void update_connect_ports(struct pc_poller *p)
+{
+	const struct pc_expectations *exps = &p->current.plan->expectations;
+	uint16_t *ports = malloc((exps->n + 1) * sizeof(*ports));
+	size_t n = 0;
+	if (ports == NULL)
+		return;
+	for (size_t i = 0; p->current.engine.check_connections && i < exps->n; i++)
+		if (exps->items[i].direction == PC_DIR_CONNECT &&
+		    exps->items[i].match == PC_MATCH_PORT)
+			ports[n++] = exps->items[i].port;
+	n = sort_unique(ports, n);
+	if (pc_collector_set_connect_ports(p->collector, ports, n) < 0)
+		pc_log(LOG_WARNING, "cannot count connections to %zu remote ports: %s", n,
+		       strerror(errno));
+	free(ports);
+}
+
+/* ---- one poll ---- */
+
+static void queue_events(struct pc_poller *p, const struct pc_evaluation *eval)
+{
+	for (size_t i = 0; i < eval->n_events; i++) {
+		if (p->events_count == PC_POLLER_EVENT_QUEUE) {
+			p->events_head = (p->events_head + 1) % PC_POLLER_EVENT_QUEUE;
+			p->events_count--;
+			p->events_dropped++;
+		}
+		size_t slot = (p->events_head + p->events_count) % PC_POLLER_EVENT_QUEUE;
+		p->events[slot] = eval->events[i];
+		p->events_count++;
+	}
+}
+
 static void publish(struct pc_poller *p, struct pc_state *state)
 {
 	pthread_mutex_lock(&p->lock);
 	struct pc_state *unread = p->latest;
-	p->latest = state;
+	p->latest = pc_state_ref(state);
+	queue_events(p, &state->eval);
 	pthread_mutex_unlock(&p->lock);
 	pc_state_unref(unread);
-	/* A full pipe already says "look"; the byte is only a doorbell. */
-	if (write(p->wake[1], "s", 1) < 0 && errno != EAGAIN)
-		pc_log(LOG_ERR, "poller: cannot wake the SNMP thread: %s", strerror(errno));
+	ring(p->wake[1]);
 }
 
-static void poll_once(struct pc_poller *p)
+static void report_failure(struct pc_poller *p, const char *err)
+{
+	p->poll_errors++;
+	/* The same failure every few seconds would flood the log. */
+	if (strcmp(err, p->last_failure) != 0) {
+		pc_log(LOG_ERR, "poll failed: %s", err);
+		snprintf(p->last_failure, sizeof(p->last_failure), "%s", err);
+	}
+}
+
+/* Returns whether something is pending (poll again soon). */
+static bool poll_once(struct pc_poller *p)
 {
 	struct pc_snapshot snap = { 0 };
+	struct pc_evaluation eval;
 	char err[256] = "";
 
 	if (pc_collector_poll(p->collector, &snap, err, sizeof(err)) < 0) {
-		p->poll_errors++;
-		/* The same failure every few seconds would flood the log. */
-		if (strcmp(err, p->last_failure) != 0) {
-			pc_log(LOG_ERR, "poll failed: %s", err);
-			snprintf(p->last_failure, sizeof(p->last_failure), "%s", err);
-		}
-		return;
+		pc_snapshot_clear(&snap);
+		report_failure(p, err);
+		return false;
 	}
 	if (p->last_failure[0] != '\0') {
 		pc_log(LOG_NOTICE, "polling works again");
 		p->last_failure[0] = '\0';
 	}
+	const struct pc_state *prev = p->previous;
+	if (pc_engine_evaluate(p->current.plan, &p->current.engine, &snap,
+			       prev ? prev->plan : NULL, prev ? &prev->snap : NULL,
+			       prev ? &prev->eval : NULL, now_ms(), &eval) < 0) {
+		pc_snapshot_clear(&snap);
+		report_failure(p, "out of memory evaluating the poll");
+		return false;
+	}
 	p->poll_count++;
 	p->poll_errors += snap.errors;
-	struct pc_state *state = pc_state_new(&snap);
+	update_watch(p, &snap);
+	struct pc_state *state = pc_state_new(p->current.plan, &snap, &eval);
 	if (state == NULL) {
+		pc_evaluation_free(&eval);
 		pc_snapshot_clear(&snap);
-		pc_log(LOG_ERR, "poll: out of memory for the new state");
-		return;
+		report_failure(p, "out of memory for the new state");
+		return false;
 	}
 	state->poll_count = p->poll_count;
 	state->poll_errors = p->poll_errors;
 	publish(p, state);
+	pc_state_unref(p->previous);
+	p->previous = state;
+	return state->eval.recheck_soon;
+}
+
+/* Takes the settings the SNMP thread left, if any; true when it did. */
+static bool adopt_settings(struct pc_poller *p)
+{
+	pthread_mutex_lock(&p->lock);
+	bool changed = p->reconfigured;
+	if (changed) {
+		struct pc_collector_options fixed = p->current.collector;
+		pc_plan_free(p->current.plan);
+		p->current = p->pending; /* the pending plan reference moves over */
+		p->current.collector = fixed;
+		p->pending.plan = NULL;
+		p->reconfigured = false;
+	}
+	pthread_mutex_unlock(&p->lock);
+	if (changed)
+		update_connect_ports(p);
+	return changed;
 }
 
 static void *poll_thread(void *arg)
 {
 	struct pc_poller *p = arg;
-	int64_t next_poll = now_ms(), last_poll = 0;
-	bool event_pending = false;
+	int64_t next_poll = now_ms(), last_poll = 0, event_poll = -1;
 
+	update_connect_ports(p);
 	for (;;) {
 		pthread_mutex_lock(&p->lock);
 		bool stopping = p->stopping;
-		unsigned interval = p->interval_ms;
 		pthread_mutex_unlock(&p->lock);
 		if (stopping)
 			break;
 
 		int64_t now = now_ms();
-		if (event_pending && now >= last_poll + EVENT_POLL_SPACING_MS)
+		if (event_poll >= 0 && now >= event_poll)
 			next_poll = now;
 		if (now >= next_poll) {
 			last_poll = now;
-			event_pending = false;
-			poll_once(p);
-			next_poll = last_poll + interval;
+			event_poll = -1;
+			bool pending = poll_once(p);
+			unsigned wait = p->current.interval_ms;
+			if (pending && p->current.recheck_ms < wait)
+				wait = p->current.recheck_ms;
+			next_poll = last_poll + wait;
 			continue;
 		}
 
 		int64_t wait = next_poll - now;
-		if (event_pending && last_poll + EVENT_POLL_SPACING_MS - now < wait)
-			wait = last_poll + EVENT_POLL_SPACING_MS - now;
+		if (event_poll >= 0 && event_poll - now < wait)
+			wait = event_poll - now;
 		struct pollfd fds[2] = {
 			{ .fd = p->control[0], .events = POLLIN },
 			{ .fd = pc_collector_event_fd(p->collector), .events = POLLIN },
@@ -133,21 +268,37 @@ static void *poll_thread(void *arg)
 		}
 		if (n > 0 && (fds[0].revents & POLLIN)) {
 			drain(p->control[0]);
-			/* The interval may have changed: measure from the last poll. */
-			pthread_mutex_lock(&p->lock);
-			next_poll = last_poll + p->interval_ms;
-			pthread_mutex_unlock(&p->lock);
+			/* A new interval counts from the last poll; a new plan is
+			 * judged at once. */
+			if (adopt_settings(p))
+				next_poll = now_ms();
 		}
 		if (n > 0 && fds[1].fd >= 0 && (fds[1].revents & POLLIN) &&
-		    pc_collector_read_events(p->collector))
-			event_pending = true;
+		    pc_collector_read_events(p->collector) && event_poll < 0) {
+			int64_t at = now_ms() + EVENT_DEBOUNCE_MS;
+			if (at < last_poll + EVENT_POLL_SPACING_MS)
+				at = last_poll + EVENT_POLL_SPACING_MS;
+			event_poll = at;
+		}
 	}
 	return NULL;
 }
 
+/* ---- the SNMP thread's side ---- */
+
 static int make_pipe(int fds[2])
 {
 	return pipe2(fds, O_NONBLOCK | O_CLOEXEC);
+}
+
+static void close_pipes(struct pc_poller *p)
+{
+	for (int i = 0; i < 2; i++) {
+		if (p->control[i] >= 0)
+			close(p->control[i]);
+		if (p->wake[i] >= 0)
+			close(p->wake[i]);
+	}
 }
 
 struct pc_poller *pc_poller_start(const struct pc_poller_settings *settings, char *err,
@@ -159,8 +310,14 @@ struct pc_poller *pc_poller_start(const struct pc_poller_settings *settings, cha
 		return NULL;
 	}
 	p->control[0] = p->control[1] = p->wake[0] = p->wake[1] = -1;
-	p->interval_ms = settings->interval_ms;
+	p->current = *settings;
+	p->current.plan = pc_plan_ref(settings->plan);
 	pthread_mutex_init(&p->lock, NULL);
+	p->events = calloc(PC_POLLER_EVENT_QUEUE, sizeof(*p->events));
+	if (p->events == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 	if (make_pipe(p->control) < 0 || make_pipe(p->wake) < 0) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
 		goto fail;
@@ -182,12 +339,9 @@ struct pc_poller *pc_poller_start(const struct pc_poller_settings *settings, cha
 fail:
 	if (p->collector != NULL)
 		pc_collector_close(p->collector);
-	for (int i = 0; i < 2; i++) {
-		if (p->control[i] >= 0)
-			close(p->control[i]);
-		if (p->wake[i] >= 0)
-			close(p->wake[i]);
-	}
+	close_pipes(p);
+	pc_plan_free(p->current.plan);
+	free(p->events);
 	pthread_mutex_destroy(&p->lock);
 	free(p);
 	return NULL;
@@ -208,18 +362,36 @@ struct pc_state *pc_poller_take(struct pc_poller *p)
 	return state;
 }
 
-static void ring_control(struct pc_poller *p)
+size_t pc_poller_take_events(struct pc_poller *p, struct pc_event *out, size_t max,
+			     uint64_t *dropped)
 {
-	if (write(p->control[1], "c", 1) < 0 && errno != EAGAIN)
-		pc_log(LOG_ERR, "poller: cannot signal the poll thread: %s", strerror(errno));
+	size_t n = 0;
+	pthread_mutex_lock(&p->lock);
+	while (n < max && p->events_count > 0) {
+		out[n++] = p->events[p->events_head];
+		p->events_head = (p->events_head + 1) % PC_POLLER_EVENT_QUEUE;
+		p->events_count--;
+	}
+	if (dropped != NULL) {
+		*dropped = p->events_dropped;
+		p->events_dropped = 0;
+	}
+	bool more = p->events_count > 0;
+	pthread_mutex_unlock(&p->lock);
+	if (more)
+		ring(p->wake[1]); /* the caller's buffer was full: come back */
+	return n;
 }
 
-void pc_poller_set_interval(struct pc_poller *p, unsigned interval_ms)
+void pc_poller_reconfigure(struct pc_poller *p, const struct pc_poller_settings *settings)
 {
 	pthread_mutex_lock(&p->lock);
-	p->interval_ms = interval_ms;
+	pc_plan_free(p->pending.plan);
+	p->pending = *settings;
+	p->pending.plan = pc_plan_ref(settings->plan);
+	p->reconfigured = true;
 	pthread_mutex_unlock(&p->lock);
-	ring_control(p);
+	ring(p->control[1]);
 }
 
 void pc_poller_stop(struct pc_poller *p)
@@ -229,14 +401,16 @@ void pc_poller_stop(struct pc_poller *p)
 	pthread_mutex_lock(&p->lock);
 	p->stopping = true;
 	pthread_mutex_unlock(&p->lock);
-	ring_control(p);
+	ring(p->control[1]);
 	pthread_join(p->thread, NULL);
 	pc_collector_close(p->collector);
 	pc_state_unref(p->latest);
-	for (int i = 0; i < 2; i++) {
-		close(p->control[i]);
-		close(p->wake[i]);
-	}
+	pc_state_unref(p->previous);
+	pc_plan_free(p->current.plan);
+	pc_plan_free(p->pending.plan);
+	free(p->watched);
+	free(p->events);
+	close_pipes(p);
 	pthread_mutex_destroy(&p->lock);
 	free(p);
 }

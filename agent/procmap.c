@@ -3,22 +3,24 @@
  * The kernel gives no socket -> process map; the only way is the one ss -p
  * and lsof take: read every /proc/PID/fd/N link and look for
  * "socket:[INODE]". Each such lookup costs 2.5-5 us (procfs builds an inode
- * for it), so on a busy host a walk is tens of milliseconds, and even
- * re-checking 1,000 known answers would cost more than the whole netlink
- * poll. Hence:
+ * for it), so on a busy host a walk takes hundreds of milliseconds, and
+ * even re-checking 1,000 known answers every poll would cost more than the
+ * whole netlink poll. Hence:
  *   - only listener inodes are looked for, and the walk stops as soon as
  *     every one of them is found;
  *   - answers are remembered as (inode, pid, fd). On the next polls an
  *     answer stands while its pid lives (one lookup per distinct pid) and
  *     is re-read from /proc/PID/fd/FD on a rotation, one poll in
  *     VERIFY_ROUNDS; names likewise. A new inode, or a pid that is gone,
- *     sends the poll walking at once. What the rotation can miss for up
+ *     calls for a walk (within the rate limit below; meanwhile pid 0,
+ *     never a stale pid for a dead holder). What the rotation can miss for up
  *     to VERIFY_ROUNDS polls: a socket handed to another process while
  *     the first holder lives on without it (rare: a supervisor passing
  *     its socket to a child and closing its copy);
- *   - inodes that a full walk could not find (kernel-owned sockets such as
- *     nfsd's have no fd anywhere; processes we may not inspect) are not
- *     walked for again until UNFINDABLE_RETRY_S has passed.
+ *   - walks are rate-limited, and inodes that a walk could not find
+ *     (kernel-owned sockets such as nfsd's have no fd anywhere; processes
+ *     we may not inspect) are not walked for again soon (see
+ *     DEFAULT_WALK_INTERVAL_S below).
  *
  * Reading another user's /proc/PID/fd needs CAP_DAC_READ_SEARCH (the
  * directory is mode 0500, owned by the process's user) and reading its
@@ -35,7 +37,15 @@
 #include <time.h>
 #include <unistd.h>
 
-#define UNFINDABLE_RETRY_S 60
+/* A full walk reads every fd link of every process before the owner: on
+ * a host with 50,000 connections, 110,000 links and 360 ms (bench/). So:
+ * at most one walk per DEFAULT_WALK_INTERVAL_S (listeners that appear in
+ * between show pid 0 until the next one, never a wrong pid), and inodes a
+ * walk could not find are looked for again only after UNFINDABLE_RETRY_S:
+ * a socket nobody's fd table holds (a kernel socket, one held only by a
+ * process we may not read or cannot see) rarely becomes findable. */
+#define DEFAULT_WALK_INTERVAL_S 30
+#define UNFINDABLE_RETRY_S 600
 #define VERIFY_ROUNDS 16
 
 struct wanted {
@@ -70,8 +80,9 @@ struct pc_procmap {
 
 	uint64_t *unfindable; /* sorted: not found by the last full walk */
 	size_t n_unfindable, cap_unfindable;
-	struct timespec unfindable_at;
+	struct timespec unfindable_at; /* = the last walk */
 	bool walked; /* unfindable and unfindable_at mean something */
+	unsigned walk_interval_s;
 
 	struct comm *comms; /* sorted by pid: the names of the previous poll */
 	size_t n_comms, cap_comms;
@@ -115,7 +126,13 @@ struct pc_procmap *pc_procmap_new(const char *proc_root)
 	}
 	/* Opened lazily: a root that is missing now may appear later. */
 	pm->root_fd = -1;
+	pm->walk_interval_s = DEFAULT_WALK_INTERVAL_S;
 	return pm;
+}
+
+void pc_procmap_set_walk_interval(struct pc_procmap *pm, unsigned seconds)
+{
+	pm->walk_interval_s = seconds;
 }
 
 void pc_procmap_free(struct pc_procmap *pm)
@@ -495,9 +512,13 @@ void pc_procmap_resolve(struct pc_procmap *pm, struct pc_snapshot *snap,
 	}
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (remaining > 0 &&
-	    (!pm->walked || now.tv_sec - pm->unfindable_at.tv_sec >= UNFINDABLE_RETRY_S))
+	long since_walk = (long)(now.tv_sec - pm->unfindable_at.tv_sec);
+	if (remaining > 0 && (!pm->walked || since_walk >= UNFINDABLE_RETRY_S))
 		worth_walking = true;
+	if (worth_walking && pm->walked && since_walk < (long)pm->walk_interval_s) {
+		worth_walking = false;
+		stats->walk_deferred = true;
+	}
 	if (worth_walking) {
 		walk(pm, w, n, remaining, stats);
 		remember_unfindable(pm, w, n);

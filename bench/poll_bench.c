@@ -122,6 +122,32 @@ static struct summary time_polls(struct pc_collector *c, int n)
 	return s;
 }
 
+/* The worst walk: an inode nobody holds, so every fd of every process is
+ * read (a fresh map each time: nothing cached, nothing remembered). */
+static struct summary time_full_walk(int n, unsigned *readlinks)
+{
+	double *v = calloc((size_t)n, sizeof(*v));
+	struct pc_snapshot snap = { 0 };
+	struct pc_endpoint ep;
+	static const uint8_t any[4];
+	pc_endpoint_set(&ep, IPPROTO_TCP, AF_INET, any, false, 0, 1);
+	pc_snapshot_add_listener(&snap, &ep, UINT64_C(0xfffffffffff));
+	pc_snapshot_finish(&snap);
+	for (int i = 0; i < n; i++) {
+		struct pc_procmap *pm = pc_procmap_new(NULL);
+		struct pc_procmap_stats stats;
+		double t0 = now_ms();
+		pc_procmap_resolve(pm, &snap, &stats);
+		v[i] = now_ms() - t0;
+		*readlinks = stats.readlinks;
+		pc_procmap_free(pm);
+	}
+	pc_snapshot_clear(&snap);
+	struct summary s = summarize(v, n);
+	free(v);
+	return s;
+}
+
 static struct summary time_wide_dump(struct pc_sockdiag *sd, int n)
 {
 	char err[256];
@@ -398,8 +424,10 @@ static void enter_namespace(void)
 
 struct phase {
 	long connections;
-	struct summary poll, poll_proc_names, poll_procfs, wide_dump, ss, proc_read;
+	double poll_user_ms, poll_sys_ms; /* CPU time of the netlink poll row, per poll */
+	struct summary poll, poll_proc_names, poll_procfs, wide_dump, ss, proc_read, full_walk;
 	size_t proc_bytes;
+	unsigned walk_readlinks;
 };
 
 static void measure(struct phase *p, const struct options *o, struct pc_collector *netlink,
@@ -408,12 +436,23 @@ static void measure(struct phase *p, const struct options *o, struct pc_collecto
 {
 	p->connections = count_established();
 	fprintf(stderr, "  measuring with %ld established connections...\n", p->connections);
+	struct rusage before, after;
+	getrusage(RUSAGE_SELF, &before);
 	p->poll = time_polls(netlink, o->polls);
+	getrusage(RUSAGE_SELF, &after);
+	/* time_polls runs 10 warm-up polls besides the timed ones. */
+	p->poll_user_ms = ((double)(after.ru_utime.tv_sec - before.ru_utime.tv_sec) * 1e3 +
+			   (double)(after.ru_utime.tv_usec - before.ru_utime.tv_usec) / 1e3) /
+			  (o->polls + 10);
+	p->poll_sys_ms = ((double)(after.ru_stime.tv_sec - before.ru_stime.tv_sec) * 1e3 +
+			  (double)(after.ru_stime.tv_usec - before.ru_stime.tv_usec) / 1e3) /
+			 (o->polls + 10);
 	p->poll_proc_names = time_polls(with_names, o->polls);
 	p->poll_procfs = time_polls(procfs, o->runs);
 	p->wide_dump = time_wide_dump(sd, o->runs);
 	p->ss = time_ss(o->runs);
 	p->proc_read = time_proc_read(o->runs, &p->proc_bytes);
+	p->full_walk = time_full_walk(o->runs < 10 ? o->runs : 10, &p->walk_readlinks);
 }
 
 static void row(const char *name, const struct summary *a, const struct summary *b)
@@ -474,13 +513,6 @@ int main(int argc, char **argv)
 		return 2;
 	}
 
-	struct utsname u;
-	uname(&u);
-	printf("portcomply collector bench: %d listeners (%d sockets), kernel %s, %ld CPUs\n",
-	       N_LISTENER_ROWS, n_listener_fds, u.release, sysconf(_SC_NPROCESSORS_ONLN));
-	printf("polls: %d per collector row, %d for the others; times in ms (median, p90)\n\n",
-	       o.polls, o.runs);
-
 	struct phase idle, busy;
 	fprintf(stderr, "poll_bench: phase 1, no connections\n");
 	measure(&idle, &o, netlink, with_names, procfs, sd);
@@ -491,6 +523,13 @@ int main(int argc, char **argv)
 	fprintf(stderr, "  done in %.1f s\n", (now_ms() - t0) / 1e3);
 	measure(&busy, &o, netlink, with_names, procfs, sd);
 	stop_workers();
+
+	struct utsname u;
+	uname(&u);
+	printf("portcomply collector bench: %d listeners (%d sockets), kernel %s, %ld CPUs\n",
+	       N_LISTENER_ROWS, n_listener_fds, u.release, sysconf(_SC_NPROCESSORS_ONLN));
+	printf("%d polls per collector row, %d runs of the others; times in ms per operation\n\n",
+	       o.polls, o.runs);
 
 	char idle_label[48], busy_label[48];
 	snprintf(idle_label, sizeof(idle_label), "%ld connections", idle.connections);
@@ -503,6 +542,13 @@ int main(int argc, char **argv)
 	row("LISTEN|CLOSE dump (ss -l's)", &idle.wide_dump, &busy.wide_dump);
 	row("ss -Hltun", &idle.ss, &busy.ss);
 	row("read /proc/net/* (4 files)", &idle.proc_read, &busy.proc_read);
+	row("full /proc/*/fd walk", &idle.full_walk, &busy.full_walk);
+	printf("  (the walk read %u fd links at 0 and %u at %ld connections)\n",
+	       idle.walk_readlinks, busy.walk_readlinks, busy.connections);
+	printf("  (collector poll CPU per poll: user %.3f + system %.3f ms at 0, "
+	       "%.3f + %.3f ms at %ld)\n",
+	       idle.poll_user_ms, idle.poll_sys_ms, busy.poll_user_ms, busy.poll_sys_ms,
+	       busy.connections);
 	printf("  (/proc/net/* is %zu bytes at 0 and %zu bytes at %ld connections)\n\n",
 	       idle.proc_bytes, busy.proc_bytes, busy.connections);
 

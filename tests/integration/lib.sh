@@ -99,6 +99,7 @@ agentaddress udp:$SNMP_TARGET
 master agentx
 agentXSocket $AGENTX_SOCKET
 rocommunity public 127.0.0.1
+rwcommunity private 127.0.0.1
 trap2sink 127.0.0.1:1162 public
 dontLogTCPWrappersConnects yes
 EOF
@@ -167,7 +168,7 @@ wait_agent_serving() {
 }
 
 snmp_get_value() {
-	snmpget -v2c -c public -t 1 -r 1 -On -Oqv "$SNMP_TARGET" "$1"
+	snmpget -v2c -c public -t 1 -r 1 -On -Oqvt "$SNMP_TARGET" "$1"
 }
 
 poll_count() {
@@ -192,6 +193,40 @@ wait_next_poll() {
 listener_table() {
 	snmpwalk -v2c -c public -t 2 -r 1 -On -Oq "$SNMP_TARGET" "$OID_LISTENER_SOCKETS" |
 		"$PC_INDEX" "$OID_LISTENER_SOCKETS" | sort
+}
+
+# mib_value NAME.INDEX: one value by MIB name (enumerations as labels).
+mib_value() {
+	snmpget -v2c -c public -t 1 -r 1 -Oqv "$SNMP_TARGET" "PORT-COMPLIANCE-MIB::$1"
+}
+
+# mib_is NAME.INDEX VALUE: for wait_for.
+mib_is() {
+	[ "$(mib_value "$1" 2>/dev/null)" = "$2" ]
+}
+
+# walk_module [snmpwalk|snmpbulkwalk] [OPTIONS...]: the whole module, numeric
+# OIDs; fails on any error, "OID not increasing" included.
+walk_module() {
+	local tool=$1
+	shift
+	"$tool" -v2c -c public -t 2 -r 1 -On "$@" "$SNMP_TARGET" "$ROOT_OID"
+}
+
+# expected_listen_ports CONFIG: "proto port" for every numbered listen rule
+# (the first port of a range), from portcomplyd --expected.
+expected_listen_ports() {
+	"$PC_DAEMON" --expected -c "$1" |
+		awk '$1 !~ /^#/ && $8 == "listen" && $7 ~ /^[0-9]/ { split($7, p, "-"); print $6, p[1] }' |
+		sort -u
+}
+
+# listener_column COLUMN PROTO ADDRESS PORT: one pcListenerTable value, the
+# address as ss prints it (the index is decoded, not parsed from a name).
+listener_column() {
+	local oid=$ROOT_OID.1.3.1.$1
+	snmpwalk -v2c -c public -t 2 -r 1 -On -Oq "$SNMP_TARGET" "$oid" | "$PC_INDEX" "$oid" |
+		awk -v p="$2" -v a="$3" -v n="$4" '$1 == p && $2 == a && $3 == n { $1 = $2 = $3 = ""; sub(/^ +/, ""); print }'
 }
 
 # listed PROTO ADDRESS PORT: the MIB lists this listener (exact fields:

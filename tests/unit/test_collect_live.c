@@ -62,11 +62,16 @@ static void capture_log(int level, const char *message)
 	n_logged++;
 }
 
+/* cmocka counts a skip() in a setup as an error: each test skips itself. */
+#define REQUIRE_NAMESPACE()                                                                   \
+	do {                                                                                  \
+		if (!in_namespace)                                                            \
+			skip();                                                               \
+	} while (0)
+
 static int setup(void **state)
 {
 	(void)state;
-	if (!in_namespace)
-		skip();
 	n_logged = 0;
 	pc_log_set_sink(capture_log);
 	return 0;
@@ -189,6 +194,7 @@ static double ms_since(const struct timespec *t0)
 static void test_live_listener_mix(void **state)
 {
 	(void)state;
+	REQUIRE_NAMESPACE();
 	struct bound s[12];
 	int n = 0;
 	s[n++] = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
@@ -260,6 +266,7 @@ static void test_live_listener_mix(void **state)
 static void test_live_connect_ports(void **state)
 {
 	(void)state;
+	REQUIRE_NAMESPACE();
 	struct bound wanted = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
 	struct bound wanted6 = open_socket(SOCK_STREAM, "::1", wanted.port, false, false);
 	struct bound other = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
@@ -327,6 +334,7 @@ static void close_and_time(struct pc_collector *c, int fd, const char *what)
 static void test_live_destroy_event_within_ms(void **state)
 {
 	(void)state;
+	REQUIRE_NAMESPACE();
 	struct bound tcp4 = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
 	struct bound tcp6 = open_socket(SOCK_STREAM, "::", 0, false, false);
 	struct bound udp4 = open_socket(SOCK_DGRAM, "0.0.0.0", 0, false, false);
@@ -359,6 +367,7 @@ static void test_live_destroy_event_within_ms(void **state)
 static void test_live_destroy_events_coalesce(void **state)
 {
 	(void)state;
+	REQUIRE_NAMESPACE();
 	struct bound group[8];
 	group[0] = open_socket(SOCK_STREAM, "0.0.0.0", 0, false, true);
 	for (int i = 1; i < 8; i++)
@@ -382,6 +391,7 @@ static void test_live_destroy_events_coalesce(void **state)
 static void test_live_events_filtered_in_kernel(void **state)
 {
 	(void)state;
+	REQUIRE_NAMESPACE();
 	struct bound watched = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
 	struct bound unwatched = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
 	struct pc_collector *c = open_collector(PC_COLLECT_NETLINK, false, true);
@@ -413,6 +423,7 @@ static void test_live_events_filtered_in_kernel(void **state)
 static void test_live_events_any_port(void **state)
 {
 	(void)state;
+	REQUIRE_NAMESPACE();
 	struct bound l = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
 	struct pc_collector *c = open_collector(PC_COLLECT_NETLINK, false, true);
 	int client = connect_to("127.0.0.1", l.port);
@@ -431,6 +442,7 @@ static void test_live_events_any_port(void **state)
 static void test_live_subscription_refused_injected(void **state)
 {
 	(void)state;
+	REQUIRE_NAMESPACE();
 	struct bound l = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
 	pc_events_fail_for_test = EPERM;
 	struct pc_collector *c = open_collector(PC_COLLECT_AUTO, false, true);
@@ -618,6 +630,7 @@ static void child_netlink_fails_mid_run(uint16_t port)
 static void test_live_subscription_refused_by_kernel(void **state)
 {
 	(void)state;
+	REQUIRE_NAMESPACE();
 	struct bound l = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
 	run_in_child(child_subscription_refused, l.port);
 	close(l.fd);
@@ -626,6 +639,7 @@ static void test_live_subscription_refused_by_kernel(void **state)
 static void test_live_netlink_refused(void **state)
 {
 	(void)state;
+	REQUIRE_NAMESPACE();
 	struct bound l = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
 	run_in_child(child_netlink_refused, l.port);
 	close(l.fd);
@@ -634,6 +648,7 @@ static void test_live_netlink_refused(void **state)
 static void test_live_netlink_fails_mid_run(void **state)
 {
 	(void)state;
+	REQUIRE_NAMESPACE();
 	struct bound l = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
 	run_in_child(child_netlink_fails_mid_run, l.port);
 	close(l.fd);

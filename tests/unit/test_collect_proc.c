@@ -494,6 +494,7 @@ static void test_procmap_holder_exits(void **state)
 	temp_proc_add(&t, 10, "launcher", 3, "socket:[777]");
 	temp_proc_add(&t, 11, "daemon", 3, "socket:[777]");
 	struct pc_procmap *pm = pc_procmap_new(t.root);
+	pc_procmap_set_walk_interval(pm, 0);
 	one_listener(&snap, 8080, 777);
 	pc_snapshot_finish(&snap);
 	pc_procmap_resolve(pm, &snap, &stats);
@@ -523,6 +524,7 @@ static void test_procmap_follows_handed_over_socket(void **state)
 	temp_proc_add(&t, 10, "supervisor", 3, "socket:[777]");
 	temp_proc_add(&t, 11, "worker", 0, NULL);
 	struct pc_procmap *pm = pc_procmap_new(t.root);
+	pc_procmap_set_walk_interval(pm, 0);
 	one_listener(&snap, 8080, 777);
 	pc_snapshot_finish(&snap);
 	pc_procmap_resolve(pm, &snap, &stats);
@@ -563,6 +565,45 @@ static void test_procmap_follows_handed_over_socket(void **state)
 	assert_int_equal(snap.listeners[1].pid, 11);
 	assert_int_equal(snap.listeners[2].pid, 12);
 
+	pc_procmap_free(pm);
+	pc_snapshot_clear(&snap);
+	temp_proc_remove(&t);
+}
+
+
+/* By default walks are at least 30 s apart: a listener that appears in
+ * between is not walked for (pid 0, not a guess) until then. */
+static void test_procmap_walks_rate_limited(void **state)
+{
+	(void)state;
+	struct temp_proc t;
+	struct pc_snapshot snap = { 0 };
+	struct pc_procmap_stats stats;
+	temp_proc_make(&t);
+	temp_proc_add(&t, 10, "first", 3, "socket:[777]");
+	temp_proc_add(&t, 11, "second", 3, "socket:[778]");
+	struct pc_procmap *pm = pc_procmap_new(t.root);
+	one_listener(&snap, 8080, 777);
+	pc_snapshot_finish(&snap);
+	pc_procmap_resolve(pm, &snap, &stats);
+	assert_true(stats.full_walk);
+	assert_int_equal(snap.listeners[0].pid, 10);
+
+	one_listener(&snap, 8081, 778);
+	pc_snapshot_finish(&snap);
+	forget_answers(&snap);
+	pc_procmap_resolve(pm, &snap, &stats);
+	assert_false(stats.full_walk);
+	assert_true(stats.walk_deferred);
+	assert_int_equal(snap.listeners[0].pid, 10);
+	assert_int_equal(snap.listeners[1].pid, 0);
+	assert_string_equal(snap.listeners[1].process, "");
+
+	pc_procmap_set_walk_interval(pm, 0);
+	forget_answers(&snap);
+	pc_procmap_resolve(pm, &snap, &stats);
+	assert_true(stats.full_walk);
+	assert_int_equal(snap.listeners[1].pid, 11);
 	pc_procmap_free(pm);
 	pc_snapshot_clear(&snap);
 	temp_proc_remove(&t);
@@ -785,6 +826,7 @@ int main(void)
 		cmocka_unit_test(test_procmap_stops_early),
 		cmocka_unit_test(test_procmap_holder_exits),
 		cmocka_unit_test(test_procmap_follows_handed_over_socket),
+		cmocka_unit_test(test_procmap_walks_rate_limited),
 		cmocka_unit_test(test_procmap_rotation_cost),
 		cmocka_unit_test(test_procmap_missing_root),
 		cmocka_unit_test(test_collector_procfs_mode),

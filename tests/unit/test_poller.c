@@ -19,6 +19,8 @@
 
 #include "collect.h"
 #include "log.h"
+#include "pc_test.h"
+#include "plan.h"
 #include "poller.h"
 
 /* ---- the fake collector ---- */
@@ -121,9 +123,34 @@ static struct pc_state *next_state(struct pc_poller *p, int timeout_ms)
 	return pc_poller_take(p);
 }
 
+/* A plan with no roles: every poll is evaluated, nothing is expected. */
+static struct pc_plan *plan;
+
+static int load_plan(void **unused)
+{
+	(void)unused;
+	struct pc_diag diag = { 0 };
+	plan = pc_plan_load(repo_path("tests/fixtures/config/good-minimal.conf"), &diag);
+	pc_diag_print(&diag, stderr);
+	pc_diag_clear(&diag);
+	return plan != NULL ? 0 : -1;
+}
+
+static int free_plan(void **unused)
+{
+	(void)unused;
+	pc_plan_free(plan);
+	return 0;
+}
+
 static struct pc_poller *start(unsigned interval_ms)
 {
-	struct pc_poller_settings settings = { .interval_ms = interval_ms };
+	struct pc_poller_settings settings = {
+		.plan = plan,
+		.engine = { .hold_down = 1 },
+		.interval_ms = interval_ms,
+		.recheck_ms = interval_ms,
+	};
 	char err[128];
 	atomic_store(&polls_done, 0);
 	atomic_store(&fail_polls, false);
@@ -195,15 +222,41 @@ static void failures_are_counted_and_logged_once(void **unused)
 	pc_log_set_sink(NULL);
 }
 
-static void a_shorter_interval_takes_effect(void **unused)
+static void a_new_plan_is_judged_at_once(void **unused)
 {
 	(void)unused;
 	struct pc_poller *p = start(60000);
 	pc_state_unref(next_state(p, 5000));
-	pc_poller_set_interval(p, 10);
+	struct pc_poller_settings settings = { .plan = plan, .engine = { .hold_down = 1 },
+					       .interval_ms = 60000, .recheck_ms = 60000 };
+	pc_poller_reconfigure(p, &settings);
 	struct pc_state *s = next_state(p, 5000);
 	assert_non_null(s);
 	pc_state_unref(s);
+	pc_poller_stop(p);
+}
+
+/* Events survive even when nobody takes the intermediate states. */
+static void unknown_listener_appearing_is_one_event(void **unused)
+{
+	(void)unused;
+	struct pc_poller *p = start(60000);
+	pc_state_unref(next_state(p, 5000));
+	/* The fake's port changes at every poll: a new unexpected listener. */
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(write(fake->events[1], "x", 1), 1);
+		while (atomic_load(&polls_done) < 2 + i)
+			usleep(1000);
+	}
+	usleep(20000);
+	struct pc_event events[16];
+	uint64_t dropped = 99;
+	size_t n = pc_poller_take_events(p, events, 16, &dropped);
+	size_t unexpected = 0;
+	for (size_t i = 0; i < n; i++)
+		unexpected += events[i].type == PC_EVENT_UNEXPECTED;
+	assert_int_equal(unexpected, 3);
+	assert_int_equal(dropped, 0);
 	pc_poller_stop(p);
 }
 
@@ -214,7 +267,8 @@ int main(void)
 		cmocka_unit_test(destroy_event_polls_before_the_interval),
 		cmocka_unit_test(only_the_newest_state_is_handed_over),
 		cmocka_unit_test(failures_are_counted_and_logged_once),
-		cmocka_unit_test(a_shorter_interval_takes_effect),
+		cmocka_unit_test(a_new_plan_is_judged_at_once),
+		cmocka_unit_test(unknown_listener_appearing_is_one_event),
 	};
-	return cmocka_run_group_tests_name("poller", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("poller", tests, load_plan, free_plan);
 }

@@ -1,0 +1,578 @@
+#include "engine.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+const char *pc_port_status_name(enum pc_port_status status)
+{
+	static const char *const names[] = {
+		[PC_PORT_PRESENT] = "present",	     [PC_PORT_MISSING] = "missing",
+		[PC_PORT_PENDING] = "pending",	     [PC_PORT_WRONG_ADDRESS] = "wrongAddress",
+		[PC_PORT_UNCONFIGURED] = "unconfigured", [PC_PORT_CONNECTED] = "connected",
+		[PC_PORT_NOT_CONNECTED] = "notConnected", [PC_PORT_FLAPPING] = "flapping",
+		[PC_PORT_UNKNOWN] = "unknown",	     [PC_PORT_NOT_CHECKED] = "notChecked",
+	};
+	if ((unsigned)status < sizeof(names) / sizeof(names[0]) && names[status] != NULL)
+		return names[status];
+	return "unknown";
+}
+
+const char *pc_compliance_name(enum pc_compliance compliance)
+{
+	switch (compliance) {
+	case PC_COMPLIANT:
+		return "compliant";
+	case PC_DEGRADED:
+		return "degraded";
+	case PC_NON_COMPLIANT:
+		return "nonCompliant";
+	default:
+		return "unknown";
+	}
+}
+
+const char *pc_listener_class_name(enum pc_listener_class class)
+{
+	switch (class) {
+	case PC_CLASS_EXPECTED:
+		return "expected";
+	case PC_CLASS_IGNORED:
+		return "ignored";
+	default:
+		return "unexpected";
+	}
+}
+
+/* ---- matching listeners to expectations ---- */
+
+/* A role's bind-address, parsed once per evaluation. */
+struct bind_target {
+	bool set;
+	bool ipv4;
+	uint8_t addr[16];
+};
+
+static struct bind_target parse_bind(const char *text)
+{
+	struct bind_target b = { 0 };
+	if (text == NULL)
+		return b;
+	if (inet_pton(AF_INET, text, b.addr) == 1)
+		b.set = b.ipv4 = true;
+	else if (inet_pton(AF_INET6, text, b.addr) == 1)
+		b.set = true;
+	return b; /* config.c has rejected anything else */
+}
+
+static bool all_zero(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != 0)
+			return false;
+	return true;
+}
+
+static bool is_v4_mapped(const uint8_t *a6)
+{
+	static const uint8_t prefix[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+	return memcmp(a6, prefix, 12) == 0;
+}
+
+/* Does a socket bound at local receive traffic sent to the bind address? */
+static bool covers(const struct pc_endpoint *local, const struct bind_target *b)
+{
+	switch (local->addr_type) {
+	case PC_INET_UNKNOWN: /* dual-stack wildcard */
+		return true;
+	case PC_INET_IPV4:
+		return b->ipv4 && (all_zero(local->addr, 4) || memcmp(local->addr, b->addr, 4) == 0);
+	case PC_INET_IPV6:
+		if (b->ipv4)
+			return is_v4_mapped(local->addr) && memcmp(local->addr + 12, b->addr, 4) == 0;
+		return all_zero(local->addr, 16) || memcmp(local->addr, b->addr, 16) == 0;
+	case PC_INET_IPV6Z:
+		return !b->ipv4 && memcmp(local->addr, b->addr, 16) == 0;
+	default:
+		return false;
+	}
+}
+
+static bool port_matches(const struct pc_expectation *e, uint8_t protocol, uint16_t port)
+{
+	if (e->protocol != protocol)
+		return false;
+	switch (e->match) {
+	case PC_MATCH_PORT:
+		return port == e->port;
+	case PC_MATCH_ANY_IN_RANGE:
+		return port >= e->port && port <= e->port_last;
+	default:
+		return false;
+	}
+}
+
+/* The listener serving e: *where is the first one that covers the bind
+ * address, or else the first on the port (then *wrong is set), or -1. */
+static void find_listener(const struct pc_expectation *e, const struct pc_snapshot *snap,
+			  int32_t *where, bool *wrong)
+{
+	struct bind_target bind = parse_bind(e->bind_address);
+	int32_t first = -1;
+
+	*wrong = false;
+	for (size_t i = 0; i < snap->n_listeners; i++) {
+		const struct pc_listener *l = &snap->listeners[i];
+		if (!port_matches(e, l->local.proto, l->local.port))
+			continue;
+		if (!bind.set || covers(&l->local, &bind)) {
+			*where = (int32_t)i;
+			return;
+		}
+		if (first < 0)
+			first = (int32_t)i;
+	}
+	*where = first;
+	*wrong = first >= 0;
+}
+
+static bool connection_matches(const struct pc_expectation *e, const struct pc_snapshot *snap)
+{
+	for (size_t i = 0; i < snap->n_connections; i++)
+		if (port_matches(e, snap->connections[i].remote.proto, snap->connections[i].remote.port))
+			return true;
+	return false;
+}
+
+/* ---- carrying results over from the previous poll ---- */
+
+static int key_cmp(const struct pc_expectation *a, const struct pc_expectation *b)
+{
+	if (a->role_index != b->role_index)
+		return a->role_index < b->role_index ? -1 : 1;
+	if (a->rule_index != b->rule_index)
+		return a->rule_index < b->rule_index ? -1 : 1;
+	if (a->member != b->member)
+		return a->member < b->member ? -1 : 1;
+	return 0;
+}
+
+/* After a reload the same row index may name something else: only a row
+ * that is still the same port of the same rule of the same role carries
+ * its history over. */
+static bool same_port(const struct pc_expectation *a, const struct pc_expectation *b)
+{
+	return strcmp(a->role, b->role) == 0 && strcmp(a->rule, b->rule) == 0 &&
+	       a->instance == b->instance && a->side == b->side && a->protocol == b->protocol &&
+	       a->port == b->port && a->port_last == b->port_last && a->direction == b->direction;
+}
+
+static const struct pc_expect_result *previous_result(const struct pc_plan *plan, size_t i,
+						      const struct pc_plan *previous_plan,
+						      const struct pc_evaluation *previous)
+{
+	if (previous == NULL || previous_plan == NULL)
+		return NULL;
+	const struct pc_expectation *e = &plan->expectations.items[i];
+	const struct pc_expectations *old = &previous_plan->expectations;
+	if (previous_plan == plan)
+		return i < previous->n_expect ? &previous->expect[i] : NULL;
+	size_t lo = 0, hi = old->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = key_cmp(&old->items[mid], e);
+		if (c == 0)
+			return same_port(&old->items[mid], e) && mid < previous->n_expect
+				       ? &previous->expect[mid]
+				       : NULL;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/* ---- one expectation ---- */
+
+struct context {
+	const struct pc_plan *plan;
+	const struct pc_engine_settings *settings;
+	const struct pc_snapshot *snap;
+	uint64_t poll;
+	int64_t now_ms;
+	struct pc_evaluation *out;
+	size_t cap_events;
+};
+
+static int add_event(struct context *cx, const struct pc_event *event)
+{
+	struct pc_evaluation *out = cx->out;
+	if (out->n_events == cx->cap_events) {
+		size_t cap = cx->cap_events ? cx->cap_events * 2 : 16;
+		struct pc_event *events = realloc(out->events, cap * sizeof(*events));
+		if (events == NULL)
+			return -1;
+		out->events = events;
+		cx->cap_events = cap;
+	}
+	out->events[out->n_events++] = *event;
+	return 0;
+}
+
+static int expectation_event(struct context *cx, enum pc_event_type type, size_t i,
+			     enum pc_port_status status)
+{
+	const struct pc_expectation *e = &cx->plan->expectations.items[i];
+	struct pc_event ev = {
+		.type = type,
+		.when_ms = cx->now_ms,
+		.role_index = e->role_index,
+		.rule_index = e->rule_index,
+		.member = e->member,
+		.instance = e->instance,
+		.side = e->side,
+		.protocol = e->protocol,
+		.port = e->port,
+		.status = status,
+		.pid = 0,
+	};
+	snprintf(ev.role, sizeof(ev.role), "%s", e->role);
+	snprintf(ev.rule, sizeof(ev.rule), "%s", e->rule);
+	return add_event(cx, &ev);
+}
+
+static bool is_alarm(enum pc_port_status s)
+{
+	return s == PC_PORT_MISSING || s == PC_PORT_WRONG_ADDRESS || s == PC_PORT_FLAPPING;
+}
+
+/* Presence history: remember when it changed; flapping while the last
+ * flap_threshold changes fit in flap_window polls, until a whole window
+ * passes without a change. */
+static bool update_flaps(struct context *cx, struct pc_expect_result *r,
+			 const struct pc_expect_result *prev, bool ok)
+{
+	const struct pc_engine_settings *s = cx->settings;
+	if (prev == NULL)
+		return false;
+	r->n_flips = prev->n_flips;
+	memcpy(r->flips, prev->flips, sizeof(r->flips));
+	if (prev->was_present != ok) {
+		if (r->n_flips == PC_FLAP_MAX) {
+			memmove(r->flips, r->flips + 1, (PC_FLAP_MAX - 1) * sizeof(r->flips[0]));
+			r->n_flips--;
+		}
+		r->flips[r->n_flips++] = cx->poll;
+	}
+	if (s->flap_threshold < 2 || r->n_flips == 0)
+		return false;
+	bool settled = cx->poll - r->flips[r->n_flips - 1] >= s->flap_window;
+	if (prev->status == PC_PORT_FLAPPING)
+		return !settled;
+	return r->n_flips >= s->flap_threshold &&
+	       cx->poll - r->flips[r->n_flips - s->flap_threshold] < s->flap_window;
+}
+
+static enum pc_port_status evaluate_listen(struct context *cx, size_t i,
+					   struct pc_expect_result *r,
+					   const struct pc_expect_result *prev)
+{
+	const struct pc_expectation *e = &cx->plan->expectations.items[i];
+	bool wrong;
+
+	find_listener(e, cx->snap, &r->listener, &wrong);
+	bool ok = r->listener >= 0 && !wrong;
+	r->was_present = ok;
+	r->absent_polls = r->listener >= 0 ? 0 : (prev != NULL ? prev->absent_polls : 0) + 1;
+	if (update_flaps(cx, r, prev, ok))
+		return PC_PORT_FLAPPING;
+	if (ok)
+		return PC_PORT_PRESENT;
+	if (wrong)
+		return PC_PORT_WRONG_ADDRESS;
+	return r->absent_polls >= cx->settings->hold_down ? PC_PORT_MISSING : PC_PORT_PENDING;
+}
+
+static int evaluate_expectation(struct context *cx, size_t i, const struct pc_expect_result *prev)
+{
+	const struct pc_expectation *e = &cx->plan->expectations.items[i];
+	struct pc_expect_result *r = &cx->out->expect[i];
+
+	r->listener = -1;
+	if (prev != NULL) {
+		r->alarmed = prev->alarmed;
+		r->alarmed_status = prev->alarmed_status;
+		r->last_change_ms = prev->last_change_ms;
+	}
+	if (e->match == PC_MATCH_NONE)
+		r->status = e->unconfigured ? PC_PORT_UNCONFIGURED : PC_PORT_NOT_CHECKED;
+	else if (e->direction == PC_DIR_CONNECT)
+		r->status = !cx->settings->check_connections ? PC_PORT_NOT_CHECKED
+			    : connection_matches(e, cx->snap) ? PC_PORT_CONNECTED
+							      : PC_PORT_NOT_CONNECTED;
+	else
+		r->status = evaluate_listen(cx, i, r, prev);
+
+	if (prev != NULL && prev->status != r->status && prev->status != PC_PORT_UNKNOWN)
+		r->last_change_ms = cx->now_ms;
+	if (e->direction != PC_DIR_LISTEN || e->match == PC_MATCH_NONE)
+		return 0;
+	if (r->status == PC_PORT_PENDING && cx->settings->hold_down > 1)
+		cx->out->recheck_soon = true;
+
+	/* Notifications: one per change of what the operator was told. */
+	if (is_alarm(r->status) && (!r->alarmed || r->alarmed_status != r->status)) {
+		r->alarmed = true;
+		r->alarmed_status = r->status;
+		return expectation_event(cx, PC_EVENT_MISSING, i, r->status);
+	}
+	if (r->status == PC_PORT_PRESENT && r->alarmed) {
+		r->alarmed = false;
+		return expectation_event(cx, PC_EVENT_RESTORED, i, r->status);
+	}
+	return 0;
+}
+
+/* ---- listeners ---- */
+
+static bool ignored(const struct pc_config *config, const struct pc_endpoint *local)
+{
+	for (size_t i = 0; i < config->n_ignores; i++) {
+		const struct pc_ignore *ig = &config->ignores[i];
+		if (ig->protocol == local->proto && local->port >= ig->port &&
+		    local->port <= ig->port_last)
+			return true;
+	}
+	return false;
+}
+
+static int classify_listeners(struct context *cx, const struct pc_snapshot *previous_snap,
+			      bool first_poll)
+{
+	const struct pc_expectations *exps = &cx->plan->expectations;
+
+	for (size_t i = 0; i < cx->snap->n_listeners; i++) {
+		const struct pc_listener *l = &cx->snap->listeners[i];
+		struct pc_listener_result *lr = &cx->out->listeners[i];
+		lr->expectation = -1;
+		for (size_t k = 0; k < exps->n; k++) {
+			const struct pc_expectation *e = &exps->items[k];
+			if (e->direction == PC_DIR_LISTEN &&
+			    port_matches(e, l->local.proto, l->local.port)) {
+				lr->expectation = (int32_t)k;
+				break;
+			}
+		}
+		if (lr->expectation >= 0) {
+			lr->class = PC_CLASS_EXPECTED;
+			continue;
+		}
+		lr->class = ignored(cx->plan->config, &l->local) ? PC_CLASS_IGNORED
+								 : PC_CLASS_UNEXPECTED;
+		if (lr->class != PC_CLASS_UNEXPECTED)
+			continue;
+		cx->out->unexpected++;
+		/* Once per appearance; the first poll is the baseline, so a
+		 * restart of the agent does not announce every old listener. */
+		if (first_poll || (previous_snap != NULL &&
+				   pc_snapshot_find_listener(previous_snap, &l->local) != NULL))
+			continue;
+		struct pc_event ev = { .type = PC_EVENT_UNEXPECTED, .when_ms = cx->now_ms,
+				       .local = l->local, .pid = l->pid, .instance = -1 };
+		memcpy(ev.process, l->process, sizeof(ev.process));
+		if (add_event(cx, &ev) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* ---- roles, instances, host ---- */
+
+static enum pc_compliance worse(enum pc_compliance a, enum pc_compliance b)
+{
+	return a > b ? a : b; /* the enum is ordered from best to worst */
+}
+
+static enum pc_compliance expectation_compliance(const struct pc_expectation *e,
+						 enum pc_port_status status)
+{
+	switch (status) {
+	case PC_PORT_MISSING:
+	case PC_PORT_WRONG_ADDRESS:
+	case PC_PORT_FLAPPING:
+		return e->required ? PC_NON_COMPLIANT : PC_DEGRADED;
+	case PC_PORT_PENDING:
+	case PC_PORT_UNCONFIGURED:
+	case PC_PORT_NOT_CONNECTED:
+		return PC_DEGRADED;
+	case PC_PORT_UNKNOWN:
+		return PC_COMPLIANCE_UNKNOWN;
+	default:
+		return PC_COMPLIANT;
+	}
+}
+
+static void fill_role_identity(const struct pc_plan *plan, size_t r, struct pc_role_result *rr)
+{
+	const struct pc_role_conf *conf = &plan->config->roles[r];
+	const struct pc_role *role = pc_catalog_find_role(plan->catalog, conf->name);
+
+	rr->name = conf->name;
+	rr->title = role != NULL ? role->title : "";
+	rr->table = role != NULL ? role->table : 0;
+	rr->instance = conf->instance_number;
+	rr->side = conf->side;
+	rr->slot = conf->slot;
+	/* The expectations carry the values after defaults (instance 0, slot 1). */
+	for (size_t i = 0; i < plan->expectations.n; i++) {
+		const struct pc_expectation *e = &plan->expectations.items[i];
+		if (e->role_index == r + 1) {
+			rr->instance = e->instance;
+			rr->side = e->side;
+			rr->slot = e->slot;
+			break;
+		}
+	}
+}
+
+static int summarize(const struct pc_plan *plan, struct pc_evaluation *out)
+{
+	const struct pc_expectations *exps = &plan->expectations;
+
+	for (size_t r = 0; r < out->n_roles; r++) {
+		fill_role_identity(plan, r, &out->roles[r]);
+		out->roles[r].compliance = PC_COMPLIANT;
+	}
+	for (size_t i = 0; i < exps->n; i++) {
+		const struct pc_expectation *e = &exps->items[i];
+		enum pc_port_status s = out->expect[i].status;
+		if (e->role_index == 0 || e->role_index > out->n_roles)
+			continue;
+		struct pc_role_result *rr = &out->roles[e->role_index - 1];
+		bool good = s == PC_PORT_PRESENT || s == PC_PORT_CONNECTED;
+		bool bad = s == PC_PORT_MISSING || s == PC_PORT_WRONG_ADDRESS || s == PC_PORT_FLAPPING;
+		rr->expected++;
+		rr->present += good;
+		rr->missing += bad;
+		rr->unconfigured += s == PC_PORT_UNCONFIGURED;
+		rr->compliance = worse(rr->compliance, expectation_compliance(e, s));
+		out->expected++;
+		out->present += good;
+		out->missing += bad;
+		out->unconfigured += s == PC_PORT_UNCONFIGURED;
+	}
+
+	out->host = PC_COMPLIANT;
+	for (size_t r = 0; r < out->n_roles; r++) {
+		const struct pc_role_result *rr = &out->roles[r];
+		out->host = worse(out->host, rr->compliance);
+		if (rr->instance < 0)
+			continue;
+		size_t k = 0;
+		while (k < out->n_instances && out->instances[k].number < rr->instance)
+			k++;
+		if (k == out->n_instances || out->instances[k].number != rr->instance) {
+			memmove(&out->instances[k + 1], &out->instances[k],
+				(out->n_instances - k) * sizeof(out->instances[0]));
+			out->n_instances++;
+			struct pc_instance_result *ir = &out->instances[k];
+			memset(ir, 0, sizeof(*ir));
+			ir->number = rr->instance;
+			ir->compliance = PC_COMPLIANT;
+			const char *name = pc_config_instance_name(plan->config, rr->instance);
+			if (name != NULL)
+				snprintf(ir->name, sizeof(ir->name), "%s", name);
+			else
+				snprintf(ir->name, sizeof(ir->name), "instance-%d", rr->instance);
+		}
+		out->instances[k].roles++;
+		out->instances[k].compliance = worse(out->instances[k].compliance, rr->compliance);
+	}
+	return 0;
+}
+
+static int allocate(const struct pc_plan *plan, size_t n_listeners, struct pc_evaluation *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->n_expect = plan->expectations.n;
+	out->n_listeners = n_listeners;
+	out->n_roles = plan->config->n_roles;
+	out->expect = calloc(out->n_expect + 1, sizeof(*out->expect));
+	out->listeners = calloc(n_listeners + 1, sizeof(*out->listeners));
+	out->roles = calloc(out->n_roles + 1, sizeof(*out->roles));
+	/* At most one instance per role. */
+	out->instances = calloc(out->n_roles + 1, sizeof(*out->instances));
+	if (out->expect == NULL || out->listeners == NULL || out->roles == NULL ||
+	    out->instances == NULL) {
+		pc_evaluation_free(out);
+		return -1;
+	}
+	return 0;
+}
+
+int pc_evaluation_init_unknown(const struct pc_plan *plan, struct pc_evaluation *out)
+{
+	if (allocate(plan, 0, out) < 0)
+		return -1;
+	for (size_t i = 0; i < out->n_expect; i++) {
+		out->expect[i].status = PC_PORT_UNKNOWN;
+		out->expect[i].listener = -1;
+	}
+	summarize(plan, out);
+	out->host = PC_COMPLIANCE_UNKNOWN;
+	for (size_t r = 0; r < out->n_roles; r++)
+		out->roles[r].compliance = PC_COMPLIANCE_UNKNOWN;
+	for (size_t k = 0; k < out->n_instances; k++)
+		out->instances[k].compliance = PC_COMPLIANCE_UNKNOWN;
+	return 0;
+}
+
+int pc_engine_evaluate(const struct pc_plan *plan, const struct pc_engine_settings *settings,
+		       const struct pc_snapshot *snap, const struct pc_plan *previous_plan,
+		       const struct pc_snapshot *previous_snap,
+		       const struct pc_evaluation *previous, int64_t now_ms,
+		       struct pc_evaluation *out)
+{
+	if (allocate(plan, snap->n_listeners, out) < 0)
+		return -1;
+	struct context cx = { .plan = plan, .settings = settings, .snap = snap, .now_ms = now_ms,
+			      .out = out };
+	out->poll_number = cx.poll = previous != NULL ? previous->poll_number + 1 : 1;
+
+	for (size_t i = 0; i < out->n_expect; i++)
+		if (evaluate_expectation(&cx, i, previous_result(plan, i, previous_plan, previous)) < 0)
+			goto oom;
+	if (classify_listeners(&cx, previous_snap, previous == NULL) < 0)
+		goto oom;
+	summarize(plan, out);
+
+	enum pc_compliance before = previous != NULL ? previous->host : PC_COMPLIANCE_UNKNOWN;
+	out->host_last_change_ms = previous != NULL ? previous->host_last_change_ms : 0;
+	if (out->host != before) {
+		if (previous != NULL)
+			out->host_last_change_ms = now_ms;
+		struct pc_event ev = { .type = PC_EVENT_COMPLIANCE, .when_ms = now_ms,
+				       .previous = before, .current = out->host,
+				       .missing_count = out->missing,
+				       .unexpected_count = out->unexpected, .instance = -1 };
+		if (add_event(&cx, &ev) < 0)
+			goto oom;
+	}
+	return 0;
+oom:
+	pc_evaluation_free(out);
+	return -1;
+}
+
+void pc_evaluation_free(struct pc_evaluation *evaluation)
+{
+	free(evaluation->expect);
+	free(evaluation->listeners);
+	free(evaluation->roles);
+	free(evaluation->instances);
+	free(evaluation->events);
+	memset(evaluation, 0, sizeof(*evaluation));
+}

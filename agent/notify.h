@@ -1,0 +1,41 @@
+/* Notifications: the engine's events as SNMPv2 notifications, sent to the
+ * AgentX master (which forwards them to its trap sinks) as AgentX Notify
+ * PDUs. Each waits in a bounded queue (notify_queue.h) until the master
+ * acknowledges it, so that those raised while the master is away, or lost
+ * with a dropped link, go out in order once it is back. Sending never
+ * waits for the master: the answers come back through the loop. */
+#ifndef PC_NOTIFY_H
+#define PC_NOTIFY_H
+
+#include <stdint.h>
+
+#include "config.h"
+#include "engine.h"
+
+struct pc_notify_stats {
+	uint64_t sent; /* acknowledged by the master */
+	uint64_t suppressed; /* over the rate limit */
+	uint64_t dropped; /* pushed out of a full queue */
+	uint32_t queued; /* waiting or unacknowledged */
+};
+
+int pc_notify_init(const struct pc_config *config);
+
+/* After a reload: the switches, the rate limit and the queue's size. */
+void pc_notify_configure(const struct pc_config *config);
+
+/* An event from the poll thread (in order). */
+void pc_notify_raise(const struct pc_event *event);
+
+/* The AgentX link, as link.c sees it; session: the master session. */
+void pc_notify_link_up(void *session);
+void pc_notify_link_down(void);
+
+/* Called by the loop after each round: sends what waits, if the link is up. */
+void pc_notify_run(void);
+
+struct pc_notify_stats pc_notify_stats(void);
+
+void pc_notify_shutdown(void);
+
+#endif

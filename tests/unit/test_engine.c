@@ -1,0 +1,537 @@
+/* The compliance engine on hand-made snapshots against the roles of
+ * tests/fixtures/engine/site.conf: statuses, hold-down, bind addresses,
+ * ranges, connect rules, classification of listeners, flap damping,
+ * instances, compliance, events, and carrying results over a reload. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "engine.h"
+#include "pc_test.h"
+#include "plan.h"
+
+/* Expectation indices in host.conf's plan (see the fixture). */
+enum { REQ, OPT, HEARTBEAT, UPSTREAM, PICKED, BOUND_API, WEB1, WEB3 };
+
+static struct pc_plan *load(const char *relative)
+{
+	struct pc_diag diag = { 0 };
+	struct pc_plan *plan = pc_plan_load(repo_path(relative), &diag);
+	pc_diag_print(&diag, stderr);
+	pc_diag_clear(&diag);
+	assert_non_null(plan);
+	return plan;
+}
+
+/* "tcp 0.0.0.0 7001", "udp * 7150" (dual-stack), "tcp [::] 7400" (v6-only). */
+static void add(struct pc_snapshot *snap, const char *spec)
+{
+	char proto[8], address[64];
+	unsigned port;
+	uint8_t bytes[16] = { 0 };
+	assert_int_equal(sscanf(spec, "%7s %63s %u", proto, address, &port), 3);
+	uint8_t p = strcmp(proto, "tcp") == 0 ? IPPROTO_TCP : IPPROTO_UDP;
+	struct pc_endpoint ep;
+	if (strcmp(address, "*") == 0) {
+		pc_endpoint_set(&ep, p, AF_INET6, bytes, false, 0, (uint16_t)port);
+	} else if (address[0] == '[') {
+		address[strlen(address) - 1] = '\0';
+		assert_int_equal(inet_pton(AF_INET6, address + 1, bytes), 1);
+		pc_endpoint_set(&ep, p, AF_INET6, bytes, true, 0, (uint16_t)port);
+	} else {
+		assert_int_equal(inet_pton(AF_INET, address, bytes), 1);
+		pc_endpoint_set(&ep, p, AF_INET, bytes, false, 0, (uint16_t)port);
+	}
+	assert_int_equal(pc_snapshot_add_listener(snap, &ep, port), 0);
+}
+
+/* Every expected listener of host.conf, where it should be. */
+static const char *const everything[] = {
+	"tcp 0.0.0.0 7001", "tcp 0.0.0.0 7002", "udp * 7150",
+	"tcp 10.0.0.1 7400", "tcp * 8011",	 "tcp * 8031",
+};
+#define EVERYTHING (sizeof(everything) / sizeof(everything[0]))
+
+/* A sequence of polls, each judged against the one before. */
+struct run {
+	struct pc_plan *plan;
+	struct pc_engine_settings settings;
+	struct pc_snapshot snap;
+	struct pc_evaluation eval;
+	bool started;
+	int64_t now_ms;
+};
+
+static void run_init(struct run *r, struct pc_plan *plan, unsigned hold_down)
+{
+	memset(r, 0, sizeof(*r));
+	r->plan = plan;
+	r->settings.hold_down = hold_down;
+	r->settings.flap_threshold = 0;
+	r->settings.flap_window = 10;
+	r->now_ms = 1000;
+}
+
+/* Poll with the listeners given (NULL-terminated list of specs, minus the
+ * ones in skip), optionally extra ones; the run keeps the result. */
+static const struct pc_evaluation *poll_with(struct run *r, const char *const *specs,
+					     size_t n_specs, const char *skip,
+					     const char *extra)
+{
+	struct pc_snapshot snap = { 0 };
+	struct pc_evaluation eval;
+	for (size_t i = 0; i < n_specs; i++)
+		if (skip == NULL || strcmp(specs[i], skip) != 0)
+			add(&snap, specs[i]);
+	if (extra != NULL)
+		add(&snap, extra);
+	pc_snapshot_finish(&snap);
+	r->now_ms += 1000;
+	assert_int_equal(pc_engine_evaluate(r->plan, &r->settings, &snap,
+					    r->started ? r->plan : NULL,
+					    r->started ? &r->snap : NULL,
+					    r->started ? &r->eval : NULL, r->now_ms, &eval),
+			 0);
+	if (r->started) {
+		pc_snapshot_clear(&r->snap);
+		pc_evaluation_free(&r->eval);
+	}
+	r->snap = snap;
+	r->eval = eval;
+	r->started = true;
+	return &r->eval;
+}
+
+static void run_free(struct run *r)
+{
+	if (r->started) {
+		pc_snapshot_clear(&r->snap);
+		pc_evaluation_free(&r->eval);
+	}
+}
+
+static size_t count_events(const struct pc_evaluation *e, enum pc_event_type type)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < e->n_events; i++)
+		n += e->events[i].type == type;
+	return n;
+}
+
+static const struct pc_event *find_event(const struct pc_evaluation *e, enum pc_event_type type)
+{
+	for (size_t i = 0; i < e->n_events; i++)
+		if (e->events[i].type == type)
+			return &e->events[i];
+	return NULL;
+}
+
+/* ---- tests ---- */
+
+static void before_the_first_poll_everything_is_unknown(void **unused)
+{
+	(void)unused;
+	struct pc_plan *plan = load("tests/fixtures/engine/host.conf");
+	struct pc_evaluation eval;
+	assert_int_equal(pc_evaluation_init_unknown(plan, &eval), 0);
+	assert_int_equal(eval.host, PC_COMPLIANCE_UNKNOWN);
+	assert_int_equal(eval.n_roles, 4);
+	assert_int_equal(eval.roles[0].compliance, PC_COMPLIANCE_UNKNOWN);
+	for (size_t i = 0; i < eval.n_expect; i++)
+		assert_int_equal(eval.expect[i].status, PC_PORT_UNKNOWN);
+	assert_int_equal(eval.n_events, 0);
+	pc_evaluation_free(&eval);
+	pc_plan_free(plan);
+}
+
+static void every_listener_in_place_is_compliant(void **unused)
+{
+	(void)unused;
+	struct run r;
+	run_init(&r, load("tests/fixtures/engine/host.conf"), 2);
+	const struct pc_evaluation *e = poll_with(&r, everything, EVERYTHING, NULL, NULL);
+
+	assert_int_equal(e->host, PC_COMPLIANT);
+	assert_int_equal(e->expect[REQ].status, PC_PORT_PRESENT);
+	assert_int_equal(e->expect[HEARTBEAT].status, PC_PORT_PRESENT);
+	assert_int_equal(e->expect[UPSTREAM].status, PC_PORT_NOT_CHECKED);
+	assert_int_equal(e->expect[PICKED].status, PC_PORT_NOT_CHECKED);
+	assert_int_equal(e->expect[BOUND_API].status, PC_PORT_PRESENT);
+	assert_int_equal(e->expect[WEB3].status, PC_PORT_PRESENT);
+	assert_int_equal(e->expected, 8);
+	assert_int_equal(e->present, 6);
+	assert_int_equal(e->missing, 0);
+	assert_int_equal(e->unexpected, 0);
+	/* The first poll announces the host's compliance, nothing else. */
+	assert_int_equal(e->n_events, 1);
+	const struct pc_event *ev = find_event(e, PC_EVENT_COMPLIANCE);
+	assert_non_null(ev);
+	assert_int_equal(ev->previous, PC_COMPLIANCE_UNKNOWN);
+	assert_int_equal(ev->current, PC_COMPLIANT);
+	/* The listener serving an expectation is the one it points at. */
+	const struct pc_listener *l = &r.snap.listeners[e->expect[BOUND_API].listener];
+	assert_int_equal(l->local.port, 7400);
+	run_free(&r);
+	pc_plan_free(r.plan);
+}
+
+static void hold_down_then_missing_then_restored(void **unused)
+{
+	(void)unused;
+	struct run r;
+	run_init(&r, load("tests/fixtures/engine/host.conf"), 2);
+	poll_with(&r, everything, EVERYTHING, NULL, NULL);
+
+	const struct pc_evaluation *e =
+		poll_with(&r, everything, EVERYTHING, "tcp 0.0.0.0 7001", NULL);
+	assert_int_equal(e->expect[REQ].status, PC_PORT_PENDING);
+	assert_true(e->recheck_soon);
+	assert_int_equal(e->host, PC_DEGRADED);
+	assert_int_equal(count_events(e, PC_EVENT_MISSING), 0);
+
+	e = poll_with(&r, everything, EVERYTHING, "tcp 0.0.0.0 7001", NULL);
+	assert_int_equal(e->expect[REQ].status, PC_PORT_MISSING);
+	assert_false(e->recheck_soon);
+	assert_int_equal(e->host, PC_NON_COMPLIANT);
+	assert_int_equal(e->roles[0].compliance, PC_NON_COMPLIANT);
+	assert_int_equal(e->roles[1].compliance, PC_COMPLIANT);
+	assert_int_equal(e->missing, 1);
+	const struct pc_event *ev = find_event(e, PC_EVENT_MISSING);
+	assert_non_null(ev);
+	assert_string_equal(ev->role, "svc");
+	assert_string_equal(ev->rule, "req");
+	assert_int_equal(ev->role_index, 1);
+	assert_int_equal(ev->rule_index, 1);
+	assert_int_equal(ev->member, 1);
+	assert_int_equal(ev->protocol, IPPROTO_TCP);
+	assert_int_equal(ev->port, 7001);
+	assert_int_equal(ev->status, PC_PORT_MISSING);
+	assert_int_equal(e->expect[REQ].last_change_ms, r.now_ms);
+	ev = find_event(e, PC_EVENT_COMPLIANCE);
+	assert_non_null(ev);
+	assert_int_equal(ev->previous, PC_DEGRADED);
+	assert_int_equal(ev->current, PC_NON_COMPLIANT);
+	assert_int_equal(e->host_last_change_ms, r.now_ms);
+
+	/* Still missing: no second notification. */
+	e = poll_with(&r, everything, EVERYTHING, "tcp 0.0.0.0 7001", NULL);
+	assert_int_equal(e->n_events, 0);
+
+	e = poll_with(&r, everything, EVERYTHING, NULL, NULL);
+	assert_int_equal(e->expect[REQ].status, PC_PORT_PRESENT);
+	assert_int_equal(count_events(e, PC_EVENT_RESTORED), 1);
+	assert_int_equal(find_event(e, PC_EVENT_RESTORED)->status, PC_PORT_PRESENT);
+	assert_int_equal(e->host, PC_COMPLIANT);
+	run_free(&r);
+	pc_plan_free(r.plan);
+}
+
+static void a_restart_within_hold_down_raises_nothing(void **unused)
+{
+	(void)unused;
+	struct run r;
+	run_init(&r, load("tests/fixtures/engine/host.conf"), 2);
+	poll_with(&r, everything, EVERYTHING, NULL, NULL);
+	poll_with(&r, everything, EVERYTHING, "tcp 0.0.0.0 7001", NULL);
+	const struct pc_evaluation *e = poll_with(&r, everything, EVERYTHING, NULL, NULL);
+	assert_int_equal(e->expect[REQ].status, PC_PORT_PRESENT);
+	assert_int_equal(count_events(e, PC_EVENT_MISSING) + count_events(e, PC_EVENT_RESTORED), 0);
+	run_free(&r);
+	pc_plan_free(r.plan);
+}
+
+static void an_optional_port_missing_only_degrades(void **unused)
+{
+	(void)unused;
+	struct run r;
+	run_init(&r, load("tests/fixtures/engine/host.conf"), 1);
+	const struct pc_evaluation *e =
+		poll_with(&r, everything, EVERYTHING, "tcp 0.0.0.0 7002", NULL);
+	assert_int_equal(e->expect[OPT].status, PC_PORT_MISSING);
+	assert_int_equal(e->host, PC_DEGRADED);
+	run_free(&r);
+	pc_plan_free(r.plan);
+}
+
+static void bind_address_decides_wrong_address(void **unused)
+{
+	(void)unused;
+	static const struct {
+		const char *listener;
+		enum pc_port_status status;
+	} cases[] = {
+		{ "tcp 10.0.0.1 7400", PC_PORT_PRESENT },
+		{ "tcp 0.0.0.0 7400", PC_PORT_PRESENT },
+		{ "tcp * 7400", PC_PORT_PRESENT },
+		{ "tcp [::ffff:10.0.0.1] 7400", PC_PORT_PRESENT },
+		{ "tcp 127.0.0.1 7400", PC_PORT_WRONG_ADDRESS },
+		{ "tcp 10.0.0.2 7400", PC_PORT_WRONG_ADDRESS },
+		{ "tcp [::] 7400", PC_PORT_WRONG_ADDRESS }, /* v6-only: no IPv4 */
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct run r;
+		run_init(&r, load("tests/fixtures/engine/host.conf"), 2);
+		const struct pc_evaluation *e = poll_with(&r, everything, EVERYTHING,
+							  "tcp 10.0.0.1 7400", cases[i].listener);
+		if (e->expect[BOUND_API].status != cases[i].status)
+			fail_msg("%s: %s, expected %s", cases[i].listener,
+				 pc_port_status_name(e->expect[BOUND_API].status),
+				 pc_port_status_name(cases[i].status));
+		if (cases[i].status == PC_PORT_WRONG_ADDRESS) {
+			/* No hold-down for a listener in the wrong place. */
+			assert_int_equal(e->host, PC_NON_COMPLIANT);
+			assert_int_equal(e->expect[BOUND_API].listener >= 0, true);
+		}
+		run_free(&r);
+		pc_plan_free(r.plan);
+	}
+}
+
+static void any_port_of_a_range_will_do(void **unused)
+{
+	(void)unused;
+	struct run r;
+	run_init(&r, load("tests/fixtures/engine/host.conf"), 1);
+	const struct pc_evaluation *e =
+		poll_with(&r, everything, EVERYTHING, "udp * 7150", "udp 0.0.0.0 7199");
+	assert_int_equal(e->expect[HEARTBEAT].status, PC_PORT_PRESENT);
+	e = poll_with(&r, everything, EVERYTHING, "udp * 7150", "udp 0.0.0.0 7200");
+	assert_int_equal(e->expect[HEARTBEAT].status, PC_PORT_MISSING);
+	assert_int_equal(e->unexpected, 1);
+	run_free(&r);
+	pc_plan_free(r.plan);
+}
+
+static void listeners_are_expected_ignored_or_unexpected(void **unused)
+{
+	(void)unused;
+	struct run r;
+	run_init(&r, load("tests/fixtures/engine/host.conf"), 1);
+	const char *specs[EVERYTHING + 2];
+	memcpy(specs, everything, sizeof(everything));
+	specs[EVERYTHING] = "tcp 0.0.0.0 22";
+	specs[EVERYTHING + 1] = "tcp 0.0.0.0 9999";
+	const struct pc_evaluation *e = poll_with(&r, specs, EVERYTHING + 2, NULL, NULL);
+	for (size_t i = 0; i < r.snap.n_listeners; i++) {
+		uint16_t port = r.snap.listeners[i].local.port;
+		enum pc_listener_class want = port == 22     ? PC_CLASS_IGNORED
+					      : port == 9999 ? PC_CLASS_UNEXPECTED
+							     : PC_CLASS_EXPECTED;
+		assert_int_equal(e->listeners[i].class, want);
+		if (want == PC_CLASS_EXPECTED)
+			assert_true(e->listeners[i].expectation >= 0);
+	}
+	assert_int_equal(e->unexpected, 1);
+	/* The first poll is the baseline: no announcement of old listeners. */
+	assert_int_equal(count_events(e, PC_EVENT_UNEXPECTED), 0);
+
+	/* A new one appears: announced once, with what it is. */
+	e = poll_with(&r, specs, EVERYTHING + 2, NULL, "tcp [::1] 9998");
+	assert_int_equal(count_events(e, PC_EVENT_UNEXPECTED), 1);
+	const struct pc_event *ev = find_event(e, PC_EVENT_UNEXPECTED);
+	assert_int_equal(ev->local.port, 9998);
+	assert_int_equal(ev->local.addr_type, PC_INET_IPV6);
+	e = poll_with(&r, specs, EVERYTHING + 2, NULL, "tcp [::1] 9998");
+	assert_int_equal(count_events(e, PC_EVENT_UNEXPECTED), 0);
+	/* Unexpected listeners do not change compliance. */
+	assert_int_equal(e->host, PC_COMPLIANT);
+	run_free(&r);
+	pc_plan_free(r.plan);
+}
+
+static void connect_rules_follow_the_setting(void **unused)
+{
+	(void)unused;
+	struct run r;
+	run_init(&r, load("tests/fixtures/engine/host.conf"), 1);
+	r.settings.check_connections = true;
+	const struct pc_evaluation *e = poll_with(&r, everything, EVERYTHING, NULL, NULL);
+	assert_int_equal(e->expect[UPSTREAM].status, PC_PORT_NOT_CONNECTED);
+	/* A connection depends on the far end: never worse than degraded. */
+	assert_int_equal(e->host, PC_DEGRADED);
+	run_free(&r);
+
+	run_init(&r, r.plan, 1);
+	r.settings.check_connections = true;
+	struct pc_snapshot snap = { 0 };
+	for (size_t i = 0; i < EVERYTHING; i++)
+		add(&snap, everything[i]);
+	struct pc_endpoint remote;
+	uint8_t far[4] = { 192, 0, 2, 1 };
+	pc_endpoint_set(&remote, IPPROTO_TCP, AF_INET, far, false, 0, 7300);
+	assert_int_equal(pc_snapshot_add_connection(&snap, &remote), 0);
+	pc_snapshot_finish(&snap);
+	struct pc_evaluation eval;
+	assert_int_equal(pc_engine_evaluate(r.plan, &r.settings, &snap, NULL, NULL, NULL, 1, &eval), 0);
+	assert_int_equal(eval.expect[UPSTREAM].status, PC_PORT_CONNECTED);
+	assert_int_equal(eval.host, PC_COMPLIANT);
+	pc_evaluation_free(&eval);
+	pc_snapshot_clear(&snap);
+	pc_plan_free(r.plan);
+}
+
+static void a_site_port_without_number_is_unconfigured(void **unused)
+{
+	(void)unused;
+	struct run r;
+	run_init(&r, load("tests/fixtures/engine/host-unconfigured.conf"), 1);
+	const struct pc_evaluation *e = poll_with(&r, everything, 0, NULL, NULL);
+	assert_int_equal(e->expect[0].status, PC_PORT_UNCONFIGURED);
+	assert_int_equal(e->unconfigured, 1);
+	assert_int_equal(e->host, PC_DEGRADED);
+	run_free(&r);
+	pc_plan_free(r.plan);
+}
+
+static void instances_are_sorted_named_and_judged(void **unused)
+{
+	(void)unused;
+	struct run r;
+	run_init(&r, load("tests/fixtures/engine/host.conf"), 1);
+	const struct pc_evaluation *e = poll_with(&r, everything, EVERYTHING, "tcp * 8031", NULL);
+	assert_int_equal(e->n_instances, 2);
+	assert_int_equal(e->instances[0].number, 1);
+	assert_string_equal(e->instances[0].name, "instance-1");
+	assert_int_equal(e->instances[0].compliance, PC_COMPLIANT);
+	assert_int_equal(e->instances[1].number, 3);
+	assert_string_equal(e->instances[1].name, "blue");
+	assert_int_equal(e->instances[1].roles, 1);
+	assert_int_equal(e->instances[1].compliance, PC_NON_COMPLIANT);
+	assert_int_equal(e->roles[3].instance, 3);
+	assert_string_equal(e->roles[3].name, "web");
+	assert_string_equal(e->roles[3].title, "Instance-numbered service");
+	assert_int_equal(e->roles[0].instance, -1);
+	run_free(&r);
+	pc_plan_free(r.plan);
+}
+
+static void flapping_is_reported_once_until_it_settles(void **unused)
+{
+	(void)unused;
+	struct run r;
+	run_init(&r, load("tests/fixtures/engine/host.conf"), 1);
+	r.settings.flap_threshold = 4;
+	r.settings.flap_window = 10;
+	poll_with(&r, everything, EVERYTHING, NULL, NULL);
+
+	size_t notifications = 0, flapping_reports = 0;
+	for (int i = 0; i < 40; i++) { /* 20 disappearances, 20 returns */
+		const struct pc_evaluation *e = poll_with(
+			&r, everything, EVERYTHING, i % 2 == 0 ? "tcp 0.0.0.0 7001" : NULL, NULL);
+		notifications += count_events(e, PC_EVENT_MISSING) + count_events(e, PC_EVENT_RESTORED);
+		const struct pc_event *ev = find_event(e, PC_EVENT_MISSING);
+		flapping_reports += ev != NULL && ev->status == PC_PORT_FLAPPING;
+		if (i >= 4)
+			assert_int_equal(e->expect[REQ].status, PC_PORT_FLAPPING);
+	}
+	/* Before damping starts: missing, restored, missing; then one report. */
+	assert_int_equal(flapping_reports, 1);
+	assert_int_equal(notifications, 4);
+
+	/* Stable (present) for a whole window: restored, once. */
+	size_t restored = 0;
+	for (int i = 0; i < 12; i++) {
+		const struct pc_evaluation *e = poll_with(&r, everything, EVERYTHING, NULL, NULL);
+		restored += count_events(e, PC_EVENT_RESTORED);
+	}
+	assert_int_equal(restored, 1);
+	assert_int_equal(r.eval.expect[REQ].status, PC_PORT_PRESENT);
+	run_free(&r);
+	pc_plan_free(r.plan);
+}
+
+/* Once flapping, slower changes (fewer than the threshold per window) do
+ * not end it: only a whole window without a change does. */
+static void flapping_ends_only_after_a_quiet_window(void **unused)
+{
+	(void)unused;
+	struct run r;
+	run_init(&r, load("tests/fixtures/engine/host.conf"), 1);
+	r.settings.flap_threshold = 4;
+	r.settings.flap_window = 10;
+	poll_with(&r, everything, EVERYTHING, NULL, NULL);
+	for (int i = 0; i < 8; i++) /* fast: flapping */
+		poll_with(&r, everything, EVERYTHING, i % 2 == 0 ? "tcp 0.0.0.0 7001" : NULL, NULL);
+	assert_int_equal(r.eval.expect[REQ].status, PC_PORT_FLAPPING);
+
+	size_t notifications = 0;
+	for (int i = 0; i < 48; i++) { /* a change every 4 polls: 4 changes span 12 */
+		bool absent = (i / 4) % 2 == 0;
+		const struct pc_evaluation *e = poll_with(&r, everything, EVERYTHING,
+							  absent ? "tcp 0.0.0.0 7001" : NULL, NULL);
+		notifications += count_events(e, PC_EVENT_MISSING) + count_events(e, PC_EVENT_RESTORED);
+		assert_int_equal(e->expect[REQ].status, PC_PORT_FLAPPING);
+	}
+	assert_int_equal(notifications, 0);
+	run_free(&r);
+	pc_plan_free(r.plan);
+}
+
+static void a_reload_carries_results_over(void **unused)
+{
+	(void)unused;
+	struct run r;
+	run_init(&r, load("tests/fixtures/engine/host.conf"), 1);
+	poll_with(&r, everything, EVERYTHING, "tcp 0.0.0.0 7001", NULL);
+	poll_with(&r, everything, EVERYTHING, "tcp 0.0.0.0 7001", NULL);
+	assert_int_equal(r.eval.expect[REQ].status, PC_PORT_MISSING);
+	assert_true(r.eval.expect[REQ].alarmed);
+
+	/* The same file loaded again is another plan object. */
+	struct pc_plan *reloaded = load("tests/fixtures/engine/host.conf");
+	struct pc_snapshot snap = { 0 };
+	for (size_t i = 1; i < EVERYTHING; i++)
+		add(&snap, everything[i]);
+	pc_snapshot_finish(&snap);
+	struct pc_evaluation eval;
+	assert_int_equal(pc_engine_evaluate(reloaded, &r.settings, &snap, r.plan, &r.snap, &r.eval,
+					    r.now_ms + 1000, &eval),
+			 0);
+	/* Still missing, already reported: nothing to say. */
+	assert_int_equal(eval.expect[REQ].status, PC_PORT_MISSING);
+	assert_int_equal(eval.n_events, 0);
+	assert_int_equal(eval.poll_number, r.eval.poll_number + 1);
+	pc_evaluation_free(&eval);
+	pc_snapshot_clear(&snap);
+	pc_plan_free(reloaded);
+	run_free(&r);
+	pc_plan_free(r.plan);
+}
+
+static void names_match_the_mib(void **unused)
+{
+	(void)unused;
+	assert_string_equal(pc_port_status_name(PC_PORT_WRONG_ADDRESS), "wrongAddress");
+	assert_string_equal(pc_port_status_name(PC_PORT_NOT_CHECKED), "notChecked");
+	assert_string_equal(pc_compliance_name(PC_NON_COMPLIANT), "nonCompliant");
+	assert_string_equal(pc_listener_class_name(PC_CLASS_IGNORED), "ignored");
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(before_the_first_poll_everything_is_unknown),
+		cmocka_unit_test(every_listener_in_place_is_compliant),
+		cmocka_unit_test(hold_down_then_missing_then_restored),
+		cmocka_unit_test(a_restart_within_hold_down_raises_nothing),
+		cmocka_unit_test(an_optional_port_missing_only_degrades),
+		cmocka_unit_test(bind_address_decides_wrong_address),
+		cmocka_unit_test(any_port_of_a_range_will_do),
+		cmocka_unit_test(listeners_are_expected_ignored_or_unexpected),
+		cmocka_unit_test(connect_rules_follow_the_setting),
+		cmocka_unit_test(a_site_port_without_number_is_unconfigured),
+		cmocka_unit_test(instances_are_sorted_named_and_judged),
+		cmocka_unit_test(flapping_is_reported_once_until_it_settles),
+		cmocka_unit_test(flapping_ends_only_after_a_quiet_window),
+		cmocka_unit_test(a_reload_carries_results_over),
+		cmocka_unit_test(names_match_the_mib),
+	};
+	return cmocka_run_group_tests_name("engine", tests, NULL, NULL);
+}
