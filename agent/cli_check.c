@@ -5,7 +5,8 @@
  * A one-shot check judges what it sees: hold-down is 1 (an absent port is
  * missing at once, never pending) and there is no flap damping (one poll
  * has no history). The daemon's hold-down and flap settings apply to the
- * MIB and notifications only.
+ * MIB and notifications only. Connect rules are checked when the
+ * configuration's check-connections is on, as in the daemon.
  *
  * Errors: every one goes to err; out always gets a report, which for an
  * error is UNKNOWN and the reason, so that a Nagios server, which reads
@@ -14,6 +15,8 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "engine.h"
@@ -30,6 +33,26 @@ static int unknown(FILE *out, FILE *err, bool json, const char *reason)
 	return PC_EXIT_UNKNOWN;
 }
 
+/* The remote ports of the plan's connect rules, when the configuration
+ * asks for connection checks: each poll then counts the established TCP
+ * connections to them. As the daemon's poller does, only single ports. */
+static int watch_connections(struct pc_collector *collector, const struct pc_plan *plan)
+{
+	const struct pc_expectations *exps = &plan->expectations;
+	if (!plan->config->check_connections)
+		return 0;
+	uint16_t *ports = malloc((exps->n + 1) * sizeof(*ports));
+	size_t n = 0;
+	if (ports == NULL)
+		return -1;
+	for (size_t i = 0; i < exps->n; i++)
+		if (exps->items[i].direction == PC_DIR_CONNECT && exps->items[i].match == PC_MATCH_PORT)
+			ports[n++] = exps->items[i].port;
+	int rc = pc_collector_set_connect_ports(collector, ports, n);
+	free(ports);
+	return rc;
+}
+
 /* One poll into snap; 0, or -1 with the reason in why. */
 static int observe(const struct pc_plan *plan, const struct pc_collector_options *collect,
 		   struct pc_snapshot *snap, char *why, size_t len)
@@ -40,16 +63,16 @@ static int observe(const struct pc_plan *plan, const struct pc_collector_options
 		.resolve_processes = plan->config->resolve_processes,
 		.watch_destroy = false,
 	};
-	/* Connect rules stay notChecked: the configuration has no switch for
-	 * connection checks yet, so no remote ports are counted either. */
 	char err[512];
 	struct pc_collector *collector = pc_collector_open(&options, err, sizeof(err));
 	if (collector == NULL) {
 		snprintf(why, len, "cannot read the socket tables: %s", err);
 		return -1;
 	}
-	int rc = pc_collector_poll(collector, snap, err, sizeof(err));
+	int rc = watch_connections(collector, plan);
 	if (rc < 0)
+		snprintf(why, len, "cannot count connections: %s", strerror(errno));
+	else if ((rc = pc_collector_poll(collector, snap, err, sizeof(err))) < 0)
 		snprintf(why, len, "cannot read the socket tables: %s", err);
 	pc_collector_close(collector);
 	return rc;
@@ -58,17 +81,18 @@ static int observe(const struct pc_plan *plan, const struct pc_collector_options
 static int report(FILE *out, FILE *err, bool json, const struct pc_plan *plan,
 		  const struct pc_snapshot *snap)
 {
-	static const struct pc_engine_settings one_shot = {
+	const struct pc_engine_settings one_shot = {
 		.hold_down = 1,
-		.flap_threshold = 0,
-		.flap_window = 0,
-		.check_connections = false,
+		.flap_threshold = 0, /* off */
+		.flap_window = 1,
+		.check_connections = plan->config->check_connections,
 	};
 	struct pc_evaluation ev;
 	int64_t now_ms = (int64_t)snap->taken_mono.tv_sec * 1000 + snap->taken_mono.tv_nsec / 1000000;
 	if (pc_engine_evaluate(plan, &one_shot, snap, NULL, NULL, NULL, now_ms, &ev) < 0)
 		return unknown(out, err, json, "out of memory evaluating the poll");
 	int status = pc_report_exit_status(ev.host);
+	errno = 0;
 	int rc = json ? pc_report_json(out, plan, snap, &ev) : pc_report_text(out, plan, snap, &ev);
 	pc_evaluation_free(&ev);
 	if (rc < 0) {

@@ -84,6 +84,24 @@ long pc_report_served(const struct pc_plan *plan, const struct pc_evaluation *ev
 	return i >= 0 && (size_t)i < plan->expectations.n && (size_t)i < ev->n_expect ? i : -1;
 }
 
+const char *pc_report_role_name(const struct pc_plan *plan, const struct pc_evaluation *ev,
+				size_t r)
+{
+	if (ev->roles[r].name != NULL)
+		return ev->roles[r].name;
+	return r < plan->config->n_roles ? plan->config->roles[r].name : "?";
+}
+
+void pc_report_instance_name(const struct pc_evaluation *ev, int number, char *buf, size_t len)
+{
+	for (size_t k = 0; k < ev->n_instances; k++)
+		if (ev->instances[k].number == number && ev->instances[k].name[0] != '\0') {
+			snprintf(buf, len, "%s", ev->instances[k].name);
+			return;
+		}
+	snprintf(buf, len, "instance-%d", number);
+}
+
 const char *pc_report_source_name(enum pc_poll_source source)
 {
 	switch (source) {

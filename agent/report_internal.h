@@ -43,6 +43,13 @@ const struct pc_listener *pc_report_matched(const struct pc_snapshot *snap,
 /* Index in the plan of the expectation listener j serves, -1: none. */
 long pc_report_served(const struct pc_plan *plan, const struct pc_evaluation *ev, size_t j);
 
+/* What role r of the evaluation is called (the engine names it; a
+ * hand-made evaluation may not), and its instance's name: the
+ * evaluation's instance table has it; "instance-N" otherwise. */
+const char *pc_report_role_name(const struct pc_plan *plan, const struct pc_evaluation *ev,
+				size_t r);
+void pc_report_instance_name(const struct pc_evaluation *ev, int number, char *buf, size_t len);
+
 /* "none", "netlink", "procfs": pcPollSource's names. */
 const char *pc_report_source_name(enum pc_poll_source source);
 

@@ -6,29 +6,35 @@
  *   state           the Nagios state: "OK" | "WARNING" | "CRITICAL" | "UNKNOWN"
  *   exit_status     0 | 1 | 2 | 3, as portcomplyd --check exits
  *   counts          {expected, present, missing, unexpected, unconfigured}:
- *                   the engine's host counts (the MIB serves the same)
+ *                   the engine's host counts (pcExpectedCount...)
  *   statuses        {present: N, missing: N, ...}: expectations per status
  *   poll            {source, time (UTC, ISO 8601), duration_us,
  *                    malformed_records, listeners}
  *   catalog_revision, config (the configuration file)
- *   roles           [{role_index, role, instance, instance_name, side, slot,
- *                     compliance, expected, present, missing, unconfigured}]
- *   instances       [{instance, name, roles, compliance}]
+ *   roles           [{role_index, role, title, table, instance,
+ *                     instance_name, side, slot, compliance, expected,
+ *                     present, missing, unconfigured}]         (pcRoleTable)
+ *   instances       [{instance, name, roles, compliance}]  (pcInstanceTable)
  *   expectations    [{role_index, rule_index, member, members, role,
  *                     instance, instance_name, side, slot, rule, description,
  *                     protocol, port, port_last, match, direction, required,
- *                     bind_address, status, listener}]
+ *                     configurable, bind_address, status, listener,
+ *                     bound_address, pid, process}]          (pcExpectTable)
  *   listeners       [{protocol, address_type, address, port, sockets, pid,
- *                     process, class, expectation}]
+ *                     process, class, expectation, role, rule}]
+ *                                                          (pcListenerTable)
  *
  * instance: 0..24, null when the role takes none. side: "a", "b",
- * "primary", "secondary" or null. port, port_last: null when the rule has
- * no number. address: as `ss` and --listeners print it ("*" every IPv4 and
- * IPv6 address, "0.0.0.0", "[::]" IPv6 only, "[fe80::1]%3");
- * address_type: the MIB's InetAddressType ("unknown" for "*"). The two
- * cross references are positions in the other array, 0-based:
- * expectations[i].listener is the listener that satisfies it, and
- * listeners[j].expectation the first expectation it serves (null: none). */
+ * "primary", "secondary" or null. slot: 1..3 or null. port, port_last:
+ * null when the rule has no number. bind_address: the address the
+ * configuration wants (null: any); bound_address, pid, process: the
+ * listener that satisfies the expectation. Addresses are written as `ss`
+ * and --listeners write them ("*" every IPv4 and IPv6 address, "0.0.0.0",
+ * "[::]" IPv6 only, "[fe80::1]%3"); address_type is the MIB's
+ * InetAddressType ("unknown" for "*"). The cross references are 0-based
+ * positions in the other array: expectations[i].listener is the listener
+ * that satisfies it, listeners[j].expectation the first expectation it
+ * serves (its role and rule are repeated beside it); null: none. */
 #include "report_internal.h"
 
 #include "json.h"
@@ -65,36 +71,26 @@ static void json_head(FILE *out, const struct pc_plan *plan, const struct pc_sna
 	fputs(",\n", out);
 }
 
-/* The first expectation of role r carries its resolved instance and side. */
-static const struct pc_expectation *first_of_role(const struct pc_plan *plan, size_t r)
-{
-	for (size_t i = 0; i < plan->expectations.n; i++)
-		if (plan->expectations.items[i].role_index == r + 1)
-			return &plan->expectations.items[i];
-	return NULL;
-}
-
 static void json_roles(FILE *out, const struct pc_plan *plan, const struct pc_evaluation *ev)
 {
 	size_t n = ev->n_roles < plan->config->n_roles ? ev->n_roles : plan->config->n_roles;
 	fputs(" \"roles\": [", out);
 	for (size_t r = 0; r < n; r++) {
-		const struct pc_role_conf *conf = &plan->config->roles[r];
 		const struct pc_role_result *res = &ev->roles[r];
-		const struct pc_expectation *e = first_of_role(plan, r);
-		int instance = e ? e->instance : conf->instance_number;
-		enum pc_side side = e ? e->side : conf->side;
-		int slot = e ? e->slot : conf->slot;
+		char instance[PC_NAME_MAX + 16];
+		pc_report_instance_name(ev, res->instance, instance, sizeof(instance));
 		fprintf(out, "%s\n  {\"role_index\": %zu, \"role\": ", r ? "," : "", r + 1);
-		pc_json_string(out, conf->name);
-		fputs(", \"instance\": ", out);
-		json_uint_or_null(out, instance >= 0, (unsigned long)instance);
+		pc_json_string(out, pc_report_role_name(plan, ev, r));
+		fputs(", \"title\": ", out);
+		pc_json_string(out, res->title);
+		fprintf(out, ", \"table\": %d, \"instance\": ", res->table);
+		json_uint_or_null(out, res->instance >= 0, (unsigned long)res->instance);
 		fputs(", \"instance_name\": ", out);
-		pc_json_string(out, e && e->instance >= 0 ? e->instance_name : NULL);
+		pc_json_string(out, res->instance >= 0 ? instance : NULL);
 		fputs(", \"side\": ", out);
-		pc_json_string(out, pc_side_name(side));
+		pc_json_string(out, pc_side_name(res->side));
 		fputs(", \"slot\": ", out);
-		json_uint_or_null(out, slot > 0, (unsigned long)slot);
+		json_uint_or_null(out, res->slot > 0, (unsigned long)res->slot);
 		fprintf(out, ", \"compliance\": \"%s\", \"expected\": %u, \"present\": %u, "
 			     "\"missing\": %u, \"unconfigured\": %u}",
 			pc_compliance_name(res->compliance), res->expected, res->present,
@@ -116,8 +112,9 @@ static void json_instances(FILE *out, const struct pc_evaluation *ev)
 	fputs(ev->n_instances ? "\n ],\n" : "],\n", out);
 }
 
+/* l: the listener that satisfies e, NULL: none; listener: its position. */
 static void json_expectation(FILE *out, const struct pc_expectation *e,
-			     enum pc_port_status status, long listener)
+			     enum pc_port_status status, const struct pc_listener *l, long listener)
 {
 	static const char *const match_names[] = { "none", "port", "any-in-range" };
 	bool numbered = e->match != PC_MATCH_NONE;
@@ -142,12 +139,22 @@ static void json_expectation(FILE *out, const struct pc_expectation *e,
 	fputs(", \"port_last\": ", out);
 	json_uint_or_null(out, numbered, e->port_last);
 	fprintf(out, ", \"match\": \"%s\", \"direction\": \"%s\", \"required\": %s, "
-		     "\"bind_address\": ",
+		     "\"configurable\": %s, \"bind_address\": ",
 		match_names[e->match <= PC_MATCH_ANY_IN_RANGE ? e->match : 0],
-		pc_direction_name(e->direction), pc_json_bool(e->required));
+		pc_direction_name(e->direction), pc_json_bool(e->required),
+		pc_json_bool(e->configurable));
 	pc_json_string(out, e->bind_address);
 	fprintf(out, ", \"status\": \"%s\", \"listener\": ", pc_port_status_name(status));
-	json_uint_or_null(out, listener >= 0, (unsigned long)listener);
+	json_uint_or_null(out, l != NULL, (unsigned long)listener);
+	char addr[64];
+	if (l != NULL)
+		pc_endpoint_format_addr(&l->local, addr, sizeof(addr));
+	fputs(", \"bound_address\": ", out);
+	pc_json_string(out, l ? addr : NULL);
+	fputs(", \"pid\": ", out);
+	json_uint_or_null(out, l && l->pid > 0, l ? (unsigned long)l->pid : 0);
+	fputs(", \"process\": ", out);
+	pc_json_string(out, l && l->process[0] ? l->process : NULL);
 	fputc('}', out);
 }
 
@@ -159,7 +166,7 @@ static void json_expectations(FILE *out, const struct pc_plan *plan,
 	for (size_t i = 0; i < tally->n_expect; i++) {
 		const struct pc_listener *l = pc_report_matched(snap, ev, i);
 		fputs(i ? ",\n  " : "\n  ", out);
-		json_expectation(out, &plan->expectations.items[i], pc_report_status(ev, i),
+		json_expectation(out, &plan->expectations.items[i], pc_report_status(ev, i), l,
 				 l ? (long)(l - snap->listeners) : -1);
 	}
 	fputs(tally->n_expect ? "\n ],\n" : "],\n", out);
@@ -174,6 +181,7 @@ static void json_listeners(FILE *out, const struct pc_plan *plan,
 		const struct pc_listener *l = &snap->listeners[j];
 		enum pc_listener_class class = pc_report_class(ev, j);
 		long served = pc_report_served(plan, ev, j);
+		const struct pc_expectation *e = served >= 0 ? &plan->expectations.items[served] : NULL;
 		char addr[64];
 		pc_endpoint_format_addr(&l->local, addr, sizeof(addr));
 		fprintf(out, "%s\n  {\"protocol\": \"%s\", \"address_type\": \"%s\", \"address\": ",
@@ -188,6 +196,10 @@ static void json_listeners(FILE *out, const struct pc_plan *plan,
 		pc_json_string(out, class ? pc_listener_class_name(class) : NULL);
 		fputs(", \"expectation\": ", out);
 		json_uint_or_null(out, served >= 0, (unsigned long)served);
+		fputs(", \"role\": ", out);
+		pc_json_string(out, e ? e->role : NULL);
+		fputs(", \"rule\": ", out);
+		pc_json_string(out, e ? e->rule : NULL);
 		fputc('}', out);
 	}
 	fputs(tally->n_listeners ? "\n ]\n" : "]\n", out);

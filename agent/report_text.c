@@ -161,34 +161,20 @@ struct role_row {
 	size_t index; /* in the configuration's roles */
 };
 
-/* Instance and side as the role's expectations carry them (resolved,
- * defaults applied), else as the configuration wrote them. */
-static void role_identity(const struct role_row *row, const char **instance, const char **side)
-{
-	const struct pc_role_conf *conf = &row->plan->config->roles[row->index];
-	*instance = conf->instance ? conf->instance : "-";
-	*side = conf->side ? pc_side_name(conf->side) : "-";
-	for (size_t i = 0; i < row->plan->expectations.n; i++) {
-		const struct pc_expectation *e = &row->plan->expectations.items[i];
-		if (e->role_index == row->index + 1) {
-			*instance = e->instance >= 0 ? e->instance_name : "-";
-			*side = e->side ? pc_side_name(e->side) : "-";
-			return;
-		}
-	}
-}
-
 static void role_cell(const void *p, int column, char *buf, size_t len)
 {
 	const struct role_row *row = p;
 	const struct pc_role_result *r = &row->ev->roles[row->index];
-	const char *instance, *side;
-	role_identity(row, &instance, &side);
 	switch (column) {
 	case 0: snprintf(buf, len, "%zu", row->index + 1); break;
-	case 1: snprintf(buf, len, "%s", row->plan->config->roles[row->index].name); break;
-	case 2: snprintf(buf, len, "%s", instance); break;
-	case 3: snprintf(buf, len, "%s", side); break;
+	case 1: snprintf(buf, len, "%s", pc_report_role_name(row->plan, row->ev, row->index)); break;
+	case 2:
+		if (r->instance >= 0)
+			pc_report_instance_name(row->ev, r->instance, buf, len);
+		else
+			snprintf(buf, len, "-");
+		break;
+	case 3: snprintf(buf, len, "%s", r->side ? pc_side_name(r->side) : "-"); break;
 	case 4: snprintf(buf, len, "%s", pc_compliance_name(r->compliance)); break;
 	case 5: snprintf(buf, len, "%u", r->expected); break;
 	case 6: snprintf(buf, len, "%u", r->present); break;

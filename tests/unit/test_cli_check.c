@@ -104,15 +104,17 @@ static void test_compliant(void **state)
 	assert_contains(r.out, "\"rule\": \"needed\", \"description\": \"A required listener\", "
 			       "\"protocol\": \"tcp\", \"port\": 18011, \"port_last\": 18011, "
 			       "\"match\": \"port\", \"direction\": \"listen\", \"required\": true, "
-			       "\"bind_address\": null, \"status\": \"present\", \"listener\": 2}");
+			       "\"configurable\": false, \"bind_address\": null, \"status\": \"present\", "
+			       "\"listener\": 2, \"bound_address\": \"127.0.0.1\", \"pid\": null, "
+			       "\"process\": null}");
 	/* listeners[2], sorted after the two wildcards, serves expectations[0] */
 	assert_contains(r.out, "\"address\": \"127.0.0.1\", \"port\": 18011, \"sockets\": 1, "
 			       "\"pid\": null, \"process\": null, \"class\": \"expected\", "
-			       "\"expectation\": 0}");
+			       "\"expectation\": 0, \"role\": \"check-lab\", \"rule\": \"needed\"}");
 	assert_contains(r.out, "{\"protocol\": \"tcp\", \"address_type\": \"ipv4\", "
 			       "\"address\": \"0.0.0.0\", \"port\": 8080, \"sockets\": 1, "
 			       "\"pid\": null, \"process\": null, \"class\": \"unexpected\", "
-			       "\"expectation\": null}");
+			       "\"expectation\": null, \"role\": null, \"rule\": null}");
 	assert_contains(r.out, "\"port\": 22, \"sockets\": 1, \"pid\": null, \"process\": null, "
 			       "\"class\": \"ignored\"");
 	run_free(&r);
@@ -134,6 +136,33 @@ static void test_non_compliant(void **state)
 		    "PORTCOMPLY CRITICAL - nonCompliant: 1 missing (1 required), 1 of 2 present, "
 		    "0 unexpected listeners\n",
 		    "| expected=2;;;0 present=1;;;0 missing=1;;;0 unexpected=0;;;0 ", "nonCompliant");
+}
+
+/* check-connections: a connect rule is judged on the established
+ * connections the poll counted; without it, it is not checked at all. */
+static void test_connections(void **state)
+{
+	(void)state;
+	struct run r = check(fixture("check-connect.conf"), fixture("proc-compliant"), "json");
+	assert_int_equal(r.status, 0);
+	assert_contains(r.out, "\"rule\": \"peer\"");
+	assert_contains(r.out, "\"direction\": \"connect\", \"required\": true, "
+			       "\"configurable\": false, \"bind_address\": null, "
+			       "\"status\": \"connected\"");
+	run_free(&r);
+
+	r = check(fixture("check-connect.conf"), fixture("proc-degraded"), "text");
+	assert_int_equal(r.status, 1);
+	assert_starts(r.out, "PORTCOMPLY WARNING - degraded: 1 notConnected, 0 of 1 present, ");
+	assert_contains(r.out, "| expected=1;;;0 present=0;;;0 missing=0;;;0 unexpected=");
+	assert_contains(r.out, " not_connected=1;;;0 ");
+	run_free(&r);
+
+	/* The same role without check-connections. */
+	r = check(fixture("check-noconnect.conf"), fixture("proc-degraded"), "text");
+	assert_int_equal(r.status, 0);
+	assert_starts(r.out, "PORTCOMPLY OK - compliant: 0 of 1 present, 1 not checked, ");
+	run_free(&r);
 }
 
 /* A configuration that does not validate: UNKNOWN, FILE:LINE on stderr
@@ -200,6 +229,7 @@ int main(void)
 		cmocka_unit_test(test_compliant),
 		cmocka_unit_test(test_degraded),
 		cmocka_unit_test(test_non_compliant),
+		cmocka_unit_test(test_connections),
 		cmocka_unit_test(test_invalid_configuration),
 		cmocka_unit_test(test_collector_failure),
 		cmocka_unit_test(test_bad_format),

@@ -78,23 +78,19 @@ static size_t expectation(const struct pc_plan *plan, const char *role, const ch
 	return 0;
 }
 
-/* The evaluation starts as an engine would leave a host where nothing
- * listens yet: numbered listen rules missing, the rest notChecked or
- * unconfigured; every listener unexpected. */
+/* The evaluation starts from the engine's "before any poll" one (roles
+ * and instances named as the engine names them), then as an engine would
+ * leave a host where nothing listens yet: numbered listen rules missing,
+ * the rest notChecked or unconfigured; every listener unexpected. */
 static void eval_start(struct scene *s)
 {
 	struct pc_evaluation *ev = &s->ev;
-	memset(ev, 0, sizeof(*ev));
+	assert_int_equal(pc_evaluation_init_unknown(s->plan, ev), 0);
 	ev->poll_number = 1;
-	ev->n_expect = s->plan->expectations.n;
-	ev->expect = calloc(ev->n_expect + 1, sizeof(*ev->expect));
+	free(ev->listeners);
 	ev->n_listeners = s->snap.n_listeners;
 	ev->listeners = calloc(ev->n_listeners + 1, sizeof(*ev->listeners));
-	ev->n_roles = s->plan->config->n_roles;
-	ev->roles = calloc(ev->n_roles + 1, sizeof(*ev->roles));
-	assert_non_null(ev->expect);
 	assert_non_null(ev->listeners);
-	assert_non_null(ev->roles);
 	for (size_t i = 0; i < ev->n_expect; i++) {
 		const struct pc_expectation *e = &s->plan->expectations.items[i];
 		ev->expect[i].listener = -1;
@@ -149,12 +145,19 @@ static void serve_all(struct scene *s, const char *role)
 	}
 }
 
-/* The counts, as the engine keeps them: missing counts wrongAddress too. */
+/* The counts, as the engine keeps them (missing counts wrongAddress
+ * too); every role and instance takes the host's compliance. */
 static void eval_finish(struct scene *s, enum pc_compliance host)
 {
 	struct pc_evaluation *ev = &s->ev;
-	for (size_t r = 0; r < ev->n_roles; r++)
-		ev->roles[r] = (struct pc_role_result){ .compliance = host };
+	ev->expected = ev->present = ev->missing = ev->unconfigured = ev->unexpected = 0;
+	for (size_t r = 0; r < ev->n_roles; r++) {
+		struct pc_role_result *role = &ev->roles[r];
+		role->expected = role->present = role->missing = role->unconfigured = 0;
+		role->compliance = host;
+	}
+	for (size_t k = 0; k < ev->n_instances; k++)
+		ev->instances[k].compliance = host;
 	for (size_t i = 0; i < ev->n_expect; i++) {
 		struct pc_role_result *role = &ev->roles[s->plan->expectations.items[i].role_index - 1];
 		role->expected++;
@@ -183,10 +186,7 @@ static void scene_snapshot_done(struct scene *s)
 
 static void scene_free(struct scene *s)
 {
-	free(s->ev.expect);
-	free(s->ev.listeners);
-	free(s->ev.roles);
-	free(s->ev.instances);
+	pc_evaluation_free(&s->ev);
 	pc_snapshot_clear(&s->snap);
 	pc_plan_free(s->plan);
 }
@@ -211,9 +211,6 @@ static void troubled_host(struct scene *s)
 	set_status(s, "report-lab", "optional", PC_PORT_WRONG_ADDRESS);
 	set_status(s, "report-lab", "spare", PC_PORT_PENDING);
 	s->ev.listeners[listener_at(&s->snap, IPPROTO_TCP, 22)].class = PC_CLASS_IGNORED;
-	s->ev.n_instances = 1;
-	s->ev.instances = calloc(1, sizeof(*s->ev.instances));
-	s->ev.instances[0] = (struct pc_instance_result){ 0, "acme", 1, PC_COMPLIANT };
 	eval_finish(s, PC_NON_COMPLIANT);
 }
 
@@ -473,12 +470,15 @@ static void test_unconfigured(void **state)
 	char *line = json_line(json, "\"rule\": \"spare\"");
 	assert_contains(line, "\"protocol\": \"udp\", \"port\": null, \"port_last\": null, "
 			      "\"match\": \"none\", \"direction\": \"listen\", \"required\": false, "
-			      "\"bind_address\": null, \"status\": \"unconfigured\", \"listener\": null}");
+			      "\"configurable\": true, \"bind_address\": null, "
+			      "\"status\": \"unconfigured\", \"listener\": null, \"bound_address\": null, "
+			      "\"pid\": null, \"process\": null}");
 	free(line);
 	line = json_line(json, "\"port\": 18002, \"sockets\"");
 	assert_contains(line, "{\"protocol\": \"tcp\", \"address_type\": \"unknown\", \"address\": \"*\", "
 			      "\"port\": 18002, \"sockets\": 1, \"pid\": null, \"process\": null, "
-			      "\"class\": \"expected\", \"expectation\": 1}");
+			      "\"class\": \"expected\", \"expectation\": 1, \"role\": \"report-lab\", "
+			      "\"rule\": \"optional\"}");
 	free(line);
 	assert_contains(json, "\"counts\": {\"expected\": 4, \"present\": 2, \"missing\": 0, "
 			      "\"unexpected\": 0, \"unconfigured\": 1}");
@@ -516,15 +516,16 @@ static void test_json(void **state)
 	assert_contains(json, want);
 
 	/* Roles and instances. */
-	assert_contains(json, "{\"role_index\": 1, \"role\": \"icm-router\", \"instance\": 0, "
-			      "\"instance_name\": \"acme\", \"side\": \"a\", \"slot\": null, "
-			      "\"compliance\": \"nonCompliant\"");
-	assert_contains(json, "{\"role_index\": 2, \"role\": \"report-lab\", \"instance\": null, "
+	assert_contains(json, "{\"role_index\": 1, \"role\": \"icm-router\", \"title\": \"ICM Router\", "
+			      "\"table\": 1, \"instance\": 0, \"instance_name\": \"acme\", "
+			      "\"side\": \"a\", \"slot\": null, \"compliance\": \"nonCompliant\"");
+	assert_contains(json, "{\"role_index\": 2, \"role\": \"report-lab\", "
+			      "\"title\": \"Report test role\", \"table\": 0, \"instance\": null, "
 			      "\"instance_name\": null, \"side\": null, \"slot\": null, "
 			      "\"compliance\": \"nonCompliant\", \"expected\": 4, \"present\": 0, "
 			      "\"missing\": 2, \"unconfigured\": 0}");
 	assert_contains(json, "\"instances\": [\n  {\"instance\": 0, \"name\": \"acme\", "
-			      "\"roles\": 1, \"compliance\": \"compliant\"}\n ],");
+			      "\"roles\": 1, \"compliance\": \"nonCompliant\"}\n ],");
 
 	/* Every field the issue asks for, on the missing required port. */
 	line = json_line(json, "\"rule\": \"needed\"");
@@ -532,8 +533,9 @@ static void test_json(void **state)
 			      "\"side\": null, \"slot\": null, \"rule\": \"needed\", "
 			      "\"description\": \"A required listener\", \"protocol\": \"tcp\", "
 			      "\"port\": 18001, \"port_last\": 18001, \"match\": \"port\", "
-			      "\"direction\": \"listen\", \"required\": true, "
-			      "\"bind_address\": \"127.0.0.1\", \"status\": \"missing\", \"listener\": null}");
+			      "\"direction\": \"listen\", \"required\": true, \"configurable\": false, "
+			      "\"bind_address\": \"127.0.0.1\", \"status\": \"missing\", \"listener\": null, "
+			      "\"bound_address\": null, \"pid\": null, \"process\": null}");
 	free(line);
 	line = json_line(json, "\"rule\": \"private-heartbeat\"");
 	assert_contains(line, "\"instance\": 0, \"instance_name\": \"acme\", \"side\": \"a\"");
@@ -545,14 +547,18 @@ static void test_json(void **state)
 	size_t i = expectation(s.plan, "icm-router", "dmp-low");
 	size_t j = listener_at(&s.snap, IPPROTO_TCP, 40002);
 	line = json_line(json, "\"rule\": \"dmp-low\"");
-	snprintf(want, sizeof(want), "\"status\": \"present\", \"listener\": %zu}", j);
+	snprintf(want, sizeof(want),
+		 "\"status\": \"present\", \"listener\": %zu, \"bound_address\": \"0.0.0.0\", "
+		 "\"pid\": 812, \"process\": \"router\"}",
+		 j);
 	assert_contains(line, want);
 	free(line);
 	line = json_line(json, "\"port\": 40002, \"sockets\"");
 	snprintf(want, sizeof(want),
 		 "{\"protocol\": \"tcp\", \"address_type\": \"ipv4\", \"address\": \"0.0.0.0\", "
 		 "\"port\": 40002, \"sockets\": 1, \"pid\": 812, \"process\": \"router\", "
-		 "\"class\": \"expected\", \"expectation\": %zu}",
+		 "\"class\": \"expected\", \"expectation\": %zu, \"role\": \"icm-router\", "
+		 "\"rule\": \"dmp-low\"}",
 		 i);
 	assert_contains(line, want);
 	free(line);
@@ -561,9 +567,10 @@ static void test_json(void **state)
 	assert_contains(json, "{\"protocol\": \"tcp\", \"address_type\": \"ipv4\", "
 			      "\"address\": \"0.0.0.0\", \"port\": 8080, \"sockets\": 1, \"pid\": 4242, "
 			      "\"process\": \"evil|name\\\"q\", \"class\": \"unexpected\", "
-			      "\"expectation\": null}");
+			      "\"expectation\": null, \"role\": null, \"rule\": null}");
 	assert_contains(json, "\"port\": 22, \"sockets\": 1, \"pid\": null, \"process\": null, "
-			      "\"class\": \"ignored\", \"expectation\": null}");
+			      "\"class\": \"ignored\", \"expectation\": null, \"role\": null, "
+			      "\"rule\": null}");
 	free(json);
 	scene_free(&s);
 }
