@@ -46,7 +46,8 @@ static int watch_connections(struct pc_collector *collector, const struct pc_pla
 	if (ports == NULL)
 		return -1;
 	for (size_t i = 0; i < exps->n; i++)
-		if (exps->items[i].direction == PC_DIR_CONNECT && exps->items[i].match == PC_MATCH_PORT)
+		if (exps->items[i].direction == PC_DIR_CONNECT &&
+		    exps->items[i].match == PC_MATCH_PORT)
 			ports[n++] = exps->items[i].port;
 	int rc = pc_collector_set_connect_ports(collector, ports, n);
 	free(ports);
@@ -88,7 +89,8 @@ static int report(FILE *out, FILE *err, bool json, const struct pc_plan *plan,
 		.check_connections = plan->config->check_connections,
 	};
 	struct pc_evaluation ev;
-	int64_t now_ms = (int64_t)snap->taken_mono.tv_sec * 1000 + snap->taken_mono.tv_nsec / 1000000;
+	int64_t now_ms =
+		(int64_t)snap->taken_mono.tv_sec * 1000 + snap->taken_mono.tv_nsec / 1000000;
 	if (pc_engine_evaluate(plan, &one_shot, snap, NULL, NULL, NULL, now_ms, &ev) < 0)
 		return unknown(out, err, json, "out of memory evaluating the poll");
 	int status = pc_report_exit_status(ev.host);

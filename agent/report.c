@@ -169,7 +169,8 @@ int pc_report_failure(FILE *out, bool json, const char *reason, const struct pc_
 			fprintf(out, ": %s", plain);
 		}
 		if (more > 0)
-			fprintf(out, " (and %zu more line%s on stderr)", more, more == 1 ? "" : "s");
+			fprintf(out, " (and %zu more line%s on stderr)", more,
+				more == 1 ? "" : "s");
 		fputc('\n', out);
 	} else {
 		fprintf(out, "{\"compliance\": \"%s\", \"state\": \"UNKNOWN\", \"exit_status\": %d, "

@@ -181,14 +181,16 @@ static void json_listeners(FILE *out, const struct pc_plan *plan,
 		const struct pc_listener *l = &snap->listeners[j];
 		enum pc_listener_class class = pc_report_class(ev, j);
 		long served = pc_report_served(plan, ev, j);
-		const struct pc_expectation *e = served >= 0 ? &plan->expectations.items[served] : NULL;
+		const struct pc_expectation *e =
+			served >= 0 ? &plan->expectations.items[served] : NULL;
 		char addr[64];
 		pc_endpoint_format_addr(&l->local, addr, sizeof(addr));
 		fprintf(out, "%s\n  {\"protocol\": \"%s\", \"address_type\": \"%s\", \"address\": ",
 			j ? "," : "", pc_proto_name(l->local.proto),
 			pc_report_addr_type_name(l->local.addr_type));
 		pc_json_string(out, addr);
-		fprintf(out, ", \"port\": %u, \"sockets\": %u, \"pid\": ", l->local.port, l->sockets);
+		fprintf(out, ", \"port\": %u, \"sockets\": %u, \"pid\": ", l->local.port,
+			l->sockets);
 		json_uint_or_null(out, l->pid > 0, (unsigned long)l->pid);
 		fputs(", \"process\": ", out);
 		pc_json_string(out, l->process[0] ? l->process : NULL);

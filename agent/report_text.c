@@ -59,9 +59,9 @@ static void seen_text(const struct expect_row *row, char *buf, size_t len)
 			break;
 		}
 		char where[128];
+		const char *lead = shown > 1 ? ", " : n > 0 ? "; on " : "on ";
 		endpoint_text(l, where, sizeof(where));
-		n += (size_t)snprintf(buf + n, len - n, "%s%s", shown == 1 ? (n ? "; on " : "on ") : ", ",
-				      where);
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", lead, where);
 	}
 	if (buf[0] == '\0')
 		snprintf(buf, len, "-");
@@ -71,8 +71,9 @@ static void expect_cell(const void *p, int column, char *buf, size_t len)
 {
 	const struct expect_row *row = p;
 	const struct pc_expectation *e = &row->plan->expectations.items[row->index];
+	enum pc_port_status status = pc_report_status(row->ev, row->index);
 	switch (column) {
-	case 0: snprintf(buf, len, "%s", pc_port_status_name(pc_report_status(row->ev, row->index))); break;
+	case 0: snprintf(buf, len, "%s", pc_port_status_name(status)); break;
 	case 1: snprintf(buf, len, "%s", e->required ? "yes" : "no"); break;
 	case 2: snprintf(buf, len, "%s", e->role); break;
 	case 3: snprintf(buf, len, "%s", e->instance >= 0 ? e->instance_name : "-"); break;
@@ -165,9 +166,10 @@ static void role_cell(const void *p, int column, char *buf, size_t len)
 {
 	const struct role_row *row = p;
 	const struct pc_role_result *r = &row->ev->roles[row->index];
+	const char *name = pc_report_role_name(row->plan, row->ev, row->index);
 	switch (column) {
 	case 0: snprintf(buf, len, "%zu", row->index + 1); break;
-	case 1: snprintf(buf, len, "%s", pc_report_role_name(row->plan, row->ev, row->index)); break;
+	case 1: snprintf(buf, len, "%s", name); break;
 	case 2:
 		if (r->instance >= 0)
 			pc_report_instance_name(row->ev, r->instance, buf, len);
@@ -218,7 +220,8 @@ static void summary_line(FILE *out, const struct pc_evaluation *ev,
 	fprintf(out, "%u of %u present", ev->present, ev->expected);
 	if (tally->status[PC_PORT_NOT_CHECKED] > 0)
 		fprintf(out, ", %u not checked", tally->status[PC_PORT_NOT_CHECKED]);
-	fprintf(out, ", %u unexpected listener%s\n", ev->unexpected, ev->unexpected == 1 ? "" : "s");
+	fprintf(out, ", %u unexpected listener%s\n", ev->unexpected,
+		ev->unexpected == 1 ? "" : "s");
 }
 
 static void poll_line(FILE *out, const struct pc_plan *plan, const struct pc_snapshot *snap,
@@ -227,7 +230,9 @@ static void poll_line(FILE *out, const struct pc_plan *plan, const struct pc_sna
 	char when[64], config[512];
 	pc_report_time(&snap->taken_at, when, sizeof(when));
 	pc_report_plain(config, sizeof(config), plan->config->path ? plan->config->path : "-");
-	fprintf(out, "Poll: %s at %s, %u.%03u ms, %zu listener%s (%u expected, %u unexpected, %u ignored)",
+	fprintf(out,
+		"Poll: %s at %s, %u.%03u ms, %zu listener%s "
+		"(%u expected, %u unexpected, %u ignored)",
 		pc_report_source_name(snap->source), when, snap->duration_us / 1000,
 		snap->duration_us % 1000, snap->n_listeners, snap->n_listeners == 1 ? "" : "s",
 		tally->klass[PC_CLASS_EXPECTED], tally->klass[PC_CLASS_UNEXPECTED],
