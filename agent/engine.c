@@ -318,6 +318,10 @@ static int evaluate_expectation(struct context *cx, size_t i, const struct pc_ex
 
 	if (prev != NULL && prev->status != r->status && prev->status != PC_PORT_UNKNOWN)
 		r->last_change_ms = cx->now_ms;
+	if (r->status != PC_PORT_PENDING)
+		r->confirmed = r->status;
+	else
+		r->confirmed = prev != NULL ? prev->confirmed : PC_PORT_UNKNOWN;
 	if (e->direction != PC_DIR_LISTEN || e->match == PC_MATCH_NONE)
 		return 0;
 	if (r->status == PC_PORT_PENDING && cx->settings->hold_down > 1)
@@ -349,8 +353,46 @@ static bool ignored(const struct pc_config *config, const struct pc_endpoint *lo
 	return false;
 }
 
+/* An unexpected listener is announced once per appearance. The first
+ * poll is the baseline (a restart of the agent does not announce every old
+ * listener), and a listener that only changed class (after a reload) did
+ * not appear. A new one whose process is not known yet is re-checked for a
+ * while, so that the notification can say who opened it. */
+static int announce_unexpected(struct context *cx, size_t i, const struct pc_snapshot *previous_snap,
+			       const struct pc_evaluation *previous)
+{
+	const struct pc_listener *l = &cx->snap->listeners[i];
+	struct pc_listener_result *lr = &cx->out->listeners[i];
+
+	if (previous == NULL) {
+		lr->announced = true;
+		return 0;
+	}
+	const struct pc_listener *seen =
+		previous_snap != NULL ? pc_snapshot_find_listener(previous_snap, &l->local) : NULL;
+	lr->first_seen_ms = cx->now_ms;
+	if (seen != NULL) {
+		const struct pc_listener_result *before = &previous->listeners[seen - previous_snap->listeners];
+		if (before->class != PC_CLASS_UNEXPECTED || before->announced) {
+			lr->announced = true;
+			return 0;
+		}
+		lr->first_seen_ms = before->first_seen_ms;
+	}
+	if (l->pid == 0 && cx->plan->config->resolve_processes &&
+	    cx->now_ms - lr->first_seen_ms < PC_UNEXPECTED_PROCESS_WAIT_MS) {
+		cx->out->recheck_soon = true;
+		return 0;
+	}
+	lr->announced = true;
+	struct pc_event ev = { .type = PC_EVENT_UNEXPECTED, .when_ms = cx->now_ms, .local = l->local,
+			       .pid = l->pid, .instance = -1 };
+	memcpy(ev.process, l->process, sizeof(ev.process));
+	return add_event(cx, &ev);
+}
+
 static int classify_listeners(struct context *cx, const struct pc_snapshot *previous_snap,
-			      bool first_poll)
+			      const struct pc_evaluation *previous)
 {
 	const struct pc_expectations *exps = &cx->plan->expectations;
 
@@ -375,15 +417,7 @@ static int classify_listeners(struct context *cx, const struct pc_snapshot *prev
 		if (lr->class != PC_CLASS_UNEXPECTED)
 			continue;
 		cx->out->unexpected++;
-		/* Once per appearance; the first poll is the baseline, so a
-		 * restart of the agent does not announce every old listener. */
-		if (first_poll || (previous_snap != NULL &&
-				   pc_snapshot_find_listener(previous_snap, &l->local) != NULL))
-			continue;
-		struct pc_event ev = { .type = PC_EVENT_UNEXPECTED, .when_ms = cx->now_ms,
-				       .local = l->local, .pid = l->pid, .instance = -1 };
-		memcpy(ev.process, l->process, sizeof(ev.process));
-		if (add_event(cx, &ev) < 0)
+		if (announce_unexpected(cx, i, previous_snap, previous) < 0)
 			return -1;
 	}
 	return 0;
@@ -397,14 +431,15 @@ static enum pc_compliance worse(enum pc_compliance a, enum pc_compliance b)
 }
 
 static enum pc_compliance expectation_compliance(const struct pc_expectation *e,
-						 enum pc_port_status status)
+						 const struct pc_expect_result *r)
 {
+	/* Pending: as last confirmed (hold-down must not make compliance flap). */
+	enum pc_port_status status = r->status == PC_PORT_PENDING ? r->confirmed : r->status;
 	switch (status) {
 	case PC_PORT_MISSING:
 	case PC_PORT_WRONG_ADDRESS:
 	case PC_PORT_FLAPPING:
 		return e->required ? PC_NON_COMPLIANT : PC_DEGRADED;
-	case PC_PORT_PENDING:
 	case PC_PORT_UNCONFIGURED:
 	case PC_PORT_NOT_CONNECTED:
 		return PC_DEGRADED;
@@ -458,7 +493,7 @@ static int summarize(const struct pc_plan *plan, struct pc_evaluation *out)
 		rr->present += good;
 		rr->missing += bad;
 		rr->unconfigured += s == PC_PORT_UNCONFIGURED;
-		rr->compliance = worse(rr->compliance, expectation_compliance(e, s));
+		rr->compliance = worse(rr->compliance, expectation_compliance(e, &out->expect[i]));
 		out->expected++;
 		out->present += good;
 		out->missing += bad;
@@ -518,7 +553,7 @@ int pc_evaluation_init_unknown(const struct pc_plan *plan, struct pc_evaluation 
 	if (allocate(plan, 0, out) < 0)
 		return -1;
 	for (size_t i = 0; i < out->n_expect; i++) {
-		out->expect[i].status = PC_PORT_UNKNOWN;
+		out->expect[i].status = out->expect[i].confirmed = PC_PORT_UNKNOWN;
 		out->expect[i].listener = -1;
 	}
 	summarize(plan, out);
@@ -545,7 +580,7 @@ int pc_engine_evaluate(const struct pc_plan *plan, const struct pc_engine_settin
 	for (size_t i = 0; i < out->n_expect; i++)
 		if (evaluate_expectation(&cx, i, previous_result(plan, i, previous_plan, previous)) < 0)
 			goto oom;
-	if (classify_listeners(&cx, previous_snap, previous == NULL) < 0)
+	if (classify_listeners(&cx, previous_snap, previous) < 0)
 		goto oom;
 	summarize(plan, out);
 

@@ -18,8 +18,10 @@
  *
  * Compliance of a role: nonCompliant if a required expectation is missing,
  * wrongAddress or flapping; else degraded if any expectation is missing,
- * wrongAddress, flapping (not required), pending, unconfigured or
- * notConnected; else compliant. Instances and the host take the worst of
+ * wrongAddress, flapping (not required), unconfigured or notConnected;
+ * else compliant. A pending expectation counts as it was last confirmed
+ * (hold-down exists so that a restarting service changes nothing), and as
+ * unknown before its first confirmation. Instances and the host take the worst of
  * their roles. Unexpected listeners are counted and reported but do not
  * change compliance. */
 #ifndef PC_ENGINE_H
@@ -70,6 +72,7 @@ struct pc_engine_settings {
 
 struct pc_expect_result {
 	enum pc_port_status status;
+	enum pc_port_status confirmed; /* the last status that was not pending */
 	int32_t listener; /* index in the snapshot of the matching listener, -1: none */
 	uint32_t absent_polls; /* consecutive polls without a match */
 	int64_t last_change_ms; /* monotonic time of the last status change, 0: never */
@@ -83,7 +86,13 @@ struct pc_expect_result {
 struct pc_listener_result {
 	enum pc_listener_class class;
 	int32_t expectation; /* index of the first expectation it matches, -1 */
+	bool announced; /* unexpected: its pcUnexpectedListener has been raised */
+	int64_t first_seen_ms; /* unexpected, not announced: when it appeared */
 };
+
+/* How long the announcement of a new unexpected listener may wait for the
+ * collector to find its process (walks of /proc are paced by their cost). */
+#define PC_UNEXPECTED_PROCESS_WAIT_MS 2000
 
 /* One configured role; strings are borrowed from the plan. */
 struct pc_role_result {

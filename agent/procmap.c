@@ -38,13 +38,17 @@
 #include <unistd.h>
 
 /* A full walk reads every fd link of every process before the owner: on
- * a host with 50,000 connections, 110,000 links and 360 ms (bench/). So:
- * at most one walk per DEFAULT_WALK_INTERVAL_S (listeners that appear in
- * between show pid 0 until the next one, never a wrong pid), and inodes a
- * walk could not find are looked for again only after UNFINDABLE_RETRY_S:
+ * a host with 50,000 connections, 110,000 links and 360 ms (bench/); on a
+ * quiet one, a few milliseconds. So the next walk waits WALK_COST_FACTOR
+ * times what the last one cost (walks take at most 1% of a core), at least
+ * MIN_WALK_GAP_MS and never longer than DEFAULT_WALK_INTERVAL_S (listeners
+ * that appear in between show pid 0 until the next one, never a wrong
+ * pid), and inodes a walk could not find are looked for again only after UNFINDABLE_RETRY_S:
  * a socket nobody's fd table holds (a kernel socket, one held only by a
  * process we may not read or cannot see) rarely becomes findable. */
 #define DEFAULT_WALK_INTERVAL_S 30
+#define WALK_COST_FACTOR 100
+#define MIN_WALK_GAP_MS 250 /* event-driven polls come in bursts */
 #define UNFINDABLE_RETRY_S 600
 #define VERIFY_ROUNDS 16
 
@@ -83,6 +87,7 @@ struct pc_procmap {
 	struct timespec unfindable_at; /* = the last walk */
 	bool walked; /* unfindable and unfindable_at mean something */
 	unsigned walk_interval_s;
+	long walk_cost_ms; /* how long the last walk took */
 
 	struct comm *comms; /* sorted by pid: the names of the previous poll */
 	size_t n_comms, cap_comms;
@@ -513,15 +518,25 @@ void pc_procmap_resolve(struct pc_procmap *pm, struct pc_snapshot *snap,
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	long since_walk = (long)(now.tv_sec - pm->unfindable_at.tv_sec);
+	long since_walk_ms = since_walk * 1000 + (now.tv_nsec - pm->unfindable_at.tv_nsec) / 1000000;
+	long gap_ms = pm->walk_cost_ms * WALK_COST_FACTOR;
+	if (gap_ms < MIN_WALK_GAP_MS)
+		gap_ms = MIN_WALK_GAP_MS;
+	if (gap_ms > (long)pm->walk_interval_s * 1000)
+		gap_ms = (long)pm->walk_interval_s * 1000;
 	if (remaining > 0 && (!pm->walked || since_walk >= UNFINDABLE_RETRY_S))
 		worth_walking = true;
-	if (worth_walking && pm->walked && since_walk < (long)pm->walk_interval_s) {
+	if (worth_walking && pm->walked && since_walk_ms < gap_ms) {
 		worth_walking = false;
 		stats->walk_deferred = true;
 	}
 	if (worth_walking) {
 		walk(pm, w, n, remaining, stats);
 		remember_unfindable(pm, w, n);
+		struct timespec done;
+		clock_gettime(CLOCK_MONOTONIC, &done);
+		pm->walk_cost_ms = (long)(done.tv_sec - now.tv_sec) * 1000 +
+				   (done.tv_nsec - now.tv_nsec) / 1000000;
 	}
 	remember(pm, w, n);
 	refresh_comms(pm, w, n, stats);

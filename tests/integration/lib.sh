@@ -122,14 +122,37 @@ stop_snmpd() {
 
 start_trapd() {
 	mkdir -p "$PC_TMP/trapd"
-	cat >"$PC_TMP/trapd/snmptrapd.conf" <<EOF
-authCommunity log public
-EOF
+	echo "authCommunity log public" >"$PC_TMP/trapd/snmptrapd.conf"
 	: >"$PC_TMP/traps.log"
+	# One line per notification, varbinds by MIB name, tab-separated.
 	SNMP_PERSISTENT_DIR=$PC_TMP/trapd/persist start_bg TRAPD_PID \
-		snmptrapd -f -C -c "$PC_TMP/trapd/snmptrapd.conf" -On -Lf "$PC_TMP/traps.log" \
-		-F '%#v\n' udp:127.0.0.1:1162
+		snmptrapd -f -C -c "$PC_TMP/trapd/snmptrapd.conf" -Lf "$PC_TMP/traps.log" \
+		-F 'TRAP %v\n' udp:127.0.0.1:1162
 	wait_for 10 "snmptrapd to start" grep -q 'NET-SNMP version' "$PC_TMP/traps.log"
+}
+
+# traps NOTIFICATION [PATTERN...]: the received notifications of that name
+# whose line contains every pattern (fixed strings), one per line.
+traps() {
+	local line pattern ok
+	grep "snmpTrapOID.0 = OID: PORT-COMPLIANCE-MIB::$1" "$PC_TMP/traps.log" | while IFS= read -r line; do
+		ok=1
+		for pattern in "${@:2}"; do
+			[[ $line == *"$pattern"* ]] || ok=0
+		done
+		if [ "$ok" = 1 ]; then printf '%s\n' "$line"; fi
+	done
+	return 0
+}
+
+# trap_count NOTIFICATION [PATTERN...]
+trap_count() {
+	traps "$@" | wc -l
+}
+
+# trap_count_at_least N NOTIFICATION [PATTERN...]: for wait_for.
+trap_count_at_least() {
+	[ "$(trap_count "${@:2}")" -ge "$1" ]
 }
 
 # ---- portcomplyd ----
@@ -197,7 +220,7 @@ listener_table() {
 
 # mib_value NAME.INDEX: one value by MIB name (enumerations as labels).
 mib_value() {
-	snmpget -v2c -c public -t 1 -r 1 -Oqv "$SNMP_TARGET" "PORT-COMPLIANCE-MIB::$1"
+	snmpget -v2c -c public -t 1 -r 1 -OqvU "$SNMP_TARGET" "PORT-COMPLIANCE-MIB::$1"
 }
 
 # mib_is NAME.INDEX VALUE: for wait_for.

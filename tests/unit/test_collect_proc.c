@@ -571,8 +571,9 @@ static void test_procmap_follows_handed_over_socket(void **state)
 }
 
 
-/* By default walks are at least 30 s apart: a listener that appears in
- * between is not walked for (pid 0, not a guess) until then. */
+/* Walks are spaced (at least 250 ms, 100 times the last walk's cost, at most
+ * the walk interval): a listener that appears in between is not walked for
+ * (pid 0, not a guess) until then. */
 static void test_procmap_walks_rate_limited(void **state)
 {
 	(void)state;

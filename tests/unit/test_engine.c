@@ -10,6 +10,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -193,8 +194,10 @@ static void hold_down_then_missing_then_restored(void **unused)
 		poll_with(&r, everything, EVERYTHING, "tcp 0.0.0.0 7001", NULL);
 	assert_int_equal(e->expect[REQ].status, PC_PORT_PENDING);
 	assert_true(e->recheck_soon);
-	assert_int_equal(e->host, PC_DEGRADED);
+	/* Inside hold-down the last confirmed status counts: no change yet. */
+	assert_int_equal(e->host, PC_COMPLIANT);
 	assert_int_equal(count_events(e, PC_EVENT_MISSING), 0);
+	assert_int_equal(count_events(e, PC_EVENT_COMPLIANCE), 0);
 
 	e = poll_with(&r, everything, EVERYTHING, "tcp 0.0.0.0 7001", NULL);
 	assert_int_equal(e->expect[REQ].status, PC_PORT_MISSING);
@@ -216,7 +219,7 @@ static void hold_down_then_missing_then_restored(void **unused)
 	assert_int_equal(e->expect[REQ].last_change_ms, r.now_ms);
 	ev = find_event(e, PC_EVENT_COMPLIANCE);
 	assert_non_null(ev);
-	assert_int_equal(ev->previous, PC_DEGRADED);
+	assert_int_equal(ev->previous, PC_COMPLIANT);
 	assert_int_equal(ev->current, PC_NON_COMPLIANT);
 	assert_int_equal(e->host_last_change_ms, r.now_ms);
 
@@ -239,10 +242,29 @@ static void a_restart_within_hold_down_raises_nothing(void **unused)
 	struct run r;
 	run_init(&r, load("tests/fixtures/engine/host.conf"), 2);
 	poll_with(&r, everything, EVERYTHING, NULL, NULL);
-	poll_with(&r, everything, EVERYTHING, "tcp 0.0.0.0 7001", NULL);
-	const struct pc_evaluation *e = poll_with(&r, everything, EVERYTHING, NULL, NULL);
+	const struct pc_evaluation *e = poll_with(&r, everything, EVERYTHING, "tcp 0.0.0.0 7001", NULL);
+	assert_int_equal(e->n_events, 0);
+	e = poll_with(&r, everything, EVERYTHING, NULL, NULL);
 	assert_int_equal(e->expect[REQ].status, PC_PORT_PRESENT);
-	assert_int_equal(count_events(e, PC_EVENT_MISSING) + count_events(e, PC_EVENT_RESTORED), 0);
+	assert_int_equal(e->n_events, 0);
+	run_free(&r);
+	pc_plan_free(r.plan);
+}
+
+/* Absent from the start: nothing confirmed yet, so the host is unknown
+ * until hold-down has passed, then nonCompliant. */
+static void absent_at_start_is_unknown_until_hold_down(void **unused)
+{
+	(void)unused;
+	struct run r;
+	run_init(&r, load("tests/fixtures/engine/host.conf"), 2);
+	const struct pc_evaluation *e =
+		poll_with(&r, everything, EVERYTHING, "tcp 0.0.0.0 7001", NULL);
+	assert_int_equal(e->expect[REQ].status, PC_PORT_PENDING);
+	assert_int_equal(e->host, PC_COMPLIANCE_UNKNOWN);
+	assert_int_equal(e->n_events, 0);
+	e = poll_with(&r, everything, EVERYTHING, "tcp 0.0.0.0 7001", NULL);
+	assert_int_equal(e->host, PC_NON_COMPLIANT);
 	run_free(&r);
 	pc_plan_free(r.plan);
 }
@@ -332,7 +354,14 @@ static void listeners_are_expected_ignored_or_unexpected(void **unused)
 	/* The first poll is the baseline: no announcement of old listeners. */
 	assert_int_equal(count_events(e, PC_EVENT_UNEXPECTED), 0);
 
-	/* A new one appears: announced once, with what it is. */
+	/* A new one whose process is not known yet: re-checked for a while
+	 * (polls here are 1 s apart)... */
+	e = poll_with(&r, specs, EVERYTHING + 2, NULL, "tcp [::1] 9998");
+	assert_int_equal(count_events(e, PC_EVENT_UNEXPECTED), 0);
+	assert_true(e->recheck_soon);
+	e = poll_with(&r, specs, EVERYTHING + 2, NULL, "tcp [::1] 9998");
+	assert_int_equal(count_events(e, PC_EVENT_UNEXPECTED), 0);
+	/* ...then announced once, with what it is, known or not. */
 	e = poll_with(&r, specs, EVERYTHING + 2, NULL, "tcp [::1] 9998");
 	assert_int_equal(count_events(e, PC_EVENT_UNEXPECTED), 1);
 	const struct pc_event *ev = find_event(e, PC_EVENT_UNEXPECTED);
@@ -342,6 +371,40 @@ static void listeners_are_expected_ignored_or_unexpected(void **unused)
 	assert_int_equal(count_events(e, PC_EVENT_UNEXPECTED), 0);
 	/* Unexpected listeners do not change compliance. */
 	assert_int_equal(e->host, PC_COMPLIANT);
+	run_free(&r);
+	pc_plan_free(r.plan);
+}
+
+/* A new unexpected listener whose process is known is announced at once,
+ * with its pid and name. */
+static void a_known_process_is_announced_at_once(void **unused)
+{
+	(void)unused;
+	struct run r;
+	run_init(&r, load("tests/fixtures/engine/host.conf"), 1);
+	poll_with(&r, everything, EVERYTHING, NULL, NULL);
+
+	struct pc_snapshot snap = { 0 };
+	for (size_t i = 0; i < EVERYTHING; i++)
+		add(&snap, everything[i]);
+	add(&snap, "tcp 0.0.0.0 9997");
+	pc_snapshot_finish(&snap);
+	for (size_t i = 0; i < snap.n_listeners; i++) {
+		if (snap.listeners[i].local.port == 9997) {
+			snap.listeners[i].pid = 4242;
+			snprintf(snap.listeners[i].process, sizeof(snap.listeners[i].process), "rogue");
+		}
+	}
+	struct pc_evaluation eval;
+	assert_int_equal(pc_engine_evaluate(r.plan, &r.settings, &snap, r.plan, &r.snap, &r.eval,
+					    r.now_ms + 1000, &eval),
+			 0);
+	const struct pc_event *ev = find_event(&eval, PC_EVENT_UNEXPECTED);
+	assert_non_null(ev);
+	assert_int_equal(ev->pid, 4242);
+	assert_string_equal(ev->process, "rogue");
+	pc_evaluation_free(&eval);
+	pc_snapshot_clear(&snap);
 	run_free(&r);
 	pc_plan_free(r.plan);
 }
@@ -521,10 +584,12 @@ int main(void)
 		cmocka_unit_test(every_listener_in_place_is_compliant),
 		cmocka_unit_test(hold_down_then_missing_then_restored),
 		cmocka_unit_test(a_restart_within_hold_down_raises_nothing),
+		cmocka_unit_test(absent_at_start_is_unknown_until_hold_down),
 		cmocka_unit_test(an_optional_port_missing_only_degrades),
 		cmocka_unit_test(bind_address_decides_wrong_address),
 		cmocka_unit_test(any_port_of_a_range_will_do),
 		cmocka_unit_test(listeners_are_expected_ignored_or_unexpected),
+		cmocka_unit_test(a_known_process_is_announced_at_once),
 		cmocka_unit_test(connect_rules_follow_the_setting),
 		cmocka_unit_test(a_site_port_without_number_is_unconfigured),
 		cmocka_unit_test(instances_are_sorted_named_and_judged),
