@@ -100,7 +100,8 @@ static void eval_start(struct scene *s)
 					       : PC_PORT_MISSING;
 	}
 	for (size_t j = 0; j < ev->n_listeners; j++)
-		ev->listeners[j] = (struct pc_listener_result){ PC_CLASS_UNEXPECTED, -1 };
+		ev->listeners[j] = (struct pc_listener_result){ .class = PC_CLASS_UNEXPECTED,
+							       .expectation = -1 };
 }
 
 static void set_status(struct scene *s, const char *role, const char *rule,
