@@ -10,65 +10,15 @@
 #include "config.h"
 #include "diag.h"
 #include "expect.h"
+#include "json.h"
 #include "plan.h"
 #include "snapshot.h" /* pc_proto_name */
+#include "text_table.h"
 
 #define EXIT_INVALID 2
 #define COMMAND_LINE "command line"
 
-/* ---- output helpers ------------------------------------------------------ */
-
-static void json_string(FILE *out, const char *s)
-{
-	if (s == NULL) {
-		fputs("null", out);
-		return;
-	}
-	fputc('"', out);
-	for (const unsigned char *p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(out, "\\%c", *p);
-		else if (*p < 0x20)
-			fprintf(out, "\\u%04x", *p);
-		else
-			fputc(*p, out);
-	}
-	fputc('"', out);
-}
-
-/* A text table: cells are formatted twice, once to size the columns and
- * once to print them. */
-static void print_cell(FILE *out, const char *text, int width, bool last)
-{
-	if (last)
-		fprintf(out, "%s\n", text);
-	else
-		fprintf(out, "%-*s  ", width, text);
-}
-
-typedef void (*cell_fn)(const void *row, int column, char *buf, size_t len);
-
-static void print_table(FILE *out, const char *const *headers, int n_columns, const void *rows,
-			size_t row_size, size_t n_rows, cell_fn cell)
-{
-	int width[16] = { 0 };
-	char buf[256];
-	for (int c = 0; c < n_columns; c++)
-		width[c] = (int)strlen(headers[c]);
-	for (size_t r = 0; r < n_rows; r++)
-		for (int c = 0; c < n_columns; c++) {
-			cell((const char *)rows + r * row_size, c, buf, sizeof(buf));
-			if ((int)strlen(buf) > width[c])
-				width[c] = (int)strlen(buf);
-		}
-	for (int c = 0; c < n_columns; c++)
-		print_cell(out, headers[c], width[c], c + 1 == n_columns);
-	for (size_t r = 0; r < n_rows; r++)
-		for (int c = 0; c < n_columns; c++) {
-			cell((const char *)rows + r * row_size, c, buf, sizeof(buf));
-			print_cell(out, buf, width[c], c + 1 == n_columns);
-		}
-}
+/* ---- options and failures --------------------------------------------- */
 
 static bool want_json(const struct pc_cli_args *args, FILE *err, int *status)
 {
@@ -154,13 +104,13 @@ static void list_roles_json(FILE *out, const struct pc_catalog *catalog)
 		char takes[96];
 		takes_text(role, takes, sizeof(takes));
 		fprintf(out, "%s\n  {\"role\": ", i ? "," : "");
-		json_string(out, role->name);
+		pc_json_string(out, role->name);
 		fputs(", \"title\": ", out);
-		json_string(out, role->title);
+		pc_json_string(out, role->title);
 		fprintf(out, ", \"table\": %d, \"rules\": %zu, \"takes\": ", role->table, role->n_rules);
-		json_string(out, strcmp(takes, "-") ? takes : "");
+		pc_json_string(out, strcmp(takes, "-") ? takes : "");
 		fputs(", \"file\": ", out);
-		json_string(out, role->file);
+		pc_json_string(out, role->file);
 		fprintf(out, ", \"line\": %d}", role->line);
 	}
 	fputs("\n]}\n", out);
@@ -182,8 +132,8 @@ int pc_cli_list_roles_to(const struct pc_cli_args *args, FILE *out, FILE *err)
 		list_roles_json(out, catalog);
 	} else {
 		static const char *const headers[] = { "ROLE", "TABLE", "RULES", "TAKES", "TITLE" };
-		print_table(out, headers, 5, catalog->roles, sizeof(*catalog->roles), catalog->n_roles,
-			    role_cell);
+		pc_text_table(out, "", headers, 5, catalog->roles, sizeof(*catalog->roles),
+			      catalog->n_roles, role_cell);
 	}
 	pc_catalog_free(catalog);
 	return 0;
@@ -225,34 +175,34 @@ static void expected_json(FILE *out, const struct pc_catalog *catalog,
 		const struct pc_expectation *e = &list->items[i];
 		fprintf(out, "%s\n  {\"role_index\": %u, \"rule_index\": %u, \"member\": %u, \"members\": %u, \"role\": ",
 			i ? "," : "", e->role_index, e->rule_index, e->member, e->members);
-		json_string(out, e->role);
+		pc_json_string(out, e->role);
 		fputs(", \"role_title\": ", out);
-		json_string(out, e->role_title);
+		pc_json_string(out, e->role_title);
 		fprintf(out, ", \"table\": %d, \"instance\": %d, \"instance_name\": ", e->guide_table,
 			e->instance);
-		json_string(out, e->instance >= 0 ? e->instance_name : NULL);
+		pc_json_string(out, e->instance >= 0 ? e->instance_name : NULL);
 		fputs(", \"side\": ", out);
-		json_string(out, pc_side_name(e->side));
+		pc_json_string(out, pc_side_name(e->side));
 		fprintf(out, ", \"slot\": %d, \"count\": %d, \"bind_address\": ", e->slot, e->count);
-		json_string(out, e->bind_address);
+		pc_json_string(out, e->bind_address);
 		fputs(", \"rule\": ", out);
-		json_string(out, e->rule);
+		pc_json_string(out, e->rule);
 		fputs(", \"description\": ", out);
-		json_string(out, e->description);
+		pc_json_string(out, e->description);
 		fprintf(out, ", \"protocol\": \"%s\", \"port\": %u, \"port_last\": %u, \"match\": \"%s\", \"direction\": \"%s\"",
 			pc_proto_name(e->protocol), e->port, e->port_last, match_names[e->match],
 			pc_direction_name(e->direction));
 		fprintf(out, ", \"required\": %s, \"configurable\": %s, \"unconfigured\": %s, \"overridden\": %s, \"shared\": %s, \"remote\": ",
-			e->required ? "true" : "false", e->configurable ? "true" : "false",
-			e->unconfigured ? "true" : "false", e->overridden ? "true" : "false",
-			e->shared ? "true" : "false");
-		json_string(out, e->remote);
+			pc_json_bool(e->required), pc_json_bool(e->configurable),
+			pc_json_bool(e->unconfigured), pc_json_bool(e->overridden),
+			pc_json_bool(e->shared));
+		pc_json_string(out, e->remote);
 		fputs(", \"notes\": ", out);
-		json_string(out, e->notes);
+		pc_json_string(out, e->notes);
 		fputs(", \"source\": ", out);
-		json_string(out, e->source);
+		pc_json_string(out, e->source);
 		fprintf(out, ", \"confidence\": \"%s\", \"catalog_file\": ", pc_confidence_name(e->confidence));
-		json_string(out, e->catalog_file);
+		pc_json_string(out, e->catalog_file);
 		fprintf(out, ", \"catalog_line\": %d}", e->catalog_line);
 	}
 	fputs("\n]}\n", out);
@@ -269,7 +219,8 @@ static void print_expected(FILE *out, bool json, const struct pc_catalog *catalo
 					       "PROTO", "PORT", "DIRECTION", "REQUIRED",
 					       "PROVENANCE" };
 	fprintf(out, "# catalog revision %s\n", catalog->revision);
-	print_table(out, headers, 10, list->items, sizeof(*list->items), list->n, expectation_cell);
+	pc_text_table(out, "", headers, 10, list->items, sizeof(*list->items), list->n,
+		      expectation_cell);
 }
 
 /* --expected --role R [--instance N] [--side S] [--slot K]: no host config

@@ -11,21 +11,7 @@
 #include "cli.h"
 #include "collect.h"
 #include "config.h"
-
-static void write_json_string(FILE *out, const char *s)
-{
-	fputc('"', out);
-	for (; *s != '\0'; s++) {
-		unsigned char ch = (unsigned char)*s;
-		if (ch == '"' || ch == '\\')
-			fprintf(out, "\\%c", ch);
-		else if (ch < 0x20)
-			fprintf(out, "\\u%04x", ch);
-		else
-			fputc(ch, out);
-	}
-	fputc('"', out);
-}
+#include "json.h"
 
 int pc_listeners_write(FILE *out, const struct pc_snapshot *snap, bool json)
 {
@@ -46,7 +32,7 @@ int pc_listeners_write(FILE *out, const struct pc_snapshot *snap, bool json)
 		}
 		fprintf(out, "%s\n  {\"proto\": \"%s\", \"address\": ", i == 0 ? "" : ",",
 			pc_proto_name(l->local.proto));
-		write_json_string(out, addr);
+		pc_json_string(out, addr);
 		fprintf(out, ", \"port\": %u, \"sockets\": %u, \"pid\": ", l->local.port,
 			l->sockets);
 		if (l->pid > 0)
@@ -55,7 +41,7 @@ int pc_listeners_write(FILE *out, const struct pc_snapshot *snap, bool json)
 			fputs("null", out);
 		fputs(", \"process\": ", out);
 		if (l->process[0] != '\0')
-			write_json_string(out, l->process);
+			pc_json_string(out, l->process);
 		else
 			fputs("null", out);
 		fputs("}", out);

@@ -71,9 +71,11 @@ static void usage(FILE *out)
 		"  --listeners                  the host's listeners, as the agent sees them\n"
 		"  --check [--format text|json] one poll, then the compliance report; exit\n"
 		"                               status 0 compliant, 1 degraded,\n"
-		"                               2 non-compliant, 3 unknown (Nagios convention)\n"
+		"                               2 non-compliant, 3 unknown or any error\n"
+		"                               (Nagios plugin convention)\n"
 		"\n"
-		"Exit status: 0 success, 1 usage or runtime error, 2 invalid configuration.\n");
+		"Exit status: 0 success, 1 usage or runtime error, 2 invalid configuration\n"
+		"(--check: as above).\n");
 }
 
 /* The source tree's build directory holds the binary (build/ or build/asan/):
@@ -115,6 +117,21 @@ static void set_defaults(struct options *o)
 	}
 }
 
+/* How a usage error exits: 1, or 3 (UNKNOWN) for --check, which Nagios
+ * runs and which must never say WARNING for a typo. */
+static int usage_status = 1;
+
+/* --check anywhere before "--", also abbreviated as getopt_long allows. */
+static bool check_requested(int argc, char **argv)
+{
+	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++) {
+		size_t len = strlen(argv[i]);
+		if (len > 2 && strncmp(argv[i], "--check", len) == 0)
+			return true;
+	}
+	return false;
+}
+
 static int parse_number(const char *option, const char *text, int min, int max)
 {
 	char *end;
@@ -123,7 +140,7 @@ static int parse_number(const char *option, const char *text, int min, int max)
 	if (errno != 0 || *end != '\0' || end == text || value < min || value > max) {
 		fprintf(stderr, PC_NAME ": %s '%s': want a number from %d to %d\n", option, text, min,
 			max);
-		exit(1);
+		exit(usage_status);
 	}
 	return (int)value;
 }
@@ -150,6 +167,8 @@ static void parse_options(struct options *o, int argc, char **argv)
 	int c;
 
 	set_defaults(o);
+	if (check_requested(argc, argv))
+		usage_status = 3;
 	opterr = 0; /* our own messages, naming the program and the fix */
 	while ((c = getopt_long(argc, argv, ":fx:c:p:L:D::hv", long_options, NULL)) != -1) {
 		switch (c) {
@@ -169,7 +188,7 @@ static void parse_options(struct options *o, int argc, char **argv)
 		case 'L':
 			if (snmp_log_options(optarg, argc, argv) < 0) {
 				fprintf(stderr, PC_NAME ": bad logging option -L%s\n", optarg);
-				exit(1);
+				exit(usage_status);
 			}
 			o->logging_given = true;
 			break;
@@ -210,29 +229,29 @@ static void parse_options(struct options *o, int argc, char **argv)
 		case OPT_FORMAT:
 			if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0) {
 				fprintf(stderr, PC_NAME ": --format '%s': want text or json\n", optarg);
-				exit(1);
+				exit(usage_status);
 			}
 			o->cli.format = optarg;
 			break;
 		case ':':
 			fprintf(stderr, PC_NAME ": option %s needs a value; try '" PC_NAME " -h'\n",
 				argv[optind - 1]);
-			exit(1);
+			exit(usage_status);
 		default:
 			fprintf(stderr, PC_NAME ": unknown option %s; try '" PC_NAME " -h'\n",
 				argv[optind - 1]);
-			exit(1);
+			exit(usage_status);
 		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, PC_NAME ": unexpected argument '%s'; try '" PC_NAME " -h'\n",
 			argv[optind]);
-		exit(1);
+		exit(usage_status);
 	}
 	if ((o->cli.role || o->cli.instance >= 0 || o->cli.side || o->cli.slot >= 0) &&
 	    o->command != EXPECTED) {
 		fprintf(stderr, PC_NAME ": --role, --instance, --side and --slot go with --expected\n");
-		exit(1);
+		exit(usage_status);
 	}
 }
 

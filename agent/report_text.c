@@ -1,0 +1,287 @@
+/* The --check report as Nagios plugin text; report.h shows its shape.
+ * Nagios takes the first line as the service's status, the lines after it
+ * as long output, and whatever follows a '|' as performance data: so the
+ * perfdata line comes last and nothing before it may contain a '|'. */
+#include "report_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "text_table.h"
+
+#define INDENT "  "
+
+/* ---- one expectation per row -------------------------------------------- */
+
+struct expect_row {
+	const struct pc_plan *plan;
+	const struct pc_snapshot *snap;
+	const struct pc_evaluation *ev;
+	size_t index;
+};
+
+/* "127.0.0.1:18001 812/router": where, and who when known. */
+static void endpoint_text(const struct pc_listener *l, char *buf, size_t len)
+{
+	char addr[64], process[PC_PROCESS_MAX];
+	pc_endpoint_format_addr(&l->local, addr, sizeof(addr));
+	if (l->pid > 0) {
+		pc_report_plain(process, sizeof(process), l->process[0] ? l->process : "?");
+		snprintf(buf, len, "%s:%u %d/%s", addr, l->local.port, (int)l->pid, process);
+	} else {
+		snprintf(buf, len, "%s:%u", addr, l->local.port);
+	}
+}
+
+/* What the poll saw for an expectation: its listener, or, when none
+ * satisfies it, the address it wants and the listeners on its port. */
+static void seen_text(const struct expect_row *row, char *buf, size_t len)
+{
+	const struct pc_expectation *e = &row->plan->expectations.items[row->index];
+	const struct pc_listener *matched = pc_report_matched(row->snap, row->ev, row->index);
+	if (matched != NULL) {
+		endpoint_text(matched, buf, len);
+		return;
+	}
+	size_t n = 0, shown = 0;
+	buf[0] = '\0';
+	if (e->bind_address != NULL)
+		n += (size_t)snprintf(buf, len, "want %s", e->bind_address);
+	for (size_t j = 0; e->match != PC_MATCH_NONE && e->direction == PC_DIR_LISTEN &&
+			   j < row->snap->n_listeners && n < len;
+	     j++) {
+		const struct pc_listener *l = &row->snap->listeners[j];
+		if (l->local.proto != e->protocol || l->local.port < e->port ||
+		    l->local.port > e->port_last)
+			continue;
+		if (shown++ == 3) {
+			n += (size_t)snprintf(buf + n, len - n, ", ...");
+			break;
+		}
+		char where[128];
+		const char *lead = shown > 1 ? ", " : n > 0 ? "; on " : "on ";
+		endpoint_text(l, where, sizeof(where));
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", lead, where);
+	}
+	if (buf[0] == '\0')
+		snprintf(buf, len, "-");
+}
+
+static void expect_cell(const void *p, int column, char *buf, size_t len)
+{
+	const struct expect_row *row = p;
+	const struct pc_expectation *e = &row->plan->expectations.items[row->index];
+	enum pc_port_status status = pc_report_status(row->ev, row->index);
+	switch (column) {
+	case 0: snprintf(buf, len, "%s", pc_port_status_name(status)); break;
+	case 1: snprintf(buf, len, "%s", e->required ? "yes" : "no"); break;
+	case 2: snprintf(buf, len, "%s", e->role); break;
+	case 3: snprintf(buf, len, "%s", e->instance >= 0 ? e->instance_name : "-"); break;
+	case 4: snprintf(buf, len, "%s", e->side ? pc_side_name(e->side) : "-"); break;
+	case 5: snprintf(buf, len, "%s", e->rule); break;
+	case 6: snprintf(buf, len, "%s", pc_proto_name(e->protocol)); break;
+	case 7: pc_expectation_format_port(e, buf, len); break;
+	case 8: snprintf(buf, len, "%s", pc_direction_name(e->direction)); break;
+	default: seen_text(row, buf, len); break;
+	}
+}
+
+static void expect_table(FILE *out, const struct expect_row *rows, size_t n)
+{
+	static const char *const headers[] = { "STATUS", "REQUIRED", "ROLE", "INSTANCE", "SIDE",
+					       "RULE",   "PROTO",    "PORT", "DIRECTION", "SEEN" };
+	pc_text_table(out, INDENT, headers, 10, rows, sizeof(*rows), n, expect_cell);
+}
+
+/* Problems, worst status first, required before optional within one
+ * status. rows has room for every expectation. */
+static void problems_section(FILE *out, const struct pc_plan *plan,
+			     const struct pc_snapshot *snap, const struct pc_evaluation *ev,
+			     const struct pc_report_tally *tally, struct expect_row *rows)
+{
+	size_t n = 0;
+	for (size_t k = 0; k < pc_report_n_problem_statuses; k++)
+		for (int required = 1; required >= 0; required--)
+			for (size_t i = 0; i < tally->n_expect; i++)
+				if (pc_report_status(ev, i) == pc_report_problem_order[k] &&
+				    plan->expectations.items[i].required == (required == 1))
+					rows[n++] = (struct expect_row){ plan, snap, ev, i };
+	if (n == 0)
+		return;
+	fputs("Problems:\n", out);
+	expect_table(out, rows, n);
+}
+
+/* Every expectation, in plan order: the audit. */
+static void expectations_section(FILE *out, const struct pc_plan *plan,
+				 const struct pc_snapshot *snap, const struct pc_evaluation *ev,
+				 const struct pc_report_tally *tally, struct expect_row *rows)
+{
+	if (tally->n_expect == 0)
+		return;
+	for (size_t i = 0; i < tally->n_expect; i++)
+		rows[i] = (struct expect_row){ plan, snap, ev, i };
+	fputs("Expectations:\n", out);
+	expect_table(out, rows, tally->n_expect);
+}
+
+/* ---- listeners and roles -------------------------------------------------- */
+
+static void listener_cell(const void *p, int column, char *buf, size_t len)
+{
+	const struct pc_listener *l = *(const struct pc_listener *const *)p;
+	switch (column) {
+	case 0: snprintf(buf, len, "%s", pc_proto_name(l->local.proto)); break;
+	case 1: pc_endpoint_format_addr(&l->local, buf, len); break;
+	case 2: snprintf(buf, len, "%u", l->local.port); break;
+	case 3: snprintf(buf, len, "%u", l->sockets); break;
+	case 4: snprintf(buf, len, l->pid > 0 ? "%d" : "-", (int)l->pid); break;
+	default: pc_report_plain(buf, len, l->process[0] ? l->process : "-"); break;
+	}
+}
+
+static void unexpected_section(FILE *out, const struct pc_snapshot *snap,
+			       const struct pc_evaluation *ev, const struct pc_report_tally *tally,
+			       const struct pc_listener **rows)
+{
+	static const char *const headers[] = { "PROTO", "ADDRESS", "PORT", "SOCKETS", "PID",
+					       "PROCESS" };
+	size_t n = 0;
+	for (size_t j = 0; j < tally->n_listeners; j++)
+		if (pc_report_class(ev, j) == PC_CLASS_UNEXPECTED)
+			rows[n++] = &snap->listeners[j];
+	if (n == 0)
+		return;
+	fputs("Unexpected listeners:\n", out);
+	pc_text_table(out, INDENT, headers, 6, rows, sizeof(*rows), n, listener_cell);
+}
+
+struct role_row {
+	const struct pc_plan *plan;
+	const struct pc_evaluation *ev;
+	size_t index; /* in the configuration's roles */
+};
+
+static void role_cell(const void *p, int column, char *buf, size_t len)
+{
+	const struct role_row *row = p;
+	const struct pc_role_result *r = &row->ev->roles[row->index];
+	const char *name = pc_report_role_name(row->plan, row->ev, row->index);
+	switch (column) {
+	case 0: snprintf(buf, len, "%zu", row->index + 1); break;
+	case 1: snprintf(buf, len, "%s", name); break;
+	case 2:
+		if (r->instance >= 0)
+			pc_report_instance_name(row->ev, r->instance, buf, len);
+		else
+			snprintf(buf, len, "-");
+		break;
+	case 3: snprintf(buf, len, "%s", r->side ? pc_side_name(r->side) : "-"); break;
+	case 4: snprintf(buf, len, "%s", pc_compliance_name(r->compliance)); break;
+	case 5: snprintf(buf, len, "%u", r->expected); break;
+	case 6: snprintf(buf, len, "%u", r->present); break;
+	case 7: snprintf(buf, len, "%u", r->missing); break;
+	default: snprintf(buf, len, "%u", r->unconfigured); break;
+	}
+}
+
+static void roles_section(FILE *out, const struct pc_plan *plan, const struct pc_evaluation *ev,
+			  struct role_row *rows)
+{
+	static const char *const headers[] = { "INDEX",    "ROLE",    "INSTANCE",
+					       "SIDE",     "COMPLIANCE", "EXPECTED",
+					       "PRESENT", "MISSING", "UNCONFIGURED" };
+	size_t n = ev->n_roles < plan->config->n_roles ? ev->n_roles : plan->config->n_roles;
+	if (n == 0)
+		return;
+	for (size_t r = 0; r < n; r++)
+		rows[r] = (struct role_row){ plan, ev, r };
+	fputs("Roles:\n", out);
+	pc_text_table(out, INDENT, headers, 9, rows, sizeof(*rows), n, role_cell);
+}
+
+/* ---- first line, poll line, perfdata -------------------------------------- */
+
+static void summary_line(FILE *out, const struct pc_evaluation *ev,
+			 const struct pc_report_tally *tally)
+{
+	fprintf(out, "PORTCOMPLY %s - %s: ", pc_report_state_name(ev->host),
+		pc_compliance_name(ev->host));
+	for (size_t k = 0; k < pc_report_n_problem_statuses; k++) {
+		enum pc_port_status s = pc_report_problem_order[k];
+		if (tally->status[s] == 0)
+			continue;
+		fprintf(out, "%u %s", tally->status[s], pc_port_status_name(s));
+		if (tally->required[s] > 0 && (s == PC_PORT_MISSING || s == PC_PORT_WRONG_ADDRESS ||
+					       s == PC_PORT_FLAPPING))
+			fprintf(out, " (%u required)", tally->required[s]);
+		fputs(", ", out);
+	}
+	fprintf(out, "%u of %u present", ev->present, ev->expected);
+	if (tally->status[PC_PORT_NOT_CHECKED] > 0)
+		fprintf(out, ", %u not checked", tally->status[PC_PORT_NOT_CHECKED]);
+	fprintf(out, ", %u unexpected listener%s\n", ev->unexpected,
+		ev->unexpected == 1 ? "" : "s");
+}
+
+static void poll_line(FILE *out, const struct pc_plan *plan, const struct pc_snapshot *snap,
+		      const struct pc_report_tally *tally)
+{
+	char when[64], config[512];
+	pc_report_time(&snap->taken_at, when, sizeof(when));
+	pc_report_plain(config, sizeof(config), plan->config->path ? plan->config->path : "-");
+	fprintf(out,
+		"Poll: %s at %s, %u.%03u ms, %zu listener%s "
+		"(%u expected, %u unexpected, %u ignored)",
+		pc_report_source_name(snap->source), when, snap->duration_us / 1000,
+		snap->duration_us % 1000, snap->n_listeners, snap->n_listeners == 1 ? "" : "s",
+		tally->klass[PC_CLASS_EXPECTED], tally->klass[PC_CLASS_UNEXPECTED],
+		tally->klass[PC_CLASS_IGNORED]);
+	if (snap->errors > 0)
+		fprintf(out, ", %u malformed records skipped", snap->errors);
+	fprintf(out, "; catalog revision %s; configuration %s\n", plan->catalog->revision, config);
+}
+
+/* Nagios plugin guidelines: 'label'=value[UOM];[warn];[crit];[min];[max].
+ * The first five are the engine's host counts (the MIB serves the same);
+ * the status counts after them are expectations in that status. Compliance
+ * is not a threshold on any of them, so warn and crit stay empty. */
+static void perfdata_line(FILE *out, const struct pc_snapshot *snap,
+			  const struct pc_evaluation *ev, const struct pc_report_tally *tally)
+{
+	fprintf(out,
+		"| expected=%u;;;0 present=%u;;;0 missing=%u;;;0 unexpected=%u;;;0 "
+		"unconfigured=%u;;;0 pending=%u;;;0 wrong_address=%u;;;0 flapping=%u;;;0 "
+		"not_connected=%u;;;0 listeners=%zu;;;0 poll_time=%u.%06us;;;0\n",
+		ev->expected, ev->present, ev->missing, ev->unexpected, ev->unconfigured,
+		tally->status[PC_PORT_PENDING], tally->status[PC_PORT_WRONG_ADDRESS],
+		tally->status[PC_PORT_FLAPPING], tally->status[PC_PORT_NOT_CONNECTED],
+		snap->n_listeners, snap->duration_us / 1000000, snap->duration_us % 1000000);
+}
+
+int pc_report_text(FILE *out, const struct pc_plan *plan, const struct pc_snapshot *snap,
+		   const struct pc_evaluation *ev)
+{
+	struct pc_report_tally tally;
+	pc_report_count(plan, snap, ev, &tally);
+	/* One scratch array for every table's rows (at most one per
+	 * expectation, listener or role), so that writing has no error path. */
+	size_t size = tally.n_expect * sizeof(struct expect_row);
+	if (tally.n_listeners * sizeof(const struct pc_listener *) > size)
+		size = tally.n_listeners * sizeof(const struct pc_listener *);
+	if (ev->n_roles * sizeof(struct role_row) > size)
+		size = ev->n_roles * sizeof(struct role_row);
+	void *rows = malloc(size > 0 ? size : 1);
+	if (rows == NULL)
+		return -1;
+
+	summary_line(out, ev, &tally);
+	problems_section(out, plan, snap, ev, &tally, rows);
+	unexpected_section(out, snap, ev, &tally, rows);
+	expectations_section(out, plan, snap, ev, &tally, rows);
+	roles_section(out, plan, ev, rows);
+	poll_line(out, plan, snap, &tally);
+	perfdata_line(out, snap, ev, &tally);
+	free(rows);
+	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
+}
