@@ -4,7 +4,7 @@
 set -eu
 
 PACKAGES="build-essential pkg-config libsnmp-dev snmpd snmp snmptrapd \
-libconfuse-dev libcmocka-dev libmnl-dev smitools iproute2 util-linux valgrind"
+libconfuse-dev libcmocka-dev libmnl-dev smitools iproute2 util-linux valgrind perl"
 MIBS_PACKAGE=snmp-mibs-downloader
 NONFREE_LIST=/etc/apt/sources.list.d/portcomply-non-free.sources
 

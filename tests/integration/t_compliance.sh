@@ -90,3 +90,27 @@ awk '{ print $1 }' "$PC_TMP/walk-next.txt" | sed 's/^\.//' | tr . ' ' |
 		if (!less) { print "not increasing at line " NR; exit 1 } }
 		{ prev = $0 }' || fail "the walk is not in strictly increasing OID order"
 log "ok: $lines objects, walks identical for GETNEXT and GETBULK -Cr10/25/50"
+
+log "--check --format json agrees with the MIB"
+rc=0
+"$PC_DAEMON" --check --format json -c "$PC_TMP/portcomply.conf" >"$PC_TMP/check.json" || rc=$?
+case $(mib_value pcHostCompliance.0) in
+compliant) want=0 ;; degraded) want=1 ;; nonCompliant) want=2 ;; *) want=3 ;;
+esac
+[ "$rc" = "$want" ] || fail "--check exited $rc where the MIB's compliance means $want"
+perl -MJSON::PP -e '
+	local $/; my $r = decode_json(<STDIN>);
+	print "host $r->{compliance}\n";
+	print "expect $_->{role_index}.$_->{rule_index}.$_->{member} $_->{status}\n" for @{$r->{expectations}};
+	print "listener $_->{protocol} $_->{address} $_->{port} $_->{class}\n" for @{$r->{listeners}};
+' <"$PC_TMP/check.json" | sort >"$PC_TMP/check-view.txt"
+{
+	echo "host $(mib_value pcHostCompliance.0)"
+	snmpwalk -v2c -c public -t 2 -r 1 -On -Oq "$SNMP_TARGET" "$ROOT_OID.1.5.1.11" |
+		sed "s|^$ROOT_OID.1.5.1.11.|expect |"
+	snmpwalk -v2c -c public -t 2 -r 1 -On -Oq "$SNMP_TARGET" "$ROOT_OID.1.3.1.8" |
+		"$PC_INDEX" "$ROOT_OID.1.3.1.8" | sed 's/^/listener /'
+} | sort >"$PC_TMP/mib-view.txt"
+diff "$PC_TMP/mib-view.txt" "$PC_TMP/check-view.txt" ||
+	fail "--check --format json and the MIB disagree (diff above: < MIB, > --check)"
+log "ok: --check and the MIB agree on $(grep -c . "$PC_TMP/mib-view.txt") facts"

@@ -65,12 +65,18 @@ log "notify-unexpected = false: that type is no longer sent"
 write_agent_conf "${conf_lines[@]}" "notify-unexpected = false"
 kill -HUP "$AGENT_PID"
 wait_for 5 "the reload" mib_is pcNotifyUnexpectedEnabled.0 false
+sent_before=$(mib_value pcNotificationsSent.0)
 start_listeners odd2 tcp/127.0.0.1/0
+odd2_port=$(listener_port odd2 0)
 kill -HUP "$AGENT_PID"
-wait_next_poll
-wait_for 5 "the new listener to be listed" listed tcp 127.0.0.1 "$(listener_port odd2 0)"
-[ "$(trap_count pcUnexpectedListener "Gauge32: $(listener_port odd2 0)")" = 0 ] ||
+# The engine announces a new unexpected listener as soon as its process is
+# known: once the MIB shows the pid, the announcement has happened (and a
+# notification would have gone out, ahead of this GET, on the same link).
+has_pid() { [ "$(listener_column 6 tcp 127.0.0.1 "$odd2_port")" = "$LISTEN_PID_odd2" ]; }
+wait_for 10 "the new listener's process to be known" has_pid
+[ "$(trap_count pcUnexpectedListener "Gauge32: $odd2_port")" = 0 ] ||
 	fail "pcUnexpectedListener was sent although switched off"
+[ "$(mib_value pcNotificationsSent.0)" = "$sent_before" ] || fail "a notification was sent"
 
 sent=$(mib_value pcNotificationsSent.0)
 [ "$sent" -ge 6 ] || fail "pcNotificationsSent is $sent"
