@@ -1,0 +1,33 @@
+# SIGHUP re-reads the configuration. One that does not validate changes
+# nothing: its FILE:LINE errors go to the log and the previous one keeps
+# serving. A valid one takes effect at once, roles and all.
+. "$(dirname "$0")/lib.sh"
+
+start_snmpd
+start_listeners svc tcp/0.0.0.0/7001 tcp/0.0.0.0/7002 udp/0.0.0.0/7150
+site="site-catalog = \"$PC_ROOT/tests/fixtures/engine/site.conf\""
+write_agent_conf "$site" 'role "svc" {}'
+start_agent
+wait_agent_serving
+wait_for 10 "the host to be compliant" mib_is pcHostCompliance.0 compliant
+
+log "a broken configuration: refused, the old one keeps serving"
+write_agent_conf "$site" 'role "svc" {}' 'role "no-such-role" {}'
+kill -HUP "$AGENT_PID"
+wait_for 5 "the refusal in the log" grep -q 'still serving the previous configuration' \
+	"$PC_TMP/portcomplyd.log"
+grep -q "^$PC_TMP/portcomply.conf:[0-9]*: .*no-such-role" "$PC_TMP/portcomplyd.log" ||
+	fail "the error does not name FILE:LINE and the bad role: $(grep -i role "$PC_TMP/portcomplyd.log")"
+kill -0 "$AGENT_PID" || fail "portcomplyd exited on a bad reload"
+[ "$(mib_value pcRoleName.1)" = svc ] || fail "the role table changed"
+if mib_value pcRoleName.2 | grep -q no-such-role; then fail "the bad role is served"; fi
+[ "$(mib_value pcHostCompliance.0)" = compliant ] || fail "compliance changed"
+
+log "a valid configuration with one more role: served at once"
+write_agent_conf "$site" 'role "svc" {}' 'role "web" { instance = 2 }'
+kill -HUP "$AGENT_PID"
+wait_for 5 "the new role" mib_is pcRoleName.2 web
+[ "$(mib_value pcRoleInstance.2)" = 2 ] || fail "the new role's instance is not 2"
+wait_for 5 "the missing web port to count" mib_is pcHostCompliance.0 nonCompliant
+[ "$(mib_value pcExpectPort.2.1.1)" = 8021 ] || fail "web instance 2 does not expect 8021"
+log "ok"
