@@ -106,8 +106,8 @@ unit-asan:
 integration: build
 	@tests/integration/run.sh -j $(JOBS)
 
-valgrind: $(UNIT_BINS) $(DAEMON)
-	@tools/valgrind.sh $(UNIT_BINS)
+valgrind: $(UNIT_BINS)
+	@tools/run-unit.sh --valgrind $(UNIT_BINS)
 
 mib-lint: $(MIB_ROOT_H)
 	@tools/mib-lint.sh $(MIB)

@@ -1,5 +1,4 @@
 /* pcHost: the host's compliance in one place, with its counts. */
-#include "log.h"
 #include "mib_internal.h"
 
 enum {
@@ -14,67 +13,46 @@ enum {
 	NOTIFICATIONS_ENABLED = 9,
 };
 
-static int host_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reg,
-			netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+static int host_value(const struct pc_state *state, unsigned n, netsnmp_variable_list *var)
 {
-	(void)handler;
-	const struct pc_state *state = pc_mib_state();
-	if (reqinfo->mode != MODE_GET)
-		return SNMP_ERR_NOERROR;
+	const struct pc_evaluation *eval = &state->eval;
 
-	for (netsnmp_request_info *r = requests; r != NULL; r = r->next) {
-		netsnmp_variable_list *var = r->requestvb;
-		if (state == NULL) {
-			netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHINSTANCE);
-			continue;
-		}
-		const struct pc_evaluation *eval = &state->eval;
-		/* scalar_group has extended rootoid to this scalar's ".N.0". */
-		switch (reg->rootoid[reg->rootoid_len - 2]) {
-		case HOST_COMPLIANCE:
-			pc_mib_set_int(var, eval->host);
-			break;
-		case EXPECTED_COUNT:
-			pc_mib_set_uint(var, ASN_GAUGE, eval->expected);
-			break;
-		case PRESENT_COUNT:
-			pc_mib_set_uint(var, ASN_GAUGE, eval->present);
-			break;
-		case MISSING_COUNT:
-			pc_mib_set_uint(var, ASN_GAUGE, eval->missing);
-			break;
-		case UNEXPECTED_COUNT:
-			pc_mib_set_uint(var, ASN_GAUGE, eval->unexpected);
-			break;
-		case UNCONFIGURED_COUNT:
-			pc_mib_set_uint(var, ASN_GAUGE, eval->unconfigured);
-			break;
-		case LAST_CHANGE:
-			pc_mib_set_uint(var, ASN_TIMETICKS, pc_mib_timestamp(eval->host_last_change_ms));
-			break;
-		case CATALOG_REVISION:
-			pc_mib_set_string(var, state->plan->catalog->revision);
-			break;
-		case NOTIFICATIONS_ENABLED:
-			pc_mib_set_int(var, PC_TRUTH(state->plan->config->notifications));
-			break;
-		default:
-			netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHOBJECT);
-			break;
-		}
+	switch (n) {
+	case HOST_COMPLIANCE:
+		pc_mib_set_int(var, eval->host);
+		return 0;
+	case EXPECTED_COUNT:
+		pc_mib_set_uint(var, ASN_GAUGE, eval->expected);
+		return 0;
+	case PRESENT_COUNT:
+		pc_mib_set_uint(var, ASN_GAUGE, eval->present);
+		return 0;
+	case MISSING_COUNT:
+		pc_mib_set_uint(var, ASN_GAUGE, eval->missing);
+		return 0;
+	case UNEXPECTED_COUNT:
+		pc_mib_set_uint(var, ASN_GAUGE, eval->unexpected);
+		return 0;
+	case UNCONFIGURED_COUNT:
+		pc_mib_set_uint(var, ASN_GAUGE, eval->unconfigured);
+		return 0;
+	case LAST_CHANGE:
+		pc_mib_set_uint(var, ASN_TIMETICKS, pc_mib_timestamp(eval->host_last_change_ms));
+		return 0;
+	case CATALOG_REVISION:
+		pc_mib_set_string(var, state->plan->catalog->revision);
+		return 0;
+	case NOTIFICATIONS_ENABLED:
+		pc_mib_set_int(var, PC_TRUTH(state->plan->config->notifications));
+		return 0;
+	default:
+		return SNMP_NOSUCHOBJECT;
 	}
-	return SNMP_ERR_NOERROR;
 }
 
 int pc_mib_host_register(void)
 {
 	static const oid host_oid[] = { PC_OID_HOST };
-	netsnmp_handler_registration *reg = netsnmp_create_handler_registration(
-		"pcHost", host_handler, host_oid, OID_LENGTH(host_oid), HANDLER_CAN_RONLY);
-	if (reg == NULL || netsnmp_register_scalar_group(reg, HOST_COMPLIANCE,
-							 NOTIFICATIONS_ENABLED) != MIB_REGISTERED_OK) {
-		pc_log(LOG_ERR, "pcHost: net-snmp refused the registration");
-		return -1;
-	}
-	return 0;
+	static struct pc_mib_scalars group = { "pcHost", NOTIFICATIONS_ENABLED, host_value };
+	return pc_mib_scalars_register(&group, host_oid, OID_LENGTH(host_oid));
 }

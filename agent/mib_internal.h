@@ -77,6 +77,16 @@ void pc_mib_table_free(struct pc_mib_table *t);
 void pc_mib_row_append(struct pc_mib_row *row, oid subid);
 void pc_mib_row_append_octets(struct pc_mib_row *row, const uint8_t *bytes, size_t len);
 
+/* A group of scalars pcX.1.0 .. pcX.last.0 read from the current state:
+ * value() fills var for scalar number n (1..last) and returns 0, or an
+ * SNMP exception. The group object must live as long as the agent. */
+struct pc_mib_scalars {
+	const char *name;
+	unsigned last;
+	int (*value)(const struct pc_state *state, unsigned n, netsnmp_variable_list *var);
+};
+int pc_mib_scalars_register(struct pc_mib_scalars *group, const oid *group_oid, size_t len);
+
 /* Each file's registration and rebuild. */
 int pc_mib_poll_register(void);
 int pc_mib_host_register(void);

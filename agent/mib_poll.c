@@ -2,7 +2,6 @@
 #include <string.h>
 #include <time.h>
 
-#include "log.h"
 #include "mib_internal.h"
 
 enum {
@@ -35,66 +34,38 @@ static size_t date_and_time(const struct timespec *ts, u_char out[11])
 	return 11;
 }
 
-static int poll_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reg,
-			netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+static int poll_value(const struct pc_state *state, unsigned n, netsnmp_variable_list *var)
 {
-	(void)handler;
-	if (reqinfo->mode != MODE_GET)
-		return SNMP_ERR_NOERROR;
+	const struct pc_snapshot *snap = &state->snap;
+	u_char text[11];
 
-	const struct pc_state *state = pc_mib_state();
-	static const struct pc_snapshot no_snapshot;
-	const struct pc_snapshot *snap = state != NULL ? &state->snap : &no_snapshot;
-
-	for (netsnmp_request_info *r = requests; r != NULL; r = r->next) {
-		netsnmp_variable_list *var = r->requestvb;
-		u_long value;
-		/* scalar_group has extended rootoid to this scalar's ".N.0". */
-		switch (reg->rootoid[reg->rootoid_len - 2]) {
-		case POLL_COUNT:
-			value = state != NULL ? state->poll_count : 0;
-			snmp_set_var_typed_value(var, ASN_COUNTER, &value, sizeof(value));
-			break;
-		case LAST_POLL_TIME: {
-			u_char text[11];
-			size_t len = date_and_time(&snap->taken_at, text);
-			snmp_set_var_typed_value(var, ASN_OCTET_STR, text, len);
-			break;
-		}
-		case POLL_DURATION:
-			value = snap->duration_us;
-			snmp_set_var_typed_value(var, ASN_GAUGE, &value, sizeof(value));
-			break;
-		case LISTENER_COUNT:
-			value = snap->n_listeners;
-			snmp_set_var_typed_value(var, ASN_GAUGE, &value, sizeof(value));
-			break;
-		case POLL_ERRORS:
-			value = state != NULL ? state->poll_errors : 0;
-			snmp_set_var_typed_value(var, ASN_COUNTER, &value, sizeof(value));
-			break;
-		case POLL_SOURCE: {
-			long source = snap->source;
-			snmp_set_var_typed_value(var, ASN_INTEGER, &source, sizeof(source));
-			break;
-		}
-		default:
-			netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHOBJECT);
-			break;
-		}
+	switch (n) {
+	case POLL_COUNT:
+		pc_mib_set_uint(var, ASN_COUNTER, state->poll_count);
+		return 0;
+	case LAST_POLL_TIME:
+		pc_mib_set_octets(var, text, date_and_time(&snap->taken_at, text));
+		return 0;
+	case POLL_DURATION:
+		pc_mib_set_uint(var, ASN_GAUGE, snap->duration_us);
+		return 0;
+	case LISTENER_COUNT:
+		pc_mib_set_uint(var, ASN_GAUGE, snap->n_listeners);
+		return 0;
+	case POLL_ERRORS:
+		pc_mib_set_uint(var, ASN_COUNTER, state->poll_errors);
+		return 0;
+	case POLL_SOURCE:
+		pc_mib_set_int(var, snap->source);
+		return 0;
+	default:
+		return SNMP_NOSUCHOBJECT;
 	}
-	return SNMP_ERR_NOERROR;
 }
 
 int pc_mib_poll_register(void)
 {
 	static const oid poll_oid[] = { PC_OID_POLL };
-	netsnmp_handler_registration *reg = netsnmp_create_handler_registration(
-		"pcPoll", poll_handler, poll_oid, OID_LENGTH(poll_oid), HANDLER_CAN_RONLY);
-	if (reg == NULL || netsnmp_register_scalar_group(reg, POLL_COUNT, POLL_SOURCE) !=
-				   MIB_REGISTERED_OK) {
-		pc_log(LOG_ERR, "pcPoll: net-snmp refused the registration");
-		return -1;
-	}
-	return 0;
+	static struct pc_mib_scalars group = { "pcPoll", POLL_SOURCE, poll_value };
+	return pc_mib_scalars_register(&group, poll_oid, OID_LENGTH(poll_oid));
 }

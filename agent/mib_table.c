@@ -122,3 +122,37 @@ void pc_mib_table_free(struct pc_mib_table *t)
 	t->rows = NULL;
 	t->n_rows = t->cap_rows = 0;
 }
+
+static int scalars_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reg,
+			   netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+{
+	const struct pc_mib_scalars *group = handler->myvoid;
+	const struct pc_state *state = pc_mib_state();
+
+	if (reqinfo->mode != MODE_GET)
+		return SNMP_ERR_NOERROR;
+	for (netsnmp_request_info *r = requests; r != NULL; r = r->next) {
+		/* scalar_group has extended rootoid to this scalar's ".N.0". */
+		unsigned n = (unsigned)reg->rootoid[reg->rootoid_len - 2];
+		int rc = state != NULL ? group->value(state, n, r->requestvb) : (int)SNMP_NOSUCHINSTANCE;
+		if (rc != 0)
+			netsnmp_set_request_error(reqinfo, r, rc);
+	}
+	return SNMP_ERR_NOERROR;
+}
+
+int pc_mib_scalars_register(struct pc_mib_scalars *group, const oid *group_oid, size_t len)
+{
+	netsnmp_handler_registration *reg = netsnmp_create_handler_registration(
+		group->name, scalars_handler, group_oid, len, HANDLER_CAN_RONLY);
+	if (reg == NULL) {
+		pc_log(LOG_ERR, "%s: out of memory while registering", group->name);
+		return -1;
+	}
+	reg->handler->myvoid = group;
+	if (netsnmp_register_scalar_group(reg, 1, group->last) != MIB_REGISTERED_OK) {
+		pc_log(LOG_ERR, "%s: net-snmp refused the registration", group->name);
+		return -1;
+	}
+	return 0;
+}

@@ -283,6 +283,17 @@ start_listeners() {
 	wait_for 10 "listeners $name to be ready" grep -qx ready "$PC_TMP/listen-$name.out"
 }
 
+# The service "svc" of tests/fixtures/engine/site.conf: required tcp 7001,
+# optional tcp 7002, a UDP heartbeat in 7100-7199. SVC_CATALOG is its
+# line for write_agent_conf (with 'role "svc" {}'); start_svc_listeners
+# NAME opens its ports, 7001 alone in the process NAME (spec 0), so that a
+# test can close it or kill that process.
+SVC_CATALOG="site-catalog = \"$PC_ROOT/tests/fixtures/engine/site.conf\""
+start_svc_listeners() {
+	start_listeners keep tcp/0.0.0.0/7002 udp/0.0.0.0/7150
+	start_listeners "$1" tcp/0.0.0.0/7001
+}
+
 # listener_port NAME INDEX: the port the spec number INDEX got.
 listener_port() {
 	awk -v i="$2" '$1 == "bound" && $2 == i { print $5 }' "$PC_TMP/listen-$1.out"

@@ -9,10 +9,8 @@
 
 start_trapd
 start_snmpd
-start_listeners keep tcp/0.0.0.0/7002 udp/0.0.0.0/7150
-start_listeners killme tcp/0.0.0.0/7001
-conf_lines=("poll-interval = 60" "hold-down = 2"
-	"site-catalog = \"$PC_ROOT/tests/fixtures/engine/site.conf\"" 'role "svc" {}'
+start_svc_listeners killme
+conf_lines=("poll-interval = 60" "hold-down = 2" "$SVC_CATALOG" 'role "svc" {}'
 	'ignore { protocol = "tcp"  port = 199 }' 'ignore { protocol = "udp"  port = 1161 }')
 write_agent_conf "${conf_lines[@]}"
 start_agent

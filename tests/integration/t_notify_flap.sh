@@ -9,10 +9,9 @@
 
 start_trapd
 start_snmpd
-start_listeners keep tcp/0.0.0.0/7002 udp/0.0.0.0/7150
-start_listeners flappy tcp/0.0.0.0/7001
+start_svc_listeners flappy
 write_agent_conf "hold-down = 1" "flap-threshold = 4" "flap-window = 10" "notify-rate-limit = 0" \
-	"site-catalog = \"$PC_ROOT/tests/fixtures/engine/site.conf\"" 'role "svc" {}'
+	"$SVC_CATALOG" 'role "svc" {}'
 start_agent
 wait_agent_serving
 wait_for 10 "the host to be compliant" mib_is pcHostCompliance.0 compliant

@@ -6,10 +6,8 @@
 
 start_trapd
 start_snmpd
-start_listeners keep tcp/0.0.0.0/7002 udp/0.0.0.0/7150
-start_listeners victim tcp/0.0.0.0/7001
-write_agent_conf "hold-down = 1" "site-catalog = \"$PC_ROOT/tests/fixtures/engine/site.conf\"" \
-	'role "svc" {}'
+start_svc_listeners victim
+write_agent_conf "hold-down = 1" "$SVC_CATALOG" 'role "svc" {}'
 start_agent
 wait_agent_serving
 wait_for 10 "pcComplianceChanged to compliant" trap_count_at_least 1 pcComplianceChanged \

@@ -4,8 +4,8 @@
 . "$(dirname "$0")/lib.sh"
 
 start_snmpd
-start_listeners svc tcp/0.0.0.0/7001 tcp/0.0.0.0/7002 udp/0.0.0.0/7150
-site="site-catalog = \"$PC_ROOT/tests/fixtures/engine/site.conf\""
+start_svc_listeners svc
+site=$SVC_CATALOG
 write_agent_conf "$site" 'role "svc" {}'
 start_agent
 wait_agent_serving

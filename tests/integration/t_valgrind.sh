@@ -6,9 +6,8 @@ command -v valgrind >/dev/null || { echo "valgrind is not installed"; exit 77; }
 
 start_trapd
 start_snmpd
-start_listeners svc tcp/0.0.0.0/7001 tcp/0.0.0.0/7002 udp/0.0.0.0/7150
-write_agent_conf "hold-down = 1" "site-catalog = \"$PC_ROOT/tests/fixtures/engine/site.conf\"" \
-	'role "svc" {}'
+start_svc_listeners svc
+write_agent_conf "hold-down = 1" "$SVC_CATALOG" 'role "svc" {}'
 start_bg AGENT_PID valgrind -q --error-exitcode=99 --leak-check=full \
 	--errors-for-leak-kinds=definite,indirect --log-file="$PC_TMP/valgrind.log" \
 	"$PC_DAEMON" -f -x "$AGENTX_SOCKET" -c "$PC_TMP/portcomply.conf" -Lf "$PC_TMP/portcomplyd.log"
