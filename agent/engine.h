@@ -92,7 +92,7 @@ struct pc_listener_result {
 
 /* How long the announcement of a new unexpected listener may wait for the
  * collector to find its process (walks of /proc are paced by their cost). */
-#define PC_UNEXPECTED_PROCESS_WAIT_MS 2000
+#define PC_UNEXPECTED_PROCESS_WAIT_MS 5000
 
 /* One configured role; strings are borrowed from the plan. */
 struct pc_role_result {

@@ -35,7 +35,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-SNMP_PERSISTENT_DIR=$run/persist snmpd -f -C -c "$run/snmpd.conf" -Lf "$run/snmpd.log" \
+# Its own session: Ctrl-C reaches portcomplyd alone, which then closes its
+# AgentX session with the master still there; the trap stops snmpd after.
+SNMP_PERSISTENT_DIR=$run/persist setsid snmpd -f -C -c "$run/snmpd.conf" -Lf "$run/snmpd.log" \
 	-p "$run/snmpd.pid" &
 snmpd_pid=$!
 for _ in $(seq 100); do

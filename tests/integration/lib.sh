@@ -51,10 +51,11 @@ stop_pid() {
 }
 
 cleanup() {
-	local rc=$? pid
+	local rc=$? i
 	set +e
-	for pid in "${STARTED_PIDS[@]}"; do
-		stop_pid "$pid"
+	# Last started, first stopped: the agent before its master.
+	for ((i = ${#STARTED_PIDS[@]} - 1; i >= 0; i--)); do
+		stop_pid "${STARTED_PIDS[i]}"
 	done
 	if [ "$rc" != 0 ]; then
 		for f in "$PC_TMP"/*.log; do
