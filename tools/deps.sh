@@ -28,11 +28,21 @@ case "$missing" in *"$MIBS_PACKAGE"*)
 	if ! grep -rhsE '^[[:space:]]*(Components:.*[[:space:]]non-free([[:space:]]|$)|deb[[:space:]].*[[:space:]]non-free([[:space:]]|$))' \
 		/etc/apt/sources.list /etc/apt/sources.list.d/ >/dev/null; then
 		. /etc/os-release
-		echo "deps: enabling Debian's non-free component in $NONFREE_LIST"
+		# The same mirror the system already uses for main (a site may have
+		# its own mirror or proxy); deb.debian.org when none is found.
+		mirror=$(awk -v suite="$VERSION_CODENAME" '
+			/^[[:space:]]*$/ { uris = "" }
+			/^URIs:/ { uris = $2 }
+			/^Suites:/ { for (i = 2; i <= NF; i++) if ($i == suite && uris != "") { print uris; exit } }
+			' /etc/apt/sources.list.d/*.sources 2>/dev/null)
+		[ -n "$mirror" ] || mirror=$(awk -v suite="$VERSION_CODENAME" \
+			'$1 == "deb" && $3 == suite { print $2; exit }' /etc/apt/sources.list 2>/dev/null)
+		[ -n "$mirror" ] || mirror=http://deb.debian.org/debian
+		echo "deps: enabling Debian's non-free component ($mirror) in $NONFREE_LIST"
 		cat >"$NONFREE_LIST" <<EOS
 # Added by portcomply's 'make deps' for snmp-mibs-downloader (IETF MIBs).
 Types: deb
-URIs: http://deb.debian.org/debian
+URIs: ${mirror}
 Suites: ${VERSION_CODENAME} ${VERSION_CODENAME}-updates
 Components: non-free
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
