@@ -4,6 +4,15 @@
  * namespace (the program makes its own).
  *
  *   poll_bench [--connections N] [--workers W] [--polls P] [--runs R]
+ *   poll_bench --hold [--tcp-only] [--connections N] [--workers W]
+ *
+ * --hold sets the same scenario up in the caller's network namespace (no
+ * unshare: run it under `unshare -n`) and holds it for other programs to
+ * observe (bench/walk_bench.sh): it prints "listeners ROWS SOCKETS", then
+ * obeys one command a line on stdin, "connect" (open the connections,
+ * answer "connections N") and "disconnect" (close them, answer
+ * "connections 0"), and exits at end of input. --tcp-only makes the 240
+ * UDP rows TCP listeners on the same addresses (1,000 TCP rows).
  *
  * Listeners: 1,000 rows (1,030 sockets): TCP and UDP, IPv4 and IPv6,
  * dual-stack and v6-only wildcards, ten 4-socket SO_REUSEPORT groups.
@@ -32,6 +41,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/utsname.h>
@@ -56,6 +66,7 @@ struct options {
 	int workers;
 	int polls;
 	int runs;
+	bool hold, tcp_only;
 };
 
 /* ---- measurement ------------------------------------------------------- */
@@ -277,9 +288,11 @@ static void open_one(int type, const char *addr, bool v6only, bool reuseport, ui
 	listeners[n_listener_fds++] = (struct listener){ fd, family, port };
 }
 
-/* 1,000 rows; the first TARGETS are the loopback TCP ones. */
-static void open_listeners(void)
+/* 1,000 rows; the first TARGETS are the loopback TCP ones. tcp_only: the
+ * UDP rows become TCP listeners on the same addresses. */
+static void open_listeners(bool tcp_only)
 {
+	int udp = tcp_only ? SOCK_STREAM : SOCK_DGRAM;
 	uint16_t port = FIRST_PORT;
 	for (int i = 0; i < 400; i++)
 		open_one(SOCK_STREAM, "127.0.0.1", false, false, port++);
@@ -295,11 +308,11 @@ static void open_listeners(void)
 		for (int i = 0; i < 4; i++)
 			open_one(SOCK_STREAM, "0.0.0.0", false, true, port);
 	for (int i = 0; i < 100; i++)
-		open_one(SOCK_DGRAM, "127.0.0.1", false, false, port++);
+		open_one(udp, "127.0.0.1", false, false, port++);
 	for (int i = 0; i < 100; i++)
-		open_one(SOCK_DGRAM, "::", false, false, port++);
+		open_one(udp, "::", false, false, port++);
 	for (int i = 0; i < 40; i++)
-		open_one(SOCK_DGRAM, "0.0.0.0", false, false, port++);
+		open_one(udp, "0.0.0.0", false, false, port++);
 }
 
 static int connect_to(const struct listener *l)
@@ -323,6 +336,10 @@ static int connect_to(const struct listener *l)
 /* A worker: `count` connections, both ends held, then wait to be killed. */
 static void worker(int index, int count, int ready_fd)
 {
+	/* However the parent ends (--hold is stopped with a signal), so do we. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() == 1)
+		_exit(1);
 	for (int i = 0; i < count; i++) {
 		const struct listener *l = &listeners[(index * count + i) % TARGETS];
 		if (connect_to(l) < 0 || accept(l->fd, NULL, NULL) < 0) {
@@ -461,25 +478,58 @@ static void row(const char *name, const struct summary *a, const struct summary 
 	       b->p90, b->median / a->median);
 }
 
+/* --hold: the scenario in the caller's namespace, driven from stdin. */
+static int hold(const struct options *o)
+{
+	open_listeners(o->tcp_only);
+	printf("listeners %d %d\n", N_LISTENER_ROWS, n_listener_fds);
+	fflush(stdout);
+	char line[64];
+	while (fgets(line, sizeof(line), stdin) != NULL) {
+		if (strcmp(line, "connect\n") == 0) {
+			if (n_workers == 0)
+				start_connections(o);
+		} else if (strcmp(line, "disconnect\n") == 0)
+			stop_workers();
+		else {
+			fprintf(stderr, "poll_bench: --hold: unknown command %s", line);
+			continue;
+		}
+		printf("connections %ld\n", n_workers > 0 ? count_established() : 0L);
+		fflush(stdout);
+	}
+	stop_workers();
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct options o = { .connections = 50000, .workers = 10, .polls = 1000, .runs = 30 };
-	for (int i = 1; i + 1 < argc; i += 2) {
-		if (strcmp(argv[i], "--connections") == 0)
-			o.connections = atoi(argv[i + 1]);
+	bool usage = false;
+	for (int i = 1; i < argc && !usage; i++) {
+		const char *value = i + 1 < argc ? argv[i + 1] : NULL;
+		if (strcmp(argv[i], "--hold") == 0)
+			o.hold = true;
+		else if (strcmp(argv[i], "--tcp-only") == 0)
+			o.tcp_only = true;
+		else if (value == NULL)
+			usage = true;
+		else if (strcmp(argv[i], "--connections") == 0)
+			o.connections = atoi(value), i++;
 		else if (strcmp(argv[i], "--workers") == 0)
-			o.workers = atoi(argv[i + 1]);
+			o.workers = atoi(value), i++;
 		else if (strcmp(argv[i], "--polls") == 0)
-			o.polls = atoi(argv[i + 1]);
+			o.polls = atoi(value), i++;
 		else if (strcmp(argv[i], "--runs") == 0)
-			o.runs = atoi(argv[i + 1]);
+			o.runs = atoi(value), i++;
 		else
-			argc = 0;
+			usage = true;
 	}
-	if (argc % 2 == 0 || o.workers < 1 || o.workers > MAX_WORKERS || o.polls < 10 ||
-	    o.runs < 3) {
+	if (usage || o.workers < 1 || o.workers > MAX_WORKERS || o.polls < 10 || o.runs < 3 ||
+	    (o.tcp_only && !o.hold)) {
 		fprintf(stderr, "usage: poll_bench [--connections N] [--workers W (1-%d)] "
-				"[--polls P] [--runs R]\n",
+				"[--polls P] [--runs R]\n"
+				"       poll_bench --hold [--tcp-only] [--connections N] [--workers W]\n",
 			MAX_WORKERS);
 		return 2;
 	}
@@ -495,9 +545,11 @@ int main(int argc, char **argv)
 	}
 	nofile.rlim_cur = nofile.rlim_max;
 	setrlimit(RLIMIT_NOFILE, &nofile);
+	if (o.hold)
+		return hold(&o);
 
 	enter_namespace();
-	open_listeners();
+	open_listeners(false);
 
 	char err[256];
 	struct pc_collector_options netlink_opts = { .mode = PC_COLLECT_NETLINK };

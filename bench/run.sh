@@ -1,14 +1,49 @@
 #!/bin/sh
-# make bench: the collector's poll against ss and /proc/net at 1,000
-# listeners with 0 and 50,000 established connections (bench/README.md).
-# Needs root: poll_bench makes its own network namespace. Extra arguments
-# go to poll_bench (--connections N --workers W --polls P --runs R).
-set -eu
-cd "$(dirname "$0")/.."
+# make bench: both benches (bench/README.md), or one of them with its options.
+#
+#   bench/run.sh                 the collector bench, then the walk bench
+#   bench/run.sh poll [ARGS...]  poll_bench: the collector's poll against ss and
+#                                /proc/net (--connections N --workers W --polls P --runs R)
+#   bench/run.sh walk [ARGS...]  walk_bench.sh: pcListenerTable against net-snmp's
+#                                tcpListenerTable (--connections N --workers W
+#                                --rounds R --cold-rounds C --idle SECONDS)
+#
+# Needs root: each bench makes its own network namespace. Exit status: the
+# worst of the benches run (0 targets met, 1 a target missed, 2 failed).
+set -u
+cd "$(dirname "$0")/.." || exit 2
 build=${BUILD:-build}
 if [ "$(id -u)" != 0 ]; then
-	echo "bench: run as root (the bench needs a private network namespace)" >&2
+	echo "bench: run as root (the benches need a private network namespace)" >&2
 	exit 1
 fi
-command -v ss >/dev/null || { echo "bench: ss (iproute2) is missing" >&2; exit 1; }
-exec "$build/bench/poll_bench" "$@"
+
+poll() {
+	command -v ss >/dev/null || { echo "bench: ss (iproute2) is missing" >&2; return 2; }
+	"$build/bench/poll_bench" "$@"
+}
+
+walk() {
+	BUILD=$build bench/walk_bench.sh "$@"
+}
+
+case ${1:-} in
+poll | walk)
+	what=$1
+	shift
+	"$what" "$@"
+	;;
+"")
+	poll "$@"
+	rc_poll=$?
+	echo
+	walk "$@"
+	rc_walk=$?
+	[ "$rc_poll" -ge "$rc_walk" ] && exit "$rc_poll"
+	exit "$rc_walk"
+	;;
+*)
+	echo "usage: bench/run.sh [poll|walk] [ARGS...]" >&2
+	exit 2
+	;;
+esac
