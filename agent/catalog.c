@@ -2,7 +2,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,17 +87,6 @@ struct loader {
 	struct pc_diag *diag;
 };
 
-static void __attribute__((format(printf, 4, 5)))
-error_at(struct loader *l, const char *file, int line, const char *fmt, ...)
-{
-	char message[768];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(message, sizeof(message), fmt, ap);
-	va_end(ap);
-	pc_diag_error(l->diag, file, line, "%s", message);
-}
-
 static bool port_valid(long port)
 {
 	return port >= 1 && port <= 65535;
@@ -118,7 +106,7 @@ static void hash_file(struct loader *l, const char *path, uint32_t *hash)
 		for (size_t i = 0; i < n; i++)
 			*hash = (*hash ^ buf[i]) * 16777619u;
 	if (ferror(fp))
-		error_at(l, path, 0, "cannot read: %s", strerror(errno));
+		pc_diag_error(l->diag, path, 0, "cannot read: %s", strerror(errno));
 	fclose(fp);
 }
 
@@ -151,18 +139,18 @@ static void add_path(struct loader *l, const char *path)
 {
 	struct stat st;
 	if (stat(path, &st) != 0) {
-		error_at(l, path, 0, "cannot open the catalog: %s", strerror(errno));
+		pc_diag_error(l->diag, path, 0, "cannot open the catalog: %s", strerror(errno));
 		return;
 	}
 	if (!S_ISDIR(st.st_mode)) {
 		if (add_file(l->catalog, path) != 0)
-			error_at(l, path, 0, "out of memory");
+			pc_diag_error(l->diag, path, 0, "out of memory");
 		return;
 	}
 	struct dirent **entries;
 	int n = scandir(path, &entries, conf_file, by_name);
 	if (n < 0) {
-		error_at(l, path, 0, "cannot read the catalog directory: %s", strerror(errno));
+		pc_diag_error(l->diag, path, 0, "cannot read the catalog directory: %s", strerror(errno));
 		return;
 	}
 	int found = 0;
@@ -173,7 +161,7 @@ static void add_path(struct loader *l, const char *path)
 			snprintf(file, len, "%s/%s", path, entries[i]->d_name);
 			if (stat(file, &st) == 0 && S_ISREG(st.st_mode)) {
 				if (add_file(l->catalog, file) != 0)
-					error_at(l, path, 0, "out of memory");
+					pc_diag_error(l->diag, path, 0, "out of memory");
 				found++;
 			}
 		}
@@ -182,7 +170,7 @@ static void add_path(struct loader *l, const char *path)
 	}
 	free(entries);
 	if (found == 0)
-		error_at(l, path, 0, "no *.conf file in the catalog directory");
+		pc_diag_error(l->diag, path, 0, "no *.conf file in the catalog directory");
 }
 
 /* ---- the catalog as one whole ------------------------------------------ */
@@ -192,7 +180,7 @@ static void add_path(struct loader *l, const char *path)
 		for (size_t j_ = 0; j_ < i_; j_++)                                             \
 			if ((array)[i_].name && (array)[j_].name &&                            \
 			    strcmp((array)[i_].name, (array)[j_].name) == 0) {                 \
-				error_at(l, (array)[i_].file, (array)[i_].line,                 \
+				pc_diag_error((l)->diag, (array)[i_].file, (array)[i_].line,               \
 					 kind " %s is already defined at %s:%d", (array)[i_].name, \
 					 (array)[j_].file, (array)[j_].line);                   \
 				break;                                                         \
@@ -221,13 +209,13 @@ static void collect_rules(struct loader *l, struct pc_role *role)
 	for (size_t u = 0; u < role->n_uses; u++) {
 		const struct pc_ruleset *set = role->uses[u] ? find_ruleset(l->catalog, role->uses[u]) : NULL;
 		if (set == NULL)
-			error_at(l, role->file, role->uses_line, "role %s uses unknown ruleset %s",
+			pc_diag_error(l->diag, role->file, role->uses_line, "role %s uses unknown ruleset %s",
 				 role->name, role->uses[u] ? role->uses[u] : "?");
 		else
 			n += set->n_rules;
 		for (size_t v = 0; v < u; v++)
 			if (role->uses[u] && role->uses[v] && strcmp(role->uses[u], role->uses[v]) == 0)
-				error_at(l, role->file, role->uses_line, "role %s uses ruleset %s twice",
+				pc_diag_error(l->diag, role->file, role->uses_line, "role %s uses ruleset %s twice",
 					 role->name, role->uses[u]);
 	}
 	role->rules = n ? calloc(n, sizeof(*role->rules)) : NULL;
@@ -242,7 +230,7 @@ static void collect_rules(struct loader *l, struct pc_role *role)
 			for (size_t j = 0; j < role->n_rules; j++)
 				if (rule->name && role->rules[j]->name &&
 				    strcmp(rule->name, role->rules[j]->name) == 0)
-					error_at(l, role->file, role->uses_line,
+					pc_diag_error(l->diag, role->file, role->uses_line,
 						 "role %s: rule %s of ruleset %s has the name of rule %s at %s:%d",
 						 role->name, rule->name, set->name, rule->name,
 						 role->rules[j]->file, role->rules[j]->line);
@@ -258,12 +246,12 @@ static void check_formula(struct loader *l, const struct pc_role *role, struct p
 	struct pc_formula *f = &rule->formula;
 	if (f->block_name != NULL && (f->block = find_block(l->catalog, f->block_name)) == NULL) {
 		if (!rule->shared) /* a ruleset's rule was reported once already */
-			error_at(l, rule->file, f->line, "rule %s: unknown block %s", rule->name,
+			pc_diag_error(l->diag, rule->file, f->line, "rule %s: unknown block %s", rule->name,
 				 f->block_name);
 		return;
 	}
 	if (!role->takes_instance) {
-		error_at(l, rule->file, f->line,
+		pc_diag_error(l->diag, rule->file, f->line,
 			 "rule %s: an instance formula in role %s, which takes no instance",
 			 rule->name, role->name);
 		return;
@@ -275,13 +263,13 @@ static void check_formula(struct loader *l, const struct pc_role *role, struct p
 		else if (role->sides != 0)
 			sides = rule->sides ? rule->sides & role->sides : role->sides;
 		else {
-			error_at(l, rule->file, f->line,
+			pc_diag_error(l->diag, rule->file, f->line,
 				 "rule %s: block %s is per side but role %s takes no side (give the formula a side)",
 				 rule->name, f->block->name, role->name);
 			return;
 		}
 		if (f->block->n_slots > 1 && role->slots == 0) {
-			error_at(l, rule->file, f->line,
+			pc_diag_error(l->diag, rule->file, f->line,
 				 "rule %s: block %s has one base per PG slot but role %s takes no slot",
 				 rule->name, f->block->name, role->name);
 			return;
@@ -296,7 +284,7 @@ static void check_formula(struct loader *l, const struct pc_role *role, struct p
 			long low = pc_formula_port(f, (enum pc_side)side, slot, 0);
 			long high = pc_formula_port(f, (enum pc_side)side, slot, PC_INSTANCE_MAX);
 			if (low < 0) {
-				error_at(l, rule->file, f->line,
+				pc_diag_error(l->diag, rule->file, f->line,
 					 "rule %s: block %s has no base for side %s slot %d (role %s)",
 					 rule->name, f->block->name,
 					 pc_side_name(f->side ? f->side : (enum pc_side)side), slot ? slot : 1,
@@ -304,7 +292,7 @@ static void check_formula(struct loader *l, const struct pc_role *role, struct p
 				return;
 			}
 			if (!port_valid(low) || !port_valid(high)) {
-				error_at(l, rule->file, f->line,
+				pc_diag_error(l->diag, rule->file, f->line,
 					 "rule %s: the formula gives port %ld for role %s (side %s, slot %d, instance %d): outside 1-65535",
 					 rule->name, port_valid(low) ? high : low, role->name,
 					 side ? pc_side_name((enum pc_side)side) : "-", slot ? slot : 1,
@@ -321,11 +309,11 @@ static void check_role(struct loader *l, struct pc_role *role)
 	for (size_t i = 0; i < role->n_rules; i++) {
 		struct pc_rule *rule = (struct pc_rule *)role->rules[i];
 		if (rule->sides != 0 && (role->sides == 0 || (rule->sides & ~role->sides) != 0))
-			error_at(l, rule->file, rule->line,
+			pc_diag_error(l->diag, rule->file, rule->line,
 				 "rule %s names a side that role %s does not take", rule->name,
 				 role->name);
 		if (rule->count_step > 0 && !role->takes_count)
-			error_at(l, rule->file, rule->line,
+			pc_diag_error(l->diag, rule->file, rule->line,
 				 "rule %s has a count-step but role %s takes no count (takes-count = true)",
 				 rule->name, role->name);
 		if (rule->kind == PC_NUMBER_FORMULA)
@@ -343,7 +331,7 @@ struct pc_catalog *pc_catalog_load(const char *const *paths, size_t n_paths, str
 	}
 	struct loader l = { .catalog = cat, .diag = diag };
 	if (n_paths == 0)
-		error_at(&l, "catalog", 0, "no catalog path given");
+		pc_diag_error(l.diag, "catalog", 0, "no catalog path given");
 	for (size_t i = 0; i < n_paths; i++)
 		add_path(&l, paths[i]);
 
@@ -365,14 +353,14 @@ struct pc_catalog *pc_catalog_load(const char *const *paths, size_t n_paths, str
 				const struct pc_rule *rule = &cat->rulesets[i].rules[j];
 				if (rule->formula.block_name != NULL &&
 				    find_block(cat, rule->formula.block_name) == NULL)
-					error_at(&l, rule->file, rule->formula.line,
+					pc_diag_error(l.diag, rule->file, rule->formula.line,
 						 "rule %s: unknown block %s", rule->name,
 						 rule->formula.block_name);
 			}
 		for (size_t i = 0; i < cat->n_roles; i++)
 			check_role(&l, &cat->roles[i]);
 		if (cat->n_roles == 0)
-			error_at(&l, n_paths ? paths[0] : "catalog", 0, "the catalog defines no role");
+			pc_diag_error(l.diag, n_paths ? paths[0] : "catalog", 0, "the catalog defines no role");
 	}
 	if (diag->n_errors != errors_before) {
 		pc_catalog_free(cat);

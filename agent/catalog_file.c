@@ -6,7 +6,6 @@
 
 #include <confuse.h>
 #include <netinet/in.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,17 +82,6 @@ struct loader {
 	const char *path; /* its path, owned by the catalog */
 };
 
-static void __attribute__((format(printf, 4, 5)))
-error_at(struct loader *l, const char *file, int line, const char *fmt, ...)
-{
-	char message[768];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(message, sizeof(message), fmt, ap);
-	va_end(ap);
-	pc_diag_error(l->diag, file, line, "%s", message);
-}
-
 /* Line of an option, or of its section when the option is not written. */
 static int line_of(struct loader *l, cfg_t *sec, const char *option)
 {
@@ -117,7 +105,7 @@ static char *required_str(struct loader *l, cfg_t *sec, const char *option, cons
 {
 	const char *s = cfg_getstr(sec, option);
 	if (s == NULL || s[0] == '\0') {
-		error_at(l, l->path, line_of(l, sec, option), "%s: %s is missing", what, option);
+		pc_diag_error(l->diag, l->path, line_of(l, sec, option), "%s: %s is missing", what, option);
 		return NULL;
 	}
 	return strdup(s);
@@ -150,7 +138,7 @@ static int side_list(struct loader *l, cfg_t *sec, const char *option, const cha
 		const char *name = cfg_getnstr(sec, option, i);
 		int side = pc_side_parse(name);
 		if (side < 0) {
-			error_at(l, l->path, line_of(l, sec, option),
+			pc_diag_error(l->diag, l->path, line_of(l, sec, option),
 				 "%s: side \"%s\" is not a, b, primary or secondary", what, name);
 			return -1;
 		}
@@ -166,31 +154,31 @@ static void load_formula(struct loader *l, cfg_t *rule_sec, struct pc_rule *r, c
 	f->line = line_of(l, rule_sec, "formula");
 	bool has_block = isset(l, sec, "block"), has_base = isset(l, sec, "base");
 	if (has_block == has_base) {
-		error_at(l, l->path, f->line, "%s: a formula needs either block or base", what);
+		pc_diag_error(l->diag, l->path, f->line, "%s: a formula needs either block or base", what);
 		return;
 	}
 	if (has_block)
 		f->block_name = dup_opt(sec, "block");
 	f->base = has_base ? (int)cfg_getint(sec, "base") : 0;
 	if (has_base && !port_valid(cfg_getint(sec, "base")))
-		error_at(l, l->path, line_of(l, sec, "base"), "%s: base = %ld: not a port number", what,
+		pc_diag_error(l->diag, l->path, line_of(l, sec, "base"), "%s: base = %ld: not a port number", what,
 			 cfg_getint(sec, "base"));
 	if (!isset(l, sec, "offset"))
-		error_at(l, l->path, f->line, "%s: the formula's offset is missing", what);
+		pc_diag_error(l->diag, l->path, f->line, "%s: the formula's offset is missing", what);
 	long offset = cfg_getint(sec, "offset"), step = cfg_getint(sec, "step");
 	if (step < 1 || step > 1000)
-		error_at(l, l->path, line_of(l, sec, "step"), "%s: step = %ld: must be 1..1000", what, step);
+		pc_diag_error(l->diag, l->path, line_of(l, sec, "step"), "%s: step = %ld: must be 1..1000", what, step);
 	/* Within a block each instance owns step consecutive ports; a larger
 	 * offset would land in the next instance's ports. */
 	else if (offset < 0 || (has_block && offset >= step))
-		error_at(l, l->path, line_of(l, sec, "offset"), "%s: offset = %ld: must be 0..%ld", what,
+		pc_diag_error(l->diag, l->path, line_of(l, sec, "offset"), "%s: offset = %ld: must be 0..%ld", what,
 			 offset, has_block ? step - 1 : 65535);
 	f->offset = (int)offset;
 	f->step = (int)step;
 	if (isset(l, sec, "side")) {
 		int side = pc_side_parse(cfg_getstr(sec, "side"));
 		if (side < 0)
-			error_at(l, l->path, line_of(l, sec, "side"),
+			pc_diag_error(l->diag, l->path, line_of(l, sec, "side"),
 				 "%s: side \"%s\" is not a, b, primary or secondary", what,
 				 cfg_getstr(sec, "side"));
 		f->side = side < 0 ? PC_SIDE_NONE : (enum pc_side)side;
@@ -198,7 +186,7 @@ static void load_formula(struct loader *l, cfg_t *rule_sec, struct pc_rule *r, c
 	if (isset(l, sec, "confidence")) {
 		int c = pc_confidence_parse(cfg_getstr(sec, "confidence"));
 		if (c < 0)
-			error_at(l, l->path, line_of(l, sec, "confidence"),
+			pc_diag_error(l->diag, l->path, line_of(l, sec, "confidence"),
 				 "%s: confidence \"%s\" is not E60, ERA, X7, L12, INF, UNV or SITE", what,
 				 cfg_getstr(sec, "confidence"));
 		f->confidence = c < 0 ? PC_CONF_NONE : (enum pc_confidence)c;
@@ -213,7 +201,7 @@ static void load_number(struct loader *l, cfg_t *sec, struct pc_rule *r, const c
 		if (!isset(l, sec, ways[i]))
 			continue;
 		if (given != NULL) {
-			error_at(l, l->path, line_of(l, sec, ways[i]),
+			pc_diag_error(l->diag, l->path, line_of(l, sec, ways[i]),
 				 "%s: give one of port, range or formula, not %s and %s", what, given,
 				 ways[i]);
 			return;
@@ -221,7 +209,7 @@ static void load_number(struct loader *l, cfg_t *sec, struct pc_rule *r, const c
 		given = ways[i];
 	}
 	if (isset(l, sec, "match") && (given == NULL || strcmp(given, "range") != 0))
-		error_at(l, l->path, line_of(l, sec, "match"), "%s: match only applies to a range",
+		pc_diag_error(l->diag, l->path, line_of(l, sec, "match"), "%s: match only applies to a range",
 			 what);
 	if (given == NULL) {
 		r->kind = PC_NUMBER_NONE;
@@ -229,7 +217,7 @@ static void load_number(struct loader *l, cfg_t *sec, struct pc_rule *r, const c
 		r->kind = PC_NUMBER_FIXED;
 		long port = cfg_getint(sec, "port");
 		if (!port_valid(port))
-			error_at(l, l->path, line_of(l, sec, "port"), "%s: port = %ld: not a port number",
+			pc_diag_error(l->diag, l->path, line_of(l, sec, "port"), "%s: port = %ld: not a port number",
 				 what, port);
 		r->port = r->port_last = (int)port;
 	} else if (strcmp(given, "range") == 0) {
@@ -241,13 +229,13 @@ static void load_number(struct loader *l, cfg_t *sec, struct pc_rule *r, const c
 		r->match = strcmp(match, "each") == 0 ? PC_RANGE_EACH : PC_RANGE_ANY;
 		if (cfg_size(sec, "range") != 2 || !port_valid(first) || !port_valid(last) ||
 		    first >= last)
-			error_at(l, l->path, line,
+			pc_diag_error(l->diag, l->path, line,
 				 "%s: range must be {first, last} with 1 <= first < last <= 65535", what);
 		else if (strcmp(match, "any") != 0 && strcmp(match, "each") != 0)
-			error_at(l, l->path, line_of(l, sec, "match"),
+			pc_diag_error(l->diag, l->path, line_of(l, sec, "match"),
 				 "%s: match = \"%s\": must be any or each", what, match);
 		else if (r->match == PC_RANGE_EACH && last - first + 1 > PC_EACH_MAX)
-			error_at(l, l->path, line,
+			pc_diag_error(l->diag, l->path, line,
 				 "%s: match = \"each\" over %ld ports: at most %d (use \"any\")", what,
 				 last - first + 1, PC_EACH_MAX);
 		r->port = (int)first;
@@ -268,28 +256,28 @@ static void load_rule(struct loader *l, cfg_t *sec, struct pc_rule *r, bool shar
 	r->line = line_of(l, sec, NULL);
 	r->shared = shared;
 	if (!pc_name_valid(title))
-		error_at(l, l->path, r->line,
+		pc_diag_error(l->diag, l->path, r->line,
 			 "rule name \"%s\": use a-z, 0-9, '-', '.', '_' (at most %d characters)", title,
 			 PC_NAME_MAX);
 
 	r->description = required_str(l, sec, "description", what);
 	const char *protocol = cfg_getstr(sec, "protocol");
 	if (protocol == NULL)
-		error_at(l, l->path, r->line, "%s: protocol is missing", what);
+		pc_diag_error(l->diag, l->path, r->line, "%s: protocol is missing", what);
 	else if (strcmp(protocol, "tcp") == 0 || strcmp(protocol, "udp") == 0)
 		r->protocol = protocol[0] == 't' ? IPPROTO_TCP : IPPROTO_UDP;
 	else
-		error_at(l, l->path, line_of(l, sec, "protocol"),
+		pc_diag_error(l->diag, l->path, line_of(l, sec, "protocol"),
 			 "%s: protocol = \"%s\": must be tcp or udp", what, protocol);
 
 	load_number(l, sec, r, what);
 	if (isset(l, sec, "count-step")) {
 		long step = cfg_getint(sec, "count-step");
 		if (step < 1 || step > 1000)
-			error_at(l, l->path, line_of(l, sec, "count-step"),
+			pc_diag_error(l->diag, l->path, line_of(l, sec, "count-step"),
 				 "%s: count-step = %ld: must be 1..1000", what, step);
 		else if (r->kind == PC_NUMBER_RANGE || r->kind == PC_NUMBER_FORMULA)
-			error_at(l, l->path, line_of(l, sec, "count-step"),
+			pc_diag_error(l->diag, l->path, line_of(l, sec, "count-step"),
 				 "%s: count-step applies to a fixed port or to none, not to a %s", what,
 				 r->kind == PC_NUMBER_RANGE ? "range" : "formula");
 		r->count_step = (int)step;
@@ -298,11 +286,11 @@ static void load_rule(struct loader *l, cfg_t *sec, struct pc_rule *r, bool shar
 
 	const char *direction = cfg_getstr(sec, "direction");
 	if (direction == NULL)
-		error_at(l, l->path, r->line, "%s: direction is missing", what);
+		pc_diag_error(l->diag, l->path, r->line, "%s: direction is missing", what);
 	else if (strcmp(direction, "listen") == 0 || strcmp(direction, "connect") == 0)
 		r->direction = direction[0] == 'l' ? PC_DIR_LISTEN : PC_DIR_CONNECT;
 	else
-		error_at(l, l->path, line_of(l, sec, "direction"),
+		pc_diag_error(l->diag, l->path, line_of(l, sec, "direction"),
 			 "%s: direction = \"%s\": must be listen or connect", what, direction);
 
 	r->remote = dup_opt(sec, "remote");
@@ -310,22 +298,22 @@ static void load_rule(struct loader *l, cfg_t *sec, struct pc_rule *r, bool shar
 	r->configurable = cfg_getbool(sec, "configurable");
 	r->required = cfg_getbool(sec, "required");
 	if (!isset(l, sec, "required"))
-		error_at(l, l->path, r->line, "%s: required is missing (true or false)", what);
+		pc_diag_error(l->diag, l->path, r->line, "%s: required is missing (true or false)", what);
 	if (r->kind == PC_NUMBER_NONE && r->required && !r->configurable)
-		error_at(l, l->path, line_of(l, sec, "required"),
+		pc_diag_error(l->diag, l->path, line_of(l, sec, "required"),
 			 "%s: required, without a number and not configurable: no host could satisfy it",
 			 what);
 
 	r->source = required_str(l, sec, "source", what);
 	if (r->source != NULL && !source_valid(r->source))
-		error_at(l, l->path, line_of(l, sec, "source"),
+		pc_diag_error(l->diag, l->path, line_of(l, sec, "source"),
 			 "%s: source = \"%s\": list source IDs such as \"S0, S1\"", what, r->source);
 	const char *confidence = cfg_getstr(sec, "confidence");
 	int c = pc_confidence_parse(confidence);
 	if (confidence == NULL)
-		error_at(l, l->path, r->line, "%s: confidence is missing", what);
+		pc_diag_error(l->diag, l->path, r->line, "%s: confidence is missing", what);
 	else if (c < 0)
-		error_at(l, l->path, line_of(l, sec, "confidence"),
+		pc_diag_error(l->diag, l->path, line_of(l, sec, "confidence"),
 			 "%s: confidence \"%s\" is not E60, ERA, X7, L12, INF, UNV or SITE", what,
 			 confidence);
 	r->confidence = c < 0 ? PC_CONF_NONE : (enum pc_confidence)c;
@@ -338,12 +326,12 @@ static struct pc_rule *load_rules(struct loader *l, cfg_t *sec, bool shared, con
 	size_t n = cfg_size(sec, "rule");
 	*n_rules = 0;
 	if (n == 0) {
-		error_at(l, l->path, line_of(l, sec, NULL), "%s has no rules", owner);
+		pc_diag_error(l->diag, l->path, line_of(l, sec, NULL), "%s has no rules", owner);
 		return NULL;
 	}
 	struct pc_rule *rules = calloc(n, sizeof(*rules));
 	if (rules == NULL) {
-		error_at(l, l->path, 0, "out of memory");
+		pc_diag_error(l->diag, l->path, 0, "out of memory");
 		return NULL;
 	}
 	for (size_t i = 0; i < n; i++) {
@@ -351,7 +339,7 @@ static struct pc_rule *load_rules(struct loader *l, cfg_t *sec, bool shared, con
 		*n_rules = i + 1;
 		for (size_t j = 0; j < i; j++)
 			if (rules[i].name && rules[j].name && strcmp(rules[i].name, rules[j].name) == 0)
-				error_at(l, l->path, rules[i].line,
+				pc_diag_error(l->diag, l->path, rules[i].line,
 					 "rule %s is defined twice in %s (first at line %d)",
 					 rules[i].name, owner, rules[j].line);
 	}
@@ -368,7 +356,7 @@ static void load_block(struct loader *l, cfg_t *sec)
 	struct pc_catalog *cat = l->catalog;
 	struct pc_block *blocks = grow(cat->blocks, cat->n_blocks, sizeof(*blocks));
 	if (blocks == NULL) {
-		error_at(l, l->path, 0, "out of memory");
+		pc_diag_error(l->diag, l->path, 0, "out of memory");
 		return;
 	}
 	cat->blocks = blocks;
@@ -376,7 +364,7 @@ static void load_block(struct loader *l, cfg_t *sec)
 	*b = (struct pc_block){ .name = strdup(cfg_title(sec)), .file = l->path,
 				.line = line_of(l, sec, NULL) };
 	if (!pc_name_valid(b->name))
-		error_at(l, l->path, b->line, "block name \"%s\": use a-z, 0-9, '-', '.', '_'",
+		pc_diag_error(l->diag, l->path, b->line, "block name \"%s\": use a-z, 0-9, '-', '.', '_'",
 			 cfg_title(sec));
 	for (int side = 1; side < PC_SIDE_COUNT; side++) {
 		const char *option = pc_side_name((enum pc_side)side);
@@ -384,7 +372,7 @@ static void load_block(struct loader *l, cfg_t *sec)
 		if (n == 0)
 			continue;
 		if (n > PC_SLOT_MAX || (b->n_slots != 0 && n != b->n_slots)) {
-			error_at(l, l->path, line_of(l, sec, option),
+			pc_diag_error(l->diag, l->path, line_of(l, sec, option),
 				 "block %s: %s has %d bases; every side needs the same number, 1..%d (one per PG slot)",
 				 cfg_title(sec), option, n, PC_SLOT_MAX);
 			return;
@@ -393,14 +381,14 @@ static void load_block(struct loader *l, cfg_t *sec)
 		for (int i = 0; i < n; i++) {
 			long base = cfg_getnint(sec, option, (unsigned)i);
 			if (!port_valid(base))
-				error_at(l, l->path, line_of(l, sec, option),
+				pc_diag_error(l->diag, l->path, line_of(l, sec, option),
 					 "block %s: %s = %ld: not a port number", cfg_title(sec), option,
 					 base);
 			b->base[side][i] = (int)base;
 		}
 	}
 	if (b->n_slots == 0)
-		error_at(l, l->path, b->line, "block %s has no base for any side", cfg_title(sec));
+		pc_diag_error(l->diag, l->path, b->line, "block %s has no base for any side", cfg_title(sec));
 }
 
 static void load_ruleset(struct loader *l, cfg_t *sec)
@@ -408,7 +396,7 @@ static void load_ruleset(struct loader *l, cfg_t *sec)
 	struct pc_catalog *cat = l->catalog;
 	struct pc_ruleset *sets = grow(cat->rulesets, cat->n_rulesets, sizeof(*sets));
 	if (sets == NULL) {
-		error_at(l, l->path, 0, "out of memory");
+		pc_diag_error(l->diag, l->path, 0, "out of memory");
 		return;
 	}
 	cat->rulesets = sets;
@@ -418,7 +406,7 @@ static void load_ruleset(struct loader *l, cfg_t *sec)
 				    .line = line_of(l, sec, NULL) };
 	snprintf(owner, sizeof(owner), "ruleset %s", cfg_title(sec));
 	if (!pc_name_valid(set->name))
-		error_at(l, l->path, set->line, "ruleset name \"%s\": use a-z, 0-9, '-', '.', '_'",
+		pc_diag_error(l->diag, l->path, set->line, "ruleset name \"%s\": use a-z, 0-9, '-', '.', '_'",
 			 cfg_title(sec));
 	set->rules = load_rules(l, sec, true, owner, &set->n_rules);
 }
@@ -428,7 +416,7 @@ static void load_role(struct loader *l, cfg_t *sec)
 	struct pc_catalog *cat = l->catalog;
 	struct pc_role *roles = grow(cat->roles, cat->n_roles, sizeof(*roles));
 	if (roles == NULL) {
-		error_at(l, l->path, 0, "out of memory");
+		pc_diag_error(l->diag, l->path, 0, "out of memory");
 		return;
 	}
 	cat->roles = roles;
@@ -438,17 +426,17 @@ static void load_role(struct loader *l, cfg_t *sec)
 				  .line = line_of(l, sec, NULL) };
 	snprintf(owner, sizeof(owner), "role %s", cfg_title(sec));
 	if (!pc_name_valid(role->name))
-		error_at(l, l->path, role->line,
+		pc_diag_error(l->diag, l->path, role->line,
 			 "role name \"%s\": use a-z, 0-9, '-', '.', '_' (at most %d characters)",
 			 cfg_title(sec), PC_NAME_MAX);
 	role->title = required_str(l, sec, "title", owner);
 	role->notes = dup_opt(sec, "notes");
 	long table = cfg_getint(sec, "table");
 	if (!isset(l, sec, "table"))
-		error_at(l, l->path, role->line, "%s: table is missing (1-10, or 0 when not from the guide)",
+		pc_diag_error(l->diag, l->path, role->line, "%s: table is missing (1-10, or 0 when not from the guide)",
 			 owner);
 	else if (table < 0 || table > 10)
-		error_at(l, l->path, line_of(l, sec, "table"),
+		pc_diag_error(l->diag, l->path, line_of(l, sec, "table"),
 			 "%s: table = %ld: the guide has tables 1-10 (0: not from the guide)", owner,
 			 table);
 	role->table = (int)table;
@@ -458,7 +446,7 @@ static void load_role(struct loader *l, cfg_t *sec)
 	for (unsigned i = 0; i < cfg_size(sec, "slots"); i++) {
 		long slot = cfg_getnint(sec, "slots", i);
 		if (slot < 1 || slot > PC_SLOT_MAX)
-			error_at(l, l->path, line_of(l, sec, "slots"), "%s: slot %ld: must be 1..%d",
+			pc_diag_error(l->diag, l->path, line_of(l, sec, "slots"), "%s: slot %ld: must be 1..%d",
 				 owner, slot, PC_SLOT_MAX);
 		else
 			role->slots |= 1u << slot;
