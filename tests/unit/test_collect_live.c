@@ -41,6 +41,7 @@
 #include "collect.h"
 #include "collect_internal.h"
 #include "log.h"
+#include "log_capture.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
@@ -49,18 +50,6 @@
 static bool in_namespace;
 static char own_comm[PC_PROCESS_MAX];
 
-/* ---- captured log ------------------------------------------------------ */
-
-static char logged[8][512];
-static int n_logged;
-
-static void capture_log(int level, const char *message)
-{
-	(void)level;
-	if (n_logged < 8)
-		snprintf(logged[n_logged], sizeof(logged[0]), "%s", message);
-	n_logged++;
-}
 
 /* cmocka counts a skip() in a setup as an error: each test skips itself. */
 #define REQUIRE_NAMESPACE()                                                                   \
@@ -72,15 +61,14 @@ static void capture_log(int level, const char *message)
 static int setup(void **state)
 {
 	(void)state;
-	n_logged = 0;
-	pc_log_set_sink(capture_log);
+	log_capture_start();
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	pc_log_set_sink(NULL);
+	log_capture_stop();
 	pc_events_fail_for_test = 0;
 	return 0;
 }

@@ -25,32 +25,20 @@
 #include "collect_internal.h"
 #include "collect_test_util.h"
 #include "log.h"
+#include "log_capture.h"
 
-/* ---- captured log ------------------------------------------------------ */
-
-static char logged[8][512];
-static int n_logged;
-
-static void capture_log(int level, const char *message)
-{
-	(void)level;
-	if (n_logged < 8)
-		snprintf(logged[n_logged], sizeof(logged[0]), "%s", message);
-	n_logged++;
-}
 
 static int setup_log(void **state)
 {
 	(void)state;
-	n_logged = 0;
-	pc_log_set_sink(capture_log);
+	log_capture_start();
 	return 0;
 }
 
 static int teardown_log(void **state)
 {
 	(void)state;
-	pc_log_set_sink(NULL);
+	log_capture_stop();
 	return 0;
 }
 
