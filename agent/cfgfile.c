@@ -50,11 +50,11 @@ struct pc_cfgfile {
 	size_t n_opens, closed;
 	unsigned long titles_renamed;
 	bool out_of_memory;
-	/* Something left open at the end of the file: reported after
-	 * libconfuse's own errors, which are more precise when there are any
-	 * (a section left open usually makes the next one an unknown option). */
+	/* The line of a section left open at the end of the file: reported
+	 * after libconfuse's own errors, which are more precise when there are
+	 * any (a section left open usually makes the next one an unknown
+	 * option). */
 	int unclosed_line;
-	const char *unclosed;
 };
 
 static struct pc_cfgfile *parsing; /* the file whose callbacks are running */
@@ -332,10 +332,9 @@ static int skip_string(struct scan *s)
 		put(s, s->in[s->i++]);
 	}
 	if (s->i == s->len) {
-		s->f->unclosed_line = opened;
-		s->f->unclosed = "this string is not closed before the end of the file";
-		put(s, quote);
-		return 0;
+		pc_diag_error(s->f->diag, s->f->path, opened,
+			      "this string is not closed before the end of the file");
+		return -1;
 	}
 	put(s, s->in[s->i++]);
 	return 0;
@@ -352,10 +351,9 @@ static int skip_block_comment(struct scan *s)
 			return not_text(s, c);
 	}
 	if (s->i >= s->len) {
-		s->f->unclosed_line = opened;
-		s->f->unclosed = "this comment is not closed before the end of the file";
-		s->i = s->len;
-		return 0;
+		pc_diag_error(s->f->diag, s->f->path, opened,
+			      "this comment is not closed before the end of the file");
+		return -1;
 	}
 	s->i += 2;
 	put(s, ' ');
@@ -467,11 +465,16 @@ static int normalize(const char *in, size_t len, char *out, size_t *out_len, str
 		pc_diag_error(f->diag, f->path, s.line, "a word of over %d characters", WORD_MAX);
 		rc = -1;
 	}
-	if (rc == 0 && s.depth > 0 && f->unclosed == NULL) {
-		f->unclosed_line = s.stack[s.depth - 1].line;
-		f->unclosed = s.stack[s.depth - 1].list
-				      ? "this list is not closed before the end of the file"
-				      : "this section is not closed before the end of the file";
+	/* A list or a section left open: a list is reported at once; for a
+	 * section libconfuse's own error, if any, comes first. */
+	for (size_t d = s.depth; rc == 0 && d-- > 0;) {
+		if (s.stack[d].list) {
+			pc_diag_error(f->diag, f->path, s.stack[d].line,
+				      "this list is not closed before the end of the file");
+			rc = -1;
+		} else if (f->unclosed_line == 0) {
+			f->unclosed_line = s.stack[d].line;
+		}
 	}
 	free(s.stack);
 	*out_len = s.n;
@@ -614,8 +617,9 @@ struct pc_cfgfile *pc_cfgfile_parse_text(cfg_opt_t *options, const char *path, c
 		fclose(fp);
 		if (rc == CFG_SUCCESS && f->out_of_memory)
 			pc_diag_error(diag, path, 0, "out of memory");
-		if (f->unclosed != NULL) {
-			pc_diag_error(diag, path, f->unclosed_line, "%s", f->unclosed);
+		if (f->unclosed_line > 0) {
+			pc_diag_error(diag, path, f->unclosed_line,
+				      "this section is not closed before the end of the file");
 			rc = CFG_PARSE_ERROR;
 		}
 	}
