@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "collect.h"
@@ -32,6 +33,7 @@ struct pc_collector {
 static struct pc_collector *fake; /* the one the poller opened */
 static atomic_int polls_done;
 static atomic_bool fail_polls;
+static atomic_int failed_polls;
 
 struct pc_collector *pc_collector_open(const struct pc_collector_options *options, char *err,
 				       size_t errlen)
@@ -50,6 +52,7 @@ int pc_collector_poll(struct pc_collector *c, struct pc_snapshot *snap, char *er
 	pc_snapshot_clear(snap);
 	if (atomic_load(&fail_polls)) {
 		snprintf(err, errlen, "netlink: simulated failure");
+		atomic_fetch_add(&failed_polls, 1);
 		return -1;
 	}
 	struct pc_endpoint ep;
@@ -105,6 +108,29 @@ void pc_collector_close(struct pc_collector *c)
 }
 
 /* ---- helpers ---- */
+
+/* Every wait is on the fact the test asserts, with a deadline generous
+ * enough for a loaded CI machine: a slow run waits longer, it never
+ * fails for being slow. */
+#define DEADLINE_MS 30000
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Poll cond every millisecond until it holds; fail at the deadline. */
+#define WAIT_UNTIL(cond)                                                               \
+	do {                                                                           \
+		long long deadline_ = now_ms() + DEADLINE_MS;                          \
+		while (!(cond)) {                                                      \
+			if (now_ms() > deadline_)                                      \
+				fail_msg("timed out waiting for %s", #cond);           \
+			usleep(1000);                                                  \
+		}                                                                      \
+	} while (0)
 
 static atomic_int failure_lines;
 
@@ -166,7 +192,7 @@ static void first_poll_runs_at_once(void **unused)
 {
 	(void)unused;
 	struct pc_poller *p = start(60000);
-	struct pc_state *s = next_state(p, 5000);
+	struct pc_state *s = next_state(p, DEADLINE_MS);
 	assert_non_null(s);
 	assert_int_equal(s->poll_count, 1);
 	assert_int_equal(s->snap.n_listeners, 1);
@@ -178,10 +204,10 @@ static void destroy_event_polls_before_the_interval(void **unused)
 {
 	(void)unused;
 	struct pc_poller *p = start(60000);
-	pc_state_unref(next_state(p, 5000));
+	pc_state_unref(next_state(p, DEADLINE_MS));
 	assert_int_equal(write(fake->events[1], "x", 1), 1);
 	/* With a 60 s interval, a second state can only come from the event. */
-	struct pc_state *s = next_state(p, 5000);
+	struct pc_state *s = next_state(p, DEADLINE_MS);
 	assert_non_null(s);
 	assert_int_equal(s->poll_count, 2);
 	pc_state_unref(s);
@@ -192,8 +218,9 @@ static void only_the_newest_state_is_handed_over(void **unused)
 {
 	(void)unused;
 	struct pc_poller *p = start(1);
-	while (atomic_load(&polls_done) < 20)
-		usleep(1000);
+	/* The fake counts a poll before its state is published; the 21st
+	 * poll starts only once the 20th state is out. */
+	WAIT_UNTIL(atomic_load(&polls_done) >= 21);
 	struct pc_state *s = pc_poller_take(p);
 	assert_non_null(s);
 	/* Intermediate states were dropped, not queued. */
@@ -209,14 +236,22 @@ static void failures_are_counted_and_logged_once(void **unused)
 	atomic_store(&failure_lines, 0);
 	pc_log_set_sink(count_failures);
 	struct pc_poller *p = start(1);
-	pc_state_unref(next_state(p, 5000));
+	pc_state_unref(next_state(p, DEADLINE_MS));
+	atomic_store(&failed_polls, 0);
 	atomic_store(&fail_polls, true);
-	usleep(50000); /* many 1 ms polls fail meanwhile */
+	WAIT_UNTIL(atomic_load(&failed_polls) >= 5);
 	atomic_store(&fail_polls, false);
-	struct pc_state *s = next_state(p, 5000);
-	assert_non_null(s);
-	/* Each failure counts as an error; the repeated message is logged once. */
-	assert_true(s->poll_errors > s->poll_count);
+	/* Each failure counts as an error: the first state published after
+	 * them says so (one taken before the failures may still be there). */
+	struct pc_state *s = NULL;
+	long long deadline = now_ms() + DEADLINE_MS;
+	while (s == NULL || s->poll_errors <= s->poll_count) {
+		if (now_ms() > deadline)
+			fail_msg("no state counts the failed polls");
+		pc_state_unref(s);
+		s = next_state(p, DEADLINE_MS);
+	}
+	/* The repeated message is logged once. */
 	assert_int_equal(atomic_load(&failure_lines), 1);
 	pc_state_unref(s);
 	pc_poller_stop(p);
@@ -227,11 +262,11 @@ static void a_new_plan_is_judged_at_once(void **unused)
 {
 	(void)unused;
 	struct pc_poller *p = start(60000);
-	pc_state_unref(next_state(p, 5000));
+	pc_state_unref(next_state(p, DEADLINE_MS));
 	struct pc_poller_settings settings = { .plan = plan, .engine = { .hold_down = 1 },
 					       .interval_ms = 60000, .recheck_ms = 60000 };
 	pc_poller_reconfigure(p, &settings);
-	struct pc_state *s = next_state(p, 5000);
+	struct pc_state *s = next_state(p, DEADLINE_MS);
 	assert_non_null(s);
 	pc_state_unref(s);
 	pc_poller_stop(p);
@@ -242,20 +277,29 @@ static void unknown_listener_appearing_is_one_event(void **unused)
 {
 	(void)unused;
 	struct pc_poller *p = start(60000);
-	pc_state_unref(next_state(p, 5000));
+	pc_state_unref(next_state(p, DEADLINE_MS));
 	/* The fake's port changes at every poll: a new unexpected listener. */
 	for (int i = 0; i < 3; i++) {
 		assert_int_equal(write(fake->events[1], "x", 1), 1);
-		while (atomic_load(&polls_done) < 2 + i)
+		/* this poll has read the event: the next write makes another */
+		WAIT_UNTIL(atomic_load(&polls_done) >= 2 + i);
+	}
+	/* The events are queued after the fake counts its poll: collect
+	 * them until the three are there. */
+	struct pc_event events[16];
+	uint64_t dropped = 0, dropped_now = 99;
+	size_t unexpected = 0;
+	long long deadline = now_ms() + DEADLINE_MS;
+	while (unexpected < 3) {
+		if (now_ms() > deadline)
+			fail_msg("%zu unexpected-listener events, not 3", unexpected);
+		size_t n = pc_poller_take_events(p, events, 16, &dropped_now);
+		dropped += dropped_now;
+		for (size_t i = 0; i < n; i++)
+			unexpected += events[i].type == PC_EVENT_UNEXPECTED;
+		if (n == 0)
 			usleep(1000);
 	}
-	usleep(20000);
-	struct pc_event events[16];
-	uint64_t dropped = 99;
-	size_t n = pc_poller_take_events(p, events, 16, &dropped);
-	size_t unexpected = 0;
-	for (size_t i = 0; i < n; i++)
-		unexpected += events[i].type == PC_EVENT_UNEXPECTED;
 	assert_int_equal(unexpected, 3);
 	assert_int_equal(dropped, 0);
 	pc_poller_stop(p);
