@@ -55,6 +55,7 @@ struct pc_cfgfile {
 	 * any (a section left open usually makes the next one an unknown
 	 * option). */
 	int unclosed_line;
+	int last_line; /* of the last option libconfuse set */
 };
 
 static struct pc_cfgfile *parsing; /* the file whose callbacks are running */
@@ -179,6 +180,7 @@ static int record(cfg_t *cfg, cfg_opt_t *opt)
 		goto oom;
 
 	int line = cfg->line;
+	f->last_line = line;
 	/* Raw control characters never reach here (normalize refuses them);
 	 * these came from escapes such as "\033" in a quoted string. */
 	if (opt->type == CFGT_STR && has_control(cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1)))
@@ -624,6 +626,13 @@ struct pc_cfgfile *pc_cfgfile_parse_text(cfg_opt_t *options, const char *path, c
 		}
 	}
 	free(clean);
+	/* libconfuse refuses some input without a word (an empty quoted
+	 * string where an option name belongs): never refuse silently. */
+	if (rc != CFG_SUCCESS && diag->n_errors == errors) {
+		int line = f->last_line > f->root->line ? f->last_line : f->root->line;
+		pc_diag_error(diag, path, line,
+			      "syntax error after this line's last value (an empty quoted name?)");
+	}
 	if (rc != CFG_SUCCESS || f->out_of_memory) {
 		pc_cfgfile_free(f);
 		return NULL;
