@@ -22,6 +22,9 @@
 #include <fcntl.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
+#include <linux/inet_diag.h>
+#include <linux/netlink.h>
+#include <linux/sock_diag.h>
 #include <linux/seccomp.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -351,6 +354,44 @@ static void test_live_destroy_event_within_ms(void **state)
 	pc_snapshot_clear(&snap);
 }
 
+/* A second subscriber to the TCP destroy groups, without a filter: when it
+ * has seen n destroy messages for port, the kernel has broadcast them, to
+ * the collector's socket too (a broadcast reaches every member at once).
+ * The kernel sends destroy messages from a work queue, some time after
+ * close(): this is how a test knows they have all been sent. */
+static int open_destroy_observer(void)
+{
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+	assert_true(fd >= 0);
+	struct sockaddr_nl local = { .nl_family = AF_NETLINK };
+	assert_int_equal(bind(fd, (struct sockaddr *)&local, sizeof(local)), 0);
+	int groups[] = { SKNLGRP_INET_TCP_DESTROY, SKNLGRP_INET6_TCP_DESTROY };
+	for (size_t i = 0; i < 2; i++)
+		assert_int_equal(setsockopt(fd, SOL_NETLINK, NETLINK_ADD_MEMBERSHIP, &groups[i],
+					    sizeof(groups[i])),
+				 0);
+	return fd;
+}
+
+static void wait_destroy_messages(int observer, uint16_t port, int n)
+{
+	int seen = 0;
+	char buf[16384] __attribute__((aligned(4)));
+	while (seen < n) {
+		struct pollfd pfd = { .fd = observer, .events = POLLIN };
+		if (poll(&pfd, 1, 30000) != 1)
+			fail_msg("%d destroy messages for port %u, not %d", seen, port, n);
+		ssize_t len = recv(observer, buf, sizeof(buf), 0);
+		assert_true(len > 0);
+		for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (size_t)len);
+		     h = NLMSG_NEXT(h, len)) {
+			const struct inet_diag_msg *m = NLMSG_DATA(h);
+			if (h->nlmsg_len >= NLMSG_LENGTH(sizeof(*m)) && ntohs(m->id.idiag_sport) == port)
+				seen++;
+		}
+	}
+}
+
 /* A burst of closes reads as one "poll now". */
 static void test_live_destroy_events_coalesce(void **state)
 {
@@ -362,15 +403,16 @@ static void test_live_destroy_events_coalesce(void **state)
 		group[i] = open_socket(SOCK_STREAM, "0.0.0.0", group[0].port, false, true);
 	struct pc_collector *c = open_collector(PC_COLLECT_NETLINK, false, true);
 	assert_int_equal(pc_collector_set_watch_ports(c, &group[0].port, 1), 0);
+	int observer = open_destroy_observer();
 	for (int i = 0; i < 8; i++)
 		close(group[i].fd);
-	assert_true(wait_event(c, 500));
-	/* Let the rest of the burst arrive, then one read drains it all. */
-	struct timespec pause = { 0, 20 * 1000 * 1000 };
-	nanosleep(&pause, NULL);
+	/* the whole burst has been sent: then one read drains it all */
+	wait_destroy_messages(observer, group[0].port, 8);
+	assert_true(wait_event(c, 0));
 	assert_true(pc_collector_read_events(c));
 	assert_false(wait_event(c, 0));
 	assert_false(pc_collector_read_events(c));
+	close(observer);
 	pc_collector_close(c);
 }
 
