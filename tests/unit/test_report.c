@@ -479,7 +479,7 @@ static void test_unconfigured(void **state)
 	assert_contains(line, "{\"protocol\": \"tcp\", \"address_type\": \"unknown\", \"address\": \"*\", "
 			      "\"port\": 18002, \"sockets\": 1, \"pid\": null, \"process\": null, "
 			      "\"class\": \"expected\", \"expectation\": 1, \"role\": \"report-lab\", "
-			      "\"rule\": \"optional\"}");
+			      "\"rule\": \"optional\", \"device\": null, \"device_status\": null}");
 	free(line);
 	assert_contains(json, "\"counts\": {\"expected\": 4, \"present\": 2, \"missing\": 0, "
 			      "\"unexpected\": 0, \"unconfigured\": 1}");
@@ -559,7 +559,7 @@ static void test_json(void **state)
 		 "{\"protocol\": \"tcp\", \"address_type\": \"ipv4\", \"address\": \"0.0.0.0\", "
 		 "\"port\": 40002, \"sockets\": 1, \"pid\": 812, \"process\": \"router\", "
 		 "\"class\": \"expected\", \"expectation\": %zu, \"role\": \"icm-router\", "
-		 "\"rule\": \"dmp-low\"}",
+		 "\"rule\": \"dmp-low\", \"device\": null, \"device_status\": null}",
 		 i);
 	assert_contains(line, want);
 	free(line);
@@ -568,10 +568,11 @@ static void test_json(void **state)
 	assert_contains(json, "{\"protocol\": \"tcp\", \"address_type\": \"ipv4\", "
 			      "\"address\": \"0.0.0.0\", \"port\": 8080, \"sockets\": 1, \"pid\": 4242, "
 			      "\"process\": \"evil|name\\\"q\", \"class\": \"unexpected\", "
-			      "\"expectation\": null, \"role\": null, \"rule\": null}");
+			      "\"expectation\": null, \"role\": null, \"rule\": null, "
+			       "\"device\": null, \"device_status\": null}");
 	assert_contains(json, "\"port\": 22, \"sockets\": 1, \"pid\": null, \"process\": null, "
 			      "\"class\": \"ignored\", \"expectation\": null, \"role\": null, "
-			      "\"rule\": null}");
+			      "\"rule\": null, \"device\": null, \"device_status\": null}");
 	free(json);
 	scene_free(&s);
 }
