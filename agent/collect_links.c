@@ -2,7 +2,13 @@
  * RTM_GETADDR dumps, getifaddrs() when rtnetlink is refused), so that the
  * engine can tell whether remote peers can reach a listener: whether its
  * address is configured here, whether the device it is bound to is up or
- * the loopback. One NETLINK_ROUTE socket kept for the collector's life. */
+ * the loopback. One NETLINK_ROUTE socket kept for the collector's life.
+ *
+ * Cost: the two dumps take about 55 us in a namespace with three
+ * interfaces, more on a host with many. They change rarely, so a second
+ * socket subscribes to link and address changes and the dumps are redone
+ * only after one (or when that socket lost messages); otherwise a poll
+ * copies the last answer. */
 #include "collect_internal.h"
 
 #include <errno.h>
@@ -27,6 +33,9 @@ struct pc_links {
 	struct mnl_socket *nl;
 	uint32_t seq;
 	uint8_t *buf;
+	struct mnl_socket *watch; /* change notifications; NULL: dump every time */
+	bool stale; /* the cache must be dumped again */
+	struct pc_snapshot cache; /* interfaces and addresses only */
 };
 
 struct pc_links *pc_links_open(char *err, size_t errlen)
@@ -52,6 +61,15 @@ struct pc_links *pc_links_open(char *err, size_t errlen)
 		goto fail;
 	}
 	lk->seq = 1;
+	lk->stale = true;
+	/* Without the subscription every poll dumps: slower, still right. */
+	lk->watch = mnl_socket_open2(NETLINK_ROUTE, SOCK_CLOEXEC | SOCK_NONBLOCK);
+	if (lk->watch != NULL &&
+	    mnl_socket_bind(lk->watch, RTMGRP_LINK | RTMGRP_IPV4_IFADDR | RTMGRP_IPV6_IFADDR,
+			    MNL_SOCKET_AUTOPID) < 0) {
+		mnl_socket_close(lk->watch);
+		lk->watch = NULL;
+	}
 	return lk;
 fail:
 	pc_links_close(lk);
@@ -64,6 +82,9 @@ void pc_links_close(struct pc_links *lk)
 		return;
 	if (lk->nl != NULL)
 		mnl_socket_close(lk->nl);
+	if (lk->watch != NULL)
+		mnl_socket_close(lk->watch);
+	pc_snapshot_clear(&lk->cache);
 	free(lk->buf);
 	free(lk);
 }
@@ -237,11 +258,55 @@ static int dump(struct pc_links *lk, uint16_t type, struct pc_snapshot *snap, ch
 	}
 }
 
+/* Whether a link or an address changed since the last call (drains the
+ * subscription socket). */
+static bool changed(struct pc_links *lk)
+{
+	bool any = false;
+	for (;;) {
+		ssize_t n = recv(mnl_socket_get_fd(lk->watch), lk->buf, LINKS_BUFFER_SIZE,
+				 MSG_DONTWAIT);
+		if (n > 0) {
+			any = true;
+			continue;
+		}
+		if (n < 0 && errno == EINTR)
+			continue;
+		/* ENOBUFS: notifications were lost, so was what they said. */
+		if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
+			any = true;
+		return any;
+	}
+}
+
+static int copy_into(struct pc_snapshot *to, const struct pc_snapshot *from)
+{
+	for (size_t i = 0; i < from->n_interfaces; i++)
+		if (pc_snapshot_add_interface(to, &from->interfaces[i]) < 0)
+			return -1;
+	for (size_t i = 0; i < from->n_addresses; i++)
+		if (pc_snapshot_add_address(to, &from->addresses[i]) < 0)
+			return -1;
+	return 0;
+}
+
 int pc_links_dump(struct pc_links *lk, struct pc_snapshot *snap, char *err, size_t errlen)
 {
-	if (dump(lk, RTM_GETLINK, snap, err, errlen) < 0 ||
-	    dump(lk, RTM_GETADDR, snap, err, errlen) < 0)
+	/* Drained before the dump: a change during it is seen next time. */
+	if (lk->watch == NULL || changed(lk))
+		lk->stale = true;
+	if (lk->stale) {
+		pc_snapshot_reset(&lk->cache);
+		if (dump(lk, RTM_GETLINK, &lk->cache, err, errlen) < 0 ||
+		    dump(lk, RTM_GETADDR, &lk->cache, err, errlen) < 0)
+			return -1;
+		lk->stale = false;
+		snap->errors += lk->cache.errors; /* counted once, when read */
+	}
+	if (copy_into(snap, &lk->cache) < 0) {
+		snprintf(err, errlen, "rtnetlink: out of memory");
 		return -1;
+	}
 	snap->interfaces_known = true;
 	return 0;
 }

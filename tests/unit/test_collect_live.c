@@ -685,9 +685,11 @@ static void child_netlink_fails_mid_run(uint16_t port)
 		CHILD_CHECK(snap.source == PC_SOURCE_PROCFS);
 		CHILD_CHECK(child_sees(&snap, port));
 	}
-	CHILD_CHECK(n_logged == 2);
+	CHILD_CHECK(n_logged == 1);
 	CHILD_CHECK(strstr(logged[0], "netlink failed (sendto(NETLINK_SOCK_DIAG") != NULL);
-	CHILD_CHECK(strstr(logged[1], "addresses are unknown") != NULL);
+	/* No link or address changed: their last dump still serves (it is
+	 * redone only after a change notification). */
+	CHILD_CHECK(snap.interfaces_known);
 	pc_collector_close(c);
 	pc_snapshot_clear(&snap);
 }
