@@ -105,6 +105,17 @@ static enum pc_dump_status add_socket(const struct nlmsghdr *nlh, uint8_t proto,
 	return rc < 0 ? PC_DUMP_NOMEM : PC_DUMP_MORE;
 }
 
+/* The kernel reports -errno; anything outside 1..4095 (INT_MIN, whose
+ * negation overflows, included) is no errno: a malformed message. */
+static int errno_of(int status)
+{
+	if (status < 0 && status >= -4095)
+		return -status;
+	if (status > 0 && status <= 4095)
+		return status;
+	return EPROTO;
+}
+
 enum pc_dump_status pc_sockdiag_parse(const void *buf, size_t len, uint32_t seq, uint8_t proto,
 				      enum pc_dump_kind kind, struct pc_snapshot *snap,
 				      int *kernel_errno)
@@ -133,7 +144,7 @@ enum pc_dump_status pc_sockdiag_parse(const void *buf, size_t len, uint32_t seq,
 				if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(status)))
 					memcpy(&status, mnl_nlmsg_get_payload(nlh), sizeof(status));
 				if (status < 0) {
-					*kernel_errno = -status;
+					*kernel_errno = errno_of(status);
 					return PC_DUMP_FAILED;
 				}
 				return PC_DUMP_DONE;
@@ -144,7 +155,7 @@ enum pc_dump_status pc_sockdiag_parse(const void *buf, size_t len, uint32_t seq,
 					memcpy(&e.error, mnl_nlmsg_get_payload(nlh),
 					       sizeof(e.error));
 				if (e.error != 0) {
-					*kernel_errno = e.error < 0 ? -e.error : e.error;
+					*kernel_errno = errno_of(e.error);
 					return PC_DUMP_FAILED;
 				}
 				break; /* an acknowledgement */
