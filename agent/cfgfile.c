@@ -13,13 +13,13 @@
  *
  * libconfuse 3.3 miscounts lines: a "#" or "//" comment advances its line
  * counter by three, a block comment by one too many. So the file is handed
- * to libconfuse with its comments blanked out (newlines kept), and then
- * cfg->line is right in every validate callback: for an option value, the
- * line of the value.
+ * to libconfuse with its comments removed, newlines kept (normalize, below),
+ * and then cfg->line is right in every validate callback: for an option
+ * value, the line of the value.
  *
  * Sections: libconfuse calls a section option's validate callback when the
  * section closes, in the order of the closing braces in the text. The same
- * pre-scan that blanks comments pairs each section's closing brace with its
+ * pass that removes comments pairs each section's closing brace with its
  * opening one, so the n-th section to close was opened on opens[n]. */
 
 /* Separates a section title from the sequence number that keeps
@@ -483,6 +483,48 @@ static int normalize(const char *in, size_t len, char *out, size_t *out_len, str
 	return rc;
 }
 
+/* Up to PC_INPUT_MAX bytes from fd, whose size was expected (it may have
+ * changed since, or be 0 for a file of /proc); NULL past the limit. */
+static char *read_all(int fd, size_t expected, size_t *len, const char *path,
+		      struct pc_diag *diag)
+{
+	size_t cap = expected + 1, size = 0;
+	char *text = NULL;
+	for (;;) {
+		if (size + 1 >= cap || text == NULL) {
+			cap = text == NULL ? cap + 1 : cap * 2;
+			if (cap > PC_INPUT_MAX + 2)
+				cap = PC_INPUT_MAX + 2;
+			char *grown = realloc(text, cap);
+			if (grown == NULL) {
+				pc_diag_error(diag, path, 0, "out of memory");
+				break;
+			}
+			text = grown;
+		}
+		ssize_t n = read(fd, text + size, cap - 1 - size);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			pc_diag_error(diag, path, 0, "cannot read: %s", strerror(errno));
+			break;
+		}
+		if (n == 0) {
+			text[size] = '\0';
+			*len = size;
+			return text;
+		}
+		size += (size_t)n;
+		if (size > PC_INPUT_MAX) {
+			pc_diag_error(diag, path, 0, "over the limit of %d bytes (1 MiB)",
+				      PC_INPUT_MAX);
+			break;
+		}
+	}
+	free(text);
+	return NULL;
+}
+
 /* The whole of a regular file, up to PC_INPUT_MAX bytes. Opened without
  * blocking, so that a FIFO or a device named by mistake (or by malice) is
  * refused at once instead of waiting for a writer or reading forever. */
@@ -508,28 +550,8 @@ char *pc_cfgfile_read(const char *path, size_t *len, struct pc_diag *diag)
 	} else if (st.st_size > PC_INPUT_MAX) {
 		pc_diag_error(diag, path, 0, "%lld bytes: over the limit of %d bytes (1 MiB)",
 			      (long long)st.st_size, PC_INPUT_MAX);
-	} else if ((text = malloc(PC_INPUT_MAX + 2)) == NULL) {
-		pc_diag_error(diag, path, 0, "out of memory");
 	} else {
-		/* The file may grow while it is read: read one byte past the limit. */
-		size_t size = 0;
-		ssize_t n;
-		while (size <= PC_INPUT_MAX &&
-		       ((n = read(fd, text + size, PC_INPUT_MAX + 1 - size)) > 0 ||
-			(n < 0 && errno == EINTR)))
-			size += n > 0 ? (size_t)n : 0;
-		if (size > PC_INPUT_MAX || (n < 0 && size <= PC_INPUT_MAX)) {
-			if (size > PC_INPUT_MAX)
-				pc_diag_error(diag, path, 0, "over the limit of %d bytes (1 MiB)",
-					      PC_INPUT_MAX);
-			else
-				pc_diag_error(diag, path, 0, "cannot read: %s", strerror(errno));
-			free(text);
-			text = NULL;
-		} else {
-			text[size] = '\0';
-			*len = size;
-		}
+		text = read_all(fd, (size_t)st.st_size, len, path, diag);
 	}
 	close(fd);
 	return text;
