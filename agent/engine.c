@@ -588,8 +588,10 @@ int pc_engine_carry_over(const struct pc_plan *plan, const struct pc_evaluation 
 		return 0;
 
 	for (size_t i = 0; i < out->n_expect; i++) {
-		/* confirmed, alarmed, absences and flips stay: the history */
-		out->expect[i].status = PC_PORT_UNKNOWN;
+		/* Alarms raised, absences and flips stay: the history. What it was
+		 * last confirmed as does not: an absence found after blindness may
+		 * be old, so it counts as unknown until hold-down confirms it. */
+		out->expect[i].status = out->expect[i].confirmed = PC_PORT_UNKNOWN;
 		out->expect[i].listener = -1;
 	}
 	out->present = out->missing = out->unexpected = 0;

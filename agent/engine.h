@@ -188,7 +188,9 @@ void pc_evaluation_free(struct pc_evaluation *evaluation);
  * the host was not unknown already; each expectation's history (alarms
  * raised, absences, flaps) is kept, so that the next successful poll,
  * judged against this, reports what changed from the last verdict an
- * operator was told about, and the return from unknown. */
+ * operator was told about, and the return from unknown. A port found
+ * absent then stays unknown (not "as last confirmed") until hold-down
+ * confirms it missing. */
 int pc_engine_carry_over(const struct pc_plan *plan, const struct pc_evaluation *previous,
 			 bool blind, int64_t now_ms, struct pc_evaluation *out);
 
