@@ -45,6 +45,7 @@ static int64_t now_ms(void)
 int pc_notify_init(const struct pc_config *config)
 {
 	struct pc_notify_policy policy = policy_of(config);
+	summary_counts.current = PC_COMPLIANCE_UNKNOWN;
 	return pc_notify_queue_init(&queue, &policy);
 }
 
