@@ -162,9 +162,11 @@ static int copy_snapshot(const struct pc_snapshot *from, struct pc_snapshot *to)
 		pc_snapshot_clear(to);
 		return -1;
 	}
-	memcpy(to->listeners, from->listeners, from->n_listeners * sizeof(*to->listeners));
-	memcpy(to->connections, from->connections,
-	       from->n_connections * sizeof(*to->connections));
+	if (from->n_listeners > 0)
+		memcpy(to->listeners, from->listeners, from->n_listeners * sizeof(*to->listeners));
+	if (from->n_connections > 0)
+		memcpy(to->connections, from->connections,
+		       from->n_connections * sizeof(*to->connections));
 	to->cap_listeners = from->n_listeners + 1;
 	to->cap_connections = from->n_connections + 1;
 	return 0;
