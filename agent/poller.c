@@ -153,25 +153,6 @@ static void keep(struct pc_poller *p, struct pc_state *state)
 	p->previous = state;
 }
 
-static int copy_snapshot(const struct pc_snapshot *from, struct pc_snapshot *to)
-{
-	*to = *from;
-	to->listeners = malloc((from->n_listeners + 1) * sizeof(*to->listeners));
-	to->connections = malloc((from->n_connections + 1) * sizeof(*to->connections));
-	if (to->listeners == NULL || to->connections == NULL) {
-		pc_snapshot_clear(to);
-		return -1;
-	}
-	if (from->n_listeners > 0)
-		memcpy(to->listeners, from->listeners, from->n_listeners * sizeof(*to->listeners));
-	if (from->n_connections > 0)
-		memcpy(to->connections, from->connections,
-		       from->n_connections * sizeof(*to->connections));
-	to->cap_listeners = from->n_listeners + 1;
-	to->cap_connections = from->n_connections + 1;
-	return 0;
-}
-
 /* A failed poll still publishes: pcPollErrors counts it, and after
  * hold-down failures in a row the state says the agent cannot see (an
  * empty listener table, compliance unknown). Returns whether to poll again
@@ -207,7 +188,7 @@ static bool publish_failure(struct pc_poller *p, const char *err)
 		return !blind;
 	}
 	const struct pc_state *prev = p->previous;
-	if (!blind && copy_snapshot(&prev->snap, &snap) < 0)
+	if (!blind && pc_snapshot_copy(&prev->snap, &snap) < 0)
 		return !blind;
 	if (blind) {
 		snap.taken_at = prev->snap.taken_at; /* pcLastPollTime: the last time it saw */
