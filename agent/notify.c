@@ -56,11 +56,6 @@ void pc_notify_configure(const struct pc_config *config)
 		pc_log(LOG_ERR, "notifications: out of memory resizing the queue; keeping the old size");
 }
 
-void pc_notify_raise(const struct pc_event *event)
-{
-	pc_notify_queue_offer(&queue, event, now_ms());
-}
-
 static void summarize(void);
 
 static void on_summary_due(unsigned int reg, void *unused)

@@ -28,9 +28,6 @@ int pc_notify_init(const struct pc_config *config);
 /* After a reload: the switches, the rate limit and the queue's size. */
 void pc_notify_configure(const struct pc_config *config);
 
-/* An event (in order). */
-void pc_notify_raise(const struct pc_event *event);
-
 /* What the poll thread handed over since the last call, in its order
  * (compliance first), then the summary of what was not sent, if one is
  * owed. latest: the newest evaluation, whose counts a summary carries. */
