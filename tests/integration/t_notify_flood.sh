@@ -48,7 +48,7 @@ dropped=$(($(mib_value pcNotificationsDropped.0) - dropped_before))
 log "$FLOOD new listeners: $received pcUnexpectedListener, $skipped told skipped ($suppressed suppressed, $dropped dropped)"
 [ $((received + skipped)) = $FLOOD ] || fail "$received received + $skipped skipped is not $FLOOD"
 [ $((suppressed + dropped)) = "$skipped" ] || fail "$suppressed suppressed + $dropped dropped is not $skipped"
-[ "$received" -le 20 ] || fail "$received pcUnexpectedListener passed a limit of 10 per second"
+[ "$received" -le 30 ] || fail "$received pcUnexpectedListener passed a limit of 10 per second"
 [ "$(trap_count pcListenerMissing)" = 1 ] || fail "pcListenerMissing more than once"
 [ "$(mib_value pcHostCompliance.0)" = nonCompliant ] || fail "the host is not nonCompliant"
 log "ok"
