@@ -118,17 +118,16 @@ static int reserve_one(void **array, size_t count, size_t *cap, size_t elem_size
 	return 0;
 }
 
-int pc_snapshot_add_listener(struct pc_snapshot *snap, const struct pc_endpoint *local,
-			     uint64_t inode)
+int pc_snapshot_add_listener(struct pc_snapshot *snap, const struct pc_listen_socket *socket)
 {
 	if (reserve_one((void **)&snap->listeners, snap->n_listeners, &snap->cap_listeners,
 			sizeof(*snap->listeners)) < 0)
 		return -1;
 	struct pc_listener *l = &snap->listeners[snap->n_listeners++];
 	memset(l, 0, sizeof(*l));
-	l->local = *local;
+	l->local = socket->local;
 	l->sockets = 1;
-	l->inode = inode;
+	l->inode = socket->inode;
 	return 0;
 }
 

@@ -38,6 +38,16 @@ struct pc_endpoint {
 	uint16_t port;
 };
 
+/* One listening socket as a collector saw it: one sock_diag message, one
+ * /proc/net line. Collectors fill it by field name and hand it to
+ * pc_snapshot_add_listener, so a new field the kernel reports touches the
+ * collectors that read it, this record, the row below and the snapshot's
+ * folding, and no caller that does not care about it. */
+struct pc_listen_socket {
+	struct pc_endpoint local;
+	uint64_t inode; /* 0: unknown (the socket cannot be told apart) */
+};
+
 /* One row of the listener table: every socket bound to the same endpoint. */
 struct pc_listener {
 	struct pc_endpoint local;
@@ -83,9 +93,10 @@ const char *pc_proto_name(uint8_t proto);
  * "[fe80::1]%3". Writes at most len bytes, always NUL-terminated. */
 void pc_endpoint_format_addr(const struct pc_endpoint *ep, char *buf, size_t len);
 
-/* Append a listener for one socket; growing arrays are the snapshot's. */
-int pc_snapshot_add_listener(struct pc_snapshot *snap, const struct pc_endpoint *local,
-			     uint64_t inode);
+/* Append one listening socket (a row of its own until pc_snapshot_finish
+ * folds it with the other sockets of its endpoint); growing arrays are the
+ * snapshot's. 0, or -1 when out of memory. */
+int pc_snapshot_add_listener(struct pc_snapshot *snap, const struct pc_listen_socket *socket);
 int pc_snapshot_add_connection(struct pc_snapshot *snap, const struct pc_endpoint *remote);
 
 /* Sort, then fold rows with equal endpoints into one (summing counts). Call

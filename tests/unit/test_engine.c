@@ -39,18 +39,18 @@ static void add(struct pc_snapshot *snap, const char *spec)
 	uint8_t bytes[16] = { 0 };
 	assert_int_equal(sscanf(spec, "%7s %63s %u", proto, address, &port), 3);
 	uint8_t p = strcmp(proto, "tcp") == 0 ? IPPROTO_TCP : IPPROTO_UDP;
-	struct pc_endpoint ep;
+	struct pc_listen_socket socket = { .inode = port };
 	if (strcmp(address, "*") == 0) {
-		pc_endpoint_set(&ep, p, AF_INET6, bytes, false, 0, (uint16_t)port);
+		pc_endpoint_set(&socket.local, p, AF_INET6, bytes, false, 0, (uint16_t)port);
 	} else if (address[0] == '[') {
 		address[strlen(address) - 1] = '\0';
 		assert_int_equal(inet_pton(AF_INET6, address + 1, bytes), 1);
-		pc_endpoint_set(&ep, p, AF_INET6, bytes, true, 0, (uint16_t)port);
+		pc_endpoint_set(&socket.local, p, AF_INET6, bytes, true, 0, (uint16_t)port);
 	} else {
 		assert_int_equal(inet_pton(AF_INET, address, bytes), 1);
-		pc_endpoint_set(&ep, p, AF_INET, bytes, false, 0, (uint16_t)port);
+		pc_endpoint_set(&socket.local, p, AF_INET, bytes, false, 0, (uint16_t)port);
 	}
-	assert_int_equal(pc_snapshot_add_listener(snap, &ep, port), 0);
+	assert_int_equal(pc_snapshot_add_listener(snap, &socket), 0);
 }
 
 /* Every expected listener of host.conf, where it should be. */

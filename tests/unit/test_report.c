@@ -45,9 +45,9 @@ static void add_listener(struct pc_snapshot *snap, uint8_t proto, const char *ad
 	uint8_t bytes[16];
 	int family = strchr(address, ':') ? AF_INET6 : AF_INET;
 	assert_int_equal(inet_pton(family, address, bytes), 1);
-	struct pc_endpoint ep;
-	pc_endpoint_set(&ep, proto, family, bytes, false, 0, port);
-	assert_int_equal(pc_snapshot_add_listener(snap, &ep, 100000u + port), 0);
+	struct pc_listen_socket socket = { .inode = 100000u + port };
+	pc_endpoint_set(&socket.local, proto, family, bytes, false, 0, port);
+	assert_int_equal(pc_snapshot_add_listener(snap, &socket), 0);
 }
 
 /* After pc_snapshot_finish: the listener's position. */

@@ -39,6 +39,13 @@ static void set_v6(struct pc_endpoint *ep, uint8_t proto, const char *addr, bool
 	pc_endpoint_set(ep, proto, AF_INET6, a, v6only, ifindex, port);
 }
 
+/* One socket as a collector would report it. */
+static int add_socket(struct pc_snapshot *snap, const struct pc_endpoint *local, uint64_t inode)
+{
+	struct pc_listen_socket socket = { .local = *local, .inode = inode };
+	return pc_snapshot_add_listener(snap, &socket);
+}
+
 static const char *text_of(const struct pc_endpoint *ep)
 {
 	static char buf[64];
@@ -170,12 +177,12 @@ static void test_fold_reuseport_group(void **state)
 	set_v6(&c, IPPROTO_UDP, "::", false, 0, 53);
 
 	/* Four members of a reuseport group, interleaved with others. */
-	assert_int_equal(pc_snapshot_add_listener(&snap, &a, 300), 0);
-	assert_int_equal(pc_snapshot_add_listener(&snap, &c, 50), 0);
-	assert_int_equal(pc_snapshot_add_listener(&snap, &a, 100), 0);
-	assert_int_equal(pc_snapshot_add_listener(&snap, &b, 7), 0);
-	assert_int_equal(pc_snapshot_add_listener(&snap, &a, 200), 0);
-	assert_int_equal(pc_snapshot_add_listener(&snap, &a, 150), 0);
+	assert_int_equal(add_socket(&snap, &a, 300), 0);
+	assert_int_equal(add_socket(&snap, &c, 50), 0);
+	assert_int_equal(add_socket(&snap, &a, 100), 0);
+	assert_int_equal(add_socket(&snap, &b, 7), 0);
+	assert_int_equal(add_socket(&snap, &a, 200), 0);
+	assert_int_equal(add_socket(&snap, &a, 150), 0);
 	pc_snapshot_finish(&snap);
 
 	assert_int_equal(snap.n_listeners, 3);
@@ -211,18 +218,18 @@ static void test_fold_same_socket_once(void **state)
 	struct pc_snapshot snap = { 0 };
 	struct pc_endpoint a;
 	set_v4(&a, IPPROTO_TCP, "0.0.0.0", 443);
-	pc_snapshot_add_listener(&snap, &a, 100);
-	pc_snapshot_add_listener(&snap, &a, 200);
-	pc_snapshot_add_listener(&snap, &a, 100);
-	pc_snapshot_add_listener(&snap, &a, 200);
-	pc_snapshot_add_listener(&snap, &a, 300);
+	add_socket(&snap, &a, 100);
+	add_socket(&snap, &a, 200);
+	add_socket(&snap, &a, 100);
+	add_socket(&snap, &a, 200);
+	add_socket(&snap, &a, 300);
 	pc_snapshot_finish(&snap);
 	assert_int_equal(snap.n_listeners, 1);
 	assert_int_equal(snap.listeners[0].sockets, 3);
 	pc_snapshot_reset(&snap);
 
-	pc_snapshot_add_listener(&snap, &a, 0);
-	pc_snapshot_add_listener(&snap, &a, 0);
+	add_socket(&snap, &a, 0);
+	add_socket(&snap, &a, 0);
 	pc_snapshot_finish(&snap);
 	assert_int_equal(snap.n_listeners, 1);
 	assert_int_equal(snap.listeners[0].sockets, 2);
@@ -239,7 +246,7 @@ static void test_many_listeners_sorted(void **state)
 		for (unsigned i = 0; i < 1000; i++) {
 			struct pc_endpoint ep;
 			set_v4(&ep, IPPROTO_TCP, "127.0.0.1", (uint16_t)(1 + (i * 7919) % 1000));
-			assert_int_equal(pc_snapshot_add_listener(&snap, &ep, 1000 * round + i + 1), 0);
+			assert_int_equal(add_socket(&snap, &ep, 1000 * round + i + 1), 0);
 		}
 	pc_snapshot_finish(&snap);
 	assert_int_equal(snap.n_listeners, 1000);
@@ -256,7 +263,7 @@ static void test_reset_keeps_memory(void **state)
 	struct pc_snapshot snap = { 0 };
 	struct pc_endpoint ep;
 	set_v4(&ep, IPPROTO_UDP, "127.0.0.1", 161);
-	pc_snapshot_add_listener(&snap, &ep, 1);
+	add_socket(&snap, &ep, 1);
 	pc_snapshot_add_connection(&snap, &ep);
 	snap.errors = 3;
 	snap.source = PC_SOURCE_PROCFS;
