@@ -138,8 +138,9 @@ int pc_procnet_parse_line(const char *line, int family, struct pc_procnet_entry 
 	if ((p = parse_hex(p, 0, '\0', &v)) == NULL)
 		return -1; /* retrnsmt */
 	p = skip_blanks(p);
-	if ((p = parse_dec(p, false, &v)) == NULL)
-		return -1; /* uid */
+	if ((p = parse_dec(p, false, &v)) == NULL || v > UINT32_MAX)
+		return -1;
+	out->uid = (uint32_t)v;
 	p = skip_blanks(p);
 	if ((p = parse_dec(p, true, &v)) == NULL)
 		return -1; /* timeout */
@@ -218,7 +219,7 @@ static int read_file(const char *path, const struct procnet_file *file,
 		if (listening) {
 			/* Dual-stack or v6-only is not in the file; see
 			 * pc_procnet_guess_v6only. */
-			struct pc_listen_socket socket = { .inode = e.inode };
+			struct pc_listen_socket socket = { .inode = e.inode, .uid = e.uid };
 			pc_endpoint_set(&socket.local, file->proto, file->family, e.local_addr,
 					false, 0, e.local_port);
 			added = pc_snapshot_add_listener(snap, &socket);

@@ -11,6 +11,8 @@ enum {
 	COL_CLASS = 8,
 	COL_ROLE = 9,
 	COL_RULE = 10,
+	COL_UID = 11,
+	COL_USER = 12,
 };
 
 static int listener_column(const void *data, unsigned column, netsnmp_variable_list *var)
@@ -40,6 +42,12 @@ static int listener_column(const void *data, unsigned column, netsnmp_variable_l
 	case COL_RULE:
 		pc_mib_set_string(var, e != NULL ? e->rule : "");
 		return 0;
+	case COL_UID:
+		pc_mib_set_uint(var, ASN_UNSIGNED, l->uid);
+		return 0;
+	case COL_USER:
+		pc_mib_set_string(var, l->user);
+		return 0;
 	default:
 		return SNMP_NOSUCHOBJECT;
 	}
@@ -56,7 +64,7 @@ int pc_mib_listener_register(void)
 	static const u_char index_types[] = { ASN_INTEGER, ASN_INTEGER, ASN_OCTET_STR,
 					      ASN_UNSIGNED, 0 };
 	return pc_mib_table_register(&listener_table, table_oid, OID_LENGTH(table_oid),
-				     index_types, COL_SOCKETS, COL_RULE);
+				     index_types, COL_SOCKETS, COL_USER);
 }
 
 void pc_mib_listener_rebuild(const struct pc_state *state)

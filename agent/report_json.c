@@ -21,14 +21,17 @@
  *                     configurable, bind_address, status, listener,
  *                     bound_address, pid, process}]          (pcExpectTable)
  *   listeners       [{protocol, address_type, address, port, sockets, pid,
- *                     process, class, expectation, role, rule}]
+ *                     process, uid, user, uids_differ, class, expectation,
+ *                     role, rule}]
  *                                                          (pcListenerTable)
  *
  * instance: 0..24, null when the role takes none. side: "a", "b",
  * "primary", "secondary" or null. slot: 1..3 or null. port, port_last:
  * null when the rule has no number. bind_address: the address the
  * configuration wants (null: any); bound_address, pid, process: the
- * listener that satisfies the expectation. Addresses are written as `ss`
+ * listener that satisfies the expectation. uid: the socket's owner (of the
+ * lowest-inode socket when several share the row; uids_differ: they do not
+ * all belong to one user); user: its name, null when it has none. Addresses are written as `ss`
  * and --listeners write them ("*" every IPv4 and IPv6 address, "0.0.0.0",
  * "[::]" IPv6 only, "[fe80::1]%3"); address_type is the MIB's
  * InetAddressType ("unknown" for "*"). The cross references are 0-based
@@ -194,6 +197,9 @@ static void json_listeners(FILE *out, const struct pc_plan *plan,
 		json_uint_or_null(out, l->pid > 0, (unsigned long)l->pid);
 		fputs(", \"process\": ", out);
 		pc_json_string(out, l->process[0] ? l->process : NULL);
+		fprintf(out, ", \"uid\": %u, \"user\": ", l->uid);
+		pc_json_string(out, l->user[0] ? l->user : NULL);
+		fprintf(out, ", \"uids_differ\": %s", pc_json_bool(l->uids_differ));
 		fputs(", \"class\": ", out);
 		pc_json_string(out, class ? pc_listener_class_name(class) : NULL);
 		fputs(", \"expectation\": ", out);

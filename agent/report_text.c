@@ -20,16 +20,27 @@ struct expect_row {
 	size_t index;
 };
 
-/* "127.0.0.1:18001 812/router": where, and who when known. */
+/* "1000(svc)", "1000" when the uid has no name. */
+static void owner_text(const struct pc_listener *l, char *buf, size_t len)
+{
+	char user[PC_USER_MAX];
+	pc_report_plain(user, sizeof(user), l->user);
+	snprintf(buf, len, l->user[0] ? "%u(%s)" : "%u", l->uid, user);
+}
+
+/* "127.0.0.1:18001 812/router uid=0(root)": where, and who when known. */
 static void endpoint_text(const struct pc_listener *l, char *buf, size_t len)
 {
-	char addr[64], process[PC_PROCESS_MAX];
+	char addr[64], process[PC_PROCESS_MAX], owner[PC_USER_MAX + 16];
 	pc_endpoint_format_addr(&l->local, addr, sizeof(addr));
+	owner_text(l, owner, sizeof(owner));
+	const char *others = l->uids_differ ? " and other users" : "";
 	if (l->pid > 0) {
 		pc_report_plain(process, sizeof(process), l->process[0] ? l->process : "?");
-		snprintf(buf, len, "%s:%u %d/%s", addr, l->local.port, (int)l->pid, process);
+		snprintf(buf, len, "%s:%u %d/%s uid=%s%s", addr, l->local.port, (int)l->pid,
+			 process, owner, others);
 	} else {
-		snprintf(buf, len, "%s:%u", addr, l->local.port);
+		snprintf(buf, len, "%s:%u uid=%s%s", addr, l->local.port, owner, others);
 	}
 }
 
@@ -136,7 +147,8 @@ static void listener_cell(const void *p, int column, char *buf, size_t len)
 	case 2: snprintf(buf, len, "%u", l->local.port); break;
 	case 3: snprintf(buf, len, "%u", l->sockets); break;
 	case 4: snprintf(buf, len, l->pid > 0 ? "%d" : "-", (int)l->pid); break;
-	default: pc_report_plain(buf, len, l->process[0] ? l->process : "-"); break;
+	case 5: pc_report_plain(buf, len, l->process[0] ? l->process : "-"); break;
+	default: owner_text(l, buf, len); break;
 	}
 }
 
@@ -144,8 +156,8 @@ static void unexpected_section(FILE *out, const struct pc_snapshot *snap,
 			       const struct pc_evaluation *ev, const struct pc_report_tally *tally,
 			       const struct pc_listener **rows)
 {
-	static const char *const headers[] = { "PROTO", "ADDRESS", "PORT", "SOCKETS", "PID",
-					       "PROCESS" };
+	static const char *const headers[] = { "PROTO", "ADDRESS", "PORT",   "SOCKETS",
+					       "PID",   "PROCESS", "UID(USER)" };
 	size_t n = 0;
 	for (size_t j = 0; j < tally->n_listeners; j++)
 		if (pc_report_class(ev, j) == PC_CLASS_UNEXPECTED)
@@ -153,7 +165,7 @@ static void unexpected_section(FILE *out, const struct pc_snapshot *snap,
 	if (n == 0)
 		return;
 	fputs("Unexpected listeners:\n", out);
-	pc_text_table(out, INDENT, headers, 6, rows, sizeof(*rows), n, listener_cell);
+	pc_text_table(out, INDENT, headers, 7, rows, sizeof(*rows), n, listener_cell);
 }
 
 struct role_row {

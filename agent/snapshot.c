@@ -128,6 +128,7 @@ int pc_snapshot_add_listener(struct pc_snapshot *snap, const struct pc_listen_so
 	l->local = socket->local;
 	l->sockets = 1;
 	l->inode = socket->inode;
+	l->uid = socket->uid;
 	return 0;
 }
 
@@ -172,8 +173,13 @@ void pc_snapshot_finish(struct pc_snapshot *snap)
 		if (out > 0 && pc_endpoint_cmp(&snap->listeners[out - 1].local,
 					       &snap->listeners[i].local) == 0) {
 			/* Sorted by inode within the group, so a repeat is adjacent. */
+			struct pc_listener *row = &snap->listeners[out - 1];
 			if (inode == 0 || inode != prev_inode)
-				snap->listeners[out - 1].sockets += snap->listeners[i].sockets;
+				row->sockets += snap->listeners[i].sockets;
+			/* UDP sockets sharing a port by SO_REUSEADDR may belong to
+			 * different users: the row says so rather than hiding one. */
+			if (snap->listeners[i].uid != row->uid || snap->listeners[i].uids_differ)
+				row->uids_differ = true;
 			prev_inode = inode;
 			continue;
 		}

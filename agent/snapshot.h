@@ -28,6 +28,7 @@ enum pc_poll_source {
 
 #define PC_ADDR_MAX 20
 #define PC_PROCESS_MAX 16 /* the kernel's TASK_COMM_LEN */
+#define PC_USER_MAX 33 /* a user name of up to 32 characters (useradd's limit) */
 
 /* One local endpoint, in MIB index order: protocol, type, address, port. */
 struct pc_endpoint {
@@ -46,6 +47,7 @@ struct pc_endpoint {
 struct pc_listen_socket {
 	struct pc_endpoint local;
 	uint64_t inode; /* 0: unknown (the socket cannot be told apart) */
+	uint32_t uid; /* the socket's owner (sock_diag idiag_uid, /proc/net's uid) */
 };
 
 /* One row of the listener table: every socket bound to the same endpoint. */
@@ -55,6 +57,9 @@ struct pc_listener {
 	uint64_t inode; /* one of the sockets' inodes, for process resolution */
 	int32_t pid; /* 0 when unknown or not resolved */
 	char process[PC_PROCESS_MAX]; /* "" when unknown */
+	uint32_t uid; /* the owner of the socket whose inode is kept */
+	bool uids_differ; /* the row's sockets belong to more than one user */
+	char user[PC_USER_MAX]; /* uid's name, "" when it has none (or a longer one) */
 };
 
 /* Established TCP connections to one remote endpoint (for "connect" rules). */

@@ -49,7 +49,7 @@ static void test_parse_line_v4(void **state)
 	(void)state;
 	struct pc_procnet_entry e;
 	assert_int_equal(pc_procnet_parse_line("   0: 0100007F:0016 0200000A:C350 01 00000000:00000000 "
-					       "00:00000000 00000000     0        0 12345 1 "
+					       "00:00000000 00000000  1001        0 12345 1 "
 					       "0000000000000000 100 0 0 10 0",
 					       AF_INET, &e),
 			 0);
@@ -59,6 +59,7 @@ static void test_parse_line_v4(void **state)
 	assert_string_equal(inet_ntop(AF_INET, e.remote_addr, text, sizeof(text)), "10.0.0.2");
 	assert_int_equal(e.remote_port, 50000);
 	assert_int_equal(e.state, PC_TCP_ESTABLISHED);
+	assert_int_equal(e.uid, 1001);
 	assert_int_equal(e.inode, 12345);
 }
 

@@ -68,6 +68,15 @@ static void set_process(struct pc_snapshot *snap, uint8_t proto, uint16_t port, 
 	snprintf(l->process, sizeof(l->process), "%s", name);
 }
 
+static void set_owner(struct pc_snapshot *snap, uint8_t proto, uint16_t port, uint32_t uid,
+		      const char *user, bool uids_differ)
+{
+	struct pc_listener *l = &snap->listeners[listener_at(snap, proto, port)];
+	l->uid = uid;
+	l->uids_differ = uids_differ;
+	snprintf(l->user, sizeof(l->user), "%s", user);
+}
+
 static size_t expectation(const struct pc_plan *plan, const char *role, const char *rule)
 {
 	for (size_t i = 0; i < plan->expectations.n; i++)
@@ -207,6 +216,8 @@ static void troubled_host(struct scene *s)
 	scene_snapshot_done(s);
 	set_process(&s->snap, IPPROTO_TCP, 40002, 812, "router");
 	set_process(&s->snap, IPPROTO_TCP, 8080, 4242, "evil|name\"q");
+	set_owner(&s->snap, IPPROTO_TCP, 8080, 1000, "mal|ory", false);
+	set_owner(&s->snap, IPPROTO_TCP, 18002, 65534, "", true);
 	eval_start(s);
 	serve_all(s, "icm-router");
 	set_status(s, "report-lab", "optional", PC_PORT_WRONG_ADDRESS);
@@ -364,21 +375,25 @@ static void test_text_problems(void **state)
 			     " tcp ", " 18001 ", " listen ", " want 127.0.0.1"),
 			 3);
 	assert_int_equal(ROW(text, "wrongAddress ", " no ", " report-lab ", " optional ", " 18002 ",
-			     " want 127.0.0.1; on 192.0.2.7:18002"),
+			     " want 127.0.0.1; on 192.0.2.7:18002 uid=65534 and other users"),
 			 4);
 	assert_int_equal(ROW(text, "pending ", " no ", " report-lab ", " spare ", " udp ", " 18004 "),
 			 5);
 	/* Then the unexpected listeners (the one on the wrong address too),
 	 * a '|' in a name made harmless. */
 	assert_int_equal(ROW(text, "Unexpected listeners:"), 6);
-	assert_int_equal(ROW(text, "PROTO", "ADDRESS", "PORT", "SOCKETS", "PID", "PROCESS"), 7);
-	assert_int_equal(ROW(text, "tcp ", " 0.0.0.0 ", " 8080 ", " 1 ", " 4242 ", " evil/name\"q"), 8);
-	assert_int_equal(ROW(text, "tcp ", " 192.0.2.7 ", " 18002 ", " 1 ", " - ", " -"), 9);
+	assert_int_equal(ROW(text, "PROTO", "ADDRESS", "PORT", "SOCKETS", "PID", "PROCESS",
+			     "UID(USER)"),
+			 7);
+	assert_int_equal(ROW(text, "tcp ", " 0.0.0.0 ", " 8080 ", " 1 ", " 4242 ", " evil/name\"q ",
+			     " 1000(mal/ory)"),
+			 8);
+	assert_int_equal(ROW(text, "tcp ", " 192.0.2.7 ", " 18002 ", " 1 ", " - ", " - ", " 65534"), 9);
 	assert_int_equal(ROW(text, "Expectations:"), 10);
 
 	/* The full list: the Router's ports with the listener that serves them. */
 	assert_true(ROW(text, "present ", " yes ", " icm-router ", " acme ", " a ", " dmp-low ",
-			" tcp ", " 40002 ", " listen ", " 0.0.0.0:40002 812/router") > 10);
+			" tcp ", " 40002 ", " listen ", " 0.0.0.0:40002 812/router uid=0") > 10);
 	assert_true(ROW(text, "present ", " icm-router ", " private-heartbeat ", " udp ",
 			" 39500-39999 ", " 0.0.0.0:39500") > 10);
 	assert_true(ROW(text, "notChecked ", " report-lab ", " peer ", " 18003 ", " connect ") > 10);
@@ -478,7 +493,7 @@ static void test_unconfigured(void **state)
 	line = json_line(json, "\"port\": 18002, \"sockets\"");
 	assert_contains(line, "{\"protocol\": \"tcp\", \"address_type\": \"unknown\", \"address\": \"*\", "
 			      "\"port\": 18002, \"sockets\": 1, \"pid\": null, \"process\": null, "
-			      "\"class\": \"expected\", \"expectation\": 1, \"role\": \"report-lab\", "
+			      "\"uid\": 0, \"user\": null, \"uids_differ\": false, \"class\": \"expected\", \"expectation\": 1, \"role\": \"report-lab\", "
 			      "\"rule\": \"optional\"}");
 	free(line);
 	assert_contains(json, "\"counts\": {\"expected\": 4, \"present\": 2, \"missing\": 0, "
@@ -558,7 +573,7 @@ static void test_json(void **state)
 	snprintf(want, sizeof(want),
 		 "{\"protocol\": \"tcp\", \"address_type\": \"ipv4\", \"address\": \"0.0.0.0\", "
 		 "\"port\": 40002, \"sockets\": 1, \"pid\": 812, \"process\": \"router\", "
-		 "\"class\": \"expected\", \"expectation\": %zu, \"role\": \"icm-router\", "
+		 "\"uid\": 0, \"user\": null, \"uids_differ\": false, \"class\": \"expected\", \"expectation\": %zu, \"role\": \"icm-router\", "
 		 "\"rule\": \"dmp-low\"}",
 		 i);
 	assert_contains(line, want);
@@ -567,11 +582,15 @@ static void test_json(void **state)
 	/* Unexpected and ignored listeners; a name that needs escaping. */
 	assert_contains(json, "{\"protocol\": \"tcp\", \"address_type\": \"ipv4\", "
 			      "\"address\": \"0.0.0.0\", \"port\": 8080, \"sockets\": 1, \"pid\": 4242, "
-			      "\"process\": \"evil|name\\\"q\", \"class\": \"unexpected\", "
+			      "\"process\": \"evil|name\\\"q\", \"uid\": 1000, \"user\": \"mal|ory\", "
+			      "\"uids_differ\": false, \"class\": \"unexpected\", "
 			      "\"expectation\": null, \"role\": null, \"rule\": null}");
 	assert_contains(json, "\"port\": 22, \"sockets\": 1, \"pid\": null, \"process\": null, "
+			      "\"uid\": 0, \"user\": null, \"uids_differ\": false, "
 			      "\"class\": \"ignored\", \"expectation\": null, \"role\": null, "
 			      "\"rule\": null}");
+	assert_contains(json, "\"port\": 18002, \"sockets\": 1, \"pid\": null, \"process\": null, "
+			      "\"uid\": 65534, \"user\": null, \"uids_differ\": true, ");
 	free(json);
 	scene_free(&s);
 }

@@ -40,10 +40,16 @@ static void set_v6(struct pc_endpoint *ep, uint8_t proto, const char *addr, bool
 }
 
 /* One socket as a collector would report it. */
+static int add_owned(struct pc_snapshot *snap, const struct pc_endpoint *local, uint64_t inode,
+		     uint32_t uid)
+{
+	struct pc_listen_socket socket = { .local = *local, .inode = inode, .uid = uid };
+	return pc_snapshot_add_listener(snap, &socket);
+}
+
 static int add_socket(struct pc_snapshot *snap, const struct pc_endpoint *local, uint64_t inode)
 {
-	struct pc_listen_socket socket = { .local = *local, .inode = inode };
-	return pc_snapshot_add_listener(snap, &socket);
+	return add_owned(snap, local, inode, 0);
 }
 
 static const char *text_of(const struct pc_endpoint *ep)
@@ -236,6 +242,31 @@ static void test_fold_same_socket_once(void **state)
 	pc_snapshot_clear(&snap);
 }
 
+/* A row keeps the owner of the socket whose inode it keeps, and says when
+ * its sockets belong to more than one user. */
+static void test_fold_owners(void **state)
+{
+	(void)state;
+	struct pc_snapshot snap = { 0 };
+	struct pc_endpoint shared, alone;
+	set_v4(&shared, IPPROTO_UDP, "0.0.0.0", 5000);
+	set_v4(&alone, IPPROTO_TCP, "0.0.0.0", 8080);
+	add_owned(&snap, &shared, 300, 65534);
+	add_owned(&snap, &alone, 40, 1000);
+	add_owned(&snap, &alone, 41, 1000);
+	add_owned(&snap, &shared, 100, 0);
+	add_owned(&snap, &shared, 200, 0);
+	pc_snapshot_finish(&snap);
+	assert_int_equal(snap.n_listeners, 2);
+	assert_int_equal(snap.listeners[0].local.port, 8080);
+	assert_int_equal(snap.listeners[0].uid, 1000);
+	assert_false(snap.listeners[0].uids_differ);
+	assert_int_equal(snap.listeners[1].uid, 0);
+	assert_int_equal(snap.listeners[1].inode, 100);
+	assert_true(snap.listeners[1].uids_differ);
+	pc_snapshot_clear(&snap);
+}
+
 static void test_many_listeners_sorted(void **state)
 {
 	(void)state;
@@ -309,6 +340,7 @@ int main(void)
 		cmocka_unit_test(test_cmp_is_index_order),
 		cmocka_unit_test(test_fold_reuseport_group),
 		cmocka_unit_test(test_fold_same_socket_once),
+		cmocka_unit_test(test_fold_owners),
 		cmocka_unit_test(test_many_listeners_sorted),
 		cmocka_unit_test(test_reset_keeps_memory),
 		cmocka_unit_test(test_fold_connections),
