@@ -23,7 +23,27 @@ enum {
 	COL_PID = 14,
 	COL_PROCESS = 15,
 	COL_LAST_CHANGE = 16,
+	COL_HOLDER_UID = 20,
+	COL_OWNER = 21,
 };
+
+static const unsigned expect_columns[] = {
+	COL_RULE,	   COL_DESCRIPTION, COL_PROTOCOL, COL_PORT,	       COL_PORT_LAST,
+	COL_DIRECTION,	   COL_REQUIRED,    COL_CONFIGURABLE, COL_PROVENANCE, COL_STATUS,
+	COL_BOUND_TYPE,	   COL_BOUND_ADDRESS, COL_PID,	  COL_PROCESS,      COL_LAST_CHANGE,
+	COL_HOLDER_UID,	   COL_OWNER,
+};
+
+/* "user svc (1001), process java"; "" when the configuration names none. */
+static void owner_text(const struct pc_expectation *e, char *buf, size_t len)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	if (e->owner_user != NULL)
+		n = (size_t)snprintf(buf, len, "user %s (%u)", e->owner_user, e->owner_uid);
+	if (e->owner_process != NULL && n < len)
+		snprintf(buf + n, len - n, "%sprocess %s", n > 0 ? ", " : "", e->owner_process);
+}
 
 static int expect_column(const void *data, unsigned column, netsnmp_variable_list *var)
 {
@@ -31,7 +51,7 @@ static int expect_column(const void *data, unsigned column, netsnmp_variable_lis
 	const struct pc_expectation *e = data;
 	const struct pc_expect_result *r = &state->eval.expect[e - state->plan->expectations.items];
 	const struct pc_listener *l = r->listener >= 0 ? &state->snap.listeners[r->listener] : NULL;
-	char provenance[256];
+	char provenance[256], owner[128];
 
 	switch (column) {
 	case COL_RULE:
@@ -81,6 +101,14 @@ static int expect_column(const void *data, unsigned column, netsnmp_variable_lis
 	case COL_LAST_CHANGE:
 		pc_mib_set_uint(var, ASN_TIMETICKS, pc_mib_timestamp(r->last_change_ms));
 		return 0;
+	case COL_HOLDER_UID:
+		/* No listener: (uid_t)-1, which is no user (0 would say root). */
+		pc_mib_set_uint(var, ASN_UNSIGNED, l != NULL ? l->uid : UINT32_MAX);
+		return 0;
+	case COL_OWNER:
+		owner_text(e, owner, sizeof(owner));
+		pc_mib_set_string(var, owner);
+		return 0;
 	default:
 		return SNMP_NOSUCHOBJECT;
 	}
@@ -89,6 +117,8 @@ static int expect_column(const void *data, unsigned column, netsnmp_variable_lis
 static struct pc_mib_table expect_table = {
 	.name = "pcExpectTable",
 	.column_value = expect_column,
+	.columns = expect_columns,
+	.n_columns = sizeof(expect_columns) / sizeof(expect_columns[0]),
 };
 
 int pc_mib_expect_register(void)
@@ -96,7 +126,7 @@ int pc_mib_expect_register(void)
 	static const oid table_oid[] = { PC_OID_EXPECT_TABLE };
 	static const u_char index_types[] = { ASN_UNSIGNED, ASN_UNSIGNED, ASN_UNSIGNED, 0 };
 	return pc_mib_table_register(&expect_table, table_oid, OID_LENGTH(table_oid), index_types,
-				     COL_RULE, COL_LAST_CHANGE);
+				     COL_RULE, COL_OWNER);
 }
 
 void pc_mib_expect_rebuild(const struct pc_state *state)

@@ -45,6 +45,13 @@ int pc_mib_table_register(struct pc_mib_table *t, const oid *table_oid, size_t t
 		netsnmp_table_helper_add_index(info, *type);
 	info->min_column = min_column;
 	info->max_column = max_column;
+	if (t->n_columns > 0) {
+		t->valid_columns.isRange = 0;
+		t->valid_columns.list_count = (char)t->n_columns;
+		t->valid_columns.details.list = (unsigned *)t->columns;
+		t->valid_columns.next = NULL;
+		info->valid_columns = &t->valid_columns;
+	}
 	handler->myvoid = t;
 	netsnmp_handler_registration *reg = netsnmp_handler_registration_create(
 		t->name, handler, table_oid, table_oid_len, HANDLER_CAN_RONLY);

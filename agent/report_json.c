@@ -19,7 +19,8 @@
  *                     instance, instance_name, side, slot, rule, description,
  *                     protocol, port, port_last, match, direction, required,
  *                     configurable, bind_address, status, listener,
- *                     bound_address, pid, process}]          (pcExpectTable)
+ *                     bound_address, pid, process, uid, user, owner_user,
+ *                     owner_uid, owner_process}]            (pcExpectTable)
  *   listeners       [{protocol, address_type, address, port, sockets, pid,
  *                     process, uid, user, uids_differ, class, expectation,
  *                     role, rule}]
@@ -28,8 +29,10 @@
  * instance: 0..24, null when the role takes none. side: "a", "b",
  * "primary", "secondary" or null. slot: 1..3 or null. port, port_last:
  * null when the rule has no number. bind_address: the address the
- * configuration wants (null: any); bound_address, pid, process: the
- * listener that satisfies the expectation. uid: the socket's owner (of the
+ * configuration wants (null: any); bound_address, pid, process, uid, user:
+ * the listener that satisfies the expectation (or, when wrongOwner, the one
+ * held by someone else); owner_user (as written), owner_uid, owner_process:
+ * who must hold it (null: anyone). uid: the socket's owner (of the
  * lowest-inode socket when several share the row; uids_differ: they do not
  * all belong to one user); user: its name, null when it has none. Addresses are written as `ss`
  * and --listeners write them ("*" every IPv4 and IPv6 address, "0.0.0.0",
@@ -61,7 +64,7 @@ static void json_head(FILE *out, const struct pc_plan *plan, const struct pc_sna
 		     "\"unexpected\": %u, \"unconfigured\": %u},\n",
 		ev->expected, ev->present, ev->missing, ev->unexpected, ev->unconfigured);
 	fputs(" \"statuses\": {", out);
-	for (int s = PC_PORT_PRESENT; s <= PC_PORT_NOT_CHECKED; s++)
+	for (int s = PC_PORT_PRESENT; s < PC_STATUS_SLOTS; s++)
 		fprintf(out, "%s\"%s\": %u", s == PC_PORT_PRESENT ? "" : ", ",
 			pc_port_status_name((enum pc_port_status)s), tally->status[s]);
 	pc_report_time(&snap->taken_at, when, sizeof(when));
@@ -158,6 +161,16 @@ static void json_expectation(FILE *out, const struct pc_expectation *e,
 	json_uint_or_null(out, l && l->pid > 0, l ? (unsigned long)l->pid : 0);
 	fputs(", \"process\": ", out);
 	pc_json_string(out, l && l->process[0] ? l->process : NULL);
+	fputs(", \"uid\": ", out);
+	json_uint_or_null(out, l != NULL, l ? l->uid : 0);
+	fputs(", \"user\": ", out);
+	pc_json_string(out, l && l->user[0] ? l->user : NULL);
+	fputs(", \"owner_user\": ", out);
+	pc_json_string(out, e->owner_user);
+	fputs(", \"owner_uid\": ", out);
+	json_uint_or_null(out, e->owner_uid_set, e->owner_uid);
+	fputs(", \"owner_process\": ", out);
+	pc_json_string(out, e->owner_process);
 	fputc('}', out);
 }
 

@@ -225,7 +225,7 @@ static void summary_line(FILE *out, const struct pc_evaluation *ev,
 			continue;
 		fprintf(out, "%u %s", tally->status[s], pc_port_status_name(s));
 		if (tally->required[s] > 0 && (s == PC_PORT_MISSING || s == PC_PORT_WRONG_ADDRESS ||
-					       s == PC_PORT_FLAPPING))
+					       s == PC_PORT_WRONG_OWNER || s == PC_PORT_FLAPPING))
 			fprintf(out, " (%u required)", tally->required[s]);
 		fputs(", ", out);
 	}

@@ -106,7 +106,8 @@ static void test_compliant(void **state)
 			       "\"match\": \"port\", \"direction\": \"listen\", \"required\": true, "
 			       "\"configurable\": false, \"bind_address\": null, \"status\": \"present\", "
 			       "\"listener\": 2, \"bound_address\": \"127.0.0.1\", \"pid\": null, "
-			       "\"process\": null}");
+			       "\"process\": null, \"uid\": 0, \"user\": \"root\", \"owner_user\": null, "
+			       "\"owner_uid\": null, \"owner_process\": null}");
 	/* listeners[2], sorted after the two wildcards, serves expectations[0] */
 	assert_contains(r.out, "\"address\": \"127.0.0.1\", \"port\": 18011, \"sockets\": 1, "
 			       "\"pid\": null, \"process\": null, \"uid\": 0, \"user\": \"root\", "

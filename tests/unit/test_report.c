@@ -488,7 +488,8 @@ static void test_unconfigured(void **state)
 			      "\"match\": \"none\", \"direction\": \"listen\", \"required\": false, "
 			      "\"configurable\": true, \"bind_address\": null, "
 			      "\"status\": \"unconfigured\", \"listener\": null, \"bound_address\": null, "
-			      "\"pid\": null, \"process\": null}");
+			      "\"pid\": null, \"process\": null, \"uid\": null, \"user\": null, "
+			      "\"owner_user\": null, \"owner_uid\": null, \"owner_process\": null}");
 	free(line);
 	line = json_line(json, "\"port\": 18002, \"sockets\"");
 	assert_contains(line, "{\"protocol\": \"tcp\", \"address_type\": \"unknown\", \"address\": \"*\", "
@@ -519,7 +520,7 @@ static void test_json(void **state)
 	snprintf(want, sizeof(want),
 		 "\"statuses\": {\"present\": %u, \"missing\": 1, \"pending\": 1, "
 		 "\"wrongAddress\": 1, \"unconfigured\": 0, \"connected\": 0, \"notConnected\": 0, "
-		 "\"flapping\": 0, \"unknown\": 0, \"notChecked\": 2}",
+		 "\"flapping\": 0, \"unknown\": 0, \"notChecked\": 2, \"wrongOwner\": 0}",
 		 s.ev.present);
 	assert_contains(json, want);
 	snprintf(want, sizeof(want),
@@ -551,7 +552,9 @@ static void test_json(void **state)
 			      "\"port\": 18001, \"port_last\": 18001, \"match\": \"port\", "
 			      "\"direction\": \"listen\", \"required\": true, \"configurable\": false, "
 			      "\"bind_address\": \"127.0.0.1\", \"status\": \"missing\", \"listener\": null, "
-			      "\"bound_address\": null, \"pid\": null, \"process\": null}");
+			      "\"bound_address\": null, \"pid\": null, \"process\": null, \"uid\": null, "
+			      "\"user\": null, \"owner_user\": null, \"owner_uid\": null, "
+			      "\"owner_process\": null}");
 	free(line);
 	line = json_line(json, "\"rule\": \"private-heartbeat\"");
 	assert_contains(line, "\"instance\": 0, \"instance_name\": \"acme\", \"side\": \"a\"");
@@ -565,7 +568,8 @@ static void test_json(void **state)
 	line = json_line(json, "\"rule\": \"dmp-low\"");
 	snprintf(want, sizeof(want),
 		 "\"status\": \"present\", \"listener\": %zu, \"bound_address\": \"0.0.0.0\", "
-		 "\"pid\": 812, \"process\": \"router\"}",
+		 "\"pid\": 812, \"process\": \"router\", \"uid\": 0, \"user\": null, "
+		 "\"owner_user\": null, \"owner_uid\": null, \"owner_process\": null}",
 		 j);
 	assert_contains(line, want);
 	free(line);
