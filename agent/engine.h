@@ -13,7 +13,8 @@
  *                  owner-process the configuration names (on a single
  *                  port, any listener covering the address that is not
  *                  the owner's); while the process of a listener is not
- *                  known yet it is pending, for PC_OWNER_PROCESS_WAIT_MS
+ *                  known yet, a new one is pending and a known one keeps
+ *                  its status, for at most PC_OWNER_PROCESS_WAIT_MS
  *   flapping       presence changed flap-threshold times within
  *                  flap-window polls; stays until no change for a window
  *   unconfigured   no number and the site should give one
@@ -103,8 +104,11 @@ struct pc_listener_result {
 #define PC_UNEXPECTED_PROCESS_WAIT_MS 5000
 
 /* How long an expectation with an owner-process waits for the collector to
- * name the process of its listener before calling it wrongOwner. */
-#define PC_OWNER_PROCESS_WAIT_MS 5000
+ * name the process of its listener before calling it wrongOwner: longer
+ * than the collector's longest gap between two walks of /proc (30 s, on a
+ * host where a walk is costly), so that a restarted service is not called
+ * wrong. A wrong owner-user is judged at once. */
+#define PC_OWNER_PROCESS_WAIT_MS 35000
 
 /* One configured role; strings are borrowed from the plan. */
 struct pc_role_result {

@@ -44,6 +44,18 @@ static void endpoint_text(const struct pc_listener *l, char *buf, size_t len)
 	}
 }
 
+/* "; want user svc (1001), process java": appended for a wrongOwner row. */
+static void want_owner_text(const struct pc_expectation *e, char *buf, size_t len)
+{
+	size_t n = strlen(buf);
+	if (e->owner_user != NULL && n < len)
+		n += (size_t)snprintf(buf + n, len - n, "; want user %s (%u)", e->owner_user,
+				      e->owner_uid);
+	if (e->owner_process != NULL && n < len)
+		snprintf(buf + n, len - n, "%s process %s", e->owner_user ? "," : "; want",
+			 e->owner_process);
+}
+
 /* What the poll saw for an expectation: its listener, or, when none
  * satisfies it, the address it wants and the listeners on its port. */
 static void seen_text(const struct expect_row *row, char *buf, size_t len)
@@ -52,6 +64,8 @@ static void seen_text(const struct expect_row *row, char *buf, size_t len)
 	const struct pc_listener *matched = pc_report_matched(row->snap, row->ev, row->index);
 	if (matched != NULL) {
 		endpoint_text(matched, buf, len);
+		if (pc_report_status(row->ev, row->index) == PC_PORT_WRONG_OWNER)
+			want_owner_text(e, buf, len);
 		return;
 	}
 	size_t n = 0, shown = 0;
