@@ -24,7 +24,7 @@ wait_for 10 "pcComplianceChanged to compliant" trap_count_at_least 1 pcComplianc
 [ "$(mib_value pcExpectStatus.1.2.1)" = present ] || fail "svc/opt held by listen is not present"
 
 log "the owner's listener goes; user 65534 binds the port"
-kill -KILL "$LISTEN_PID_owned"
+stop_pid "$LISTEN_PID_owned"
 LISTEN_AS=65534 start_listeners forged tcp/0.0.0.0/7001
 wait_for 10 "pcExpectStatus of svc/req to be wrongOwner" mib_is pcExpectStatus.1.1.1 wrongOwner
 [ "$(mib_value pcExpectHolderUid.1.1.1)" = 65534 ] ||
@@ -53,7 +53,7 @@ grep -F '"rule": "req"' "$PC_TMP/check.json" | grep -F '"status": "wrongOwner"' 
 	fail "--check's JSON lacks the wrongOwner expectation: $(grep -F '"rule": "req"' "$PC_TMP/check.json")"
 
 log "the owner's listener is back"
-kill -KILL "$LISTEN_PID_forged"
+stop_pid "$LISTEN_PID_forged"
 start_listeners back tcp/0.0.0.0/7001
 wait_for 10 "pcListenerRestored for svc/req" trap_count_at_least 1 pcListenerRestored \
 	"pcExpectRule.1.1.1 = STRING: req" "pcExpectStatus.1.1.1 = INTEGER: present(1)"
