@@ -29,8 +29,9 @@ LISTEN_AS=65534 start_listeners forged tcp/0.0.0.0/7001
 wait_for 10 "pcExpectStatus of svc/req to be wrongOwner" mib_is pcExpectStatus.1.1.1 wrongOwner
 [ "$(mib_value pcExpectHolderUid.1.1.1)" = 65534 ] ||
 	fail "pcExpectHolderUid.1.1.1 is '$(mib_value pcExpectHolderUid.1.1.1)', not 65534"
-# The collector names the process at its next walk of /proc.
-wait_for 10 "pcExpectPid to name the forger" mib_is pcExpectPid.1.1.1 "$LISTEN_PID_forged"
+# The collector names the process at its next walk of /proc (walks are
+# paced by their cost: at most 30 s apart).
+wait_for 40 "pcExpectPid to name the forger" mib_is pcExpectPid.1.1.1 "$LISTEN_PID_forged"
 [ "$(listener_column 11 tcp 0.0.0.0 7001)" = 65534 ] || fail "pcListenerUid of 7001 is not 65534"
 wait_for 5 "pcListenerMissing with status wrongOwner" trap_count_at_least 1 pcListenerMissing \
 	"pcExpectRule.1.1.1 = STRING: req" "pcExpectStatus.1.1.1 = INTEGER: wrongOwner(11)" \
