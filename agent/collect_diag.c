@@ -88,8 +88,11 @@ static enum pc_dump_status add_socket(const struct nlmsghdr *nlh, uint8_t proto,
 
 	int rc;
 	if (kind == PC_DUMP_LISTENERS) {
-		struct pc_listen_socket socket = { .inode = msg->idiag_inode,
-						   .uid = msg->idiag_uid };
+		struct pc_listen_socket socket = {
+			.inode = msg->idiag_inode,
+			.uid = msg->idiag_uid,
+			.v6only = msg->idiag_family == AF_INET6 && seen.v6only,
+		};
 		pc_endpoint_set(&socket.local, proto, msg->idiag_family, msg->id.idiag_src,
 				seen.v6only, msg->id.idiag_if, ntohs(msg->id.idiag_sport));
 		rc = pc_snapshot_add_listener(snap, &socket);

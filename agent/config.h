@@ -53,7 +53,8 @@ struct pc_override {
 };
 
 /* role "NAME" { instance = N|"name"  side = S  slot = K  count = N
- *               bind-address = "..."  owner-user = "..."  owner-process = "..."
+ *               bind-address = "..."  peer-family = "ipv4"|"ipv6"|"any"
+ *               owner-user = "..."  owner-process = "..."
  *               override "RULE" { ... } } */
 struct pc_role_conf {
 	char *name;
@@ -70,6 +71,8 @@ struct pc_role_conf {
 	char *bind_address; /* NULL: any address */
 	int bind_address_line;
 	struct pc_owner owner;
+	enum pc_peer_family peer_family; /* the family remote peers use (ipv4) */
+	int peer_family_line;
 	struct pc_override *overrides;
 	size_t n_overrides;
 };

@@ -155,6 +155,7 @@ static void fill_common(struct builder *b, const struct entry *e, const struct p
 	x->slot = e->slot;
 	x->count = e->count;
 	x->bind_address = e->conf ? e->conf->bind_address : NULL;
+	x->peer_family = e->conf ? e->conf->peer_family : PC_PEER_IPV4;
 	if (e->conf != NULL)
 		apply_owner(x, &e->conf->owner);
 	x->rule = rule->name;
@@ -165,6 +166,7 @@ static void fill_common(struct builder *b, const struct entry *e, const struct p
 	x->configurable = rule->configurable;
 	x->shared = rule->shared;
 	x->remote = rule->remote;
+	x->peer = rule->peer;
 	x->notes = rule->notes;
 	x->source = rule->source;
 	x->confidence = rule->confidence;

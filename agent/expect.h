@@ -51,6 +51,7 @@ struct pc_expectation {
 	int slot; /* 1..3, 0 when the role takes no slot */
 	int count; /* the role's count, 1 when it takes none */
 	const char *bind_address; /* NULL: any local address */
+	enum pc_peer_family peer_family; /* the role's: which family remote peers use */
 	/* Who must hold the port (owner-user, owner-process): the role's, each
 	 * key replaced by the rule's override when it gives one. */
 	bool owner_uid_set; /* false: any user */
@@ -71,6 +72,7 @@ struct pc_expectation {
 	bool overridden; /* the number or required came from an override */
 	bool shared; /* a ruleset's rule: one listener serves every role using it */
 	const char *remote; /* may be NULL */
+	enum pc_peer peer; /* remote peers (another host) or local ones (this host) */
 	const char *notes; /* may be NULL */
 	const char *source; /* provenance: source IDs */
 	enum pc_confidence confidence; /* SITE when the port came from an override */

@@ -23,17 +23,33 @@ enum {
 	COL_PID = 14,
 	COL_PROCESS = 15,
 	COL_LAST_CHANGE = 16,
+	COL_ADDRESS_PROBLEM = 18,
+	COL_PEERS = 19,
 	COL_HOLDER_UID = 20,
 	COL_OWNER = 21,
 };
 
-/* The readable columns: 17 is the index, 18 and 19 are reserved. */
 static const unsigned expect_columns[] = {
-	COL_RULE,	 COL_DESCRIPTION, COL_PROTOCOL,	  COL_PORT,	   COL_PORT_LAST,
-	COL_DIRECTION,	 COL_REQUIRED,	  COL_CONFIGURABLE, COL_PROVENANCE, COL_STATUS,
-	COL_BOUND_TYPE,	 COL_BOUND_ADDRESS, COL_PID,	  COL_PROCESS,	   COL_LAST_CHANGE,
-	COL_HOLDER_UID,	 COL_OWNER,
+	COL_RULE,	 COL_DESCRIPTION, COL_PROTOCOL,	    COL_PORT,	     COL_PORT_LAST,
+	COL_DIRECTION,	 COL_REQUIRED,	  COL_CONFIGURABLE, COL_PROVENANCE,  COL_STATUS,
+	COL_BOUND_TYPE,	 COL_BOUND_ADDRESS, COL_PID,	    COL_PROCESS,     COL_LAST_CHANGE,
+	COL_ADDRESS_PROBLEM, COL_PEERS,	  COL_HOLDER_UID,   COL_OWNER,	     0,
 };
+
+/* pcExpectPeers: local(1), remoteIpv4(2), remoteIpv6(3), remoteAny(4). */
+static long peers_value(const struct pc_expectation *e)
+{
+	if (e->peer == PC_PEER_LOCAL)
+		return 1;
+	switch (e->peer_family) {
+	case PC_PEER_IPV6:
+		return 3;
+	case PC_PEER_ANY:
+		return 4;
+	default:
+		return 2;
+	}
+}
 
 /* "user svc (1001), process java"; "" when the configuration names none. */
 static void owner_text(const struct pc_expectation *e, char *buf, size_t len)
@@ -102,6 +118,12 @@ static int expect_column(const void *data, unsigned column, netsnmp_variable_lis
 	case COL_LAST_CHANGE:
 		pc_mib_set_uint(var, ASN_TIMETICKS, pc_mib_timestamp(r->last_change_ms));
 		return 0;
+	case COL_ADDRESS_PROBLEM:
+		pc_mib_set_int(var, r->status == PC_PORT_WRONG_ADDRESS ? r->problem : PC_PROBLEM_NONE);
+		return 0;
+	case COL_PEERS:
+		pc_mib_set_int(var, peers_value(e));
+		return 0;
 	case COL_HOLDER_UID:
 		/* No listener: (uid_t)-1, which is no user (0 would say root). */
 		pc_mib_set_uint(var, ASN_UNSIGNED, l != NULL ? l->uid : UINT32_MAX);
@@ -119,7 +141,6 @@ static struct pc_mib_table expect_table = {
 	.name = "pcExpectTable",
 	.column_value = expect_column,
 	.columns = expect_columns,
-	.n_columns = sizeof(expect_columns) / sizeof(expect_columns[0]),
 };
 
 int pc_mib_expect_register(void)

@@ -61,12 +61,10 @@ struct pc_mib_table {
 	struct pc_mib_row *rows;
 	size_t n_rows, cap_rows;
 	pc_mib_column_fn column_value;
-	/* When a table's columns have holes (a not-accessible index column
-	 * among them, numbers reserved for later): the valid ones, in order,
-	 * so that GETNEXT steps over the holes. n_columns 0: min..max. */
+	/* The accessible columns, ended by 0, when they are not every one
+	 * from min to max (columns reserved for later, a not-accessible
+	 * index in between): walks skip the others. NULL: min..max. */
 	const unsigned *columns;
-	unsigned n_columns;
-	netsnmp_column_info valid_columns;
 };
 
 /* index_types: the ASN types of the INDEX objects, ended by 0. */

@@ -29,10 +29,11 @@ static void owner_text(const struct pc_listener *l, char *buf, size_t len)
 }
 
 /* "127.0.0.1:18001 812/router uid=0(root)": where, and who when known. */
-static void endpoint_text(const struct pc_listener *l, char *buf, size_t len)
+static void endpoint_text(const struct pc_snapshot *snap, const struct pc_listener *l, char *buf,
+			  size_t len)
 {
 	char addr[64], process[PC_PROCESS_MAX], owner[PC_USER_MAX + 16];
-	pc_endpoint_format_addr(&l->local, addr, sizeof(addr));
+	pc_listener_format_addr(snap, l, addr, sizeof(addr));
 	owner_text(l, owner, sizeof(owner));
 	const char *others = l->uids_differ ? " and other users" : "";
 	if (l->pid > 0) {
@@ -63,7 +64,14 @@ static void seen_text(const struct expect_row *row, char *buf, size_t len)
 	const struct pc_expectation *e = &row->plan->expectations.items[row->index];
 	const struct pc_listener *matched = pc_report_matched(row->snap, row->ev, row->index);
 	if (matched != NULL) {
-		endpoint_text(matched, buf, len);
+		const struct pc_expect_result *r = &row->ev->expect[row->index];
+		char where[160];
+		endpoint_text(row->snap, matched, where, sizeof(where));
+		/* wrongAddress: what to change, in words. */
+		if (r->status == PC_PORT_WRONG_ADDRESS && r->problem != PC_PROBLEM_NONE)
+			snprintf(buf, len, "%s: %s", where, pc_address_problem_text(r->problem));
+		else
+			snprintf(buf, len, "%s", where);
 		if (pc_report_status(row->ev, row->index) == PC_PORT_WRONG_OWNER)
 			want_owner_text(e, buf, len);
 		return;
@@ -85,7 +93,7 @@ static void seen_text(const struct expect_row *row, char *buf, size_t len)
 		}
 		char where[128];
 		const char *lead = shown > 1 ? ", " : n > 0 ? "; on " : "on ";
-		endpoint_text(l, where, sizeof(where));
+		endpoint_text(row->snap, l, where, sizeof(where));
 		n += (size_t)snprintf(buf + n, len - n, "%s%s", lead, where);
 	}
 	if (buf[0] == '\0')
