@@ -15,6 +15,7 @@ static cfg_opt_t override_opts[] = {
 	CFG_INT("port", 0, CFGF_NODEFAULT),
 	CFG_INT_LIST("range", NULL, CFGF_NODEFAULT),
 	CFG_BOOL("required", cfg_false, CFGF_NONE),
+	CFG_BOOL("trust", cfg_false, CFGF_NONE),
 	CFG_END(),
 };
 
@@ -24,6 +25,7 @@ static cfg_opt_t role_opts[] = {
 	CFG_INT("slot", 0, CFGF_NODEFAULT),
 	CFG_INT("count", 0, CFGF_NODEFAULT),
 	CFG_STR("bind-address", NULL, CFGF_NODEFAULT),
+	CFG_BOOL("trust-permits", cfg_false, CFGF_NONE),
 	CFG_SEC("override", override_opts, CFGF_MULTI | CFGF_TITLE),
 	CFG_END(),
 };
@@ -205,8 +207,11 @@ static void read_override(struct reader *r, cfg_t *sec, struct pc_role_conf *rol
 	o->has_required = isset(r, sec, "required");
 	o->required = cfg_getbool(sec, "required");
 	o->required_line = line_of(r, sec, "required");
-	if (!o->has_port && !o->has_required)
-		error_at(r, o->line, "%s sets nothing: give port, range or required", what);
+	o->has_trust = isset(r, sec, "trust");
+	o->trust = cfg_getbool(sec, "trust");
+	o->trust_line = line_of(r, sec, "trust");
+	if (!o->has_port && !o->has_required && !o->has_trust)
+		error_at(r, o->line, "%s sets nothing: give port, range, required or trust", what);
 }
 
 static void read_role(struct reader *r, cfg_t *sec, struct pc_config *config,
@@ -250,6 +255,9 @@ static void read_role(struct reader *r, cfg_t *sec, struct pc_config *config,
 			error_at(r, role->bind_address_line,
 				 "bind-address = \"%s\": not an IPv4 or IPv6 address", address);
 	}
+	role->trust_permits = cfg_getbool(sec, "trust-permits");
+	if (isset(r, sec, "trust-permits"))
+		role->trust_permits_line = line_of(r, sec, "trust-permits");
 	size_t n = cfg_size(sec, "override");
 	role->overrides = n ? calloc(n, sizeof(*role->overrides)) : NULL;
 	for (size_t i = 0; role->overrides != NULL && i < n; i++) {

@@ -25,7 +25,8 @@
 #define PC_DEFAULT_NOTIFY_RATE_LIMIT 10 /* notifications per second */
 #define PC_DEFAULT_NOTIFY_QUEUE 1000 /* notifications kept while the master is away */
 
-/* override "RULE" { port = P | range = {FIRST, LAST}   required = BOOL } */
+/* override "RULE" { port = P | range = {FIRST, LAST}   required = BOOL
+ *                   trust = BOOL } */
 struct pc_override {
 	char *rule;
 	int line;
@@ -36,10 +37,14 @@ struct pc_override {
 	bool has_required;
 	bool required;
 	int required_line;
+	bool has_trust; /* a permit rule: are listeners in its range trusted? */
+	bool trust;
+	int trust_line;
 };
 
 /* role "NAME" { instance = N|"name"  side = S  slot = K  count = N
- *               bind-address = "..."  override "RULE" { ... } } */
+ *               bind-address = "..."  trust-permits = BOOL
+ *               override "RULE" { ... } } */
 struct pc_role_conf {
 	char *name;
 	int line;
@@ -54,6 +59,9 @@ struct pc_role_conf {
 	int count_line;
 	char *bind_address; /* NULL: any address */
 	int bind_address_line;
+	bool trust_permits; /* listeners in the role's permit ranges are not
+			       announced as unexpected (an override's trust wins) */
+	int trust_permits_line; /* 0: not given */
 	struct pc_override *overrides;
 	size_t n_overrides;
 };

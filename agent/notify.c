@@ -123,6 +123,10 @@ static void add_expectation(netsnmp_variable_list **vars, const struct pc_event 
 	add_unsigned(vars, ASN_UNSIGNED, name, len, ev->port); /* pcExpectPort */
 	len = column_oid(name, expect_entry, OID_LENGTH(expect_entry), 11, row, 3);
 	add_int(vars, name, len, ev->status); /* pcExpectStatus */
+	/* pcNotifyPort.0: the listener's own port, which for a range rule is
+	 * not pcExpectPort (the range's first port) */
+	static const oid notify_port[] = { PC_OID_NOTIFY, 23, 0 };
+	add_unsigned(vars, ASN_UNSIGNED, notify_port, OID_LENGTH(notify_port), ev->listener_port);
 }
 
 static void add_listener(netsnmp_variable_list **vars, const struct pc_event *ev)

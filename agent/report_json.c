@@ -34,8 +34,12 @@
  * InetAddressType ("unknown" for "*"). The cross references are 0-based
  * positions in the other array: expectations[i].listener is the listener
  * that satisfies it, listeners[j].expectation the first expectation it
- * serves (its role and rule are repeated beside it); null: none. */
+ * serves, or for class inPermitRange or trustedPermit the permit range
+ * that covers it (its role and rule are repeated beside it); null: none.
+ * match: "none", "port", "any-in-range" or "permit". */
 #include "report_internal.h"
+
+#include <string.h>
 
 #include "json.h"
 
@@ -58,9 +62,13 @@ static void json_head(FILE *out, const struct pc_plan *plan, const struct pc_sna
 		     "\"unexpected\": %u, \"unconfigured\": %u},\n",
 		ev->expected, ev->present, ev->missing, ev->unexpected, ev->unconfigured);
 	fputs(" \"statuses\": {", out);
-	for (int s = PC_PORT_PRESENT; s <= PC_PORT_NOT_CHECKED; s++)
-		fprintf(out, "%s\"%s\": %u", s == PC_PORT_PRESENT ? "" : ", ",
-			pc_port_status_name((enum pc_port_status)s), tally->status[s]);
+	for (int s = PC_PORT_PRESENT; s <= PC_PORT_STATUS_MAX; s++) {
+		const char *name = pc_port_status_name((enum pc_port_status)s);
+		if (s != PC_PORT_UNKNOWN && strcmp(name, "unknown") == 0)
+			continue; /* a value PcPortStatus does not define */
+		fprintf(out, "%s\"%s\": %u", s == PC_PORT_PRESENT ? "" : ", ", name,
+			tally->status[s]);
+	}
 	pc_report_time(&snap->taken_at, when, sizeof(when));
 	fprintf(out, "},\n \"poll\": {\"source\": \"%s\", \"time\": \"%s\", \"duration_us\": %u, "
 		     "\"malformed_records\": %u, \"listeners\": %zu},\n",
@@ -116,7 +124,7 @@ static void json_instances(FILE *out, const struct pc_evaluation *ev)
 static void json_expectation(FILE *out, const struct pc_expectation *e,
 			     enum pc_port_status status, const struct pc_listener *l, long listener)
 {
-	static const char *const match_names[] = { "none", "port", "any-in-range" };
+	static const char *const match_names[] = { "none", "port", "any-in-range", "permit" };
 	bool numbered = e->match != PC_MATCH_NONE;
 	fprintf(out, "{\"role_index\": %u, \"rule_index\": %u, \"member\": %u, \"members\": %u, "
 		     "\"role\": ",
@@ -140,7 +148,7 @@ static void json_expectation(FILE *out, const struct pc_expectation *e,
 	json_uint_or_null(out, numbered, e->port_last);
 	fprintf(out, ", \"match\": \"%s\", \"direction\": \"%s\", \"required\": %s, "
 		     "\"configurable\": %s, \"bind_address\": ",
-		match_names[e->match <= PC_MATCH_ANY_IN_RANGE ? e->match : 0],
+		match_names[e->match <= PC_MATCH_PERMIT ? e->match : 0],
 		pc_direction_name(e->direction), pc_json_bool(e->required),
 		pc_json_bool(e->configurable));
 	pc_json_string(out, e->bind_address);
