@@ -257,13 +257,14 @@ static void poll_line(FILE *out, const struct pc_plan *plan, const struct pc_sna
 	pc_report_plain(config, sizeof(config), plan->config->path ? plan->config->path : "-");
 	fprintf(out,
 		"Poll: %s at %s, %u.%03u ms, %zu listener%s "
-		"(%u expected, %u unexpected, %u in permit ranges, %u in trusted permit ranges, "
-		"%u ignored)",
+		"(%u expected, %u unexpected, ",
 		pc_report_source_name(snap->source), when, snap->duration_us / 1000,
 		snap->duration_us % 1000, snap->n_listeners, snap->n_listeners == 1 ? "" : "s",
-		tally->klass[PC_CLASS_EXPECTED], tally->klass[PC_CLASS_UNEXPECTED],
-		tally->klass[PC_CLASS_IN_PERMIT], tally->klass[PC_CLASS_TRUSTED_PERMIT],
-		tally->klass[PC_CLASS_IGNORED]);
+		tally->klass[PC_CLASS_EXPECTED], tally->klass[PC_CLASS_UNEXPECTED]);
+	if (tally->klass[PC_CLASS_IN_PERMIT] + tally->klass[PC_CLASS_TRUSTED_PERMIT] > 0)
+		fprintf(out, "%u in permit ranges, %u in trusted ones, ",
+			tally->klass[PC_CLASS_IN_PERMIT], tally->klass[PC_CLASS_TRUSTED_PERMIT]);
+	fprintf(out, "%u ignored)", tally->klass[PC_CLASS_IGNORED]);
 	if (snap->errors > 0)
 		fprintf(out, ", %u malformed records skipped", snap->errors);
 	fprintf(out, "; catalog revision %s; configuration %s\n", plan->catalog->revision, config);

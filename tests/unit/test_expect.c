@@ -366,7 +366,8 @@ static void test_full_host(void **state)
 	const struct pc_expectation *rpc = find(list, "windows-base", "rpc-dynamic", 1);
 	assert_int_equal(rpc->port, 5000);
 	assert_int_equal(rpc->port_last, 5100);
-	assert_int_equal(rpc->match, PC_MATCH_ANY_IN_RANGE);
+	assert_int_equal(rpc->match, PC_MATCH_PERMIT); /* a narrowed permit is still a permit */
+	assert_false(rpc->trusted);
 
 	/* one shared platform service, two roles: both expect it, no conflict */
 	assert_int_equal(find(list, "windows-base", "smb", 1)->port, 445);

@@ -504,7 +504,7 @@ static void test_json(void **state)
 	snprintf(want, sizeof(want),
 		 "\"statuses\": {\"present\": %u, \"missing\": 1, \"pending\": 1, "
 		 "\"wrongAddress\": 1, \"unconfigured\": 0, \"connected\": 0, \"notConnected\": 0, "
-		 "\"flapping\": 0, \"unknown\": 0, \"notChecked\": 2}",
+		 "\"flapping\": 0, \"unknown\": 0, \"notChecked\": 2, \"permitted\": 0}",
 		 s.ev.present);
 	assert_contains(json, want);
 	snprintf(want, sizeof(want),
