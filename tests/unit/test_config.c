@@ -136,8 +136,9 @@ static void test_documented_examples(void **state)
 		pc_config_load(repo_path("tests/fixtures/config/good-examples.conf"), &diag);
 	pc_diag_print(&diag, stderr);
 	assert_non_null(config);
-	assert_int_equal(config->n_roles, 4);
+	assert_int_equal(config->n_roles, 5);
 	assert_int_equal(config->roles[1].n_overrides, 2);
+	assert_true(config->roles[4].overrides[0].trust);
 	pc_config_free(config);
 }
 
