@@ -44,6 +44,16 @@ wait_for 5 "tcp/5555 classed inPermitRange" class_is 5555 inPermitRange
 [ "$(mib_value pcUnexpectedCount.0)" = $((others + 1)) ] ||
 	fail "pcUnexpectedCount is $(mib_value pcUnexpectedCount.0), not $others + 1"
 
+log "--check classes it the same way, in text and JSON"
+check_text=$("$PC_DAEMON" --check -c "$PC_TMP/portcomply.conf") || true
+grep -Eq '^ +tcp +0\.0\.0\.0 +5555 .*inPermitRange windows-base/rpc-dynamic$' <<<"$check_text" ||
+	fail "--check text does not class tcp/5555 inPermitRange: $check_text"
+check_json=$("$PC_DAEMON" --check -c "$PC_TMP/portcomply.conf" --format json) || true
+grep -q '"port": 5555, .*"class": "inPermitRange", "expectation": [0-9]*, "role": "windows-base", "rule": "rpc-dynamic"' \
+	<<<"$check_json" || fail "--check JSON does not class tcp/5555 inPermitRange"
+grep -q '"rule": "rpc-dynamic", .*"match": "permit", .*"status": "permitted"' <<<"$check_json" ||
+	fail "--check JSON: rpc-dynamic is not a permitted permit"
+
 log "closed and opened again: announced again, and nothing about rpc-dynamic"
 listener_do odd close 0
 not_listed() { ! listed tcp 0.0.0.0 5555; }
