@@ -264,9 +264,12 @@ static void load_permit(struct loader *l, cfg_t *sec, struct pc_rule *r, const c
 	if (!r->permit)
 		return;
 	int line = line_of(l, sec, "permit");
+	const char *kind = r->kind == PC_NUMBER_FIXED	? "single port"
+			   : r->kind == PC_NUMBER_FORMULA ? "formula"
+							  : "rule without a number";
 	if (r->kind != PC_NUMBER_RANGE)
 		pc_diag_error(l->diag, l->path, line, "%s: permit applies to a range, not to a %s", what,
-			 r->kind == PC_NUMBER_FIXED ? "single port" : r->kind == PC_NUMBER_FORMULA ? "formula" : "rule without a number");
+			 kind);
 	else if (r->match == PC_RANGE_EACH)
 		pc_diag_error(l->diag, l->path, line,
 			 "%s: permit with match = \"each\": a permit range needs no listener at all", what);
