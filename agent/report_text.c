@@ -161,6 +161,7 @@ static void unexpected_section(FILE *out, const struct pc_plan *plan,
 	static const char *const headers[] = { "PROTO", "ADDRESS", "PORT",  "SOCKETS",
 					       "PID",   "PROCESS", "CLASS" };
 	size_t n = 0;
+	bool permits = false;
 	for (size_t j = 0; j < tally->n_listeners; j++) {
 		enum pc_listener_class class = pc_report_class(ev, j);
 		long permit = pc_report_served(plan, ev, j);
@@ -171,11 +172,13 @@ static void unexpected_section(FILE *out, const struct pc_plan *plan,
 					? &plan->expectations.items[permit]
 					: NULL
 			};
+		permits |= class == PC_CLASS_IN_PERMIT;
 	}
 	if (n == 0)
 		return;
 	fputs("Unexpected listeners:\n", out);
-	pc_text_table(out, INDENT, headers, 7, rows, sizeof(*rows), n, listener_cell);
+	/* the CLASS column only when it tells something */
+	pc_text_table(out, INDENT, headers, permits ? 7 : 6, rows, sizeof(*rows), n, listener_cell);
 }
 
 struct role_row {
