@@ -43,7 +43,8 @@ struct pc_override {
 };
 
 /* role "NAME" { instance = N|"name"  side = S  slot = K  count = N
- *               bind-address = "..."  trust-permits = BOOL
+ *               bind-address = "..."  peer-family = "ipv4"|"ipv6"|"any"
+ *               trust-permits = BOOL
  *               override "RULE" { ... } } */
 struct pc_role_conf {
 	char *name;
@@ -62,6 +63,8 @@ struct pc_role_conf {
 	bool trust_permits; /* listeners in the role's permit ranges are not
 			       announced as unexpected (an override's trust wins) */
 	int trust_permits_line; /* 0: not given */
+	enum pc_peer_family peer_family; /* the family remote peers use (ipv4) */
+	int peer_family_line;
 	struct pc_override *overrides;
 	size_t n_overrides;
 };
