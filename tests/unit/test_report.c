@@ -522,6 +522,7 @@ static void test_json(void **state)
 		 "\"statuses\": {\"present\": %u, \"missing\": 1, \"pending\": 1, "
 		 "\"wrongAddress\": 1, \"unconfigured\": 0, \"connected\": 0, \"notConnected\": 0, "
 		 "\"flapping\": 0, \"unknown\": 0, \"notChecked\": 2, \"wrongOwner\": 0}",
+		 "\"flapping\": 0, \"unknown\": 0, \"notChecked\": 2, \"permitted\": 0}",
 		 s.ev.present);
 	assert_contains(json, want);
 	snprintf(want, sizeof(want),
