@@ -15,6 +15,10 @@
 #include "snapshot.h" /* pc_proto_name */
 #include "text_table.h"
 
+/* As the usage text says: 1 for a usage error (a bad option value, a role
+ * the catalog does not have), 2 for a configuration or catalog that does
+ * not validate. */
+#define EXIT_USAGE 1
 #define EXIT_INVALID 2
 #define COMMAND_LINE "command line"
 
@@ -27,7 +31,7 @@ static bool want_json(const struct pc_cli_args *args, FILE *err, int *status)
 	if (strcmp(args->format, "json") == 0)
 		return true;
 	fprintf(err, "%s: --format %s: must be text or json\n", COMMAND_LINE, args->format);
-	*status = EXIT_INVALID;
+	*status = EXIT_USAGE;
 	return false;
 }
 
@@ -36,6 +40,12 @@ static int fail(struct pc_diag *diag, FILE *err)
 	pc_diag_print(diag, err);
 	pc_diag_clear(diag);
 	return EXIT_INVALID;
+}
+
+static int usage_error(struct pc_diag *diag, FILE *err)
+{
+	fail(diag, err);
+	return EXIT_USAGE;
 }
 
 /* The catalog to show: the one -c names, else the default directory. */
@@ -232,12 +242,12 @@ static int expected_for_role(const struct pc_cli_args *args, bool json, FILE *ou
 	if (args->side != NULL && (side = pc_side_parse(args->side)) < 0) {
 		pc_diag_error(&diag, COMMAND_LINE, 0, "--side %s: must be a, b, primary or secondary",
 			      args->side);
-		return fail(&diag, err);
+		return usage_error(&diag, err);
 	}
 	if (args->slot == 0 || args->slot < -1) {
 		pc_diag_error(&diag, COMMAND_LINE, 0, "--slot %d: must be between 1 and %d", args->slot,
 			      PC_SLOT_MAX);
-		return fail(&diag, err);
+		return usage_error(&diag, err);
 	}
 	struct pc_catalog *catalog = catalog_for(args, &diag);
 	if (catalog == NULL)
@@ -245,9 +255,9 @@ static int expected_for_role(const struct pc_cli_args *args, bool json, FILE *ou
 	struct pc_expectations list;
 	int rc = pc_expect_role(catalog, args->role, args->instance, (enum pc_side)side,
 				args->slot == -1 ? 0 : args->slot, 0, COMMAND_LINE, &list, &diag);
-	if (rc != 0) {
+	if (rc != 0) { /* the catalog loaded: the command line asked for what it lacks */
 		pc_catalog_free(catalog);
-		return fail(&diag, err);
+		return usage_error(&diag, err);
 	}
 	pc_diag_print(&diag, err);
 	pc_diag_clear(&diag);
@@ -269,11 +279,11 @@ int pc_cli_expected_to(const struct pc_cli_args *args, FILE *out, FILE *err)
 	struct pc_diag diag = { 0 };
 	if (args->instance != -1 || args->side != NULL || args->slot != -1) {
 		pc_diag_error(&diag, COMMAND_LINE, 0, "--instance, --side and --slot need --role");
-		return fail(&diag, err);
+		return usage_error(&diag, err);
 	}
 	if (args->config_path == NULL) {
 		pc_diag_error(&diag, COMMAND_LINE, 0, "no configuration file: give -c FILE");
-		return fail(&diag, err);
+		return usage_error(&diag, err);
 	}
 	struct pc_plan *plan = pc_plan_load(args->config_path, &diag);
 	if (plan == NULL)

@@ -12,24 +12,35 @@
 #include "collect.h"
 #include "config.h"
 #include "json.h"
+#include "text_table.h"
+
+static void listener_cell(const void *row, int column, char *buf, size_t len)
+{
+	const struct pc_listener *l = row;
+	switch (column) {
+	case 0: snprintf(buf, len, "%s", pc_proto_name(l->local.proto)); break;
+	case 1: pc_endpoint_format_addr(&l->local, buf, len); break;
+	case 2: snprintf(buf, len, "%u", l->local.port); break;
+	case 3: snprintf(buf, len, "%u", l->sockets); break;
+	case 4: snprintf(buf, len, l->pid > 0 ? "%d" : "-", (int)l->pid); break;
+	default: snprintf(buf, len, "%s", l->process[0] != '\0' ? l->process : "-"); break;
+	}
+}
 
 int pc_listeners_write(FILE *out, const struct pc_snapshot *snap, bool json)
 {
-	if (json)
-		fputs("[", out);
+	if (!json) {
+		static const char *const headers[] = { "PROTO", "ADDRESS", "PORT",
+						       "SOCKETS", "PID", "PROCESS" };
+		pc_text_table(out, "", headers, 6, snap->listeners, sizeof(*snap->listeners),
+			      snap->n_listeners, listener_cell);
+		return fflush(out) == 0 && !ferror(out) ? 0 : -1;
+	}
+	fputs("[", out);
 	for (size_t i = 0; i < snap->n_listeners; i++) {
 		const struct pc_listener *l = &snap->listeners[i];
 		char addr[64];
 		pc_endpoint_format_addr(&l->local, addr, sizeof(addr));
-		if (!json) {
-			char pid[16] = "-";
-			if (l->pid > 0)
-				snprintf(pid, sizeof(pid), "%d", (int)l->pid);
-			fprintf(out, "%s %s %u %u %s %s\n", pc_proto_name(l->local.proto), addr,
-				l->local.port, l->sockets, pid,
-				l->process[0] != '\0' ? l->process : "-");
-			continue;
-		}
 		fprintf(out, "%s\n  {\"proto\": \"%s\", \"address\": ", i == 0 ? "" : ",",
 			pc_proto_name(l->local.proto));
 		pc_json_string(out, addr);
@@ -46,8 +57,7 @@ int pc_listeners_write(FILE *out, const struct pc_snapshot *snap, bool json)
 			fputs("null", out);
 		fputs("}", out);
 	}
-	if (json)
-		fputs(snap->n_listeners > 0 ? "\n]\n" : "]\n", out);
+	fputs(snap->n_listeners > 0 ? "\n]\n" : "]\n", out);
 	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
 }
 
@@ -76,7 +86,7 @@ int pc_cli_listeners(const struct pc_cli_args *args)
 	if (args->format != NULL && strcmp(args->format, "text") != 0) {
 		if (strcmp(args->format, "json") != 0) {
 			fprintf(stderr, "portcomplyd: --format %s: want text or json\n", args->format);
-			return 2;
+			return 1; /* a usage error, as the usage text says */
 		}
 		json = true;
 	}

@@ -9,13 +9,14 @@
 
 #include "snapshot.h"
 
-/* Text: one line per listener, in MIB index order, six fields separated by
- * one space:
- *     PROTO ADDRESS PORT SOCKETS PID PROCESS
- *     tcp 0.0.0.0 443 4 812 nginx
+/* Text: an aligned table like the other one-shot commands', a header row
+ * then one row per listener, in MIB index order:
+ *     PROTO  ADDRESS  PORT  SOCKETS  PID  PROCESS
+ *     tcp    0.0.0.0  443   4        812  nginx
  * ADDRESS as ss prints it ("*" dual-stack wildcard, "[::]" v6-only one,
  * "[::ffff:127.0.0.1]"); PID and PROCESS "-" when unknown. PROCESS is the
- * last field and may contain spaces ("$6" in awk is its first word).
+ * last column and may contain spaces ("$6" in awk is its first word; skip
+ * the header with NR > 1).
  * JSON: an array of objects with the same keys ("proto", "address",
  * "port", "sockets", "pid", "process"; pid and process null when unknown).
  * Returns 0, or -1 when writing failed. */

@@ -1,6 +1,6 @@
 /* --list-roles and --expected as an operator runs them: what is printed,
- * and exit status 2 with FILE:LINE on stderr for anything that does not
- * validate. */
+ * exit status 2 with FILE:LINE on stderr for anything that does not
+ * validate, and 1 for a usage error (the usage text's convention). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -250,14 +250,14 @@ static void test_bad_options(void **state)
 	struct pc_cli_args args = defaults();
 	args.format = "xml";
 	struct run r = run(pc_cli_list_roles_to, &args);
-	assert_int_equal(r.status, 2);
+	assert_int_equal(r.status, 1);
 	assert_string_equal(r.err, "command line: --format xml: must be text or json\n");
 	run_free(&r);
 
 	args = defaults();
 	args.instance = 1;
 	r = run(pc_cli_expected_to, &args);
-	assert_int_equal(r.status, 2);
+	assert_int_equal(r.status, 1);
 	assert_string_equal(r.err, "command line: --instance, --side and --slot need --role\n");
 	run_free(&r);
 
@@ -265,7 +265,7 @@ static void test_bad_options(void **state)
 	args.role = "icm-pg";
 	args.slot = 0;
 	r = run(pc_cli_expected_to, &args);
-	assert_int_equal(r.status, 2);
+	assert_int_equal(r.status, 1);
 	assert_string_equal(r.err, "command line: --slot 0: must be between 1 and 3\n");
 	run_free(&r);
 
@@ -273,7 +273,7 @@ static void test_bad_options(void **state)
 	args.role = "icm-router";
 	args.side = "c";
 	r = run(pc_cli_expected_to, &args);
-	assert_int_equal(r.status, 2);
+	assert_int_equal(r.status, 1);
 	assert_string_equal(r.err, "command line: --side c: must be a, b, primary or secondary\n");
 	run_free(&r);
 
@@ -281,8 +281,17 @@ static void test_bad_options(void **state)
 	args.role = "vnc";
 	args.instance = 3;
 	r = run(pc_cli_expected_to, &args);
-	assert_int_equal(r.status, 2);
+	assert_int_equal(r.status, 1);
 	assert_string_equal(r.err, "command line: role vnc takes no instance\n");
+	run_free(&r);
+
+	/* A role the catalog does not have: a usage error too, nothing printed. */
+	args = defaults();
+	args.role = "no-such-role";
+	r = run(pc_cli_expected_to, &args);
+	assert_int_equal(r.status, 1);
+	assert_string_equal(r.out, "");
+	assert_non_null(strstr(r.err, "command line: unknown role no-such-role"));
 	run_free(&r);
 
 	args = defaults();
