@@ -84,6 +84,10 @@ struct pc_procmap {
 
 	uint64_t *unfindable; /* sorted: not found by the last full walk */
 	size_t n_unfindable, cap_unfindable;
+	/* The last walk met a process whose open files it may not read: the
+	 * unfindable may be held there ("denied"); otherwise no process holds
+	 * them ("not found": kernel sockets such as nfsd's). */
+	bool walk_refused;
 	struct timespec unfindable_at; /* = the last walk */
 	bool walked; /* unfindable and unfindable_at mean something */
 	unsigned walk_interval_s;
@@ -533,6 +537,7 @@ void pc_procmap_resolve(struct pc_procmap *pm, struct pc_snapshot *snap,
 	if (worth_walking) {
 		walk(pm, w, n, remaining, stats);
 		remember_unfindable(pm, w, n);
+		pm->walk_refused = stats->denied > 0;
 		struct timespec done;
 		clock_gettime(CLOCK_MONOTONIC, &done);
 		pm->walk_cost_ms = (long)(done.tv_sec - now.tv_sec) * 1000 +
@@ -555,4 +560,11 @@ void pc_procmap_resolve(struct pc_procmap *pm, struct pc_snapshot *snap,
 	for (size_t i = 0; i < snap->n_listeners; i++)
 		if (snap->listeners[i].pid == 0)
 			stats->unresolved++;
+	for (size_t i = 0; i < n; i++)
+		if (w[i].pid == 0 && is_unfindable(pm, w[i].inode)) {
+			if (pm->walk_refused)
+				stats->owner_denied++;
+			else
+				stats->owner_absent++;
+		}
 }
