@@ -109,6 +109,45 @@ static void test_list_roles_of_a_config(void **state)
 	run_free(&r);
 }
 
+/* Provenance reads the same everywhere: the confidence tag first, then the
+ * sources; a role's summary lists its tags strongest first and its
+ * sources in port-facts.md's order. */
+static void test_provenance_order(void **state)
+{
+	(void)state;
+	struct pc_cli_args args = defaults();
+	args.config_path = repo_path("tests/fixtures/cli/provenance.conf");
+	args.config_given = true;
+	struct run r = run(pc_cli_list_roles_to, &args);
+	assert_int_equal(r.status, 0);
+	assert_true(HAS_ROW(r.out, "ROLE", "TABLE", "RULES", "TAKES", "PROVENANCE", "TITLE"));
+	assert_true(HAS_ROW(r.out, "provenance-lab ", " 0 ", " 3 ", " - ",
+			    " E60 INF SITE S0, S1, S1b, MS, A2, A9, A10, SITE ",
+			    " Provenance test role"));
+	run_free(&r);
+	args.format = "json";
+	r = run(pc_cli_list_roles_to, &args);
+	assert_non_null(strstr(r.out, "\"role\": \"provenance-lab\", \"title\": \"Provenance test role\", "
+				      "\"table\": 0, \"rules\": 3, \"takes\": \"\", "
+				      "\"confidence\": [\"E60\", \"INF\", \"SITE\"], "
+				      "\"sources\": [\"S0\", \"S1\", \"S1b\", \"MS\", \"A2\", \"A9\", "
+				      "\"A10\", \"SITE\"]"));
+	run_free(&r);
+
+	args = defaults();
+	args.config_path = repo_path("tests/fixtures/cli/provenance.conf");
+	r = run(pc_cli_expected_to, &args);
+	assert_int_equal(r.status, 0);
+	assert_true(HAS_ROW(r.out, "provenance-lab", "inferred", "18031", " INF A9, S1"));
+	assert_true(HAS_ROW(r.out, "provenance-lab", "printed", "18032", " E60 S1b, MS, S0, A10, A2"));
+	assert_true(HAS_ROW(r.out, "provenance-lab", "site", "18033", " SITE SITE"));
+	run_free(&r);
+	args.format = "json";
+	r = run(pc_cli_expected_to, &args);
+	assert_non_null(strstr(r.out, "\"confidence\": \"INF\", \"source\": \"A9, S1\""));
+	run_free(&r);
+}
+
 /* The acceptance: the appendix on demand. */
 static void test_expected_for_a_role(void **state)
 {
@@ -313,6 +352,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_list_roles),
 		cmocka_unit_test(test_list_roles_of_a_config),
+		cmocka_unit_test(test_provenance_order),
 		cmocka_unit_test(test_expected_for_a_role),
 		cmocka_unit_test(test_expected_for_the_host),
 		cmocka_unit_test(test_every_bad_config_exits_2),
