@@ -6,7 +6,8 @@
 # output within 4,096 bytes, --brief one line within 1,024, --verbose the
 # tables; a host with 160 missing ports proves the limits.
 #
-# A site role of two loopback ports: tcp 18021 required, 18022 optional.
+# A site role of two loopback ports: tcp 18021 required, 18022 optional;
+# their peers are on this host (peer = "local"), so loopback serves them.
 # JSON is checked with perl's JSON::PP (perl comes with build-essential).
 . "$(dirname "$0")/lib.sh"
 
@@ -23,14 +24,14 @@ role "check-it" {
 	rule "needed" {
 		description = "required listener"
 		protocol = "tcp"  port = $REQUIRED
-		direction = "listen"
+		direction = "listen"  peer = "local"
 		configurable = false  required = true
 		source = "SITE"  confidence = "SITE"
 	}
 	rule "optional" {
 		description = "optional listener"
 		protocol = "tcp"  port = $OPTIONAL
-		direction = "listen"
+		direction = "listen"  peer = "local"
 		configurable = false  required = false
 		source = "SITE"  confidence = "SITE"
 	}

@@ -85,7 +85,7 @@ compare() {
 	local round=$1
 	"${listeners[@]}" >"$PC_TMP/ours.$round.txt"
 	ss -Hltun >"$PC_TMP/ss.$round.raw"
-	[ "$(head -n 1 "$PC_TMP/ours.$round.txt" | tr -s ' ')" = "PROTO ADDRESS PORT SOCKETS PID PROCESS" ] ||
+	[ "$(head -n 1 "$PC_TMP/ours.$round.txt" | tr -s ' ')" = "PROTO ADDRESS PORT SOCKETS PID PROCESS DEVICE" ] ||
 		{ echo "FAIL ($round): no header line: $(head -n 1 "$PC_TMP/ours.$round.txt")" >&2; exit 1; }
 	awk 'NR > 1 { print $1, $2, $3, $4 }' "$PC_TMP/ours.$round.txt" | LC_ALL=C sort >"$PC_TMP/ours.$round"
 	awk -f "$to_ss_form" "$PC_TMP/ss.$round.raw" | LC_ALL=C sort >"$PC_TMP/ss.$round"
