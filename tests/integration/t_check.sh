@@ -108,7 +108,7 @@ status_is "PORTCOMPLY OK - compliant: 2 of 2 present, 0 unexpected listeners"
 perfdata_is "expected=2;;;0 present=2;;;0 missing=0;;;0 unexpected=0;;;0 unconfigured=0;;;0 "
 [ "$(wc -l <"$PC_TMP/check.out")" = 1 ] || fail "more than the status line: $(cat "$PC_TMP/check.out")"
 check 0 -c "$CONF" --verbose
-has_line "^  present +yes +check-it +- +- +needed +tcp +$REQUIRED +listen +127\.0\.0\.1:$REQUIRED $LISTEN_PID_L/listen$"
+has_line "^  present +yes +check-it +- +- +needed +tcp +$REQUIRED +listen +127\.0\.0\.1:$REQUIRED $LISTEN_PID_L/listen uid=0\(root\)$"
 has_line "^Poll: netlink at "
 check 0 -c "$CONF" --format json
 json_is '$j->{compliance} . " " . $j->{exit_status}' "compliant 0"
@@ -121,10 +121,10 @@ log "an unexpected listener is reported and changes nothing"
 start_listeners X "tcp/0.0.0.0/$EXTRA"
 check 0 -c "$CONF"
 status_is "PORTCOMPLY OK - compliant: 2 of 2 present, 1 unexpected listener; unexpected tcp/$EXTRA $LISTEN_PID_X/listen"
-has_line "^unexpected listener: tcp 0\.0\.0\.0:$EXTRA $LISTEN_PID_X/listen$"
+has_line "^unexpected listener: tcp 0\.0\.0\.0:$EXTRA $LISTEN_PID_X/listen uid=0\(root\)$"
 check 0 -c "$CONF" --verbose
 has_line "^Unexpected listeners:$"
-has_line "^  tcp +0\.0\.0\.0 +$EXTRA +1 +$LISTEN_PID_X +listen$"
+has_line "^  tcp +0\.0\.0\.0 +$EXTRA +1 +$LISTEN_PID_X +listen +0\(root\)$"
 check 0 -c "$CONF" --format json
 json_is "(grep { \$_->{port} == $EXTRA } @{\$j->{listeners}})[0]{class}" unexpected
 json_is '$j->{counts}{unexpected}' 1
