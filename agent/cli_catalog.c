@@ -94,8 +94,8 @@ static void takes_text(const struct pc_role *role, char *buf, size_t len)
 		snprintf(buf, len, "-");
 }
 
-/* A role's provenance at a glance: the confidence tags of its rules,
- * strongest first, then their sources, in the order of port-facts.md's
+/* A role's provenance at a glance: the confidence tags of its rules (and
+ * of their values for other instances and slots), strongest first, then their sources, in the order of port-facts.md's
  * list (S0..S9, S1b after S1, MS, A1..A12, anything else by name):
  * "E60 L12 INF S0, S1, MS", as --expected writes one rule's. */
 #define MAX_SOURCES 48
@@ -153,8 +153,14 @@ static void role_provenance(const struct pc_role *role, struct role_provenance *
 {
 	memset(p, 0, sizeof(*p));
 	for (size_t r = 0; r < role->n_rules; r++) {
-		p->confidence |= 1u << role->rules[r]->confidence;
-		add_sources(p, role->rules[r]->source);
+		const struct pc_rule *rule = role->rules[r];
+		p->confidence |= 1u << rule->confidence;
+		/* Other instances and PG slots may rest on weaker sources. */
+		if (rule->kind == PC_NUMBER_FORMULA) {
+			p->confidence |= 1u << rule->formula.confidence;
+			p->confidence |= 1u << rule->formula.slot_confidence;
+		}
+		add_sources(p, rule->source);
 	}
 	qsort(p->sources, p->n_sources, sizeof(p->sources[0]), cmp_source);
 }

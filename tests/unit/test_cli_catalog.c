@@ -121,17 +121,17 @@ static void test_provenance_order(void **state)
 	struct run r = run(pc_cli_list_roles_to, &args);
 	assert_int_equal(r.status, 0);
 	assert_true(HAS_ROW(r.out, "ROLE", "TABLE", "RULES", "TAKES", "PROVENANCE", "TITLE"));
-	assert_true(HAS_ROW(r.out, "provenance-lab ", " 0 ", " 3 ", " - ",
-			    " E60 INF SITE S0, S1, S1b, MS, A2, A9, A10, SITE ",
+	assert_true(HAS_ROW(r.out, "provenance-lab ", " 0 ", " 4 ", " instance ",
+			    " E60 L12 INF UNV SITE S0, S1, S1b, S9, MS, A2, A9, A10, SITE ",
 			    " Provenance test role"));
 	run_free(&r);
 	args.format = "json";
 	r = run(pc_cli_list_roles_to, &args);
 	assert_non_null(strstr(r.out, "\"role\": \"provenance-lab\", \"title\": \"Provenance test role\", "
-				      "\"table\": 0, \"rules\": 3, \"takes\": \"\", "
-				      "\"confidence\": [\"E60\", \"INF\", \"SITE\"], "
-				      "\"sources\": [\"S0\", \"S1\", \"S1b\", \"MS\", \"A2\", \"A9\", "
-				      "\"A10\", \"SITE\"]"));
+				      "\"table\": 0, \"rules\": 4, \"takes\": \"instance\", "
+				      "\"confidence\": [\"E60\", \"L12\", \"INF\", \"UNV\", \"SITE\"], "
+				      "\"sources\": [\"S0\", \"S1\", \"S1b\", \"S9\", \"MS\", \"A2\", "
+				      "\"A9\", \"A10\", \"SITE\"]"));
 	run_free(&r);
 
 	args = defaults();
