@@ -25,7 +25,8 @@ const char *pc_report_state_name(enum pc_compliance compliance)
 }
 
 const enum pc_port_status pc_report_problem_order[] = {
-	PC_PORT_MISSING,     PC_PORT_WRONG_ADDRESS, PC_PORT_FLAPPING, PC_PORT_PENDING,
+	PC_PORT_MISSING,       PC_PORT_WRONG_ADDRESS, PC_PORT_WRONG_OWNER, PC_PORT_FLAPPING,
+	PC_PORT_PENDING,
 	PC_PORT_NOT_CONNECTED, PC_PORT_UNCONFIGURED, PC_PORT_UNKNOWN,
 };
 const size_t pc_report_n_problem_statuses =
@@ -42,14 +43,14 @@ bool pc_report_is_problem(enum pc_port_status status)
 enum pc_port_status pc_report_status(const struct pc_evaluation *ev, size_t i)
 {
 	enum pc_port_status status = ev->expect[i].status;
-	return status >= PC_PORT_PRESENT && status <= PC_PORT_NOT_CHECKED ? status
-									   : PC_PORT_UNKNOWN;
+	return status >= PC_PORT_PRESENT && status <= PC_PORT_STATUS_MAX ? status
+									  : PC_PORT_UNKNOWN;
 }
 
 enum pc_listener_class pc_report_class(const struct pc_evaluation *ev, size_t j)
 {
 	enum pc_listener_class class = ev->listeners[j].class;
-	return class >= PC_CLASS_EXPECTED && class <= PC_CLASS_IGNORED ? class : 0;
+	return class >= PC_CLASS_EXPECTED && class <= PC_CLASS_MAX ? class : 0;
 }
 
 void pc_report_count(const struct pc_plan *plan, const struct pc_snapshot *snap,
@@ -148,10 +149,13 @@ static const char *first_error(const struct pc_diag *diag)
 
 void pc_report_plain(char *buf, size_t len, const char *s)
 {
-	pc_diag_plain(buf, len, s); /* the one rule for control characters */
-	for (char *p = buf; len > 0 && *p != '\0'; p++)
-		if (*p == '|')
-			*p = '/'; /* Nagios: the start of performance data */
+	size_t n = 0;
+	for (; len > 0 && s[n] != '\0' && n + 1 < len; n++) {
+		unsigned char c = (unsigned char)s[n];
+		buf[n] = c == '|' ? '/' : c < 0x20 || c == 0x7f ? '?' : (char)c;
+	}
+	if (len > 0)
+		buf[n] = '\0';
 }
 
 int pc_report_failure(FILE *out, bool json, const char *reason, const struct pc_diag *diag)
@@ -159,17 +163,21 @@ int pc_report_failure(FILE *out, bool json, const char *reason, const struct pc_
 	const char *detail = first_error(diag);
 	size_t more = diag != NULL && diag->n_lines > 1 ? diag->n_lines - 1 : 0;
 	if (!json) {
-		char plain[1024];
-		pc_report_plain(plain, sizeof(plain), reason);
-		fprintf(out, "PORTCOMPLY UNKNOWN - %s", plain);
-		if (detail != NULL) {
-			pc_report_plain(plain, sizeof(plain), detail);
-			fprintf(out, ": %s", plain);
-		}
+		/* One line, cut to what NRPE passes on; the suffix saying how
+		 * many lines are on stderr is kept whole. */
+		char line[PC_REPORT_BRIEF_MAX], plain[PC_REPORT_BRIEF_MAX], suffix[64] = "";
 		if (more > 0)
-			fprintf(out, " (and %zu more line%s on stderr)", more,
-				more == 1 ? "" : "s");
-		fputc('\n', out);
+			snprintf(suffix, sizeof(suffix), " (and %zu more line%s on stderr)", more,
+				 more == 1 ? "" : "s");
+		pc_report_plain(plain, sizeof(plain), reason);
+		int n = snprintf(line, sizeof(line) - strlen(suffix) - 1, "PORTCOMPLY UNKNOWN - %s",
+				 plain);
+		if (detail != NULL && n >= 0 && (size_t)n < sizeof(line) - strlen(suffix) - 1) {
+			pc_report_plain(plain, sizeof(plain), detail);
+			snprintf(line + n, sizeof(line) - strlen(suffix) - 1 - (size_t)n, ": %s",
+				 plain);
+		}
+		fprintf(out, "%s%s\n", line, suffix);
 	} else {
 		fprintf(out, "{\"compliance\": \"%s\", \"state\": \"UNKNOWN\", \"exit_status\": %d, "
 			     "\"error\": ",

@@ -151,17 +151,18 @@ static int reserve_one(void **array, size_t count, size_t *cap, size_t elem_size
 	return 0;
 }
 
-int pc_snapshot_add_listener(struct pc_snapshot *snap, const struct pc_endpoint *local,
-			     uint64_t inode)
+int pc_snapshot_add_listener(struct pc_snapshot *snap, const struct pc_listen_socket *socket)
 {
 	if (reserve_one((void **)&snap->listeners, snap->n_listeners, &snap->cap_listeners,
 			sizeof(*snap->listeners)) < 0)
 		return -1;
 	struct pc_listener *l = &snap->listeners[snap->n_listeners++];
 	memset(l, 0, sizeof(*l));
-	l->local = *local;
+	l->local = socket->local;
 	l->sockets = 1;
-	l->inode = inode;
+	l->inode = socket->inode;
+	l->uid = socket->uid;
+	l->v6only = socket->v6only;
 	return 0;
 }
 
@@ -285,8 +286,13 @@ void pc_snapshot_finish(struct pc_snapshot *snap)
 		if (out > 0 && pc_endpoint_cmp(&snap->listeners[out - 1].local,
 					       &snap->listeners[i].local) == 0) {
 			/* Sorted by inode within the group, so a repeat is adjacent. */
+			struct pc_listener *row = &snap->listeners[out - 1];
 			if (inode == 0 || inode != prev_inode)
-				snap->listeners[out - 1].sockets += snap->listeners[i].sockets;
+				row->sockets += snap->listeners[i].sockets;
+			/* UDP sockets sharing a port by SO_REUSEADDR may belong to
+			 * different users: the row says so rather than hiding one. */
+			if (snap->listeners[i].uid != row->uid || snap->listeners[i].uids_differ)
+				row->uids_differ = true;
 			prev_inode = inode;
 			continue;
 		}
@@ -351,6 +357,35 @@ void pc_snapshot_reset(struct pc_snapshot *snap)
 	snap->cap_interfaces = cap_interfaces;
 	snap->addresses = addresses;
 	snap->cap_addresses = cap_addresses;
+}
+
+static void *copy_array(const void *from, size_t n, size_t size)
+{
+	void *to = malloc((n + 1) * size);
+	if (to != NULL && n > 0)
+		memcpy(to, from, n * size);
+	return to;
+}
+
+int pc_snapshot_copy(const struct pc_snapshot *from, struct pc_snapshot *to)
+{
+	/* Every array pc_snapshot_clear frees is copied here. */
+	*to = *from;
+	to->listeners = copy_array(from->listeners, from->n_listeners, sizeof(*to->listeners));
+	to->connections = copy_array(from->connections, from->n_connections,
+				     sizeof(*to->connections));
+	to->interfaces = copy_array(from->interfaces, from->n_interfaces, sizeof(*to->interfaces));
+	to->addresses = copy_array(from->addresses, from->n_addresses, sizeof(*to->addresses));
+	to->cap_listeners = from->n_listeners + 1;
+	to->cap_connections = from->n_connections + 1;
+	to->cap_interfaces = from->n_interfaces + 1;
+	to->cap_addresses = from->n_addresses + 1;
+	if (to->listeners == NULL || to->connections == NULL || to->interfaces == NULL ||
+	    to->addresses == NULL) {
+		pc_snapshot_clear(to);
+		return -1;
+	}
+	return 0;
 }
 
 void pc_snapshot_clear(struct pc_snapshot *snap)

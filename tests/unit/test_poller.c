@@ -55,11 +55,11 @@ int pc_collector_poll(struct pc_collector *c, struct pc_snapshot *snap, char *er
 		atomic_fetch_add(&failed_polls, 1);
 		return -1;
 	}
-	struct pc_endpoint ep;
+	struct pc_listen_socket socket = { .inode = 1 };
 	uint8_t loopback[4] = { 127, 0, 0, 1 };
-	pc_endpoint_set(&ep, IPPROTO_TCP, AF_INET, loopback, false, 0,
+	pc_endpoint_set(&socket.local, IPPROTO_TCP, AF_INET, loopback, false, 0,
 			(uint16_t)(1000 + atomic_load(&polls_done)));
-	assert_int_equal(pc_snapshot_add_listener(snap, &ep, 1), 0);
+	assert_int_equal(pc_snapshot_add_listener(snap, &socket), 0);
 	pc_snapshot_finish(snap);
 	snap->listeners[0].pid = 4242; /* a known process: announced at once */
 	snap->errors = 1; /* one skipped record per poll, to check the sum */
@@ -109,29 +109,6 @@ void pc_collector_close(struct pc_collector *c)
 
 /* ---- helpers ---- */
 
-/* Every wait is on the fact the test asserts, with a deadline generous
- * enough for a loaded CI machine: a slow run waits longer, it never
- * fails for being slow. */
-#define DEADLINE_MS 30000
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Poll cond every millisecond until it holds; fail at the deadline. */
-#define WAIT_UNTIL(cond)                                                               \
-	do {                                                                           \
-		long long deadline_ = now_ms() + DEADLINE_MS;                          \
-		while (!(cond)) {                                                      \
-			if (now_ms() > deadline_)                                      \
-				fail_msg("timed out waiting for %s", #cond);           \
-			usleep(1000);                                                  \
-		}                                                                      \
-	} while (0)
-
 static atomic_int failure_lines;
 
 static void count_failures(int level, const char *message)
@@ -170,11 +147,11 @@ static int free_plan(void **unused)
 	return 0;
 }
 
-static struct pc_poller *start(unsigned interval_ms)
+static struct pc_poller *start_with(unsigned interval_ms, unsigned hold_down)
 {
 	struct pc_poller_settings settings = {
 		.plan = plan,
-		.engine = { .hold_down = 1 },
+		.engine = { .hold_down = hold_down },
 		.interval_ms = interval_ms,
 		.recheck_ms = interval_ms,
 	};
@@ -184,6 +161,64 @@ static struct pc_poller *start(unsigned interval_ms)
 	struct pc_poller *p = pc_poller_start(&settings, err, sizeof(err));
 	assert_non_null(p);
 	return p;
+}
+
+static struct pc_poller *start(unsigned interval_ms)
+{
+	return start_with(interval_ms, 1);
+}
+
+static int64_t monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Every wait is on the fact the test asserts, with a deadline generous
+ * enough for a loaded CI machine: a slow run waits longer, it never
+ * fails for being slow. */
+#define DEADLINE_MS 30000
+
+/* Poll cond every millisecond until it holds; fail at the deadline. */
+#define WAIT_UNTIL(cond)                                                               \
+	do {                                                                           \
+		int64_t deadline_ = monotonic_ms() + DEADLINE_MS;                      \
+		while (!(cond)) {                                                      \
+			if (monotonic_ms() > deadline_)                                \
+				fail_msg("timed out waiting for %s", #cond);           \
+			usleep(1000);                                                  \
+		}                                                                      \
+	} while (0)
+
+/* The first published state for which fact holds (generous deadline). */
+static struct pc_state *state_where(struct pc_poller *p, bool (*fact)(const struct pc_state *))
+{
+	int64_t deadline = monotonic_ms() + DEADLINE_MS;
+	while (monotonic_ms() < deadline) {
+		struct pc_state *s = next_state(p, (int)(deadline - monotonic_ms()));
+		if (s != NULL && fact(s))
+			return s;
+		pc_state_unref(s);
+	}
+	return NULL;
+}
+
+/* The compliance changes handed over so far: their count, the last one. */
+static size_t take_compliance(struct pc_poller *p, struct pc_event *last)
+{
+	struct pc_event_box events;
+	pc_event_box_init(&events, 0);
+	size_t n = pc_poller_take_events(p, &events), found = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct pc_event *ev = pc_event_box_at(&events, i);
+		if (ev->type == PC_EVENT_COMPLIANCE) {
+			*last = *ev;
+			found++;
+		}
+	}
+	pc_event_box_clear(&events);
+	return found;
 }
 
 /* ---- tests ---- */
@@ -241,12 +276,12 @@ static void failures_are_counted_and_logged_once(void **unused)
 	atomic_store(&fail_polls, true);
 	WAIT_UNTIL(atomic_load(&failed_polls) >= 5);
 	atomic_store(&fail_polls, false);
-	/* Each failure counts as an error: the first state published after
-	 * them says so (one taken before the failures may still be there). */
+	/* Each failure counts as an error: a state published after them
+	 * says so (one published before them may still be waiting). */
 	struct pc_state *s = NULL;
-	long long deadline = now_ms() + DEADLINE_MS;
+	int64_t deadline = monotonic_ms() + DEADLINE_MS;
 	while (s == NULL || s->poll_errors <= s->poll_count) {
-		if (now_ms() > deadline)
+		if (monotonic_ms() > deadline)
 			fail_msg("no state counts the failed polls");
 		pc_state_unref(s);
 		s = next_state(p, DEADLINE_MS);
@@ -284,24 +319,99 @@ static void unknown_listener_appearing_is_one_event(void **unused)
 		/* this poll has read the event: the next write makes another */
 		WAIT_UNTIL(atomic_load(&polls_done) >= 2 + i);
 	}
-	/* The events are queued after the fake counts its poll: collect
+	/* The fake counts its poll before the events are published: collect
 	 * them until the three are there. */
-	struct pc_event events[16];
-	uint64_t dropped = 0, dropped_now = 99;
 	size_t unexpected = 0;
-	long long deadline = now_ms() + DEADLINE_MS;
+	uint64_t coalesced = 0;
+	int64_t deadline = monotonic_ms() + DEADLINE_MS;
 	while (unexpected < 3) {
-		if (now_ms() > deadline)
+		if (monotonic_ms() > deadline)
 			fail_msg("%zu unexpected-listener events, not 3", unexpected);
-		size_t n = pc_poller_take_events(p, events, 16, &dropped_now);
-		dropped += dropped_now;
+		struct pc_event_box events;
+		pc_event_box_init(&events, 0);
+		size_t n = pc_poller_take_events(p, &events);
 		for (size_t i = 0; i < n; i++)
-			unexpected += events[i].type == PC_EVENT_UNEXPECTED;
+			unexpected += pc_event_box_at(&events, i)->type == PC_EVENT_UNEXPECTED;
+		coalesced += events.coalesced;
+		pc_event_box_clear(&events);
 		if (n == 0)
 			usleep(1000);
 	}
 	assert_int_equal(unexpected, 3);
-	assert_int_equal(dropped, 0);
+	assert_int_equal(coalesced, 0);
+	pc_poller_stop(p);
+}
+
+static uint32_t baseline_errors;
+
+static bool errors_grew_verdict_kept(const struct pc_state *s)
+{
+	return s->poll_errors > baseline_errors && s->eval.host == PC_COMPLIANT;
+}
+
+/* Issue 12.3: a failed poll is counted where pcPollErrors reads it. */
+static void a_failed_poll_publishes_its_error(void **unused)
+{
+	(void)unused;
+	struct pc_poller *p = start_with(60000, 1000);
+	struct pc_state *s = next_state(p, DEADLINE_MS);
+	assert_non_null(s);
+	baseline_errors = s->poll_errors;
+	uint32_t polls = s->poll_count;
+	pc_state_unref(s);
+	atomic_store(&fail_polls, true);
+	assert_int_equal(write(fake->events[1], "x", 1), 1);
+	s = state_where(p, errors_grew_verdict_kept);
+	assert_non_null(s);
+	/* Not blind yet (hold-down 1000): the verdict and listeners stay. */
+	assert_int_equal(s->poll_count, polls);
+	assert_int_equal(s->snap.n_listeners, 1);
+	pc_state_unref(s);
+	pc_poller_stop(p);
+}
+
+static bool blind(const struct pc_state *s)
+{
+	return s->eval.host == PC_COMPLIANCE_UNKNOWN && s->poll_count > 0;
+}
+
+static bool seeing(const struct pc_state *s)
+{
+	return s->eval.host == PC_COMPLIANT;
+}
+
+/* Issue 12.3: hold-down failures in a row make the agent say it is blind,
+ * and its recovery. */
+static void hold_down_failures_make_it_blind_until_one_succeeds(void **unused)
+{
+	(void)unused;
+	struct pc_event ev;
+	struct pc_poller *p = start_with(20, 3);
+	struct pc_state *s = state_where(p, seeing);
+	assert_non_null(s);
+	uint32_t errors = s->poll_errors, polls = s->poll_count;
+	pc_state_unref(s);
+	assert_int_equal(take_compliance(p, &ev), 1); /* unknown -> compliant */
+
+	atomic_store(&fail_polls, true);
+	s = state_where(p, blind);
+	assert_non_null(s);
+	assert_true(s->poll_errors >= errors + 3);
+	assert_int_equal(s->snap.n_listeners, 0);
+	assert_int_equal(s->snap.source, PC_SOURCE_NONE);
+	pc_state_unref(s);
+	assert_int_equal(take_compliance(p, &ev), 1);
+	assert_int_equal(ev.previous, PC_COMPLIANT);
+	assert_int_equal(ev.current, PC_COMPLIANCE_UNKNOWN);
+
+	atomic_store(&fail_polls, false);
+	s = state_where(p, seeing);
+	assert_non_null(s);
+	assert_true(s->poll_count > polls);
+	pc_state_unref(s);
+	assert_int_equal(take_compliance(p, &ev), 1);
+	assert_int_equal(ev.previous, PC_COMPLIANCE_UNKNOWN);
+	assert_int_equal(ev.current, PC_COMPLIANT);
 	pc_poller_stop(p);
 }
 
@@ -314,6 +424,8 @@ int main(void)
 		cmocka_unit_test(failures_are_counted_and_logged_once),
 		cmocka_unit_test(a_new_plan_is_judged_at_once),
 		cmocka_unit_test(unknown_listener_appearing_is_one_event),
+		cmocka_unit_test(a_failed_poll_publishes_its_error),
+		cmocka_unit_test(hold_down_failures_make_it_blind_until_one_succeeds),
 	};
 	return cmocka_run_group_tests_name("poller", tests, load_plan, free_plan);
 }
