@@ -42,6 +42,7 @@ static void usage(FILE *out)
 		"  --expected --role R [--instance N] [--side S] [--slot K]\n"
 		"                               one role's port plan, no host configuration\n"
 		"  --listeners                  the host's listeners, as the agent sees them\n"
+		"  --export nftables            an nftables allow-list of the expected ports\n"
 		"  --check [--format text|json] one poll, then the compliance report; exit\n"
 		"                               status 0 compliant, 1 degraded,\n"
 		"                               2 non-compliant, 3 unknown or any error\n"
@@ -119,7 +120,7 @@ static int parse_number(const char *option, const char *text, int min, int max)
 }
 
 enum long_only { OPT_LIST_ROLES = 256, OPT_EXPECTED, OPT_ROLE, OPT_INSTANCE, OPT_SIDE, OPT_SLOT,
-		 OPT_LISTENERS, OPT_CHECK, OPT_FORMAT };
+		 OPT_LISTENERS, OPT_CHECK, OPT_FORMAT, OPT_EXPORT };
 
 void pc_options_parse(struct pc_options *o, int argc, char **argv)
 {
@@ -135,6 +136,7 @@ void pc_options_parse(struct pc_options *o, int argc, char **argv)
 		{ "listeners", no_argument, NULL, OPT_LISTENERS },
 		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "export", required_argument, NULL, OPT_EXPORT },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -186,6 +188,10 @@ void pc_options_parse(struct pc_options *o, int argc, char **argv)
 			break;
 		case OPT_CHECK:
 			o->command = PC_CMD_CHECK;
+			break;
+		case OPT_EXPORT:
+			o->command = PC_CMD_EXPORT;
+			o->export_format = optarg;
 			break;
 		case OPT_ROLE:
 			o->cli.role = optarg;
