@@ -42,6 +42,13 @@ for dashboard in "$root"/contrib/grafana/*.json; do
 	perl "$root/tests/contrib/dashboard-metrics.pl" "$dashboard" "$prom/snmp.yml" || failed=1
 done
 
+# The checker itself: a dashboard naming pcListenerClass (not walked) fails.
+if perl "$root/tests/contrib/dashboard-metrics.pl" "$root/tests/fixtures/contrib/bad-dashboard.json" \
+	"$prom/snmp.yml" 2>/dev/null; then
+	echo "contrib: dashboard-metrics.pl accepts tests/fixtures/contrib/bad-dashboard.json" >&2
+	failed=1
+fi
+
 if [ "$failed" != 0 ]; then
 	echo "contrib: FAILED" >&2
 	exit 1

@@ -17,7 +17,7 @@
 . "$PC_ROOT/tests/integration/lib.sh"
 
 HOSTS=${FLEET_HOSTS:-20}
-SCRAPE=2 # seconds; evaluation every second
+SCRAPE=2 # seconds; rules are evaluated every 500 ms
 PROM=http://127.0.0.1:9090
 PROMQ="$PC_ROOT/tests/fleet/promq.pl $PROM"
 NET=198.18.0
@@ -167,7 +167,7 @@ start_bg EXPORTER_PID prometheus-snmp-exporter --config.file="$CONTRIB/snmp.yml"
 targets=$(for n in $(seq "$HOSTS"); do printf '"%s",' "$(host_ip "$n")"; done)
 echo "- targets: [${targets%,}]" >"$PC_TMP/targets.yml"
 sed -e "s|scrape_interval: 30s|scrape_interval: ${SCRAPE}s|" \
-	-e "s|evaluation_interval: 15s|evaluation_interval: 1s|" \
+	-e "s|evaluation_interval: 15s|evaluation_interval: 500ms|" \
 	-e "s|scrape_timeout: 10s|scrape_timeout: $((SCRAPE * 1000 - 500))ms|" \
 	-e "s|/etc/prometheus/portcomply-rules.yml|$CONTRIB/portcomply-rules.yml|" \
 	-e "s|/etc/prometheus/portcomply-targets.yml|$PC_TMP/targets.yml|" \
@@ -237,6 +237,22 @@ active_at=$(awk '{ print $3 }' <<<"$line")
 delay_ms=$(awk -v a="$active_at" -v c="$CONFIRMED_AT" 'BEGIN { printf "%d", (a - c) * 1000 }')
 log "alert active ${delay_ms} ms after the agent's confirming poll (limit $((2 * SCRAPE * 1000)) ms)"
 [ "$delay_ms" -le $((2 * SCRAPE * 1000)) ] || fail "alert ${delay_ms} ms after the confirmation, more than two scrape intervals"
+
+# The dashboard's queries against this Prometheus: every one parses, and
+# its missing-ports table shows exactly the victim's rtfeed.
+dashboard=$PC_ROOT/contrib/grafana/portcomply-fleet.json
+while IFS= read -r expr; do
+	expr=${expr//\$instance/.*}
+	# Grafana's label_values(METRIC, LABEL) asks for METRIC's series.
+	if [[ $expr =~ ^label_values\((.*),\ *([a-z_]+)\)$ ]]; then
+		expr="count by (${BASH_REMATCH[2]}) (${BASH_REMATCH[1]})"
+	fi
+	$PROMQ query "$expr" >/dev/null || fail "Prometheus rejects the dashboard query: $expr"
+done < <(perl "$PC_ROOT/tests/contrib/dashboard-metrics.pl" --exprs "$dashboard")
+missing_expr=$(perl "$PC_ROOT/tests/contrib/dashboard-metrics.pl" --exprs "$dashboard" | grep -m1 'pcExpectStatus.* == 2 or')
+missing_rows=$($PROMQ query "${missing_expr//\$instance/.*}")
+[ "$(wc -l <<<"$missing_rows")" = 1 ] && [[ $missing_rows == 2\ *"instance=$victim_ip "*"pcExpectRule=rtfeed "* ]] ||
+	fail "the dashboard's missing ports: $missing_rows"
 
 # ---- it comes back ----
 
