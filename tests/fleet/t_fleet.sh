@@ -206,16 +206,19 @@ confirmed_missing() {
 	CONFIRMED_AT=$(date -u -d "$(sed -E 's/^([0-9-]+),([0-9:.]+),.*/\1 \2/' <<<"$when")" +%s.%N)
 }
 
+# Both alerts come from the same scrape, but the group's rules are
+# evaluated one after the other: wait for the pair.
 fired_for_victim() {
 	FIRING=$($PROMQ alerts | grep '^firing ' || true)
-	grep -q "^firing PortcomplyRequiredListenerMissing .* instance=$victim_ip " <<<"$FIRING"
+	grep -q "^firing PortcomplyRequiredListenerMissing .* instance=$victim_ip " <<<"$FIRING" &&
+		grep -q "^firing PortcomplyHostNonCompliant .* instance=$victim_ip " <<<"$FIRING"
 }
 
 log "killing host $VICTIM's rtfeed listener"
 killed_at=$(now_ms)
 stop_pid "$VICTIM_LISTEN_PID"
 wait_for 30 "host $VICTIM's agent to confirm rtfeed missing" confirmed_missing
-wait_for 60 "PortcomplyRequiredListenerMissing for host $VICTIM" fired_for_victim
+wait_for 60 "PortcomplyRequiredListenerMissing and PortcomplyHostNonCompliant for host $VICTIM" fired_for_victim
 log "agent confirmed after $(($(date -d "@$CONFIRMED_AT" +%s%3N) - killed_at)) ms"
 
 # The right alert, for that host alone.
