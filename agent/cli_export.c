@@ -15,7 +15,9 @@
  *   - otherwise the port from the role's peer-family (IPv4 by default).
  * Connect rules open nothing here: their replies belong to the site's
  * connection tracking. Ports without a number (unconfigured, or chosen at
- * run time) cannot be listed and are named in a comment. */
+ * run time) cannot be listed and are named in a comment. A permit range
+ * (Windows RPC dynamic ports) is accepted only when the site trusts it:
+ * untrusted, a listener there is unexpected, so the firewall closes it. */
 #include "cli_export.h"
 
 #include <arpa/inet.h>
@@ -212,6 +214,10 @@ static void print_origin(FILE *out, const struct pc_expectation *e)
 	fprintf(out, "#   %s%s %s: %s %s", e->role, who, e->rule, pc_proto_name(e->protocol), port);
 	if (e->match == PC_MATCH_NONE)
 		fputs(" (no number: not listed)\n", out);
+	else if (e->match == PC_MATCH_PERMIT && !e->trusted)
+		fputs(" (permit range, not trusted: not listed)\n", out);
+	else if (e->match == PC_MATCH_PERMIT)
+		fprintf(out, " (trusted permit range; %s)\n", peers_text(e));
 	else
 		fprintf(out, " (%s)\n", peers_text(e));
 }
@@ -221,7 +227,8 @@ static int collect(const struct pc_plan *plan, struct element_list lists[SET_COU
 {
 	for (size_t i = 0; i < plan->expectations.n; i++) {
 		const struct pc_expectation *e = &plan->expectations.items[i];
-		if (e->direction != PC_DIR_LISTEN || e->match == PC_MATCH_NONE)
+		if (e->direction != PC_DIR_LISTEN || e->match == PC_MATCH_NONE ||
+		    (e->match == PC_MATCH_PERMIT && !e->trusted))
 			continue;
 		unsigned char addr[16];
 		enum set_id ids[2];

@@ -25,6 +25,8 @@ enum {
 	COL_LAST_CHANGE = 16,
 	COL_ADDRESS_PROBLEM = 18,
 	COL_PEERS = 19,
+	COL_HOLDER_UID = 20,
+	COL_OWNER = 21,
 	COL_PROTOCOL_NAME = 24,
 	COL_REQUIREMENT = 25,
 };
@@ -33,7 +35,8 @@ static const unsigned expect_columns[] = {
 	COL_RULE,	 COL_DESCRIPTION, COL_PROTOCOL,	    COL_PORT,	     COL_PORT_LAST,
 	COL_DIRECTION,	 COL_REQUIRED,	  COL_CONFIGURABLE, COL_PROVENANCE,  COL_STATUS,
 	COL_BOUND_TYPE,	 COL_BOUND_ADDRESS, COL_PID,	    COL_PROCESS,     COL_LAST_CHANGE,
-	COL_ADDRESS_PROBLEM, COL_PEERS, COL_PROTOCOL_NAME, COL_REQUIREMENT, 0,
+	COL_ADDRESS_PROBLEM, COL_PEERS,	  COL_HOLDER_UID,   COL_OWNER,	     COL_PROTOCOL_NAME,
+	COL_REQUIREMENT, 0,
 };
 
 /* pcExpectPeers: local(1), remoteIpv4(2), remoteIpv6(3), remoteAny(4). */
@@ -51,13 +54,24 @@ static long peers_value(const struct pc_expectation *e)
 	}
 }
 
+/* "user svc (1001), process java"; "" when the configuration names none. */
+static void owner_text(const struct pc_expectation *e, char *buf, size_t len)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	if (e->owner_user != NULL)
+		n = (size_t)snprintf(buf, len, "user %s (%u)", e->owner_user, e->owner_uid);
+	if (e->owner_process != NULL && n < len)
+		snprintf(buf + n, len - n, "%sprocess %s", n > 0 ? ", " : "", e->owner_process);
+}
+
 static int expect_column(const void *data, unsigned column, netsnmp_variable_list *var)
 {
 	const struct pc_state *state = pc_mib_state();
 	const struct pc_expectation *e = data;
 	const struct pc_expect_result *r = &state->eval.expect[e - state->plan->expectations.items];
 	const struct pc_listener *l = r->listener >= 0 ? &state->snap.listeners[r->listener] : NULL;
-	char provenance[256];
+	char provenance[256], owner[128];
 
 	switch (column) {
 	case COL_RULE:
@@ -112,6 +126,14 @@ static int expect_column(const void *data, unsigned column, netsnmp_variable_lis
 		return 0;
 	case COL_PEERS:
 		pc_mib_set_int(var, peers_value(e));
+		return 0;
+	case COL_HOLDER_UID:
+		/* No listener: (uid_t)-1, which is no user (0 would say root). */
+		pc_mib_set_uint(var, ASN_UNSIGNED, l != NULL ? l->uid : UINT32_MAX);
+		return 0;
+	case COL_OWNER:
+		owner_text(e, owner, sizeof(owner));
+		pc_mib_set_string(var, owner);
 		return 0;
 	case COL_PROTOCOL_NAME:
 		pc_mib_set_string(var, pc_proto_name(e->protocol));

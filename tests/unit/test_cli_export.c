@@ -71,8 +71,12 @@ static void test_sets(void **state)
 	struct run r = run("tests/fixtures/export/host.conf", "nftables");
 	assert_int_equal(r.status, 0);
 	assert_string_equal(r.err, "");
-	/* 7001 and 7002 are adjacent, 7100-7199 and 7150-7250 overlap. */
-	assert_string_equal(elements(r.out, "tcp_ipv4"), "7001-7002");
+	/* 7100-7199 and 7150-7250 overlap. */
+	/* 7001 and 7002 are adjacent; of the permit ranges, only the trusted
+	 * 6000-6099 is accepted. */
+	assert_string_equal(elements(r.out, "tcp_ipv4"), "6000-6099,7001-7002");
+	assert_non_null(strstr(r.out, "#   windows rpc-dynamic: tcp 5000-5099 (permit range, not trusted: not listed)\n"));
+	assert_non_null(strstr(r.out, "#   windows dcom: tcp 6000-6099 (trusted permit range; IPv4 peers)\n"));
 	assert_string_equal(elements(r.out, "udp_ipv4"), "7100-7250,7800");
 	assert_string_equal(elements(r.out, "tcp_ipv6"), "7700");
 	assert_string_equal(elements(r.out, "udp_ipv6"), "7800");
