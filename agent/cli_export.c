@@ -105,6 +105,8 @@ static int element_order(const void *a, const void *b)
 static void merge(struct element_list *list)
 {
 	size_t out = 0;
+	if (list->n == 0)
+		return; /* items may be NULL, which qsort must not see */
 	qsort(list->items, list->n, sizeof(*list->items), element_order);
 	for (size_t i = 0; i < list->n; i++) {
 		struct element *e = &list->items[i];
