@@ -219,7 +219,7 @@ killed_at=$(now_ms)
 stop_pid "$VICTIM_LISTEN_PID"
 wait_for 30 "host $VICTIM's agent to confirm rtfeed missing" confirmed_missing
 wait_for 60 "PortcomplyRequiredListenerMissing and PortcomplyHostNonCompliant for host $VICTIM" fired_for_victim
-log "agent confirmed after $(($(date -d "@$CONFIRMED_AT" +%s%3N) - killed_at)) ms"
+log "the agent confirmed it at its poll of $(date -u -d "@$CONFIRMED_AT" +%T.%1N) (killed at $(date -u -d "@$((killed_at / 1000)).$((killed_at % 1000))" +%T.%3N))"
 
 # The right alert, for that host alone.
 line=$(grep '^firing PortcomplyRequiredListenerMissing ' <<<"$FIRING")
