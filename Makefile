@@ -52,7 +52,7 @@ MIB := mibs/PORT-COMPLIANCE-MIB.txt
 MIB_ROOT_H := $(BUILD)/gen/mib_root.h
 
 .PHONY: all deps build run test check unit unit-asan integration valgrind mib-lint \
-	bench clean install fuzz fuzz-smoke fuzzers stress
+	bench clean install snmp-yml contrib fleet fuzz fuzz-smoke fuzzers stress
 .DEFAULT_GOAL := all
 
 all: build
@@ -70,7 +70,7 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory check
 
-check: build mib-lint unit integration unit-asan fuzz-smoke valgrind
+check: build mib-lint contrib unit integration fleet unit-asan fuzz-smoke valgrind
 	@echo "make test: all passed"
 
 $(DAEMON): $(BUILD)/agent/main.o $(BUILD)/libportcomply.a
@@ -150,6 +150,19 @@ valgrind: $(UNIT_BINS)
 
 mib-lint: $(MIB_ROOT_H)
 	@tools/mib-lint.sh $(MIB)
+
+# The snmp_exporter module, generated from contrib/prometheus/generator.yml
+# and the MIB; 'make contrib' (part of make test) fails when it is stale.
+snmp-yml:
+	tools/snmp-yml.sh contrib/prometheus/snmp.yml
+
+# snmp.yml fresh, Prometheus rules checked and unit-tested, dashboards.
+contrib:
+	@tests/contrib/check.sh
+
+# 20 hosts in namespaces, scraped by a real snmp_exporter and Prometheus.
+fleet: build
+	@FLEET_BENCH=$(CURDIR)/$(BUILD)/fleet-scrape.txt tests/integration/run.sh tests/fleet/t_fleet.sh
 
 bench: build $(BENCH_BINS)
 	@bench/run.sh
