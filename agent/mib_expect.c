@@ -3,119 +3,95 @@
  * order (role, rule, member). */
 #include <stdio.h>
 
-#include "log.h"
 #include "mib_internal.h"
 
-enum {
-	/* column 1 (rule index) and 17 (member) are the not-accessible index */
-	COL_RULE = 2,
-	COL_DESCRIPTION = 3,
-	COL_PROTOCOL = 4,
-	COL_PORT = 5,
-	COL_PORT_LAST = 6,
-	COL_DIRECTION = 7,
-	COL_REQUIRED = 8,
-	COL_CONFIGURABLE = 9,
-	COL_PROVENANCE = 10,
-	COL_STATUS = 11,
-	COL_BOUND_TYPE = 12,
-	COL_BOUND_ADDRESS = 13,
-	COL_PID = 14,
-	COL_PROCESS = 15,
-	COL_LAST_CHANGE = 16,
-};
 
-static int expect_column(const void *data, unsigned column, netsnmp_variable_list *var)
+static int expect_column(const struct pc_mib_view *view, const void *data, unsigned column,
+			 netsnmp_variable_list *var)
 {
-	const struct pc_state *state = pc_mib_state();
+	const struct pc_state *state = view->state;
 	const struct pc_expectation *e = data;
 	const struct pc_expect_result *r = &state->eval.expect[e - state->plan->expectations.items];
 	const struct pc_listener *l = r->listener >= 0 ? &state->snap.listeners[r->listener] : NULL;
 	char provenance[256];
 
-	switch (column) {
-	case COL_RULE:
+	switch ((enum pcmib_expect_entry_column)column) {
+	case PCMIB_EXPECT_RULE:
 		pc_mib_set_string(var, e->rule);
 		return 0;
-	case COL_DESCRIPTION:
+	case PCMIB_EXPECT_DESCRIPTION:
 		pc_mib_set_string(var, e->description);
 		return 0;
-	case COL_PROTOCOL:
+	case PCMIB_EXPECT_PROTOCOL:
 		pc_mib_set_int(var, e->protocol);
 		return 0;
-	case COL_PORT:
+	case PCMIB_EXPECT_PORT:
 		pc_mib_set_uint(var, ASN_UNSIGNED, e->port);
 		return 0;
-	case COL_PORT_LAST:
+	case PCMIB_EXPECT_PORT_LAST:
 		pc_mib_set_uint(var, ASN_UNSIGNED, e->port_last);
 		return 0;
-	case COL_DIRECTION:
+	case PCMIB_EXPECT_DIRECTION:
 		pc_mib_set_int(var, e->direction);
 		return 0;
-	case COL_REQUIRED:
+	case PCMIB_EXPECT_REQUIRED:
 		pc_mib_set_int(var, PC_TRUTH(e->required));
 		return 0;
-	case COL_CONFIGURABLE:
+	case PCMIB_EXPECT_CONFIGURABLE:
 		pc_mib_set_int(var, PC_TRUTH(e->configurable));
 		return 0;
-	case COL_PROVENANCE:
+	case PCMIB_EXPECT_PROVENANCE:
 		snprintf(provenance, sizeof(provenance), "%s %s", e->source ? e->source : "",
 			 pc_confidence_name(e->confidence));
 		pc_mib_set_string(var, provenance);
 		return 0;
-	case COL_STATUS:
+	case PCMIB_EXPECT_STATUS:
 		pc_mib_set_int(var, r->status);
 		return 0;
-	case COL_BOUND_TYPE:
+	case PCMIB_EXPECT_BOUND_ADDRESS_TYPE:
 		pc_mib_set_int(var, l != NULL ? l->local.addr_type : PC_INET_UNKNOWN);
 		return 0;
-	case COL_BOUND_ADDRESS:
+	case PCMIB_EXPECT_BOUND_ADDRESS:
 		pc_mib_set_octets(var, l != NULL ? l->local.addr : NULL, l != NULL ? l->local.addr_len : 0);
 		return 0;
-	case COL_PID:
+	case PCMIB_EXPECT_PID:
 		pc_mib_set_uint(var, ASN_UNSIGNED, l != NULL && l->pid > 0 ? (unsigned long)l->pid : 0);
 		return 0;
-	case COL_PROCESS:
+	case PCMIB_EXPECT_PROCESS:
 		pc_mib_set_string(var, l != NULL ? l->process : "");
 		return 0;
-	case COL_LAST_CHANGE:
+	case PCMIB_EXPECT_LAST_CHANGE:
 		pc_mib_set_uint(var, ASN_TIMETICKS, pc_mib_timestamp(r->last_change_ms));
 		return 0;
-	default:
-		return SNMP_NOSUCHOBJECT;
 	}
+	return SNMP_NOSUCHOBJECT;
 }
 
-static struct pc_mib_table expect_table = {
-	.name = "pcExpectTable",
-	.column_value = expect_column,
-};
-
-int pc_mib_expect_register(void)
-{
-	static const oid table_oid[] = { PC_OID_EXPECT_TABLE };
-	static const u_char index_types[] = { ASN_UNSIGNED, ASN_UNSIGNED, ASN_UNSIGNED, 0 };
-	return pc_mib_table_register(&expect_table, table_oid, OID_LENGTH(table_oid), index_types,
-				     COL_RULE, COL_LAST_CHANGE);
-}
-
-void pc_mib_expect_rebuild(const struct pc_state *state)
+static int expect_rows(struct pc_mib_table *t, const struct pc_state *state)
 {
 	const struct pc_expectations *exps = &state->plan->expectations;
 
-	if (pc_mib_table_reset(&expect_table, exps->n) < 0)
-		return;
+	if (pc_mib_table_reset(t, exps->n) < 0)
+		return -1;
 	for (size_t i = 0; i < exps->n; i++) {
 		const struct pc_expectation *e = &exps->items[i];
-		struct pc_mib_row *row = pc_mib_table_add(&expect_table, e);
+		struct pc_mib_row *row = pc_mib_table_add(t, e);
 		pc_mib_row_append(row, e->role_index);
 		pc_mib_row_append(row, e->rule_index);
 		pc_mib_row_append(row, e->member);
 	}
-	pc_mib_table_publish(&expect_table);
+	return 0;
 }
 
-void pc_mib_expect_free(void)
-{
-	pc_mib_table_free(&expect_table);
-}
+static const oid entry[] = { PCMIB_EXPECT_ENTRY_OID };
+static const unsigned columns[] = { PCMIB_EXPECT_ENTRY_COLUMNS };
+
+const struct pc_mib_table_def pc_mib_expect_def = {
+	.name = "pcExpectTable",
+	.entry = entry,
+	.entry_len = OID_LENGTH(entry),
+	.columns = columns,
+	.n_columns = PC_MIB_COUNT(columns),
+	.column = expect_column,
+	.rows = expect_rows,
+};
