@@ -29,9 +29,10 @@ const char *pc_compliance_name(enum pc_compliance compliance)
 		return "degraded";
 	case PC_NON_COMPLIANT:
 		return "nonCompliant";
-	default:
+	case PC_COMPLIANCE_UNKNOWN:
 		return "unknown";
 	}
+	return "unknown"; /* not a compliance: every one has its case above */
 }
 
 const char *pc_listener_class_name(enum pc_listener_class class)
@@ -41,9 +42,10 @@ const char *pc_listener_class_name(enum pc_listener_class class)
 		return "expected";
 	case PC_CLASS_IGNORED:
 		return "ignored";
-	default:
+	case PC_CLASS_UNEXPECTED:
 		return "unexpected";
 	}
+	return "unexpected"; /* not a class: every one has its case above */
 }
 
 /* ---- matching listeners to expectations ---- */
@@ -109,9 +111,10 @@ static bool port_matches(const struct pc_expectation *e, uint8_t protocol, uint1
 		return port == e->port;
 	case PC_MATCH_ANY_IN_RANGE:
 		return port >= e->port && port <= e->port_last;
-	default:
+	case PC_MATCH_NONE:
 		return false;
 	}
+	return false;
 }
 
 /* The listener serving e: *where is the first one that covers the bind
@@ -445,9 +448,13 @@ static enum pc_compliance expectation_compliance(const struct pc_expectation *e,
 		return PC_DEGRADED;
 	case PC_PORT_UNKNOWN:
 		return PC_COMPLIANCE_UNKNOWN;
-	default:
+	case PC_PORT_PRESENT:
+	case PC_PORT_PENDING: /* confirmed never is */
+	case PC_PORT_CONNECTED:
+	case PC_PORT_NOT_CHECKED:
 		return PC_COMPLIANT;
 	}
+	return PC_COMPLIANT; /* not a status: every one has its case above */
 }
 
 static void fill_role_identity(const struct pc_plan *plan, size_t r, struct pc_role_result *rr)

@@ -361,7 +361,7 @@ int main(int argc, char **argv)
 	case PC_CMD_CHECK:
 		return pc_cli_check(&o.cli);
 	case PC_CMD_SERVE:
-	default:
 		return serve(&o);
 	}
+	return serve(&o); /* not a command: every one has its case above */
 }

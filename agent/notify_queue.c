@@ -16,9 +16,8 @@ static bool type_enabled(const struct pc_notify_policy *p, enum pc_event_type ty
 		return p->unexpected;
 	case PC_EVENT_COMPLIANCE:
 		return p->compliance;
-	default:
-		return false;
 	}
+	return false; /* not an event type: every one has its case above */
 }
 
 struct pc_notify_entry *pc_notify_queue_at(struct pc_notify_queue *q, size_t i)
