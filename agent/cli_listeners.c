@@ -12,6 +12,7 @@
 #include "collect.h"
 #include "config.h"
 #include "json.h"
+#include "program.h"
 
 int pc_listeners_write(FILE *out, const struct pc_snapshot *snap, bool json)
 {
@@ -75,7 +76,7 @@ int pc_cli_listeners(const struct pc_cli_args *args)
 	bool json = false;
 	if (args->format != NULL && strcmp(args->format, "text") != 0) {
 		if (strcmp(args->format, "json") != 0) {
-			fprintf(stderr, "portcomplyd: --format %s: want text or json\n", args->format);
+			fprintf(stderr, PC_NAME ": --format %s: want text or json\n", args->format);
 			return 2;
 		}
 		json = true;
@@ -91,19 +92,19 @@ int pc_cli_listeners(const struct pc_cli_args *args)
 	};
 	struct pc_collector *collector = pc_collector_open(&options, err, sizeof(err));
 	if (collector == NULL) {
-		fprintf(stderr, "portcomplyd: %s\n", err);
+		fprintf(stderr, PC_NAME ": %s\n", err);
 		return 1;
 	}
 	struct pc_snapshot snap = { 0 };
 	int status = 0;
 	if (pc_collector_poll(collector, &snap, err, sizeof(err)) < 0) {
-		fprintf(stderr, "portcomplyd: %s\n", err);
+		fprintf(stderr, PC_NAME ": %s\n", err);
 		status = 1;
 	} else {
 		if (snap.errors > 0)
-			fprintf(stderr, "portcomplyd: %u malformed records skipped\n", snap.errors);
+			fprintf(stderr, PC_NAME ": %u malformed records skipped\n", snap.errors);
 		if (pc_listeners_write(stdout, &snap, json) < 0) {
-			fprintf(stderr, "portcomplyd: writing the listeners: %s\n", strerror(errno));
+			fprintf(stderr, PC_NAME ": writing the listeners: %s\n", strerror(errno));
 			status = 1;
 		}
 	}

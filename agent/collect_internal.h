@@ -144,7 +144,7 @@ int pc_procnet_read(const char *proc_root, const struct pc_port_set *connect_por
 		    size_t errlen);
 
 /* Decides dual-stack vs v6-only for IPv6 wildcard listeners read from
- * /proc, which does not say (see collect_proc.c). Call before finishing. */
+ * /proc, which does not say (see collect_procnet.c). Call before finishing. */
 void pc_procnet_guess_v6only(struct pc_snapshot *snap, bool bindv6only_default);
 
 /* ---- inode -> process -------------------------------------------------- */

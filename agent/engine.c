@@ -23,14 +23,10 @@ const char *pc_port_status_name(enum pc_port_status status)
 const char *pc_compliance_name(enum pc_compliance compliance)
 {
 	switch (compliance) {
-	case PC_COMPLIANT:
-		return "compliant";
-	case PC_DEGRADED:
-		return "degraded";
-	case PC_NON_COMPLIANT:
-		return "nonCompliant";
-	case PC_COMPLIANCE_UNKNOWN:
-		return "unknown";
+	case PC_COMPLIANT: return "compliant";
+	case PC_DEGRADED: return "degraded";
+	case PC_NON_COMPLIANT: return "nonCompliant";
+	case PC_COMPLIANCE_UNKNOWN: return "unknown";
 	}
 	return "unknown"; /* not a compliance: every one has its case above */
 }
@@ -38,12 +34,9 @@ const char *pc_compliance_name(enum pc_compliance compliance)
 const char *pc_listener_class_name(enum pc_listener_class class)
 {
 	switch (class) {
-	case PC_CLASS_EXPECTED:
-		return "expected";
-	case PC_CLASS_IGNORED:
-		return "ignored";
-	case PC_CLASS_UNEXPECTED:
-		return "unexpected";
+	case PC_CLASS_EXPECTED: return "expected";
+	case PC_CLASS_IGNORED: return "ignored";
+	case PC_CLASS_UNEXPECTED: return "unexpected";
 	}
 	return "unexpected"; /* not a class: every one has its case above */
 }

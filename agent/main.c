@@ -159,7 +159,7 @@ static void reload(struct daemon *d)
 	struct pc_poller_settings settings = poller_settings(fresh);
 	pc_poller_reconfigure(d->poller, &settings);
 	pc_notify_configure(next);
-	pc_plan_free(d->plan);
+	pc_plan_unref(d->plan);
 	d->plan = fresh;
 	snmp_log(LOG_NOTICE, "reloaded %s\n", path);
 }
@@ -342,15 +342,27 @@ static int serve(const struct pc_options *o)
 	pc_log_set_sink(NULL);
 	if (o->pidfile != NULL)
 		unlink(o->pidfile);
-	pc_plan_free(d.plan);
+	pc_plan_unref(d.plan);
 	return 0;
+}
+
+static void debug_tokens(const char *tokens)
+{
+	debug_register_tokens(tokens);
+	snmp_set_do_debugging(1);
 }
 
 int main(int argc, char **argv)
 {
+	static const struct pc_options_netsnmp netsnmp = {
+		.log_option = snmp_log_options,
+		.debug = debug_tokens,
+		.version = netsnmp_get_version,
+		.agentx_default = NETSNMP_AGENTX_SOCKET,
+	};
 	struct pc_options o;
 
-	pc_options_parse(&o, argc, argv);
+	pc_options_parse(&o, &netsnmp, argc, argv);
 	switch (o.command) {
 	case PC_CMD_LIST_ROLES:
 		return pc_cli_list_roles(&o.cli);

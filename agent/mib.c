@@ -4,8 +4,8 @@
 #include "mib.h"
 
 #include <string.h>
-#include <time.h>
 
+#include "clock.h"
 #include "log.h"
 #include "mib_internal.h"
 
@@ -170,11 +170,9 @@ void pc_mib_set_octets(netsnmp_variable_list *var, const uint8_t *bytes, size_t 
 
 unsigned long pc_mib_timestamp(int64_t monotonic_ms)
 {
-	struct timespec now;
 	if (monotonic_ms == 0)
 		return 0;
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	int64_t age_ms = (int64_t)now.tv_sec * 1000 + now.tv_nsec / 1000000 - monotonic_ms;
+	int64_t age_ms = pc_now_ms() - monotonic_ms;
 	long uptime = (long)netsnmp_get_agent_uptime();
 	long ticks = uptime - (long)(age_ms / 10);
 	return ticks > 0 ? (unsigned long)ticks : 0;

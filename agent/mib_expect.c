@@ -83,15 +83,4 @@ static int expect_rows(struct pc_mib_table *t, const struct pc_state *state)
 	return 0;
 }
 
-static const oid entry[] = { PCMIB_EXPECT_ENTRY_OID };
-static const unsigned columns[] = { PCMIB_EXPECT_ENTRY_COLUMNS };
-
-const struct pc_mib_table_def pc_mib_expect_def = {
-	.name = "pcExpectTable",
-	.entry = entry,
-	.entry_len = OID_LENGTH(entry),
-	.columns = columns,
-	.n_columns = PC_MIB_COUNT(columns),
-	.column = expect_column,
-	.rows = expect_rows,
-};
+PC_MIB_TABLE(pc_mib_expect_def, "pcExpectTable", EXPECT_ENTRY, expect_column, expect_rows);

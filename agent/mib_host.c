@@ -38,12 +38,4 @@ static int host_value(const struct pc_mib_view *view, unsigned n, netsnmp_variab
 	return SNMP_NOSUCHOBJECT;
 }
 
-static const oid group[] = { PCMIB_HOST_OID };
-
-const struct pc_mib_scalars_def pc_mib_host_def = {
-	.name = "pcHost",
-	.group = group,
-	.group_len = OID_LENGTH(group),
-	.last = PCMIB_HOST_LAST_SCALAR,
-	.value = host_value,
-};
+PC_MIB_SCALARS(pc_mib_host_def, "pcHost", HOST, host_value);

@@ -85,27 +85,7 @@ static int instance_rows(struct pc_mib_table *t, const struct pc_state *state)
 	return 0;
 }
 
-static const oid instance_entry[] = { PCMIB_INSTANCE_ENTRY_OID };
-static const unsigned instance_columns[] = { PCMIB_INSTANCE_ENTRY_COLUMNS };
-static const oid port_entry[] = { PCMIB_INSTANCE_PORT_ENTRY_OID };
-static const unsigned port_columns[] = { PCMIB_INSTANCE_PORT_ENTRY_COLUMNS };
-
-const struct pc_mib_table_def pc_mib_instance_def = {
-	.name = "pcInstanceTable",
-	.entry = instance_entry,
-	.entry_len = OID_LENGTH(instance_entry),
-	.columns = instance_columns,
-	.n_columns = PC_MIB_COUNT(instance_columns),
-	.column = instance_column,
-	.rows = instance_rows,
-};
-
-const struct pc_mib_table_def pc_mib_instance_port_def = {
-	.name = "pcInstancePortTable",
-	.entry = port_entry,
-	.entry_len = OID_LENGTH(port_entry),
-	.columns = port_columns,
-	.n_columns = PC_MIB_COUNT(port_columns),
-	.column = port_column,
-	.rows = port_rows,
-};
+PC_MIB_TABLE(pc_mib_instance_def, "pcInstanceTable", INSTANCE_ENTRY, instance_column,
+	     instance_rows);
+PC_MIB_TABLE(pc_mib_instance_port_def, "pcInstancePortTable", INSTANCE_PORT_ENTRY, port_column,
+	     port_rows);

@@ -63,6 +63,16 @@ struct pc_mib_table_def {
 	int (*rows)(struct pc_mib_table *t, const struct pc_state *state);
 };
 
+/* Defines the table def_name from the generated names of its ENTRY
+ * (PCMIB_<ENTRY>_OID, PCMIB_<ENTRY>_COLUMNS). */
+#define PC_MIB_TABLE(def_name, mib_name, ENTRY, column_fn, rows_fn)                         \
+	static const oid def_name##_entry[] = { PCMIB_##ENTRY##_OID };                      \
+	static const unsigned def_name##_columns[] = { PCMIB_##ENTRY##_COLUMNS };           \
+	const struct pc_mib_table_def def_name = {                                          \
+		mib_name,	     def_name##_entry, PC_MIB_COUNT(def_name##_entry),      \
+		def_name##_columns, PC_MIB_COUNT(def_name##_columns), column_fn, rows_fn, \
+	}
+
 /* A table's rows for one state, sorted by index. */
 struct pc_mib_table {
 	const struct pc_mib_table_def *def;
@@ -101,6 +111,15 @@ struct pc_mib_scalars_def {
 	unsigned last; /* PCMIB_<GROUP>_LAST_SCALAR */
 	int (*value)(const struct pc_mib_view *view, unsigned n, netsnmp_variable_list *var);
 };
+
+/* Defines the group def_name from the generated names of its GROUP
+ * (PCMIB_<GROUP>_OID, PCMIB_<GROUP>_LAST_SCALAR). */
+#define PC_MIB_SCALARS(def_name, mib_name, GROUP, value_fn)                                 \
+	static const oid def_name##_group[] = { PCMIB_##GROUP##_OID };                      \
+	const struct pc_mib_scalars_def def_name = {                                        \
+		mib_name, def_name##_group, PC_MIB_COUNT(def_name##_group),                 \
+		PCMIB_##GROUP##_LAST_SCALAR, value_fn,                                      \
+	}
 
 /* The definitions, one per file. */
 extern const struct pc_mib_scalars_def pc_mib_poll_def, pc_mib_host_def, pc_mib_notify_def;

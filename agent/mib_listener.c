@@ -51,15 +51,5 @@ static int listener_rows(struct pc_mib_table *t, const struct pc_state *state)
 	return 0;
 }
 
-static const oid entry[] = { PCMIB_LISTENER_ENTRY_OID };
-static const unsigned columns[] = { PCMIB_LISTENER_ENTRY_COLUMNS };
-
-const struct pc_mib_table_def pc_mib_listener_def = {
-	.name = "pcListenerTable",
-	.entry = entry,
-	.entry_len = OID_LENGTH(entry),
-	.columns = columns,
-	.n_columns = PC_MIB_COUNT(columns),
-	.column = listener_column,
-	.rows = listener_rows,
-};
+PC_MIB_TABLE(pc_mib_listener_def, "pcListenerTable", LISTENER_ENTRY, listener_column,
+	     listener_rows);

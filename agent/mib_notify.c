@@ -48,12 +48,4 @@ static int notify_value(const struct pc_mib_view *view, unsigned n, netsnmp_vari
 	return SNMP_NOSUCHOBJECT;
 }
 
-static const oid group[] = { PCMIB_NOTIFY_OID };
-
-const struct pc_mib_scalars_def pc_mib_notify_def = {
-	.name = "pcNotify",
-	.group = group,
-	.group_len = OID_LENGTH(group),
-	.last = PCMIB_NOTIFY_LAST_SCALAR,
-	.value = notify_value,
-};
+PC_MIB_SCALARS(pc_mib_notify_def, "pcNotify", NOTIFY, notify_value);

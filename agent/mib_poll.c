@@ -54,12 +54,4 @@ static int poll_value(const struct pc_mib_view *view, unsigned n, netsnmp_variab
 	return SNMP_NOSUCHOBJECT;
 }
 
-static const oid group[] = { PCMIB_POLL_OID };
-
-const struct pc_mib_scalars_def pc_mib_poll_def = {
-	.name = "pcPoll",
-	.group = group,
-	.group_len = OID_LENGTH(group),
-	.last = PCMIB_POLL_LAST_SCALAR,
-	.value = poll_value,
-};
+PC_MIB_SCALARS(pc_mib_poll_def, "pcPoll", POLL, poll_value);

@@ -58,15 +58,4 @@ static int role_rows(struct pc_mib_table *t, const struct pc_state *state)
 	return 0;
 }
 
-static const oid entry[] = { PCMIB_ROLE_ENTRY_OID };
-static const unsigned columns[] = { PCMIB_ROLE_ENTRY_COLUMNS };
-
-const struct pc_mib_table_def pc_mib_role_def = {
-	.name = "pcRoleTable",
-	.entry = entry,
-	.entry_len = OID_LENGTH(entry),
-	.columns = columns,
-	.n_columns = PC_MIB_COUNT(columns),
-	.column = role_column,
-	.rows = role_rows,
-};
+PC_MIB_TABLE(pc_mib_role_def, "pcRoleTable", ROLE_ENTRY, role_column, role_rows);

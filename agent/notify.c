@@ -1,8 +1,8 @@
 #include "notify.h"
 
 #include <string.h>
-#include <time.h>
 
+#include "clock.h"
 #include "log.h"
 #include "mib_internal.h"
 #include "notify_pdu.h"
@@ -26,13 +26,6 @@ static struct pc_notify_policy policy_of(const struct pc_config *config)
 	return p;
 }
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int pc_notify_init(const struct pc_config *config)
 {
 	struct pc_notify_policy policy = policy_of(config);
@@ -48,7 +41,7 @@ void pc_notify_configure(const struct pc_config *config)
 
 void pc_notify_raise(const struct pc_event *event)
 {
-	pc_notify_queue_offer(&queue, event, now_ms());
+	pc_notify_queue_offer(&queue, event, pc_now_ms());
 }
 
 void pc_notify_link_up(void *session)

@@ -10,14 +10,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <net-snmp/net-snmp-config.h>
-#include <net-snmp/net-snmp-includes.h>
 
 #define INSTALLED_CONFIG "/etc/portcomply.conf"
 #define INSTALLED_CATALOG "/usr/share/portcomply/catalog"
 
 
-static void usage(FILE *out)
+static void usage(FILE *out, const struct pc_options_netsnmp *snmp)
 {
 	fprintf(out,
 		"Usage: " PC_NAME " [OPTIONS]\n"
@@ -26,7 +24,7 @@ static void usage(FILE *out)
 		"\n"
 		"  -f            stay in the foreground (default: become a daemon)\n"
 		"  -x ADDRESS    AgentX master address: a Unix socket path or tcp:HOST:PORT\n"
-		"                (default: agentx-socket from the configuration, else " NETSNMP_AGENTX_SOCKET ")\n"
+		"                (default: agentx-socket from the configuration, else %s)\n"
 		"  -c FILE       configuration file (default: conf/portcomply.conf of the source\n"
 		"                tree when run from it, else " INSTALLED_CONFIG ")\n"
 		"  -p FILE       write the daemon's process id to FILE\n"
@@ -48,7 +46,8 @@ static void usage(FILE *out)
 		"                               (Nagios plugin convention)\n"
 		"\n"
 		"Exit status: 0 success, 1 usage or runtime error, 2 invalid configuration\n"
-		"(--check: as above).\n");
+		"(--check: as above).\n",
+		snmp->agentx_default);
 }
 
 /* The source tree's build directory holds the binary (build/ or build/asan/):
@@ -121,7 +120,8 @@ static int parse_number(const char *option, const char *text, int min, int max)
 enum long_only { OPT_LIST_ROLES = 256, OPT_EXPECTED, OPT_ROLE, OPT_INSTANCE, OPT_SIDE, OPT_SLOT,
 		 OPT_LISTENERS, OPT_CHECK, OPT_FORMAT };
 
-void pc_options_parse(struct pc_options *o, int argc, char **argv)
+void pc_options_parse(struct pc_options *o, const struct pc_options_netsnmp *snmp, int argc,
+		      char **argv)
 {
 	static const struct option long_options[] = {
 		{ "help", no_argument, NULL, 'h' },
@@ -159,21 +159,20 @@ void pc_options_parse(struct pc_options *o, int argc, char **argv)
 			o->pidfile = optarg;
 			break;
 		case 'L':
-			if (snmp_log_options(optarg, argc, argv) < 0) {
+			if (snmp->log_option(optarg, argc, argv) < 0) {
 				fprintf(stderr, PC_NAME ": bad logging option -L%s\n", optarg);
 				exit(usage_status);
 			}
 			o->logging_given = true;
 			break;
 		case 'D':
-			debug_register_tokens(optarg != NULL ? optarg : "ALL");
-			snmp_set_do_debugging(1);
+			snmp->debug(optarg != NULL ? optarg : "ALL");
 			break;
 		case 'h':
-			usage(stdout);
+			usage(stdout, snmp);
 			exit(0);
 		case 'v':
-			printf(PC_NAME " " PC_VERSION " (net-snmp %s)\n", netsnmp_get_version());
+			printf(PC_NAME " " PC_VERSION " (net-snmp %s)\n", snmp->version());
 			exit(0);
 		case OPT_LIST_ROLES:
 			o->command = PC_CMD_LIST_ROLES;

@@ -235,3 +235,20 @@ void pc_snapshot_clear(struct pc_snapshot *snap)
 	free(snap->connections);
 	memset(snap, 0, sizeof(*snap));
 }
+
+static int port_order(const void *a, const void *b)
+{
+	uint16_t x = *(const uint16_t *)a, y = *(const uint16_t *)b;
+	return (x > y) - (x < y);
+}
+
+size_t pc_ports_sort_unique(uint16_t *ports, size_t n)
+{
+	size_t out = 0;
+	if (n > 1)
+		qsort(ports, n, sizeof(*ports), port_order);
+	for (size_t i = 0; i < n; i++)
+		if (out == 0 || ports[out - 1] != ports[i])
+			ports[out++] = ports[i];
+	return out;
+}

@@ -105,4 +105,7 @@ void pc_snapshot_reset(struct pc_snapshot *snap);
 /* Empty it and free its memory. */
 void pc_snapshot_clear(struct pc_snapshot *snap);
 
+/* Sort ports in place and drop repeats; returns how many are left. */
+size_t pc_ports_sort_unique(uint16_t *ports, size_t n);
+
 #endif

@@ -149,7 +149,7 @@ static void before_the_first_poll_everything_is_unknown(void **unused)
 		assert_int_equal(eval.expect[i].status, PC_PORT_UNKNOWN);
 	assert_int_equal(eval.n_events, 0);
 	pc_evaluation_free(&eval);
-	pc_plan_free(plan);
+	pc_plan_unref(plan);
 }
 
 static void every_listener_in_place_is_compliant(void **unused)
@@ -180,7 +180,7 @@ static void every_listener_in_place_is_compliant(void **unused)
 	const struct pc_listener *l = &r.snap.listeners[e->expect[BOUND_API].listener];
 	assert_int_equal(l->local.port, 7400);
 	run_free(&r);
-	pc_plan_free(r.plan);
+	pc_plan_unref(r.plan);
 }
 
 static void hold_down_then_missing_then_restored(void **unused)
@@ -233,7 +233,7 @@ static void hold_down_then_missing_then_restored(void **unused)
 	assert_int_equal(find_event(e, PC_EVENT_RESTORED)->status, PC_PORT_PRESENT);
 	assert_int_equal(e->host, PC_COMPLIANT);
 	run_free(&r);
-	pc_plan_free(r.plan);
+	pc_plan_unref(r.plan);
 }
 
 static void a_restart_within_hold_down_raises_nothing(void **unused)
@@ -248,7 +248,7 @@ static void a_restart_within_hold_down_raises_nothing(void **unused)
 	assert_int_equal(e->expect[REQ].status, PC_PORT_PRESENT);
 	assert_int_equal(e->n_events, 0);
 	run_free(&r);
-	pc_plan_free(r.plan);
+	pc_plan_unref(r.plan);
 }
 
 /* Absent from the start: nothing confirmed yet, so the host is unknown
@@ -266,7 +266,7 @@ static void absent_at_start_is_unknown_until_hold_down(void **unused)
 	e = poll_with(&r, everything, EVERYTHING, "tcp 0.0.0.0 7001", NULL);
 	assert_int_equal(e->host, PC_NON_COMPLIANT);
 	run_free(&r);
-	pc_plan_free(r.plan);
+	pc_plan_unref(r.plan);
 }
 
 static void an_optional_port_missing_only_degrades(void **unused)
@@ -279,7 +279,7 @@ static void an_optional_port_missing_only_degrades(void **unused)
 	assert_int_equal(e->expect[OPT].status, PC_PORT_MISSING);
 	assert_int_equal(e->host, PC_DEGRADED);
 	run_free(&r);
-	pc_plan_free(r.plan);
+	pc_plan_unref(r.plan);
 }
 
 static void bind_address_decides_wrong_address(void **unused)
@@ -312,7 +312,7 @@ static void bind_address_decides_wrong_address(void **unused)
 			assert_int_equal(e->expect[BOUND_API].listener >= 0, true);
 		}
 		run_free(&r);
-		pc_plan_free(r.plan);
+		pc_plan_unref(r.plan);
 	}
 }
 
@@ -328,7 +328,7 @@ static void any_port_of_a_range_will_do(void **unused)
 	assert_int_equal(e->expect[HEARTBEAT].status, PC_PORT_MISSING);
 	assert_int_equal(e->unexpected, 1);
 	run_free(&r);
-	pc_plan_free(r.plan);
+	pc_plan_unref(r.plan);
 }
 
 static void listeners_are_expected_ignored_or_unexpected(void **unused)
@@ -373,7 +373,7 @@ static void listeners_are_expected_ignored_or_unexpected(void **unused)
 	/* Unexpected listeners do not change compliance. */
 	assert_int_equal(e->host, PC_COMPLIANT);
 	run_free(&r);
-	pc_plan_free(r.plan);
+	pc_plan_unref(r.plan);
 }
 
 /* A new unexpected listener whose process is known is announced at once,
@@ -407,7 +407,7 @@ static void a_known_process_is_announced_at_once(void **unused)
 	pc_evaluation_free(&eval);
 	pc_snapshot_clear(&snap);
 	run_free(&r);
-	pc_plan_free(r.plan);
+	pc_plan_unref(r.plan);
 }
 
 static void connect_rules_follow_the_setting(void **unused)
@@ -438,7 +438,7 @@ static void connect_rules_follow_the_setting(void **unused)
 	assert_int_equal(eval.host, PC_COMPLIANT);
 	pc_evaluation_free(&eval);
 	pc_snapshot_clear(&snap);
-	pc_plan_free(r.plan);
+	pc_plan_unref(r.plan);
 }
 
 static void a_site_port_without_number_is_unconfigured(void **unused)
@@ -451,7 +451,7 @@ static void a_site_port_without_number_is_unconfigured(void **unused)
 	assert_int_equal(e->unconfigured, 1);
 	assert_int_equal(e->host, PC_DEGRADED);
 	run_free(&r);
-	pc_plan_free(r.plan);
+	pc_plan_unref(r.plan);
 }
 
 static void instances_are_sorted_named_and_judged(void **unused)
@@ -473,7 +473,7 @@ static void instances_are_sorted_named_and_judged(void **unused)
 	assert_string_equal(e->roles[3].title, "Instance-numbered service");
 	assert_int_equal(e->roles[0].instance, -1);
 	run_free(&r);
-	pc_plan_free(r.plan);
+	pc_plan_unref(r.plan);
 }
 
 static void flapping_is_reported_once_until_it_settles(void **unused)
@@ -508,7 +508,7 @@ static void flapping_is_reported_once_until_it_settles(void **unused)
 	assert_int_equal(restored, 1);
 	assert_int_equal(r.eval.expect[REQ].status, PC_PORT_PRESENT);
 	run_free(&r);
-	pc_plan_free(r.plan);
+	pc_plan_unref(r.plan);
 }
 
 /* Once flapping, slower changes (fewer than the threshold per window) do
@@ -535,7 +535,7 @@ static void flapping_ends_only_after_a_quiet_window(void **unused)
 	}
 	assert_int_equal(notifications, 0);
 	run_free(&r);
-	pc_plan_free(r.plan);
+	pc_plan_unref(r.plan);
 }
 
 static void a_reload_carries_results_over(void **unused)
@@ -564,9 +564,9 @@ static void a_reload_carries_results_over(void **unused)
 	assert_int_equal(eval.poll_number, r.eval.poll_number + 1);
 	pc_evaluation_free(&eval);
 	pc_snapshot_clear(&snap);
-	pc_plan_free(reloaded);
+	pc_plan_unref(reloaded);
 	run_free(&r);
-	pc_plan_free(r.plan);
+	pc_plan_unref(r.plan);
 }
 
 static void names_match_the_mib(void **unused)

@@ -79,7 +79,7 @@ static int setup(void **ctx)
 	assert_int_equal(pc_engine_evaluate(plan, &settings, &snap, NULL, NULL, NULL, 1000, &eval), 0);
 	f->state = pc_state_new(plan, &snap, &eval);
 	assert_non_null(f->state);
-	pc_plan_free(plan);
+	pc_plan_unref(plan);
 	f->state->poll_count = 7;
 	f->state->poll_errors = 3;
 	f->view.state = f->state;
