@@ -42,7 +42,8 @@ static inline size_t mib_name(oid *out, const char *object, const oid *instance,
 {
 	const struct pcmib_object_meta *o = mib_object(object);
 	memcpy(out, o->oid, o->oid_len * sizeof(oid));
-	memcpy(out + o->oid_len, instance, len * sizeof(oid));
+	if (len > 0)
+		memcpy(out + o->oid_len, instance, len * sizeof(oid));
 	return o->oid_len + len;
 }
 
