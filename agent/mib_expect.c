@@ -6,6 +6,22 @@
 #include "mib_internal.h"
 
 
+/* pcExpectPeers: local(1), remoteIpv4(2), remoteIpv6(3), remoteAny(4). */
+static long peers_value(const struct pc_expectation *e)
+{
+	if (e->peer == PC_PEER_LOCAL)
+		return 1;
+	switch (e->peer_family) {
+	case PC_PEER_IPV4:
+		return 2;
+	case PC_PEER_IPV6:
+		return 3;
+	case PC_PEER_ANY:
+		return 4;
+	}
+	return 2; /* not a family: every one has its case above */
+}
+
 static int expect_column(const struct pc_mib_view *view, const void *data, unsigned column,
 			 netsnmp_variable_list *var)
 {
@@ -62,6 +78,12 @@ static int expect_column(const struct pc_mib_view *view, const void *data, unsig
 		return 0;
 	case PCMIB_EXPECT_LAST_CHANGE:
 		pc_mib_set_uint(var, ASN_TIMETICKS, pc_mib_timestamp(r->last_change_ms));
+		return 0;
+	case PCMIB_EXPECT_ADDRESS_PROBLEM:
+		pc_mib_set_int(var, r->status == PC_PORT_WRONG_ADDRESS ? r->problem : PC_PROBLEM_NONE);
+		return 0;
+	case PCMIB_EXPECT_PEERS:
+		pc_mib_set_int(var, peers_value(e));
 		return 0;
 	}
 	return SNMP_NOSUCHOBJECT;

@@ -30,6 +30,7 @@ static const oid expect_rule[] = { PCMIB_EXPECT_RULE_OID };
 static const oid expect_protocol[] = { PCMIB_EXPECT_PROTOCOL_OID };
 static const oid expect_port[] = { PCMIB_EXPECT_PORT_OID };
 static const oid expect_status[] = { PCMIB_EXPECT_STATUS_OID };
+static const oid expect_address_problem[] = { PCMIB_EXPECT_ADDRESS_PROBLEM_OID };
 static const oid notify_protocol[] = { PCMIB_NOTIFY_PROTOCOL_OID };
 static const oid notify_address_type[] = { PCMIB_NOTIFY_ADDRESS_TYPE_OID };
 static const oid notify_address[] = { PCMIB_NOTIFY_ADDRESS_OID };
@@ -91,6 +92,9 @@ static void add_expectation(netsnmp_variable_list **vars, const struct pc_event 
 	add_int(vars, OBJECT(expect_protocol), &row, ev->protocol);
 	add_uint(vars, OBJECT(expect_port), &row, ASN_UNSIGNED, ev->port);
 	add_int(vars, OBJECT(expect_status), &row, ev->status);
+	if (ev->type == PC_EVENT_MISSING) /* pcListenerMissing says why it is wrong */
+		add_int(vars, OBJECT(expect_address_problem), &row,
+			ev->status == PC_PORT_WRONG_ADDRESS ? ev->problem : PC_PROBLEM_NONE);
 }
 
 /* pcUnexpectedListener: the endpoint, then the pcListenerTable row. */

@@ -50,7 +50,8 @@ static void add_listener(struct pc_snapshot *snap, uint8_t proto, const char *ad
 }
 
 /* walk-router's main and the beat range present, spare missing, peer not
- * checked; walk-svc's api missing, v6 present, later unconfigured; one
+ * checked; walk-svc's api missing, v6 only on IPv6 (wrongAddress: its peers
+ * use IPv4), later unconfigured; one
  * unexpected listener, one ignored. */
 static int setup(void **ctx)
 {
@@ -229,13 +230,36 @@ static void test_holes(void **ctx)
 	assert_int_equal(snmp_oid_compare(var->name, var->name_length, name, len), 0);
 	var_free(var);
 
-	/* After the last column: the end of the table; pcExpectMember (an index
-	 * column after the last served one) too. */
-	static const oid beyond[] = { 1, 1, 1 };
-	len = mib_name(name, "pcExpectMember", beyond, OID_LENGTH(beyond));
+	/* pcExpectMember, an index column: not served; GETNEXT from it goes to
+	 * the next served column's first row, or is the end of the table. */
+	const struct pc_mib_table *expect = &f->tables[2];
+	static const oid first_row[] = { 1, 1, 1 };
+	len = mib_name(name, "pcExpectMember", first_row, OID_LENGTH(first_row));
 	var = var_named(name, len);
-	assert_int_equal(pc_mib_table_getnext(&f->tables[2], &f->view, var), 1);
-	assert_int_equal(pc_mib_table_get(&f->tables[2], &f->view, var), SNMP_NOSUCHOBJECT);
+	assert_int_equal(pc_mib_table_get(expect, &f->view, var), SNMP_NOSUCHOBJECT);
+	size_t c = 0;
+	while (c < expect->def->n_columns && expect->def->columns[c] < PCMIB_EXPECT_MEMBER)
+		c++;
+	if (c == expect->def->n_columns) {
+		assert_int_equal(pc_mib_table_getnext(expect, &f->view, var), 1);
+	} else {
+		assert_int_equal(pc_mib_table_getnext(expect, &f->view, var), 0);
+		assert_int_equal(var->name[expect->def->entry_len], expect->def->columns[c]);
+		assert_int_equal(snmp_oid_compare(var->name + expect->def->entry_len + 1,
+						  var->name_length - expect->def->entry_len - 1,
+						  first_row, OID_LENGTH(first_row)),
+				 0);
+	}
+	var_free(var);
+
+	/* After the last served column's last row: the end of the table. */
+	const struct pc_mib_row *last = &expect->rows[expect->n_rows - 1];
+	memcpy(name, expect->def->entry, expect->def->entry_len * sizeof(oid));
+	name[expect->def->entry_len] = expect->def->columns[expect->def->n_columns - 1];
+	memcpy(name + expect->def->entry_len + 1, last->index, last->index_len * sizeof(oid));
+	var = var_named(name, expect->def->entry_len + 1 + last->index_len);
+	assert_int_equal(pc_mib_table_get(expect, &f->view, var), 0);
+	assert_int_equal(pc_mib_table_getnext(expect, &f->view, var), 1);
 	var_free(var);
 
 	/* An empty table: nothing to GET, nothing after. */
@@ -277,6 +301,8 @@ static const struct want rows[] = {
 	{ "pcListenerClass", LISTENER, N(PC_CLASS_EXPECTED) },
 	{ "pcListenerRole", LISTENER, S("walk-router") },
 	{ "pcListenerRule", LISTENER, S("main") },
+	{ "pcListenerDevice", LISTENER, S("") },
+	{ "pcListenerDeviceStatus", LISTENER, N(PC_DEVICE_NONE) },
 	{ "pcRoleName", ROLE1, S("walk-router") },
 	{ "pcRoleTitle", ROLE1, S("Router of the walk") },
 	{ "pcRoleGuideTable", ROLE1, N(1) },
@@ -297,12 +323,14 @@ static const struct want rows[] = {
 	{ "pcExpectRequired", V6_ROW, N(2) },
 	{ "pcExpectConfigurable", V6_ROW, N(2) },
 	{ "pcExpectProvenance", V6_ROW, S("SITE SITE") },
-	{ "pcExpectStatus", V6_ROW, N(PC_PORT_PRESENT) },
+	{ "pcExpectStatus", V6_ROW, N(PC_PORT_WRONG_ADDRESS) }, /* v6-only, IPv4 peers */
 	{ "pcExpectBoundAddressType", V6_ROW, N(PC_INET_IPV6) },
 	{ "pcExpectBoundAddress", V6_ROW, .text = (const char *)ipv6_any, .text_len = 16 },
 	{ "pcExpectPid", V6_ROW, N(77) },
 	{ "pcExpectProcess", V6_ROW, S("svc6") },
 	{ "pcExpectLastChange", V6_ROW, .any = true },
+	{ "pcExpectAddressProblem", V6_ROW, N(PC_PROBLEM_IPV6_ONLY) },
+	{ "pcExpectPeers", V6_ROW, N(2) }, /* remoteIpv4 */
 	{ "pcInstanceName", INSTANCE2, S("walk") },
 	{ "pcInstanceRoles", INSTANCE2, N(1) },
 	{ "pcInstanceCompliance", INSTANCE2, N(PC_DEGRADED) },
@@ -323,8 +351,8 @@ static const struct want scalars[] = {
 	{ "pcPollSource", SCALAR, N(PC_SOURCE_NETLINK) },
 	{ "pcHostCompliance", SCALAR, N(PC_NON_COMPLIANT) },
 	{ "pcExpectedCount", SCALAR, N(7) },
-	{ "pcPresentCount", SCALAR, N(3) },
-	{ "pcMissingCount", SCALAR, N(2) },
+	{ "pcPresentCount", SCALAR, N(2) },
+	{ "pcMissingCount", SCALAR, N(3) }, /* wrongAddress counts */
 	{ "pcUnexpectedCount", SCALAR, N(1) },
 	{ "pcUnconfiguredCount", SCALAR, N(1) },
 	{ "pcLastChange", SCALAR, .any = true },

@@ -105,6 +105,7 @@ static void test_missing(void **ctx)
 {
 	(void)ctx;
 	struct pc_event ev = expectation_event(PC_EVENT_MISSING, PC_PORT_WRONG_ADDRESS);
+	ev.problem = PC_PROBLEM_LOOPBACK_ONLY;
 	const struct want w[] = {
 		{ "pcRoleName", ROLE, .text = "cti-server" },
 		{ "pcRoleInstance", ROLE, .number = 4 },
@@ -113,8 +114,18 @@ static void test_missing(void **ctx)
 		{ "pcExpectProtocol", ROW, .number = IPPROTO_UDP },
 		{ "pcExpectPort", ROW, .number = 45067 },
 		{ "pcExpectStatus", ROW, .number = PC_PORT_WRONG_ADDRESS },
+		{ "pcExpectAddressProblem", ROW, .number = PC_PROBLEM_LOOPBACK_ONLY },
 	};
 	check_pdu(&ev, "pcListenerMissing", w, sizeof(w) / sizeof(w[0]));
+
+	/* Missing, not wrong: no problem with the address. */
+	ev.status = PC_PORT_MISSING;
+	const struct want m[] = {
+		w[0], w[1], w[2], w[3], w[4], w[5],
+		{ "pcExpectStatus", ROW, .number = PC_PORT_MISSING },
+		{ "pcExpectAddressProblem", ROW, .number = PC_PROBLEM_NONE },
+	};
+	check_pdu(&ev, "pcListenerMissing", m, sizeof(m) / sizeof(m[0]));
 }
 
 static void test_restored(void **ctx)
