@@ -32,8 +32,8 @@ trap 'rm -rf "$tmp"' EXIT
 
 # name OID-below-the-root, for every node below the root.
 translate -Tz | awk -v root="${root#.}" '
-	{ gsub(/"/, ""); if (index($2, root ".") == 1) print $1, substr($2, length(root) + 2) }' \
-	>"$tmp/nodes"
+	{ gsub(/"/, ""); if (index($2, root ".") == 1) print $1, substr($2, length(root) + 2) }' |
+	sort -k2,2V >"$tmp/nodes" # in OID order: served columns must increase
 [ -s "$tmp/nodes" ] || { echo "mib-oids: no node below $root in $mib" >&2; exit 1; }
 
 # name access type, for every object with a syntax; name ENTRY for entries.
