@@ -29,7 +29,12 @@ static struct {
 
 static struct pc_mib_view current_view(void)
 {
-	struct pc_mib_view view = { .state = mib.state, .notify = pc_notify_stats() };
+	struct pc_mib_view view = {
+		.state = mib.state,
+		.notify = pc_notify_stats(),
+		.now_ms = pc_now_ms(),
+		.uptime = netsnmp_get_agent_uptime(),
+	};
 	return view;
 }
 
@@ -168,12 +173,15 @@ void pc_mib_set_octets(netsnmp_variable_list *var, const uint8_t *bytes, size_t 
 	snmp_set_var_typed_value(var, ASN_OCTET_STR, bytes, len);
 }
 
-unsigned long pc_mib_timestamp(int64_t monotonic_ms)
+unsigned long pc_mib_timestamp_at(int64_t monotonic_ms, int64_t now_ms, unsigned long uptime)
 {
 	if (monotonic_ms == 0)
 		return 0;
-	int64_t age_ms = pc_now_ms() - monotonic_ms;
-	long uptime = (long)netsnmp_get_agent_uptime();
-	long ticks = uptime - (long)(age_ms / 10);
+	long ticks = (long)uptime - (long)((now_ms - monotonic_ms) / 10);
 	return ticks > 0 ? (unsigned long)ticks : 0;
+}
+
+unsigned long pc_mib_timestamp(int64_t monotonic_ms)
+{
+	return pc_mib_timestamp_at(monotonic_ms, pc_now_ms(), netsnmp_get_agent_uptime());
 }

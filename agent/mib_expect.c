@@ -77,7 +77,7 @@ static int expect_column(const struct pc_mib_view *view, const void *data, unsig
 		pc_mib_set_string(var, l != NULL ? l->process : "");
 		return 0;
 	case PCMIB_EXPECT_LAST_CHANGE:
-		pc_mib_set_uint(var, ASN_TIMETICKS, pc_mib_timestamp(r->last_change_ms));
+		pc_mib_set_uint(var, ASN_TIMETICKS, pc_mib_timestamp_at(r->last_change_ms, view->now_ms, view->uptime));
 		return 0;
 	case PCMIB_EXPECT_ADDRESS_PROBLEM:
 		pc_mib_set_int(var, r->status == PC_PORT_WRONG_ADDRESS ? r->problem : PC_PROBLEM_NONE);

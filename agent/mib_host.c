@@ -26,7 +26,7 @@ static int host_value(const struct pc_mib_view *view, unsigned n, netsnmp_variab
 		pc_mib_set_uint(var, ASN_GAUGE, eval->unconfigured);
 		return 0;
 	case PCMIB_LAST_CHANGE:
-		pc_mib_set_uint(var, ASN_TIMETICKS, pc_mib_timestamp(eval->host_last_change_ms));
+		pc_mib_set_uint(var, ASN_TIMETICKS, pc_mib_timestamp_at(eval->host_last_change_ms, view->now_ms, view->uptime));
 		return 0;
 	case PCMIB_CATALOG_REVISION:
 		pc_mib_set_string(var, state->plan->catalog->revision);

@@ -20,6 +20,8 @@
 struct pc_mib_view {
 	const struct pc_state *state;
 	struct pc_notify_stats notify;
+	int64_t now_ms; /* monotonic, when the request came */
+	unsigned long uptime; /* sysUpTime then, in ticks */
 };
 
 /* Typed setters, so the handlers read as a list of columns. */
@@ -30,8 +32,10 @@ void pc_mib_set_octets(netsnmp_variable_list *var, const uint8_t *bytes, size_t 
 #define PC_TRUTH(b) ((b) ? 1 : 2) /* TruthValue */
 
 /* TimeStamp: the sysUpTime (in the master's clock, which net-snmp keeps in
- * step) at a monotonic time; 0 for 0 (never). */
+ * step) at a monotonic time; 0 for 0 (never). _at: given the monotonic
+ * time and the sysUpTime of now (a view's). */
 unsigned long pc_mib_timestamp(int64_t monotonic_ms);
+unsigned long pc_mib_timestamp_at(int64_t monotonic_ms, int64_t now_ms, unsigned long uptime);
 
 /* PcSide: none(0), a(1), b(2), primary(3), secondary(4) = enum pc_side. */
 
