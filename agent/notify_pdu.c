@@ -126,8 +126,8 @@ static void add_compliance(netsnmp_variable_list **vars, const struct pc_event *
 
 netsnmp_pdu *pc_notify_pdu(const struct pc_event *ev, unsigned long sys_up_time)
 {
-	static const oid sys_up_time_oid[] = { 1, 3, 6, 1, 2, 1, 1, 3 }; /* SNMPv2-MIB */
-	static const oid snmp_trap_oid[] = { 1, 3, 6, 1, 6, 3, 1, 1, 4, 1 }; /* SNMPv2-MIB */
+	static const oid sys_up_time_oid[] = { PCMIB_SYS_UP_TIME_OID };
+	static const oid snmp_trap_oid[] = { PCMIB_SNMP_TRAP_OID_OID };
 	static const oid notifications[] = { PCMIB_NOTIFICATIONS_OID };
 	oid notification[OID_LENGTH(notifications) + 1];
 	netsnmp_pdu *pdu = snmp_pdu_create(AGENTX_NOTIFY_PDU);

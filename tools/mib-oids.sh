@@ -27,6 +27,12 @@ root=$(translate -On "$module::portComplianceMIB") || {
 	echo "mib-oids: snmptranslate could not resolve portComplianceMIB in $mib" >&2
 	exit 1
 }
+# The two objects every notification starts with (RFC 3416, SNMPv2-MIB).
+sys_up_time=$(translate -m +SNMPv2-MIB -On SNMPv2-MIB::sysUpTime) &&
+	snmp_trap_oid=$(translate -m +SNMPv2-MIB -On SNMPv2-MIB::snmpTrapOID) || {
+	echo "mib-oids: snmptranslate could not resolve SNMPv2-MIB's sysUpTime and snmpTrapOID" >&2
+	exit 1
+}
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -73,7 +79,7 @@ awk '
 
 case $what in
 oids)
-	awk -v mib="$mib" '
+	awk -v mib="$mib" -v sys_up_time="${sys_up_time#.}" -v snmp_trap_oid="${snmp_trap_oid#.}" '
 	function macro(name,   s) {
 		s = name; sub(/^pc/, "", s); gsub(/[A-Z]/, "_&", s); sub(/^_/, "", s)
 		return "PCMIB_" toupper(s)
@@ -90,6 +96,9 @@ oids)
 	}
 	{ name[NR] = $1; oid[$1] = $2; kind[$1] = $3; access[$1] = $4; type[$1] = $5; parent[$1] = $6 }
 	END {
+		printf "\n/* SNMPv2-MIB: the first two varbinds of every notification. */\n"
+		printf "#define PCMIB_SYS_UP_TIME_OID %s\n", oidlist(sys_up_time)
+		printf "#define PCMIB_SNMP_TRAP_OID_OID %s\n", oidlist(snmp_trap_oid)
 		print "\n/* Every node: its OID. */"
 		for (i = 1; i <= NR; i++)
 			printf "#define %s_OID PC_MIB_ROOT, %s /* %s */\n", macro(name[i]), oidlist(oid[name[i]]), name[i]
