@@ -17,6 +17,7 @@
 #include "config.h"
 #include "json.h"
 #include "program.h"
+#include "report.h"
 
 int pc_listeners_write(FILE *out, const struct pc_snapshot *snap, bool json)
 {
@@ -51,12 +52,7 @@ int pc_listeners_write(FILE *out, const struct pc_snapshot *snap, bool json)
 			pc_json_string(out, l->process);
 		else
 			fputs("null", out);
-		const struct pc_interface *iface =
-			pc_snapshot_find_interface(snap, pc_endpoint_zone(&l->local));
-		fputs(", \"device\": ", out);
-		pc_json_string(out, iface != NULL ? iface->name : NULL);
-		fputs(", \"device_status\": ", out);
-		pc_json_string(out, device != PC_DEVICE_NONE ? pc_device_status_name(device) : NULL);
+		pc_report_json_device(out, snap, l);
 		fputs("}", out);
 	}
 	if (json)

@@ -30,12 +30,9 @@ static int listener_column(const struct pc_mib_view *view, const void *data, uns
 	case PCMIB_LISTENER_RULE:
 		pc_mib_set_string(var, e != NULL ? e->rule : "");
 		return 0;
-	case PCMIB_LISTENER_DEVICE: {
-		const struct pc_interface *iface =
-			pc_snapshot_find_interface(&state->snap, pc_endpoint_zone(&l->local));
-		pc_mib_set_string(var, iface != NULL ? iface->name : "");
+	case PCMIB_LISTENER_DEVICE:
+		pc_mib_set_string(var, pc_listener_device(&state->snap, l));
 		return 0;
-	}
 	case PCMIB_LISTENER_DEVICE_STATUS:
 		pc_mib_set_int(var, pc_listener_device_status(&state->snap, l));
 		return 0;

@@ -43,6 +43,10 @@ const char *pc_report_state_name(enum pc_compliance compliance);
  * stream reports a write error. */
 int pc_report_text(FILE *out, const struct pc_plan *plan, const struct pc_snapshot *snap,
 		   const struct pc_evaluation *ev);
+/* A listener's "device" and "device_status" keys, as --check and
+ * --listeners write them. */
+void pc_report_json_device(FILE *out, const struct pc_snapshot *snap, const struct pc_listener *l);
+
 int pc_report_json(FILE *out, const struct pc_plan *plan, const struct pc_snapshot *snap,
 		   const struct pc_evaluation *ev);
 

@@ -224,6 +224,13 @@ enum pc_device_status pc_listener_device_status(const struct pc_snapshot *snap,
 	return iface->up ? PC_DEVICE_UP : PC_DEVICE_DOWN;
 }
 
+const char *pc_listener_device(const struct pc_snapshot *snap, const struct pc_listener *l)
+{
+	const struct pc_interface *iface =
+		pc_snapshot_find_interface(snap, pc_endpoint_zone(&l->local));
+	return iface != NULL ? iface->name : NULL;
+}
+
 const char *pc_device_status_name(enum pc_device_status status)
 {
 	switch (status) {

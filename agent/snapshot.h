@@ -154,6 +154,8 @@ bool pc_snapshot_has_address(const struct pc_snapshot *snap, uint8_t type, const
 /* The device status of a listener: none when it is not device-bound. */
 enum pc_device_status pc_listener_device_status(const struct pc_snapshot *snap,
 						const struct pc_listener *l);
+/* The name of the device a listener is bound to; NULL: none, or unknown. */
+const char *pc_listener_device(const struct pc_snapshot *snap, const struct pc_listener *l);
 const char *pc_device_status_name(enum pc_device_status status);
 
 /* Sort, then fold rows with equal endpoints into one (summing counts). Call
