@@ -14,6 +14,7 @@ const char *pc_port_status_name(enum pc_port_status status)
 		[PC_PORT_UNCONFIGURED] = "unconfigured", [PC_PORT_CONNECTED] = "connected",
 		[PC_PORT_NOT_CONNECTED] = "notConnected", [PC_PORT_FLAPPING] = "flapping",
 		[PC_PORT_UNKNOWN] = "unknown",	     [PC_PORT_NOT_CHECKED] = "notChecked",
+		[PC_PORT_WRONG_OWNER] = "wrongOwner",
 	};
 	if ((unsigned)status < sizeof(names) / sizeof(names[0]) && names[status] != NULL)
 		return names[status];
@@ -295,6 +296,59 @@ static void find_listener(const struct pc_expectation *e, const struct pc_snapsh
 	*where = first;
 }
 
+/* ---- who holds the port (owner-user, owner-process) ---- */
+
+enum owner_verdict {
+	OWNER_RIGHT,
+	OWNER_WRONG,
+	OWNER_UNPROVEN, /* a process is required and this one is not named (yet) */
+};
+
+static enum owner_verdict listener_owner(const struct pc_expectation *e,
+					 const struct pc_listener *l)
+{
+	/* Sockets of several users on one row: one of them is not the owner. */
+	if (e->owner_uid_set && (l->uid != e->owner_uid || l->uids_differ))
+		return OWNER_WRONG;
+	if (e->owner_process == NULL)
+		return OWNER_RIGHT;
+	if (l->pid <= 0)
+		return OWNER_UNPROVEN;
+	return strcmp(l->process, e->owner_process) == 0 ? OWNER_RIGHT : OWNER_WRONG;
+}
+
+/* The owner check of an expectation that *where serves. On a single port
+ * every listener must be the owner's, reachable by the rule's peers or not
+ * (another user's socket beside the owner's takes part of the traffic: a
+ * UDP port shared with SO_REUSEADDR, 127.0.0.1 next to a wildcard, IPv4
+ * next to a v6-only socket), save those bound elsewhere than bind-address;
+ * *where moves to the first that is not. In a range, the one that serves
+ * it is judged. */
+static enum owner_verdict check_owner(const struct pc_expectation *e,
+				      const struct pc_snapshot *snap, int32_t *where)
+{
+	if (!e->owner_uid_set && e->owner_process == NULL)
+		return OWNER_RIGHT;
+	if (e->match != PC_MATCH_PORT)
+		return listener_owner(e, &snap->listeners[*where]);
+	struct bind_target bind = parse_bind(e->bind_address);
+	enum owner_verdict verdict = OWNER_RIGHT;
+	for (size_t i = 0; i < snap->n_listeners; i++) {
+		const struct pc_listener *l = &snap->listeners[i];
+		if (!port_matches(e, l->local.proto, l->local.port) ||
+		    (bind.set && !covers(l, &l->local, &bind)))
+			continue;
+		enum owner_verdict v = listener_owner(e, l);
+		if (v == OWNER_WRONG) {
+			*where = (int32_t)i;
+			return OWNER_WRONG;
+		}
+		if (v == OWNER_UNPROVEN)
+			verdict = OWNER_UNPROVEN;
+	}
+	return verdict;
+}
+
 static bool connection_matches(const struct pc_expectation *e, const struct pc_snapshot *snap)
 {
 	for (size_t i = 0; i < snap->n_connections; i++)
@@ -404,7 +458,8 @@ static int expectation_event(struct context *cx, enum pc_event_type type, size_t
 
 static bool is_alarm(enum pc_port_status s)
 {
-	return s == PC_PORT_MISSING || s == PC_PORT_WRONG_ADDRESS || s == PC_PORT_FLAPPING;
+	return s == PC_PORT_MISSING || s == PC_PORT_WRONG_ADDRESS || s == PC_PORT_WRONG_OWNER ||
+	       s == PC_PORT_FLAPPING;
 }
 
 /* Presence history: remember when it changed; flapping while the last
@@ -443,13 +498,32 @@ static enum pc_port_status evaluate_listen(struct context *cx, size_t i,
 
 	find_listener(e, cx->snap, &r->listener, &problem);
 	bool wrong = problem != PC_PROBLEM_NONE;
-	bool ok = r->listener >= 0 && !wrong;
+	bool found = r->listener >= 0 && !wrong;
+	enum owner_verdict owner = found ? check_owner(e, cx->snap, &r->listener) : OWNER_RIGHT;
+	if (owner == OWNER_UNPROVEN) {
+		r->owner_unproven_since_ms = prev != NULL && prev->owner_unproven_since_ms != 0
+						     ? prev->owner_unproven_since_ms
+						     : cx->now_ms;
+		if (cx->now_ms - r->owner_unproven_since_ms >= PC_OWNER_PROCESS_WAIT_MS)
+			owner = OWNER_WRONG;
+	}
+	bool ok = found && owner != OWNER_WRONG;
 	r->was_present = ok;
 	r->absent_polls = r->listener >= 0 ? 0 : (prev != NULL ? prev->absent_polls : 0) + 1;
 	if (update_flaps(cx, r, prev, ok))
 		return PC_PORT_FLAPPING;
+	if (owner == OWNER_UNPROVEN) {
+		/* Keep what was said until the collector names the process. */
+		cx->out->recheck_soon = true;
+		if (prev != NULL &&
+		    (prev->status == PC_PORT_PRESENT || prev->status == PC_PORT_WRONG_OWNER))
+			return prev->status;
+		return PC_PORT_PENDING;
+	}
 	if (ok)
 		return PC_PORT_PRESENT;
+	if (found)
+		return PC_PORT_WRONG_OWNER;
 	if (wrong) {
 		r->problem = problem;
 		return PC_PORT_WRONG_ADDRESS;
@@ -600,6 +674,7 @@ static enum pc_compliance expectation_compliance(const struct pc_expectation *e,
 	switch (status) {
 	case PC_PORT_MISSING:
 	case PC_PORT_WRONG_ADDRESS:
+	case PC_PORT_WRONG_OWNER:
 	case PC_PORT_FLAPPING:
 		return e->required ? PC_NON_COMPLIANT : PC_DEGRADED;
 	case PC_PORT_UNCONFIGURED:
@@ -654,7 +729,7 @@ static int summarize(const struct pc_plan *plan, struct pc_evaluation *out)
 			continue;
 		struct pc_role_result *rr = &out->roles[e->role_index - 1];
 		bool good = s == PC_PORT_PRESENT || s == PC_PORT_CONNECTED;
-		bool bad = s == PC_PORT_MISSING || s == PC_PORT_WRONG_ADDRESS || s == PC_PORT_FLAPPING;
+		bool bad = is_alarm(s);
 		rr->expected++;
 		rr->present += good;
 		rr->missing += bad;

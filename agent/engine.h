@@ -11,6 +11,13 @@
  *   missing        no listener, for hold-down polls or more
  *   wrongAddress   listeners on the port, none reachable: the result's
  *                  problem says why (loopback only, IPv6 only...)
+ *   wrongOwner     a listener serves it, but not the owner-user or
+ *                  owner-process the configuration names (on a single
+ *                  port, any listener on it that is not the owner's, save
+ *                  those bound elsewhere than bind-address); while the
+ *                  process of a listener is not known yet, a new one is
+ *                  pending and a known one keeps its status, for at most
+ *                  PC_OWNER_PROCESS_WAIT_MS
  *   flapping       presence changed flap-threshold times within
  *                  flap-window polls; stays until no change for a window
  *   unconfigured   no number and the site should give one
@@ -19,8 +26,9 @@
  *   connected / notConnected   connect rules, when connections are checked
  *
  * Compliance of a role: nonCompliant if a required expectation is missing,
- * wrongAddress or flapping; else degraded if any expectation is missing,
- * wrongAddress, flapping (not required), unconfigured or notConnected;
+ * wrongAddress, wrongOwner or flapping; else degraded if any expectation is
+ * missing, wrongAddress, wrongOwner, flapping (not required), unconfigured
+ * or notConnected;
  * else compliant. A pending expectation counts as it was last confirmed
  * (hold-down exists so that a restarting service changes nothing), and as
  * unknown before its first confirmation. Instances and the host take the worst of
@@ -59,6 +67,7 @@ enum pc_port_status {
 	PC_PORT_FLAPPING = 8,
 	PC_PORT_UNKNOWN = 9,
 	PC_PORT_NOT_CHECKED = 10,
+	PC_PORT_WRONG_OWNER = 11,
 };
 
 enum pc_compliance {
@@ -107,6 +116,7 @@ struct pc_expect_result {
 	bool alarmed; /* a missing-type notification is out; a restore is owed */
 	enum pc_port_status alarmed_status; /* the status that notification carried */
 	bool was_present; /* raw presence at the previous poll */
+	int64_t owner_unproven_since_ms; /* the listener's process is not known yet, 0: it is */
 	uint32_t n_flips; /* presence changes remembered in flips[] */
 	uint64_t flips[PC_FLAP_MAX]; /* poll numbers of the latest changes, oldest first */
 };
@@ -121,6 +131,13 @@ struct pc_listener_result {
 /* How long the announcement of a new unexpected listener may wait for the
  * collector to find its process (walks of /proc are paced by their cost). */
 #define PC_UNEXPECTED_PROCESS_WAIT_MS 5000
+
+/* How long an expectation with an owner-process waits for the collector to
+ * name the process of its listener before calling it wrongOwner: longer
+ * than the collector's longest gap between two walks of /proc (30 s, on a
+ * host where a walk is costly), so that a restarted service is not called
+ * wrong. A wrong owner-user is judged at once. */
+#define PC_OWNER_PROCESS_WAIT_MS 35000
 
 /* One configured role; strings are borrowed from the plan. */
 struct pc_role_result {
@@ -142,7 +159,7 @@ struct pc_instance_result {
 };
 
 enum pc_event_type {
-	PC_EVENT_MISSING = 1, /* status: missing, wrongAddress or flapping */
+	PC_EVENT_MISSING = 1, /* status: missing, wrongAddress, wrongOwner or flapping */
 	PC_EVENT_RESTORED = 2, /* status: present */
 	PC_EVENT_UNEXPECTED = 3,
 	PC_EVENT_COMPLIANCE = 4,

@@ -124,6 +124,17 @@ static struct pc_expectation *append(struct builder *b)
 	return x;
 }
 
+static void apply_owner(struct pc_expectation *x, const struct pc_owner *owner)
+{
+	if (owner->user != NULL) {
+		x->owner_uid_set = owner->has_uid;
+		x->owner_uid = owner->uid;
+		x->owner_user = owner->user;
+	}
+	if (owner->process != NULL)
+		x->owner_process = owner->process;
+}
+
 static void fill_common(struct builder *b, const struct entry *e, const struct pc_rule *rule,
 			uint32_t rule_index, struct pc_expectation *x)
 {
@@ -146,6 +157,8 @@ static void fill_common(struct builder *b, const struct entry *e, const struct p
 	x->count = e->count;
 	x->bind_address = e->conf ? e->conf->bind_address : NULL;
 	x->peer_family = e->conf ? e->conf->peer_family : PC_PEER_IPV4;
+	if (e->conf != NULL)
+		apply_owner(x, &e->conf->owner);
 	x->rule = rule->name;
 	x->description = rule->description;
 	x->protocol = rule->protocol;
@@ -182,6 +195,7 @@ static void expand_rule(struct builder *b, const struct entry *e, const struct p
 		proto.override_line = o->line;
 		if (o->has_required)
 			proto.required = o->required;
+		apply_owner(&proto, &o->owner);
 	}
 	if (o != NULL && o->has_port) {
 		port = o->port;

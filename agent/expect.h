@@ -52,6 +52,12 @@ struct pc_expectation {
 	int count; /* the role's count, 1 when it takes none */
 	const char *bind_address; /* NULL: any local address */
 	enum pc_peer_family peer_family; /* the role's: which family remote peers use */
+	/* Who must hold the port (owner-user, owner-process): the role's, each
+	 * key replaced by the rule's override when it gives one. */
+	bool owner_uid_set; /* false: any user */
+	uint32_t owner_uid;
+	const char *owner_user; /* as written in the configuration, NULL: any */
+	const char *owner_process; /* NULL: any process */
 
 	const char *rule;
 	const char *description;

@@ -22,6 +22,17 @@ static long peers_value(const struct pc_expectation *e)
 	return 2; /* not a family: every one has its case above */
 }
 
+/* "user svc (1001), process java"; "" when the configuration names none. */
+static void owner_text(const struct pc_expectation *e, char *buf, size_t len)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	if (e->owner_user != NULL)
+		n = (size_t)snprintf(buf, len, "user %s (%u)", e->owner_user, e->owner_uid);
+	if (e->owner_process != NULL && n < len)
+		snprintf(buf + n, len - n, "%sprocess %s", n > 0 ? ", " : "", e->owner_process);
+}
+
 static int expect_column(const struct pc_mib_view *view, const void *data, unsigned column,
 			 netsnmp_variable_list *var)
 {
@@ -29,7 +40,7 @@ static int expect_column(const struct pc_mib_view *view, const void *data, unsig
 	const struct pc_expectation *e = data;
 	const struct pc_expect_result *r = &state->eval.expect[e - state->plan->expectations.items];
 	const struct pc_listener *l = r->listener >= 0 ? &state->snap.listeners[r->listener] : NULL;
-	char provenance[256];
+	char provenance[256], owner[128];
 
 	switch ((enum pcmib_expect_entry_column)column) {
 	case PCMIB_EXPECT_RULE:
@@ -84,6 +95,14 @@ static int expect_column(const struct pc_mib_view *view, const void *data, unsig
 		return 0;
 	case PCMIB_EXPECT_PEERS:
 		pc_mib_set_int(var, peers_value(e));
+		return 0;
+	case PCMIB_EXPECT_HOLDER_UID:
+		/* No listener: (uid_t)-1, which is no user (0 would say root). */
+		pc_mib_set_uint(var, ASN_UNSIGNED, l != NULL ? l->uid : UINT32_MAX);
+		return 0;
+	case PCMIB_EXPECT_OWNER:
+		owner_text(e, owner, sizeof(owner));
+		pc_mib_set_string(var, owner);
 		return 0;
 	}
 	return SNMP_NOSUCHOBJECT;

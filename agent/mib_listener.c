@@ -30,6 +30,12 @@ static int listener_column(const struct pc_mib_view *view, const void *data, uns
 	case PCMIB_LISTENER_RULE:
 		pc_mib_set_string(var, e != NULL ? e->rule : "");
 		return 0;
+	case PCMIB_LISTENER_UID:
+		pc_mib_set_uint(var, ASN_UNSIGNED, l->uid);
+		return 0;
+	case PCMIB_LISTENER_USER:
+		pc_mib_set_string(var, l->user);
+		return 0;
 	case PCMIB_LISTENER_DEVICE:
 		pc_mib_set_string(var, pc_listener_device(&state->snap, l));
 		return 0;

@@ -26,7 +26,8 @@ const char *pc_report_state_name(enum pc_compliance compliance)
 }
 
 const enum pc_port_status pc_report_problem_order[] = {
-	PC_PORT_MISSING,     PC_PORT_WRONG_ADDRESS, PC_PORT_FLAPPING, PC_PORT_PENDING,
+	PC_PORT_MISSING,       PC_PORT_WRONG_ADDRESS, PC_PORT_WRONG_OWNER, PC_PORT_FLAPPING,
+	PC_PORT_PENDING,
 	PC_PORT_NOT_CONNECTED, PC_PORT_UNCONFIGURED, PC_PORT_UNKNOWN,
 };
 const size_t pc_report_n_problem_statuses =
@@ -43,7 +44,7 @@ bool pc_report_is_problem(enum pc_port_status status)
 enum pc_port_status pc_report_status(const struct pc_evaluation *ev, size_t i)
 {
 	enum pc_port_status status = ev->expect[i].status;
-	return status >= PC_PORT_PRESENT && status <= PC_PORT_NOT_CHECKED ? status
+	return status >= PC_PORT_PRESENT && status <= PC_PORT_WRONG_OWNER ? status
 									   : PC_PORT_UNKNOWN;
 }
 

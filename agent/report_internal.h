@@ -10,7 +10,7 @@
 
 #include "report.h"
 
-#define PC_STATUS_SLOTS (PC_PORT_NOT_CHECKED + 1) /* indexed by enum pc_port_status */
+#define PC_STATUS_SLOTS (PC_PORT_WRONG_OWNER + 1) /* indexed by enum pc_port_status */
 #define PC_CLASS_SLOTS (PC_CLASS_IGNORED + 1)
 
 struct pc_report_tally {

@@ -20,18 +20,41 @@ struct expect_row {
 	size_t index;
 };
 
-/* "127.0.0.1:18001 812/router": where, and who when known. */
+/* "1000(svc)", "1000" when the uid has no name. */
+static void owner_text(const struct pc_listener *l, char *buf, size_t len)
+{
+	char user[PC_USER_MAX];
+	pc_report_plain(user, sizeof(user), l->user);
+	snprintf(buf, len, l->user[0] ? "%u(%s)" : "%u", l->uid, user);
+}
+
+/* "127.0.0.1:18001 812/router uid=0(root)": where, and who when known. */
 static void endpoint_text(const struct pc_snapshot *snap, const struct pc_listener *l, char *buf,
 			  size_t len)
 {
-	char addr[64], process[PC_PROCESS_MAX];
+	char addr[64], process[PC_PROCESS_MAX], owner[PC_USER_MAX + 16];
 	pc_listener_format_addr(snap, l, addr, sizeof(addr));
+	owner_text(l, owner, sizeof(owner));
+	const char *others = l->uids_differ ? " and other users" : "";
 	if (l->pid > 0) {
 		pc_report_plain(process, sizeof(process), l->process[0] ? l->process : "?");
-		snprintf(buf, len, "%s:%u %d/%s", addr, l->local.port, (int)l->pid, process);
+		snprintf(buf, len, "%s:%u %d/%s uid=%s%s", addr, l->local.port, (int)l->pid,
+			 process, owner, others);
 	} else {
-		snprintf(buf, len, "%s:%u", addr, l->local.port);
+		snprintf(buf, len, "%s:%u uid=%s%s", addr, l->local.port, owner, others);
 	}
+}
+
+/* "; want user svc (1001), process java": appended for a wrongOwner row. */
+static void want_owner_text(const struct pc_expectation *e, char *buf, size_t len)
+{
+	size_t n = strlen(buf);
+	if (e->owner_user != NULL && n < len)
+		n += (size_t)snprintf(buf + n, len - n, "; want user %s (%u)", e->owner_user,
+				      e->owner_uid);
+	if (e->owner_process != NULL && n < len)
+		snprintf(buf + n, len - n, "%s process %s", e->owner_user ? "," : "; want",
+			 e->owner_process);
 }
 
 /* What the poll saw for an expectation: its listener, or, when none
@@ -42,13 +65,15 @@ static void seen_text(const struct expect_row *row, char *buf, size_t len)
 	const struct pc_listener *matched = pc_report_matched(row->snap, row->ev, row->index);
 	if (matched != NULL) {
 		const struct pc_expect_result *r = &row->ev->expect[row->index];
-		char where[128];
+		char where[160];
 		endpoint_text(row->snap, matched, where, sizeof(where));
 		/* wrongAddress: what to change, in words. */
 		if (r->status == PC_PORT_WRONG_ADDRESS && r->problem != PC_PROBLEM_NONE)
 			snprintf(buf, len, "%s: %s", where, pc_address_problem_text(r->problem));
 		else
 			snprintf(buf, len, "%s", where);
+		if (pc_report_status(row->ev, row->index) == PC_PORT_WRONG_OWNER)
+			want_owner_text(e, buf, len);
 		return;
 	}
 	size_t n = 0, shown = 0;
@@ -144,7 +169,8 @@ static void listener_cell(const void *p, int column, char *buf, size_t len)
 	case 2: snprintf(buf, len, "%u", l->local.port); break;
 	case 3: snprintf(buf, len, "%u", l->sockets); break;
 	case 4: snprintf(buf, len, l->pid > 0 ? "%d" : "-", (int)l->pid); break;
-	default: pc_report_plain(buf, len, l->process[0] ? l->process : "-"); break;
+	case 5: pc_report_plain(buf, len, l->process[0] ? l->process : "-"); break;
+	default: owner_text(l, buf, len); break;
 	}
 }
 
@@ -152,8 +178,8 @@ static void unexpected_section(FILE *out, const struct pc_snapshot *snap,
 			       const struct pc_evaluation *ev, const struct pc_report_tally *tally,
 			       const struct pc_listener **rows)
 {
-	static const char *const headers[] = { "PROTO", "ADDRESS", "PORT", "SOCKETS", "PID",
-					       "PROCESS" };
+	static const char *const headers[] = { "PROTO", "ADDRESS", "PORT",   "SOCKETS",
+					       "PID",   "PROCESS", "UID(USER)" };
 	size_t n = 0;
 	for (size_t j = 0; j < tally->n_listeners; j++)
 		if (pc_report_class(ev, j) == PC_CLASS_UNEXPECTED)
@@ -161,7 +187,7 @@ static void unexpected_section(FILE *out, const struct pc_snapshot *snap,
 	if (n == 0)
 		return;
 	fputs("Unexpected listeners:\n", out);
-	pc_text_table(out, INDENT, headers, 6, rows, sizeof(*rows), n, listener_cell);
+	pc_text_table(out, INDENT, headers, 7, rows, sizeof(*rows), n, listener_cell);
 }
 
 struct role_row {
@@ -221,7 +247,7 @@ static void summary_line(FILE *out, const struct pc_evaluation *ev,
 			continue;
 		fprintf(out, "%u %s", tally->status[s], pc_port_status_name(s));
 		if (tally->required[s] > 0 && (s == PC_PORT_MISSING || s == PC_PORT_WRONG_ADDRESS ||
-					       s == PC_PORT_FLAPPING))
+					       s == PC_PORT_WRONG_OWNER || s == PC_PORT_FLAPPING))
 			fprintf(out, " (%u required)", tally->required[s]);
 		fputs(", ", out);
 	}

@@ -40,13 +40,15 @@ static void add_listener(struct pc_snapshot *snap, uint8_t proto, const char *ad
 {
 	uint8_t bytes[16];
 	int family = strchr(address, ':') ? AF_INET6 : AF_INET;
-	struct pc_endpoint ep;
 	assert_int_equal(inet_pton(family, address, bytes), 1);
-	pc_endpoint_set(&ep, proto, family, bytes, v6only, 0, port);
-	assert_int_equal(pc_snapshot_add_listener(snap, &ep, 100000u + port), 0);
+	struct pc_listen_socket socket = { .inode = 100000u + port, .uid = 1000u + port,
+					   .v6only = v6only };
+	pc_endpoint_set(&socket.local, proto, family, bytes, v6only, 0, port);
+	assert_int_equal(pc_snapshot_add_listener(snap, &socket), 0);
 	struct pc_listener *l = &snap->listeners[snap->n_listeners - 1];
 	l->pid = pid;
 	snprintf(l->process, sizeof(l->process), "%s", process);
+	snprintf(l->user, sizeof(l->user), "u%u", (unsigned)port);
 }
 
 static void take_poll(struct pc_snapshot *snap, bool with_api)
@@ -316,6 +318,8 @@ static const struct want rows[] = {
 	{ "pcListenerClass", LISTENER, N(PC_CLASS_EXPECTED) },
 	{ "pcListenerRole", LISTENER, S("walk-router") },
 	{ "pcListenerRule", LISTENER, S("main") },
+	{ "pcListenerUid", LISTENER, N(1000 + 50082) },
+	{ "pcListenerUser", LISTENER, S("u50082") },
 	{ "pcListenerDevice", LISTENER, S("") },
 	{ "pcListenerDeviceStatus", LISTENER, N(PC_DEVICE_NONE) },
 	{ "pcRoleName", ROLE1, S("walk-router") },
@@ -347,6 +351,9 @@ static const struct want rows[] = {
 	{ "pcExpectLastChange", 3, { 2, 1, 1 }, N(100000 - 400) }, /* api: at 2000 ms */
 	{ "pcExpectAddressProblem", V6_ROW, N(PC_PROBLEM_IPV6_ONLY) },
 	{ "pcExpectPeers", V6_ROW, N(2) }, /* remoteIpv4 */
+	{ "pcExpectHolderUid", V6_ROW, N(1000 + 54002) },
+	{ "pcExpectHolderUid", 3, { 2, 1, 1 }, N(0xffffffff) }, /* api: no listener */
+	{ "pcExpectOwner", V6_ROW, S("") },
 	{ "pcInstanceName", INSTANCE2, S("walk") },
 	{ "pcInstanceRoles", INSTANCE2, N(1) },
 	{ "pcInstanceCompliance", INSTANCE2, N(PC_DEGRADED) },
