@@ -235,15 +235,12 @@ const char *pc_listener_device(const struct pc_snapshot *snap, const struct pc_l
 const char *pc_device_status_name(enum pc_device_status status)
 {
 	switch (status) {
-	case PC_DEVICE_UP:
-		return "up";
-	case PC_DEVICE_DOWN:
-		return "down";
-	case PC_DEVICE_ABSENT:
-		return "absent";
-	default:
-		return "none";
+	case PC_DEVICE_NONE: return "none";
+	case PC_DEVICE_UP: return "up";
+	case PC_DEVICE_DOWN: return "down";
+	case PC_DEVICE_ABSENT: return "absent";
 	}
+	return "none"; /* not a status: every one has its case above */
 }
 
 int pc_snapshot_add_connection(struct pc_snapshot *snap, const struct pc_endpoint *remote)
