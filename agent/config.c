@@ -19,6 +19,7 @@ static cfg_opt_t override_opts[] = {
 	CFG_BOOL("required", cfg_false, CFGF_NONE),
 	CFG_STR("owner-user", NULL, CFGF_NODEFAULT),
 	CFG_STR("owner-process", NULL, CFGF_NODEFAULT),
+	CFG_BOOL("trust", cfg_false, CFGF_NONE),
 	CFG_END(),
 };
 
@@ -30,6 +31,7 @@ static cfg_opt_t role_opts[] = {
 	CFG_STR("bind-address", NULL, CFGF_NODEFAULT),
 	CFG_STR("owner-user", NULL, CFGF_NODEFAULT),
 	CFG_STR("owner-process", NULL, CFGF_NODEFAULT),
+	CFG_BOOL("trust-permits", cfg_false, CFGF_NONE),
 	CFG_STR("peer-family", NULL, CFGF_NODEFAULT),
 	CFG_SEC("override", override_opts, CFGF_MULTI | CFGF_TITLE),
 	CFG_END(),
@@ -271,9 +273,14 @@ static void read_override(struct reader *r, cfg_t *sec, struct pc_role_conf *rol
 	o->required = cfg_getbool(sec, "required");
 	o->required_line = line_of(r, sec, "required");
 	read_owner(r, sec, what, &o->owner);
-	if (!o->has_port && !o->has_required && o->owner.user == NULL && o->owner.process == NULL)
+	o->has_trust = isset(r, sec, "trust");
+	o->trust = cfg_getbool(sec, "trust");
+	o->trust_line = line_of(r, sec, "trust");
+	if (!o->has_port && !o->has_required && !o->has_trust && o->owner.user == NULL &&
+	    o->owner.process == NULL)
 		error_at(r, o->line,
-			 "%s sets nothing: give port, range, required, owner-user or owner-process",
+			 "%s sets nothing: give port, range, required, trust, owner-user or "
+			 "owner-process",
 			 what);
 }
 
@@ -321,6 +328,9 @@ static void read_role(struct reader *r, cfg_t *sec, struct pc_config *config,
 	char what[PC_NAME_MAX + 16];
 	snprintf(what, sizeof(what), "role %s", role->name);
 	read_owner(r, sec, what, &role->owner);
+	role->trust_permits = cfg_getbool(sec, "trust-permits");
+	if (isset(r, sec, "trust-permits"))
+		role->trust_permits_line = line_of(r, sec, "trust-permits");
 	if (isset(r, sec, "peer-family")) {
 		const char *family = cfg_getstr(sec, "peer-family");
 		role->peer_family_line = line_of(r, sec, "peer-family");

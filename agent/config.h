@@ -38,7 +38,7 @@ struct pc_owner {
 };
 
 /* override "RULE" { port = P | range = {FIRST, LAST}   required = BOOL
- *                   owner-user = ...  owner-process = ... } */
+ *                   owner-user = ...  owner-process = ...  trust = BOOL } */
 struct pc_override {
 	char *rule;
 	int line;
@@ -50,11 +50,15 @@ struct pc_override {
 	bool required;
 	int required_line;
 	struct pc_owner owner;
+	bool has_trust; /* a permit rule: are listeners in its range trusted? */
+	bool trust;
+	int trust_line;
 };
 
 /* role "NAME" { instance = N|"name"  side = S  slot = K  count = N
  *               bind-address = "..."  peer-family = "ipv4"|"ipv6"|"any"
  *               owner-user = "..."  owner-process = "..."
+ *               trust-permits = BOOL
  *               override "RULE" { ... } } */
 struct pc_role_conf {
 	char *name;
@@ -71,6 +75,9 @@ struct pc_role_conf {
 	char *bind_address; /* NULL: any address */
 	int bind_address_line;
 	struct pc_owner owner;
+	bool trust_permits; /* listeners in the role's permit ranges are not
+			       announced as unexpected (an override's trust wins) */
+	int trust_permits_line; /* 0: not given */
 	enum pc_peer_family peer_family; /* the family remote peers use (ipv4) */
 	int peer_family_line;
 	struct pc_override *overrides;

@@ -15,6 +15,7 @@ const char *pc_port_status_name(enum pc_port_status status)
 		[PC_PORT_NOT_CONNECTED] = "notConnected", [PC_PORT_FLAPPING] = "flapping",
 		[PC_PORT_UNKNOWN] = "unknown",	     [PC_PORT_NOT_CHECKED] = "notChecked",
 		[PC_PORT_WRONG_OWNER] = "wrongOwner",
+		[PC_PORT_PERMITTED] = "permitted",
 	};
 	if ((unsigned)status < sizeof(names) / sizeof(names[0]) && names[status] != NULL)
 		return names[status];
@@ -38,6 +39,8 @@ const char *pc_listener_class_name(enum pc_listener_class class)
 	case PC_CLASS_EXPECTED: return "expected";
 	case PC_CLASS_IGNORED: return "ignored";
 	case PC_CLASS_UNEXPECTED: return "unexpected";
+	case PC_CLASS_IN_PERMIT: return "inPermitRange";
+	case PC_CLASS_TRUSTED_PERMIT: return "trustedPermit";
 	}
 	return "unexpected"; /* not a class: every one has its case above */
 }
@@ -263,6 +266,7 @@ static bool port_matches(const struct pc_expectation *e, uint8_t protocol, uint1
 	case PC_MATCH_ANY_IN_RANGE:
 		return port >= e->port && port <= e->port_last;
 	case PC_MATCH_NONE:
+	case PC_MATCH_PERMIT: /* a permission serves no expectation */
 		return false;
 	}
 	return false;
@@ -434,7 +438,8 @@ static int add_event(struct context *cx, const struct pc_event *event)
 }
 
 static int expectation_event(struct context *cx, enum pc_event_type type, size_t i,
-			     enum pc_port_status status, enum pc_address_problem problem)
+			     enum pc_port_status status, enum pc_address_problem problem,
+			     uint16_t listener_port)
 {
 	const struct pc_expectation *e = &cx->plan->expectations.items[i];
 	struct pc_event ev = {
@@ -447,6 +452,8 @@ static int expectation_event(struct context *cx, enum pc_event_type type, size_t
 		.side = e->side,
 		.protocol = e->protocol,
 		.port = e->port,
+		.listener_port = listener_port == 0 && e->match == PC_MATCH_PORT ? e->port
+										  : listener_port,
 		.status = status,
 		.problem = problem,
 		.pid = 0,
@@ -508,6 +515,8 @@ static enum pc_port_status evaluate_listen(struct context *cx, size_t i,
 			owner = OWNER_WRONG;
 	}
 	bool ok = found && owner != OWNER_WRONG;
+	r->served_port = found ? cx->snap->listeners[r->listener].local.port
+			       : prev != NULL ? prev->served_port : 0;
 	r->was_present = ok;
 	r->absent_polls = r->listener >= 0 ? 0 : (prev != NULL ? prev->absent_polls : 0) + 1;
 	if (update_flaps(cx, r, prev, ok))
@@ -543,6 +552,11 @@ static int evaluate_expectation(struct context *cx, size_t i, const struct pc_ex
 		r->alarmed_status = prev->alarmed_status;
 		r->last_change_ms = prev->last_change_ms;
 	}
+	if (e->match == PC_MATCH_PERMIT) { /* nothing to miss, nothing to notify */
+		r->status = r->confirmed = PC_PORT_PERMITTED;
+		r->alarmed = false;
+		return 0;
+	}
 	if (e->match == PC_MATCH_NONE)
 		r->status = e->unconfigured ? PC_PORT_UNCONFIGURED : PC_PORT_NOT_CHECKED;
 	else if (e->direction == PC_DIR_CONNECT)
@@ -567,11 +581,17 @@ static int evaluate_expectation(struct context *cx, size_t i, const struct pc_ex
 	if (is_alarm(r->status) && (!r->alarmed || r->alarmed_status != r->status)) {
 		r->alarmed = true;
 		r->alarmed_status = r->status;
-		return expectation_event(cx, PC_EVENT_MISSING, i, r->status, r->problem);
+		/* the listener concerned: the one on the wrong address, else the
+		 * one that went away */
+		uint16_t port = r->status == PC_PORT_WRONG_ADDRESS && r->listener >= 0
+					? cx->snap->listeners[r->listener].local.port
+					: r->served_port;
+		return expectation_event(cx, PC_EVENT_MISSING, i, r->status, r->problem, port);
 	}
 	if (r->status == PC_PORT_PRESENT && r->alarmed) {
 		r->alarmed = false;
-		return expectation_event(cx, PC_EVENT_RESTORED, i, r->status, PC_PROBLEM_NONE);
+		return expectation_event(cx, PC_EVENT_RESTORED, i, r->status, PC_PROBLEM_NONE,
+					 r->served_port);
 	}
 	return 0;
 }
@@ -609,7 +629,9 @@ static int announce_unexpected(struct context *cx, size_t i, const struct pc_sna
 	lr->first_seen_ms = cx->now_ms;
 	if (seen != NULL) {
 		const struct pc_listener_result *before = &previous->listeners[seen - previous_snap->listeners];
-		if (before->class != PC_CLASS_UNEXPECTED || before->announced) {
+		bool was_unexpected =
+			before->class == PC_CLASS_UNEXPECTED || before->class == PC_CLASS_IN_PERMIT;
+		if (!was_unexpected || before->announced) {
 			lr->announced = true;
 			return 0;
 		}
@@ -625,6 +647,25 @@ static int announce_unexpected(struct context *cx, size_t i, const struct pc_sna
 			       .pid = l->pid, .instance = -1 };
 	memcpy(ev.process, l->process, sizeof(ev.process));
 	return add_event(cx, &ev);
+}
+
+/* The permit range that covers a listener nothing expects: a trusted one
+ * if any (the site trusts the range through one of its roles), else the
+ * first; -1: none. */
+static int32_t permit_covering(const struct pc_expectations *exps, const struct pc_endpoint *local)
+{
+	int32_t found = -1;
+	for (size_t k = 0; k < exps->n; k++) {
+		const struct pc_expectation *e = &exps->items[k];
+		if (e->match != PC_MATCH_PERMIT || e->protocol != local->proto ||
+		    local->port < e->port || local->port > e->port_last)
+			continue;
+		if (e->trusted)
+			return (int32_t)k;
+		if (found < 0)
+			found = (int32_t)k;
+	}
+	return found;
 }
 
 static int classify_listeners(struct context *cx, const struct pc_snapshot *previous_snap,
@@ -648,9 +689,18 @@ static int classify_listeners(struct context *cx, const struct pc_snapshot *prev
 			lr->class = PC_CLASS_EXPECTED;
 			continue;
 		}
-		lr->class = ignored(cx->plan->config, &l->local) ? PC_CLASS_IGNORED
-								 : PC_CLASS_UNEXPECTED;
-		if (lr->class != PC_CLASS_UNEXPECTED)
+		if (ignored(cx->plan->config, &l->local)) {
+			lr->class = PC_CLASS_IGNORED;
+			continue;
+		}
+		lr->expectation = permit_covering(exps, &l->local);
+		if (lr->expectation < 0)
+			lr->class = PC_CLASS_UNEXPECTED;
+		else if (exps->items[lr->expectation].trusted)
+			lr->class = PC_CLASS_TRUSTED_PERMIT;
+		else
+			lr->class = PC_CLASS_IN_PERMIT;
+		if (lr->class == PC_CLASS_TRUSTED_PERMIT)
 			continue;
 		cx->out->unexpected++;
 		if (announce_unexpected(cx, i, previous_snap, previous) < 0)
@@ -686,6 +736,7 @@ static enum pc_compliance expectation_compliance(const struct pc_expectation *e,
 	case PC_PORT_PENDING: /* confirmed never is */
 	case PC_PORT_CONNECTED:
 	case PC_PORT_NOT_CHECKED:
+	case PC_PORT_PERMITTED:
 		return PC_COMPLIANT;
 	}
 	return PC_COMPLIANT; /* not a status: every one has its case above */

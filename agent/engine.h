@@ -24,6 +24,9 @@
  *   notChecked     no number to check, or a connect rule with connection
  *                  checks off
  *   connected / notConnected   connect rules, when connections are checked
+ *   permitted      a permit range (Windows RPC dynamic ports): listeners
+ *                  may be there, none has to; never missing, never
+ *                  notified, never against compliance
  *
  * Compliance of a role: nonCompliant if a required expectation is missing,
  * wrongAddress, wrongOwner or flapping; else degraded if any expectation is
@@ -34,6 +37,11 @@
  * unknown before its first confirmation. Instances and the host take the worst of
  * their roles. Unexpected listeners are counted and reported but do not
  * change compliance.
+ *
+ * Listener classes: expected (a rule names its port), ignored (an ignore
+ * statement covers it), inPermitRange (only a permit range covers it: still
+ * unexpected, counted and announced as such), trustedPermit (a permit range
+ * the site trusts covers it: neither), unexpected.
  *
  * Reachable. With a bind-address, a listener is reachable when it covers
  * that address (the wildcard of its family, or the address itself) on a
@@ -68,7 +76,9 @@ enum pc_port_status {
 	PC_PORT_UNKNOWN = 9,
 	PC_PORT_NOT_CHECKED = 10,
 	PC_PORT_WRONG_OWNER = 11,
+	PC_PORT_PERMITTED = 12,
 };
+#define PC_PORT_STATUS_MAX 12 /* the largest PcPortStatus value */
 
 enum pc_compliance {
 	PC_COMPLIANT = 1,
@@ -81,7 +91,10 @@ enum pc_listener_class {
 	PC_CLASS_EXPECTED = 1,
 	PC_CLASS_UNEXPECTED = 2,
 	PC_CLASS_IGNORED = 3,
+	PC_CLASS_IN_PERMIT = 4, /* unexpected, inside a permit range */
+	PC_CLASS_TRUSTED_PERMIT = 5, /* inside a permit range the site trusts */
 };
+#define PC_CLASS_MAX 5
 
 /* Why no listener on an expectation's port is reachable by its peers;
  * the values are the MIB's PcAddressProblem. */
@@ -117,13 +130,16 @@ struct pc_expect_result {
 	enum pc_port_status alarmed_status; /* the status that notification carried */
 	bool was_present; /* raw presence at the previous poll */
 	int64_t owner_unproven_since_ms; /* the listener's process is not known yet, 0: it is */
+	uint16_t served_port; /* port of the listener that last served it (a
+				 range rule's real port), 0: none seen yet */
 	uint32_t n_flips; /* presence changes remembered in flips[] */
 	uint64_t flips[PC_FLAP_MAX]; /* poll numbers of the latest changes, oldest first */
 };
 
 struct pc_listener_result {
 	enum pc_listener_class class;
-	int32_t expectation; /* index of the first expectation it matches, -1 */
+	int32_t expectation; /* index of the first expectation it matches (for
+				a permit class, the permit covering it), -1 */
 	bool announced; /* unexpected: its pcUnexpectedListener has been raised */
 	int64_t first_seen_ms; /* unexpected, not announced: when it appeared */
 };
@@ -177,7 +193,11 @@ struct pc_event {
 	int instance; /* -1: none */
 	enum pc_side side;
 	uint8_t protocol;
-	uint16_t port;
+	uint16_t port; /* the expectation's (a range's first port) */
+	uint16_t listener_port; /* the port of the listener concerned: the one
+				   now serving (restored), on the wrong address,
+				   or last seen serving (missing, flapping); 0:
+				   none ever seen */
 	enum pc_port_status status;
 	enum pc_address_problem problem; /* MISSING with wrongAddress: why */
 	/* UNEXPECTED: the listener. */

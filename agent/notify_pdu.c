@@ -95,6 +95,9 @@ static void add_expectation(netsnmp_variable_list **vars, const struct pc_event 
 	if (ev->type == PC_EVENT_MISSING) /* pcListenerMissing says why it is wrong */
 		add_int(vars, OBJECT(expect_address_problem), &row,
 			ev->status == PC_PORT_WRONG_ADDRESS ? ev->problem : PC_PROBLEM_NONE);
+	/* The listener's own port, which for a range rule is not pcExpectPort
+	 * (the range's first port). */
+	add_uint(vars, OBJECT(notify_port), &scalar, ASN_UNSIGNED, ev->listener_port);
 }
 
 /* pcUnexpectedListener: the endpoint, then the pcListenerTable row. */

@@ -49,8 +49,12 @@
  * address_type is the MIB's InetAddressType ("unknown" for "*"). The cross references are 0-based
  * positions in the other array: expectations[i].listener is the listener
  * that satisfies it, listeners[j].expectation the first expectation it
- * serves (its role and rule are repeated beside it); null: none. */
+ * serves, or for class inPermitRange or trustedPermit the permit range
+ * that covers it (its role and rule are repeated beside it); null: none.
+ * match: "none", "port", "any-in-range" or "permit". */
 #include "report_internal.h"
+
+#include <string.h>
 
 #include "json.h"
 
@@ -142,7 +146,7 @@ static void json_expectation(FILE *out, const struct pc_snapshot *snap,
 			     enum pc_address_problem problem, const struct pc_listener *l,
 			     long listener)
 {
-	static const char *const match_names[] = { "none", "port", "any-in-range" };
+	static const char *const match_names[] = { "none", "port", "any-in-range", "permit" };
 	bool numbered = e->match != PC_MATCH_NONE;
 	bool wrong = status == PC_PORT_WRONG_ADDRESS && problem != PC_PROBLEM_NONE;
 	fprintf(out, "{\"role_index\": %u, \"rule_index\": %u, \"member\": %u, \"members\": %u, "
@@ -171,7 +175,7 @@ static void json_expectation(FILE *out, const struct pc_snapshot *snap,
 	json_uint_or_null(out, numbered, e->port_last);
 	fprintf(out, ", \"match\": \"%s\", \"direction\": \"%s\", \"required\": %s, "
 		     "\"configurable\": %s, \"bind_address\": ",
-		match_names[e->match <= PC_MATCH_ANY_IN_RANGE ? e->match : 0],
+		match_names[e->match <= PC_MATCH_PERMIT ? e->match : 0],
 		pc_direction_name(e->direction), pc_json_bool(e->required),
 		pc_json_bool(e->configurable));
 	pc_json_string(out, e->bind_address);

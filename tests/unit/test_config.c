@@ -137,10 +137,11 @@ static void test_documented_examples(void **state)
 		pc_config_load(repo_path("tests/fixtures/config/good-examples.conf"), &diag);
 	pc_diag_print(&diag, stderr);
 	assert_non_null(config);
-	assert_int_equal(config->n_roles, 5);
+	assert_int_equal(config->n_roles, 6);
 	assert_int_equal(config->roles[1].n_overrides, 2);
 	assert_int_equal(config->roles[4].owner.uid, 1001);
 	assert_int_equal(config->roles[4].overrides[0].owner.uid, 1002);
+	assert_true(config->roles[5].overrides[0].trust);
 	pc_config_free(config);
 }
 
@@ -172,6 +173,40 @@ static void test_owners(void **state)
 	assert_non_null(getpwnam("nobody"));
 	assert_int_equal(windows->owner.uid, getpwnam("nobody")->pw_uid);
 	assert_null(windows->owner.process);
+	pc_config_free(config);
+}
+
+/* The switches that trust permit ranges: per role, and per rule in an
+ * override (which alone is enough for an override). */
+static void test_trust_switches(void **state)
+{
+	(void)state;
+	struct pc_diag diag = { 0 };
+	struct pc_config *config =
+		pc_config_load(repo_path("tests/fixtures/config/good-trust.conf"), &diag);
+	pc_diag_print(&diag, stderr);
+	assert_non_null(config);
+	const struct pc_role_conf *windows = &config->roles[0];
+	assert_true(windows->trust_permits);
+	assert_int_equal(windows->trust_permits_line, 3);
+	const struct pc_role_conf *lgmapper = &config->roles[1];
+	assert_false(lgmapper->trust_permits);
+	assert_int_equal(lgmapper->trust_permits_line, 0);
+	assert_int_equal(lgmapper->n_overrides, 2);
+	assert_true(lgmapper->overrides[0].has_trust);
+	assert_true(lgmapper->overrides[0].trust);
+	assert_int_equal(lgmapper->overrides[0].trust_line, 6);
+	assert_false(lgmapper->overrides[0].has_port);
+	assert_false(lgmapper->overrides[0].has_required);
+	assert_true(lgmapper->overrides[1].has_trust);
+	assert_false(lgmapper->overrides[1].trust);
+	pc_config_free(config);
+
+	/* not given: not trusted */
+	config = pc_config_load(repo_path("conf/portcomply.conf"), &diag);
+	assert_non_null(config);
+	for (size_t i = 0; i < config->n_roles; i++)
+		assert_false(config->roles[i].trust_permits);
 	pc_config_free(config);
 }
 
@@ -212,6 +247,8 @@ static const struct bad_config bad_configs[] = {
 	{ "bad-owner-process-path.conf", 3, "owner-process = \"/usr/bin/Xvnc\"" },
 	{ "bad-owner-process-unresolved.conf", 5,
 	  "role vnc: owner-process needs resolve-processes = true" },
+	{ "bad-trust-value.conf", 3, "invalid boolean value for option 'trust-permits'" },
+	{ "bad-trust-override-value.conf", 4, "invalid boolean value for option 'trust'" },
 };
 
 static void test_bad_configs(void **state)
@@ -246,6 +283,7 @@ int main(void)
 		cmocka_unit_test(test_full_config),
 		cmocka_unit_test(test_documented_examples),
 		cmocka_unit_test(test_owners),
+		cmocka_unit_test(test_trust_switches),
 		cmocka_unit_test(test_bad_configs),
 		cmocka_unit_test(test_unreadable),
 	};

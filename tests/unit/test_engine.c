@@ -766,6 +766,151 @@ static void without_an_owner_anyone_will_do(void **unused)
 	pc_plan_unref(r.plan);
 }
 
+/* ---- permit ranges and the real port of range notifications (issue 10.2) */
+
+/* Expectation indices in permit.conf's plan: role dyn's two rules. */
+enum { DYN_BEAT, DYN_DYNAMIC };
+
+static const char *const dyn_base[] = { "tcp 0.0.0.0 7550" };
+
+/* A permit expects nothing: never pending, missing or restored, whatever
+ * opens and closes in it, and never against compliance. */
+static void a_permit_never_goes_missing_or_restored(void **unused)
+{
+	(void)unused;
+	struct run r;
+	run_init(&r, load("tests/fixtures/engine/permit.conf"), 2);
+	assert_int_equal(r.plan->expectations.items[DYN_DYNAMIC].match, PC_MATCH_PERMIT);
+	for (int i = 0; i < 4; i++) { /* empty range, past hold-down */
+		const struct pc_evaluation *e = poll_with(&r, dyn_base, 1, NULL, NULL);
+		assert_int_equal(e->expect[DYN_DYNAMIC].status, PC_PORT_PERMITTED);
+		assert_int_equal(e->expect[DYN_DYNAMIC].listener, -1);
+		assert_int_equal(count_events(e, PC_EVENT_MISSING), 0);
+		assert_int_equal(e->host, PC_COMPLIANT);
+		assert_int_equal(e->missing, 0);
+	}
+	/* listeners come and go in the range: still no per-port event */
+	for (int i = 0; i < 4; i++) {
+		const struct pc_evaluation *e =
+			poll_with(&r, dyn_base, 1, NULL, i % 2 ? NULL : "tcp 0.0.0.0 25555");
+		assert_int_equal(e->expect[DYN_DYNAMIC].status, PC_PORT_PERMITTED);
+		assert_int_equal(count_events(e, PC_EVENT_MISSING), 0);
+		assert_int_equal(count_events(e, PC_EVENT_RESTORED), 0);
+		assert_int_equal(e->host, PC_COMPLIANT);
+	}
+	assert_string_equal(pc_port_status_name(PC_PORT_PERMITTED), "permitted");
+	run_free(&r);
+	pc_plan_unref(r.plan);
+}
+
+/* Inside an untrusted permit: classed inPermitRange, pointing at the
+ * permit, counted and announced as unexpected, with its real port. */
+static void a_listener_in_a_permit_range_is_unexpected_but_classed(void **unused)
+{
+	(void)unused;
+	struct run r;
+	run_init(&r, load("tests/fixtures/engine/permit.conf"), 1);
+	poll_with(&r, dyn_base, 1, NULL, NULL);
+	const struct pc_evaluation *e = poll_with(&r, dyn_base, 1, NULL, "tcp 0.0.0.0 25555");
+	size_t j = r.snap.listeners[0].local.port == 25555 ? 0 : 1;
+	assert_int_equal(r.snap.listeners[j].local.port, 25555);
+	assert_int_equal(e->listeners[j].class, PC_CLASS_IN_PERMIT);
+	assert_int_equal(e->listeners[j].expectation, DYN_DYNAMIC);
+	assert_int_equal(e->unexpected, 1);
+	assert_int_equal(count_events(e, PC_EVENT_UNEXPECTED), 1);
+	assert_int_equal(find_event(e, PC_EVENT_UNEXPECTED)->local.port, 25555);
+	assert_int_equal(e->host, PC_COMPLIANT);
+	/* announced once per appearance */
+	e = poll_with(&r, dyn_base, 1, NULL, "tcp 0.0.0.0 25555");
+	assert_int_equal(count_events(e, PC_EVENT_UNEXPECTED), 0);
+	/* outside the permit: plainly unexpected */
+	e = poll_with(&r, dyn_base, 1, NULL, "tcp 0.0.0.0 19999");
+	j = r.snap.listeners[0].local.port == 19999 ? 0 : 1;
+	assert_int_equal(e->listeners[j].class, PC_CLASS_UNEXPECTED);
+	assert_int_equal(e->listeners[j].expectation, -1);
+	assert_string_equal(pc_listener_class_name(PC_CLASS_IN_PERMIT), "inPermitRange");
+	run_free(&r);
+	pc_plan_unref(r.plan);
+}
+
+/* The site's switch, per role or per rule: a trusted permit covers its
+ * listeners (trustedPermit), which are neither counted nor announced; an
+ * override's trust = false takes the role's back. */
+static void the_trust_switch_silences_a_permit_range(void **unused)
+{
+	(void)unused;
+	static const struct {
+		const char *config;
+		enum pc_listener_class class;
+	} cases[] = {
+		{ "tests/fixtures/engine/permit-trusted.conf", PC_CLASS_TRUSTED_PERMIT },
+		{ "tests/fixtures/engine/permit-trust-rule.conf", PC_CLASS_TRUSTED_PERMIT },
+		{ "tests/fixtures/engine/permit-distrust-rule.conf", PC_CLASS_IN_PERMIT },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct run r;
+		run_init(&r, load(cases[i].config), 1);
+		bool trusted = cases[i].class == PC_CLASS_TRUSTED_PERMIT;
+		assert_int_equal(r.plan->expectations.items[DYN_DYNAMIC].trusted, trusted);
+		poll_with(&r, dyn_base, 1, NULL, NULL);
+		const struct pc_evaluation *e = poll_with(&r, dyn_base, 1, NULL, "tcp [::] 21000");
+		size_t j = r.snap.listeners[0].local.port == 21000 ? 0 : 1;
+		if (e->listeners[j].class != cases[i].class)
+			fail_msg("%s: class %s", cases[i].config,
+				 pc_listener_class_name(e->listeners[j].class));
+		assert_int_equal(e->listeners[j].expectation, DYN_DYNAMIC);
+		assert_int_equal(e->unexpected, trusted ? 0 : 1);
+		assert_int_equal(count_events(e, PC_EVENT_UNEXPECTED), trusted ? 0 : 1);
+		run_free(&r);
+		pc_plan_unref(r.plan);
+	}
+	assert_string_equal(pc_listener_class_name(PC_CLASS_TRUSTED_PERMIT), "trustedPermit");
+}
+
+/* Missing and restored for a range rule carry the port of the listener
+ * concerned, not the range's first port (which stays in port). */
+static void range_notifications_carry_the_real_port(void **unused)
+{
+	(void)unused;
+	struct run r;
+	run_init(&r, load("tests/fixtures/engine/permit.conf"), 1);
+	const struct pc_evaluation *e = poll_with(&r, dyn_base, 1, NULL, NULL);
+	assert_int_equal(e->expect[DYN_BEAT].status, PC_PORT_PRESENT);
+
+	e = poll_with(&r, NULL, 0, NULL, NULL); /* 7550 went away */
+	const struct pc_event *ev = find_event(e, PC_EVENT_MISSING);
+	assert_non_null(ev);
+	assert_string_equal(ev->rule, "beat");
+	assert_int_equal(ev->port, 7500);
+	assert_int_equal(ev->listener_port, 7550);
+
+	e = poll_with(&r, NULL, 0, NULL, "tcp 0.0.0.0 7566"); /* back elsewhere in it */
+	ev = find_event(e, PC_EVENT_RESTORED);
+	assert_non_null(ev);
+	assert_int_equal(ev->port, 7500);
+	assert_int_equal(ev->listener_port, 7566);
+	assert_int_equal(count_events(e, PC_EVENT_MISSING), 0);
+	run_free(&r);
+
+	/* never served since the start: no listener to name */
+	run_init(&r, r.plan, 1);
+	e = poll_with(&r, NULL, 0, NULL, NULL);
+	ev = find_event(e, PC_EVENT_MISSING);
+	assert_non_null(ev);
+	assert_int_equal(ev->listener_port, 0);
+	run_free(&r);
+	pc_plan_unref(r.plan);
+
+	/* a single port's own number is its listener's */
+	run_init(&r, load("tests/fixtures/engine/host.conf"), 1);
+	e = poll_with(&r, everything, EVERYTHING, "tcp 0.0.0.0 7001", NULL);
+	ev = find_event(e, PC_EVENT_MISSING);
+	assert_non_null(ev);
+	assert_int_equal(ev->listener_port, 7001);
+	run_free(&r);
+	pc_plan_unref(r.plan);
+}
+
 static void names_match_the_mib(void **unused)
 {
 	(void)unused;
@@ -1046,6 +1191,10 @@ int main(void)
 		cmocka_unit_test(flapping_is_reported_once_until_it_settles),
 		cmocka_unit_test(flapping_ends_only_after_a_quiet_window),
 		cmocka_unit_test(a_reload_carries_results_over),
+		cmocka_unit_test(a_permit_never_goes_missing_or_restored),
+		cmocka_unit_test(a_listener_in_a_permit_range_is_unexpected_but_classed),
+		cmocka_unit_test(the_trust_switch_silences_a_permit_range),
+		cmocka_unit_test(range_notifications_carry_the_real_port),
 		cmocka_unit_test(names_match_the_mib),
 		cmocka_unit_test(the_owner_user_and_process_holding_is_present),
 		cmocka_unit_test(another_user_holding_a_port_is_wrong_owner),

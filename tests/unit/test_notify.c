@@ -50,8 +50,11 @@ static void check_pdu(const struct pc_event *ev, const char *notification, const
 
 	size_t i = 0;
 	for (v = v->next_variable; v != NULL; v = v->next_variable, i++) {
-		if (m->objects[i] == NULL || i >= n)
+		if (m->objects[i] == NULL)
 			fail_msg("%s: more varbinds than the MIB's OBJECTS", notification);
+		if (i >= n)
+			fail_msg("%s: the MIB has %s, the test expects nothing more", notification,
+				 m->objects[i]);
 		const struct pcmib_object_meta *o = mib_object(m->objects[i]);
 		if (strcmp(w[i].object, o->name) != 0)
 			fail_msg("%s: the test expects %s where the MIB has %s", notification,
@@ -92,6 +95,7 @@ static struct pc_event expectation_event(enum pc_event_type type, enum pc_port_s
 		.protocol = IPPROTO_UDP,
 		.port = 45067,
 		.status = status,
+		.listener_port = 45070,
 	};
 	snprintf(ev.role, sizeof(ev.role), "cti-server");
 	snprintf(ev.rule, sizeof(ev.rule), "cti");
@@ -115,6 +119,7 @@ static void test_missing(void **ctx)
 		{ "pcExpectPort", ROW, .number = 45067 },
 		{ "pcExpectStatus", ROW, .number = PC_PORT_WRONG_ADDRESS },
 		{ "pcExpectAddressProblem", ROW, .number = PC_PROBLEM_LOOPBACK_ONLY },
+		{ "pcNotifyPort", 1, { 0 }, .number = 45070 },
 	};
 	check_pdu(&ev, "pcListenerMissing", w, sizeof(w) / sizeof(w[0]));
 
@@ -124,6 +129,7 @@ static void test_missing(void **ctx)
 		w[0], w[1], w[2], w[3], w[4], w[5],
 		{ "pcExpectStatus", ROW, .number = PC_PORT_MISSING },
 		{ "pcExpectAddressProblem", ROW, .number = PC_PROBLEM_NONE },
+		w[8],
 	};
 	check_pdu(&ev, "pcListenerMissing", m, sizeof(m) / sizeof(m[0]));
 }
@@ -142,6 +148,7 @@ static void test_restored(void **ctx)
 		{ "pcExpectProtocol", ROW, .number = IPPROTO_UDP },
 		{ "pcExpectPort", ROW, .number = 45067 },
 		{ "pcExpectStatus", ROW, .number = PC_PORT_PRESENT },
+		{ "pcNotifyPort", 1, { 0 }, .number = 45070 },
 	};
 	check_pdu(&ev, "pcListenerRestored", w, sizeof(w) / sizeof(w[0]));
 }

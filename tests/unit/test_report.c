@@ -521,7 +521,8 @@ static void test_json(void **state)
 	snprintf(want, sizeof(want),
 		 "\"statuses\": {\"present\": %u, \"missing\": 1, \"pending\": 1, "
 		 "\"wrongAddress\": 1, \"unconfigured\": 0, \"connected\": 0, \"notConnected\": 0, "
-		 "\"flapping\": 0, \"unknown\": 0, \"notChecked\": 2, \"wrongOwner\": 0}",
+		 "\"flapping\": 0, \"unknown\": 0, \"notChecked\": 2, \"wrongOwner\": 0, "
+		 "\"permitted\": 0}",
 		 s.ev.present);
 	assert_contains(json, want);
 	snprintf(want, sizeof(want),
