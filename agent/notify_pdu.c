@@ -18,6 +18,8 @@ enum pcmib_notification pc_notify_notification_of(enum pc_event_type type)
 		return PCMIB_UNEXPECTED_LISTENER;
 	case PC_EVENT_COMPLIANCE:
 		return PCMIB_COMPLIANCE_CHANGED;
+	case PC_EVENT_SUMMARY:
+		return PCMIB_NOTIFICATIONS_SKIPPED;
 	}
 	return 0; /* not an event type: the switch names every one */
 }
@@ -41,6 +43,8 @@ static const oid host_compliance[] = { PCMIB_HOST_COMPLIANCE_OID };
 static const oid notify_previous_compliance[] = { PCMIB_NOTIFY_PREVIOUS_COMPLIANCE_OID };
 static const oid missing_count[] = { PCMIB_MISSING_COUNT_OID };
 static const oid unexpected_count[] = { PCMIB_UNEXPECTED_COUNT_OID };
+static const oid notify_skipped_alarms[] = { PCMIB_NOTIFY_SKIPPED_ALARMS_OID };
+static const oid notify_skipped_unexpected[] = { PCMIB_NOTIFY_SKIPPED_UNEXPECTED_OID };
 
 /* An object's instance: a row's index, or .0 for a scalar. */
 struct instance {
@@ -127,6 +131,17 @@ static void add_compliance(netsnmp_variable_list **vars, const struct pc_event *
 	add_uint(vars, OBJECT(unexpected_count), &scalar, ASN_GAUGE, ev->unexpected_count);
 }
 
+/* pcNotificationsSkipped: what the rate limit held back, and where the
+ * host stands now. */
+static void add_summary(netsnmp_variable_list **vars, const struct pc_event *ev)
+{
+	add_uint(vars, OBJECT(notify_skipped_alarms), &scalar, ASN_GAUGE, ev->skipped_alarms);
+	add_uint(vars, OBJECT(notify_skipped_unexpected), &scalar, ASN_GAUGE, ev->skipped_unexpected);
+	add_int(vars, OBJECT(host_compliance), &scalar, ev->current);
+	add_uint(vars, OBJECT(missing_count), &scalar, ASN_GAUGE, ev->missing_count);
+	add_uint(vars, OBJECT(unexpected_count), &scalar, ASN_GAUGE, ev->unexpected_count);
+}
+
 netsnmp_pdu *pc_notify_pdu(const struct pc_event *ev, unsigned long sys_up_time)
 {
 	static const oid sys_up_time_oid[] = { PCMIB_SYS_UP_TIME_OID };
@@ -151,6 +166,9 @@ netsnmp_pdu *pc_notify_pdu(const struct pc_event *ev, unsigned long sys_up_time)
 		break;
 	case PC_EVENT_COMPLIANCE:
 		add_compliance(&pdu->variables, ev);
+		break;
+	case PC_EVENT_SUMMARY:
+		add_summary(&pdu->variables, ev);
 		break;
 	}
 	return pdu;

@@ -195,4 +195,7 @@ void pc_snapshot_clear(struct pc_snapshot *snap);
 /* Sort ports in place and drop repeats; returns how many are left. */
 size_t pc_ports_sort_unique(uint16_t *ports, size_t n);
 
+/* A deep copy (to is overwritten); -1 when out of memory (to is then empty). */
+int pc_snapshot_copy(const struct pc_snapshot *from, struct pc_snapshot *to);
+
 #endif

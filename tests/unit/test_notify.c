@@ -200,6 +200,28 @@ static void test_compliance(void **ctx)
 	check_pdu(&ev, "pcComplianceChanged", w, sizeof(w) / sizeof(w[0]));
 }
 
+static void test_summary(void **ctx)
+{
+	(void)ctx;
+	struct pc_event ev = {
+		.type = PC_EVENT_SUMMARY,
+		.when_ms = 1000,
+		.skipped_alarms = 11,
+		.skipped_unexpected = 12,
+		.current = PC_DEGRADED,
+		.missing_count = 3,
+		.unexpected_count = 40,
+	};
+	const struct want w[] = {
+		{ "pcNotifySkippedAlarms", 1, { 0 }, .number = 11 },
+		{ "pcNotifySkippedUnexpected", 1, { 0 }, .number = 12 },
+		{ "pcHostCompliance", 1, { 0 }, .number = PC_DEGRADED },
+		{ "pcMissingCount", 1, { 0 }, .number = 3 },
+		{ "pcUnexpectedCount", 1, { 0 }, .number = 40 },
+	};
+	check_pdu(&ev, "pcNotificationsSkipped", w, sizeof(w) / sizeof(w[0]));
+}
+
 /* The map: every notification of the MIB is some event's, no two events
  * share one (the switch in notify_pdu.c covers every event: the compiler
  * checks that). */
@@ -207,7 +229,8 @@ static void test_every_notification_is_mapped(void **ctx)
 {
 	(void)ctx;
 	static const enum pc_event_type events[] = { PC_EVENT_MISSING, PC_EVENT_RESTORED,
-						     PC_EVENT_UNEXPECTED, PC_EVENT_COMPLIANCE };
+						     PC_EVENT_UNEXPECTED, PC_EVENT_COMPLIANCE,
+						     PC_EVENT_SUMMARY };
 	size_t n_events = sizeof(events) / sizeof(events[0]);
 	size_t n_notifications = sizeof(pcmib_notifications) / sizeof(pcmib_notifications[0]);
 	for (size_t k = 0; k < n_notifications; k++) {
@@ -228,6 +251,7 @@ int main(void)
 		cmocka_unit_test(test_restored),
 		cmocka_unit_test(test_unexpected),
 		cmocka_unit_test(test_compliance),
+		cmocka_unit_test(test_summary),
 		cmocka_unit_test(test_every_notification_is_mapped),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
