@@ -547,3 +547,12 @@ uint16_t *pc_expectations_connect_ports(const struct pc_expectations *exps, size
 	*n = pc_ports_sort_unique(ports, *n);
 	return ports;
 }
+
+void pc_expectation_format_provenance(const struct pc_expectation *e, char *buf, size_t len)
+{
+	const char *source = e->source != NULL ? e->source : "";
+	if (e->confidence == PC_CONF_SITE && e->override_line > 0)
+		snprintf(buf, len, "SITE (override, line %d; catalog: %s)", e->override_line, source);
+	else
+		snprintf(buf, len, "%s %s", pc_confidence_name(e->confidence), source);
+}

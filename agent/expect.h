@@ -119,4 +119,9 @@ void pc_expectation_format_port(const struct pc_expectation *e, char *buf, size_
  * it), *n set; NULL when out of memory. */
 uint16_t *pc_expectations_connect_ports(const struct pc_expectations *exps, size_t *n);
 
+/* Provenance as every output writes it, the confidence tag first, then the
+ * sources: "L12 S1, MS"; an override: "SITE (override, line 27; catalog:
+ * S1)". The tags and source IDs are explained in README.md. */
+void pc_expectation_format_provenance(const struct pc_expectation *e, char *buf, size_t len);
+
 #endif
