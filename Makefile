@@ -45,7 +45,7 @@ MIB_META_H := $(BUILD)/gen/mib_meta.h
 GEN_H := $(MIB_ROOT_H) $(MIB_OIDS_H) $(MIB_META_H)
 
 .PHONY: all deps build run test check unit unit-asan integration valgrind mib-lint \
-	bench clean install
+	bench clean install snmp-yml contrib fleet
 .DEFAULT_GOAL := all
 
 all: build
@@ -63,7 +63,7 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory check
 
-check: build mib-lint unit integration unit-asan valgrind
+check: build mib-lint contrib unit integration fleet unit-asan valgrind
 	@echo "make test: all passed"
 
 $(DAEMON): $(BUILD)/agent/main.o $(BUILD)/libportcomply.a
@@ -121,6 +121,19 @@ valgrind: $(UNIT_BINS)
 
 mib-lint: $(GEN_H)
 	@tools/mib-lint.sh $(MIB)
+
+# The snmp_exporter module, generated from contrib/prometheus/generator.yml
+# and the MIB; 'make contrib' (part of make test) fails when it is stale.
+snmp-yml:
+	tools/snmp-yml.sh contrib/prometheus/snmp.yml
+
+# snmp.yml fresh, Prometheus rules checked and unit-tested, dashboards.
+contrib:
+	@tests/contrib/check.sh
+
+# 20 hosts in namespaces, scraped by a real snmp_exporter and Prometheus.
+fleet: build
+	@FLEET_BENCH=$(CURDIR)/$(BUILD)/fleet-scrape.txt tests/integration/run.sh tests/fleet/t_fleet.sh
 
 bench: build $(BENCH_BINS)
 	@bench/run.sh

@@ -103,6 +103,12 @@ static int expect_column(const struct pc_mib_view *view, const void *data, unsig
 		owner_text(e, owner, sizeof(owner));
 		pc_mib_set_string(var, owner);
 		return 0;
+	case PCMIB_EXPECT_PROTOCOL_NAME:
+		pc_mib_set_string(var, pc_proto_name(e->protocol));
+		return 0;
+	case PCMIB_EXPECT_REQUIREMENT:
+		pc_mib_set_string(var, e->required ? "required" : "optional");
+		return 0;
 	}
 	return SNMP_NOSUCHOBJECT;
 }

@@ -41,6 +41,9 @@ static int role_column(const struct pc_mib_view *view, const void *data, unsigne
 	case PCMIB_ROLE_COMPLIANCE:
 		pc_mib_set_int(var, role->compliance);
 		return 0;
+	case PCMIB_ROLE_SIDE_NAME:
+		pc_mib_set_string(var, role->side != PC_SIDE_NONE ? pc_side_name(role->side) : "none");
+		return 0;
 	}
 	return SNMP_NOSUCHOBJECT;
 }

@@ -8,7 +8,8 @@
 #include "cli.h"
 #include "program.h"
 
-enum pc_command { PC_CMD_SERVE, PC_CMD_LIST_ROLES, PC_CMD_EXPECTED, PC_CMD_LISTENERS, PC_CMD_CHECK };
+enum pc_command { PC_CMD_SERVE, PC_CMD_LIST_ROLES, PC_CMD_EXPECTED, PC_CMD_LISTENERS, PC_CMD_CHECK,
+		  PC_CMD_EXPORT };
 
 struct pc_options {
 	enum pc_command command;
@@ -16,6 +17,7 @@ struct pc_options {
 	bool logging_given; /* some -L option was seen */
 	const char *agentx_socket; /* -x */
 	const char *pidfile; /* -p */
+	const char *export_format; /* --export FORMAT */
 	struct pc_cli_args cli;
 };
 

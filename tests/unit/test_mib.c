@@ -333,6 +333,7 @@ static const struct want rows[] = {
 	{ "pcRoleMissing", ROLE1, N(1) },
 	{ "pcRoleUnconfigured", ROLE1, N(0) },
 	{ "pcRoleCompliance", ROLE1, N(PC_DEGRADED) },
+	{ "pcRoleSideName", ROLE1, S("a") },
 	{ "pcExpectRule", V6_ROW, S("v6") },
 	{ "pcExpectDescription", V6_ROW, S("Optional IPv6 listener") },
 	{ "pcExpectProtocol", V6_ROW, N(IPPROTO_TCP) },
@@ -354,6 +355,8 @@ static const struct want rows[] = {
 	{ "pcExpectHolderUid", V6_ROW, N(1000 + 54002) },
 	{ "pcExpectHolderUid", 3, { 2, 1, 1 }, N(0xffffffff) }, /* api: no listener */
 	{ "pcExpectOwner", V6_ROW, S("") },
+	{ "pcExpectProtocolName", V6_ROW, S("tcp") },
+	{ "pcExpectRequirement", V6_ROW, S("optional") },
 	{ "pcInstanceName", INSTANCE2, S("walk") },
 	{ "pcInstanceRoles", INSTANCE2, N(1) },
 	{ "pcInstanceCompliance", INSTANCE2, N(PC_DEGRADED) },
