@@ -10,7 +10,7 @@ start_svc_listeners svc
 write_agent_conf "hold-down = 1" "$SVC_CATALOG" 'role "svc" {}'
 start_bg AGENT_PID valgrind -q --error-exitcode=99 --leak-check=full \
 	--errors-for-leak-kinds=definite,indirect --log-file="$PC_TMP/valgrind.log" \
-	"$PC_DAEMON" -f -x "$AGENTX_SOCKET" -c "$PC_TMP/portcomply.conf" -Lf "$PC_TMP/portcomplyd.log"
+	"$PC_DAEMON" -f -u "$PC_AGENT_USER" -x "$AGENTX_SOCKET" -c "$PC_TMP/portcomply.conf" -Lf "$PC_TMP/portcomplyd.log"
 wait_agent_serving 60
 walk_module snmpbulkwalk -Cr25 >/dev/null || fail "walk failed under valgrind"
 listener_do svc close 0
