@@ -20,6 +20,7 @@
 #include "cli.h"
 #include "options.h"
 #include "config.h"
+#include "eventlog.h"
 #include "plan.h"
 #include "link.h"
 #include "log.h"
@@ -195,8 +196,10 @@ static void take_poll_results(struct daemon *d)
 	if (state != NULL)
 		pc_mib_set_state(state);
 	while ((n = pc_poller_take_events(d->poller, events, 64, &dropped)) > 0 || dropped > 0) {
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++) {
+			pc_eventlog(&events[i]);
 			pc_notify_raise(&events[i]);
+		}
 		if (dropped > 0)
 			snmp_log(LOG_WARNING, "%llu events were lost: the SNMP thread fell behind\n",
 				 (unsigned long long)dropped);

@@ -1,0 +1,24 @@
+/* One log line per event the engine concludes (missing, restored,
+ * flapping, unexpected, compliance change), so that an operator grepping
+ * the log sees what the notifications said, named as in the MIB:
+ *
+ *   pcListenerMissing role=icm-router instance=0 side=a rule=ccag protocol=tcp port=40017 status=missing
+ *   pcComplianceChanged compliance=nonCompliant previous=compliant missing=1 unexpected=0
+ *
+ * Logged whatever the notification switches say: the log is the record. */
+#ifndef PC_EVENTLOG_H
+#define PC_EVENTLOG_H
+
+#include <stddef.h>
+
+#include "engine.h"
+
+/* The line for e in buf (always NUL-terminated); returns its syslog level:
+ * LOG_WARNING for what went wrong (missing, wrong address, flapping, an
+ * unexpected listener, compliance worse), LOG_NOTICE for what came back. */
+int pc_eventlog_format(const struct pc_event *e, char *buf, size_t len);
+
+/* Formats e and logs it (pc_log). */
+void pc_eventlog(const struct pc_event *e);
+
+#endif
