@@ -47,6 +47,23 @@ const char *pc_direction_name(enum pc_direction direction)
 	return direction == PC_DIR_LISTEN ? "listen" : direction == PC_DIR_CONNECT ? "connect" : NULL;
 }
 
+const char *pc_peer_name(enum pc_peer peer)
+{
+	return peer == PC_PEER_LOCAL ? "local" : "remote";
+}
+
+const char *pc_peer_family_name(enum pc_peer_family family)
+{
+	switch (family) {
+	case PC_PEER_IPV6:
+		return "ipv6";
+	case PC_PEER_ANY:
+		return "any";
+	default:
+		return "ipv4";
+	}
+}
+
 bool pc_name_valid(const char *name)
 {
 	size_t len = name != NULL ? strlen(name) : 0;

@@ -31,6 +31,22 @@ enum pc_side {
 #define PC_SIDE_COUNT 5
 #define PC_SIDE_BIT(side) (1u << (side))
 
+/* Where the peers of a listen rule are: the guide's "remote device". A
+ * listener serves remote peers only where they can reach it (not on
+ * loopback, ...); one whose peers are on the same host (the MDS clients,
+ * "the web server on this host") may listen on loopback. */
+enum pc_peer {
+	PC_PEER_REMOTE = 0, /* the default: another host */
+	PC_PEER_LOCAL = 1, /* a process on this host */
+};
+
+/* Which address family remote peers use (a role's peer-family). */
+enum pc_peer_family {
+	PC_PEER_IPV4 = 0, /* the default: the guide's products are IPv4 */
+	PC_PEER_IPV6 = 1,
+	PC_PEER_ANY = 2,
+};
+
 enum pc_direction {
 	PC_DIR_LISTEN = 1, /* the port is this host's destination port */
 	PC_DIR_CONNECT = 2, /* the port is the remote device's destination port */
@@ -101,6 +117,7 @@ struct pc_rule {
 	unsigned sides; /* PC_SIDE_BITs the rule applies to; 0: every side */
 	enum pc_direction direction;
 	char *remote; /* the remote device (may be NULL) */
+	enum pc_peer peer; /* where the remote device is: another host or this one */
 	bool configurable; /* the site may move it (override) */
 	bool required; /* its absence makes the host non-compliant */
 	char *notes; /* may be NULL */
@@ -177,6 +194,8 @@ int pc_side_parse(const char *name); /* enum pc_side, or -1 */
 const char *pc_confidence_name(enum pc_confidence confidence);
 int pc_confidence_parse(const char *name);
 const char *pc_direction_name(enum pc_direction direction);
+const char *pc_peer_name(enum pc_peer peer); /* "remote", "local" */
+const char *pc_peer_family_name(enum pc_peer_family family); /* "ipv4", "ipv6", "any" */
 bool pc_name_valid(const char *name); /* [a-z0-9][a-z0-9._-]*, at most PC_NAME_MAX */
 
 #endif

@@ -33,6 +33,7 @@ static cfg_opt_t rule_opts[] = {
 	CFG_STR_LIST("sides", NULL, CFGF_NODEFAULT),
 	CFG_STR("direction", NULL, CFGF_NODEFAULT),
 	CFG_STR("remote", NULL, CFGF_NODEFAULT),
+	CFG_STR("peer", NULL, CFGF_NODEFAULT),
 	CFG_BOOL("configurable", cfg_false, CFGF_NONE),
 	CFG_BOOL("required", cfg_false, CFGF_NONE),
 	CFG_STR("notes", NULL, CFGF_NODEFAULT),
@@ -294,6 +295,13 @@ static void load_rule(struct loader *l, cfg_t *sec, struct pc_rule *r, bool shar
 			 "%s: direction = \"%s\": must be listen or connect", what, direction);
 
 	r->remote = dup_opt(sec, "remote");
+	const char *peer = cfg_getstr(sec, "peer");
+	if (peer != NULL && strcmp(peer, "local") == 0)
+		r->peer = PC_PEER_LOCAL;
+	else if (peer != NULL && strcmp(peer, "remote") != 0)
+		pc_diag_error(l->diag, l->path, line_of(l, sec, "peer"),
+			 "%s: peer = \"%s\": must be remote (another host) or local (this host)",
+			 what, peer);
 	r->notes = dup_opt(sec, "notes");
 	r->configurable = cfg_getbool(sec, "configurable");
 	r->required = cfg_getbool(sec, "required");

@@ -1,6 +1,10 @@
 /* portcomplyd --listeners: one poll of the collector, printed. For audits
  * and for comparing with `ss -Hltun` (tests/integration/t_collector_vs_ss.sh
- * does exactly that). */
+ * does exactly that).
+ *
+ * Text: PROTO ADDRESS PORT SOCKETS PID PROCESS DEVICE-STATUS, one listener
+ * a line; the address names a bound device as ss does ("0.0.0.0%eth1"),
+ * DEVICE-STATUS is up, down or absent for such a listener, else "-". */
 #include "cli_listeners.h"
 
 #include <errno.h>
@@ -20,14 +24,16 @@ int pc_listeners_write(FILE *out, const struct pc_snapshot *snap, bool json)
 	for (size_t i = 0; i < snap->n_listeners; i++) {
 		const struct pc_listener *l = &snap->listeners[i];
 		char addr[64];
-		pc_endpoint_format_addr(&l->local, addr, sizeof(addr));
+		pc_listener_format_addr(snap, l, addr, sizeof(addr));
+		enum pc_device_status device = pc_listener_device_status(snap, l);
 		if (!json) {
 			char pid[16] = "-";
 			if (l->pid > 0)
 				snprintf(pid, sizeof(pid), "%d", (int)l->pid);
-			fprintf(out, "%s %s %u %u %s %s\n", pc_proto_name(l->local.proto), addr,
+			fprintf(out, "%s %s %u %u %s %s %s\n", pc_proto_name(l->local.proto), addr,
 				l->local.port, l->sockets, pid,
-				l->process[0] != '\0' ? l->process : "-");
+				l->process[0] != '\0' ? l->process : "-",
+				device != PC_DEVICE_NONE ? pc_device_status_name(device) : "-");
 			continue;
 		}
 		fprintf(out, "%s\n  {\"proto\": \"%s\", \"address\": ", i == 0 ? "" : ",",
@@ -44,6 +50,12 @@ int pc_listeners_write(FILE *out, const struct pc_snapshot *snap, bool json)
 			pc_json_string(out, l->process);
 		else
 			fputs("null", out);
+		const struct pc_interface *iface =
+			pc_snapshot_find_interface(snap, pc_endpoint_zone(&l->local));
+		fputs(", \"device\": ", out);
+		pc_json_string(out, iface != NULL ? iface->name : NULL);
+		fputs(", \"device_status\": ", out);
+		pc_json_string(out, device != PC_DEVICE_NONE ? pc_device_status_name(device) : NULL);
 		fputs("}", out);
 	}
 	if (json)

@@ -36,6 +36,8 @@ struct pc_collector {
 	size_t n_connect_ports;
 	struct pc_port_set connect_set;
 
+	struct pc_links *links; /* NULL: not open (refused: getifaddrs serves) */
+	bool links_failed_logged;
 	struct pc_events *events; /* NULL: no subscription */
 	bool procfs_bad_logged; /* the last /proc poll met malformed lines */
 	int namer_fd; /* the privileged helper's socket; -1: name here (procmap) */
@@ -175,6 +177,35 @@ static int poll_procfs(struct pc_collector *c, struct pc_snapshot *snap, char *e
 	return 0;
 }
 
+/* The host's interfaces and addresses, whatever source served the
+ * sockets: rtnetlink, else getifaddrs(); when both fail the snapshot says
+ * it does not know them, and the engine gives listeners the benefit of
+ * the doubt. Logged once per failure episode. */
+static void poll_links(struct pc_collector *c, struct pc_snapshot *snap)
+{
+	char why[256] = "";
+	snap->n_interfaces = snap->n_addresses = 0;
+	if (c->links == NULL)
+		c->links = pc_links_open(why, sizeof(why));
+	if (c->links != NULL && pc_links_dump(c->links, snap, why, sizeof(why)) == 0) {
+		c->links_failed_logged = false;
+		return;
+	}
+	/* As with sock_diag: a dump not read to the end poisons the socket. */
+	pc_links_close(c->links);
+	c->links = NULL;
+	snap->n_interfaces = snap->n_addresses = 0;
+	char why2[256];
+	if (pc_links_read_ifaddrs(snap, why2, sizeof(why2)) == 0)
+		return;
+	snap->n_interfaces = snap->n_addresses = 0;
+	snap->interfaces_known = false;
+	if (!c->links_failed_logged)
+		pc_log(LOG_WARNING, "the host's addresses are unknown (%s; %s): listeners are not "
+				    "checked for non-local addresses or absent devices", why, why2);
+	c->links_failed_logged = true;
+}
+
 static uint32_t elapsed_us(const struct timespec *from, const struct timespec *to)
 {
 	int64_t ns = (int64_t)(to->tv_sec - from->tv_sec) * 1000000000 +
@@ -224,6 +255,7 @@ int pc_collector_poll(struct pc_collector *c, struct pc_snapshot *snap, char *er
 	}
 	snap->source = source;
 	c->last_source = source;
+	poll_links(c, snap);
 	pc_snapshot_finish(snap);
 
 	if (c->namer_fd >= 0) {
@@ -310,6 +342,7 @@ void pc_collector_close(struct pc_collector *c)
 	if (c == NULL)
 		return;
 	pc_sockdiag_close(c->sockdiag);
+	pc_links_close(c->links);
 	pc_events_close(c->events);
 	pc_procmap_free(c->procmap);
 	free(c->proc_root);

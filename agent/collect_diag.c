@@ -92,6 +92,9 @@ static enum pc_dump_status add_socket(const struct nlmsghdr *nlh, uint8_t proto,
 		pc_endpoint_set(&ep, proto, msg->idiag_family, msg->id.idiag_src, seen.v6only,
 				msg->id.idiag_if, ntohs(msg->id.idiag_sport));
 		rc = pc_snapshot_add_listener(snap, &ep, msg->idiag_inode);
+		if (rc == 0)
+			snap->listeners[snap->n_listeners - 1].v6only =
+				msg->idiag_family == AF_INET6 && seen.v6only;
 	} else {
 		/* A remote address is never a wildcard: v6only=true keeps an
 		 * IPv6 address IPv6 whatever the socket's option. */

@@ -84,6 +84,26 @@ int pc_sockdiag_dump_connections(struct pc_sockdiag *sd, const uint16_t *ports, 
  * it does not fit in cap bytes (or n is 0). */
 size_t pc_sockdiag_port_bytecode(const uint16_t *ports, size_t n, void *buf, size_t cap);
 
+/* ---- interfaces and addresses (collect_links.c) ----------------------- */
+
+struct pc_links;
+
+/* Opens the NETLINK_ROUTE socket. NULL with the reason in err. */
+struct pc_links *pc_links_open(char *err, size_t errlen);
+void pc_links_close(struct pc_links *lk);
+
+/* RTM_GETLINK then RTM_GETADDR into snap->interfaces and snap->addresses;
+ * sets snap->interfaces_known. 0, or -1 with err. */
+int pc_links_dump(struct pc_links *lk, struct pc_snapshot *snap, char *err, size_t errlen);
+
+/* The same from getifaddrs(), for when rtnetlink is refused. */
+int pc_links_read_ifaddrs(struct pc_snapshot *snap, char *err, size_t errlen);
+
+/* Pure: one received buffer of a link or address dump (tests feed it
+ * hand-made messages). Statuses as pc_sockdiag_parse's. */
+enum pc_dump_status pc_links_parse(const void *buf, size_t len, uint32_t seq,
+				   struct pc_snapshot *snap, int *kernel_errno);
+
 /* ---- destroy events ---------------------------------------------------- */
 
 /* A set of ports as a bitmap: membership in O(1), no allocation. */

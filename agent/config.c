@@ -24,6 +24,7 @@ static cfg_opt_t role_opts[] = {
 	CFG_INT("slot", 0, CFGF_NODEFAULT),
 	CFG_INT("count", 0, CFGF_NODEFAULT),
 	CFG_STR("bind-address", NULL, CFGF_NODEFAULT),
+	CFG_STR("peer-family", NULL, CFGF_NODEFAULT),
 	CFG_SEC("override", override_opts, CFGF_MULTI | CFGF_TITLE),
 	CFG_END(),
 };
@@ -249,6 +250,19 @@ static void read_role(struct reader *r, cfg_t *sec, struct pc_config *config,
 		if (inet_pton(AF_INET, address, buf) != 1 && inet_pton(AF_INET6, address, buf) != 1)
 			error_at(r, role->bind_address_line,
 				 "bind-address = \"%s\": not an IPv4 or IPv6 address", address);
+	}
+	if (isset(r, sec, "peer-family")) {
+		const char *family = cfg_getstr(sec, "peer-family");
+		role->peer_family_line = line_of(r, sec, "peer-family");
+		if (strcmp(family, "ipv4") == 0)
+			role->peer_family = PC_PEER_IPV4;
+		else if (strcmp(family, "ipv6") == 0)
+			role->peer_family = PC_PEER_IPV6;
+		else if (strcmp(family, "any") == 0)
+			role->peer_family = PC_PEER_ANY;
+		else
+			error_at(r, role->peer_family_line,
+				 "peer-family = \"%s\": must be ipv4, ipv6 or any", family);
 	}
 	size_t n = cfg_size(sec, "override");
 	role->overrides = n ? calloc(n, sizeof(*role->overrides)) : NULL;

@@ -39,7 +39,8 @@ struct pc_override {
 };
 
 /* role "NAME" { instance = N|"name"  side = S  slot = K  count = N
- *               bind-address = "..."  override "RULE" { ... } } */
+ *               bind-address = "..."  peer-family = "ipv4"|"ipv6"|"any"
+ *               override "RULE" { ... } } */
 struct pc_role_conf {
 	char *name;
 	int line;
@@ -54,6 +55,8 @@ struct pc_role_conf {
 	int count_line;
 	char *bind_address; /* NULL: any address */
 	int bind_address_line;
+	enum pc_peer_family peer_family; /* the family remote peers use (ipv4) */
+	int peer_family_line;
 	struct pc_override *overrides;
 	size_t n_overrides;
 };

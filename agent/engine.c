@@ -46,6 +46,56 @@ const char *pc_listener_class_name(enum pc_listener_class class)
 	}
 }
 
+const char *pc_address_problem_name(enum pc_address_problem problem)
+{
+	switch (problem) {
+	case PC_PROBLEM_LOOPBACK_ONLY:
+		return "loopbackOnly";
+	case PC_PROBLEM_LINK_LOCAL_ONLY:
+		return "linkLocalOnly";
+	case PC_PROBLEM_IPV6_ONLY:
+		return "ipv6Only";
+	case PC_PROBLEM_IPV4_ONLY:
+		return "ipv4Only";
+	case PC_PROBLEM_NOT_LOCAL_ADDRESS:
+		return "notLocalAddress";
+	case PC_PROBLEM_WRONG_DEVICE:
+		return "wrongDevice";
+	case PC_PROBLEM_DEVICE_DOWN:
+		return "deviceDown";
+	case PC_PROBLEM_NOT_BIND_ADDRESS:
+		return "notBindAddress";
+	case PC_PROBLEM_NONE:
+		break;
+	}
+	return "none";
+}
+
+const char *pc_address_problem_text(enum pc_address_problem problem)
+{
+	switch (problem) {
+	case PC_PROBLEM_LOOPBACK_ONLY:
+		return "listens on loopback only";
+	case PC_PROBLEM_LINK_LOCAL_ONLY:
+		return "listens on a link-local address only";
+	case PC_PROBLEM_IPV6_ONLY:
+		return "listens on IPv6 only; the peers use IPv4";
+	case PC_PROBLEM_IPV4_ONLY:
+		return "listens on IPv4 only; the peers use IPv6";
+	case PC_PROBLEM_NOT_LOCAL_ADDRESS:
+		return "bound to an address this host does not hold";
+	case PC_PROBLEM_WRONG_DEVICE:
+		return "bound to the loopback device or to one that does not exist";
+	case PC_PROBLEM_DEVICE_DOWN:
+		return "bound to a device that is down";
+	case PC_PROBLEM_NOT_BIND_ADDRESS:
+		return "not on the bind-address";
+	case PC_PROBLEM_NONE:
+		break;
+	}
+	return "";
+}
+
 /* ---- matching listeners to expectations ---- */
 
 /* A role's bind-address, parsed once per evaluation. */
@@ -82,22 +132,129 @@ static bool is_v4_mapped(const uint8_t *a6)
 }
 
 /* Does a socket bound at local receive traffic sent to the bind address? */
-static bool covers(const struct pc_endpoint *local, const struct bind_target *b)
+static bool covers(const struct pc_listener *l, const struct pc_endpoint *local,
+		   const struct bind_target *b)
 {
 	switch (local->addr_type) {
 	case PC_INET_UNKNOWN: /* dual-stack wildcard */
 		return true;
 	case PC_INET_IPV4:
+	case PC_INET_IPV4Z:
 		return b->ipv4 && (all_zero(local->addr, 4) || memcmp(local->addr, b->addr, 4) == 0);
 	case PC_INET_IPV6:
-		if (b->ipv4)
-			return is_v4_mapped(local->addr) && memcmp(local->addr + 12, b->addr, 4) == 0;
-		return all_zero(local->addr, 16) || memcmp(local->addr, b->addr, 16) == 0;
 	case PC_INET_IPV6Z:
-		return !b->ipv4 && memcmp(local->addr, b->addr, 16) == 0;
+		if (b->ipv4)
+			return (is_v4_mapped(local->addr) && memcmp(local->addr + 12, b->addr, 4) == 0) ||
+			       (local->addr_type == PC_INET_IPV6Z && !l->v6only &&
+				all_zero(local->addr, 16));
+		return all_zero(local->addr, 16) || memcmp(local->addr, b->addr, 16) == 0;
 	default:
 		return false;
 	}
+}
+
+/* What a listener's address is, for remote peers. */
+struct reach {
+	bool v4, v6; /* the families it accepts */
+	enum pc_address_problem problem; /* an address no remote peer can use; 0: none */
+	uint8_t type; /* PC_INET_IPV4/IPV6 of a specific address, 0: a wildcard */
+	const uint8_t *addr;
+};
+
+static struct reach reach_of_v4(const uint8_t *a4)
+{
+	struct reach r = { .v4 = true };
+	if (all_zero(a4, 4))
+		return r;
+	if (a4[0] == 127)
+		r.problem = PC_PROBLEM_LOOPBACK_ONLY;
+	else if (a4[0] == 169 && a4[1] == 254)
+		r.problem = PC_PROBLEM_LINK_LOCAL_ONLY;
+	r.type = PC_INET_IPV4;
+	r.addr = a4;
+	return r;
+}
+
+static struct reach reach_of(const struct pc_listener *l)
+{
+	static const uint8_t loopback6[16] = { [15] = 1 };
+	const struct pc_endpoint *ep = &l->local;
+	struct reach r = { 0 };
+
+	switch (ep->addr_type) {
+	case PC_INET_UNKNOWN:
+		r.v4 = r.v6 = true;
+		return r;
+	case PC_INET_IPV4:
+	case PC_INET_IPV4Z:
+		return reach_of_v4(ep->addr);
+	case PC_INET_IPV6:
+	case PC_INET_IPV6Z:
+		break;
+	default:
+		r.problem = PC_PROBLEM_NOT_LOCAL_ADDRESS;
+		return r;
+	}
+	if (all_zero(ep->addr, 16)) {
+		/* Only a device-bound "::" can be dual-stack here (else it is
+		 * type unknown). */
+		r.v6 = true;
+		r.v4 = ep->addr_type == PC_INET_IPV6Z && !l->v6only;
+		return r;
+	}
+	if (is_v4_mapped(ep->addr))
+		return reach_of_v4(ep->addr + 12);
+	r.v6 = true;
+	if (memcmp(ep->addr, loopback6, 16) == 0)
+		r.problem = PC_PROBLEM_LOOPBACK_ONLY;
+	else if (ep->addr[0] == 0xfe && (ep->addr[1] & 0xc0) == 0x80)
+		r.problem = PC_PROBLEM_LINK_LOCAL_ONLY;
+	r.type = PC_INET_IPV6;
+	r.addr = ep->addr;
+	return r;
+}
+
+/* A device-bound listener hears only what arrives on its device. */
+static enum pc_address_problem device_problem(const struct pc_snapshot *snap,
+					      const struct pc_listener *l, bool loopback_ok)
+{
+	uint32_t zone = pc_endpoint_zone(&l->local);
+	if (zone == 0)
+		return PC_PROBLEM_NONE;
+	const struct pc_interface *iface = pc_snapshot_find_interface(snap, zone);
+	if (iface == NULL)
+		return snap->interfaces_known ? PC_PROBLEM_WRONG_DEVICE : PC_PROBLEM_NONE;
+	if (iface->loopback && !loopback_ok)
+		return PC_PROBLEM_WRONG_DEVICE;
+	return iface->up ? PC_PROBLEM_NONE : PC_PROBLEM_DEVICE_DOWN;
+}
+
+/* Can the expectation's peers reach listener l? PC_PROBLEM_NONE, or why not. */
+static enum pc_address_problem judge(const struct pc_expectation *e, const struct bind_target *bind,
+				     const struct pc_snapshot *snap, const struct pc_listener *l)
+{
+	if (bind->set) {
+		if (!covers(l, &l->local, bind))
+			return PC_PROBLEM_NOT_BIND_ADDRESS;
+		bool bind_loopback = bind->ipv4 ? bind->addr[0] == 127
+						: all_zero(bind->addr, 15) && bind->addr[15] == 1;
+		return device_problem(snap, l, bind_loopback || e->peer == PC_PEER_LOCAL);
+	}
+	if (e->peer == PC_PEER_LOCAL)
+		return PC_PROBLEM_NONE;
+	struct reach r = reach_of(l);
+	if (r.problem != 0)
+		return r.problem;
+	if (e->peer_family == PC_PEER_IPV4 && !r.v4)
+		return PC_PROBLEM_IPV6_ONLY;
+	if (e->peer_family == PC_PEER_IPV6 && !r.v6)
+		return PC_PROBLEM_IPV4_ONLY;
+	enum pc_address_problem device = device_problem(snap, l, false);
+	if (device != PC_PROBLEM_NONE)
+		return device;
+	if (r.type != 0 && !pc_snapshot_has_address(snap, r.type, r.addr))
+		return PC_PROBLEM_NOT_LOCAL_ADDRESS;
+	return PC_PROBLEM_NONE;
 }
 
 static bool port_matches(const struct pc_expectation *e, uint8_t protocol, uint16_t port)
@@ -114,28 +271,32 @@ static bool port_matches(const struct pc_expectation *e, uint8_t protocol, uint1
 	}
 }
 
-/* The listener serving e: *where is the first one that covers the bind
- * address, or else the first on the port (then *wrong is set), or -1. */
+/* The listener serving e: *where is the first one its peers can reach,
+ * or else the first on the port (then *problem says why it does not
+ * serve), or -1. */
 static void find_listener(const struct pc_expectation *e, const struct pc_snapshot *snap,
-			  int32_t *where, bool *wrong)
+			  int32_t *where, enum pc_address_problem *problem)
 {
 	struct bind_target bind = parse_bind(e->bind_address);
 	int32_t first = -1;
 
-	*wrong = false;
+	*problem = PC_PROBLEM_NONE;
 	for (size_t i = 0; i < snap->n_listeners; i++) {
 		const struct pc_listener *l = &snap->listeners[i];
 		if (!port_matches(e, l->local.proto, l->local.port))
 			continue;
-		if (!bind.set || covers(&l->local, &bind)) {
+		enum pc_address_problem why = judge(e, &bind, snap, l);
+		if (why == PC_PROBLEM_NONE) {
 			*where = (int32_t)i;
+			*problem = PC_PROBLEM_NONE;
 			return;
 		}
-		if (first < 0)
+		if (first < 0) {
 			first = (int32_t)i;
+			*problem = why;
+		}
 	}
 	*where = first;
-	*wrong = first >= 0;
 }
 
 static bool connection_matches(const struct pc_expectation *e, const struct pc_snapshot *snap)
@@ -223,7 +384,7 @@ static int add_event(struct context *cx, const struct pc_event *event)
 }
 
 static int expectation_event(struct context *cx, enum pc_event_type type, size_t i,
-			     enum pc_port_status status)
+			     enum pc_port_status status, enum pc_address_problem problem)
 {
 	const struct pc_expectation *e = &cx->plan->expectations.items[i];
 	struct pc_event ev = {
@@ -237,6 +398,7 @@ static int expectation_event(struct context *cx, enum pc_event_type type, size_t
 		.protocol = e->protocol,
 		.port = e->port,
 		.status = status,
+		.problem = problem,
 		.pid = 0,
 	};
 	snprintf(ev.role, sizeof(ev.role), "%s", e->role);
@@ -281,9 +443,10 @@ static enum pc_port_status evaluate_listen(struct context *cx, size_t i,
 					   const struct pc_expect_result *prev)
 {
 	const struct pc_expectation *e = &cx->plan->expectations.items[i];
-	bool wrong;
+	enum pc_address_problem problem;
 
-	find_listener(e, cx->snap, &r->listener, &wrong);
+	find_listener(e, cx->snap, &r->listener, &problem);
+	bool wrong = problem != PC_PROBLEM_NONE;
 	bool ok = r->listener >= 0 && !wrong;
 	r->was_present = ok;
 	r->absent_polls = r->listener >= 0 ? 0 : (prev != NULL ? prev->absent_polls : 0) + 1;
@@ -291,8 +454,10 @@ static enum pc_port_status evaluate_listen(struct context *cx, size_t i,
 		return PC_PORT_FLAPPING;
 	if (ok)
 		return PC_PORT_PRESENT;
-	if (wrong)
+	if (wrong) {
+		r->problem = problem;
 		return PC_PORT_WRONG_ADDRESS;
+	}
 	return r->absent_polls >= cx->settings->hold_down ? PC_PORT_MISSING : PC_PORT_PENDING;
 }
 
@@ -302,6 +467,7 @@ static int evaluate_expectation(struct context *cx, size_t i, const struct pc_ex
 	struct pc_expect_result *r = &cx->out->expect[i];
 
 	r->listener = -1;
+	r->problem = PC_PROBLEM_NONE;
 	if (prev != NULL) {
 		r->alarmed = prev->alarmed;
 		r->alarmed_status = prev->alarmed_status;
@@ -331,11 +497,11 @@ static int evaluate_expectation(struct context *cx, size_t i, const struct pc_ex
 	if (is_alarm(r->status) && (!r->alarmed || r->alarmed_status != r->status)) {
 		r->alarmed = true;
 		r->alarmed_status = r->status;
-		return expectation_event(cx, PC_EVENT_MISSING, i, r->status);
+		return expectation_event(cx, PC_EVENT_MISSING, i, r->status, r->problem);
 	}
 	if (r->status == PC_PORT_PRESENT && r->alarmed) {
 		r->alarmed = false;
-		return expectation_event(cx, PC_EVENT_RESTORED, i, r->status);
+		return expectation_event(cx, PC_EVENT_RESTORED, i, r->status, PC_PROBLEM_NONE);
 	}
 	return 0;
 }
@@ -555,6 +721,7 @@ int pc_evaluation_init_unknown(const struct pc_plan *plan, struct pc_evaluation 
 	for (size_t i = 0; i < out->n_expect; i++) {
 		out->expect[i].status = out->expect[i].confirmed = PC_PORT_UNKNOWN;
 		out->expect[i].listener = -1;
+		out->expect[i].problem = PC_PROBLEM_NONE;
 	}
 	summarize(plan, out);
 	out->host = PC_COMPLIANCE_UNKNOWN;

@@ -5,10 +5,12 @@
  * consumer (MIB, notifications, --check) sees one consistent story.
  *
  * Status of one expectation (values are PcPortStatus in the MIB):
- *   present        a listener matches (and covers bind-address, if set)
+ *   present        a listener matches where the rule's peers can reach it
+ *                  (see "Reachable" below)
  *   pending        no listener, for fewer than hold-down polls in a row
  *   missing        no listener, for hold-down polls or more
- *   wrongAddress   listeners on the port, none covering bind-address
+ *   wrongAddress   listeners on the port, none reachable: the result's
+ *                  problem says why (loopback only, IPv6 only...)
  *   flapping       presence changed flap-threshold times within
  *                  flap-window polls; stays until no change for a window
  *   unconfigured   no number and the site should give one
@@ -23,7 +25,18 @@
  * (hold-down exists so that a restarting service changes nothing), and as
  * unknown before its first confirmation. Instances and the host take the worst of
  * their roles. Unexpected listeners are counted and reported but do not
- * change compliance. */
+ * change compliance.
+ *
+ * Reachable. With a bind-address, a listener is reachable when it covers
+ * that address (the wildcard of its family, or the address itself) on a
+ * device that is up. Without one, a rule whose peers are on this host
+ * (peer "local") takes any listener; a rule whose peers are remote takes
+ * a listener on a wildcard or on a non-loopback, non-link-local address
+ * configured on the host (the snapshot's addresses), accepting the family
+ * the role's peers use (peer-family: IPv4 by default), and, when it is
+ * bound to a device, on a device that exists, is up and is not the
+ * loopback. The engine judges from the snapshot alone: what the host's
+ * addresses and interfaces are is the collector's to say. */
 #ifndef PC_ENGINE_H
 #define PC_ENGINE_H
 
@@ -61,6 +74,20 @@ enum pc_listener_class {
 	PC_CLASS_IGNORED = 3,
 };
 
+/* Why no listener on an expectation's port is reachable by its peers;
+ * the values are the MIB's PcAddressProblem. */
+enum pc_address_problem {
+	PC_PROBLEM_NONE = 1,
+	PC_PROBLEM_LOOPBACK_ONLY = 2, /* 127.0.0.0/8, ::1 */
+	PC_PROBLEM_LINK_LOCAL_ONLY = 3, /* 169.254.0.0/16, fe80::/10 */
+	PC_PROBLEM_IPV6_ONLY = 4, /* IPv6 (or v6-only) where the peers use IPv4 */
+	PC_PROBLEM_IPV4_ONLY = 5, /* IPv4 where the peers use IPv6 */
+	PC_PROBLEM_NOT_LOCAL_ADDRESS = 6, /* an address the host does not hold (freebind) */
+	PC_PROBLEM_WRONG_DEVICE = 7, /* bound to the loopback device, or to one that is absent */
+	PC_PROBLEM_DEVICE_DOWN = 8, /* bound to a device that is down */
+	PC_PROBLEM_NOT_BIND_ADDRESS = 9, /* does not cover the role's bind-address */
+};
+
 #define PC_FLAP_MAX 32 /* the largest flap-threshold */
 
 struct pc_engine_settings {
@@ -74,6 +101,7 @@ struct pc_expect_result {
 	enum pc_port_status status;
 	enum pc_port_status confirmed; /* the last status that was not pending */
 	int32_t listener; /* index in the snapshot of the matching listener, -1: none */
+	enum pc_address_problem problem; /* wrongAddress: why; else none */
 	uint32_t absent_polls; /* consecutive polls without a match */
 	int64_t last_change_ms; /* monotonic time of the last status change, 0: never */
 	bool alarmed; /* a missing-type notification is out; a restore is owed */
@@ -134,6 +162,7 @@ struct pc_event {
 	uint8_t protocol;
 	uint16_t port;
 	enum pc_port_status status;
+	enum pc_address_problem problem; /* MISSING with wrongAddress: why */
 	/* UNEXPECTED: the listener. */
 	struct pc_endpoint local;
 	int32_t pid;
@@ -182,5 +211,9 @@ int pc_evaluation_init_unknown(const struct pc_plan *plan, struct pc_evaluation 
 const char *pc_port_status_name(enum pc_port_status status);
 const char *pc_compliance_name(enum pc_compliance compliance);
 const char *pc_listener_class_name(enum pc_listener_class class);
+/* "none", "loopbackOnly", "ipv6Only", "notLocalAddress"... as the MIB. */
+const char *pc_address_problem_name(enum pc_address_problem problem);
+/* A sentence for operators: "listens on loopback only". */
+const char *pc_address_problem_text(enum pc_address_problem problem);
 
 #endif

@@ -144,6 +144,7 @@ static void fill_common(struct builder *b, const struct entry *e, const struct p
 	x->slot = e->slot;
 	x->count = e->count;
 	x->bind_address = e->conf ? e->conf->bind_address : NULL;
+	x->peer_family = e->conf ? e->conf->peer_family : PC_PEER_IPV4;
 	x->rule = rule->name;
 	x->description = rule->description;
 	x->protocol = rule->protocol;
@@ -152,6 +153,7 @@ static void fill_common(struct builder *b, const struct entry *e, const struct p
 	x->configurable = rule->configurable;
 	x->shared = rule->shared;
 	x->remote = rule->remote;
+	x->peer = rule->peer;
 	x->notes = rule->notes;
 	x->source = rule->source;
 	x->confidence = rule->confidence;

@@ -51,6 +51,7 @@ struct pc_expectation {
 	int slot; /* 1..3, 0 when the role takes no slot */
 	int count; /* the role's count, 1 when it takes none */
 	const char *bind_address; /* NULL: any local address */
+	enum pc_peer_family peer_family; /* the role's: which family remote peers use */
 
 	const char *rule;
 	const char *description;
@@ -65,6 +66,7 @@ struct pc_expectation {
 	bool overridden; /* the number or required came from an override */
 	bool shared; /* a ruleset's rule: one listener serves every role using it */
 	const char *remote; /* may be NULL */
+	enum pc_peer peer; /* remote peers (another host) or local ones (this host) */
 	const char *notes; /* may be NULL */
 	const char *source; /* provenance: source IDs */
 	enum pc_confidence confidence; /* SITE when the port came from an override */

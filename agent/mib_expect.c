@@ -23,7 +23,31 @@ enum {
 	COL_PID = 14,
 	COL_PROCESS = 15,
 	COL_LAST_CHANGE = 16,
+	COL_ADDRESS_PROBLEM = 18,
+	COL_PEERS = 19,
 };
+
+static const unsigned expect_columns[] = {
+	COL_RULE,	 COL_DESCRIPTION, COL_PROTOCOL,	    COL_PORT,	     COL_PORT_LAST,
+	COL_DIRECTION,	 COL_REQUIRED,	  COL_CONFIGURABLE, COL_PROVENANCE,  COL_STATUS,
+	COL_BOUND_TYPE,	 COL_BOUND_ADDRESS, COL_PID,	    COL_PROCESS,     COL_LAST_CHANGE,
+	COL_ADDRESS_PROBLEM, COL_PEERS,	  0,
+};
+
+/* pcExpectPeers: local(1), remoteIpv4(2), remoteIpv6(3), remoteAny(4). */
+static long peers_value(const struct pc_expectation *e)
+{
+	if (e->peer == PC_PEER_LOCAL)
+		return 1;
+	switch (e->peer_family) {
+	case PC_PEER_IPV6:
+		return 3;
+	case PC_PEER_ANY:
+		return 4;
+	default:
+		return 2;
+	}
+}
 
 static int expect_column(const void *data, unsigned column, netsnmp_variable_list *var)
 {
@@ -81,6 +105,12 @@ static int expect_column(const void *data, unsigned column, netsnmp_variable_lis
 	case COL_LAST_CHANGE:
 		pc_mib_set_uint(var, ASN_TIMETICKS, pc_mib_timestamp(r->last_change_ms));
 		return 0;
+	case COL_ADDRESS_PROBLEM:
+		pc_mib_set_int(var, r->status == PC_PORT_WRONG_ADDRESS ? r->problem : PC_PROBLEM_NONE);
+		return 0;
+	case COL_PEERS:
+		pc_mib_set_int(var, peers_value(e));
+		return 0;
 	default:
 		return SNMP_NOSUCHOBJECT;
 	}
@@ -89,6 +119,7 @@ static int expect_column(const void *data, unsigned column, netsnmp_variable_lis
 static struct pc_mib_table expect_table = {
 	.name = "pcExpectTable",
 	.column_value = expect_column,
+	.columns = expect_columns,
 };
 
 int pc_mib_expect_register(void)
@@ -96,7 +127,7 @@ int pc_mib_expect_register(void)
 	static const oid table_oid[] = { PC_OID_EXPECT_TABLE };
 	static const u_char index_types[] = { ASN_UNSIGNED, ASN_UNSIGNED, ASN_UNSIGNED, 0 };
 	return pc_mib_table_register(&expect_table, table_oid, OID_LENGTH(table_oid), index_types,
-				     COL_RULE, COL_LAST_CHANGE);
+				     COL_RULE, COL_PEERS);
 }
 
 void pc_mib_expect_rebuild(const struct pc_state *state)

@@ -61,6 +61,10 @@ struct pc_mib_table {
 	struct pc_mib_row *rows;
 	size_t n_rows, cap_rows;
 	pc_mib_column_fn column_value;
+	/* The accessible columns, ended by 0, when they are not every one
+	 * from min to max (columns reserved for later, a not-accessible
+	 * index in between): walks skip the others. NULL: min..max. */
+	const unsigned *columns;
 };
 
 /* index_types: the ASN types of the INDEX objects, ended by 0. */

@@ -11,7 +11,14 @@ enum {
 	COL_CLASS = 8,
 	COL_ROLE = 9,
 	COL_RULE = 10,
+	/* 11-12: reserved (owner, uid) */
+	COL_DEVICE = 13,
+	COL_DEVICE_STATUS = 14,
 };
+
+static const unsigned listener_columns[] = { COL_SOCKETS, COL_PID,    COL_PROCESS,
+					     COL_CLASS,	  COL_ROLE,   COL_RULE,
+					     COL_DEVICE,  COL_DEVICE_STATUS, 0 };
 
 static int listener_column(const void *data, unsigned column, netsnmp_variable_list *var)
 {
@@ -40,6 +47,15 @@ static int listener_column(const void *data, unsigned column, netsnmp_variable_l
 	case COL_RULE:
 		pc_mib_set_string(var, e != NULL ? e->rule : "");
 		return 0;
+	case COL_DEVICE: {
+		const struct pc_interface *iface =
+			pc_snapshot_find_interface(&state->snap, pc_endpoint_zone(&l->local));
+		pc_mib_set_string(var, iface != NULL ? iface->name : "");
+		return 0;
+	}
+	case COL_DEVICE_STATUS:
+		pc_mib_set_int(var, pc_listener_device_status(&state->snap, l));
+		return 0;
 	default:
 		return SNMP_NOSUCHOBJECT;
 	}
@@ -48,6 +64,7 @@ static int listener_column(const void *data, unsigned column, netsnmp_variable_l
 static struct pc_mib_table listener_table = {
 	.name = "pcListenerTable",
 	.column_value = listener_column,
+	.columns = listener_columns,
 };
 
 int pc_mib_listener_register(void)
@@ -56,7 +73,7 @@ int pc_mib_listener_register(void)
 	static const u_char index_types[] = { ASN_INTEGER, ASN_INTEGER, ASN_OCTET_STR,
 					      ASN_UNSIGNED, 0 };
 	return pc_mib_table_register(&listener_table, table_oid, OID_LENGTH(table_oid),
-				     index_types, COL_SOCKETS, COL_RULE);
+				     index_types, COL_SOCKETS, COL_DEVICE_STATUS);
 }
 
 void pc_mib_listener_rebuild(const struct pc_state *state)

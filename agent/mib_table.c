@@ -45,6 +45,21 @@ int pc_mib_table_register(struct pc_mib_table *t, const oid *table_oid, size_t t
 		netsnmp_table_helper_add_index(info, *type);
 	info->min_column = min_column;
 	info->max_column = max_column;
+	if (t->columns != NULL) {
+		netsnmp_column_info *valid = SNMP_MALLOC_TYPEDEF(netsnmp_column_info);
+		size_t n = 0;
+		while (t->columns[n] != 0)
+			n++;
+		if (valid == NULL) {
+			pc_log(LOG_ERR, "%s: out of memory while registering", t->name);
+			return -1;
+		}
+		valid->isRange = 0;
+		valid->list_count = (char)n;
+		/* net-snmp reads the list, never frees or writes it. */
+		valid->details.list = (unsigned int *)(uintptr_t)t->columns;
+		info->valid_columns = valid;
+	}
 	handler->myvoid = t;
 	netsnmp_handler_registration *reg = netsnmp_handler_registration_create(
 		t->name, handler, table_oid, table_oid_len, HANDLER_CAN_RONLY);

@@ -123,6 +123,11 @@ static void add_expectation(netsnmp_variable_list **vars, const struct pc_event 
 	add_unsigned(vars, ASN_UNSIGNED, name, len, ev->port); /* pcExpectPort */
 	len = column_oid(name, expect_entry, OID_LENGTH(expect_entry), 11, row, 3);
 	add_int(vars, name, len, ev->status); /* pcExpectStatus */
+	if (ev->type == PC_EVENT_MISSING) {
+		len = column_oid(name, expect_entry, OID_LENGTH(expect_entry), 18, row, 3);
+		add_int(vars, name, len, /* pcExpectAddressProblem */
+			ev->status == PC_PORT_WRONG_ADDRESS ? ev->problem : PC_PROBLEM_NONE);
+	}
 }
 
 static void add_listener(netsnmp_variable_list **vars, const struct pc_event *ev)

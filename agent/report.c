@@ -116,6 +116,7 @@ const char *pc_report_addr_type_name(uint8_t type)
 	switch (type) {
 	case PC_INET_IPV4: return "ipv4";
 	case PC_INET_IPV6: return "ipv6";
+	case PC_INET_IPV4Z: return "ipv4z";
 	case PC_INET_IPV6Z: return "ipv6z";
 	default: return "unknown";
 	}

@@ -15,23 +15,32 @@
  *                     instance_name, side, slot, compliance, expected,
  *                     present, missing, unconfigured}]         (pcRoleTable)
  *   instances       [{instance, name, roles, compliance}]  (pcInstanceTable)
- *   expectations    [{role_index, rule_index, member, members, role,
- *                     instance, instance_name, side, slot, rule, description,
+ *   expectations    [{role_index, rule_index, member, members, peers,
+ *                     address_problem, reason, role, instance,
+ *                     instance_name, side, slot, rule, description,
  *                     protocol, port, port_last, match, direction, required,
  *                     configurable, bind_address, status, listener,
  *                     bound_address, pid, process}]          (pcExpectTable)
  *   listeners       [{protocol, address_type, address, port, sockets, pid,
- *                     process, class, expectation, role, rule}]
- *                                                          (pcListenerTable)
+ *                     process, class, expectation, role, rule, device,
+ *                     device_status}]                       (pcListenerTable)
  *
  * instance: 0..24, null when the role takes none. side: "a", "b",
  * "primary", "secondary" or null. slot: 1..3 or null. port, port_last:
  * null when the rule has no number. bind_address: the address the
  * configuration wants (null: any); bound_address, pid, process: the
- * listener that satisfies the expectation. Addresses are written as `ss`
+ * listener that satisfies the expectation (or, when the status is
+ * wrongAddress, the one its peers cannot reach). peers: "local",
+ * "remoteIpv4", "remoteIpv6", "remoteAny" (pcExpectPeers). address_problem:
+ * why a wrongAddress port's peers cannot reach it, as pcExpectAddressProblem
+ * spells it ("loopbackOnly", "ipv6Only", "notLocalAddress", "wrongDevice",
+ * "deviceDown", "notBindAddress"...), reason: the same in words; both null
+ * unless wrongAddress. device: the device a listener is bound to
+ * (SO_BINDTODEVICE), device_status "up", "down" or "absent"; both null when
+ * it is bound to none. Addresses are written as `ss`
  * and --listeners write them ("*" every IPv4 and IPv6 address, "0.0.0.0",
- * "[::]" IPv6 only, "[fe80::1]%3"); address_type is the MIB's
- * InetAddressType ("unknown" for "*"). The cross references are 0-based
+ * "[::]" IPv6 only, "[fe80::1]%eth0", "0.0.0.0%eth1" bound to a device);
+ * address_type is the MIB's InetAddressType ("unknown" for "*"). The cross references are 0-based
  * positions in the other array: expectations[i].listener is the listener
  * that satisfies it, listeners[j].expectation the first expectation it
  * serves (its role and rule are repeated beside it); null: none. */
@@ -112,15 +121,31 @@ static void json_instances(FILE *out, const struct pc_evaluation *ev)
 	fputs(ev->n_instances ? "\n ],\n" : "],\n", out);
 }
 
+static const char *peers_name(const struct pc_expectation *e)
+{
+	if (e->peer == PC_PEER_LOCAL)
+		return "local";
+	return e->peer_family == PC_PEER_IPV6 ? "remoteIpv6"
+	       : e->peer_family == PC_PEER_ANY ? "remoteAny"
+					       : "remoteIpv4";
+}
+
 /* l: the listener that satisfies e, NULL: none; listener: its position. */
-static void json_expectation(FILE *out, const struct pc_expectation *e,
-			     enum pc_port_status status, const struct pc_listener *l, long listener)
+static void json_expectation(FILE *out, const struct pc_snapshot *snap,
+			     const struct pc_expectation *e, enum pc_port_status status,
+			     enum pc_address_problem problem, const struct pc_listener *l,
+			     long listener)
 {
 	static const char *const match_names[] = { "none", "port", "any-in-range" };
 	bool numbered = e->match != PC_MATCH_NONE;
+	bool wrong = status == PC_PORT_WRONG_ADDRESS && problem != PC_PROBLEM_NONE;
 	fprintf(out, "{\"role_index\": %u, \"rule_index\": %u, \"member\": %u, \"members\": %u, "
-		     "\"role\": ",
-		e->role_index, e->rule_index, e->member, e->members);
+		     "\"peers\": \"%s\", \"address_problem\": ",
+		e->role_index, e->rule_index, e->member, e->members, peers_name(e));
+	pc_json_string(out, wrong ? pc_address_problem_name(problem) : NULL);
+	fputs(", \"reason\": ", out);
+	pc_json_string(out, wrong ? pc_address_problem_text(problem) : NULL);
+	fputs(", \"role\": ", out);
 	pc_json_string(out, e->role);
 	fputs(", \"instance\": ", out);
 	json_uint_or_null(out, e->instance >= 0, (unsigned long)e->instance);
@@ -148,7 +173,7 @@ static void json_expectation(FILE *out, const struct pc_expectation *e,
 	json_uint_or_null(out, l != NULL, (unsigned long)listener);
 	char addr[64];
 	if (l != NULL)
-		pc_endpoint_format_addr(&l->local, addr, sizeof(addr));
+		pc_listener_format_addr(snap, l, addr, sizeof(addr));
 	fputs(", \"bound_address\": ", out);
 	pc_json_string(out, l ? addr : NULL);
 	fputs(", \"pid\": ", out);
@@ -166,7 +191,8 @@ static void json_expectations(FILE *out, const struct pc_plan *plan,
 	for (size_t i = 0; i < tally->n_expect; i++) {
 		const struct pc_listener *l = pc_report_matched(snap, ev, i);
 		fputs(i ? ",\n  " : "\n  ", out);
-		json_expectation(out, &plan->expectations.items[i], pc_report_status(ev, i), l,
+		json_expectation(out, snap, &plan->expectations.items[i], pc_report_status(ev, i),
+				 i < ev->n_expect ? ev->expect[i].problem : PC_PROBLEM_NONE, l,
 				 l ? (long)(l - snap->listeners) : -1);
 	}
 	fputs(tally->n_expect ? "\n ],\n" : "],\n", out);
@@ -184,7 +210,7 @@ static void json_listeners(FILE *out, const struct pc_plan *plan,
 		const struct pc_expectation *e =
 			served >= 0 ? &plan->expectations.items[served] : NULL;
 		char addr[64];
-		pc_endpoint_format_addr(&l->local, addr, sizeof(addr));
+		pc_listener_format_addr(snap, l, addr, sizeof(addr));
 		fprintf(out, "%s\n  {\"protocol\": \"%s\", \"address_type\": \"%s\", \"address\": ",
 			j ? "," : "", pc_proto_name(l->local.proto),
 			pc_report_addr_type_name(l->local.addr_type));
@@ -202,6 +228,13 @@ static void json_listeners(FILE *out, const struct pc_plan *plan,
 		pc_json_string(out, e ? e->role : NULL);
 		fputs(", \"rule\": ", out);
 		pc_json_string(out, e ? e->rule : NULL);
+		enum pc_device_status device = pc_listener_device_status(snap, l);
+		const struct pc_interface *iface =
+			pc_snapshot_find_interface(snap, pc_endpoint_zone(&l->local));
+		fputs(", \"device\": ", out);
+		pc_json_string(out, iface != NULL ? iface->name : NULL);
+		fputs(", \"device_status\": ", out);
+		pc_json_string(out, device != PC_DEVICE_NONE ? pc_device_status_name(device) : NULL);
 		fputc('}', out);
 	}
 	fputs(tally->n_listeners ? "\n ]\n" : "]\n", out);

@@ -21,10 +21,11 @@ struct expect_row {
 };
 
 /* "127.0.0.1:18001 812/router": where, and who when known. */
-static void endpoint_text(const struct pc_listener *l, char *buf, size_t len)
+static void endpoint_text(const struct pc_snapshot *snap, const struct pc_listener *l, char *buf,
+			  size_t len)
 {
 	char addr[64], process[PC_PROCESS_MAX];
-	pc_endpoint_format_addr(&l->local, addr, sizeof(addr));
+	pc_listener_format_addr(snap, l, addr, sizeof(addr));
 	if (l->pid > 0) {
 		pc_report_plain(process, sizeof(process), l->process[0] ? l->process : "?");
 		snprintf(buf, len, "%s:%u %d/%s", addr, l->local.port, (int)l->pid, process);
@@ -40,7 +41,14 @@ static void seen_text(const struct expect_row *row, char *buf, size_t len)
 	const struct pc_expectation *e = &row->plan->expectations.items[row->index];
 	const struct pc_listener *matched = pc_report_matched(row->snap, row->ev, row->index);
 	if (matched != NULL) {
-		endpoint_text(matched, buf, len);
+		const struct pc_expect_result *r = &row->ev->expect[row->index];
+		char where[128];
+		endpoint_text(row->snap, matched, where, sizeof(where));
+		/* wrongAddress: what to change, in words. */
+		if (r->status == PC_PORT_WRONG_ADDRESS && r->problem != PC_PROBLEM_NONE)
+			snprintf(buf, len, "%s: %s", where, pc_address_problem_text(r->problem));
+		else
+			snprintf(buf, len, "%s", where);
 		return;
 	}
 	size_t n = 0, shown = 0;
@@ -60,7 +68,7 @@ static void seen_text(const struct expect_row *row, char *buf, size_t len)
 		}
 		char where[128];
 		const char *lead = shown > 1 ? ", " : n > 0 ? "; on " : "on ";
-		endpoint_text(l, where, sizeof(where));
+		endpoint_text(row->snap, l, where, sizeof(where));
 		n += (size_t)snprintf(buf + n, len - n, "%s%s", lead, where);
 	}
 	if (buf[0] == '\0')

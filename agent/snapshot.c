@@ -35,34 +35,41 @@ static bool is_zero(const uint8_t *p, size_t n)
 void pc_endpoint_set(struct pc_endpoint *ep, uint8_t proto, int family, const void *addr,
 		     bool v6only, uint32_t ifindex, uint16_t port)
 {
+	uint32_t zone = htonl(ifindex);
+
 	memset(ep, 0, sizeof(*ep));
 	ep->proto = proto;
 	ep->port = port;
 	if (family == AF_INET) {
-		ep->addr_type = PC_INET_IPV4;
-		ep->addr_len = 4;
+		ep->addr_type = ifindex != 0 ? PC_INET_IPV4Z : PC_INET_IPV4;
+		ep->addr_len = ifindex != 0 ? 8 : 4;
 		memcpy(ep->addr, addr, 4);
+		memcpy(ep->addr + 4, &zone, ifindex != 0 ? 4 : 0);
 		return;
 	}
 	const uint8_t *a6 = addr;
-	if (is_zero(a6, 16) && !v6only) {
+	if (is_zero(a6, 16) && !v6only && ifindex == 0) {
 		/* RFC 4022: accepts IPv4 and IPv6 alike. */
 		ep->addr_type = PC_INET_UNKNOWN;
 		ep->addr_len = 0;
 		return;
 	}
-	bool link_local = a6[0] == 0xfe && (a6[1] & 0xc0) == 0x80;
-	if (link_local && ifindex != 0) {
-		uint32_t zone = htonl(ifindex);
-		ep->addr_type = PC_INET_IPV6Z;
-		ep->addr_len = 20;
-		memcpy(ep->addr, a6, 16);
-		memcpy(ep->addr + 16, &zone, 4);
-		return;
-	}
-	ep->addr_type = PC_INET_IPV6;
-	ep->addr_len = 16;
+	ep->addr_type = ifindex != 0 ? PC_INET_IPV6Z : PC_INET_IPV6;
+	ep->addr_len = ifindex != 0 ? 20 : 16;
 	memcpy(ep->addr, a6, 16);
+	memcpy(ep->addr + 16, &zone, ifindex != 0 ? 4 : 0);
+}
+
+uint32_t pc_endpoint_zone(const struct pc_endpoint *ep)
+{
+	uint32_t zone;
+	if (ep->addr_type == PC_INET_IPV4Z && ep->addr_len == 8)
+		memcpy(&zone, ep->addr + 4, 4);
+	else if (ep->addr_type == PC_INET_IPV6Z && ep->addr_len == 20)
+		memcpy(&zone, ep->addr + 16, 4);
+	else
+		return 0;
+	return ntohl(zone);
 }
 
 const char *pc_proto_name(uint8_t proto)
@@ -77,31 +84,57 @@ const char *pc_proto_name(uint8_t proto)
 	}
 }
 
-void pc_endpoint_format_addr(const struct pc_endpoint *ep, char *buf, size_t len)
+/* zone: the device's name, or NULL to write its index. */
+static void format_addr(const struct pc_endpoint *ep, const char *zone_name, char *buf,
+			size_t len)
 {
-	char text[INET6_ADDRSTRLEN];
-	uint32_t zone;
+	char text[INET6_ADDRSTRLEN], zone[PC_IFNAME_MAX + 1];
 
 	if (len == 0)
 		return;
+	if (zone_name != NULL)
+		snprintf(zone, sizeof(zone), "%s", zone_name);
+	else
+		snprintf(zone, sizeof(zone), "%u", (unsigned)pc_endpoint_zone(ep));
 	switch (ep->addr_type) {
 	case PC_INET_IPV4:
+	case PC_INET_IPV4Z:
 		inet_ntop(AF_INET, ep->addr, text, sizeof(text));
-		snprintf(buf, len, "%s", text);
+		snprintf(buf, len, "%s%s%s", text, ep->addr_type == PC_INET_IPV4Z ? "%" : "",
+			 ep->addr_type == PC_INET_IPV4Z ? zone : "");
 		return;
 	case PC_INET_IPV6:
-		inet_ntop(AF_INET6, ep->addr, text, sizeof(text));
-		snprintf(buf, len, "[%s]", text);
-		return;
 	case PC_INET_IPV6Z:
 		inet_ntop(AF_INET6, ep->addr, text, sizeof(text));
-		memcpy(&zone, ep->addr + 16, 4);
-		snprintf(buf, len, "[%s]%%%u", text, (unsigned)ntohl(zone));
+		snprintf(buf, len, "[%s]%s%s", text, ep->addr_type == PC_INET_IPV6Z ? "%" : "",
+			 ep->addr_type == PC_INET_IPV6Z ? zone : "");
 		return;
 	default:
 		snprintf(buf, len, "*");
 		return;
 	}
+}
+
+void pc_endpoint_format_addr(const struct pc_endpoint *ep, char *buf, size_t len)
+{
+	format_addr(ep, NULL, buf, len);
+}
+
+void pc_listener_format_addr(const struct pc_snapshot *snap, const struct pc_listener *l,
+			     char *buf, size_t len)
+{
+	const struct pc_interface *iface = pc_snapshot_find_interface(snap, pc_endpoint_zone(&l->local));
+	/* ss writes a device-bound dual-stack wildcard as "*%dev". */
+	if (l->local.addr_type == PC_INET_IPV6Z && !l->v6only && is_zero(l->local.addr, 16)) {
+		char zone[PC_IFNAME_MAX + 16];
+		if (iface != NULL)
+			snprintf(zone, sizeof(zone), "%s", iface->name);
+		else
+			snprintf(zone, sizeof(zone), "%u", (unsigned)pc_endpoint_zone(&l->local));
+		snprintf(buf, len, "*%%%s", zone);
+		return;
+	}
+	format_addr(&l->local, iface != NULL ? iface->name : NULL, buf, len);
 }
 
 /* Make room for one more element; doubling keeps appends O(1). */
@@ -132,6 +165,79 @@ int pc_snapshot_add_listener(struct pc_snapshot *snap, const struct pc_endpoint 
 	return 0;
 }
 
+int pc_snapshot_add_interface(struct pc_snapshot *snap, const struct pc_interface *iface)
+{
+	if (reserve_one((void **)&snap->interfaces, snap->n_interfaces, &snap->cap_interfaces,
+			sizeof(*snap->interfaces)) < 0)
+		return -1;
+	snap->interfaces[snap->n_interfaces++] = *iface;
+	return 0;
+}
+
+int pc_snapshot_add_address(struct pc_snapshot *snap, const struct pc_host_address *address)
+{
+	if (reserve_one((void **)&snap->addresses, snap->n_addresses, &snap->cap_addresses,
+			sizeof(*snap->addresses)) < 0)
+		return -1;
+	snap->addresses[snap->n_addresses++] = *address;
+	return 0;
+}
+
+const struct pc_interface *pc_snapshot_find_interface(const struct pc_snapshot *snap,
+						      uint32_t index)
+{
+	size_t lo = 0, hi = snap->n_interfaces;
+	if (index == 0)
+		return NULL;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (snap->interfaces[mid].index == index)
+			return &snap->interfaces[mid];
+		if (snap->interfaces[mid].index < index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+bool pc_snapshot_has_address(const struct pc_snapshot *snap, uint8_t type, const uint8_t *addr)
+{
+	if (!snap->interfaces_known)
+		return true;
+	size_t len = type == PC_INET_IPV4 ? 4 : 16;
+	for (size_t i = 0; i < snap->n_addresses; i++)
+		if (snap->addresses[i].type == type && memcmp(snap->addresses[i].addr, addr, len) == 0)
+			return true;
+	return false;
+}
+
+enum pc_device_status pc_listener_device_status(const struct pc_snapshot *snap,
+						const struct pc_listener *l)
+{
+	uint32_t zone = pc_endpoint_zone(&l->local);
+	if (zone == 0)
+		return PC_DEVICE_NONE;
+	const struct pc_interface *iface = pc_snapshot_find_interface(snap, zone);
+	if (iface == NULL)
+		return PC_DEVICE_ABSENT;
+	return iface->up ? PC_DEVICE_UP : PC_DEVICE_DOWN;
+}
+
+const char *pc_device_status_name(enum pc_device_status status)
+{
+	switch (status) {
+	case PC_DEVICE_UP:
+		return "up";
+	case PC_DEVICE_DOWN:
+		return "down";
+	case PC_DEVICE_ABSENT:
+		return "absent";
+	default:
+		return "none";
+	}
+}
+
 int pc_snapshot_add_connection(struct pc_snapshot *snap, const struct pc_endpoint *remote)
 {
 	if (reserve_one((void **)&snap->connections, snap->n_connections, &snap->cap_connections,
@@ -151,6 +257,12 @@ static int cmp_listener(const void *a, const void *b)
 		return c;
 	/* Keep the lowest inode of a group: a stable choice across polls. */
 	return x->inode < y->inode ? -1 : x->inode > y->inode;
+}
+
+static int cmp_interface(const void *a, const void *b)
+{
+	const struct pc_interface *x = a, *y = b;
+	return (x->index > y->index) - (x->index < y->index);
 }
 
 static int cmp_connection(const void *a, const void *b)
@@ -196,6 +308,10 @@ void pc_snapshot_finish(struct pc_snapshot *snap)
 		snap->connections[out++] = snap->connections[i];
 	}
 	snap->n_connections = out;
+
+	if (snap->n_interfaces > 1)
+		qsort(snap->interfaces, snap->n_interfaces, sizeof(*snap->interfaces),
+		      cmp_interface);
 }
 
 const struct pc_listener *pc_snapshot_find_listener(const struct pc_snapshot *snap,
@@ -221,17 +337,27 @@ void pc_snapshot_reset(struct pc_snapshot *snap)
 	size_t cap_listeners = snap->cap_listeners;
 	struct pc_connection *connections = snap->connections;
 	size_t cap_connections = snap->cap_connections;
+	struct pc_interface *interfaces = snap->interfaces;
+	size_t cap_interfaces = snap->cap_interfaces;
+	struct pc_host_address *addresses = snap->addresses;
+	size_t cap_addresses = snap->cap_addresses;
 
 	memset(snap, 0, sizeof(*snap));
 	snap->listeners = listeners;
 	snap->cap_listeners = cap_listeners;
 	snap->connections = connections;
 	snap->cap_connections = cap_connections;
+	snap->interfaces = interfaces;
+	snap->cap_interfaces = cap_interfaces;
+	snap->addresses = addresses;
+	snap->cap_addresses = cap_addresses;
 }
 
 void pc_snapshot_clear(struct pc_snapshot *snap)
 {
 	free(snap->listeners);
 	free(snap->connections);
+	free(snap->interfaces);
+	free(snap->addresses);
 	memset(snap, 0, sizeof(*snap));
 }

@@ -11,12 +11,17 @@
 #include <stdint.h>
 #include <time.h>
 
-/* InetAddressType values (RFC 4001). */
+/* InetAddressType values (RFC 4001). A socket bound to a device
+ * (SO_BINDTODEVICE, or a link-local IPv6 address, which binds to its zone)
+ * has a zoned address: the address followed by the interface index as its
+ * 4-byte zone (network order). The device is part of what the listener is:
+ * 0.0.0.0:80 and 0.0.0.0%eth1:80 are two rows. */
 enum pc_inet_type {
 	PC_INET_UNKNOWN = 0, /* dual-stack wildcard: every IPv4 and IPv6 address */
 	PC_INET_IPV4 = 1,
 	PC_INET_IPV6 = 2,
-	PC_INET_IPV6Z = 4, /* link-local IPv6 + 4-byte zone index (network order) */
+	PC_INET_IPV4Z = 3, /* IPv4 + zone: bound to a device */
+	PC_INET_IPV6Z = 4, /* IPv6 + zone: bound to a device (or link-local) */
 };
 
 /* Where a snapshot came from; the values are pcPollSource's. */
@@ -28,6 +33,7 @@ enum pc_poll_source {
 
 #define PC_ADDR_MAX 20
 #define PC_PROCESS_MAX 16 /* the kernel's TASK_COMM_LEN */
+#define PC_IFNAME_MAX 16 /* the kernel's IFNAMSIZ */
 
 /* One local endpoint, in MIB index order: protocol, type, address, port. */
 struct pc_endpoint {
@@ -45,6 +51,33 @@ struct pc_listener {
 	uint64_t inode; /* one of the sockets' inodes, for process resolution */
 	int32_t pid; /* 0 when unknown or not resolved */
 	char process[PC_PROCESS_MAX]; /* "" when unknown */
+	/* IPv6 sockets: IPV6_V6ONLY. Only a device-bound "::" needs it (its
+	 * zoned address cannot say "dual-stack" as type unknown does). */
+	bool v6only;
+};
+
+/* One network interface of the host, as the collector saw it. */
+struct pc_interface {
+	uint32_t index;
+	char name[PC_IFNAME_MAX];
+	bool up; /* IFF_UP: administratively up */
+	bool loopback; /* IFF_LOOPBACK */
+};
+
+/* One address configured on the host (RTM_GETADDR / getifaddrs). */
+struct pc_host_address {
+	uint8_t type; /* PC_INET_IPV4 or PC_INET_IPV6 */
+	uint8_t addr[16]; /* network order; 4 bytes used for IPv4 */
+	uint32_t ifindex;
+};
+
+/* A device-bound listener's interface, as the MIB's pcListenerDeviceStatus
+ * says it (values are the MIB's). */
+enum pc_device_status {
+	PC_DEVICE_NONE = 1, /* not bound to a device */
+	PC_DEVICE_UP = 2,
+	PC_DEVICE_DOWN = 3,
+	PC_DEVICE_ABSENT = 4, /* no such interface (any more), or not known */
 };
 
 /* Established TCP connections to one remote endpoint (for "connect" rules). */
@@ -58,6 +91,15 @@ struct pc_snapshot {
 	size_t n_listeners, cap_listeners;
 	struct pc_connection *connections; /* sorted, folded like listeners */
 	size_t n_connections, cap_connections;
+	/* The host's interfaces and addresses, for judging whether remote
+	 * peers can reach a listener. interfaces_known is false when the
+	 * collector could not read them: nothing is then judged "not a
+	 * local address" or "device absent". */
+	struct pc_interface *interfaces; /* sorted by index */
+	size_t n_interfaces, cap_interfaces;
+	struct pc_host_address *addresses;
+	size_t n_addresses, cap_addresses;
+	bool interfaces_known;
 	enum pc_poll_source source;
 	uint32_t errors; /* malformed records skipped during this poll */
 	struct timespec taken_at; /* CLOCK_REALTIME when the poll started */
@@ -71,8 +113,9 @@ int pc_endpoint_cmp(const struct pc_endpoint *a, const struct pc_endpoint *b);
 
 /* Fill an endpoint from a raw address as the kernel reports it.
  * family: AF_INET or AF_INET6; addr: 4 or 16 bytes; v6only: the socket's
- * IPV6_V6ONLY; ifindex: the socket's bound interface (0: none), used as the
- * zone of a link-local IPv6 address. Applies the RFC 4022 conventions. */
+ * IPV6_V6ONLY; ifindex: the socket's bound interface (0: none), which
+ * makes the address zoned (ipv4z, ipv6z). Applies the RFC 4022
+ * conventions; a device-bound dual-stack wildcard is ipv6z "::". */
 void pc_endpoint_set(struct pc_endpoint *ep, uint8_t proto, int family, const void *addr,
 		     bool v6only, uint32_t ifindex, uint16_t port);
 
@@ -83,10 +126,35 @@ const char *pc_proto_name(uint8_t proto);
  * "[fe80::1]%3". Writes at most len bytes, always NUL-terminated. */
 void pc_endpoint_format_addr(const struct pc_endpoint *ep, char *buf, size_t len);
 
+/* The interface index of a zoned (device-bound) endpoint, 0 otherwise. */
+uint32_t pc_endpoint_zone(const struct pc_endpoint *ep);
+
+/* Address text with the device as `ss` writes it: "0.0.0.0%eth1",
+ * "[fe80::1]%eth0" (the index when the interface is not known). */
+void pc_listener_format_addr(const struct pc_snapshot *snap, const struct pc_listener *l,
+			     char *buf, size_t len);
+
 /* Append a listener for one socket; growing arrays are the snapshot's. */
 int pc_snapshot_add_listener(struct pc_snapshot *snap, const struct pc_endpoint *local,
 			     uint64_t inode);
 int pc_snapshot_add_connection(struct pc_snapshot *snap, const struct pc_endpoint *remote);
+
+/* Append an interface or a host address (pc_snapshot_finish sorts). */
+int pc_snapshot_add_interface(struct pc_snapshot *snap, const struct pc_interface *iface);
+int pc_snapshot_add_address(struct pc_snapshot *snap, const struct pc_host_address *address);
+
+/* The interface with this index, NULL when absent or not known. */
+const struct pc_interface *pc_snapshot_find_interface(const struct pc_snapshot *snap,
+						      uint32_t index);
+
+/* Whether an address (type PC_INET_IPV4 or PC_INET_IPV6) is configured on
+ * the host; true when the addresses are not known. */
+bool pc_snapshot_has_address(const struct pc_snapshot *snap, uint8_t type, const uint8_t *addr);
+
+/* The device status of a listener: none when it is not device-bound. */
+enum pc_device_status pc_listener_device_status(const struct pc_snapshot *snap,
+						const struct pc_listener *l);
+const char *pc_device_status_name(enum pc_device_status status);
 
 /* Sort, then fold rows with equal endpoints into one (summing counts). Call
  * once after the last add; afterwards the arrays are in MIB index order.

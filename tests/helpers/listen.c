@@ -6,7 +6,10 @@
  *     ADDRESS an IPv4 or IPv6 literal (no brackets); "::" is dual-stack
  *             unless the v6only option is given
  *     PORT    0 lets the kernel choose
- *     OPTION  v6only | reuseport=N (N sockets in one SO_REUSEPORT group)
+ *     OPTION  v6only | reuseport=N (N sockets in one SO_REUSEPORT group) |
+ *             dev=NAME (SO_BINDTODEVICE) | freebind (IP_FREEBIND: an address
+ *             the host does not hold) | scope=NAME (the zone of a
+ *             link-local IPv6 address)
  *
  * Prints "bound INDEX PROTO ADDRESS PORT" for every spec (index from 0), then
  * "ready", then obeys one command per line on stdin, answering each:
@@ -16,6 +19,7 @@
  * Any failure prints "error: ..." on stderr and exits 1. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <net/if.h>
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -32,6 +36,8 @@ struct spec {
 	struct sockaddr_storage addr;
 	socklen_t addr_len;
 	bool v6only;
+	bool freebind;
+	char device[IF_NAMESIZE]; /* "": not bound to a device */
 	int group; /* sockets in the reuseport group; 1 without reuseport */
 	int fds[MAX_GROUP];
 	int n_fds;
@@ -89,6 +95,14 @@ static void parse_spec(struct spec *s, char *arg)
 	for (char *opt = options ? strtok(options, ",") : NULL; opt; opt = strtok(NULL, ",")) {
 		if (strcmp(opt, "v6only") == 0) {
 			s->v6only = true;
+		} else if (strcmp(opt, "freebind") == 0) {
+			s->freebind = true;
+		} else if (strncmp(opt, "dev=", 4) == 0) {
+			snprintf(s->device, sizeof(s->device), "%s", opt + 4);
+		} else if (strncmp(opt, "scope=", 6) == 0 && s->family == AF_INET6) {
+			in6->sin6_scope_id = if_nametoindex(opt + 6);
+			if (in6->sin6_scope_id == 0)
+				die("no interface for '%s'", arg);
 		} else if (strncmp(opt, "reuseport=", 10) == 0) {
 			s->group = atoi(opt + 10);
 			if (s->group < 1 || s->group > MAX_GROUP)
@@ -124,6 +138,12 @@ static void open_spec(struct spec *s)
 			int v6only = s->v6only;
 			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6only, sizeof(v6only));
 		}
+		if (s->freebind && setsockopt(fd, IPPROTO_IP, IP_FREEBIND, &one, sizeof(one)) < 0)
+			die("IP_FREEBIND: %s", strerror(errno));
+		if (s->device[0] != '\0' &&
+		    setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, s->device,
+			       (socklen_t)strlen(s->device) + 1) < 0)
+			die("SO_BINDTODEVICE: %s", strerror(errno));
 		if (bind(fd, (struct sockaddr *)&s->addr, s->addr_len) < 0)
 			die("bind %s failed", s->text);
 		if (s->type == SOCK_STREAM && listen(fd, 64) < 0)

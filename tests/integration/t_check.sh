@@ -3,7 +3,8 @@
 # 2 nonCompliant, 3 unknown), text and JSON say the same, and an
 # unexpected listener is reported without changing the compliance.
 #
-# A site role of two loopback ports: tcp 18021 required, 18022 optional.
+# A site role of two loopback ports: tcp 18021 required, 18022 optional;
+# their peers are on this host (peer = "local"), so loopback serves them.
 # JSON is checked with perl's JSON::PP (perl comes with build-essential).
 . "$(dirname "$0")/lib.sh"
 
@@ -20,14 +21,14 @@ role "check-it" {
 	rule "needed" {
 		description = "required listener"
 		protocol = "tcp"  port = $REQUIRED
-		direction = "listen"
+		direction = "listen"  peer = "local"
 		configurable = false  required = true
 		source = "SITE"  confidence = "SITE"
 	}
 	rule "optional" {
 		description = "optional listener"
 		protocol = "tcp"  port = $OPTIONAL
-		direction = "listen"
+		direction = "listen"  peer = "local"
 		configurable = false  required = false
 		source = "SITE"  confidence = "SITE"
 	}

@@ -160,6 +160,30 @@ static const struct pc_rule *rule_of(const struct pc_catalog *cat, const char *r
 	return NULL;
 }
 
+/* Peer locality is a field: the MDS ports and the ports behind a web
+ * server on the same host are local; everything else is remote. */
+static void test_peer_locality(void **state)
+{
+	(void)state;
+	struct pc_diag diag = { 0 };
+	struct pc_catalog *cat = load_shipped(&diag);
+	assert_non_null(cat);
+	assert_int_equal(rule_of(cat, "icm-router", "mds")->peer, PC_PEER_LOCAL);
+	assert_int_equal(rule_of(cat, "icm-pg", "mds")->peer, PC_PEER_LOCAL);
+	assert_int_equal(rule_of(cat, "webview", "webview-app-server")->peer, PC_PEER_LOCAL);
+	assert_int_equal(rule_of(cat, "icm-router", "mds-state-transfer")->peer, PC_PEER_REMOTE);
+	assert_int_equal(rule_of(cat, "ctios-server", "ctios")->peer, PC_PEER_REMOTE);
+	size_t local = 0;
+	for (size_t r = 0; r < cat->n_roles; r++)
+		for (size_t i = 0; i < cat->roles[r].n_rules; i++)
+			local += cat->roles[r].rules[i]->peer == PC_PEER_LOCAL;
+	assert_int_equal(local, 4);
+	assert_string_equal(pc_peer_name(PC_PEER_LOCAL), "local");
+	assert_string_equal(pc_peer_family_name(PC_PEER_ANY), "any");
+	pc_catalog_free(cat);
+	pc_diag_clear(&diag);
+}
+
 /* The appendix arithmetic itself, on the shipped blocks. */
 static void test_formula_port(void **state)
 {
@@ -267,6 +291,7 @@ static const struct bad_catalog bad_catalogs[] = {
 	{ "bad-rule-side.conf", 4, "names a side that role r does not take" },
 	{ "bad-count-step.conf", 4, "takes no count" },
 	{ "bad-direction.conf", 7, "direction = \"both\"" },
+	{ "bad-peer.conf", 7, "peer = \"here\": must be remote (another host) or local" },
 	{ "bad-block-slots.conf", 3, "b has 2 bases" },
 };
 
@@ -351,6 +376,7 @@ int main(void)
 		cmocka_unit_test(test_required_role_names),
 		cmocka_unit_test(test_every_rule_has_provenance),
 		cmocka_unit_test(test_formula_port),
+		cmocka_unit_test(test_peer_locality),
 		cmocka_unit_test(test_revision),
 		cmocka_unit_test(test_site_file),
 		cmocka_unit_test(test_bad_catalogs),

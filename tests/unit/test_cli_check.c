@@ -110,11 +110,12 @@ static void test_compliant(void **state)
 	/* listeners[2], sorted after the two wildcards, serves expectations[0] */
 	assert_contains(r.out, "\"address\": \"127.0.0.1\", \"port\": 18011, \"sockets\": 1, "
 			       "\"pid\": null, \"process\": null, \"class\": \"expected\", "
-			       "\"expectation\": 0, \"role\": \"check-lab\", \"rule\": \"needed\"}");
+			       "\"expectation\": 0, \"role\": \"check-lab\", \"rule\": \"needed\", \"device\": null, \"device_status\": null}");
 	assert_contains(r.out, "{\"protocol\": \"tcp\", \"address_type\": \"ipv4\", "
 			       "\"address\": \"0.0.0.0\", \"port\": 8080, \"sockets\": 1, "
 			       "\"pid\": null, \"process\": null, \"class\": \"unexpected\", "
-			       "\"expectation\": null, \"role\": null, \"rule\": null}");
+			       "\"expectation\": null, \"role\": null, \"rule\": null, "
+			       "\"device\": null, \"device_status\": null}");
 	assert_contains(r.out, "\"port\": 22, \"sockets\": 1, \"pid\": null, \"process\": null, "
 			       "\"class\": \"ignored\"");
 	run_free(&r);

@@ -179,6 +179,79 @@ static double ms_since(const struct timespec *t0)
 
 /* ---- listeners --------------------------------------------------------- */
 
+/* The host's interfaces and addresses come with every poll (rtnetlink):
+ * in the namespace, lo, up, with 127.0.0.1 and ::1. A listener bound to
+ * lo (SO_BINDTODEVICE) is a zoned row of its own; one bound with
+ * IP_FREEBIND to an address nobody holds is seen as it is. */
+static void test_live_devices_and_addresses(void **state)
+{
+	(void)state;
+	REQUIRE_NAMESPACE();
+	struct bound plain = open_socket(SOCK_STREAM, "0.0.0.0", 0, false, false);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, "lo", 3), 0);
+	int one = 1;
+	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)), 0);
+	/* Not on plain's port: an unbound wildcard there excludes it. */
+	struct sockaddr_in in4 = { .sin_family = AF_INET };
+	assert_int_equal(bind(fd, (struct sockaddr *)&in4, sizeof(in4)), 0);
+	assert_int_equal(listen(fd, 8), 0);
+	socklen_t len = sizeof(in4);
+	getsockname(fd, (struct sockaddr *)&in4, &len);
+	uint16_t bound_port = ntohs(in4.sin_port);
+	int freebind = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_int_equal(setsockopt(freebind, IPPROTO_IP, IP_FREEBIND, &one, sizeof(one)), 0);
+	inet_pton(AF_INET, "203.0.113.9", &in4.sin_addr);
+	in4.sin_port = 0;
+	assert_int_equal(bind(freebind, (struct sockaddr *)&in4, sizeof(in4)), 0);
+	assert_int_equal(listen(freebind, 8), 0);
+	len = sizeof(in4);
+	getsockname(freebind, (struct sockaddr *)&in4, &len);
+
+	struct pc_collector *c = open_collector(PC_COLLECT_NETLINK, false, false);
+	struct pc_snapshot snap = { 0 };
+	poll_ok(c, &snap);
+	assert_true(snap.interfaces_known);
+	uint32_t lo = if_nametoindex("lo");
+	const struct pc_interface *iface = pc_snapshot_find_interface(&snap, lo);
+	assert_non_null(iface);
+	assert_string_equal(iface->name, "lo");
+	assert_true(iface->loopback);
+	assert_true(iface->up);
+	uint8_t loopback4[4] = { 127, 0, 0, 1 }, other[4] = { 203, 0, 113, 9 };
+	assert_true(pc_snapshot_has_address(&snap, PC_INET_IPV4, loopback4));
+	assert_false(pc_snapshot_has_address(&snap, PC_INET_IPV4, other));
+
+	assert_non_null(find(&snap, IPPROTO_TCP, "0.0.0.0", false, plain.port));
+	uint8_t any[4] = { 0 };
+	struct pc_endpoint ep;
+	pc_endpoint_set(&ep, IPPROTO_TCP, AF_INET, any, false, lo, bound_port);
+	const struct pc_listener *bound = pc_snapshot_find_listener(&snap, &ep);
+	assert_non_null(bound);
+	assert_int_equal(bound->local.addr_type, PC_INET_IPV4Z);
+	assert_int_equal(pc_listener_device_status(&snap, bound), PC_DEVICE_UP);
+	char text[64];
+	pc_listener_format_addr(&snap, bound, text, sizeof(text));
+	assert_string_equal(text, "0.0.0.0%lo");
+	assert_non_null(find(&snap, IPPROTO_TCP, "203.0.113.9", false, ntohs(in4.sin_port)));
+
+	/* getifaddrs says the same (the fallback when rtnetlink is refused). */
+	struct pc_snapshot alt = { 0 };
+	char err[256];
+	assert_int_equal(pc_links_read_ifaddrs(&alt, err, sizeof(err)), 0);
+	assert_non_null(pc_snapshot_find_interface(&alt, lo));
+	assert_true(pc_snapshot_has_address(&alt, PC_INET_IPV4, loopback4));
+	assert_false(pc_snapshot_has_address(&alt, PC_INET_IPV4, other));
+	pc_snapshot_clear(&alt);
+
+	pc_snapshot_clear(&snap);
+	pc_collector_close(c);
+	close(freebind);
+	close(fd);
+	close(plain.fd);
+}
+
 static void test_live_listener_mix(void **state)
 {
 	(void)state;
@@ -583,10 +656,13 @@ static void child_netlink_refused(uint16_t port)
 		CHILD_CHECK(pc_collector_source(c) == PC_SOURCE_PROCFS);
 		CHILD_CHECK(child_sees(&snap, port));
 	}
-	/* One line for the dump socket, one for the event socket. */
-	CHILD_CHECK(n_logged == 2);
+	/* One line for the dump socket, one for the event socket, one for
+	 * the addresses (getifaddrs needs netlink too): once, not per poll. */
+	CHILD_CHECK(n_logged == 3);
 	CHILD_CHECK(strstr(logged[0], "netlink refused") != NULL);
 	CHILD_CHECK(strstr(logged[1], "no socket destroy events") != NULL);
+	CHILD_CHECK(strstr(logged[2], "addresses are unknown") != NULL);
+	CHILD_CHECK(!snap.interfaces_known);
 	pc_collector_close(c);
 	pc_snapshot_clear(&snap);
 }
@@ -611,6 +687,9 @@ static void child_netlink_fails_mid_run(uint16_t port)
 	}
 	CHILD_CHECK(n_logged == 1);
 	CHILD_CHECK(strstr(logged[0], "netlink failed (sendto(NETLINK_SOCK_DIAG") != NULL);
+	/* No link or address changed: their last dump still serves (it is
+	 * redone only after a change notification). */
+	CHILD_CHECK(snap.interfaces_known);
 	pc_collector_close(c);
 	pc_snapshot_clear(&snap);
 }
@@ -679,6 +758,7 @@ int main(void)
 	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_live_listener_mix, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_live_devices_and_addresses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_live_connect_ports, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_live_destroy_event_within_ms, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_live_destroy_events_coalesce, setup, teardown),

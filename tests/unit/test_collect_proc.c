@@ -760,17 +760,17 @@ static void test_listeners_output(void **state)
 	/* MIB index order: TCP before UDP, then address type (unknown, IPv4,
 	 * IPv6), address, port. */
 	char *text = write_to_string(&snap, false);
-	assert_string_equal(text, "tcp * 80 1 200 nginx\n"
-				  "tcp 0.0.0.0 22 1 100 sshd\n"
-				  "tcp 0.0.0.0 443 2 200 nginx\n"
-				  "tcp 0.0.0.0 2049 1 - -\n"
-				  "tcp 127.0.0.1 8080 1 300 app?x\n"
-				  "tcp [::] 22 1 100 sshd\n"
-				  "tcp [::1] 8443 1 300 app?x\n"
-				  "tcp [::ffff:127.0.0.1] 9000 1 300 app?x\n"
-				  "udp 0.0.0.0 53 1 400 dnsd\n"
-				  "udp 127.0.0.1 323 1 400 dnsd\n"
-				  "udp [::1] 323 1 400 dnsd\n");
+	assert_string_equal(text, "tcp * 80 1 200 nginx -\n"
+				  "tcp 0.0.0.0 22 1 100 sshd -\n"
+				  "tcp 0.0.0.0 443 2 200 nginx -\n"
+				  "tcp 0.0.0.0 2049 1 - - -\n"
+				  "tcp 127.0.0.1 8080 1 300 app?x -\n"
+				  "tcp [::] 22 1 100 sshd -\n"
+				  "tcp [::1] 8443 1 300 app?x -\n"
+				  "tcp [::ffff:127.0.0.1] 9000 1 300 app?x -\n"
+				  "udp 0.0.0.0 53 1 400 dnsd -\n"
+				  "udp 127.0.0.1 323 1 400 dnsd -\n"
+				  "udp [::1] 323 1 400 dnsd -\n");
 	free(text);
 
 	snap.n_listeners = 4;
@@ -780,13 +780,14 @@ static void test_listeners_output(void **state)
 		text,
 		"[\n"
 		"  {\"proto\": \"tcp\", \"address\": \"*\", \"port\": 80, \"sockets\": 1, "
-		"\"pid\": 200, \"process\": \"a\\\"b\\\\c\"},\n"
+		"\"pid\": 200, \"process\": \"a\\\"b\\\\c\", "
+		"\"device\": null, \"device_status\": null},\n"
 		"  {\"proto\": \"tcp\", \"address\": \"0.0.0.0\", \"port\": 22, \"sockets\": 1, "
-		"\"pid\": 100, \"process\": \"sshd\"},\n"
+		"\"pid\": 100, \"process\": \"sshd\", \"device\": null, \"device_status\": null},\n"
 		"  {\"proto\": \"tcp\", \"address\": \"0.0.0.0\", \"port\": 443, \"sockets\": 2, "
-		"\"pid\": 200, \"process\": \"nginx\"},\n"
+		"\"pid\": 200, \"process\": \"nginx\", \"device\": null, \"device_status\": null},\n"
 		"  {\"proto\": \"tcp\", \"address\": \"0.0.0.0\", \"port\": 2049, \"sockets\": 1, "
-		"\"pid\": null, \"process\": null}\n"
+		"\"pid\": null, \"process\": null, \"device\": null, \"device_status\": null}\n"
 		"]\n");
 	free(text);
 	snap.n_listeners = 0;

@@ -160,6 +160,7 @@ static const struct bad_config bad_configs[] = {
 	{ "bad-side-value.conf", 3, "side = \"c\": must be a, b, primary or secondary" },
 	{ "bad-slot-range.conf", 4, "slot = 4: must be between 1 and 3" },
 	{ "bad-bind-address.conf", 3, "bind-address = \"10.0.0.300\"" },
+	{ "bad-peer-family.conf", 3, "peer-family = \"ipx\": must be ipv4, ipv6 or any" },
 	{ "bad-override-empty.conf", 3, "sets nothing" },
 	{ "bad-override-twice.conf", 4, "rule vnc-display is overridden twice" },
 	{ "bad-override-port-range.conf", 3, "port = 65536: must be between 1 and 65535" },

@@ -479,7 +479,7 @@ static void test_unconfigured(void **state)
 	assert_contains(line, "{\"protocol\": \"tcp\", \"address_type\": \"unknown\", \"address\": \"*\", "
 			      "\"port\": 18002, \"sockets\": 1, \"pid\": null, \"process\": null, "
 			      "\"class\": \"expected\", \"expectation\": 1, \"role\": \"report-lab\", "
-			      "\"rule\": \"optional\"}");
+			      "\"rule\": \"optional\", \"device\": null, \"device_status\": null}");
 	free(line);
 	assert_contains(json, "\"counts\": {\"expected\": 4, \"present\": 2, \"missing\": 0, "
 			      "\"unexpected\": 0, \"unconfigured\": 1}");
@@ -559,7 +559,7 @@ static void test_json(void **state)
 		 "{\"protocol\": \"tcp\", \"address_type\": \"ipv4\", \"address\": \"0.0.0.0\", "
 		 "\"port\": 40002, \"sockets\": 1, \"pid\": 812, \"process\": \"router\", "
 		 "\"class\": \"expected\", \"expectation\": %zu, \"role\": \"icm-router\", "
-		 "\"rule\": \"dmp-low\"}",
+		 "\"rule\": \"dmp-low\", \"device\": null, \"device_status\": null}",
 		 i);
 	assert_contains(line, want);
 	free(line);
@@ -568,10 +568,11 @@ static void test_json(void **state)
 	assert_contains(json, "{\"protocol\": \"tcp\", \"address_type\": \"ipv4\", "
 			      "\"address\": \"0.0.0.0\", \"port\": 8080, \"sockets\": 1, \"pid\": 4242, "
 			      "\"process\": \"evil|name\\\"q\", \"class\": \"unexpected\", "
-			      "\"expectation\": null, \"role\": null, \"rule\": null}");
+			      "\"expectation\": null, \"role\": null, \"rule\": null, "
+			       "\"device\": null, \"device_status\": null}");
 	assert_contains(json, "\"port\": 22, \"sockets\": 1, \"pid\": null, \"process\": null, "
 			      "\"class\": \"ignored\", \"expectation\": null, \"role\": null, "
-			      "\"rule\": null}");
+			      "\"rule\": null, \"device\": null, \"device_status\": null}");
 	free(json);
 	scene_free(&s);
 }
@@ -661,6 +662,56 @@ static void test_write_error(void **state)
 	scene_free(&s);
 }
 
+/* Why a port is wrongAddress, and where a device-bound listener is: the
+ * text report and the JSON say it in words and as the MIB names it. */
+static void test_wrong_address_reason(void **state)
+{
+	(void)state;
+	struct scene s = { 0 };
+	s.plan = load(FIXTURE("host.conf"));
+	listen_all(&s, "icm-router");
+	add_listener(&s.snap, IPPROTO_TCP, "192.0.2.7", 18002);
+	uint8_t any[4] = { 0 };
+	struct pc_endpoint ep;
+	pc_endpoint_set(&ep, IPPROTO_TCP, AF_INET, any, false, 3, 8081);
+	assert_int_equal(pc_snapshot_add_listener(&s.snap, &ep, 8081), 0);
+	struct pc_interface d0 = { .index = 3, .name = "d0", .up = false };
+	assert_int_equal(pc_snapshot_add_interface(&s.snap, &d0), 0);
+	s.snap.interfaces_known = true;
+	scene_snapshot_done(&s);
+	eval_start(&s);
+	serve_all(&s, "icm-router");
+	size_t i = expectation(s.plan, "report-lab", "optional");
+	s.ev.expect[i].status = PC_PORT_WRONG_ADDRESS;
+	s.ev.expect[i].problem = PC_PROBLEM_NOT_LOCAL_ADDRESS;
+	s.ev.expect[i].listener = (int32_t)listener_at(&s.snap, IPPROTO_TCP, 18002);
+	eval_finish(&s, PC_DEGRADED);
+
+	char *text = report(pc_report_text, &s);
+	assert_true(ROW(text, "wrongAddress", "no", "report-lab", "optional", "18002",
+			"192.0.2.7:18002: bound to an address this host does not hold") >= 0);
+	assert_true(ROW(text, "tcp", "0.0.0.0%3", "8081") >= 0);
+	free(text);
+
+	char *json = report(pc_report_json, &s);
+	assert_json_valid(json);
+	char *line = json_line(json, "\"rule\": \"optional\"");
+	assert_contains(line, "\"peers\": \"local\", \"address_problem\": \"notLocalAddress\", "
+			      "\"reason\": \"bound to an address this host does not hold\"");
+	assert_contains(line, "\"status\": \"wrongAddress\"");
+	assert_contains(line, "\"bound_address\": \"192.0.2.7\"");
+	free(line);
+	line = json_line(json, "\"rule\": \"needed\"");
+	assert_contains(line, "\"address_problem\": null, \"reason\": null");
+	free(line);
+	line = json_line(json, "\"port\": 8081, \"sockets\"");
+	assert_contains(line, "\"address_type\": \"ipv4z\", \"address\": \"0.0.0.0%d0\"");
+	assert_contains(line, "\"device\": \"d0\", \"device_status\": \"down\"}");
+	free(line);
+	free(json);
+	scene_free(&s);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -670,6 +721,7 @@ int main(void)
 		cmocka_unit_test(test_text_compliant),
 		cmocka_unit_test(test_unconfigured),
 		cmocka_unit_test(test_json),
+		cmocka_unit_test(test_wrong_address_reason),
 		cmocka_unit_test(test_nothing_expected),
 		cmocka_unit_test(test_failure),
 		cmocka_unit_test(test_write_error),

@@ -110,9 +110,90 @@ static void test_link_local_zone(void **state)
 	assert_int_equal(ep.addr_type, PC_INET_IPV6);
 	assert_string_equal(text_of(&ep), "[fe80::1]");
 
-	/* A bound interface does not make a global address zoned. */
+	/* A device-bound global address is zoned too: the device is part
+	 * of what the listener is. */
 	set_v6(&ep, IPPROTO_TCP, "2001:db8::1", false, 3, 22);
-	assert_int_equal(ep.addr_type, PC_INET_IPV6);
+	assert_int_equal(ep.addr_type, PC_INET_IPV6Z);
+	assert_int_equal(pc_endpoint_zone(&ep), 3);
+	assert_string_equal(text_of(&ep), "[2001:db8::1]%3");
+}
+
+/* SO_BINDTODEVICE: ipv4z/ipv6z with the interface index as zone, and a
+ * row of its own beside the unbound wildcard. */
+static void test_device_bound(void **state)
+{
+	(void)state;
+	uint8_t any4[4] = { 0 }, any6[16] = { 0 };
+	struct pc_endpoint ep, plain;
+	pc_endpoint_set(&ep, IPPROTO_TCP, AF_INET, any4, false, 7, 42028);
+	assert_int_equal(ep.addr_type, PC_INET_IPV4Z);
+	assert_int_equal(ep.addr_len, 8);
+	assert_memory_equal(ep.addr + 4, "\0\0\0\7", 4);
+	assert_int_equal(pc_endpoint_zone(&ep), 7);
+	assert_string_equal(text_of(&ep), "0.0.0.0%7");
+	pc_endpoint_set(&plain, IPPROTO_TCP, AF_INET, any4, false, 0, 42028);
+	assert_int_equal(pc_endpoint_zone(&plain), 0);
+	assert_true(pc_endpoint_cmp(&plain, &ep) < 0);
+
+	/* A device-bound dual-stack wildcard cannot be type unknown. */
+	pc_endpoint_set(&ep, IPPROTO_TCP, AF_INET6, any6, false, 7, 42028);
+	assert_int_equal(ep.addr_type, PC_INET_IPV6Z);
+	assert_int_equal(ep.addr_len, 20);
+
+	/* With the interfaces known, the text names the device as ss does. */
+	struct pc_snapshot snap = { 0 };
+	struct pc_interface d0 = { .index = 7, .name = "d0", .up = false };
+	struct pc_interface lo = { .index = 1, .name = "lo", .up = true, .loopback = true };
+	assert_int_equal(pc_snapshot_add_interface(&snap, &d0), 0);
+	assert_int_equal(pc_snapshot_add_interface(&snap, &lo), 0);
+	snap.interfaces_known = true;
+	assert_int_equal(pc_snapshot_add_listener(&snap, &ep, 1), 0);
+	pc_endpoint_set(&ep, IPPROTO_TCP, AF_INET, any4, false, 7, 42028);
+	assert_int_equal(pc_snapshot_add_listener(&snap, &ep, 2), 0);
+	pc_endpoint_set(&ep, IPPROTO_TCP, AF_INET, any4, false, 9, 42028);
+	assert_int_equal(pc_snapshot_add_listener(&snap, &ep, 3), 0);
+	assert_int_equal(pc_snapshot_add_listener(&snap, &plain, 4), 0);
+	pc_snapshot_finish(&snap);
+	assert_int_equal(snap.n_listeners, 4);
+	assert_int_equal(snap.interfaces[0].index, 1); /* sorted */
+	char buf[64];
+	pc_listener_format_addr(&snap, &snap.listeners[0], buf, sizeof(buf));
+	assert_string_equal(buf, "0.0.0.0");
+	assert_int_equal(pc_listener_device_status(&snap, &snap.listeners[0]), PC_DEVICE_NONE);
+	pc_listener_format_addr(&snap, &snap.listeners[1], buf, sizeof(buf));
+	assert_string_equal(buf, "0.0.0.0%d0");
+	assert_int_equal(pc_listener_device_status(&snap, &snap.listeners[1]), PC_DEVICE_DOWN);
+	pc_listener_format_addr(&snap, &snap.listeners[2], buf, sizeof(buf));
+	assert_string_equal(buf, "0.0.0.0%9");
+	assert_int_equal(pc_listener_device_status(&snap, &snap.listeners[2]), PC_DEVICE_ABSENT);
+	pc_listener_format_addr(&snap, &snap.listeners[3], buf, sizeof(buf));
+	assert_string_equal(buf, "*%d0");
+	assert_string_equal(pc_device_status_name(PC_DEVICE_DOWN), "down");
+	pc_snapshot_clear(&snap);
+}
+
+static void test_host_addresses(void **state)
+{
+	(void)state;
+	struct pc_snapshot snap = { 0 };
+	struct pc_host_address a = { .type = PC_INET_IPV4, .ifindex = 2 };
+	uint8_t probe[16];
+	v4("192.0.2.10", a.addr);
+	v4("192.0.2.11", probe);
+	/* Not known: every address is given the benefit of the doubt. */
+	assert_true(pc_snapshot_has_address(&snap, PC_INET_IPV4, probe));
+	snap.interfaces_known = true;
+	assert_int_equal(pc_snapshot_add_address(&snap, &a), 0);
+	assert_true(pc_snapshot_has_address(&snap, PC_INET_IPV4, a.addr));
+	assert_false(pc_snapshot_has_address(&snap, PC_INET_IPV4, probe));
+	/* The same 4 bytes as an IPv6 address's start are not a match. */
+	memset(probe, 0, sizeof(probe));
+	memcpy(probe, a.addr, 4);
+	assert_false(pc_snapshot_has_address(&snap, PC_INET_IPV6, probe));
+	pc_snapshot_reset(&snap);
+	assert_int_equal(snap.n_addresses, 0);
+	assert_true(snap.cap_addresses > 0);
+	pc_snapshot_clear(&snap);
 }
 
 static void test_format_truncates(void **state)
@@ -297,6 +378,8 @@ int main(void)
 		cmocka_unit_test(test_ipv6_wildcards),
 		cmocka_unit_test(test_ipv6_specific),
 		cmocka_unit_test(test_link_local_zone),
+		cmocka_unit_test(test_device_bound),
+		cmocka_unit_test(test_host_addresses),
 		cmocka_unit_test(test_format_truncates),
 		cmocka_unit_test(test_proto_name),
 		cmocka_unit_test(test_cmp_is_index_order),
