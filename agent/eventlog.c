@@ -24,20 +24,23 @@ static bool worse(enum pc_compliance previous, enum pc_compliance current)
 
 int pc_eventlog_format(const struct pc_event *e, char *buf, size_t len)
 {
-	char instance[16] = "-", addr[64];
+	char instance[16] = "-", addr[64], reason[48] = "";
 
 	if (e->instance >= 0)
 		snprintf(instance, sizeof(instance), "%d", e->instance);
 	switch (e->type) {
 	case PC_EVENT_MISSING:
 	case PC_EVENT_RESTORED:
+		if (e->status == PC_PORT_WRONG_ADDRESS && e->problem > PC_PROBLEM_NONE)
+			snprintf(reason, sizeof(reason), " reason=%s",
+				 pc_address_problem_name(e->problem));
 		snprintf(buf, len,
-			 "%s role=%s instance=%s side=%s rule=%s protocol=%s port=%u status=%s",
+			 "%s role=%s instance=%s side=%s rule=%s protocol=%s port=%u status=%s%s",
 			 e->type == PC_EVENT_MISSING ? "pcListenerMissing" : "pcListenerRestored",
 			 or_dash(e->role), instance,
 			 or_dash(e->side != PC_SIDE_NONE ? pc_side_name(e->side) : NULL),
 			 or_dash(e->rule), pc_proto_name(e->protocol), (unsigned)e->port,
-			 pc_port_status_name(e->status));
+			 pc_port_status_name(e->status), reason);
 		return e->type == PC_EVENT_MISSING ? LOG_WARNING : LOG_NOTICE;
 	case PC_EVENT_UNEXPECTED:
 		pc_endpoint_format_addr(&e->local, addr, sizeof(addr));

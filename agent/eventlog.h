@@ -3,6 +3,7 @@
  * the log sees what the notifications said, named as in the MIB:
  *
  *   pcListenerMissing role=icm-router instance=0 side=a rule=ccag protocol=tcp port=40017 status=missing
+ *   pcListenerMissing role=cti-server instance=1 side=b rule=cti protocol=tcp port=43067 status=wrongAddress reason=loopbackOnly
  *   pcComplianceChanged compliance=nonCompliant previous=compliant missing=1 unexpected=0
  *
  * Logged whatever the notification switches say: the log is the record. */

@@ -33,8 +33,9 @@ static void test_missing_restored_flapping(void **state)
 	assert_int_equal(pc_eventlog_format(&e, line, sizeof(line)), LOG_WARNING);
 	assert_non_null(strstr(line, " status=flapping"));
 	e = expectation_event(PC_EVENT_MISSING, PC_PORT_WRONG_ADDRESS);
+	e.problem = PC_PROBLEM_LOOPBACK_ONLY;
 	assert_int_equal(pc_eventlog_format(&e, line, sizeof(line)), LOG_WARNING);
-	assert_non_null(strstr(line, " status=wrongAddress"));
+	assert_non_null(strstr(line, " status=wrongAddress reason=loopbackOnly"));
 	e = expectation_event(PC_EVENT_RESTORED, PC_PORT_PRESENT);
 	assert_int_equal(pc_eventlog_format(&e, line, sizeof(line)), LOG_NOTICE);
 	assert_string_equal(line, "pcListenerRestored role=cti-server instance=3 side=b rule=cti "
