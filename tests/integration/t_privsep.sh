@@ -13,17 +13,13 @@ status_field() { awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"; }
 # The pid of the process holding the client end of the AgentX connection:
 # the peer of the socket snmpd accepted on $AGENTX_SOCKET.
 agentx_client_pid() {
-	local peer pid fd
+	local peer fd
 	peer=$(ss -Hxn state established | awk -v p="$AGENTX_SOCKET" '$4 == p { print $7; exit }')
 	[ -n "$peer" ] || return 1
-	for fd in /proc/[0-9]*/fd/*; do
-		if [ "$(readlink "$fd" 2>/dev/null)" = "socket:[$peer]" ]; then
-			pid=${fd#/proc/}
-			echo "${pid%%/*}"
-			return 0
-		fi
-	done
-	return 1
+	fd=$(find /proc/[0-9]*/fd -maxdepth 1 -lname "socket:\[$peer\]" 2>/dev/null | head -n 1)
+	[ -n "$fd" ] || return 1
+	fd=${fd#/proc/}
+	echo "${fd%%/*}"
 }
 
 start_snmpd
