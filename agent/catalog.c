@@ -97,6 +97,22 @@ long pc_formula_port(const struct pc_formula *formula, enum pc_side side, int sl
 	return base + (long)formula->step * instance + formula->offset;
 }
 
+enum pc_confidence pc_rule_confidence(const struct pc_rule *rule, int slot, int instance)
+{
+	enum pc_confidence tag = rule->confidence;
+	const struct pc_formula *f = &rule->formula;
+	if (rule->kind != PC_NUMBER_FORMULA)
+		return tag;
+	enum pc_confidence later = f->confidence;
+	enum pc_confidence other_slot = f->slot_confidence ? f->slot_confidence : f->confidence;
+	/* the enum runs from the best-sourced tag to the weakest */
+	if (instance > 0 && later > tag)
+		tag = later;
+	if (slot > 1 && other_slot > tag)
+		tag = other_slot;
+	return tag;
+}
+
 /* ---- putting the files together ------------------------------------------ */
 
 struct loader {

@@ -98,8 +98,12 @@ struct pc_formula {
 	int step; /* 40 in the ICM scheme */
 	enum pc_side side; /* PC_SIDE_NONE: the role's side; else always this
 			      one (private networks use side B's block) */
-	enum pc_confidence confidence; /* of values for instance > 0 or slot > 1;
-					  PC_CONF_NONE: the rule's */
+	enum pc_confidence confidence; /* of values for instance > 0 (and for
+					  slot > 1 unless slot_confidence says
+					  otherwise); PC_CONF_NONE: the rule's */
+	enum pc_confidence slot_confidence; /* of values for slot > 1 (any
+					       instance); PC_CONF_NONE: as
+					       confidence */
 	int line;
 };
 
@@ -111,6 +115,9 @@ struct pc_rule {
 	int port; /* FIXED: the port; RANGE: the first */
 	int port_last; /* RANGE: the last */
 	enum pc_range_match match; /* RANGE only */
+	bool permit; /* RANGE only: listeners anywhere in it are allowed, none
+			is needed (Windows RPC/DCOM dynamic ports), as opposed
+			to a service that listens somewhere in it (heartbeats) */
 	struct pc_formula formula; /* FORMULA only */
 	int count_step; /* > 0: one port per server of the role's count,
 			   port + count_step * k */
@@ -187,6 +194,11 @@ const struct pc_role *pc_catalog_find_role(const struct pc_catalog *catalog, con
  * outside 1..65535: callers check. */
 long pc_formula_port(const struct pc_formula *formula, enum pc_side side, int slot,
 		     int instance);
+
+/* The confidence of the port a rule gives for (slot, instance): the rule's
+ * own tag rates instance 0 on the first slot; a formula may rate later
+ * instances and other PG slots lower (the weaker tag wins when both apply). */
+enum pc_confidence pc_rule_confidence(const struct pc_rule *rule, int slot, int instance);
 
 /* Names as written in the files; NULL/-1 for values that are not. */
 const char *pc_side_name(enum pc_side side);

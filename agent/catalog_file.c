@@ -19,6 +19,7 @@ static cfg_opt_t formula_opts[] = {
 	CFG_INT("step", 40, CFGF_NONE),
 	CFG_STR("side", NULL, CFGF_NODEFAULT),
 	CFG_STR("confidence", NULL, CFGF_NODEFAULT),
+	CFG_STR("slot-confidence", NULL, CFGF_NODEFAULT),
 	CFG_END(),
 };
 
@@ -28,6 +29,7 @@ static cfg_opt_t rule_opts[] = {
 	CFG_INT("port", 0, CFGF_NODEFAULT),
 	CFG_INT_LIST("range", NULL, CFGF_NODEFAULT),
 	CFG_STR("match", "any", CFGF_NONE),
+	CFG_BOOL("permit", cfg_false, CFGF_NONE),
 	CFG_SEC("formula", formula_opts, CFGF_NONE),
 	CFG_INT("count-step", 0, CFGF_NODEFAULT),
 	CFG_STR_LIST("sides", NULL, CFGF_NODEFAULT),
@@ -148,6 +150,19 @@ static int side_list(struct loader *l, cfg_t *sec, const char *option, const cha
 	return 0;
 }
 
+static enum pc_confidence formula_confidence(struct loader *l, cfg_t *sec, const char *option,
+					     const char *what)
+{
+	if (!isset(l, sec, option))
+		return PC_CONF_NONE;
+	int c = pc_confidence_parse(cfg_getstr(sec, option));
+	if (c < 0)
+		pc_diag_error(l->diag, l->path, line_of(l, sec, option),
+			 "%s: %s \"%s\" is not E60, ERA, X7, L12, INF, UNV or SITE", what, option,
+			 cfg_getstr(sec, option));
+	return c < 0 ? PC_CONF_NONE : (enum pc_confidence)c;
+}
+
 static void load_formula(struct loader *l, cfg_t *rule_sec, struct pc_rule *r, const char *what)
 {
 	cfg_t *sec = cfg_getsec(rule_sec, "formula");
@@ -184,14 +199,8 @@ static void load_formula(struct loader *l, cfg_t *rule_sec, struct pc_rule *r, c
 				 cfg_getstr(sec, "side"));
 		f->side = side < 0 ? PC_SIDE_NONE : (enum pc_side)side;
 	}
-	if (isset(l, sec, "confidence")) {
-		int c = pc_confidence_parse(cfg_getstr(sec, "confidence"));
-		if (c < 0)
-			pc_diag_error(l->diag, l->path, line_of(l, sec, "confidence"),
-				 "%s: confidence \"%s\" is not E60, ERA, X7, L12, INF, UNV or SITE", what,
-				 cfg_getstr(sec, "confidence"));
-		f->confidence = c < 0 ? PC_CONF_NONE : (enum pc_confidence)c;
-	}
+	f->confidence = formula_confidence(l, sec, "confidence", what);
+	f->slot_confidence = formula_confidence(l, sec, "slot-confidence", what);
 }
 
 static void load_number(struct loader *l, cfg_t *sec, struct pc_rule *r, const char *what)
@@ -245,6 +254,32 @@ static void load_number(struct loader *l, cfg_t *sec, struct pc_rule *r, const c
 		r->kind = PC_NUMBER_FORMULA;
 		load_formula(l, sec, r, what);
 	}
+}
+
+/* permit = true: the range only says where listeners may be (an RPC
+ * endpoint mapper hands out ports anywhere in 1024-65535); nothing in it has
+ * to listen, so it can be neither required nor a list of ports. */
+static void load_permit(struct loader *l, cfg_t *sec, struct pc_rule *r, const char *what)
+{
+	r->permit = cfg_getbool(sec, "permit");
+	if (!r->permit)
+		return;
+	int line = line_of(l, sec, "permit");
+	const char *kind = r->kind == PC_NUMBER_FIXED	? "single port"
+			   : r->kind == PC_NUMBER_FORMULA ? "formula"
+							  : "rule without a number";
+	if (r->kind != PC_NUMBER_RANGE)
+		pc_diag_error(l->diag, l->path, line, "%s: permit applies to a range, not to a %s", what,
+			 kind);
+	else if (r->match == PC_RANGE_EACH)
+		pc_diag_error(l->diag, l->path, line,
+			 "%s: permit with match = \"each\": a permit range needs no listener at all", what);
+	else if (r->direction == PC_DIR_CONNECT)
+		pc_diag_error(l->diag, l->path, line,
+			 "%s: permit applies to listen rules: it says where this host's listeners may be", what);
+	else if (r->required)
+		pc_diag_error(l->diag, l->path, line,
+			 "%s: permit with required = true: a permit range never goes missing", what);
 }
 
 static void load_rule(struct loader *l, cfg_t *sec, struct pc_rule *r, bool shared, const char *owner)
@@ -311,6 +346,8 @@ static void load_rule(struct loader *l, cfg_t *sec, struct pc_rule *r, bool shar
 		pc_diag_error(l->diag, l->path, line_of(l, sec, "required"),
 			 "%s: required, without a number and not configurable: no host could satisfy it",
 			 what);
+
+	load_permit(l, sec, r, what);
 
 	r->source = required_str(l, sec, "source", what);
 	if (r->source != NULL && !source_valid(r->source))

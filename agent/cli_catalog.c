@@ -169,7 +169,7 @@ static void expectation_cell(const void *row, int column, char *buf, size_t len)
 static void expected_json(FILE *out, const struct pc_catalog *catalog,
 			  const struct pc_expectations *list)
 {
-	static const char *const match_names[] = { "none", "port", "any-in-range" };
+	static const char *const match_names[] = { "none", "port", "any-in-range", "permit" };
 	fprintf(out, "{\"catalog_revision\": \"%s\", \"expectations\": [", catalog->revision);
 	for (size_t i = 0; i < list->n; i++) {
 		const struct pc_expectation *e = &list->items[i];

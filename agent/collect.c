@@ -1,9 +1,10 @@
 /* The collector's front: picks the source for each poll (netlink, or /proc
- * when netlink is refused or fails), then finishes the snapshot and, when
- * asked, resolves listener processes. */
+ * when netlink is refused or fails), then finishes the snapshot, names the
+ * sockets' owners and, when asked, resolves listener processes. */
 #include "collect.h"
 
 #include <errno.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,6 +207,42 @@ static void poll_links(struct pc_collector *c, struct pc_snapshot *snap)
 	c->links_failed_logged = true;
 }
 
+/* How many distinct owners one poll remembers names for; a host has a
+ * handful (root, a few service accounts), more only costs more look-ups. */
+#define USER_NAMES_KEPT 16
+
+/* The user name of each row's uid, looked up here in the poll thread, once
+ * per distinct uid per poll: getpwuid_r may ask NSS (LDAP, sssd), which
+ * must never happen inside an SNMP request, and a renamed or removed
+ * account shows at the next poll. A uid without a name (or with one longer
+ * than PC_USER_MAX - 1) keeps "". */
+static void name_owners(struct pc_snapshot *snap)
+{
+	struct {
+		uint32_t uid;
+		char name[PC_USER_MAX];
+	} kept[USER_NAMES_KEPT];
+	size_t n_kept = 0, next = 0;
+	char buf[1024];
+
+	for (size_t i = 0; i < snap->n_listeners; i++) {
+		struct pc_listener *l = &snap->listeners[i];
+		size_t k = 0;
+		while (k < n_kept && kept[k].uid != l->uid)
+			k++;
+		if (k == n_kept) {
+			struct passwd pw, *found = NULL;
+			k = n_kept < USER_NAMES_KEPT ? n_kept++ : next++ % USER_NAMES_KEPT;
+			kept[k].uid = l->uid;
+			kept[k].name[0] = '\0';
+			if (getpwuid_r((uid_t)l->uid, &pw, buf, sizeof(buf), &found) == 0 &&
+			    found != NULL && strlen(found->pw_name) < PC_USER_MAX)
+				memcpy(kept[k].name, found->pw_name, strlen(found->pw_name) + 1);
+		}
+		memcpy(l->user, kept[k].name, PC_USER_MAX);
+	}
+}
+
 static uint32_t elapsed_us(const struct timespec *from, const struct timespec *to)
 {
 	int64_t ns = (int64_t)(to->tv_sec - from->tv_sec) * 1000000000 +
@@ -257,6 +294,7 @@ int pc_collector_poll(struct pc_collector *c, struct pc_snapshot *snap, char *er
 	c->last_source = source;
 	poll_links(c, snap);
 	pc_snapshot_finish(snap);
+	name_owners(snap);
 
 	if (c->namer_fd >= 0) {
 		struct pc_procmap_stats stats;

@@ -86,16 +86,18 @@ static enum pc_dump_status add_socket(const struct nlmsghdr *nlh, uint8_t proto,
 	if (msg->idiag_family == AF_INET6)
 		mnl_attr_parse(nlh, sizeof(*msg), collect_attr, &seen);
 
-	struct pc_endpoint ep;
 	int rc;
 	if (kind == PC_DUMP_LISTENERS) {
-		pc_endpoint_set(&ep, proto, msg->idiag_family, msg->id.idiag_src, seen.v6only,
-				msg->id.idiag_if, ntohs(msg->id.idiag_sport));
-		rc = pc_snapshot_add_listener(snap, &ep, msg->idiag_inode);
-		if (rc == 0)
-			snap->listeners[snap->n_listeners - 1].v6only =
-				msg->idiag_family == AF_INET6 && seen.v6only;
+		struct pc_listen_socket socket = {
+			.inode = msg->idiag_inode,
+			.uid = msg->idiag_uid,
+			.v6only = msg->idiag_family == AF_INET6 && seen.v6only,
+		};
+		pc_endpoint_set(&socket.local, proto, msg->idiag_family, msg->id.idiag_src,
+				seen.v6only, msg->id.idiag_if, ntohs(msg->id.idiag_sport));
+		rc = pc_snapshot_add_listener(snap, &socket);
 	} else {
+		struct pc_endpoint ep;
 		/* A remote address is never a wildcard: v6only=true keeps an
 		 * IPv6 address IPv6 whatever the socket's option. */
 		pc_endpoint_set(&ep, proto, msg->idiag_family, msg->id.idiag_dst, true,

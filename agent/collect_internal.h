@@ -145,6 +145,7 @@ struct pc_procnet_entry {
 	uint8_t remote_addr[16];
 	uint16_t remote_port;
 	uint8_t state;
+	uint32_t uid;
 	uint64_t inode;
 };
 

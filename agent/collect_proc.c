@@ -138,8 +138,9 @@ int pc_procnet_parse_line(const char *line, int family, struct pc_procnet_entry 
 	if ((p = parse_hex(p, 0, '\0', &v)) == NULL)
 		return -1; /* retrnsmt */
 	p = skip_blanks(p);
-	if ((p = parse_dec(p, false, &v)) == NULL)
-		return -1; /* uid */
+	if ((p = parse_dec(p, false, &v)) == NULL || v > UINT32_MAX)
+		return -1;
+	out->uid = (uint32_t)v;
 	p = skip_blanks(p);
 	if ((p = parse_dec(p, true, &v)) == NULL)
 		return -1; /* timeout */
@@ -212,20 +213,19 @@ static int read_file(const char *path, const struct procnet_file *file,
 			continue;
 		}
 
-		struct pc_endpoint ep;
 		int added = 0;
-		if (file->proto == IPPROTO_TCP && e.state == PC_TCP_LISTEN) {
+		bool listening = file->proto == IPPROTO_TCP ? e.state == PC_TCP_LISTEN
+							     : e.state == PC_TCP_CLOSE;
+		if (listening) {
 			/* Dual-stack or v6-only is not in the file; see
 			 * pc_procnet_guess_v6only. */
-			pc_endpoint_set(&ep, file->proto, file->family, e.local_addr, false, 0,
-					e.local_port);
-			added = pc_snapshot_add_listener(snap, &ep, e.inode);
+			struct pc_listen_socket socket = { .inode = e.inode, .uid = e.uid };
+			pc_endpoint_set(&socket.local, file->proto, file->family, e.local_addr,
+					false, 0, e.local_port);
+			added = pc_snapshot_add_listener(snap, &socket);
 			non_listen_run = 0;
-		} else if (file->proto == IPPROTO_UDP && e.state == PC_TCP_CLOSE) {
-			pc_endpoint_set(&ep, file->proto, file->family, e.local_addr, false, 0,
-					e.local_port);
-			added = pc_snapshot_add_listener(snap, &ep, e.inode);
 		} else if (file->proto == IPPROTO_TCP) {
+			struct pc_endpoint ep;
 			if (want_connections && e.state == PC_TCP_ESTABLISHED &&
 			    pc_port_set_has(connect_ports, e.remote_port)) {
 				pc_endpoint_set(&ep, file->proto, file->family, e.remote_addr,

@@ -2,7 +2,9 @@
 
 #include <arpa/inet.h>
 #include <confuse.h>
+#include <errno.h>
 #include <netinet/in.h>
+#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +17,9 @@ static cfg_opt_t override_opts[] = {
 	CFG_INT("port", 0, CFGF_NODEFAULT),
 	CFG_INT_LIST("range", NULL, CFGF_NODEFAULT),
 	CFG_BOOL("required", cfg_false, CFGF_NONE),
+	CFG_STR("owner-user", NULL, CFGF_NODEFAULT),
+	CFG_STR("owner-process", NULL, CFGF_NODEFAULT),
+	CFG_BOOL("trust", cfg_false, CFGF_NONE),
 	CFG_END(),
 };
 
@@ -24,6 +29,9 @@ static cfg_opt_t role_opts[] = {
 	CFG_INT("slot", 0, CFGF_NODEFAULT),
 	CFG_INT("count", 0, CFGF_NODEFAULT),
 	CFG_STR("bind-address", NULL, CFGF_NODEFAULT),
+	CFG_STR("owner-user", NULL, CFGF_NODEFAULT),
+	CFG_STR("owner-process", NULL, CFGF_NODEFAULT),
+	CFG_BOOL("trust-permits", cfg_false, CFGF_NONE),
 	CFG_STR("peer-family", NULL, CFGF_NODEFAULT),
 	CFG_SEC("override", override_opts, CFGF_MULTI | CFGF_TITLE),
 	CFG_END(),
@@ -192,6 +200,64 @@ static int resolve_instance(struct reader *r, const struct pc_config *config, co
 	return -1;
 }
 
+/* The kernel keeps TASK_COMM_LEN - 1 characters of a command name. */
+#define PROCESS_NAME_MAX 15
+
+/* A user name or a number: the number is taken as it is (a uid without an
+ * account, a container's), a name must exist now, when the file is read. */
+static void read_owner_user(struct reader *r, cfg_t *sec, const char *what, struct pc_owner *owner)
+{
+	const char *user = cfg_getstr(sec, "owner-user");
+	owner->user = strdup(user);
+	owner->user_line = line_of(r, sec, "owner-user");
+	const char *p = user;
+	while (*p >= '0' && *p <= '9')
+		p++;
+	if (*user != '\0' && *p == '\0') {
+		errno = 0;
+		unsigned long long uid = strtoull(user, NULL, 10);
+		if (errno != 0 || uid >= UINT32_MAX) /* (uid_t)-1 is no user */
+			error_at(r, owner->user_line, "%s: owner-user = %s: not a uid (0-4294967294)",
+				 what, user);
+		owner->has_uid = true;
+		owner->uid = (uint32_t)uid;
+		return;
+	}
+	struct passwd pw, *found = NULL;
+	char buf[4096];
+	int rc = *user != '\0' ? getpwnam_r(user, &pw, buf, sizeof(buf), &found) : 0;
+	if (*user == '\0')
+		error_at(r, owner->user_line, "%s: owner-user must not be empty", what);
+	else if (found == NULL && rc != 0 && rc != ENOENT && rc != ESRCH)
+		error_at(r, owner->user_line, "%s: owner-user = \"%s\": cannot look the user up: %s",
+			 what, user, strerror(rc));
+	else if (found == NULL)
+		error_at(r, owner->user_line,
+			 "%s: owner-user = \"%s\": no such user on this host (give a name that "
+			 "exists, or a uid)",
+			 what, user);
+	else {
+		owner->has_uid = true;
+		owner->uid = (uint32_t)found->pw_uid;
+	}
+}
+
+static void read_owner(struct reader *r, cfg_t *sec, const char *what, struct pc_owner *owner)
+{
+	if (isset(r, sec, "owner-user"))
+		read_owner_user(r, sec, what, owner);
+	if (isset(r, sec, "owner-process")) {
+		const char *process = cfg_getstr(sec, "owner-process");
+		owner->process = strdup(process);
+		owner->process_line = line_of(r, sec, "owner-process");
+		if (*process == '\0' || strlen(process) > PROCESS_NAME_MAX || strchr(process, '/'))
+			error_at(r, owner->process_line,
+				 "%s: owner-process = \"%s\": give the process's command name as "
+				 "ps -o comm shows it (1-%d characters, no '/')",
+				 what, process, PROCESS_NAME_MAX);
+	}
+}
+
 static void read_override(struct reader *r, cfg_t *sec, struct pc_role_conf *role,
 			  struct pc_override *o)
 {
@@ -206,8 +272,16 @@ static void read_override(struct reader *r, cfg_t *sec, struct pc_role_conf *rol
 	o->has_required = isset(r, sec, "required");
 	o->required = cfg_getbool(sec, "required");
 	o->required_line = line_of(r, sec, "required");
-	if (!o->has_port && !o->has_required)
-		error_at(r, o->line, "%s sets nothing: give port, range or required", what);
+	read_owner(r, sec, what, &o->owner);
+	o->has_trust = isset(r, sec, "trust");
+	o->trust = cfg_getbool(sec, "trust");
+	o->trust_line = line_of(r, sec, "trust");
+	if (!o->has_port && !o->has_required && !o->has_trust && o->owner.user == NULL &&
+	    o->owner.process == NULL)
+		error_at(r, o->line,
+			 "%s sets nothing: give port, range, required, trust, owner-user or "
+			 "owner-process",
+			 what);
 }
 
 static void read_role(struct reader *r, cfg_t *sec, struct pc_config *config,
@@ -251,6 +325,12 @@ static void read_role(struct reader *r, cfg_t *sec, struct pc_config *config,
 			error_at(r, role->bind_address_line,
 				 "bind-address = \"%s\": not an IPv4 or IPv6 address", address);
 	}
+	char what[PC_NAME_MAX + 16];
+	snprintf(what, sizeof(what), "role %s", role->name);
+	read_owner(r, sec, what, &role->owner);
+	role->trust_permits = cfg_getbool(sec, "trust-permits");
+	if (isset(r, sec, "trust-permits"))
+		role->trust_permits_line = line_of(r, sec, "trust-permits");
 	if (isset(r, sec, "peer-family")) {
 		const char *family = cfg_getstr(sec, "peer-family");
 		role->peer_family_line = line_of(r, sec, "peer-family");
@@ -302,6 +382,26 @@ static void read_ignores(struct reader *r, cfg_t *root, struct pc_config *config
 	}
 }
 
+/* A process name can only be checked when listeners are mapped to
+ * processes: without that every such port would be wrongOwner. */
+static void check_owner_processes(struct reader *r, const struct pc_config *config)
+{
+	if (config->resolve_processes)
+		return;
+	for (size_t i = 0; i < config->n_roles; i++) {
+		const struct pc_role_conf *role = &config->roles[i];
+		int line = role->owner.process != NULL ? role->owner.process_line : 0;
+		for (size_t j = 0; line == 0 && j < role->n_overrides; j++)
+			if (role->overrides[j].owner.process != NULL)
+				line = role->overrides[j].owner.process_line;
+		if (line != 0)
+			error_at(r, line,
+				 "role %s: owner-process needs resolve-processes = true (the agent "
+				 "must know which process holds a port to check it)",
+				 role->name);
+	}
+}
+
 struct pc_config *pc_config_load(const char *path, struct pc_diag *diag)
 {
 	size_t errors_before = diag->n_errors;
@@ -347,6 +447,7 @@ struct pc_config *pc_config_load(const char *path, struct pc_diag *diag)
 		read_role(&r, cfg_getnsec(root, "role", (unsigned)i), config,
 			  &config->roles[config->n_roles++]);
 	read_ignores(&r, root, config);
+	check_owner_processes(&r, config);
 	pc_cfgfile_free(file);
 
 	if (config->path == NULL || config->catalog_dir == NULL ||
@@ -419,8 +520,13 @@ void pc_config_free(struct pc_config *config)
 		free(role->name);
 		free(role->instance);
 		free(role->bind_address);
-		for (size_t j = 0; j < role->n_overrides; j++)
+		free(role->owner.user);
+		free(role->owner.process);
+		for (size_t j = 0; j < role->n_overrides; j++) {
 			free(role->overrides[j].rule);
+			free(role->overrides[j].owner.user);
+			free(role->overrides[j].owner.process);
+		}
 		free(role->overrides);
 	}
 	free(config->roles);

@@ -25,7 +25,20 @@
 #define PC_DEFAULT_NOTIFY_RATE_LIMIT 10 /* notifications per second */
 #define PC_DEFAULT_NOTIFY_QUEUE 1000 /* notifications kept while the master is away */
 
-/* override "RULE" { port = P | range = {FIRST, LAST}   required = BOOL } */
+/* owner-user = "NAME"|"UID"  owner-process = "COMM": who must hold a port
+ * (in a role, for all its ports; in an override, for that rule's). The user
+ * is resolved to a uid when the file is loaded: the engine compares numbers. */
+struct pc_owner {
+	bool has_uid;
+	uint32_t uid;
+	char *user; /* as written, NULL: not given */
+	int user_line;
+	char *process; /* the kernel's command name (at most 15 characters), NULL: any */
+	int process_line;
+};
+
+/* override "RULE" { port = P | range = {FIRST, LAST}   required = BOOL
+ *                   owner-user = ...  owner-process = ...  trust = BOOL } */
 struct pc_override {
 	char *rule;
 	int line;
@@ -36,10 +49,16 @@ struct pc_override {
 	bool has_required;
 	bool required;
 	int required_line;
+	struct pc_owner owner;
+	bool has_trust; /* a permit rule: are listeners in its range trusted? */
+	bool trust;
+	int trust_line;
 };
 
 /* role "NAME" { instance = N|"name"  side = S  slot = K  count = N
  *               bind-address = "..."  peer-family = "ipv4"|"ipv6"|"any"
+ *               owner-user = "..."  owner-process = "..."
+ *               trust-permits = BOOL
  *               override "RULE" { ... } } */
 struct pc_role_conf {
 	char *name;
@@ -55,6 +74,10 @@ struct pc_role_conf {
 	int count_line;
 	char *bind_address; /* NULL: any address */
 	int bind_address_line;
+	struct pc_owner owner;
+	bool trust_permits; /* listeners in the role's permit ranges are not
+			       announced as unexpected (an override's trust wins) */
+	int trust_permits_line; /* 0: not given */
 	enum pc_peer_family peer_family; /* the family remote peers use (ipv4) */
 	int peer_family_line;
 	struct pc_override *overrides;

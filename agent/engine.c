@@ -14,6 +14,8 @@ const char *pc_port_status_name(enum pc_port_status status)
 		[PC_PORT_UNCONFIGURED] = "unconfigured", [PC_PORT_CONNECTED] = "connected",
 		[PC_PORT_NOT_CONNECTED] = "notConnected", [PC_PORT_FLAPPING] = "flapping",
 		[PC_PORT_UNKNOWN] = "unknown",	     [PC_PORT_NOT_CHECKED] = "notChecked",
+		[PC_PORT_WRONG_OWNER] = "wrongOwner",
+		[PC_PORT_PERMITTED] = "permitted",
 	};
 	if ((unsigned)status < sizeof(names) / sizeof(names[0]) && names[status] != NULL)
 		return names[status];
@@ -41,6 +43,10 @@ const char *pc_listener_class_name(enum pc_listener_class class)
 		return "expected";
 	case PC_CLASS_IGNORED:
 		return "ignored";
+	case PC_CLASS_IN_PERMIT:
+		return "inPermitRange";
+	case PC_CLASS_TRUSTED_PERMIT:
+		return "trustedPermit";
 	default:
 		return "unexpected";
 	}
@@ -299,6 +305,59 @@ static void find_listener(const struct pc_expectation *e, const struct pc_snapsh
 	*where = first;
 }
 
+/* ---- who holds the port (owner-user, owner-process) ---- */
+
+enum owner_verdict {
+	OWNER_RIGHT,
+	OWNER_WRONG,
+	OWNER_UNPROVEN, /* a process is required and this one is not named (yet) */
+};
+
+static enum owner_verdict listener_owner(const struct pc_expectation *e,
+					 const struct pc_listener *l)
+{
+	/* Sockets of several users on one row: one of them is not the owner. */
+	if (e->owner_uid_set && (l->uid != e->owner_uid || l->uids_differ))
+		return OWNER_WRONG;
+	if (e->owner_process == NULL)
+		return OWNER_RIGHT;
+	if (l->pid <= 0)
+		return OWNER_UNPROVEN;
+	return strcmp(l->process, e->owner_process) == 0 ? OWNER_RIGHT : OWNER_WRONG;
+}
+
+/* The owner check of an expectation that *where serves. On a single port
+ * every listener must be the owner's, reachable by the rule's peers or not
+ * (another user's socket beside the owner's takes part of the traffic: a
+ * UDP port shared with SO_REUSEADDR, 127.0.0.1 next to a wildcard, IPv4
+ * next to a v6-only socket), save those bound elsewhere than bind-address;
+ * *where moves to the first that is not. In a range, the one that serves
+ * it is judged. */
+static enum owner_verdict check_owner(const struct pc_expectation *e,
+				      const struct pc_snapshot *snap, int32_t *where)
+{
+	if (!e->owner_uid_set && e->owner_process == NULL)
+		return OWNER_RIGHT;
+	if (e->match != PC_MATCH_PORT)
+		return listener_owner(e, &snap->listeners[*where]);
+	struct bind_target bind = parse_bind(e->bind_address);
+	enum owner_verdict verdict = OWNER_RIGHT;
+	for (size_t i = 0; i < snap->n_listeners; i++) {
+		const struct pc_listener *l = &snap->listeners[i];
+		if (!port_matches(e, l->local.proto, l->local.port) ||
+		    (bind.set && !covers(l, &l->local, &bind)))
+			continue;
+		enum owner_verdict v = listener_owner(e, l);
+		if (v == OWNER_WRONG) {
+			*where = (int32_t)i;
+			return OWNER_WRONG;
+		}
+		if (v == OWNER_UNPROVEN)
+			verdict = OWNER_UNPROVEN;
+	}
+	return verdict;
+}
+
 static bool connection_matches(const struct pc_expectation *e, const struct pc_snapshot *snap)
 {
 	for (size_t i = 0; i < snap->n_connections; i++)
@@ -384,7 +443,8 @@ static int add_event(struct context *cx, const struct pc_event *event)
 }
 
 static int expectation_event(struct context *cx, enum pc_event_type type, size_t i,
-			     enum pc_port_status status, enum pc_address_problem problem)
+			     enum pc_port_status status, enum pc_address_problem problem,
+			     uint16_t listener_port)
 {
 	const struct pc_expectation *e = &cx->plan->expectations.items[i];
 	struct pc_event ev = {
@@ -397,6 +457,8 @@ static int expectation_event(struct context *cx, enum pc_event_type type, size_t
 		.side = e->side,
 		.protocol = e->protocol,
 		.port = e->port,
+		.listener_port = listener_port == 0 && e->match == PC_MATCH_PORT ? e->port
+										  : listener_port,
 		.status = status,
 		.problem = problem,
 		.pid = 0,
@@ -408,7 +470,8 @@ static int expectation_event(struct context *cx, enum pc_event_type type, size_t
 
 static bool is_alarm(enum pc_port_status s)
 {
-	return s == PC_PORT_MISSING || s == PC_PORT_WRONG_ADDRESS || s == PC_PORT_FLAPPING;
+	return s == PC_PORT_MISSING || s == PC_PORT_WRONG_ADDRESS || s == PC_PORT_WRONG_OWNER ||
+	       s == PC_PORT_FLAPPING;
 }
 
 /* Presence history: remember when it changed; flapping while the last
@@ -447,13 +510,34 @@ static enum pc_port_status evaluate_listen(struct context *cx, size_t i,
 
 	find_listener(e, cx->snap, &r->listener, &problem);
 	bool wrong = problem != PC_PROBLEM_NONE;
-	bool ok = r->listener >= 0 && !wrong;
+	bool found = r->listener >= 0 && !wrong;
+	enum owner_verdict owner = found ? check_owner(e, cx->snap, &r->listener) : OWNER_RIGHT;
+	if (owner == OWNER_UNPROVEN) {
+		r->owner_unproven_since_ms = prev != NULL && prev->owner_unproven_since_ms != 0
+						     ? prev->owner_unproven_since_ms
+						     : cx->now_ms;
+		if (cx->now_ms - r->owner_unproven_since_ms >= PC_OWNER_PROCESS_WAIT_MS)
+			owner = OWNER_WRONG;
+	}
+	bool ok = found && owner != OWNER_WRONG;
+	r->served_port = found ? cx->snap->listeners[r->listener].local.port
+			       : prev != NULL ? prev->served_port : 0;
 	r->was_present = ok;
 	r->absent_polls = r->listener >= 0 ? 0 : (prev != NULL ? prev->absent_polls : 0) + 1;
 	if (update_flaps(cx, r, prev, ok))
 		return PC_PORT_FLAPPING;
+	if (owner == OWNER_UNPROVEN) {
+		/* Keep what was said until the collector names the process. */
+		cx->out->recheck_soon = true;
+		if (prev != NULL &&
+		    (prev->status == PC_PORT_PRESENT || prev->status == PC_PORT_WRONG_OWNER))
+			return prev->status;
+		return PC_PORT_PENDING;
+	}
 	if (ok)
 		return PC_PORT_PRESENT;
+	if (found)
+		return PC_PORT_WRONG_OWNER;
 	if (wrong) {
 		r->problem = problem;
 		return PC_PORT_WRONG_ADDRESS;
@@ -472,6 +556,11 @@ static int evaluate_expectation(struct context *cx, size_t i, const struct pc_ex
 		r->alarmed = prev->alarmed;
 		r->alarmed_status = prev->alarmed_status;
 		r->last_change_ms = prev->last_change_ms;
+	}
+	if (e->match == PC_MATCH_PERMIT) { /* nothing to miss, nothing to notify */
+		r->status = r->confirmed = PC_PORT_PERMITTED;
+		r->alarmed = false;
+		return 0;
 	}
 	if (e->match == PC_MATCH_NONE)
 		r->status = e->unconfigured ? PC_PORT_UNCONFIGURED : PC_PORT_NOT_CHECKED;
@@ -497,11 +586,17 @@ static int evaluate_expectation(struct context *cx, size_t i, const struct pc_ex
 	if (is_alarm(r->status) && (!r->alarmed || r->alarmed_status != r->status)) {
 		r->alarmed = true;
 		r->alarmed_status = r->status;
-		return expectation_event(cx, PC_EVENT_MISSING, i, r->status, r->problem);
+		/* the listener concerned: the one on the wrong address, else the
+		 * one that went away */
+		uint16_t port = r->status == PC_PORT_WRONG_ADDRESS && r->listener >= 0
+					? cx->snap->listeners[r->listener].local.port
+					: r->served_port;
+		return expectation_event(cx, PC_EVENT_MISSING, i, r->status, r->problem, port);
 	}
 	if (r->status == PC_PORT_PRESENT && r->alarmed) {
 		r->alarmed = false;
-		return expectation_event(cx, PC_EVENT_RESTORED, i, r->status, PC_PROBLEM_NONE);
+		return expectation_event(cx, PC_EVENT_RESTORED, i, r->status, PC_PROBLEM_NONE,
+					 r->served_port);
 	}
 	return 0;
 }
@@ -539,7 +634,9 @@ static int announce_unexpected(struct context *cx, size_t i, const struct pc_sna
 	lr->first_seen_ms = cx->now_ms;
 	if (seen != NULL) {
 		const struct pc_listener_result *before = &previous->listeners[seen - previous_snap->listeners];
-		if (before->class != PC_CLASS_UNEXPECTED || before->announced) {
+		bool was_unexpected =
+			before->class == PC_CLASS_UNEXPECTED || before->class == PC_CLASS_IN_PERMIT;
+		if (!was_unexpected || before->announced) {
 			lr->announced = true;
 			return 0;
 		}
@@ -555,6 +652,25 @@ static int announce_unexpected(struct context *cx, size_t i, const struct pc_sna
 			       .pid = l->pid, .instance = -1 };
 	memcpy(ev.process, l->process, sizeof(ev.process));
 	return add_event(cx, &ev);
+}
+
+/* The permit range that covers a listener nothing expects: a trusted one
+ * if any (the site trusts the range through one of its roles), else the
+ * first; -1: none. */
+static int32_t permit_covering(const struct pc_expectations *exps, const struct pc_endpoint *local)
+{
+	int32_t found = -1;
+	for (size_t k = 0; k < exps->n; k++) {
+		const struct pc_expectation *e = &exps->items[k];
+		if (e->match != PC_MATCH_PERMIT || e->protocol != local->proto ||
+		    local->port < e->port || local->port > e->port_last)
+			continue;
+		if (e->trusted)
+			return (int32_t)k;
+		if (found < 0)
+			found = (int32_t)k;
+	}
+	return found;
 }
 
 static int classify_listeners(struct context *cx, const struct pc_snapshot *previous_snap,
@@ -578,9 +694,18 @@ static int classify_listeners(struct context *cx, const struct pc_snapshot *prev
 			lr->class = PC_CLASS_EXPECTED;
 			continue;
 		}
-		lr->class = ignored(cx->plan->config, &l->local) ? PC_CLASS_IGNORED
-								 : PC_CLASS_UNEXPECTED;
-		if (lr->class != PC_CLASS_UNEXPECTED)
+		if (ignored(cx->plan->config, &l->local)) {
+			lr->class = PC_CLASS_IGNORED;
+			continue;
+		}
+		lr->expectation = permit_covering(exps, &l->local);
+		if (lr->expectation < 0)
+			lr->class = PC_CLASS_UNEXPECTED;
+		else if (exps->items[lr->expectation].trusted)
+			lr->class = PC_CLASS_TRUSTED_PERMIT;
+		else
+			lr->class = PC_CLASS_IN_PERMIT;
+		if (lr->class == PC_CLASS_TRUSTED_PERMIT)
 			continue;
 		cx->out->unexpected++;
 		if (announce_unexpected(cx, i, previous_snap, previous) < 0)
@@ -604,6 +729,7 @@ static enum pc_compliance expectation_compliance(const struct pc_expectation *e,
 	switch (status) {
 	case PC_PORT_MISSING:
 	case PC_PORT_WRONG_ADDRESS:
+	case PC_PORT_WRONG_OWNER:
 	case PC_PORT_FLAPPING:
 		return e->required ? PC_NON_COMPLIANT : PC_DEGRADED;
 	case PC_PORT_UNCONFIGURED:
@@ -654,7 +780,7 @@ static int summarize(const struct pc_plan *plan, struct pc_evaluation *out)
 			continue;
 		struct pc_role_result *rr = &out->roles[e->role_index - 1];
 		bool good = s == PC_PORT_PRESENT || s == PC_PORT_CONNECTED;
-		bool bad = s == PC_PORT_MISSING || s == PC_PORT_WRONG_ADDRESS || s == PC_PORT_FLAPPING;
+		bool bad = is_alarm(s);
 		rr->expected++;
 		rr->present += good;
 		rr->missing += bad;

@@ -11,21 +11,37 @@
  *   missing        no listener, for hold-down polls or more
  *   wrongAddress   listeners on the port, none reachable: the result's
  *                  problem says why (loopback only, IPv6 only...)
+ *   wrongOwner     a listener serves it, but not the owner-user or
+ *                  owner-process the configuration names (on a single
+ *                  port, any listener on it that is not the owner's, save
+ *                  those bound elsewhere than bind-address); while the
+ *                  process of a listener is not known yet, a new one is
+ *                  pending and a known one keeps its status, for at most
+ *                  PC_OWNER_PROCESS_WAIT_MS
  *   flapping       presence changed flap-threshold times within
  *                  flap-window polls; stays until no change for a window
  *   unconfigured   no number and the site should give one
  *   notChecked     no number to check, or a connect rule with connection
  *                  checks off
  *   connected / notConnected   connect rules, when connections are checked
+ *   permitted      a permit range (Windows RPC dynamic ports): listeners
+ *                  may be there, none has to; never missing, never
+ *                  notified, never against compliance
  *
  * Compliance of a role: nonCompliant if a required expectation is missing,
- * wrongAddress or flapping; else degraded if any expectation is missing,
- * wrongAddress, flapping (not required), unconfigured or notConnected;
+ * wrongAddress, wrongOwner or flapping; else degraded if any expectation is
+ * missing, wrongAddress, wrongOwner, flapping (not required), unconfigured
+ * or notConnected;
  * else compliant. A pending expectation counts as it was last confirmed
  * (hold-down exists so that a restarting service changes nothing), and as
  * unknown before its first confirmation. Instances and the host take the worst of
  * their roles. Unexpected listeners are counted and reported but do not
  * change compliance.
+ *
+ * Listener classes: expected (a rule names its port), ignored (an ignore
+ * statement covers it), inPermitRange (only a permit range covers it: still
+ * unexpected, counted and announced as such), trustedPermit (a permit range
+ * the site trusts covers it: neither), unexpected.
  *
  * Reachable. With a bind-address, a listener is reachable when it covers
  * that address (the wildcard of its family, or the address itself) on a
@@ -59,7 +75,10 @@ enum pc_port_status {
 	PC_PORT_FLAPPING = 8,
 	PC_PORT_UNKNOWN = 9,
 	PC_PORT_NOT_CHECKED = 10,
+	PC_PORT_WRONG_OWNER = 11,
+	PC_PORT_PERMITTED = 12,
 };
+#define PC_PORT_STATUS_MAX 12 /* the largest PcPortStatus value */
 
 enum pc_compliance {
 	PC_COMPLIANT = 1,
@@ -72,7 +91,10 @@ enum pc_listener_class {
 	PC_CLASS_EXPECTED = 1,
 	PC_CLASS_UNEXPECTED = 2,
 	PC_CLASS_IGNORED = 3,
+	PC_CLASS_IN_PERMIT = 4, /* unexpected, inside a permit range */
+	PC_CLASS_TRUSTED_PERMIT = 5, /* inside a permit range the site trusts */
 };
+#define PC_CLASS_MAX 5
 
 /* Why no listener on an expectation's port is reachable by its peers;
  * the values are the MIB's PcAddressProblem. */
@@ -107,13 +129,17 @@ struct pc_expect_result {
 	bool alarmed; /* a missing-type notification is out; a restore is owed */
 	enum pc_port_status alarmed_status; /* the status that notification carried */
 	bool was_present; /* raw presence at the previous poll */
+	int64_t owner_unproven_since_ms; /* the listener's process is not known yet, 0: it is */
+	uint16_t served_port; /* port of the listener that last served it (a
+				 range rule's real port), 0: none seen yet */
 	uint32_t n_flips; /* presence changes remembered in flips[] */
 	uint64_t flips[PC_FLAP_MAX]; /* poll numbers of the latest changes, oldest first */
 };
 
 struct pc_listener_result {
 	enum pc_listener_class class;
-	int32_t expectation; /* index of the first expectation it matches, -1 */
+	int32_t expectation; /* index of the first expectation it matches (for
+				a permit class, the permit covering it), -1 */
 	bool announced; /* unexpected: its pcUnexpectedListener has been raised */
 	int64_t first_seen_ms; /* unexpected, not announced: when it appeared */
 };
@@ -121,6 +147,13 @@ struct pc_listener_result {
 /* How long the announcement of a new unexpected listener may wait for the
  * collector to find its process (walks of /proc are paced by their cost). */
 #define PC_UNEXPECTED_PROCESS_WAIT_MS 5000
+
+/* How long an expectation with an owner-process waits for the collector to
+ * name the process of its listener before calling it wrongOwner: longer
+ * than the collector's longest gap between two walks of /proc (30 s, on a
+ * host where a walk is costly), so that a restarted service is not called
+ * wrong. A wrong owner-user is judged at once. */
+#define PC_OWNER_PROCESS_WAIT_MS 35000
 
 /* One configured role; strings are borrowed from the plan. */
 struct pc_role_result {
@@ -142,7 +175,7 @@ struct pc_instance_result {
 };
 
 enum pc_event_type {
-	PC_EVENT_MISSING = 1, /* status: missing, wrongAddress or flapping */
+	PC_EVENT_MISSING = 1, /* status: missing, wrongAddress, wrongOwner or flapping */
 	PC_EVENT_RESTORED = 2, /* status: present */
 	PC_EVENT_UNEXPECTED = 3,
 	PC_EVENT_COMPLIANCE = 4,
@@ -160,7 +193,11 @@ struct pc_event {
 	int instance; /* -1: none */
 	enum pc_side side;
 	uint8_t protocol;
-	uint16_t port;
+	uint16_t port; /* the expectation's (a range's first port) */
+	uint16_t listener_port; /* the port of the listener concerned: the one
+				   now serving (restored), on the wrong address,
+				   or last seen serving (missing, flapping); 0:
+				   none ever seen */
 	enum pc_port_status status;
 	enum pc_address_problem problem; /* MISSING with wrongAddress: why */
 	/* UNEXPECTED: the listener. */

@@ -123,6 +123,17 @@ static struct pc_expectation *append(struct builder *b)
 	return x;
 }
 
+static void apply_owner(struct pc_expectation *x, const struct pc_owner *owner)
+{
+	if (owner->user != NULL) {
+		x->owner_uid_set = owner->has_uid;
+		x->owner_uid = owner->uid;
+		x->owner_user = owner->user;
+	}
+	if (owner->process != NULL)
+		x->owner_process = owner->process;
+}
+
 static void fill_common(struct builder *b, const struct entry *e, const struct pc_rule *rule,
 			uint32_t rule_index, struct pc_expectation *x)
 {
@@ -145,6 +156,8 @@ static void fill_common(struct builder *b, const struct entry *e, const struct p
 	x->count = e->count;
 	x->bind_address = e->conf ? e->conf->bind_address : NULL;
 	x->peer_family = e->conf ? e->conf->peer_family : PC_PEER_IPV4;
+	if (e->conf != NULL)
+		apply_owner(x, &e->conf->owner);
 	x->rule = rule->name;
 	x->description = rule->description;
 	x->protocol = rule->protocol;
@@ -181,6 +194,7 @@ static void expand_rule(struct builder *b, const struct entry *e, const struct p
 		proto.override_line = o->line;
 		if (o->has_required)
 			proto.required = o->required;
+		apply_owner(&proto, &o->owner);
 	}
 	if (o != NULL && o->has_port) {
 		port = o->port;
@@ -192,8 +206,12 @@ static void expand_rule(struct builder *b, const struct entry *e, const struct p
 		last = rule->port_last;
 	} else if (rule->kind == PC_NUMBER_FORMULA) {
 		port = last = pc_formula_port(&rule->formula, e->side, e->slot, e->instance);
-		if ((e->instance > 0 || e->slot > 1) && rule->formula.confidence != PC_CONF_NONE)
-			proto.confidence = rule->formula.confidence;
+		proto.confidence = pc_rule_confidence(rule, e->slot, e->instance);
+	}
+	if (rule->permit) {
+		proto.trusted = e->conf != NULL && e->conf->trust_permits;
+		if (o != NULL && o->has_trust)
+			proto.trusted = o->trust;
 	}
 
 	if (port == 0) {
@@ -207,13 +225,13 @@ static void expand_rule(struct builder *b, const struct entry *e, const struct p
 		}
 		return;
 	}
-	if (last > port && !each) { /* one listener anywhere in the range */
+	if ((last > port && !each) || rule->permit) { /* one listener anywhere in the range */
 		struct pc_expectation *x = append(b);
 		if (x != NULL) {
 			*x = proto;
 			x->port = (uint16_t)port;
 			x->port_last = (uint16_t)last;
-			x->match = PC_MATCH_ANY_IN_RANGE;
+			x->match = rule->permit ? PC_MATCH_PERMIT : PC_MATCH_ANY_IN_RANGE;
 		}
 		return;
 	}
@@ -255,6 +273,14 @@ static const struct pc_override *find_override(struct builder *b, const struct e
 			error_at(b, e->file, o->port_line,
 				 "override %s: rule %s of role %s is not configurable (the product fixes its port)",
 				 o->rule, rule->name, e->role->name);
+		else if (o->has_trust && !rule->permit)
+			error_at(b, e->file, o->trust_line,
+				 "override %s: rule %s of role %s is not a permit range: trust applies to permit rules only",
+				 o->rule, rule->name, e->role->name);
+		else if (o->has_required && o->required && rule->permit)
+			error_at(b, e->file, o->required_line,
+				 "override %s: rule %s of role %s is a permit range: nothing in it has to listen, so it cannot be required",
+				 o->rule, rule->name, e->role->name);
 		else if (o->has_port && o->is_range && rule->count_step > 0)
 			error_at(b, e->file, o->port_line,
 				 "override %s: rule %s of role %s counts servers from one base port: give port, not range",
@@ -274,10 +300,15 @@ static void expand_entry(struct builder *b, const struct entry *e)
 		if (!known)
 			error_at(b, e->file, o->line, "role %s has no rule %s", e->role->name, o->rule);
 	}
+	bool permits = false;
 	for (size_t r = 0; r < e->role->n_rules; r++) {
 		const struct pc_rule *rule = e->role->rules[r];
+		permits |= rule->permit;
 		expand_rule(b, e, rule, (uint32_t)r + 1, find_override(b, e, rule));
 	}
+	if (e->conf != NULL && e->conf->trust_permits_line > 0 && !permits)
+		error_at(b, e->file, e->conf->trust_permits_line,
+			 "trust-permits: role %s has no permit range to trust", e->role->name);
 }
 
 /* ---- one port, one listener ------------------------------------------- */
@@ -357,7 +388,8 @@ static void check_listen_ports(struct builder *b, const char *file, bool within_
 	free(order);
 }
 
-/* An ignored port that a role expects: the expectation still counts. */
+/* An ignored port that a role expects: the expectation still counts. (A
+ * permit range expects nothing: ignore does apply in it.) */
 static void warn_ignored(struct builder *b)
 {
 	const struct pc_config *config = b->config;
@@ -366,6 +398,7 @@ static void warn_ignored(struct builder *b)
 		for (size_t j = 0; j < b->out->n; j++) {
 			const struct pc_expectation *x = &b->out->items[j];
 			if (x->direction != PC_DIR_LISTEN || x->match == PC_MATCH_NONE ||
+			    x->match == PC_MATCH_PERMIT ||
 			    x->protocol != ig->protocol || x->port_last < ig->port || x->port > ig->port_last)
 				continue;
 			pc_diag_warning(b->diag, config->path, ig->line,

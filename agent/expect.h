@@ -8,7 +8,11 @@
  *   match PORT          a listener (direction listen) or connection
  *                       (connect) on exactly port;
  *   match ANY_IN_RANGE  at least one on a port in port..port_last
- *                       (UDP heartbeats 39500-39999, RPC dynamic ports);
+ *                       (UDP heartbeats 39500-39999);
+ *   match PERMIT        nothing: the range only says where listeners may
+ *                       be (Windows RPC/DCOM dynamic ports 1024-65535). A
+ *                       listener there is still unexpected unless the site
+ *                       trusts the range (trusted);
  *   match NONE          no number: nothing can be checked. When the rule is
  *                       configurable the site is expected to give the number
  *                       (unconfigured = true: report it as "unconfigured");
@@ -32,6 +36,7 @@ enum pc_match {
 	PC_MATCH_NONE = 0, /* no number: nothing to check */
 	PC_MATCH_PORT, /* port == port_last */
 	PC_MATCH_ANY_IN_RANGE, /* any port in port..port_last */
+	PC_MATCH_PERMIT, /* port..port_last may listen; nothing has to */
 };
 
 /* Strings are borrowed from the catalog and configuration the expectations
@@ -52,6 +57,12 @@ struct pc_expectation {
 	int count; /* the role's count, 1 when it takes none */
 	const char *bind_address; /* NULL: any local address */
 	enum pc_peer_family peer_family; /* the role's: which family remote peers use */
+	/* Who must hold the port (owner-user, owner-process): the role's, each
+	 * key replaced by the rule's override when it gives one. */
+	bool owner_uid_set; /* false: any user */
+	uint32_t owner_uid;
+	const char *owner_user; /* as written in the configuration, NULL: any */
+	const char *owner_process; /* NULL: any process */
 
 	const char *rule;
 	const char *description;
@@ -65,6 +76,8 @@ struct pc_expectation {
 	bool unconfigured; /* no number, and the site should give one */
 	bool overridden; /* the number or required came from an override */
 	bool shared; /* a ruleset's rule: one listener serves every role using it */
+	bool trusted; /* PERMIT: the site trusts listeners in the range
+			 (trust-permits, or an override's trust) */
 	const char *remote; /* may be NULL */
 	enum pc_peer peer; /* remote peers (another host) or local ones (this host) */
 	const char *notes; /* may be NULL */

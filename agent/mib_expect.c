@@ -25,13 +25,15 @@ enum {
 	COL_LAST_CHANGE = 16,
 	COL_ADDRESS_PROBLEM = 18,
 	COL_PEERS = 19,
+	COL_HOLDER_UID = 20,
+	COL_OWNER = 21,
 };
 
 static const unsigned expect_columns[] = {
 	COL_RULE,	 COL_DESCRIPTION, COL_PROTOCOL,	    COL_PORT,	     COL_PORT_LAST,
 	COL_DIRECTION,	 COL_REQUIRED,	  COL_CONFIGURABLE, COL_PROVENANCE,  COL_STATUS,
 	COL_BOUND_TYPE,	 COL_BOUND_ADDRESS, COL_PID,	    COL_PROCESS,     COL_LAST_CHANGE,
-	COL_ADDRESS_PROBLEM, COL_PEERS,	  0,
+	COL_ADDRESS_PROBLEM, COL_PEERS,	  COL_HOLDER_UID,   COL_OWNER,	     0,
 };
 
 /* pcExpectPeers: local(1), remoteIpv4(2), remoteIpv6(3), remoteAny(4). */
@@ -49,13 +51,24 @@ static long peers_value(const struct pc_expectation *e)
 	}
 }
 
+/* "user svc (1001), process java"; "" when the configuration names none. */
+static void owner_text(const struct pc_expectation *e, char *buf, size_t len)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	if (e->owner_user != NULL)
+		n = (size_t)snprintf(buf, len, "user %s (%u)", e->owner_user, e->owner_uid);
+	if (e->owner_process != NULL && n < len)
+		snprintf(buf + n, len - n, "%sprocess %s", n > 0 ? ", " : "", e->owner_process);
+}
+
 static int expect_column(const void *data, unsigned column, netsnmp_variable_list *var)
 {
 	const struct pc_state *state = pc_mib_state();
 	const struct pc_expectation *e = data;
 	const struct pc_expect_result *r = &state->eval.expect[e - state->plan->expectations.items];
 	const struct pc_listener *l = r->listener >= 0 ? &state->snap.listeners[r->listener] : NULL;
-	char provenance[256];
+	char provenance[256], owner[128];
 
 	switch (column) {
 	case COL_RULE:
@@ -111,6 +124,14 @@ static int expect_column(const void *data, unsigned column, netsnmp_variable_lis
 	case COL_PEERS:
 		pc_mib_set_int(var, peers_value(e));
 		return 0;
+	case COL_HOLDER_UID:
+		/* No listener: (uid_t)-1, which is no user (0 would say root). */
+		pc_mib_set_uint(var, ASN_UNSIGNED, l != NULL ? l->uid : UINT32_MAX);
+		return 0;
+	case COL_OWNER:
+		owner_text(e, owner, sizeof(owner));
+		pc_mib_set_string(var, owner);
+		return 0;
 	default:
 		return SNMP_NOSUCHOBJECT;
 	}
@@ -127,7 +148,7 @@ int pc_mib_expect_register(void)
 	static const oid table_oid[] = { PC_OID_EXPECT_TABLE };
 	static const u_char index_types[] = { ASN_UNSIGNED, ASN_UNSIGNED, ASN_UNSIGNED, 0 };
 	return pc_mib_table_register(&expect_table, table_oid, OID_LENGTH(table_oid), index_types,
-				     COL_RULE, COL_PEERS);
+				     COL_RULE, COL_OWNER);
 }
 
 void pc_mib_expect_rebuild(const struct pc_state *state)

@@ -11,14 +11,16 @@ enum {
 	COL_CLASS = 8,
 	COL_ROLE = 9,
 	COL_RULE = 10,
-	/* 11-12: reserved (owner, uid) */
+	COL_UID = 11,
+	COL_USER = 12,
 	COL_DEVICE = 13,
 	COL_DEVICE_STATUS = 14,
 };
 
-static const unsigned listener_columns[] = { COL_SOCKETS, COL_PID,    COL_PROCESS,
-					     COL_CLASS,	  COL_ROLE,   COL_RULE,
-					     COL_DEVICE,  COL_DEVICE_STATUS, 0 };
+static const unsigned listener_columns[] = { COL_SOCKETS, COL_PID,	COL_PROCESS,
+					     COL_CLASS,	  COL_ROLE,	COL_RULE,
+					     COL_UID,	  COL_USER,	COL_DEVICE,
+					     COL_DEVICE_STATUS, 0 };
 
 static int listener_column(const void *data, unsigned column, netsnmp_variable_list *var)
 {
@@ -46,6 +48,12 @@ static int listener_column(const void *data, unsigned column, netsnmp_variable_l
 		return 0;
 	case COL_RULE:
 		pc_mib_set_string(var, e != NULL ? e->rule : "");
+		return 0;
+	case COL_UID:
+		pc_mib_set_uint(var, ASN_UNSIGNED, l->uid);
+		return 0;
+	case COL_USER:
+		pc_mib_set_string(var, l->user);
 		return 0;
 	case COL_DEVICE: {
 		const struct pc_interface *iface =

@@ -128,6 +128,10 @@ static void add_expectation(netsnmp_variable_list **vars, const struct pc_event 
 		add_int(vars, name, len, /* pcExpectAddressProblem */
 			ev->status == PC_PORT_WRONG_ADDRESS ? ev->problem : PC_PROBLEM_NONE);
 	}
+	/* pcNotifyPort.0: the listener's own port, which for a range rule is
+	 * not pcExpectPort (the range's first port) */
+	static const oid notify_port[] = { PC_OID_NOTIFY, 23, 0 };
+	add_unsigned(vars, ASN_UNSIGNED, notify_port, OID_LENGTH(notify_port), ev->listener_port);
 }
 
 static void add_listener(netsnmp_variable_list **vars, const struct pc_event *ev)

@@ -25,7 +25,8 @@ const char *pc_report_state_name(enum pc_compliance compliance)
 }
 
 const enum pc_port_status pc_report_problem_order[] = {
-	PC_PORT_MISSING,     PC_PORT_WRONG_ADDRESS, PC_PORT_FLAPPING, PC_PORT_PENDING,
+	PC_PORT_MISSING,       PC_PORT_WRONG_ADDRESS, PC_PORT_WRONG_OWNER, PC_PORT_FLAPPING,
+	PC_PORT_PENDING,
 	PC_PORT_NOT_CONNECTED, PC_PORT_UNCONFIGURED, PC_PORT_UNKNOWN,
 };
 const size_t pc_report_n_problem_statuses =
@@ -42,14 +43,14 @@ bool pc_report_is_problem(enum pc_port_status status)
 enum pc_port_status pc_report_status(const struct pc_evaluation *ev, size_t i)
 {
 	enum pc_port_status status = ev->expect[i].status;
-	return status >= PC_PORT_PRESENT && status <= PC_PORT_NOT_CHECKED ? status
-									   : PC_PORT_UNKNOWN;
+	return status >= PC_PORT_PRESENT && status <= PC_PORT_STATUS_MAX ? status
+									  : PC_PORT_UNKNOWN;
 }
 
 enum pc_listener_class pc_report_class(const struct pc_evaluation *ev, size_t j)
 {
 	enum pc_listener_class class = ev->listeners[j].class;
-	return class >= PC_CLASS_EXPECTED && class <= PC_CLASS_IGNORED ? class : 0;
+	return class >= PC_CLASS_EXPECTED && class <= PC_CLASS_MAX ? class : 0;
 }
 
 void pc_report_count(const struct pc_plan *plan, const struct pc_snapshot *snap,

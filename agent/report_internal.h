@@ -10,8 +10,8 @@
 
 #include "report.h"
 
-#define PC_STATUS_SLOTS (PC_PORT_NOT_CHECKED + 1) /* indexed by enum pc_port_status */
-#define PC_CLASS_SLOTS (PC_CLASS_IGNORED + 1)
+#define PC_STATUS_SLOTS (PC_PORT_STATUS_MAX + 1) /* indexed by enum pc_port_status */
+#define PC_CLASS_SLOTS (PC_CLASS_MAX + 1)
 
 struct pc_report_tally {
 	size_t n_expect; /* expectations with a result */

@@ -20,31 +20,41 @@
  *                     instance_name, side, slot, rule, description,
  *                     protocol, port, port_last, match, direction, required,
  *                     configurable, bind_address, status, listener,
- *                     bound_address, pid, process}]          (pcExpectTable)
+ *                     bound_address, pid, process, uid, user, owner_user,
+ *                     owner_uid, owner_process}]            (pcExpectTable)
  *   listeners       [{protocol, address_type, address, port, sockets, pid,
- *                     process, class, expectation, role, rule, device,
- *                     device_status}]                       (pcListenerTable)
+ *                     process, uid, user, uids_differ, class, expectation,
+ *                     role, rule, device, device_status}]   (pcListenerTable)
  *
  * instance: 0..24, null when the role takes none. side: "a", "b",
  * "primary", "secondary" or null. slot: 1..3 or null. port, port_last:
  * null when the rule has no number. bind_address: the address the
- * configuration wants (null: any); bound_address, pid, process: the
- * listener that satisfies the expectation (or, when the status is
- * wrongAddress, the one its peers cannot reach). peers: "local",
- * "remoteIpv4", "remoteIpv6", "remoteAny" (pcExpectPeers). address_problem:
- * why a wrongAddress port's peers cannot reach it, as pcExpectAddressProblem
- * spells it ("loopbackOnly", "ipv6Only", "notLocalAddress", "wrongDevice",
- * "deviceDown", "notBindAddress"...), reason: the same in words; both null
- * unless wrongAddress. device: the device a listener is bound to
- * (SO_BINDTODEVICE), device_status "up", "down" or "absent"; both null when
- * it is bound to none. Addresses are written as `ss`
+ * configuration wants (null: any); bound_address, pid, process, uid, user:
+ * the listener that satisfies the expectation (or, when the status is
+ * wrongAddress, the one its peers cannot reach; when wrongOwner, the one
+ * held by someone else). owner_user (as written), owner_uid, owner_process:
+ * who must hold it (null: anyone). uid: a socket's owner (of the
+ * lowest-inode socket when several share the row; uids_differ: they do not
+ * all belong to one user); user: its name, null when it has none. peers:
+ * "local", "remoteIpv4", "remoteIpv6", "remoteAny" (pcExpectPeers).
+ * address_problem: why a wrongAddress port's peers cannot reach it, as
+ * pcExpectAddressProblem spells it ("loopbackOnly", "ipv6Only",
+ * "notLocalAddress", "wrongDevice", "deviceDown", "notBindAddress"...),
+ * reason: the same in words; both null unless wrongAddress. device: the
+ * device a listener is bound to (SO_BINDTODEVICE), device_status "up",
+ * "down" or "absent"; both null when it is bound to none. Addresses are
+ * written as `ss`
  * and --listeners write them ("*" every IPv4 and IPv6 address, "0.0.0.0",
  * "[::]" IPv6 only, "[fe80::1]%eth0", "0.0.0.0%eth1" bound to a device);
  * address_type is the MIB's InetAddressType ("unknown" for "*"). The cross references are 0-based
  * positions in the other array: expectations[i].listener is the listener
  * that satisfies it, listeners[j].expectation the first expectation it
- * serves (its role and rule are repeated beside it); null: none. */
+ * serves, or for class inPermitRange or trustedPermit the permit range
+ * that covers it (its role and rule are repeated beside it); null: none.
+ * match: "none", "port", "any-in-range" or "permit". */
 #include "report_internal.h"
+
+#include <string.h>
 
 #include "json.h"
 
@@ -67,7 +77,7 @@ static void json_head(FILE *out, const struct pc_plan *plan, const struct pc_sna
 		     "\"unexpected\": %u, \"unconfigured\": %u},\n",
 		ev->expected, ev->present, ev->missing, ev->unexpected, ev->unconfigured);
 	fputs(" \"statuses\": {", out);
-	for (int s = PC_PORT_PRESENT; s <= PC_PORT_NOT_CHECKED; s++)
+	for (int s = PC_PORT_PRESENT; s < PC_STATUS_SLOTS; s++)
 		fprintf(out, "%s\"%s\": %u", s == PC_PORT_PRESENT ? "" : ", ",
 			pc_port_status_name((enum pc_port_status)s), tally->status[s]);
 	pc_report_time(&snap->taken_at, when, sizeof(when));
@@ -136,7 +146,7 @@ static void json_expectation(FILE *out, const struct pc_snapshot *snap,
 			     enum pc_address_problem problem, const struct pc_listener *l,
 			     long listener)
 {
-	static const char *const match_names[] = { "none", "port", "any-in-range" };
+	static const char *const match_names[] = { "none", "port", "any-in-range", "permit" };
 	bool numbered = e->match != PC_MATCH_NONE;
 	bool wrong = status == PC_PORT_WRONG_ADDRESS && problem != PC_PROBLEM_NONE;
 	fprintf(out, "{\"role_index\": %u, \"rule_index\": %u, \"member\": %u, \"members\": %u, "
@@ -165,7 +175,7 @@ static void json_expectation(FILE *out, const struct pc_snapshot *snap,
 	json_uint_or_null(out, numbered, e->port_last);
 	fprintf(out, ", \"match\": \"%s\", \"direction\": \"%s\", \"required\": %s, "
 		     "\"configurable\": %s, \"bind_address\": ",
-		match_names[e->match <= PC_MATCH_ANY_IN_RANGE ? e->match : 0],
+		match_names[e->match <= PC_MATCH_PERMIT ? e->match : 0],
 		pc_direction_name(e->direction), pc_json_bool(e->required),
 		pc_json_bool(e->configurable));
 	pc_json_string(out, e->bind_address);
@@ -180,6 +190,16 @@ static void json_expectation(FILE *out, const struct pc_snapshot *snap,
 	json_uint_or_null(out, l && l->pid > 0, l ? (unsigned long)l->pid : 0);
 	fputs(", \"process\": ", out);
 	pc_json_string(out, l && l->process[0] ? l->process : NULL);
+	fputs(", \"uid\": ", out);
+	json_uint_or_null(out, l != NULL, l ? l->uid : 0);
+	fputs(", \"user\": ", out);
+	pc_json_string(out, l && l->user[0] ? l->user : NULL);
+	fputs(", \"owner_user\": ", out);
+	pc_json_string(out, e->owner_user);
+	fputs(", \"owner_uid\": ", out);
+	json_uint_or_null(out, e->owner_uid_set, e->owner_uid);
+	fputs(", \"owner_process\": ", out);
+	pc_json_string(out, e->owner_process);
 	fputc('}', out);
 }
 
@@ -220,6 +240,9 @@ static void json_listeners(FILE *out, const struct pc_plan *plan,
 		json_uint_or_null(out, l->pid > 0, (unsigned long)l->pid);
 		fputs(", \"process\": ", out);
 		pc_json_string(out, l->process[0] ? l->process : NULL);
+		fprintf(out, ", \"uid\": %u, \"user\": ", l->uid);
+		pc_json_string(out, l->user[0] ? l->user : NULL);
+		fprintf(out, ", \"uids_differ\": %s", pc_json_bool(l->uids_differ));
 		fputs(", \"class\": ", out);
 		pc_json_string(out, class ? pc_listener_class_name(class) : NULL);
 		fputs(", \"expectation\": ", out);

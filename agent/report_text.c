@@ -20,18 +20,41 @@ struct expect_row {
 	size_t index;
 };
 
-/* "127.0.0.1:18001 812/router": where, and who when known. */
+/* "1000(svc)", "1000" when the uid has no name. */
+static void owner_text(const struct pc_listener *l, char *buf, size_t len)
+{
+	char user[PC_USER_MAX];
+	pc_report_plain(user, sizeof(user), l->user);
+	snprintf(buf, len, l->user[0] ? "%u(%s)" : "%u", l->uid, user);
+}
+
+/* "127.0.0.1:18001 812/router uid=0(root)": where, and who when known. */
 static void endpoint_text(const struct pc_snapshot *snap, const struct pc_listener *l, char *buf,
 			  size_t len)
 {
-	char addr[64], process[PC_PROCESS_MAX];
+	char addr[64], process[PC_PROCESS_MAX], owner[PC_USER_MAX + 16];
 	pc_listener_format_addr(snap, l, addr, sizeof(addr));
+	owner_text(l, owner, sizeof(owner));
+	const char *others = l->uids_differ ? " and other users" : "";
 	if (l->pid > 0) {
 		pc_report_plain(process, sizeof(process), l->process[0] ? l->process : "?");
-		snprintf(buf, len, "%s:%u %d/%s", addr, l->local.port, (int)l->pid, process);
+		snprintf(buf, len, "%s:%u %d/%s uid=%s%s", addr, l->local.port, (int)l->pid,
+			 process, owner, others);
 	} else {
-		snprintf(buf, len, "%s:%u", addr, l->local.port);
+		snprintf(buf, len, "%s:%u uid=%s%s", addr, l->local.port, owner, others);
 	}
+}
+
+/* "; want user svc (1001), process java": appended for a wrongOwner row. */
+static void want_owner_text(const struct pc_expectation *e, char *buf, size_t len)
+{
+	size_t n = strlen(buf);
+	if (e->owner_user != NULL && n < len)
+		n += (size_t)snprintf(buf + n, len - n, "; want user %s (%u)", e->owner_user,
+				      e->owner_uid);
+	if (e->owner_process != NULL && n < len)
+		snprintf(buf + n, len - n, "%s process %s", e->owner_user ? "," : "; want",
+			 e->owner_process);
 }
 
 /* What the poll saw for an expectation: its listener, or, when none
@@ -42,13 +65,15 @@ static void seen_text(const struct expect_row *row, char *buf, size_t len)
 	const struct pc_listener *matched = pc_report_matched(row->snap, row->ev, row->index);
 	if (matched != NULL) {
 		const struct pc_expect_result *r = &row->ev->expect[row->index];
-		char where[128];
+		char where[160];
 		endpoint_text(row->snap, matched, where, sizeof(where));
 		/* wrongAddress: what to change, in words. */
 		if (r->status == PC_PORT_WRONG_ADDRESS && r->problem != PC_PROBLEM_NONE)
 			snprintf(buf, len, "%s: %s", where, pc_address_problem_text(r->problem));
 		else
 			snprintf(buf, len, "%s", where);
+		if (pc_report_status(row->ev, row->index) == PC_PORT_WRONG_OWNER)
+			want_owner_text(e, buf, len);
 		return;
 	}
 	size_t n = 0, shown = 0;
@@ -135,33 +160,59 @@ static void expectations_section(FILE *out, const struct pc_plan *plan,
 
 /* ---- listeners and roles -------------------------------------------------- */
 
+struct listener_row {
+	const struct pc_listener *listener;
+	const struct pc_expectation *permit; /* the permit range it is in, NULL */
+};
+
 static void listener_cell(const void *p, int column, char *buf, size_t len)
 {
-	const struct pc_listener *l = *(const struct pc_listener *const *)p;
+	const struct listener_row *row = p;
+	const struct pc_listener *l = row->listener;
 	switch (column) {
 	case 0: snprintf(buf, len, "%s", pc_proto_name(l->local.proto)); break;
 	case 1: pc_endpoint_format_addr(&l->local, buf, len); break;
 	case 2: snprintf(buf, len, "%u", l->local.port); break;
 	case 3: snprintf(buf, len, "%u", l->sockets); break;
 	case 4: snprintf(buf, len, l->pid > 0 ? "%d" : "-", (int)l->pid); break;
-	default: pc_report_plain(buf, len, l->process[0] ? l->process : "-"); break;
+	case 5: pc_report_plain(buf, len, l->process[0] ? l->process : "-"); break;
+	case 6: owner_text(l, buf, len); break;
+	default:
+		if (row->permit != NULL)
+			snprintf(buf, len, "inPermitRange %s/%s", row->permit->role, row->permit->rule);
+		else
+			snprintf(buf, len, "unexpected");
+		break;
 	}
 }
 
-static void unexpected_section(FILE *out, const struct pc_snapshot *snap,
-			       const struct pc_evaluation *ev, const struct pc_report_tally *tally,
-			       const struct pc_listener **rows)
+/* Unexpected listeners, those inside a permit range the site does not
+ * trust included (they are announced as unexpected too). */
+static void unexpected_section(FILE *out, const struct pc_plan *plan,
+			       const struct pc_snapshot *snap, const struct pc_evaluation *ev,
+			       const struct pc_report_tally *tally, struct listener_row *rows)
 {
-	static const char *const headers[] = { "PROTO", "ADDRESS", "PORT", "SOCKETS", "PID",
-					       "PROCESS" };
+	static const char *const headers[] = { "PROTO", "ADDRESS", "PORT",      "SOCKETS",
+					       "PID",   "PROCESS", "UID(USER)", "CLASS" };
 	size_t n = 0;
-	for (size_t j = 0; j < tally->n_listeners; j++)
-		if (pc_report_class(ev, j) == PC_CLASS_UNEXPECTED)
-			rows[n++] = &snap->listeners[j];
+	bool permits = false;
+	for (size_t j = 0; j < tally->n_listeners; j++) {
+		enum pc_listener_class class = pc_report_class(ev, j);
+		long permit = pc_report_served(plan, ev, j);
+		if (class == PC_CLASS_UNEXPECTED || class == PC_CLASS_IN_PERMIT)
+			rows[n++] = (struct listener_row){
+				&snap->listeners[j],
+				class == PC_CLASS_IN_PERMIT && permit >= 0
+					? &plan->expectations.items[permit]
+					: NULL
+			};
+		permits |= class == PC_CLASS_IN_PERMIT;
+	}
 	if (n == 0)
 		return;
 	fputs("Unexpected listeners:\n", out);
-	pc_text_table(out, INDENT, headers, 6, rows, sizeof(*rows), n, listener_cell);
+	/* the CLASS column only when it tells something */
+	pc_text_table(out, INDENT, headers, permits ? 8 : 7, rows, sizeof(*rows), n, listener_cell);
 }
 
 struct role_row {
@@ -221,13 +272,16 @@ static void summary_line(FILE *out, const struct pc_evaluation *ev,
 			continue;
 		fprintf(out, "%u %s", tally->status[s], pc_port_status_name(s));
 		if (tally->required[s] > 0 && (s == PC_PORT_MISSING || s == PC_PORT_WRONG_ADDRESS ||
-					       s == PC_PORT_FLAPPING))
+					       s == PC_PORT_WRONG_OWNER || s == PC_PORT_FLAPPING))
 			fprintf(out, " (%u required)", tally->required[s]);
 		fputs(", ", out);
 	}
 	fprintf(out, "%u of %u present", ev->present, ev->expected);
 	if (tally->status[PC_PORT_NOT_CHECKED] > 0)
 		fprintf(out, ", %u not checked", tally->status[PC_PORT_NOT_CHECKED]);
+	if (tally->status[PC_PORT_PERMITTED] > 0)
+		fprintf(out, ", %u permit range%s", tally->status[PC_PORT_PERMITTED],
+			tally->status[PC_PORT_PERMITTED] == 1 ? "" : "s");
 	fprintf(out, ", %u unexpected listener%s\n", ev->unexpected,
 		ev->unexpected == 1 ? "" : "s");
 }
@@ -240,11 +294,14 @@ static void poll_line(FILE *out, const struct pc_plan *plan, const struct pc_sna
 	pc_report_plain(config, sizeof(config), plan->config->path ? plan->config->path : "-");
 	fprintf(out,
 		"Poll: %s at %s, %u.%03u ms, %zu listener%s "
-		"(%u expected, %u unexpected, %u ignored)",
+		"(%u expected, %u unexpected, ",
 		pc_report_source_name(snap->source), when, snap->duration_us / 1000,
 		snap->duration_us % 1000, snap->n_listeners, snap->n_listeners == 1 ? "" : "s",
-		tally->klass[PC_CLASS_EXPECTED], tally->klass[PC_CLASS_UNEXPECTED],
-		tally->klass[PC_CLASS_IGNORED]);
+		tally->klass[PC_CLASS_EXPECTED], tally->klass[PC_CLASS_UNEXPECTED]);
+	if (tally->klass[PC_CLASS_IN_PERMIT] + tally->klass[PC_CLASS_TRUSTED_PERMIT] > 0)
+		fprintf(out, "%u in permit ranges, %u in trusted ones, ",
+			tally->klass[PC_CLASS_IN_PERMIT], tally->klass[PC_CLASS_TRUSTED_PERMIT]);
+	fprintf(out, "%u ignored)", tally->klass[PC_CLASS_IGNORED]);
 	if (snap->errors > 0)
 		fprintf(out, ", %u malformed records skipped", snap->errors);
 	fprintf(out, "; catalog revision %s; configuration %s\n", plan->catalog->revision, config);
@@ -275,8 +332,8 @@ int pc_report_text(FILE *out, const struct pc_plan *plan, const struct pc_snapsh
 	/* One scratch array for every table's rows (at most one per
 	 * expectation, listener or role), so that writing has no error path. */
 	size_t size = tally.n_expect * sizeof(struct expect_row);
-	if (tally.n_listeners * sizeof(const struct pc_listener *) > size)
-		size = tally.n_listeners * sizeof(const struct pc_listener *);
+	if (tally.n_listeners * sizeof(struct listener_row) > size)
+		size = tally.n_listeners * sizeof(struct listener_row);
 	if (ev->n_roles * sizeof(struct role_row) > size)
 		size = ev->n_roles * sizeof(struct role_row);
 	void *rows = malloc(size > 0 ? size : 1);
@@ -285,7 +342,7 @@ int pc_report_text(FILE *out, const struct pc_plan *plan, const struct pc_snapsh
 
 	summary_line(out, ev, &tally);
 	problems_section(out, plan, snap, ev, &tally, rows);
-	unexpected_section(out, snap, ev, &tally, rows);
+	unexpected_section(out, plan, snap, ev, &tally, rows);
 	expectations_section(out, plan, snap, ev, &tally, rows);
 	roles_section(out, plan, ev, rows);
 	poll_line(out, plan, snap, &tally);

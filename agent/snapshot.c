@@ -151,17 +151,18 @@ static int reserve_one(void **array, size_t count, size_t *cap, size_t elem_size
 	return 0;
 }
 
-int pc_snapshot_add_listener(struct pc_snapshot *snap, const struct pc_endpoint *local,
-			     uint64_t inode)
+int pc_snapshot_add_listener(struct pc_snapshot *snap, const struct pc_listen_socket *socket)
 {
 	if (reserve_one((void **)&snap->listeners, snap->n_listeners, &snap->cap_listeners,
 			sizeof(*snap->listeners)) < 0)
 		return -1;
 	struct pc_listener *l = &snap->listeners[snap->n_listeners++];
 	memset(l, 0, sizeof(*l));
-	l->local = *local;
+	l->local = socket->local;
 	l->sockets = 1;
-	l->inode = inode;
+	l->inode = socket->inode;
+	l->uid = socket->uid;
+	l->v6only = socket->v6only;
 	return 0;
 }
 
@@ -285,8 +286,13 @@ void pc_snapshot_finish(struct pc_snapshot *snap)
 		if (out > 0 && pc_endpoint_cmp(&snap->listeners[out - 1].local,
 					       &snap->listeners[i].local) == 0) {
 			/* Sorted by inode within the group, so a repeat is adjacent. */
+			struct pc_listener *row = &snap->listeners[out - 1];
 			if (inode == 0 || inode != prev_inode)
-				snap->listeners[out - 1].sockets += snap->listeners[i].sockets;
+				row->sockets += snap->listeners[i].sockets;
+			/* UDP sockets sharing a port by SO_REUSEADDR may belong to
+			 * different users: the row says so rather than hiding one. */
+			if (snap->listeners[i].uid != row->uid || snap->listeners[i].uids_differ)
+				row->uids_differ = true;
 			prev_inode = inode;
 			continue;
 		}

@@ -33,6 +33,7 @@ enum pc_poll_source {
 
 #define PC_ADDR_MAX 20
 #define PC_PROCESS_MAX 16 /* the kernel's TASK_COMM_LEN */
+#define PC_USER_MAX 33 /* a user name of up to 32 characters (useradd's limit) */
 #define PC_IFNAME_MAX 16 /* the kernel's IFNAMSIZ */
 
 /* One local endpoint, in MIB index order: protocol, type, address, port. */
@@ -44,6 +45,18 @@ struct pc_endpoint {
 	uint16_t port;
 };
 
+/* One listening socket as a collector saw it: one sock_diag message, one
+ * /proc/net line. Collectors fill it by field name and hand it to
+ * pc_snapshot_add_listener, so a new field the kernel reports touches the
+ * collectors that read it, this record, the row below and the snapshot's
+ * folding, and no caller that does not care about it. */
+struct pc_listen_socket {
+	struct pc_endpoint local;
+	uint64_t inode; /* 0: unknown (the socket cannot be told apart) */
+	uint32_t uid; /* the socket's owner (sock_diag idiag_uid, /proc/net's uid) */
+	bool v6only; /* IPv6 sockets: IPV6_V6ONLY, as sock_diag says (/proc cannot) */
+};
+
 /* One row of the listener table: every socket bound to the same endpoint. */
 struct pc_listener {
 	struct pc_endpoint local;
@@ -51,6 +64,9 @@ struct pc_listener {
 	uint64_t inode; /* one of the sockets' inodes, for process resolution */
 	int32_t pid; /* 0 when unknown or not resolved */
 	char process[PC_PROCESS_MAX]; /* "" when unknown */
+	uint32_t uid; /* the owner of the socket whose inode is kept */
+	bool uids_differ; /* the row's sockets belong to more than one user */
+	char user[PC_USER_MAX]; /* uid's name, "" when it has none (or a longer one) */
 	/* IPv6 sockets: IPV6_V6ONLY. Only a device-bound "::" needs it (its
 	 * zoned address cannot say "dual-stack" as type unknown does). */
 	bool v6only;
@@ -134,9 +150,10 @@ uint32_t pc_endpoint_zone(const struct pc_endpoint *ep);
 void pc_listener_format_addr(const struct pc_snapshot *snap, const struct pc_listener *l,
 			     char *buf, size_t len);
 
-/* Append a listener for one socket; growing arrays are the snapshot's. */
-int pc_snapshot_add_listener(struct pc_snapshot *snap, const struct pc_endpoint *local,
-			     uint64_t inode);
+/* Append one listening socket (a row of its own until pc_snapshot_finish
+ * folds it with the other sockets of its endpoint); growing arrays are the
+ * snapshot's. 0, or -1 when out of memory. */
+int pc_snapshot_add_listener(struct pc_snapshot *snap, const struct pc_listen_socket *socket);
 int pc_snapshot_add_connection(struct pc_snapshot *snap, const struct pc_endpoint *remote);
 
 /* Append an interface or a host address (pc_snapshot_finish sorts). */

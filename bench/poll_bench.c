@@ -139,10 +139,10 @@ static struct summary time_full_walk(int n, unsigned *readlinks)
 {
 	double *v = calloc((size_t)n, sizeof(*v));
 	struct pc_snapshot snap = { 0 };
-	struct pc_endpoint ep;
+	struct pc_listen_socket socket = { .inode = UINT64_C(0xfffffffffff) };
 	static const uint8_t any[4];
-	pc_endpoint_set(&ep, IPPROTO_TCP, AF_INET, any, false, 0, 1);
-	pc_snapshot_add_listener(&snap, &ep, UINT64_C(0xfffffffffff));
+	pc_endpoint_set(&socket.local, IPPROTO_TCP, AF_INET, any, false, 0, 1);
+	pc_snapshot_add_listener(&snap, &socket);
 	pc_snapshot_finish(&snap);
 	for (int i = 0; i < n; i++) {
 		struct pc_procmap *pm = pc_procmap_new(NULL);

@@ -277,13 +277,16 @@ ss_listeners() {
 # ---- listeners (tests/helpers/listen) ----
 
 # start_listeners NAME SPEC...: a listen process controlled through a fifo.
+# With LISTEN_AS=UID set, the process runs as that user (and group) instead
+# of root: its sockets belong to another user.
 start_listeners() {
-	local name=$1 fifo=$PC_TMP/listen-$1.in
+	local name=$1 fifo=$PC_TMP/listen-$1.in as=()
 	shift
 	mkfifo "$fifo"
+	[ -n "${LISTEN_AS:-}" ] && as=(setpriv --reuid="$LISTEN_AS" --regid="$LISTEN_AS" --clear-groups)
 	# The child opens the fifo itself (redirections on a function call would
 	# block this shell until a writer appears).
-	"$PC_LISTEN" "$@" <"$fifo" >"$PC_TMP/listen-$name.out" 2>"$PC_TMP/listen-$name.log" &
+	"${as[@]}" "$PC_LISTEN" "$@" <"$fifo" >"$PC_TMP/listen-$name.out" 2>"$PC_TMP/listen-$name.log" &
 	STARTED_PIDS+=("$!")
 	printf -v "LISTEN_PID_$name" '%s' "$!"
 	# Hold the fifo open for writing so the helper never sees EOF early.

@@ -83,7 +83,7 @@ start_listeners L "tcp/127.0.0.1/$REQUIRED" "tcp/127.0.0.1/$OPTIONAL"
 log "both ports open: compliant, exit 0"
 check 0 -c "$CONF"
 first_line_is "PORTCOMPLY OK - compliant: 2 of 2 present, 0 unexpected listeners"
-has_line "^  present +yes +check-it +- +- +needed +tcp +$REQUIRED +listen +127\.0\.0\.1:$REQUIRED $LISTEN_PID_L/listen$"
+has_line "^  present +yes +check-it +- +- +needed +tcp +$REQUIRED +listen +127\.0\.0\.1:$REQUIRED $LISTEN_PID_L/listen uid=0\(root\)$"
 last_line_starts "| expected=2;;;0 present=2;;;0 missing=0;;;0 unexpected=0;;;0 unconfigured=0;;;0 "
 check 0 -c "$CONF" --format json
 json_is '$j->{compliance} . " " . $j->{exit_status}' "compliant 0"
@@ -97,7 +97,7 @@ start_listeners X "tcp/0.0.0.0/$EXTRA"
 check 0 -c "$CONF"
 first_line_is "PORTCOMPLY OK - compliant: 2 of 2 present, 1 unexpected listener"
 has_line "^Unexpected listeners:$"
-has_line "^  tcp +0\.0\.0\.0 +$EXTRA +1 +$LISTEN_PID_X +listen$"
+has_line "^  tcp +0\.0\.0\.0 +$EXTRA +1 +$LISTEN_PID_X +listen +0\(root\)$"
 check 0 -c "$CONF" --format json
 json_is "(grep { \$_->{port} == $EXTRA } @{\$j->{listeners}})[0]{class}" unexpected
 json_is '$j->{counts}{unexpected}' 1

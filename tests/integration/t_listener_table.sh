@@ -1,6 +1,7 @@
 # pcListenerTable lists exactly what `ss -Hltun` lists (TCP and UDP, IPv4
 # and IPv6, wildcards, a reuseport group folded into one row), and a
-# listener that closes is gone after the next poll.
+# listener that closes is gone after the next poll. Each row says who owns
+# its socket (pcListenerUid, pcListenerUser), root's and another user's.
 . "$(dirname "$0")/lib.sh"
 
 start_snmpd
@@ -8,6 +9,7 @@ start_listeners main \
 	tcp/127.0.0.1/0 tcp/::1/0 udp/127.0.0.1/0 udp/::1/0 \
 	tcp/0.0.0.0/0 tcp/::/0 tcp/::/0/v6only udp/::/0 udp/::/0/v6only \
 	tcp/::ffff:127.0.0.1/0 tcp/127.0.0.1/0/reuseport=3
+LISTEN_AS=65534 start_listeners other tcp/127.0.0.1/0 udp/::/0/v6only
 start_agent
 wait_agent_serving
 wait_next_poll
@@ -22,6 +24,23 @@ grep -q "^tcp \* $(listener_port main 5) 1$" <(listener_table) ||
 
 count=$(snmp_get_value "$OID_LISTENER_COUNT")
 [ "$count" = "$(listener_table | wc -l)" ] || fail "pcListenerCount $count disagrees with the table"
+
+log "the owner of each socket: root's, and user 65534's"
+other_user=$(getent passwd 65534 | cut -d: -f1)
+# column_is COLUMN PROTO ADDRESS PORT VALUE
+column_is() {
+	local got
+	got=$(listener_column "$1" "$2" "$3" "$4")
+	[ "$got" = "$5" ] || fail "pcListenerTable column $1 of $2 $3:$4 is '$got', not '$5'"
+}
+column_is 11 tcp 127.0.0.1 "$(listener_port main 0)" 0
+column_is 12 tcp 127.0.0.1 "$(listener_port main 0)" root
+column_is 11 tcp 127.0.0.1 "$(listener_port other 0)" 65534
+column_is 12 tcp 127.0.0.1 "$(listener_port other 0)" "$other_user"
+column_is 11 udp '[::]' "$(listener_port other 1)" 65534
+# Every row has both columns.
+uids=$(snmpwalk -v2c -c public -t 2 -r 1 -On -Oq "$SNMP_TARGET" "$ROOT_OID.1.3.1.11" | wc -l)
+[ "$uids" = "$(listener_table | wc -l)" ] || fail "pcListenerUid has $uids rows, the table $(listener_table | wc -l)"
 
 log "a closed listener is gone after the next poll"
 gone_port=$(listener_port main 0)

@@ -26,6 +26,11 @@ printf 'hold-down = 2\npoll-interval = 0\n' >"$PC_TMP/bad.conf"
 expect_failure 2 "^$PC_TMP/bad.conf:2: poll-interval = 0: must be between 1 and 3600" \
 	"$PC_DAEMON" -f -c "$PC_TMP/bad.conf"
 
+# An owner that is no user of this host: refused when the file is read.
+printf 'catalog = "%s"\nrole "vnc" {\n\towner-user = "no-such-user-pc"\n}\n' "$PC_ROOT/conf/catalog" >"$PC_TMP/owner.conf"
+expect_failure 2 "^$PC_TMP/owner.conf:3: role vnc: owner-user = \"no-such-user-pc\": no such user on this host" \
+	"$PC_DAEMON" -f -c "$PC_TMP/owner.conf"
+
 log "an unreachable master is reported once and retried"
 start_agent
 wait_for 5 "the unreachable-master line" grep -q \

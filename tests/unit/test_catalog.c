@@ -8,6 +8,8 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
 #include <netinet/in.h>
 
 #include "catalog.h"
@@ -218,6 +220,286 @@ static void test_formula_port(void **state)
 	pc_catalog_free(cat);
 }
 
+/* ---- issue 10.2: permit ranges --------------------------------------- */
+
+/* The wide dynamic ranges are permits, the small service ranges are not,
+ * and no range wider than the heartbeats' 500 ports is left unmarked. */
+static void test_permit_rules(void **state)
+{
+	(void)state;
+	struct pc_diag diag = { 0 };
+	struct pc_catalog *cat = load_shipped(&diag);
+	assert_non_null(cat);
+	const struct pc_rule *rpc = rule_of(cat, "windows-base", "rpc-dynamic");
+	assert_true(rpc->permit);
+	assert_int_equal(rpc->kind, PC_NUMBER_RANGE);
+	assert_int_equal(rpc->port, 1024);
+	assert_int_equal(rpc->port_last, 65535);
+	assert_false(rpc->required);
+	assert_true(rule_of(cat, "rms-lgmapper", "alarmtracker-dcom")->permit);
+	assert_true(rule_of(cat, "rms-lgmapper", "alarmtracker-tools-dcom")->permit);
+	assert_false(rule_of(cat, "icm-router", "private-heartbeat")->permit);
+	assert_false(rule_of(cat, "icm-pg", "public-heartbeat")->permit);
+	size_t permits = 0;
+	for (size_t i = 0; i < cat->n_roles; i++)
+		for (size_t j = 0; j < cat->roles[i].n_rules; j++) {
+			const struct pc_rule *r = cat->roles[i].rules[j];
+			if (r->kind == PC_NUMBER_RANGE && r->port_last - r->port >= 1000 && !r->permit)
+				fail_msg("%s/%s: a %d-port range that is not a permit",
+					 cat->roles[i].name, r->name, r->port_last - r->port + 1);
+			if (!r->permit)
+				continue;
+			permits++;
+			/* a permit says why, with its source */
+			assert_non_null(r->notes);
+			assert_non_null(strstr(r->notes, "permit"));
+			assert_true(strlen(r->source) > 0);
+			assert_false(r->required);
+			assert_int_equal(r->direction, PC_DIR_LISTEN);
+		}
+	assert_true(permits >= 5);
+	pc_catalog_free(cat);
+}
+
+/* ---- issue 10.5: corrections checked against the guide ------------------ */
+
+static void test_rule_confidence_by_instance_and_slot(void **state)
+{
+	(void)state;
+	struct pc_diag diag = { 0 };
+	struct pc_catalog *cat = load_shipped(&diag);
+	assert_non_null(cat);
+	static const struct {
+		const char *role, *rule;
+		enum pc_confidence first, later_instance, other_slot, both;
+	} cases[] = {
+		/* 42027/43027 printed in the CAD table; formula S1; PG2/PG3 inferred */
+		{ "cti-server", "cti", PC_CONF_E60, PC_CONF_L12, PC_CONF_INF, PC_CONF_INF },
+		{ "ctios-server", "cti-server-a", PC_CONF_E60, PC_CONF_L12, PC_CONF_INF, PC_CONF_INF },
+		{ "ctios-server", "cti-server-b", PC_CONF_E60, PC_CONF_L12, PC_CONF_INF, PC_CONF_INF },
+		{ "vru-cti-client", "cti-server-a", PC_CONF_E60, PC_CONF_L12, PC_CONF_INF, PC_CONF_INF },
+		{ "vru-cti-client", "cti-server-b", PC_CONF_E60, PC_CONF_L12, PC_CONF_INF, PC_CONF_INF },
+		{ "cad-base-servers", "cti-server-a", PC_CONF_E60, PC_CONF_L12, PC_CONF_INF, PC_CONF_INF },
+		{ "outbound-option-dialer", "cti-server-b", PC_CONF_L12, PC_CONF_L12, PC_CONF_INF, PC_CONF_INF },
+		/* PG MDS: S1 prints every slot's base; the instance step is inferred */
+		{ "icm-pg", "mds", PC_CONF_L12, PC_CONF_INF, PC_CONF_L12, PC_CONF_INF },
+		{ "icm-pg", "mds-state-transfer", PC_CONF_L12, PC_CONF_INF, PC_CONF_L12, PC_CONF_INF },
+		/* a fixed port is what the rule says, whatever the slot */
+		{ "ctios-server", "ctios", PC_CONF_L12, PC_CONF_L12, PC_CONF_L12, PC_CONF_L12 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct pc_rule *r = rule_of(cat, cases[i].role, cases[i].rule);
+		enum pc_confidence got[4] = {
+			pc_rule_confidence(r, 1, 0), pc_rule_confidence(r, 1, 7),
+			pc_rule_confidence(r, 3, 0), pc_rule_confidence(r, 2, 24),
+		};
+		enum pc_confidence want[4] = { cases[i].first, cases[i].later_instance,
+					       cases[i].other_slot, cases[i].both };
+		for (int k = 0; k < 4; k++)
+			if (got[k] != want[k])
+				fail_msg("%s/%s case %d: %s, expected %s", cases[i].role, cases[i].rule, k,
+					 pc_confidence_name(got[k]), pc_confidence_name(want[k]));
+	}
+	pc_catalog_free(cat);
+}
+
+static void test_catalog_corrections(void **state)
+{
+	(void)state;
+	struct pc_diag diag = { 0 };
+	struct pc_catalog *cat = load_shipped(&diag);
+	assert_non_null(cat);
+
+	/* IPCC Express: the printed 135 ~ 139 ranges, both protocols */
+	const struct pc_rule *udp = rule_of(cat, "ipcc-express", "licensing-share-udp");
+	const struct pc_rule *tcp = rule_of(cat, "ipcc-express", "licensing-share-tcp");
+	assert_int_equal(udp->protocol, IPPROTO_UDP);
+	assert_int_equal(tcp->protocol, IPPROTO_TCP);
+	for (int k = 0; k < 2; k++) {
+		const struct pc_rule *r = k ? tcp : udp;
+		assert_int_equal(r->kind, PC_NUMBER_RANGE);
+		assert_int_equal(r->port, 135);
+		assert_int_equal(r->port_last, 139);
+		assert_true(r->permit);
+		assert_string_equal(r->source, "S0, MS"); /* printed; what Windows serves: MS */
+		assert_int_equal(r->confidence, PC_CONF_E60);
+	}
+	/* ... and the Nuance Recognition Client row ip-ivr has */
+	const struct pc_rule *nrc = rule_of(cat, "ipcc-express", "nuance-recognition-client");
+	const struct pc_rule *ivr_nrc = rule_of(cat, "ip-ivr", "nuance-recognition-client");
+	assert_int_equal(nrc->kind, PC_NUMBER_NONE);
+	assert_int_equal(nrc->direction, ivr_nrc->direction);
+	assert_int_equal(nrc->configurable, ivr_nrc->configurable);
+	assert_int_equal(nrc->confidence, PC_CONF_E60);
+
+	/* DCA connects, CCS listens (table 7's note) */
+	const struct pc_rule *dca = rule_of(cat, "dca", "rmi-connection");
+	assert_int_equal(dca->direction, PC_DIR_CONNECT);
+	assert_non_null(strstr(dca->notes, "DCA initiates"));
+	const struct pc_rule *ccs = rule_of(cat, "ccs", "dca-rmi-connection");
+	assert_int_equal(ccs->direction, PC_DIR_LISTEN);
+	assert_non_null(strstr(ccs->notes, "DCA initiates"));
+
+	/* CAD Desktop is a CTI OS client (table 1's CTI OS row) */
+	const struct pc_rule *cad = rule_of(cat, "cad-agent-desktop", "ctios");
+	assert_int_equal(cad->direction, PC_DIR_CONNECT);
+	assert_int_equal(cad->kind, PC_NUMBER_FIXED);
+	assert_int_equal(cad->port, rule_of(cat, "ctios-server", "ctios")->port);
+
+	/* the SDDSN server, with both of its rows */
+	const struct pc_role *sddsn = pc_catalog_find_role(cat, "sddsn-server");
+	assert_non_null(sddsn);
+	assert_int_equal(sddsn->table, 3);
+	const struct pc_rule *to_listener = rule_of(cat, "sddsn-server", "listener-transfer");
+	assert_int_equal(to_listener->direction, PC_DIR_CONNECT);
+	assert_non_null(strstr(to_listener->remote, "Listener"));
+	const struct pc_rule *isn = rule_of(cat, "sddsn-server", "isn-alarms");
+	assert_int_equal(isn->direction, PC_DIR_LISTEN);
+	assert_non_null(strstr(isn->remote, "ISN"));
+	assert_true(isn->configurable); /* the site gives the number */
+	assert_non_null(strstr(to_listener->source, "S0"));
+	assert_non_null(strstr(isn->source, "S0"));
+
+	/* required only with a 6.0 row, or with the reason in the notes */
+	assert_false(rule_of(cat, "support-tools-node", "node-agent")->required);
+	const struct pc_rule *jtapi = rule_of(cat, "pim-ipcc", "cti-manager");
+	assert_true(jtapi->required);
+	assert_non_null(jtapi->notes);
+	assert_non_null(strstr(jtapi->notes, "cannot work without"));
+
+	/* no note puts words in the guide's mouth that it does not print */
+	for (size_t i = 0; i < cat->n_roles; i++)
+		for (size_t j = 0; j < cat->roles[i].n_rules; j++) {
+			const char *notes = cat->roles[i].rules[j]->notes;
+			if (notes != NULL && strstr(notes, "6.0 row says") != NULL)
+				fail_msg("%s/%s: \"%s\"", cat->roles[i].name,
+					 cat->roles[i].rules[j]->name, notes);
+		}
+	assert_non_null(strstr(rule_of(cat, "isn-app-server", "vru-cti")->notes, "S1b"));
+	assert_non_null(strstr(rule_of(cat, "ipcc-express", "cti")->notes, "S5"));
+	pc_catalog_free(cat);
+}
+
+/* ---- issue 10.5: the instance spans --------------------------------- */
+
+struct offset_use {
+	uint8_t protocol;
+	const struct pc_block *block;
+	int side, column, offset, step;
+};
+
+struct port_use {
+	long port;
+	size_t use;
+	int instance;
+};
+
+static int by_port(const void *a, const void *b)
+{
+	const struct port_use *x = a, *y = b;
+	return x->port != y->port ? (x->port < y->port ? -1 : 1)
+				  : (x->use != y->use ? (x->use < y->use ? -1 : 1) : 0);
+}
+
+/* Every (block, side, PG slot, offset) some rule uses, walked over every
+ * instance 0..24: how many ports two different ones meet on (the first
+ * described in first). The same offset of the same block, side and slot is
+ * one port however many rules name it (a listener and its clients). */
+static size_t offsets_meeting(const struct pc_catalog *cat, char *first, size_t len)
+{
+	struct offset_use uses[512];
+	size_t n_uses = 0;
+	for (size_t i = 0; i < cat->n_roles; i++) {
+		const struct pc_role *role = &cat->roles[i];
+		for (size_t j = 0; j < role->n_rules; j++) {
+			const struct pc_rule *r = role->rules[j];
+			const struct pc_formula *f = &r->formula;
+			if (r->kind != PC_NUMBER_FORMULA || f->block == NULL)
+				continue;
+			unsigned sides = f->side ? PC_SIDE_BIT(f->side)
+						 : r->sides ? r->sides & role->sides : role->sides;
+			for (int side = 1; side < PC_SIDE_COUNT; side++)
+				for (int column = 0; column < f->block->n_slots; column++) {
+					if (!(sides & PC_SIDE_BIT(side)) ||
+					    (f->block->n_slots > 1 && !(role->slots & (1u << (column + 1)))))
+						continue;
+					struct offset_use u = { r->protocol, f->block, side, column,
+								f->offset, f->step };
+					bool known = false;
+					for (size_t k = 0; k < n_uses && !known; k++)
+						known = uses[k].protocol == u.protocol &&
+							uses[k].block == u.block && uses[k].side == u.side &&
+							uses[k].column == u.column &&
+							uses[k].offset == u.offset && uses[k].step == u.step;
+					if (!known) {
+						assert_true(n_uses < sizeof(uses) / sizeof(uses[0]));
+						uses[n_uses++] = u;
+					}
+				}
+		}
+	}
+	size_t n = n_uses * (PC_INSTANCE_MAX + 1), meetings = 0;
+	struct port_use *ports = calloc(n, sizeof(*ports));
+	assert_non_null(ports);
+	for (size_t k = 0; k < n_uses; k++)
+		for (int i = 0; i <= PC_INSTANCE_MAX; i++) {
+			const struct offset_use *u = &uses[k];
+			/* the protocol is folded into the port so TCP and UDP never meet */
+			long port = u->block->base[u->side][u->column] + (long)u->step * i + u->offset;
+			ports[k * (PC_INSTANCE_MAX + 1) + (size_t)i] =
+				(struct port_use){ port + (u->protocol == IPPROTO_UDP ? 100000 : 0), k, i };
+		}
+	qsort(ports, n, sizeof(*ports), by_port);
+	for (size_t k = 1; k < n; k++) {
+		if (ports[k].port != ports[k - 1].port)
+			continue;
+		if (meetings++ == 0) {
+			const struct offset_use *a = &uses[ports[k - 1].use], *b = &uses[ports[k].use];
+			snprintf(first, len, "port %ld: block %s side %s slot %d offset %d instance %d "
+					     "and block %s side %s slot %d offset %d instance %d",
+				 ports[k].port % 100000, a->block->name, pc_side_name((enum pc_side)a->side),
+				 a->column + 1, a->offset, ports[k - 1].instance, b->block->name,
+				 pc_side_name((enum pc_side)b->side), b->column + 1, b->offset,
+				 ports[k].instance);
+		}
+	}
+	free(ports);
+	return meetings;
+}
+
+static void test_instance_offsets_never_meet(void **state)
+{
+	(void)state;
+	struct pc_diag diag = { 0 };
+	struct pc_catalog *cat = load_shipped(&diag);
+	assert_non_null(cat);
+	/* the spans do overlap, as 00-instance-blocks.conf now says: PG3's
+	 * side B runs into the Distributor primary span (48000-48999) from
+	 * instance 12's offset 20 on */
+	const struct pc_formula *mds = &rule_of(cat, "icm-pg", "mds")->formula;
+	const struct pc_formula *rtdist = &rule_of(cat, "icm-distributor", "rtdist")->formula;
+	assert_int_equal(pc_formula_port(mds, PC_SIDE_B, 3, 12) + 20, 48000);
+	assert_int_equal(pc_formula_port(mds, PC_SIDE_B, 3, 13), 48020);
+	assert_int_equal(pc_formula_port(mds, PC_SIDE_B, 3, 24) + 39, 48499);
+	assert_int_equal(pc_formula_port(rtdist, PC_SIDE_PRIMARY, 0, 0), 48008);
+	/* but no two offsets in use ever give the same port */
+	char first[256] = "";
+	size_t meetings = offsets_meeting(cat, first, sizeof(first));
+	if (meetings != 0)
+		fail_msg("%zu ports where two offsets meet, first %s", meetings, first);
+	pc_catalog_free(cat);
+
+	/* the walk does find a meeting when there is one */
+	const char *paths[] = { repo_path("tests/fixtures/catalog/offsets-meet.conf") };
+	cat = pc_catalog_load(paths, 1, &diag);
+	pc_diag_print(&diag, stderr);
+	assert_non_null(cat);
+	/* PG3 side B offset 28, instances 12-24, on the Distributor's 0-12 */
+	assert_int_equal(offsets_meeting(cat, first, sizeof(first)), 13);
+	assert_non_null(strstr(first, "port 48008: block pg side b slot 3 offset 28 instance 12"));
+	pc_catalog_free(cat);
+}
+
 static void test_revision(void **state)
 {
 	(void)state;
@@ -293,6 +575,12 @@ static const struct bad_catalog bad_catalogs[] = {
 	{ "bad-direction.conf", 7, "direction = \"both\"" },
 	{ "bad-peer.conf", 7, "peer = \"here\": must be remote (another host) or local" },
 	{ "bad-block-slots.conf", 3, "b has 2 bases" },
+	{ "bad-permit-port.conf", 7, "permit applies to a range, not to a single port" },
+	{ "bad-permit-required.conf", 7, "permit with required = true" },
+	{ "bad-permit-connect.conf", 7, "permit applies to listen rules" },
+	{ "bad-permit-each.conf", 7, "permit with match = \"each\"" },
+	{ "bad-permit-value.conf", 7, "invalid boolean value for option 'permit'" },
+	{ "bad-slot-confidence.conf", 14, "slot-confidence \"SURE\" is not E60" },
 };
 
 static void test_bad_catalogs(void **state)
@@ -376,6 +664,10 @@ int main(void)
 		cmocka_unit_test(test_required_role_names),
 		cmocka_unit_test(test_every_rule_has_provenance),
 		cmocka_unit_test(test_formula_port),
+		cmocka_unit_test(test_permit_rules),
+		cmocka_unit_test(test_rule_confidence_by_instance_and_slot),
+		cmocka_unit_test(test_catalog_corrections),
+		cmocka_unit_test(test_instance_offsets_never_meet),
 		cmocka_unit_test(test_peer_locality),
 		cmocka_unit_test(test_revision),
 		cmocka_unit_test(test_site_file),

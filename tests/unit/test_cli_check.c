@@ -106,17 +106,22 @@ static void test_compliant(void **state)
 			       "\"match\": \"port\", \"direction\": \"listen\", \"required\": true, "
 			       "\"configurable\": false, \"bind_address\": null, \"status\": \"present\", "
 			       "\"listener\": 2, \"bound_address\": \"127.0.0.1\", \"pid\": null, "
-			       "\"process\": null}");
+			       "\"process\": null, \"uid\": 0, \"user\": \"root\", \"owner_user\": null, "
+			       "\"owner_uid\": null, \"owner_process\": null}");
 	/* listeners[2], sorted after the two wildcards, serves expectations[0] */
 	assert_contains(r.out, "\"address\": \"127.0.0.1\", \"port\": 18011, \"sockets\": 1, "
-			       "\"pid\": null, \"process\": null, \"class\": \"expected\", "
-			       "\"expectation\": 0, \"role\": \"check-lab\", \"rule\": \"needed\", \"device\": null, \"device_status\": null}");
+			       "\"pid\": null, \"process\": null, \"uid\": 0, \"user\": \"root\", "
+			       "\"uids_differ\": false, \"class\": \"expected\", "
+			       "\"expectation\": 0, \"role\": \"check-lab\", \"rule\": \"needed\", "
+			       "\"device\": null, \"device_status\": null}");
 	assert_contains(r.out, "{\"protocol\": \"tcp\", \"address_type\": \"ipv4\", "
 			       "\"address\": \"0.0.0.0\", \"port\": 8080, \"sockets\": 1, "
-			       "\"pid\": null, \"process\": null, \"class\": \"unexpected\", "
+			       "\"pid\": null, \"process\": null, \"uid\": 0, \"user\": \"root\", "
+			       "\"uids_differ\": false, \"class\": \"unexpected\", "
 			       "\"expectation\": null, \"role\": null, \"rule\": null, "
 			       "\"device\": null, \"device_status\": null}");
 	assert_contains(r.out, "\"port\": 22, \"sockets\": 1, \"pid\": null, \"process\": null, "
+			       "\"uid\": 0, \"user\": \"root\", \"uids_differ\": false, "
 			       "\"class\": \"ignored\"");
 	run_free(&r);
 }

@@ -247,6 +247,33 @@ static enum pc_dump_status parse_buf(const struct msgbuf *b, uint8_t proto,
 	return pc_sockdiag_parse(b->data, b->len, 0, proto, kind, snap, kernel_errno);
 }
 
+/* The socket's owner is the message's idiag_uid, kept per row; sockets of
+ * two users on one endpoint (UDP with SO_REUSEADDR) make the row say so. */
+static void test_owner_uid_from_messages(void **state)
+{
+	(void)state;
+	struct msgbuf b = { .len = 0 };
+	struct pc_snapshot snap = { 0 };
+	int kernel_errno;
+	struct inet_diag_msg *m;
+	m = put_socket(&b, AF_INET, PC_TCP_CLOSE, "0.0.0.0", 5000, "0.0.0.0", 0, 0, 21, -1);
+	m->idiag_uid = 1001;
+	m = put_socket(&b, AF_INET, PC_TCP_CLOSE, "0.0.0.0", 5001, "0.0.0.0", 0, 0, 22, -1);
+	m->idiag_uid = 0;
+	m = put_socket(&b, AF_INET, PC_TCP_CLOSE, "0.0.0.0", 5001, "0.0.0.0", 0, 0, 23, -1);
+	m->idiag_uid = 65534;
+	put_done(&b, 0);
+	assert_int_equal(parse_buf(&b, IPPROTO_UDP, PC_DUMP_LISTENERS, &snap, &kernel_errno),
+			 PC_DUMP_DONE);
+	pc_snapshot_finish(&snap);
+	assert_int_equal(snap.n_listeners, 2);
+	assert_int_equal(snap.listeners[0].uid, 1001);
+	assert_false(snap.listeners[0].uids_differ);
+	assert_int_equal(snap.listeners[1].uid, 0); /* the lowest inode's */
+	assert_true(snap.listeners[1].uids_differ);
+	pc_snapshot_clear(&snap);
+}
+
 static void test_zone_and_v6only_from_messages(void **state)
 {
 	(void)state;
@@ -610,6 +637,7 @@ int main(void)
 		cmocka_unit_test(test_other_sequence_ignored),
 		cmocka_unit_test(test_split_anywhere_between_messages),
 		cmocka_unit_test(test_zone_and_v6only_from_messages),
+		cmocka_unit_test(test_owner_uid_from_messages),
 		cmocka_unit_test(test_unwanted_states_dropped),
 		cmocka_unit_test(test_kernel_errors),
 		cmocka_unit_test(test_malformed_messages_skipped_and_counted),

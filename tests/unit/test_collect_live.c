@@ -30,6 +30,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pwd.h>
+#include <sys/fsuid.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -322,6 +324,53 @@ static void test_live_listener_mix(void **state)
 	close(udp_connected);
 	for (int i = 0; i < n; i++)
 		close(s[i].fd);
+}
+
+/* A socket belongs to the fs uid of the thread that created it: sockets
+ * made under another uid show that uid and its name, by netlink and by
+ * /proc alike; a UDP port two users share (SO_REUSEADDR) says so. */
+static void test_live_owner_uid(void **state)
+{
+	(void)state;
+	REQUIRE_NAMESPACE();
+	const uid_t other = 65534;
+	const struct passwd *pw = getpwuid(other);
+	char other_name[PC_USER_MAX] = "";
+	if (pw != NULL && strlen(pw->pw_name) < sizeof(other_name))
+		strcpy(other_name, pw->pw_name);
+
+	struct bound mine = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
+	setfsuid(other);
+	struct bound theirs = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
+	struct bound shared_a = open_socket(SOCK_DGRAM, "0.0.0.0", 0, false, false);
+	setfsuid(getuid());
+	assert_int_equal(setfsuid((uid_t)-1), (int)getuid());
+	struct bound shared_b = open_socket(SOCK_DGRAM, "0.0.0.0", shared_a.port, false, false);
+
+	enum pc_collect_mode modes[] = { PC_COLLECT_NETLINK, PC_COLLECT_PROCFS };
+	for (size_t m = 0; m < 2; m++) {
+		struct pc_collector *c = open_collector(modes[m], false, false);
+		struct pc_snapshot snap = { 0 };
+		poll_ok(c, &snap);
+		const struct pc_listener *l;
+		assert_non_null(l = find(&snap, IPPROTO_TCP, "127.0.0.1", false, mine.port));
+		assert_int_equal(l->uid, getuid());
+		assert_false(l->uids_differ);
+		if (getuid() == 0)
+			assert_string_equal(l->user, "root");
+		assert_non_null(l = find(&snap, IPPROTO_TCP, "127.0.0.1", false, theirs.port));
+		assert_int_equal(l->uid, other);
+		assert_string_equal(l->user, other_name);
+		assert_non_null(l = find(&snap, IPPROTO_UDP, "0.0.0.0", false, shared_a.port));
+		assert_int_equal(l->sockets, 2);
+		assert_true(l->uids_differ);
+		pc_collector_close(c);
+		pc_snapshot_clear(&snap);
+	}
+	close(mine.fd);
+	close(theirs.fd);
+	close(shared_a.fd);
+	close(shared_b.fd);
 }
 
 static void test_live_connect_ports(void **state)
@@ -758,6 +807,7 @@ int main(void)
 	}
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_live_listener_mix, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_live_owner_uid, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_live_devices_and_addresses, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_live_connect_ports, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_live_destroy_event_within_ms, setup, teardown),

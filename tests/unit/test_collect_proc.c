@@ -49,7 +49,7 @@ static void test_parse_line_v4(void **state)
 	(void)state;
 	struct pc_procnet_entry e;
 	assert_int_equal(pc_procnet_parse_line("   0: 0100007F:0016 0200000A:C350 01 00000000:00000000 "
-					       "00:00000000 00000000     0        0 12345 1 "
+					       "00:00000000 00000000  1001        0 12345 1 "
 					       "0000000000000000 100 0 0 10 0",
 					       AF_INET, &e),
 			 0);
@@ -59,6 +59,7 @@ static void test_parse_line_v4(void **state)
 	assert_string_equal(inet_ntop(AF_INET, e.remote_addr, text, sizeof(text)), "10.0.0.2");
 	assert_int_equal(e.remote_port, 50000);
 	assert_int_equal(e.state, PC_TCP_ESTABLISHED);
+	assert_int_equal(e.uid, 1001);
 	assert_int_equal(e.inode, 12345);
 }
 
@@ -259,17 +260,17 @@ static void test_missing_files(void **state)
 static void add_wild6(struct pc_snapshot *snap, uint8_t proto, uint16_t port)
 {
 	static const uint8_t zero[16];
-	struct pc_endpoint ep;
-	pc_endpoint_set(&ep, proto, AF_INET6, zero, false, 0, port);
-	pc_snapshot_add_listener(snap, &ep, port);
+	struct pc_listen_socket socket = { .inode = port };
+	pc_endpoint_set(&socket.local, proto, AF_INET6, zero, false, 0, port);
+	pc_snapshot_add_listener(snap, &socket);
 }
 
 static void add_wild4(struct pc_snapshot *snap, uint8_t proto, uint16_t port)
 {
 	static const uint8_t zero[4];
-	struct pc_endpoint ep;
-	pc_endpoint_set(&ep, proto, AF_INET, zero, false, 0, port);
-	pc_snapshot_add_listener(snap, &ep, 100000u + port);
+	struct pc_listen_socket socket = { .inode = 100000u + port };
+	pc_endpoint_set(&socket.local, proto, AF_INET, zero, false, 0, port);
+	pc_snapshot_add_listener(snap, &socket);
 }
 
 static void test_v6only_guess(void **state)
@@ -386,10 +387,10 @@ static void test_procmap_stops_early(void **state)
 	struct pc_procmap *pm = pc_procmap_new(root);
 
 	/* Only sshd's listener: pids 1 and 100 are read, not 200..500. */
-	struct pc_endpoint ep;
+	struct pc_listen_socket socket = { .inode = 1002 };
 	static const uint8_t any[4];
-	pc_endpoint_set(&ep, IPPROTO_TCP, AF_INET, any, false, 0, 22);
-	pc_snapshot_add_listener(&snap, &ep, 1002);
+	pc_endpoint_set(&socket.local, IPPROTO_TCP, AF_INET, any, false, 0, 22);
+	pc_snapshot_add_listener(&snap, &socket);
 	pc_snapshot_finish(&snap);
 	pc_procmap_resolve(pm, &snap, &stats);
 	assert_int_equal(snap.listeners[0].pid, 100);
@@ -456,10 +457,10 @@ static void temp_proc_remove_pid(const struct temp_proc *t, int pid)
 
 static void one_listener(struct pc_snapshot *snap, uint16_t port, uint64_t inode)
 {
-	struct pc_endpoint ep;
+	struct pc_listen_socket socket = { .inode = inode };
 	static const uint8_t any[4];
-	pc_endpoint_set(&ep, IPPROTO_TCP, AF_INET, any, false, 0, port);
-	pc_snapshot_add_listener(snap, &ep, inode);
+	pc_endpoint_set(&socket.local, IPPROTO_TCP, AF_INET, any, false, 0, port);
+	pc_snapshot_add_listener(snap, &socket);
 }
 
 static void forget_answers(struct pc_snapshot *snap)
@@ -634,10 +635,10 @@ static void test_procmap_missing_root(void **state)
 	struct pc_snapshot snap = { 0 };
 	struct pc_procmap_stats stats;
 	struct pc_procmap *pm = pc_procmap_new("/nonexistent/proc");
-	struct pc_endpoint ep;
+	struct pc_listen_socket socket = { .inode = 5 };
 	static const uint8_t any[4];
-	pc_endpoint_set(&ep, IPPROTO_TCP, AF_INET, any, false, 0, 1);
-	pc_snapshot_add_listener(&snap, &ep, 5);
+	pc_endpoint_set(&socket.local, IPPROTO_TCP, AF_INET, any, false, 0, 1);
+	pc_snapshot_add_listener(&snap, &socket);
 	pc_snapshot_finish(&snap);
 	pc_procmap_resolve(pm, &snap, &stats);
 	assert_int_equal(stats.unresolved, 1);

@@ -8,6 +8,7 @@
 #include <cmocka.h>
 
 #include <netinet/in.h>
+#include <pwd.h>
 
 #include "config.h"
 #include "pc_test.h"
@@ -136,8 +137,76 @@ static void test_documented_examples(void **state)
 		pc_config_load(repo_path("tests/fixtures/config/good-examples.conf"), &diag);
 	pc_diag_print(&diag, stderr);
 	assert_non_null(config);
-	assert_int_equal(config->n_roles, 4);
+	assert_int_equal(config->n_roles, 6);
 	assert_int_equal(config->roles[1].n_overrides, 2);
+	assert_int_equal(config->roles[4].owner.uid, 1001);
+	assert_int_equal(config->roles[4].overrides[0].owner.uid, 1002);
+	assert_true(config->roles[5].overrides[0].trust);
+	pc_config_free(config);
+}
+
+/* Owners per role and per rule; a user name is a uid once loaded. */
+static void test_owners(void **state)
+{
+	(void)state;
+	struct pc_diag diag = { 0 };
+	struct pc_config *config =
+		pc_config_load(repo_path("tests/fixtures/config/good-owner.conf"), &diag);
+	pc_diag_print(&diag, stderr);
+	assert_non_null(config);
+	const struct pc_role_conf *vnc = &config->roles[0];
+	assert_string_equal(vnc->owner.user, "root");
+	assert_true(vnc->owner.has_uid);
+	assert_int_equal(vnc->owner.uid, 0);
+	assert_int_equal(vnc->owner.user_line, 4);
+	assert_string_equal(vnc->owner.process, "Xvnc");
+	assert_int_equal(vnc->owner.process_line, 5);
+	assert_string_equal(vnc->overrides[0].owner.user, "4242");
+	assert_true(vnc->overrides[0].owner.has_uid);
+	assert_int_equal(vnc->overrides[0].owner.uid, 4242); /* a number needs no account */
+	assert_null(vnc->overrides[0].owner.process);
+	assert_null(vnc->overrides[1].owner.user);
+	assert_false(vnc->overrides[1].owner.has_uid);
+	assert_string_equal(vnc->overrides[1].owner.process, "websockify");
+	const struct pc_role_conf *windows = &config->roles[1];
+	assert_true(windows->owner.has_uid);
+	assert_non_null(getpwnam("nobody"));
+	assert_int_equal(windows->owner.uid, getpwnam("nobody")->pw_uid);
+	assert_null(windows->owner.process);
+	pc_config_free(config);
+}
+
+/* The switches that trust permit ranges: per role, and per rule in an
+ * override (which alone is enough for an override). */
+static void test_trust_switches(void **state)
+{
+	(void)state;
+	struct pc_diag diag = { 0 };
+	struct pc_config *config =
+		pc_config_load(repo_path("tests/fixtures/config/good-trust.conf"), &diag);
+	pc_diag_print(&diag, stderr);
+	assert_non_null(config);
+	const struct pc_role_conf *windows = &config->roles[0];
+	assert_true(windows->trust_permits);
+	assert_int_equal(windows->trust_permits_line, 3);
+	const struct pc_role_conf *lgmapper = &config->roles[1];
+	assert_false(lgmapper->trust_permits);
+	assert_int_equal(lgmapper->trust_permits_line, 0);
+	assert_int_equal(lgmapper->n_overrides, 2);
+	assert_true(lgmapper->overrides[0].has_trust);
+	assert_true(lgmapper->overrides[0].trust);
+	assert_int_equal(lgmapper->overrides[0].trust_line, 6);
+	assert_false(lgmapper->overrides[0].has_port);
+	assert_false(lgmapper->overrides[0].has_required);
+	assert_true(lgmapper->overrides[1].has_trust);
+	assert_false(lgmapper->overrides[1].trust);
+	pc_config_free(config);
+
+	/* not given: not trusted */
+	config = pc_config_load(repo_path("conf/portcomply.conf"), &diag);
+	assert_non_null(config);
+	for (size_t i = 0; i < config->n_roles; i++)
+		assert_false(config->roles[i].trust_permits);
 	pc_config_free(config);
 }
 
@@ -167,6 +236,19 @@ static const struct bad_config bad_configs[] = {
 	{ "bad-ignore-protocol.conf", 3, "protocol = \"icmp\"" },
 	{ "bad-ignore-port.conf", 4, "port = 0: must be between 1 and 65535" },
 	{ "bad-set-twice.conf", 5, "side is set twice in this section (first at line 3)" },
+	{ "bad-owner-user-unknown.conf", 3,
+	  "role vnc: owner-user = \"no-such-user-portcomply\": no such user on this host" },
+	{ "bad-owner-user-empty.conf", 3, "role vnc: owner-user must not be empty" },
+	{ "bad-owner-uid-range.conf", 3, "owner-user = 4294967295: not a uid (0-4294967294)" },
+	{ "bad-owner-user-twice.conf", 4, "owner-user is set twice in this section (first at line 3)" },
+	{ "bad-owner-process-long.conf", 4,
+	  "override vnc-display of role vnc: owner-process = \"a-process-name-too-long\": give "
+	  "the process's command name" },
+	{ "bad-owner-process-path.conf", 3, "owner-process = \"/usr/bin/Xvnc\"" },
+	{ "bad-owner-process-unresolved.conf", 5,
+	  "role vnc: owner-process needs resolve-processes = true" },
+	{ "bad-trust-value.conf", 3, "invalid boolean value for option 'trust-permits'" },
+	{ "bad-trust-override-value.conf", 4, "invalid boolean value for option 'trust'" },
 };
 
 static void test_bad_configs(void **state)
@@ -200,6 +282,8 @@ int main(void)
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_full_config),
 		cmocka_unit_test(test_documented_examples),
+		cmocka_unit_test(test_owners),
+		cmocka_unit_test(test_trust_switches),
 		cmocka_unit_test(test_bad_configs),
 		cmocka_unit_test(test_unreadable),
 	};

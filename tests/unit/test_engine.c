@@ -31,26 +31,27 @@ static struct pc_plan *load(const char *relative)
 	return plan;
 }
 
-/* "tcp 0.0.0.0 7001", "udp * 7150" (dual-stack), "tcp [::] 7400" (v6-only). */
+/* "tcp 0.0.0.0 7001", "udp * 7150" (dual-stack), "tcp [::] 7400" (v6-only);
+ * "tcp 0.0.0.0 7001 uid=1001": a socket of that user (else root's). */
 static void add(struct pc_snapshot *snap, const char *spec)
 {
 	char proto[8], address[64];
-	unsigned port;
+	unsigned port, uid = 0;
 	uint8_t bytes[16] = { 0 };
-	assert_int_equal(sscanf(spec, "%7s %63s %u", proto, address, &port), 3);
+	assert_true(sscanf(spec, "%7s %63s %u uid=%u", proto, address, &port, &uid) >= 3);
 	uint8_t p = strcmp(proto, "tcp") == 0 ? IPPROTO_TCP : IPPROTO_UDP;
-	struct pc_endpoint ep;
+	struct pc_listen_socket socket = { .inode = port, .uid = uid };
 	if (strcmp(address, "*") == 0) {
-		pc_endpoint_set(&ep, p, AF_INET6, bytes, false, 0, (uint16_t)port);
+		pc_endpoint_set(&socket.local, p, AF_INET6, bytes, false, 0, (uint16_t)port);
 	} else if (address[0] == '[') {
 		address[strlen(address) - 1] = '\0';
 		assert_int_equal(inet_pton(AF_INET6, address + 1, bytes), 1);
-		pc_endpoint_set(&ep, p, AF_INET6, bytes, true, 0, (uint16_t)port);
+		pc_endpoint_set(&socket.local, p, AF_INET6, bytes, true, 0, (uint16_t)port);
 	} else {
 		assert_int_equal(inet_pton(AF_INET, address, bytes), 1);
-		pc_endpoint_set(&ep, p, AF_INET, bytes, false, 0, (uint16_t)port);
+		pc_endpoint_set(&socket.local, p, AF_INET, bytes, false, 0, (uint16_t)port);
 	}
-	assert_int_equal(pc_snapshot_add_listener(snap, &ep, port), 0);
+	assert_int_equal(pc_snapshot_add_listener(snap, &socket), 0);
 }
 
 /* Every expected listener of host.conf, where it should be. */
@@ -82,18 +83,26 @@ static void run_init(struct run *r, struct pc_plan *plan, unsigned hold_down)
 
 /* Poll with the listeners given (NULL-terminated list of specs, minus the
  * ones in skip), optionally extra ones; the run keeps the result. */
+static const struct pc_evaluation *judge(struct run *r, struct pc_snapshot snap);
+
 static const struct pc_evaluation *poll_with(struct run *r, const char *const *specs,
 					     size_t n_specs, const char *skip,
 					     const char *extra)
 {
 	struct pc_snapshot snap = { 0 };
-	struct pc_evaluation eval;
 	for (size_t i = 0; i < n_specs; i++)
 		if (skip == NULL || strcmp(specs[i], skip) != 0)
 			add(&snap, specs[i]);
 	if (extra != NULL)
 		add(&snap, extra);
 	pc_snapshot_finish(&snap);
+	return judge(r, snap);
+}
+
+/* Judge a finished snapshot (which the run takes) after the previous poll. */
+static const struct pc_evaluation *judge(struct run *r, struct pc_snapshot snap)
+{
+	struct pc_evaluation eval;
 	r->now_ms += 1000;
 	assert_int_equal(pc_engine_evaluate(r->plan, &r->settings, &snap,
 					    r->started ? r->plan : NULL,
@@ -570,11 +579,344 @@ static void a_reload_carries_results_over(void **unused)
 	pc_plan_free(r.plan);
 }
 
+/* ---- who holds the port (owner-user, owner-process) ---- */
+
+/* host-owner.conf: svc's and bound's ports belong to uid 1001, svc's
+ * optional port also to the process svcd. Its plan's indices: */
+enum { O_REQ, O_OPT, O_HEARTBEAT, O_UPSTREAM, O_PICKED, O_API };
+
+/* One listener's process, as the collector would have named it. */
+struct held {
+	uint16_t port;
+	int32_t pid;
+	const char *process;
+};
+
+static const struct pc_evaluation *poll_owned(struct run *r, const char *const *specs,
+					      size_t n_specs, const struct held *held,
+					      size_t n_held)
+{
+	struct pc_snapshot snap = { 0 };
+	for (size_t i = 0; i < n_specs; i++)
+		add(&snap, specs[i]);
+	pc_snapshot_finish(&snap);
+	for (size_t k = 0; k < n_held; k++)
+		for (size_t i = 0; i < snap.n_listeners; i++)
+			if (snap.listeners[i].local.port == held[k].port) {
+				snap.listeners[i].pid = held[k].pid;
+				snprintf(snap.listeners[i].process, PC_PROCESS_MAX, "%s",
+					 held[k].process);
+			}
+	return judge(r, snap);
+}
+
+static const char *const owned_right[] = {
+	"tcp 0.0.0.0 7001 uid=1001",
+	"tcp 0.0.0.0 7002 uid=1001",
+	"udp * 7150 uid=1001",
+	"tcp 10.0.0.1 7400 uid=1001",
+};
+#define OWNED_RIGHT (sizeof(owned_right) / sizeof(owned_right[0]))
+static const struct held svcd = { 7002, 300, "svcd" };
+
+static void the_owner_user_and_process_holding_is_present(void **unused)
+{
+	(void)unused;
+	struct run r;
+	run_init(&r, load("tests/fixtures/engine/host-owner.conf"), 2);
+	const struct pc_evaluation *e = poll_owned(&r, owned_right, OWNED_RIGHT, &svcd, 1);
+	assert_int_equal(r.plan->expectations.items[O_REQ].owner_uid, 1001);
+	assert_string_equal(r.plan->expectations.items[O_OPT].owner_process, "svcd");
+	assert_null(r.plan->expectations.items[O_REQ].owner_process);
+	assert_int_equal(e->expect[O_REQ].status, PC_PORT_PRESENT);
+	assert_int_equal(e->expect[O_OPT].status, PC_PORT_PRESENT);
+	assert_int_equal(e->expect[O_HEARTBEAT].status, PC_PORT_PRESENT);
+	assert_int_equal(e->expect[O_API].status, PC_PORT_PRESENT);
+	assert_int_equal(e->host, PC_COMPLIANT);
+	run_free(&r);
+	pc_plan_free(r.plan);
+}
+
+/* A required port bound by another user is an alarm at once (no
+ * hold-down: the port is not missing, it is taken), notified like a
+ * missing one, and restored when its owner holds it again. */
+static void another_user_holding_a_port_is_wrong_owner(void **unused)
+{
+	(void)unused;
+	struct run r;
+	run_init(&r, load("tests/fixtures/engine/host-owner.conf"), 2);
+	poll_owned(&r, owned_right, OWNED_RIGHT, &svcd, 1);
+
+	const char *const forged[] = { "tcp 0.0.0.0 7001 uid=65534", owned_right[1], owned_right[2],
+				       owned_right[3] };
+	const struct pc_evaluation *e = poll_owned(&r, forged, 4, &svcd, 1);
+	assert_int_equal(e->expect[O_REQ].status, PC_PORT_WRONG_OWNER);
+	assert_int_equal(r.snap.listeners[e->expect[O_REQ].listener].uid, 65534);
+	assert_int_equal(e->host, PC_NON_COMPLIANT);
+	assert_int_equal(e->missing, 1);
+	assert_int_equal(e->roles[0].missing, 1);
+	const struct pc_event *ev = find_event(e, PC_EVENT_MISSING);
+	assert_non_null(ev);
+	assert_int_equal(ev->status, PC_PORT_WRONG_OWNER);
+	assert_int_equal(ev->port, 7001);
+
+	/* Still held by the other user: nothing new. */
+	e = poll_owned(&r, forged, 4, &svcd, 1);
+	assert_int_equal(e->expect[O_REQ].status, PC_PORT_WRONG_OWNER);
+	assert_int_equal(count_events(e, PC_EVENT_MISSING), 0);
+
+	e = poll_owned(&r, owned_right, OWNED_RIGHT, &svcd, 1);
+	assert_int_equal(e->expect[O_REQ].status, PC_PORT_PRESENT);
+	assert_int_equal(count_events(e, PC_EVENT_RESTORED), 1);
+	assert_int_equal(e->host, PC_COMPLIANT);
+	run_free(&r);
+	pc_plan_free(r.plan);
+}
+
+/* Beside the owner's socket, another user's on the same port takes part
+ * of the traffic: a specific address next to the wildcard, or a row whose
+ * sockets belong to several users. The holder shown is the intruder. */
+static void a_foreign_socket_beside_the_owners_is_wrong_owner(void **unused)
+{
+	(void)unused;
+	struct run r;
+	run_init(&r, load("tests/fixtures/engine/host-owner.conf"), 2);
+	const char *const beside[] = { owned_right[0], "tcp 127.0.0.1 7001 uid=65534",
+				       owned_right[1], owned_right[2], owned_right[3] };
+	const struct pc_evaluation *e = poll_owned(&r, beside, 5, &svcd, 1);
+	assert_int_equal(e->expect[O_REQ].status, PC_PORT_WRONG_OWNER);
+	assert_int_equal(r.snap.listeners[e->expect[O_REQ].listener].uid, 65534);
+
+	const char *const shared[] = { owned_right[0], owned_right[1], "udp * 7150 uid=1001",
+				       "udp * 7150 uid=65534", owned_right[3] };
+	e = poll_owned(&r, shared, 5, &svcd, 1);
+	assert_int_equal(e->expect[O_REQ].status, PC_PORT_PRESENT);
+	assert_int_equal(e->expect[O_HEARTBEAT].status, PC_PORT_WRONG_OWNER);
+	/* On another address than bind-address, a foreign socket is no rival. */
+	const char *const elsewhere[] = { owned_right[0], owned_right[1], owned_right[2],
+					  owned_right[3], "tcp 10.0.0.2 7400 uid=65534" };
+	e = poll_owned(&r, elsewhere, 5, &svcd, 1);
+	assert_int_equal(e->expect[O_API].status, PC_PORT_PRESENT);
+	run_free(&r);
+	pc_plan_free(r.plan);
+}
+
+/* The right user, the wrong process: wrongOwner, which only degrades an
+ * optional port. */
+static void another_process_holding_a_port_is_wrong_owner(void **unused)
+{
+	(void)unused;
+	struct run r;
+	run_init(&r, load("tests/fixtures/engine/host-owner.conf"), 2);
+	const struct held nc = { 7002, 4242, "nc" };
+	const struct pc_evaluation *e = poll_owned(&r, owned_right, OWNED_RIGHT, &nc, 1);
+	assert_int_equal(e->expect[O_OPT].status, PC_PORT_WRONG_OWNER);
+	assert_int_equal(e->expect[O_REQ].status, PC_PORT_PRESENT);
+	assert_int_equal(e->host, PC_DEGRADED);
+	run_free(&r);
+	pc_plan_free(r.plan);
+}
+
+/* A process not named yet (the collector's walks are paced) is not called
+ * wrong at once: a new listener is pending, a known one keeps its status,
+ * for PC_OWNER_PROCESS_WAIT_MS; then, still unnamed, it is wrongOwner. */
+static void an_unnamed_process_is_wrong_owner_only_after_a_wait(void **unused)
+{
+	(void)unused;
+	struct run r;
+	run_init(&r, load("tests/fixtures/engine/host-owner.conf"), 2);
+	const struct pc_evaluation *e = poll_owned(&r, owned_right, OWNED_RIGHT, NULL, 0);
+	assert_int_equal(e->expect[O_OPT].status, PC_PORT_PENDING);
+	assert_true(e->recheck_soon);
+	assert_int_equal(count_events(e, PC_EVENT_MISSING), 0);
+	e = poll_owned(&r, owned_right, OWNED_RIGHT, &svcd, 1);
+	assert_int_equal(e->expect[O_OPT].status, PC_PORT_PRESENT);
+	/* Known, then unnamed (a restarted service, not walked yet). */
+	e = poll_owned(&r, owned_right, OWNED_RIGHT, NULL, 0);
+	assert_int_equal(e->expect[O_OPT].status, PC_PORT_PRESENT);
+	assert_true(e->recheck_soon);
+	for (int64_t waited = 1000; waited < PC_OWNER_PROCESS_WAIT_MS; waited += 1000) {
+		e = poll_owned(&r, owned_right, OWNED_RIGHT, NULL, 0);
+		assert_int_equal(e->expect[O_OPT].status, PC_PORT_PRESENT);
+	}
+	e = poll_owned(&r, owned_right, OWNED_RIGHT, NULL, 0);
+	assert_int_equal(e->expect[O_OPT].status, PC_PORT_WRONG_OWNER);
+	assert_int_equal(count_events(e, PC_EVENT_MISSING), 1);
+	run_free(&r);
+	pc_plan_free(r.plan);
+}
+
+/* Without owner-user or owner-process, whoever holds a port makes it
+ * present, as before. */
+static void without_an_owner_anyone_will_do(void **unused)
+{
+	(void)unused;
+	struct run r;
+	run_init(&r, load("tests/fixtures/engine/host.conf"), 2);
+	const char *const anyone[] = { "tcp 0.0.0.0 7001 uid=65534", "tcp 0.0.0.0 7002 uid=1",
+				       "udp * 7150 uid=65534", "tcp 10.0.0.1 7400 uid=4242",
+				       "tcp * 8011 uid=7",     "tcp * 8031 uid=65534" };
+	const struct pc_evaluation *e = poll_owned(&r, anyone, 6, NULL, 0);
+	assert_null(r.plan->expectations.items[REQ].owner_user);
+	assert_false(r.plan->expectations.items[REQ].owner_uid_set);
+	assert_int_equal(e->expect[REQ].status, PC_PORT_PRESENT);
+	assert_int_equal(e->expect[OPT].status, PC_PORT_PRESENT);
+	assert_int_equal(e->host, PC_COMPLIANT);
+	run_free(&r);
+	pc_plan_free(r.plan);
+}
+
+/* ---- permit ranges and the real port of range notifications (issue 10.2) */
+
+/* Expectation indices in permit.conf's plan: role dyn's two rules. */
+enum { DYN_BEAT, DYN_DYNAMIC };
+
+static const char *const dyn_base[] = { "tcp 0.0.0.0 7550" };
+
+/* A permit expects nothing: never pending, missing or restored, whatever
+ * opens and closes in it, and never against compliance. */
+static void a_permit_never_goes_missing_or_restored(void **unused)
+{
+	(void)unused;
+	struct run r;
+	run_init(&r, load("tests/fixtures/engine/permit.conf"), 2);
+	assert_int_equal(r.plan->expectations.items[DYN_DYNAMIC].match, PC_MATCH_PERMIT);
+	for (int i = 0; i < 4; i++) { /* empty range, past hold-down */
+		const struct pc_evaluation *e = poll_with(&r, dyn_base, 1, NULL, NULL);
+		assert_int_equal(e->expect[DYN_DYNAMIC].status, PC_PORT_PERMITTED);
+		assert_int_equal(e->expect[DYN_DYNAMIC].listener, -1);
+		assert_int_equal(count_events(e, PC_EVENT_MISSING), 0);
+		assert_int_equal(e->host, PC_COMPLIANT);
+		assert_int_equal(e->missing, 0);
+	}
+	/* listeners come and go in the range: still no per-port event */
+	for (int i = 0; i < 4; i++) {
+		const struct pc_evaluation *e =
+			poll_with(&r, dyn_base, 1, NULL, i % 2 ? NULL : "tcp 0.0.0.0 25555");
+		assert_int_equal(e->expect[DYN_DYNAMIC].status, PC_PORT_PERMITTED);
+		assert_int_equal(count_events(e, PC_EVENT_MISSING), 0);
+		assert_int_equal(count_events(e, PC_EVENT_RESTORED), 0);
+		assert_int_equal(e->host, PC_COMPLIANT);
+	}
+	assert_string_equal(pc_port_status_name(PC_PORT_PERMITTED), "permitted");
+	run_free(&r);
+	pc_plan_free(r.plan);
+}
+
+/* Inside an untrusted permit: classed inPermitRange, pointing at the
+ * permit, counted and announced as unexpected, with its real port. */
+static void a_listener_in_a_permit_range_is_unexpected_but_classed(void **unused)
+{
+	(void)unused;
+	struct run r;
+	run_init(&r, load("tests/fixtures/engine/permit.conf"), 1);
+	poll_with(&r, dyn_base, 1, NULL, NULL);
+	const struct pc_evaluation *e = poll_with(&r, dyn_base, 1, NULL, "tcp 0.0.0.0 25555");
+	size_t j = r.snap.listeners[0].local.port == 25555 ? 0 : 1;
+	assert_int_equal(r.snap.listeners[j].local.port, 25555);
+	assert_int_equal(e->listeners[j].class, PC_CLASS_IN_PERMIT);
+	assert_int_equal(e->listeners[j].expectation, DYN_DYNAMIC);
+	assert_int_equal(e->unexpected, 1);
+	assert_int_equal(count_events(e, PC_EVENT_UNEXPECTED), 1);
+	assert_int_equal(find_event(e, PC_EVENT_UNEXPECTED)->local.port, 25555);
+	assert_int_equal(e->host, PC_COMPLIANT);
+	/* announced once per appearance */
+	e = poll_with(&r, dyn_base, 1, NULL, "tcp 0.0.0.0 25555");
+	assert_int_equal(count_events(e, PC_EVENT_UNEXPECTED), 0);
+	/* outside the permit: plainly unexpected */
+	e = poll_with(&r, dyn_base, 1, NULL, "tcp 0.0.0.0 19999");
+	j = r.snap.listeners[0].local.port == 19999 ? 0 : 1;
+	assert_int_equal(e->listeners[j].class, PC_CLASS_UNEXPECTED);
+	assert_int_equal(e->listeners[j].expectation, -1);
+	assert_string_equal(pc_listener_class_name(PC_CLASS_IN_PERMIT), "inPermitRange");
+	run_free(&r);
+	pc_plan_free(r.plan);
+}
+
+/* The site's switch, per role or per rule: a trusted permit covers its
+ * listeners (trustedPermit), which are neither counted nor announced; an
+ * override's trust = false takes the role's back. */
+static void the_trust_switch_silences_a_permit_range(void **unused)
+{
+	(void)unused;
+	static const struct {
+		const char *config;
+		enum pc_listener_class class;
+	} cases[] = {
+		{ "tests/fixtures/engine/permit-trusted.conf", PC_CLASS_TRUSTED_PERMIT },
+		{ "tests/fixtures/engine/permit-trust-rule.conf", PC_CLASS_TRUSTED_PERMIT },
+		{ "tests/fixtures/engine/permit-distrust-rule.conf", PC_CLASS_IN_PERMIT },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct run r;
+		run_init(&r, load(cases[i].config), 1);
+		bool trusted = cases[i].class == PC_CLASS_TRUSTED_PERMIT;
+		assert_int_equal(r.plan->expectations.items[DYN_DYNAMIC].trusted, trusted);
+		poll_with(&r, dyn_base, 1, NULL, NULL);
+		const struct pc_evaluation *e = poll_with(&r, dyn_base, 1, NULL, "tcp [::] 21000");
+		size_t j = r.snap.listeners[0].local.port == 21000 ? 0 : 1;
+		if (e->listeners[j].class != cases[i].class)
+			fail_msg("%s: class %s", cases[i].config,
+				 pc_listener_class_name(e->listeners[j].class));
+		assert_int_equal(e->listeners[j].expectation, DYN_DYNAMIC);
+		assert_int_equal(e->unexpected, trusted ? 0 : 1);
+		assert_int_equal(count_events(e, PC_EVENT_UNEXPECTED), trusted ? 0 : 1);
+		run_free(&r);
+		pc_plan_free(r.plan);
+	}
+	assert_string_equal(pc_listener_class_name(PC_CLASS_TRUSTED_PERMIT), "trustedPermit");
+}
+
+/* Missing and restored for a range rule carry the port of the listener
+ * concerned, not the range's first port (which stays in port). */
+static void range_notifications_carry_the_real_port(void **unused)
+{
+	(void)unused;
+	struct run r;
+	run_init(&r, load("tests/fixtures/engine/permit.conf"), 1);
+	const struct pc_evaluation *e = poll_with(&r, dyn_base, 1, NULL, NULL);
+	assert_int_equal(e->expect[DYN_BEAT].status, PC_PORT_PRESENT);
+
+	e = poll_with(&r, NULL, 0, NULL, NULL); /* 7550 went away */
+	const struct pc_event *ev = find_event(e, PC_EVENT_MISSING);
+	assert_non_null(ev);
+	assert_string_equal(ev->rule, "beat");
+	assert_int_equal(ev->port, 7500);
+	assert_int_equal(ev->listener_port, 7550);
+
+	e = poll_with(&r, NULL, 0, NULL, "tcp 0.0.0.0 7566"); /* back elsewhere in it */
+	ev = find_event(e, PC_EVENT_RESTORED);
+	assert_non_null(ev);
+	assert_int_equal(ev->port, 7500);
+	assert_int_equal(ev->listener_port, 7566);
+	assert_int_equal(count_events(e, PC_EVENT_MISSING), 0);
+	run_free(&r);
+
+	/* never served since the start: no listener to name */
+	run_init(&r, r.plan, 1);
+	e = poll_with(&r, NULL, 0, NULL, NULL);
+	ev = find_event(e, PC_EVENT_MISSING);
+	assert_non_null(ev);
+	assert_int_equal(ev->listener_port, 0);
+	run_free(&r);
+	pc_plan_free(r.plan);
+
+	/* a single port's own number is its listener's */
+	run_init(&r, load("tests/fixtures/engine/host.conf"), 1);
+	e = poll_with(&r, everything, EVERYTHING, "tcp 0.0.0.0 7001", NULL);
+	ev = find_event(e, PC_EVENT_MISSING);
+	assert_non_null(ev);
+	assert_int_equal(ev->listener_port, 7001);
+	run_free(&r);
+	pc_plan_free(r.plan);
+}
+
 static void names_match_the_mib(void **unused)
 {
 	(void)unused;
 	assert_string_equal(pc_port_status_name(PC_PORT_WRONG_ADDRESS), "wrongAddress");
 	assert_string_equal(pc_port_status_name(PC_PORT_NOT_CHECKED), "notChecked");
+	assert_string_equal(pc_port_status_name(PC_PORT_WRONG_OWNER), "wrongOwner");
 	assert_string_equal(pc_compliance_name(PC_NON_COMPLIANT), "nonCompliant");
 	assert_string_equal(pc_listener_class_name(PC_CLASS_IGNORED), "ignored");
 }
@@ -626,11 +968,11 @@ static void add_host(struct pc_snapshot *snap)
 static void add_reach_listener(struct pc_snapshot *snap, const struct reach_case *c, uint16_t port)
 {
 	uint8_t bytes[16] = { 0 };
-	struct pc_endpoint ep;
+	struct pc_listen_socket socket = { .inode = port,
+					   .v6only = c->family == AF_INET6 && c->v6only };
 	assert_int_equal(inet_pton(c->family, c->address, bytes), 1);
-	pc_endpoint_set(&ep, IPPROTO_TCP, c->family, bytes, c->v6only, c->ifindex, port);
-	assert_int_equal(pc_snapshot_add_listener(snap, &ep, port), 0);
-	snap->listeners[snap->n_listeners - 1].v6only = c->family == AF_INET6 && c->v6only;
+	pc_endpoint_set(&socket.local, IPPROTO_TCP, c->family, bytes, c->v6only, c->ifindex, port);
+	assert_int_equal(pc_snapshot_add_listener(snap, &socket), 0);
 }
 
 /* One poll with the case's listener on the expectation's port. */
@@ -849,7 +1191,17 @@ int main(void)
 		cmocka_unit_test(flapping_is_reported_once_until_it_settles),
 		cmocka_unit_test(flapping_ends_only_after_a_quiet_window),
 		cmocka_unit_test(a_reload_carries_results_over),
+		cmocka_unit_test(a_permit_never_goes_missing_or_restored),
+		cmocka_unit_test(a_listener_in_a_permit_range_is_unexpected_but_classed),
+		cmocka_unit_test(the_trust_switch_silences_a_permit_range),
+		cmocka_unit_test(range_notifications_carry_the_real_port),
 		cmocka_unit_test(names_match_the_mib),
+		cmocka_unit_test(the_owner_user_and_process_holding_is_present),
+		cmocka_unit_test(another_user_holding_a_port_is_wrong_owner),
+		cmocka_unit_test(a_foreign_socket_beside_the_owners_is_wrong_owner),
+		cmocka_unit_test(another_process_holding_a_port_is_wrong_owner),
+		cmocka_unit_test(an_unnamed_process_is_wrong_owner_only_after_a_wait),
+		cmocka_unit_test(without_an_owner_anyone_will_do),
 		cmocka_unit_test(remote_ipv4_peers_need_a_reachable_listener),
 		cmocka_unit_test(peer_family_says_which_family_counts),
 		cmocka_unit_test(local_peers_accept_loopback),

@@ -193,6 +193,70 @@ static void test_confidence(void **state)
 	assert_int_equal(find(&list, NULL, "mds", 1)->confidence, PC_CONF_INF);
 	assert_int_equal(find(&list, NULL, "rtfeed", 1)->confidence, PC_CONF_L12);
 	pc_expectations_free(&list);
+
+	/* issue 10.5: the CTI Server port on PG2/PG3 is inferred; PG MDS on
+	 * slots 2/3 is printed in 12.x (L12) unless the instance moves it */
+	list = plan("cti-server", 0, PC_SIDE_B, 2, 0);
+	assert_int_equal(list.items[0].port, 45027);
+	assert_int_equal(list.items[0].confidence, PC_CONF_INF);
+	pc_expectations_free(&list);
+	list = plan("icm-pg", 0, PC_SIDE_B, 3, 0);
+	assert_int_equal(find(&list, NULL, "mds", 1)->port, 47500);
+	assert_int_equal(find(&list, NULL, "mds", 1)->confidence, PC_CONF_L12);
+	assert_int_equal(find(&list, NULL, "mds-state-transfer", 1)->confidence, PC_CONF_L12);
+	pc_expectations_free(&list);
+	list = plan("icm-pg", 1, PC_SIDE_A, 2, 0);
+	assert_int_equal(find(&list, NULL, "mds", 1)->confidence, PC_CONF_INF);
+	pc_expectations_free(&list);
+	/* CTI OS and the VRU reach 42027/43027, printed in the guide */
+	static const char *const clients[] = { "ctios-server", "vru-cti-client" };
+	for (size_t c = 0; c < 2; c++) {
+		list = plan(clients[c], 0, c == 0 ? PC_SIDE_A : PC_SIDE_NONE, 1, 0);
+		assert_int_equal(find(&list, NULL, "cti-server-a", 1)->port, 42027);
+		assert_int_equal(find(&list, NULL, "cti-server-a", 1)->confidence, PC_CONF_E60);
+		assert_int_equal(find(&list, NULL, "cti-server-b", 1)->port, 43027);
+		assert_int_equal(find(&list, NULL, "cti-server-b", 1)->confidence, PC_CONF_E60);
+		pc_expectations_free(&list);
+		list = plan(clients[c], 4, c == 0 ? PC_SIDE_A : PC_SIDE_NONE, 1, 0);
+		assert_int_equal(find(&list, NULL, "cti-server-a", 1)->confidence, PC_CONF_L12);
+		pc_expectations_free(&list);
+		list = plan(clients[c], 0, c == 0 ? PC_SIDE_A : PC_SIDE_NONE, 3, 0);
+		assert_int_equal(find(&list, NULL, "cti-server-b", 1)->port, 47527);
+		assert_int_equal(find(&list, NULL, "cti-server-b", 1)->confidence, PC_CONF_INF);
+		pc_expectations_free(&list);
+	}
+}
+
+/* Permit ranges (issue 10.2): one PERMIT expectation, trusted only when
+ * the host configuration says so, per role or per rule. */
+static void test_permits(void **state)
+{
+	(void)state;
+	struct pc_expectations list = plan("windows-base", -1, PC_SIDE_NONE, 0, 0);
+	const struct pc_expectation *rpc = find(&list, NULL, "rpc-dynamic", 1);
+	assert_int_equal(rpc->match, PC_MATCH_PERMIT);
+	assert_int_equal(rpc->port, 1024);
+	assert_int_equal(rpc->port_last, 65535);
+	assert_false(rpc->required);
+	assert_false(rpc->trusted);
+	char text[32];
+	pc_expectation_format_port(rpc, text, sizeof(text));
+	assert_string_equal(text, "1024-65535");
+	pc_expectations_free(&list);
+
+	struct pc_diag diag = { 0 };
+	struct pc_plan *p = pc_plan_load(repo_path("tests/fixtures/config/good-trust.conf"), &diag);
+	pc_diag_print(&diag, stderr);
+	assert_non_null(p);
+	assert_true(find(&p->expectations, "windows-base", "rpc-dynamic", 1)->trusted);
+	assert_true(find(&p->expectations, "rms-lgmapper", "alarmtracker-dcom", 1)->trusted);
+	assert_false(find(&p->expectations, "rms-lgmapper", "alarmtracker-tools-dcom", 1)->trusted);
+	/* rms-lgmapper's own use of windows-rpc: not trusted by windows-base's switch */
+	assert_false(find(&p->expectations, "rms-lgmapper", "rpc-dynamic", 1)->trusted);
+	assert_int_equal(find(&p->expectations, "rms-lgmapper", "alarmtracker-dcom", 1)->match,
+			 PC_MATCH_PERMIT);
+	pc_plan_free(p);
+	pc_diag_clear(&diag);
 }
 
 static void test_ranges_and_numberless_rules(void **state)
@@ -366,7 +430,8 @@ static void test_full_host(void **state)
 	const struct pc_expectation *rpc = find(list, "windows-base", "rpc-dynamic", 1);
 	assert_int_equal(rpc->port, 5000);
 	assert_int_equal(rpc->port_last, 5100);
-	assert_int_equal(rpc->match, PC_MATCH_ANY_IN_RANGE);
+	assert_int_equal(rpc->match, PC_MATCH_PERMIT); /* a narrowed permit is still a permit */
+	assert_false(rpc->trusted);
 
 	/* one shared platform service, two roles: both expect it, no conflict */
 	assert_int_equal(find(list, "windows-base", "smb", 1)->port, 445);
@@ -420,6 +485,12 @@ static const struct bad_config bad_configs[] = {
 	/* the clash is named at the override that moved the port onto it */
 	{ "config/bad-bind-same.conf", NULL, 10,
 	  "tcp/5900: role ctios-server (rule ctios) and role vnc (rule vnc-display, line 3)" },
+	{ "config/bad-trust-not-permit.conf", NULL, 4,
+	  "rule vnc-display of role vnc is not a permit range: trust applies to permit rules only" },
+	{ "config/bad-trust-permits-none.conf", NULL, 3,
+	  "trust-permits: role vnc has no permit range to trust" },
+	{ "config/bad-permit-required.conf", NULL, 4,
+	  "rule rpc-dynamic of role windows-base is a permit range" },
 	{ "config/bad-catalog-missing.conf", "config/nowhere", 0, "cannot open the catalog" },
 	{ "config/bad-site-duplicate.conf", "catalog/site-dup-role.conf", 2,
 	  "role icm-router is already defined at conf/catalog/01-icm-enterprise.conf:" },
@@ -478,6 +549,7 @@ int main(void)
 		cmocka_unit_test(test_acceptance),
 		cmocka_unit_test(test_every_side),
 		cmocka_unit_test(test_confidence),
+		cmocka_unit_test(test_permits),
 		cmocka_unit_test(test_ranges_and_numberless_rules),
 		cmocka_unit_test(test_side_only_rules),
 		cmocka_unit_test(test_example_host),

@@ -52,11 +52,11 @@ int pc_collector_poll(struct pc_collector *c, struct pc_snapshot *snap, char *er
 		snprintf(err, errlen, "netlink: simulated failure");
 		return -1;
 	}
-	struct pc_endpoint ep;
+	struct pc_listen_socket socket = { .inode = 1 };
 	uint8_t loopback[4] = { 127, 0, 0, 1 };
-	pc_endpoint_set(&ep, IPPROTO_TCP, AF_INET, loopback, false, 0,
+	pc_endpoint_set(&socket.local, IPPROTO_TCP, AF_INET, loopback, false, 0,
 			(uint16_t)(1000 + atomic_load(&polls_done)));
-	assert_int_equal(pc_snapshot_add_listener(snap, &ep, 1), 0);
+	assert_int_equal(pc_snapshot_add_listener(snap, &socket), 0);
 	pc_snapshot_finish(snap);
 	snap->listeners[0].pid = 4242; /* a known process: announced at once */
 	snap->errors = 1; /* one skipped record per poll, to check the sum */

@@ -45,9 +45,9 @@ static void add_listener(struct pc_snapshot *snap, uint8_t proto, const char *ad
 	uint8_t bytes[16];
 	int family = strchr(address, ':') ? AF_INET6 : AF_INET;
 	assert_int_equal(inet_pton(family, address, bytes), 1);
-	struct pc_endpoint ep;
-	pc_endpoint_set(&ep, proto, family, bytes, false, 0, port);
-	assert_int_equal(pc_snapshot_add_listener(snap, &ep, 100000u + port), 0);
+	struct pc_listen_socket socket = { .inode = 100000u + port };
+	pc_endpoint_set(&socket.local, proto, family, bytes, false, 0, port);
+	assert_int_equal(pc_snapshot_add_listener(snap, &socket), 0);
 }
 
 /* After pc_snapshot_finish: the listener's position. */
@@ -66,6 +66,15 @@ static void set_process(struct pc_snapshot *snap, uint8_t proto, uint16_t port, 
 	struct pc_listener *l = &snap->listeners[listener_at(snap, proto, port)];
 	l->pid = pid;
 	snprintf(l->process, sizeof(l->process), "%s", name);
+}
+
+static void set_owner(struct pc_snapshot *snap, uint8_t proto, uint16_t port, uint32_t uid,
+		      const char *user, bool uids_differ)
+{
+	struct pc_listener *l = &snap->listeners[listener_at(snap, proto, port)];
+	l->uid = uid;
+	l->uids_differ = uids_differ;
+	snprintf(l->user, sizeof(l->user), "%s", user);
 }
 
 static size_t expectation(const struct pc_plan *plan, const char *role, const char *rule)
@@ -207,6 +216,8 @@ static void troubled_host(struct scene *s)
 	scene_snapshot_done(s);
 	set_process(&s->snap, IPPROTO_TCP, 40002, 812, "router");
 	set_process(&s->snap, IPPROTO_TCP, 8080, 4242, "evil|name\"q");
+	set_owner(&s->snap, IPPROTO_TCP, 8080, 1000, "mal|ory", false);
+	set_owner(&s->snap, IPPROTO_TCP, 18002, 65534, "", true);
 	eval_start(s);
 	serve_all(s, "icm-router");
 	set_status(s, "report-lab", "optional", PC_PORT_WRONG_ADDRESS);
@@ -364,21 +375,25 @@ static void test_text_problems(void **state)
 			     " tcp ", " 18001 ", " listen ", " want 127.0.0.1"),
 			 3);
 	assert_int_equal(ROW(text, "wrongAddress ", " no ", " report-lab ", " optional ", " 18002 ",
-			     " want 127.0.0.1; on 192.0.2.7:18002"),
+			     " want 127.0.0.1; on 192.0.2.7:18002 uid=65534 and other users"),
 			 4);
 	assert_int_equal(ROW(text, "pending ", " no ", " report-lab ", " spare ", " udp ", " 18004 "),
 			 5);
 	/* Then the unexpected listeners (the one on the wrong address too),
 	 * a '|' in a name made harmless. */
 	assert_int_equal(ROW(text, "Unexpected listeners:"), 6);
-	assert_int_equal(ROW(text, "PROTO", "ADDRESS", "PORT", "SOCKETS", "PID", "PROCESS"), 7);
-	assert_int_equal(ROW(text, "tcp ", " 0.0.0.0 ", " 8080 ", " 1 ", " 4242 ", " evil/name\"q"), 8);
-	assert_int_equal(ROW(text, "tcp ", " 192.0.2.7 ", " 18002 ", " 1 ", " - ", " -"), 9);
+	assert_int_equal(ROW(text, "PROTO", "ADDRESS", "PORT", "SOCKETS", "PID", "PROCESS",
+			     "UID(USER)"),
+			 7);
+	assert_int_equal(ROW(text, "tcp ", " 0.0.0.0 ", " 8080 ", " 1 ", " 4242 ", " evil/name\"q ",
+			     " 1000(mal/ory)"),
+			 8);
+	assert_int_equal(ROW(text, "tcp ", " 192.0.2.7 ", " 18002 ", " 1 ", " - ", " - ", " 65534"), 9);
 	assert_int_equal(ROW(text, "Expectations:"), 10);
 
 	/* The full list: the Router's ports with the listener that serves them. */
 	assert_true(ROW(text, "present ", " yes ", " icm-router ", " acme ", " a ", " dmp-low ",
-			" tcp ", " 40002 ", " listen ", " 0.0.0.0:40002 812/router") > 10);
+			" tcp ", " 40002 ", " listen ", " 0.0.0.0:40002 812/router uid=0") > 10);
 	assert_true(ROW(text, "present ", " icm-router ", " private-heartbeat ", " udp ",
 			" 39500-39999 ", " 0.0.0.0:39500") > 10);
 	assert_true(ROW(text, "notChecked ", " report-lab ", " peer ", " 18003 ", " connect ") > 10);
@@ -473,12 +488,14 @@ static void test_unconfigured(void **state)
 			      "\"match\": \"none\", \"direction\": \"listen\", \"required\": false, "
 			      "\"configurable\": true, \"bind_address\": null, "
 			      "\"status\": \"unconfigured\", \"listener\": null, \"bound_address\": null, "
-			      "\"pid\": null, \"process\": null}");
+			      "\"pid\": null, \"process\": null, \"uid\": null, \"user\": null, "
+			      "\"owner_user\": null, \"owner_uid\": null, \"owner_process\": null}");
 	free(line);
 	line = json_line(json, "\"port\": 18002, \"sockets\"");
 	assert_contains(line, "{\"protocol\": \"tcp\", \"address_type\": \"unknown\", \"address\": \"*\", "
 			      "\"port\": 18002, \"sockets\": 1, \"pid\": null, \"process\": null, "
-			      "\"class\": \"expected\", \"expectation\": 1, \"role\": \"report-lab\", "
+			      "\"uid\": 0, \"user\": null, \"uids_differ\": false, \"class\": \"expected\", "
+			      "\"expectation\": 1, \"role\": \"report-lab\", "
 			      "\"rule\": \"optional\", \"device\": null, \"device_status\": null}");
 	free(line);
 	assert_contains(json, "\"counts\": {\"expected\": 4, \"present\": 2, \"missing\": 0, "
@@ -504,7 +521,8 @@ static void test_json(void **state)
 	snprintf(want, sizeof(want),
 		 "\"statuses\": {\"present\": %u, \"missing\": 1, \"pending\": 1, "
 		 "\"wrongAddress\": 1, \"unconfigured\": 0, \"connected\": 0, \"notConnected\": 0, "
-		 "\"flapping\": 0, \"unknown\": 0, \"notChecked\": 2}",
+		 "\"flapping\": 0, \"unknown\": 0, \"notChecked\": 2, \"wrongOwner\": 0, "
+		 "\"permitted\": 0}",
 		 s.ev.present);
 	assert_contains(json, want);
 	snprintf(want, sizeof(want),
@@ -536,7 +554,9 @@ static void test_json(void **state)
 			      "\"port\": 18001, \"port_last\": 18001, \"match\": \"port\", "
 			      "\"direction\": \"listen\", \"required\": true, \"configurable\": false, "
 			      "\"bind_address\": \"127.0.0.1\", \"status\": \"missing\", \"listener\": null, "
-			      "\"bound_address\": null, \"pid\": null, \"process\": null}");
+			      "\"bound_address\": null, \"pid\": null, \"process\": null, \"uid\": null, "
+			      "\"user\": null, \"owner_user\": null, \"owner_uid\": null, "
+			      "\"owner_process\": null}");
 	free(line);
 	line = json_line(json, "\"rule\": \"private-heartbeat\"");
 	assert_contains(line, "\"instance\": 0, \"instance_name\": \"acme\", \"side\": \"a\"");
@@ -550,7 +570,8 @@ static void test_json(void **state)
 	line = json_line(json, "\"rule\": \"dmp-low\"");
 	snprintf(want, sizeof(want),
 		 "\"status\": \"present\", \"listener\": %zu, \"bound_address\": \"0.0.0.0\", "
-		 "\"pid\": 812, \"process\": \"router\"}",
+		 "\"pid\": 812, \"process\": \"router\", \"uid\": 0, \"user\": null, "
+		 "\"owner_user\": null, \"owner_uid\": null, \"owner_process\": null}",
 		 j);
 	assert_contains(line, want);
 	free(line);
@@ -558,7 +579,8 @@ static void test_json(void **state)
 	snprintf(want, sizeof(want),
 		 "{\"protocol\": \"tcp\", \"address_type\": \"ipv4\", \"address\": \"0.0.0.0\", "
 		 "\"port\": 40002, \"sockets\": 1, \"pid\": 812, \"process\": \"router\", "
-		 "\"class\": \"expected\", \"expectation\": %zu, \"role\": \"icm-router\", "
+		 "\"uid\": 0, \"user\": null, \"uids_differ\": false, \"class\": \"expected\", "
+		 "\"expectation\": %zu, \"role\": \"icm-router\", "
 		 "\"rule\": \"dmp-low\", \"device\": null, \"device_status\": null}",
 		 i);
 	assert_contains(line, want);
@@ -567,12 +589,16 @@ static void test_json(void **state)
 	/* Unexpected and ignored listeners; a name that needs escaping. */
 	assert_contains(json, "{\"protocol\": \"tcp\", \"address_type\": \"ipv4\", "
 			      "\"address\": \"0.0.0.0\", \"port\": 8080, \"sockets\": 1, \"pid\": 4242, "
-			      "\"process\": \"evil|name\\\"q\", \"class\": \"unexpected\", "
+			      "\"process\": \"evil|name\\\"q\", \"uid\": 1000, \"user\": \"mal|ory\", "
+			      "\"uids_differ\": false, \"class\": \"unexpected\", "
 			      "\"expectation\": null, \"role\": null, \"rule\": null, "
-			       "\"device\": null, \"device_status\": null}");
+			      "\"device\": null, \"device_status\": null}");
 	assert_contains(json, "\"port\": 22, \"sockets\": 1, \"pid\": null, \"process\": null, "
+			      "\"uid\": 0, \"user\": null, \"uids_differ\": false, "
 			      "\"class\": \"ignored\", \"expectation\": null, \"role\": null, "
 			      "\"rule\": null, \"device\": null, \"device_status\": null}");
+	assert_contains(json, "\"port\": 18002, \"sockets\": 1, \"pid\": null, \"process\": null, "
+			      "\"uid\": 65534, \"user\": null, \"uids_differ\": true, ");
 	free(json);
 	scene_free(&s);
 }
@@ -672,9 +698,9 @@ static void test_wrong_address_reason(void **state)
 	listen_all(&s, "icm-router");
 	add_listener(&s.snap, IPPROTO_TCP, "192.0.2.7", 18002);
 	uint8_t any[4] = { 0 };
-	struct pc_endpoint ep;
-	pc_endpoint_set(&ep, IPPROTO_TCP, AF_INET, any, false, 3, 8081);
-	assert_int_equal(pc_snapshot_add_listener(&s.snap, &ep, 8081), 0);
+	struct pc_listen_socket socket = { .inode = 8081 };
+	pc_endpoint_set(&socket.local, IPPROTO_TCP, AF_INET, any, false, 3, 8081);
+	assert_int_equal(pc_snapshot_add_listener(&s.snap, &socket), 0);
 	struct pc_interface d0 = { .index = 3, .name = "d0", .up = false };
 	assert_int_equal(pc_snapshot_add_interface(&s.snap, &d0), 0);
 	s.snap.interfaces_known = true;
@@ -689,7 +715,7 @@ static void test_wrong_address_reason(void **state)
 
 	char *text = report(pc_report_text, &s);
 	assert_true(ROW(text, "wrongAddress", "no", "report-lab", "optional", "18002",
-			"192.0.2.7:18002: bound to an address this host does not hold") >= 0);
+			"192.0.2.7:18002 uid=0: bound to an address this host does not hold") >= 0);
 	assert_true(ROW(text, "tcp", "0.0.0.0%3", "8081") >= 0);
 	free(text);
 

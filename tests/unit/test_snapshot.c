@@ -39,6 +39,19 @@ static void set_v6(struct pc_endpoint *ep, uint8_t proto, const char *addr, bool
 	pc_endpoint_set(ep, proto, AF_INET6, a, v6only, ifindex, port);
 }
 
+/* One socket as a collector would report it. */
+static int add_owned(struct pc_snapshot *snap, const struct pc_endpoint *local, uint64_t inode,
+		     uint32_t uid)
+{
+	struct pc_listen_socket socket = { .local = *local, .inode = inode, .uid = uid };
+	return pc_snapshot_add_listener(snap, &socket);
+}
+
+static int add_socket(struct pc_snapshot *snap, const struct pc_endpoint *local, uint64_t inode)
+{
+	return add_owned(snap, local, inode, 0);
+}
+
 static const char *text_of(const struct pc_endpoint *ep)
 {
 	static char buf[64];
@@ -147,12 +160,12 @@ static void test_device_bound(void **state)
 	assert_int_equal(pc_snapshot_add_interface(&snap, &d0), 0);
 	assert_int_equal(pc_snapshot_add_interface(&snap, &lo), 0);
 	snap.interfaces_known = true;
-	assert_int_equal(pc_snapshot_add_listener(&snap, &ep, 1), 0);
+	assert_int_equal(add_socket(&snap, &ep, 1), 0);
 	pc_endpoint_set(&ep, IPPROTO_TCP, AF_INET, any4, false, 7, 42028);
-	assert_int_equal(pc_snapshot_add_listener(&snap, &ep, 2), 0);
+	assert_int_equal(add_socket(&snap, &ep, 2), 0);
 	pc_endpoint_set(&ep, IPPROTO_TCP, AF_INET, any4, false, 9, 42028);
-	assert_int_equal(pc_snapshot_add_listener(&snap, &ep, 3), 0);
-	assert_int_equal(pc_snapshot_add_listener(&snap, &plain, 4), 0);
+	assert_int_equal(add_socket(&snap, &ep, 3), 0);
+	assert_int_equal(add_socket(&snap, &plain, 4), 0);
 	pc_snapshot_finish(&snap);
 	assert_int_equal(snap.n_listeners, 4);
 	assert_int_equal(snap.interfaces[0].index, 1); /* sorted */
@@ -251,12 +264,12 @@ static void test_fold_reuseport_group(void **state)
 	set_v6(&c, IPPROTO_UDP, "::", false, 0, 53);
 
 	/* Four members of a reuseport group, interleaved with others. */
-	assert_int_equal(pc_snapshot_add_listener(&snap, &a, 300), 0);
-	assert_int_equal(pc_snapshot_add_listener(&snap, &c, 50), 0);
-	assert_int_equal(pc_snapshot_add_listener(&snap, &a, 100), 0);
-	assert_int_equal(pc_snapshot_add_listener(&snap, &b, 7), 0);
-	assert_int_equal(pc_snapshot_add_listener(&snap, &a, 200), 0);
-	assert_int_equal(pc_snapshot_add_listener(&snap, &a, 150), 0);
+	assert_int_equal(add_socket(&snap, &a, 300), 0);
+	assert_int_equal(add_socket(&snap, &c, 50), 0);
+	assert_int_equal(add_socket(&snap, &a, 100), 0);
+	assert_int_equal(add_socket(&snap, &b, 7), 0);
+	assert_int_equal(add_socket(&snap, &a, 200), 0);
+	assert_int_equal(add_socket(&snap, &a, 150), 0);
 	pc_snapshot_finish(&snap);
 
 	assert_int_equal(snap.n_listeners, 3);
@@ -292,21 +305,46 @@ static void test_fold_same_socket_once(void **state)
 	struct pc_snapshot snap = { 0 };
 	struct pc_endpoint a;
 	set_v4(&a, IPPROTO_TCP, "0.0.0.0", 443);
-	pc_snapshot_add_listener(&snap, &a, 100);
-	pc_snapshot_add_listener(&snap, &a, 200);
-	pc_snapshot_add_listener(&snap, &a, 100);
-	pc_snapshot_add_listener(&snap, &a, 200);
-	pc_snapshot_add_listener(&snap, &a, 300);
+	add_socket(&snap, &a, 100);
+	add_socket(&snap, &a, 200);
+	add_socket(&snap, &a, 100);
+	add_socket(&snap, &a, 200);
+	add_socket(&snap, &a, 300);
 	pc_snapshot_finish(&snap);
 	assert_int_equal(snap.n_listeners, 1);
 	assert_int_equal(snap.listeners[0].sockets, 3);
 	pc_snapshot_reset(&snap);
 
-	pc_snapshot_add_listener(&snap, &a, 0);
-	pc_snapshot_add_listener(&snap, &a, 0);
+	add_socket(&snap, &a, 0);
+	add_socket(&snap, &a, 0);
 	pc_snapshot_finish(&snap);
 	assert_int_equal(snap.n_listeners, 1);
 	assert_int_equal(snap.listeners[0].sockets, 2);
+	pc_snapshot_clear(&snap);
+}
+
+/* A row keeps the owner of the socket whose inode it keeps, and says when
+ * its sockets belong to more than one user. */
+static void test_fold_owners(void **state)
+{
+	(void)state;
+	struct pc_snapshot snap = { 0 };
+	struct pc_endpoint shared, alone;
+	set_v4(&shared, IPPROTO_UDP, "0.0.0.0", 5000);
+	set_v4(&alone, IPPROTO_TCP, "0.0.0.0", 8080);
+	add_owned(&snap, &shared, 300, 65534);
+	add_owned(&snap, &alone, 40, 1000);
+	add_owned(&snap, &alone, 41, 1000);
+	add_owned(&snap, &shared, 100, 0);
+	add_owned(&snap, &shared, 200, 0);
+	pc_snapshot_finish(&snap);
+	assert_int_equal(snap.n_listeners, 2);
+	assert_int_equal(snap.listeners[0].local.port, 8080);
+	assert_int_equal(snap.listeners[0].uid, 1000);
+	assert_false(snap.listeners[0].uids_differ);
+	assert_int_equal(snap.listeners[1].uid, 0);
+	assert_int_equal(snap.listeners[1].inode, 100);
+	assert_true(snap.listeners[1].uids_differ);
 	pc_snapshot_clear(&snap);
 }
 
@@ -320,7 +358,7 @@ static void test_many_listeners_sorted(void **state)
 		for (unsigned i = 0; i < 1000; i++) {
 			struct pc_endpoint ep;
 			set_v4(&ep, IPPROTO_TCP, "127.0.0.1", (uint16_t)(1 + (i * 7919) % 1000));
-			assert_int_equal(pc_snapshot_add_listener(&snap, &ep, 1000 * round + i + 1), 0);
+			assert_int_equal(add_socket(&snap, &ep, 1000 * round + i + 1), 0);
 		}
 	pc_snapshot_finish(&snap);
 	assert_int_equal(snap.n_listeners, 1000);
@@ -337,7 +375,7 @@ static void test_reset_keeps_memory(void **state)
 	struct pc_snapshot snap = { 0 };
 	struct pc_endpoint ep;
 	set_v4(&ep, IPPROTO_UDP, "127.0.0.1", 161);
-	pc_snapshot_add_listener(&snap, &ep, 1);
+	add_socket(&snap, &ep, 1);
 	pc_snapshot_add_connection(&snap, &ep);
 	snap.errors = 3;
 	snap.source = PC_SOURCE_PROCFS;
@@ -385,6 +423,7 @@ int main(void)
 		cmocka_unit_test(test_cmp_is_index_order),
 		cmocka_unit_test(test_fold_reuseport_group),
 		cmocka_unit_test(test_fold_same_socket_once),
+		cmocka_unit_test(test_fold_owners),
 		cmocka_unit_test(test_many_listeners_sorted),
 		cmocka_unit_test(test_reset_keeps_memory),
 		cmocka_unit_test(test_fold_connections),
