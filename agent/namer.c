@@ -85,7 +85,6 @@ static int send_replies(int fd, const struct pc_snapshot *snap,
 int pc_namer_serve(int fd, const char *proc_root)
 {
 	static unsigned char buf[REQUEST_MAX];
-	static const struct pc_endpoint nowhere;
 	struct pc_snapshot snap = { 0 };
 	uint32_t total = 0, received = 0;
 	int rc = -1;
@@ -113,9 +112,9 @@ int pc_namer_serve(int fd, const char *proc_root)
 			pc_snapshot_reset(&snap);
 		bool full = false;
 		for (uint32_t k = 0; k < h.count && !full; k++) {
-			uint64_t inode;
-			memcpy(&inode, buf + sizeof(h) + k * sizeof(inode), sizeof(inode));
-			full = pc_snapshot_add_listener(&snap, &nowhere, inode) < 0;
+			struct pc_listen_socket socket = { 0 };
+			memcpy(&socket.inode, buf + sizeof(h) + k * sizeof(uint64_t), sizeof(uint64_t));
+			full = pc_snapshot_add_listener(&snap, &socket) < 0;
 		}
 		if (full)
 			break;

@@ -53,8 +53,8 @@ static int stop_helper(struct helper *h, int daemon_fd)
 
 static void add(struct pc_snapshot *snap, uint64_t inode)
 {
-	static const struct pc_endpoint any;
-	assert_int_equal(pc_snapshot_add_listener(snap, &any, inode), 0);
+	struct pc_listen_socket socket = { .inode = inode };
+	assert_int_equal(pc_snapshot_add_listener(snap, &socket), 0);
 }
 
 static void test_resolves_over_the_socket(void **state)
