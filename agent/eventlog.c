@@ -24,7 +24,7 @@ static bool worse(enum pc_compliance previous, enum pc_compliance current)
 
 int pc_eventlog_format(const struct pc_event *e, char *buf, size_t len)
 {
-	char instance[16] = "-", addr[64], reason[48] = "";
+	char instance[16] = "-", addr[64], reason[48] = "", where[32] = "";
 
 	if (e->instance >= 0)
 		snprintf(instance, sizeof(instance), "%d", e->instance);
@@ -34,12 +34,15 @@ int pc_eventlog_format(const struct pc_event *e, char *buf, size_t len)
 		if (e->status == PC_PORT_WRONG_ADDRESS && e->problem > PC_PROBLEM_NONE)
 			snprintf(reason, sizeof(reason), " reason=%s",
 				 pc_address_problem_name(e->problem));
+		/* A range rule: the port of the listener concerned too. */
+		if (e->listener_port != 0 && e->listener_port != e->port)
+			snprintf(where, sizeof(where), " listener-port=%u", (unsigned)e->listener_port);
 		snprintf(buf, len,
-			 "%s role=%s instance=%s side=%s rule=%s protocol=%s port=%u status=%s%s",
+			 "%s role=%s instance=%s side=%s rule=%s protocol=%s port=%u%s status=%s%s",
 			 e->type == PC_EVENT_MISSING ? "pcListenerMissing" : "pcListenerRestored",
 			 or_dash(e->role), instance,
 			 or_dash(e->side != PC_SIDE_NONE ? pc_side_name(e->side) : NULL),
-			 or_dash(e->rule), pc_proto_name(e->protocol), (unsigned)e->port,
+			 or_dash(e->rule), pc_proto_name(e->protocol), (unsigned)e->port, where,
 			 pc_port_status_name(e->status), reason);
 		return e->type == PC_EVENT_MISSING ? LOG_WARNING : LOG_NOTICE;
 	case PC_EVENT_UNEXPECTED:

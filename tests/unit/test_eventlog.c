@@ -40,6 +40,14 @@ static void test_missing_restored_flapping(void **state)
 	assert_int_equal(pc_eventlog_format(&e, line, sizeof(line)), LOG_NOTICE);
 	assert_string_equal(line, "pcListenerRestored role=cti-server instance=3 side=b rule=cti "
 				  "protocol=tcp port=43067 status=present");
+	/* A range rule names the listener's own port too. */
+	e = expectation_event(PC_EVENT_RESTORED, PC_PORT_PRESENT);
+	e.listener_port = 43070;
+	pc_eventlog_format(&e, line, sizeof(line));
+	assert_non_null(strstr(line, " port=43067 listener-port=43070 status=present"));
+	e = expectation_event(PC_EVENT_MISSING, PC_PORT_WRONG_OWNER);
+	pc_eventlog_format(&e, line, sizeof(line));
+	assert_non_null(strstr(line, " status=wrongOwner"));
 	/* A role without instance or side. */
 	e = expectation_event(PC_EVENT_MISSING, PC_PORT_MISSING);
 	e.instance = -1;
