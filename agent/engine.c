@@ -848,6 +848,7 @@ int pc_evaluation_init_unknown(const struct pc_plan *plan, struct pc_evaluation 
 		out->expect[i].status = out->expect[i].confirmed = PC_PORT_UNKNOWN;
 		out->expect[i].listener = -1;
 		out->expect[i].problem = PC_PROBLEM_NONE;
+		out->expect[i].problem = PC_PROBLEM_NONE;
 	}
 	summarize(plan, out);
 	out->host = PC_COMPLIANCE_UNKNOWN;
@@ -855,6 +856,58 @@ int pc_evaluation_init_unknown(const struct pc_plan *plan, struct pc_evaluation 
 		out->roles[r].compliance = PC_COMPLIANCE_UNKNOWN;
 	for (size_t k = 0; k < out->n_instances; k++)
 		out->instances[k].compliance = PC_COMPLIANCE_UNKNOWN;
+	return 0;
+}
+
+int pc_engine_carry_over(const struct pc_plan *plan, const struct pc_evaluation *previous,
+			 bool blind, int64_t now_ms, struct pc_evaluation *out)
+{
+	if (allocate(plan, previous->n_listeners, out) < 0)
+		return -1;
+	struct pc_expect_result *expect = out->expect;
+	struct pc_listener_result *listeners = out->listeners;
+	struct pc_role_result *roles = out->roles;
+	struct pc_instance_result *instances = out->instances;
+	*out = *previous;
+	out->expect = memcpy(expect, previous->expect, previous->n_expect * sizeof(*expect));
+	out->listeners = memcpy(listeners, previous->listeners,
+				previous->n_listeners * sizeof(*listeners));
+	out->roles = memcpy(roles, previous->roles, previous->n_roles * sizeof(*roles));
+	out->instances = memcpy(instances, previous->instances,
+				previous->n_instances * sizeof(*instances));
+	out->events = NULL;
+	out->n_events = 0;
+	out->recheck_soon = false;
+	if (!blind)
+		return 0;
+
+	for (size_t i = 0; i < out->n_expect; i++) {
+		/* Alarms raised, absences and flips stay: the history. What it was
+		 * last confirmed as does not: an absence found after blindness may
+		 * be old, so it counts as unknown until hold-down confirms it. */
+		out->expect[i].status = out->expect[i].confirmed = PC_PORT_UNKNOWN;
+		out->expect[i].listener = -1;
+		out->expect[i].problem = PC_PROBLEM_NONE;
+	}
+	out->present = out->missing = out->unexpected = 0;
+	for (size_t r = 0; r < out->n_roles; r++) {
+		out->roles[r].present = out->roles[r].missing = 0;
+		out->roles[r].compliance = PC_COMPLIANCE_UNKNOWN;
+	}
+	for (size_t k = 0; k < out->n_instances; k++)
+		out->instances[k].compliance = PC_COMPLIANCE_UNKNOWN;
+	out->host = PC_COMPLIANCE_UNKNOWN;
+	if (previous->host == PC_COMPLIANCE_UNKNOWN)
+		return 0;
+	out->host_last_change_ms = now_ms;
+	struct context cx = { .plan = plan, .now_ms = now_ms, .out = out };
+	struct pc_event ev = { .type = PC_EVENT_COMPLIANCE, .when_ms = now_ms,
+			       .previous = previous->host, .current = PC_COMPLIANCE_UNKNOWN,
+			       .instance = -1 };
+	if (add_event(&cx, &ev) < 0) {
+		pc_evaluation_free(out);
+		return -1;
+	}
 	return 0;
 }
 

@@ -179,6 +179,9 @@ enum pc_event_type {
 	PC_EVENT_RESTORED = 2, /* status: present */
 	PC_EVENT_UNEXPECTED = 3,
 	PC_EVENT_COMPLIANCE = 4,
+	/* Not from the engine: notify's account of the per-port notifications
+	 * it could not send (rate limit, floods); pcNotificationsSkipped. */
+	PC_EVENT_SUMMARY = 5,
 };
 
 /* Self-contained: an event outlives the plan and the state it came from
@@ -207,6 +210,9 @@ struct pc_event {
 	/* COMPLIANCE: the host's change, with the counts after it. */
 	enum pc_compliance previous, current;
 	uint32_t missing_count, unexpected_count;
+	/* SUMMARY (with current and the counts above): the per-port
+	 * notifications not sent since the previous summary. */
+	uint32_t skipped_alarms, skipped_unexpected;
 };
 
 /* Everything concluded from one poll. Arrays parallel the plan's
@@ -240,6 +246,19 @@ int pc_engine_evaluate(const struct pc_plan *plan, const struct pc_engine_settin
 		       struct pc_evaluation *out);
 
 void pc_evaluation_free(struct pc_evaluation *evaluation);
+
+/* What a failed poll leaves (previous: the last evaluation, plan: the plan
+ * it was made with). Not blind: previous unchanged, without its events.
+ * Blind (polls have failed hold-down times in a row): every status, count
+ * and compliance unknown or zero, no listener, and a compliance event when
+ * the host was not unknown already; each expectation's history (alarms
+ * raised, absences, flaps) is kept, so that the next successful poll,
+ * judged against this, reports what changed from the last verdict an
+ * operator was told about, and the return from unknown. A port found
+ * absent then stays unknown (not "as last confirmed") until hold-down
+ * confirms it missing. */
+int pc_engine_carry_over(const struct pc_plan *plan, const struct pc_evaluation *previous,
+			 bool blind, int64_t now_ms, struct pc_evaluation *out);
 
 /* The evaluation before any poll: every status unknown, compliance unknown. */
 int pc_evaluation_init_unknown(const struct pc_plan *plan, struct pc_evaluation *out);

@@ -56,6 +56,11 @@ int pc_eventlog_format(const struct pc_event *e, char *buf, size_t len)
 			 pc_compliance_name(e->current), pc_compliance_name(e->previous),
 			 (unsigned)e->missing_count, (unsigned)e->unexpected_count);
 		return worse(e->previous, e->current) ? LOG_WARNING : LOG_NOTICE;
+	case PC_EVENT_SUMMARY: /* notify's, not the engine's: the log had each one */
+		snprintf(buf, len, "pcNotificationsSkipped compliance=%s alarms=%u unexpected=%u",
+			 pc_compliance_name(e->current), (unsigned)e->skipped_alarms,
+			 (unsigned)e->skipped_unexpected);
+		return LOG_NOTICE;
 	}
 	snprintf(buf, len, "event of unknown type %d", (int)e->type);
 	return LOG_WARNING;
@@ -66,4 +71,15 @@ void pc_eventlog(const struct pc_event *e)
 	char line[512];
 	int level = pc_eventlog_format(e, line, sizeof(line));
 	pc_log(level, "%s", line);
+}
+
+void pc_eventlog_box(const struct pc_event_box *box)
+{
+	size_t n = pc_event_box_count(box);
+	for (size_t i = 0; i < n; i++)
+		pc_eventlog(pc_event_box_at(box, i));
+	if (box->coalesced > 0)
+		pc_log(LOG_WARNING, "pcUnexpectedListener: %llu more new listeners, counted, not "
+				    "listed one by one",
+		       (unsigned long long)box->coalesced);
 }

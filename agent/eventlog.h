@@ -13,6 +13,7 @@
 #include <stddef.h>
 
 #include "engine.h"
+#include "event_box.h"
 
 /* The line for e in buf (always NUL-terminated); returns its syslog level:
  * LOG_WARNING for what went wrong (missing, wrong address, flapping, an
@@ -21,5 +22,9 @@ int pc_eventlog_format(const struct pc_event *e, char *buf, size_t len);
 
 /* Formats e and logs it (pc_log). */
 void pc_eventlog(const struct pc_event *e);
+
+/* Every event of the box, in the order they are sent, and one line for the
+ * unexpected listeners the box only counted (a flood). */
+void pc_eventlog_box(const struct pc_event_box *box);
 
 #endif

@@ -23,9 +23,23 @@ const char *pc_link_address(void)
 	return address != NULL ? address : NETSNMP_AGENTX_SOCKET;
 }
 
+/* A stream carries every request to the master: a retransmission cannot
+ * replace a lost one, it only makes a stalled master handle the request
+ * again when it resumes (a Notify retried five times was a trap delivered
+ * six times). The same patience, in one wait: each request is sent once,
+ * and waits as long as all the attempts together would have. */
+static void send_once(netsnmp_session *session)
+{
+	if (session->retries > 0) {
+		session->timeout *= session->retries + 1;
+		session->retries = 0;
+	}
+}
+
 static int on_connected(int major, int minor, void *server_arg, void *client_arg)
 {
 	(void)major, (void)minor, (void)client_arg;
+	send_once(server_arg);
 	link_up = true;
 	pc_notify_link_up(server_arg); /* net-snmp passes the master session */
 	pc_log(LOG_NOTICE, "%s the AgentX master at %s", ever_up ? "reconnected to" : "connected to",

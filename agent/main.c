@@ -188,22 +188,17 @@ static void handle_loop_pipe(struct daemon *d)
 /* The newest state goes to the MIB; every event, in order, to notify. */
 static void take_poll_results(struct daemon *d)
 {
-	struct pc_event events[64];
-	uint64_t dropped;
-	size_t n;
+	struct pc_event_box events;
 
+	pc_event_box_init(&events, 0);
 	struct pc_state *state = pc_poller_take(d->poller);
 	if (state != NULL)
 		pc_mib_set_state(state);
-	while ((n = pc_poller_take_events(d->poller, events, 64, &dropped)) > 0 || dropped > 0) {
-		for (size_t i = 0; i < n; i++) {
-			pc_eventlog(&events[i]);
-			pc_notify_raise(&events[i]);
-		}
-		if (dropped > 0)
-			snmp_log(LOG_WARNING, "%llu events were lost: the SNMP thread fell behind\n",
-				 (unsigned long long)dropped);
+	if (pc_poller_take_events(d->poller, &events) > 0 || !pc_event_box_empty(&events)) {
+		pc_eventlog_box(&events);
+		pc_notify_raise_events(&events, state != NULL ? &state->eval : NULL);
 	}
+	pc_event_box_clear(&events);
 }
 
 static void run_loop(struct daemon *d)

@@ -1,5 +1,5 @@
 /* pcNotify: the notification settings in use and what became of the
- * notifications (objects 20-24 are accessible-for-notify: never served). */
+ * notifications (objects 20-26 are accessible-for-notify: never served). */
 #include "mib_internal.h"
 #include "notify.h"
 

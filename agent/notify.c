@@ -10,9 +10,16 @@
 /* RFC 2741's Notify PDU type; net-snmp does not install its AgentX headers. */
 #define AGENTX_NOTIFY_PDU ((u_char)12)
 
+/* RFC 2741's Ping PDU type: the probe of a master that did not answer. */
+#define AGENTX_PING_PDU ((u_char)13)
+
 static struct pc_notify_queue queue;
 static netsnmp_session *master; /* NULL while the link is down */
 static bool refusal_logged;
+static uint32_t probe_request; /* the probe in flight, 0: none */
+static uint64_t probe_sent; /* its place in the order of sending */
+static struct pc_event summary_counts; /* what the next summary carries */
+static unsigned summary_alarm; /* the timer of a summary owed, 0: none */
 
 static struct pc_notify_policy policy_of(const struct pc_config *config)
 {
@@ -38,6 +45,7 @@ static int64_t now_ms(void)
 int pc_notify_init(const struct pc_config *config)
 {
 	struct pc_notify_policy policy = policy_of(config);
+	summary_counts.current = PC_COMPLIANCE_UNKNOWN;
 	return pc_notify_queue_init(&queue, &policy);
 }
 
@@ -48,9 +56,42 @@ void pc_notify_configure(const struct pc_config *config)
 		pc_log(LOG_ERR, "notifications: out of memory resizing the queue; keeping the old size");
 }
 
-void pc_notify_raise(const struct pc_event *event)
+static void summarize(void);
+
+static void on_summary_due(unsigned int reg, void *unused)
 {
-	pc_notify_queue_offer(&queue, event, now_ms());
+	(void)reg, (void)unused;
+	summary_alarm = 0;
+	summarize();
+}
+
+/* The summary of what was not sent: now, or when the pacing allows. */
+static void summarize(void)
+{
+	int64_t now = now_ms();
+	int64_t due = pc_notify_queue_summarize(&queue, &summary_counts, now);
+	if (due < 0 || summary_alarm != 0)
+		return;
+	int64_t wait = due > now ? due - now : 1;
+	struct timeval tv = { .tv_sec = wait / 1000, .tv_usec = (wait % 1000) * 1000 };
+	summary_alarm = snmp_alarm_register_hr(tv, 0, on_summary_due, NULL);
+}
+
+void pc_notify_raise_events(const struct pc_event_box *events, const struct pc_evaluation *latest)
+{
+	if (latest != NULL) {
+		summary_counts.current = latest->host;
+		summary_counts.missing_count = latest->missing;
+		summary_counts.unexpected_count = latest->unexpected;
+	}
+	int64_t now = now_ms();
+	for (size_t i = 0; i < pc_event_box_count(events); i++)
+		pc_notify_queue_offer(&queue, pc_event_box_at(events, i), now);
+	pc_notify_queue_note_coalesced(&queue, events->coalesced);
+	if (events->lost > 0)
+		pc_log(LOG_ERR, "notifications: out of memory: %llu expectation events lost",
+		       (unsigned long long)events->lost);
+	summarize();
 }
 
 void pc_notify_link_up(void *session)
@@ -61,6 +102,7 @@ void pc_notify_link_up(void *session)
 void pc_notify_link_down(void)
 {
 	master = NULL;
+	probe_request = 0; /* its answer, if any, died with the session */
 	pc_notify_queue_requeue(&queue);
 }
 
@@ -191,6 +233,30 @@ static void add_compliance(netsnmp_variable_list **vars, const struct pc_event *
 	add_unsigned(vars, ASN_GAUGE, name, len + 2, ev->unexpected_count);
 }
 
+static void add_summary(netsnmp_variable_list **vars, const struct pc_event *ev)
+{
+	static const oid host[] = { PC_OID_HOST };
+	static const oid notify[] = { PC_OID_NOTIFY };
+	oid name[MAX_OID_LEN];
+	size_t len = OID_LENGTH(notify);
+
+	memcpy(name, notify, sizeof(notify));
+	name[len + 1] = 0;
+	name[len] = 25; /* pcNotifySkippedAlarms.0 */
+	add_unsigned(vars, ASN_GAUGE, name, len + 2, ev->skipped_alarms);
+	name[len] = 26; /* pcNotifySkippedUnexpected.0 */
+	add_unsigned(vars, ASN_GAUGE, name, len + 2, ev->skipped_unexpected);
+	len = OID_LENGTH(host);
+	memcpy(name, host, sizeof(host));
+	name[len + 1] = 0;
+	name[len] = 1; /* pcHostCompliance.0 */
+	add_int(vars, name, len + 2, ev->current);
+	name[len] = 4; /* pcMissingCount.0 */
+	add_unsigned(vars, ASN_GAUGE, name, len + 2, ev->missing_count);
+	name[len] = 5; /* pcUnexpectedCount.0 */
+	add_unsigned(vars, ASN_GAUGE, name, len + 2, ev->unexpected_count);
+}
+
 static netsnmp_pdu *build(const struct pc_event *ev)
 {
 	static const oid sys_up_time[] = { 1, 3, 6, 1, 2, 1, 1, 3, 0 };
@@ -215,6 +281,9 @@ static netsnmp_pdu *build(const struct pc_event *ev)
 	case PC_EVENT_COMPLIANCE:
 		add_compliance(&pdu->variables, ev);
 		break;
+	case PC_EVENT_SUMMARY:
+		add_summary(&pdu->variables, ev);
+		break;
 	}
 	return pdu;
 }
@@ -233,13 +302,59 @@ static int on_answer(int op, netsnmp_session *session, int request, netsnmp_pdu 
 	}
 	if (op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE)
 		pc_notify_queue_acknowledge(&queue, (uint32_t)request);
-	else
-		pc_notify_queue_requeue(&queue); /* timed out: send again */
+	else /* not answered in time: the master may be stalled, not gone */
+		pc_notify_queue_timed_out(&queue, (uint32_t)request);
 	return 1;
+}
+
+static int on_probe_answer(int op, netsnmp_session *session, int request, netsnmp_pdu *pdu,
+			   void *magic)
+{
+	(void)session, (void)pdu, (void)magic;
+	if ((uint32_t)request != probe_request)
+		return 1; /* from a session that is gone */
+	probe_request = 0;
+	if (op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE)
+		pc_notify_queue_confirm(&queue, probe_sent);
+	/* else the next round probes again: one probe per session timeout is
+	 * the back-off, and net-snmp's own ping closes a session that stays
+	 * silent (then everything unacknowledged goes out on the next one). */
+	return 1;
+}
+
+static uint32_t send_pdu(netsnmp_pdu *pdu, netsnmp_callback callback)
+{
+	pdu->version = master->version;
+	pdu->sessid = master->sessid;
+	pdu->reqid = snmp_get_next_reqid();
+	int request = snmp_async_send(master, pdu, callback, NULL);
+	if (request == 0)
+		snmp_free_pdu(pdu); /* the link is failing: the disconnection requeues */
+	return (uint32_t)request;
+}
+
+/* A stalled master is asked whether it is there, instead of being sent
+ * what it has not answered yet. */
+static void probe(void)
+{
+	if (probe_request != 0)
+		return;
+	netsnmp_pdu *pdu = snmp_pdu_create(AGENTX_PING_PDU);
+	if (pdu == NULL)
+		return;
+	probe_request = send_pdu(pdu, on_probe_answer);
+	if (probe_request != 0)
+		probe_sent = pc_notify_queue_probe_sent(&queue);
 }
 
 void pc_notify_run(void)
 {
+	if (master == NULL)
+		return;
+	if (queue.stalled) {
+		probe();
+		return;
+	}
 	for (size_t i = 0; master != NULL && i < queue.count; i++) {
 		struct pc_notify_entry *e = pc_notify_queue_at(&queue, i);
 		if (e->request != 0 || e->acknowledged)
@@ -247,15 +362,10 @@ void pc_notify_run(void)
 		netsnmp_pdu *pdu = build(&e->event);
 		if (pdu == NULL)
 			return;
-		pdu->version = master->version;
-		pdu->sessid = master->sessid;
-		pdu->reqid = snmp_get_next_reqid();
-		int request = snmp_async_send(master, pdu, on_answer, NULL);
-		if (request == 0) {
-			snmp_free_pdu(pdu);
-			return; /* the link is failing: the disconnection requeues */
-		}
-		e->request = (uint32_t)request;
+		uint32_t request = send_pdu(pdu, on_answer);
+		if (request == 0)
+			return;
+		pc_notify_queue_sent(&queue, e, request);
 	}
 }
 
@@ -273,5 +383,8 @@ struct pc_notify_stats pc_notify_stats(void)
 void pc_notify_shutdown(void)
 {
 	master = NULL;
+	if (summary_alarm != 0)
+		snmp_alarm_unregister(summary_alarm);
+	summary_alarm = 0;
 	pc_notify_queue_free(&queue);
 }

@@ -3,7 +3,10 @@
  * PDUs. Each waits in a bounded queue (notify_queue.h) until the master
  * acknowledges it, so that those raised while the master is away, or lost
  * with a dropped link, go out in order once it is back. Sending never
- * waits for the master: the answers come back through the loop. */
+ * waits for the master: the answers come back through the loop. One Notify
+ * per event is in flight on a session: a master that does not answer in
+ * time is probed, not sent the same notification again, and what it never
+ * acknowledged goes out again only on the next session. */
 #ifndef PC_NOTIFY_H
 #define PC_NOTIFY_H
 
@@ -11,11 +14,12 @@
 
 #include "config.h"
 #include "engine.h"
+#include "event_box.h"
 
 struct pc_notify_stats {
 	uint64_t sent; /* acknowledged by the master */
 	uint64_t suppressed; /* over the rate limit */
-	uint64_t dropped; /* pushed out of a full queue */
+	uint64_t dropped; /* unexpected listeners coalesced in a flood or pushed out of a full queue */
 	uint32_t queued; /* waiting or unacknowledged */
 };
 
@@ -24,8 +28,10 @@ int pc_notify_init(const struct pc_config *config);
 /* After a reload: the switches, the rate limit and the queue's size. */
 void pc_notify_configure(const struct pc_config *config);
 
-/* An event from the poll thread (in order). */
-void pc_notify_raise(const struct pc_event *event);
+/* What the poll thread handed over since the last call, in its order
+ * (compliance first), then the summary of what was not sent, if one is
+ * owed. latest: the newest evaluation, whose counts a summary carries. */
+void pc_notify_raise_events(const struct pc_event_box *events, const struct pc_evaluation *latest);
 
 /* The AgentX link, as link.c sees it; session: the master session. */
 void pc_notify_link_up(void *session);

@@ -33,15 +33,15 @@ struct pc_poller {
 	bool reconfigured;
 	struct pc_poller_settings pending; /* holds a plan reference */
 	struct pc_state *latest;
-	struct pc_event *events; /* ring of PC_POLLER_EVENT_QUEUE */
-	size_t events_head, events_count;
-	uint64_t events_dropped;
+	struct pc_event_box events;
 
 	/* The poll thread's own. */
 	struct pc_poller_settings current; /* holds a plan reference */
-	struct pc_state *previous; /* the last published state */
+	struct pc_state *previous; /* the last published state: what the next poll is judged against */
+	struct pc_state *last_seen; /* the last successful poll (NULL: none yet) */
 	uint32_t poll_count;
 	uint32_t poll_errors;
+	unsigned failed_polls; /* in a row */
 	char last_failure[256];
 	uint16_t *watched; /* ports the collector watches, sorted */
 	size_t n_watched;
@@ -131,39 +131,81 @@ static void update_connect_ports(struct pc_poller *p)
 
 /* ---- one poll ---- */
 
-static void queue_events(struct pc_poller *p, const struct pc_evaluation *eval)
-{
-	for (size_t i = 0; i < eval->n_events; i++) {
-		if (p->events_count == PC_POLLER_EVENT_QUEUE) {
-			p->events_head = (p->events_head + 1) % PC_POLLER_EVENT_QUEUE;
-			p->events_count--;
-			p->events_dropped++;
-		}
-		size_t slot = (p->events_head + p->events_count) % PC_POLLER_EVENT_QUEUE;
-		p->events[slot] = eval->events[i];
-		p->events_count++;
-	}
-}
-
 static void publish(struct pc_poller *p, struct pc_state *state)
 {
 	pthread_mutex_lock(&p->lock);
 	struct pc_state *unread = p->latest;
 	p->latest = pc_state_ref(state);
-	queue_events(p, &state->eval);
+	for (size_t i = 0; i < state->eval.n_events; i++)
+		pc_event_box_put(&p->events, &state->eval.events[i]);
 	pthread_mutex_unlock(&p->lock);
 	pc_state_unref(unread);
 	ring(p->wake[1]);
 }
 
-static void report_failure(struct pc_poller *p, const char *err)
+/* The last state stays the one the next poll is judged against. */
+static void keep(struct pc_poller *p, struct pc_state *state)
+{
+	state->poll_count = p->poll_count;
+	state->poll_errors = p->poll_errors;
+	publish(p, state);
+	pc_state_unref(p->previous);
+	p->previous = state;
+}
+
+/* A failed poll still publishes: pcPollErrors counts it, and after
+ * hold-down failures in a row the state says the agent cannot see (an
+ * empty listener table, compliance unknown). Returns whether to poll again
+ * soon (while a failure may still be transient). */
+static bool publish_failure(struct pc_poller *p, const char *err)
 {
 	p->poll_errors++;
+	p->failed_polls++;
 	/* The same failure every few seconds would flood the log. */
 	if (strcmp(err, p->last_failure) != 0) {
 		pc_log(LOG_ERR, "poll failed: %s", err);
 		snprintf(p->last_failure, sizeof(p->last_failure), "%s", err);
 	}
+	bool blind = p->failed_polls >= p->current.engine.hold_down;
+	if (blind && p->failed_polls == p->current.engine.hold_down)
+		pc_log(LOG_ERR, "%u polls failed in a row: compliance is unknown until one succeeds",
+		       p->failed_polls);
+
+	struct pc_snapshot snap = { 0 };
+	struct pc_evaluation eval;
+	struct pc_state *state = NULL;
+	if (p->last_seen == NULL) {
+		/* Nothing seen yet: unknown already; the first success is the baseline. */
+		if (pc_evaluation_init_unknown(p->current.plan, &eval) == 0 &&
+		    (state = pc_state_new(p->current.plan, &snap, &eval)) == NULL)
+			pc_evaluation_free(&eval);
+		if (state != NULL) {
+			state->poll_count = p->poll_count;
+			state->poll_errors = p->poll_errors;
+			publish(p, state);
+			pc_state_unref(state);
+		}
+		return !blind;
+	}
+	const struct pc_state *prev = p->previous;
+	if (!blind && pc_snapshot_copy(&prev->snap, &snap) < 0)
+		return !blind;
+	if (blind) {
+		snap.taken_at = prev->snap.taken_at; /* pcLastPollTime: the last time it saw */
+		snap.taken_mono = prev->snap.taken_mono;
+	}
+	if (pc_engine_carry_over(prev->plan, &prev->eval, blind, now_ms(), &eval) < 0) {
+		pc_snapshot_clear(&snap);
+		return !blind;
+	}
+	state = pc_state_new(prev->plan, &snap, &eval);
+	if (state == NULL) {
+		pc_evaluation_free(&eval);
+		pc_snapshot_clear(&snap);
+		return !blind;
+	}
+	keep(p, state);
+	return !blind;
 }
 
 /* Returns whether something is pending (poll again soon). */
@@ -175,36 +217,35 @@ static bool poll_once(struct pc_poller *p)
 
 	if (pc_collector_poll(p->collector, &snap, err, sizeof(err)) < 0) {
 		pc_snapshot_clear(&snap);
-		report_failure(p, err);
-		return false;
+		return publish_failure(p, err);
 	}
-	if (p->last_failure[0] != '\0') {
-		pc_log(LOG_NOTICE, "polling works again");
-		p->last_failure[0] = '\0';
-	}
-	const struct pc_state *prev = p->previous;
+	/* Judged against the last verdict (unknown if blind), and, for what
+	 * listeners appeared, against the last poll that saw them. */
+	const struct pc_state *prev = p->last_seen != NULL ? p->previous : NULL;
 	if (pc_engine_evaluate(p->current.plan, &p->current.engine, &snap,
-			       prev ? prev->plan : NULL, prev ? &prev->snap : NULL,
+			       prev ? prev->plan : NULL, prev ? &p->last_seen->snap : NULL,
 			       prev ? &prev->eval : NULL, now_ms(), &eval) < 0) {
 		pc_snapshot_clear(&snap);
-		report_failure(p, "out of memory evaluating the poll");
-		return false;
+		return publish_failure(p, "out of memory evaluating the poll");
 	}
-	p->poll_count++;
-	p->poll_errors += snap.errors;
+	uint32_t errors = snap.errors;
 	update_watch(p, &snap);
 	struct pc_state *state = pc_state_new(p->current.plan, &snap, &eval);
 	if (state == NULL) {
 		pc_evaluation_free(&eval);
 		pc_snapshot_clear(&snap);
-		report_failure(p, "out of memory for the new state");
-		return false;
+		return publish_failure(p, "out of memory for the new state");
 	}
-	state->poll_count = p->poll_count;
-	state->poll_errors = p->poll_errors;
-	publish(p, state);
-	pc_state_unref(p->previous);
-	p->previous = state;
+	p->poll_count++;
+	p->poll_errors += errors;
+	if (p->last_failure[0] != '\0') {
+		pc_log(LOG_NOTICE, "polling works again");
+		p->last_failure[0] = '\0';
+	}
+	p->failed_polls = 0;
+	keep(p, state);
+	pc_state_unref(p->last_seen);
+	p->last_seen = pc_state_ref(state);
 	return state->eval.recheck_soon;
 }
 
@@ -313,11 +354,7 @@ struct pc_poller *pc_poller_start(const struct pc_poller_settings *settings, cha
 	p->current = *settings;
 	p->current.plan = pc_plan_ref(settings->plan);
 	pthread_mutex_init(&p->lock, NULL);
-	p->events = calloc(PC_POLLER_EVENT_QUEUE, sizeof(*p->events));
-	if (p->events == NULL) {
-		snprintf(err, errlen, "out of memory");
-		goto fail;
-	}
+	pc_event_box_init(&p->events, 0);
 	if (make_pipe(p->control) < 0 || make_pipe(p->wake) < 0) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
 		goto fail;
@@ -341,7 +378,6 @@ fail:
 		pc_collector_close(p->collector);
 	close_pipes(p);
 	pc_plan_free(p->current.plan);
-	free(p->events);
 	pthread_mutex_destroy(&p->lock);
 	free(p);
 	return NULL;
@@ -362,25 +398,12 @@ struct pc_state *pc_poller_take(struct pc_poller *p)
 	return state;
 }
 
-size_t pc_poller_take_events(struct pc_poller *p, struct pc_event *out, size_t max,
-			     uint64_t *dropped)
+size_t pc_poller_take_events(struct pc_poller *p, struct pc_event_box *out)
 {
-	size_t n = 0;
 	pthread_mutex_lock(&p->lock);
-	while (n < max && p->events_count > 0) {
-		out[n++] = p->events[p->events_head];
-		p->events_head = (p->events_head + 1) % PC_POLLER_EVENT_QUEUE;
-		p->events_count--;
-	}
-	if (dropped != NULL) {
-		*dropped = p->events_dropped;
-		p->events_dropped = 0;
-	}
-	bool more = p->events_count > 0;
+	pc_event_box_move(&p->events, out);
 	pthread_mutex_unlock(&p->lock);
-	if (more)
-		ring(p->wake[1]); /* the caller's buffer was full: come back */
-	return n;
+	return pc_event_box_count(out);
 }
 
 void pc_poller_reconfigure(struct pc_poller *p, const struct pc_poller_settings *settings)
@@ -406,10 +429,11 @@ void pc_poller_stop(struct pc_poller *p)
 	pc_collector_close(p->collector);
 	pc_state_unref(p->latest);
 	pc_state_unref(p->previous);
+	pc_state_unref(p->last_seen);
 	pc_plan_free(p->current.plan);
 	pc_plan_free(p->pending.plan);
 	free(p->watched);
-	free(p->events);
+	pc_event_box_clear(&p->events);
 	close_pipes(p);
 	pthread_mutex_destroy(&p->lock);
 	free(p);

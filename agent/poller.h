@@ -1,9 +1,16 @@
 /* The poll thread: runs the collector and the engine on its interval (and
  * at once when a destroy event says a watched listener died; and sooner
  * while something is pending hold-down) and publishes each result as a
- * pc_state, and each transition as an event in a queue. It never touches
- * net-snmp, so a stalled AgentX master, which can block the SNMP thread in
- * net-snmp's synchronous calls, never delays observing the host. */
+ * pc_state, and each transition as an event in a box bounded by
+ * construction (event_box.h: no flood of new listeners can push out an
+ * alarm). It never touches net-snmp, so a stalled AgentX master, which can
+ * block the SNMP thread in net-snmp's synchronous calls, never delays
+ * observing the host.
+ *
+ * A failed poll publishes a state too: pcPollErrors counts every one. After
+ * hold-down failed polls in a row the agent is blind: the state it publishes
+ * says unknown (and raises the compliance change to unknown) until a poll
+ * succeeds again, which is judged against the last verdict. */
 #ifndef PC_POLLER_H
 #define PC_POLLER_H
 
@@ -12,12 +19,9 @@
 
 #include "collect.h"
 #include "engine.h"
+#include "event_box.h"
 #include "plan.h"
 #include "state.h"
-
-/* Events wait here until the SNMP thread takes them; beyond this many the
- * oldest are dropped (and counted). */
-#define PC_POLLER_EVENT_QUEUE 4096
 
 struct pc_poller_settings {
 	struct pc_collector_options collector; /* fixed for the poller's life */
@@ -41,11 +45,9 @@ int pc_poller_wake_fd(const struct pc_poller *p);
  * Intermediate states nobody took are dropped: only the newest matters. */
 struct pc_state *pc_poller_take(struct pc_poller *p);
 
-/* Moves up to max queued events, oldest first, into out; returns how many.
- * *dropped (if not NULL) gets the events lost to a full queue since the
- * last call. */
-size_t pc_poller_take_events(struct pc_poller *p, struct pc_event *out, size_t max,
-			     uint64_t *dropped);
+/* Moves every event waiting into out (emptied first; see event_box.h for
+ * the order and what was coalesced); returns how many events out holds. */
+size_t pc_poller_take_events(struct pc_poller *p, struct pc_event_box *out);
 
 /* New plan, engine settings and intervals (the collector options stay),
  * effective from the next poll; results carry over to the new plan. */

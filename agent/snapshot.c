@@ -359,6 +359,35 @@ void pc_snapshot_reset(struct pc_snapshot *snap)
 	snap->cap_addresses = cap_addresses;
 }
 
+static void *copy_array(const void *from, size_t n, size_t size)
+{
+	void *to = malloc((n + 1) * size);
+	if (to != NULL && n > 0)
+		memcpy(to, from, n * size);
+	return to;
+}
+
+int pc_snapshot_copy(const struct pc_snapshot *from, struct pc_snapshot *to)
+{
+	/* Every array pc_snapshot_clear frees is copied here. */
+	*to = *from;
+	to->listeners = copy_array(from->listeners, from->n_listeners, sizeof(*to->listeners));
+	to->connections = copy_array(from->connections, from->n_connections,
+				     sizeof(*to->connections));
+	to->interfaces = copy_array(from->interfaces, from->n_interfaces, sizeof(*to->interfaces));
+	to->addresses = copy_array(from->addresses, from->n_addresses, sizeof(*to->addresses));
+	to->cap_listeners = from->n_listeners + 1;
+	to->cap_connections = from->n_connections + 1;
+	to->cap_interfaces = from->n_interfaces + 1;
+	to->cap_addresses = from->n_addresses + 1;
+	if (to->listeners == NULL || to->connections == NULL || to->interfaces == NULL ||
+	    to->addresses == NULL) {
+		pc_snapshot_clear(to);
+		return -1;
+	}
+	return 0;
+}
+
 void pc_snapshot_clear(struct pc_snapshot *snap)
 {
 	free(snap->listeners);

@@ -190,4 +190,7 @@ void pc_snapshot_reset(struct pc_snapshot *snap);
 /* Empty it and free its memory. */
 void pc_snapshot_clear(struct pc_snapshot *snap);
 
+/* A deep copy (to is overwritten); -1 when out of memory (to is then empty). */
+int pc_snapshot_copy(const struct pc_snapshot *from, struct pc_snapshot *to);
+
 #endif

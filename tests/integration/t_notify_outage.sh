@@ -1,7 +1,8 @@
 # snmpd is killed; while it is away a required listener dies; snmpd comes
 # back: portcomplyd reconnects by itself and delivers the notifications it
-# kept, in the order they were raised (pcListenerMissing before the
-# pcComplianceChanged it caused), and its queue is empty afterwards.
+# kept, in the order they were raised (the pcComplianceChanged of a poll
+# before its per-port notifications, here the pcListenerMissing that
+# caused it), and its queue is empty afterwards.
 . "$(dirname "$0")/lib.sh"
 
 start_trapd
@@ -29,10 +30,10 @@ wait_for 10 "pcListenerMissing after the reconnection" trap_count_at_least 1 pcL
 	"STRING: req" "pcExpectStatus.1.1.1 = INTEGER: missing(2)"
 wait_for 10 "pcComplianceChanged to nonCompliant" trap_count_at_least 1 pcComplianceChanged \
 	"INTEGER: nonCompliant(3)"
-order=$(grep -n -e 'PORT-COMPLIANCE-MIB::pcListenerMissing' -e 'nonCompliant(3)' "$PC_TMP/traps.log" |
-	cut -d: -f1 | tr '\n' ' ')
-set -- $order
-[ "$#" -ge 2 ] && [ "$1" -lt "$2" ] || fail "the queued notifications arrived out of order (lines $order)"
+compliance_line=$(grep -n 'pcHostCompliance.0 = INTEGER: nonCompliant(3)' "$PC_TMP/traps.log" | head -n 1 | cut -d: -f1)
+missing_line=$(grep -n 'PORT-COMPLIANCE-MIB::pcListenerMissing' "$PC_TMP/traps.log" | head -n 1 | cut -d: -f1)
+[ "$compliance_line" -lt "$missing_line" ] ||
+	fail "the queued notifications arrived out of order (compliance at line $compliance_line, missing at $missing_line)"
 wait_for 5 "the queue to be empty" mib_is pcNotificationsQueued.0 0
 [ "$(trap_count pcListenerMissing "STRING: req")" = 1 ] || fail "pcListenerMissing was delivered more than once"
 [ "$(mib_value pcNotificationsDropped.0)" = 0 ] || fail "notifications were dropped"

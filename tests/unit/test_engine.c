@@ -579,6 +579,84 @@ static void a_reload_carries_results_over(void **unused)
 	pc_plan_free(r.plan);
 }
 
+/* Issue 12.3: polls that fail leave the verdict (not blind), then unknown
+ * (blind); back, the host is judged against the last verdict told. */
+static void a_blind_agent_says_unknown_and_comes_back(void **unused)
+{
+	(void)unused;
+	struct run r;
+	run_init(&r, load("tests/fixtures/engine/host.conf"), 1);
+	poll_with(&r, everything, EVERYTHING, NULL, "tcp 127.0.0.1 9999");
+	poll_with(&r, everything, EVERYTHING, "tcp 0.0.0.0 7001", "tcp 127.0.0.1 9999");
+	assert_int_equal(r.eval.host, PC_NON_COMPLIANT);
+
+	struct pc_evaluation kept, blind, still;
+	assert_int_equal(pc_engine_carry_over(r.plan, &r.eval, false, 5000, &kept), 0);
+	assert_int_equal(kept.host, PC_NON_COMPLIANT);
+	assert_int_equal(kept.expect[REQ].status, PC_PORT_MISSING);
+	assert_int_equal(kept.missing, 1);
+	assert_int_equal(kept.n_events, 0);
+	assert_int_equal(kept.poll_number, r.eval.poll_number);
+
+	assert_int_equal(pc_engine_carry_over(r.plan, &kept, true, 6000, &blind), 0);
+	assert_int_equal(blind.host, PC_COMPLIANCE_UNKNOWN);
+	assert_int_equal(blind.roles[0].compliance, PC_COMPLIANCE_UNKNOWN);
+	for (size_t i = 0; i < blind.n_expect; i++) {
+		assert_int_equal(blind.expect[i].status, PC_PORT_UNKNOWN);
+		assert_int_equal(blind.expect[i].listener, -1);
+	}
+	assert_int_equal(blind.present + blind.missing + blind.unexpected, 0);
+	assert_int_equal(blind.host_last_change_ms, 6000);
+	assert_int_equal(blind.n_events, 1);
+	assert_int_equal(blind.events[0].type, PC_EVENT_COMPLIANCE);
+	assert_int_equal(blind.events[0].previous, PC_NON_COMPLIANT);
+	assert_int_equal(blind.events[0].current, PC_COMPLIANCE_UNKNOWN);
+	/* Still blind: nothing new to say. */
+	assert_int_equal(pc_engine_carry_over(r.plan, &blind, true, 7000, &still), 0);
+	assert_int_equal(still.n_events, 0);
+	assert_int_equal(still.host_last_change_ms, 6000);
+
+	/* Back, still missing: no second pcListenerMissing, and the old
+	 * unexpected listener is not new; compliance leaves unknown. */
+	struct pc_snapshot snap = { 0 };
+	for (size_t i = 1; i < EVERYTHING; i++)
+		add(&snap, everything[i]);
+	add(&snap, "tcp 127.0.0.1 9999");
+	pc_snapshot_finish(&snap);
+	struct pc_evaluation back;
+	assert_int_equal(pc_engine_evaluate(r.plan, &r.settings, &snap, r.plan, &r.snap, &still, 8000,
+					    &back),
+			 0);
+	assert_int_equal(back.expect[REQ].status, PC_PORT_MISSING);
+	assert_int_equal(back.n_events, 1);
+	assert_int_equal(back.events[0].type, PC_EVENT_COMPLIANCE);
+	assert_int_equal(back.events[0].previous, PC_COMPLIANCE_UNKNOWN);
+	assert_int_equal(back.events[0].current, PC_NON_COMPLIANT);
+	pc_evaluation_free(&back);
+	pc_snapshot_clear(&snap);
+
+	/* Back with the port present: the alarm raised before is restored. */
+	snap = (struct pc_snapshot){ 0 };
+	for (size_t i = 0; i < EVERYTHING; i++)
+		add(&snap, everything[i]);
+	add(&snap, "tcp 127.0.0.1 9999");
+	pc_snapshot_finish(&snap);
+	assert_int_equal(pc_engine_evaluate(r.plan, &r.settings, &snap, r.plan, &r.snap, &still, 8000,
+					    &back),
+			 0);
+	assert_int_equal(count_events(&back, PC_EVENT_RESTORED), 1);
+	assert_int_equal(count_events(&back, PC_EVENT_UNEXPECTED), 0);
+	assert_int_equal(find_event(&back, PC_EVENT_COMPLIANCE)->current, PC_COMPLIANT);
+	pc_evaluation_free(&back);
+	pc_snapshot_clear(&snap);
+
+	pc_evaluation_free(&still);
+	pc_evaluation_free(&blind);
+	pc_evaluation_free(&kept);
+	run_free(&r);
+	pc_plan_free(r.plan);
+}
+
 /* ---- who holds the port (owner-user, owner-process) ---- */
 
 /* host-owner.conf: svc's and bound's ports belong to uid 1001, svc's
@@ -1191,6 +1269,7 @@ int main(void)
 		cmocka_unit_test(flapping_is_reported_once_until_it_settles),
 		cmocka_unit_test(flapping_ends_only_after_a_quiet_window),
 		cmocka_unit_test(a_reload_carries_results_over),
+		cmocka_unit_test(a_blind_agent_says_unknown_and_comes_back),
 		cmocka_unit_test(a_permit_never_goes_missing_or_restored),
 		cmocka_unit_test(a_listener_in_a_permit_range_is_unexpected_but_classed),
 		cmocka_unit_test(the_trust_switch_silences_a_permit_range),

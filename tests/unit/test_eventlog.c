@@ -11,6 +11,8 @@
 #include <syslog.h>
 
 #include "eventlog.h"
+#include "log.h"
+#include "log_capture.h"
 
 static struct pc_event expectation_event(enum pc_event_type type, enum pc_port_status status)
 {
@@ -94,6 +96,30 @@ static void test_compliance_levels(void **state)
 	assert_int_equal(pc_eventlog_format(&e, line, sizeof(line)), LOG_WARNING);
 }
 
+/* The event box: every event in sending order, and the flood's count. */
+static void test_box(void **state)
+{
+	(void)state;
+	struct pc_event_box box;
+	pc_event_box_init(&box, 1);
+	struct pc_event e = expectation_event(PC_EVENT_MISSING, PC_PORT_MISSING);
+	assert_int_equal(pc_event_box_put(&box, &e), 0);
+	struct pc_event u = { .type = PC_EVENT_UNEXPECTED, .pid = 7 };
+	const uint8_t lo[4] = { 127, 0, 0, 1 };
+	pc_endpoint_set(&u.local, IPPROTO_TCP, AF_INET, lo, false, 0, 8080);
+	assert_int_equal(pc_event_box_put(&box, &u), 0);
+	u.local.port = 8081;
+	pc_event_box_put(&box, &u); /* over the limit of 1: counted */
+	log_capture_start();
+	pc_eventlog_box(&box);
+	log_capture_stop();
+	assert_int_equal(n_logged, 3);
+	assert_non_null(strstr(logged[0], "pcListenerMissing role=cti-server"));
+	assert_non_null(strstr(logged[1], "pcUnexpectedListener protocol=tcp address=127.0.0.1 port=8080"));
+	assert_non_null(strstr(logged[2], "1 more new listeners"));
+	pc_event_box_clear(&box);
+}
+
 /* A line never overflows: the longest names are cut, NUL-terminated. */
 static void test_truncates(void **state)
 {
@@ -112,6 +138,7 @@ int main(void)
 		cmocka_unit_test(test_unexpected),
 		cmocka_unit_test(test_compliance_levels),
 		cmocka_unit_test(test_truncates),
+		cmocka_unit_test(test_box),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

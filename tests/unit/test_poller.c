@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "collect.h"
@@ -144,11 +145,11 @@ static int free_plan(void **unused)
 	return 0;
 }
 
-static struct pc_poller *start(unsigned interval_ms)
+static struct pc_poller *start_with(unsigned interval_ms, unsigned hold_down)
 {
 	struct pc_poller_settings settings = {
 		.plan = plan,
-		.engine = { .hold_down = 1 },
+		.engine = { .hold_down = hold_down },
 		.interval_ms = interval_ms,
 		.recheck_ms = interval_ms,
 	};
@@ -158,6 +159,48 @@ static struct pc_poller *start(unsigned interval_ms)
 	struct pc_poller *p = pc_poller_start(&settings, err, sizeof(err));
 	assert_non_null(p);
 	return p;
+}
+
+static struct pc_poller *start(unsigned interval_ms)
+{
+	return start_with(interval_ms, 1);
+}
+
+static int64_t monotonic_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The first published state for which fact holds (generous deadline). */
+static struct pc_state *state_where(struct pc_poller *p, bool (*fact)(const struct pc_state *))
+{
+	int64_t deadline = monotonic_ms() + 10000;
+	while (monotonic_ms() < deadline) {
+		struct pc_state *s = next_state(p, (int)(deadline - monotonic_ms()));
+		if (s != NULL && fact(s))
+			return s;
+		pc_state_unref(s);
+	}
+	return NULL;
+}
+
+/* The compliance changes handed over so far: their count, the last one. */
+static size_t take_compliance(struct pc_poller *p, struct pc_event *last)
+{
+	struct pc_event_box events;
+	pc_event_box_init(&events, 0);
+	size_t n = pc_poller_take_events(p, &events), found = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct pc_event *ev = pc_event_box_at(&events, i);
+		if (ev->type == PC_EVENT_COMPLIANCE) {
+			*last = *ev;
+			found++;
+		}
+	}
+	pc_event_box_clear(&events);
+	return found;
 }
 
 /* ---- tests ---- */
@@ -250,14 +293,88 @@ static void unknown_listener_appearing_is_one_event(void **unused)
 			usleep(1000);
 	}
 	usleep(20000);
-	struct pc_event events[16];
-	uint64_t dropped = 99;
-	size_t n = pc_poller_take_events(p, events, 16, &dropped);
+	struct pc_event_box events;
+	pc_event_box_init(&events, 0);
+	size_t n = pc_poller_take_events(p, &events);
 	size_t unexpected = 0;
 	for (size_t i = 0; i < n; i++)
-		unexpected += events[i].type == PC_EVENT_UNEXPECTED;
+		unexpected += pc_event_box_at(&events, i)->type == PC_EVENT_UNEXPECTED;
 	assert_int_equal(unexpected, 3);
-	assert_int_equal(dropped, 0);
+	assert_int_equal(events.coalesced, 0);
+	pc_event_box_clear(&events);
+	pc_poller_stop(p);
+}
+
+static uint32_t baseline_errors;
+
+static bool errors_grew_verdict_kept(const struct pc_state *s)
+{
+	return s->poll_errors > baseline_errors && s->eval.host == PC_COMPLIANT;
+}
+
+/* Issue 12.3: a failed poll is counted where pcPollErrors reads it. */
+static void a_failed_poll_publishes_its_error(void **unused)
+{
+	(void)unused;
+	struct pc_poller *p = start_with(60000, 1000);
+	struct pc_state *s = next_state(p, 5000);
+	assert_non_null(s);
+	baseline_errors = s->poll_errors;
+	uint32_t polls = s->poll_count;
+	pc_state_unref(s);
+	atomic_store(&fail_polls, true);
+	assert_int_equal(write(fake->events[1], "x", 1), 1);
+	s = state_where(p, errors_grew_verdict_kept);
+	assert_non_null(s);
+	/* Not blind yet (hold-down 1000): the verdict and listeners stay. */
+	assert_int_equal(s->poll_count, polls);
+	assert_int_equal(s->snap.n_listeners, 1);
+	pc_state_unref(s);
+	pc_poller_stop(p);
+}
+
+static bool blind(const struct pc_state *s)
+{
+	return s->eval.host == PC_COMPLIANCE_UNKNOWN && s->poll_count > 0;
+}
+
+static bool seeing(const struct pc_state *s)
+{
+	return s->eval.host == PC_COMPLIANT;
+}
+
+/* Issue 12.3: hold-down failures in a row make the agent say it is blind,
+ * and its recovery. */
+static void hold_down_failures_make_it_blind_until_one_succeeds(void **unused)
+{
+	(void)unused;
+	struct pc_event ev;
+	struct pc_poller *p = start_with(20, 3);
+	struct pc_state *s = state_where(p, seeing);
+	assert_non_null(s);
+	uint32_t errors = s->poll_errors, polls = s->poll_count;
+	pc_state_unref(s);
+	assert_int_equal(take_compliance(p, &ev), 1); /* unknown -> compliant */
+
+	atomic_store(&fail_polls, true);
+	s = state_where(p, blind);
+	assert_non_null(s);
+	assert_true(s->poll_errors >= errors + 3);
+	assert_int_equal(s->snap.n_listeners, 0);
+	assert_int_equal(s->snap.source, PC_SOURCE_NONE);
+	pc_state_unref(s);
+	assert_int_equal(take_compliance(p, &ev), 1);
+	assert_int_equal(ev.previous, PC_COMPLIANT);
+	assert_int_equal(ev.current, PC_COMPLIANCE_UNKNOWN);
+
+	atomic_store(&fail_polls, false);
+	s = state_where(p, seeing);
+	assert_non_null(s);
+	assert_true(s->poll_count > polls);
+	pc_state_unref(s);
+	assert_int_equal(take_compliance(p, &ev), 1);
+	assert_int_equal(ev.previous, PC_COMPLIANCE_UNKNOWN);
+	assert_int_equal(ev.current, PC_COMPLIANT);
 	pc_poller_stop(p);
 }
 
@@ -270,6 +387,8 @@ int main(void)
 		cmocka_unit_test(failures_are_counted_and_logged_once),
 		cmocka_unit_test(a_new_plan_is_judged_at_once),
 		cmocka_unit_test(unknown_listener_appearing_is_one_event),
+		cmocka_unit_test(a_failed_poll_publishes_its_error),
+		cmocka_unit_test(hold_down_failures_make_it_blind_until_one_succeeds),
 	};
 	return cmocka_run_group_tests_name("poller", tests, load_plan, free_plan);
 }

@@ -391,6 +391,40 @@ static void test_reset_keeps_memory(void **state)
 	pc_snapshot_clear(&snap);
 }
 
+/* A failed poll republishes the last one: a deep copy, every array its own. */
+static void test_copy_is_deep(void **state)
+{
+	(void)state;
+	struct pc_snapshot snap = { 0 }, copy;
+	struct pc_endpoint ep;
+	struct pc_host_address a = { .type = PC_INET_IPV4, .ifindex = 2 };
+	struct pc_interface iface = { .index = 2, .up = true };
+	v4("192.0.2.10", a.addr);
+	set_v4(&ep, IPPROTO_TCP, "0.0.0.0", 7001);
+	add_socket(&snap, &ep, 1);
+	pc_snapshot_add_connection(&snap, &ep);
+	assert_int_equal(pc_snapshot_add_address(&snap, &a), 0);
+	assert_int_equal(pc_snapshot_add_interface(&snap, &iface), 0);
+	snap.source = PC_SOURCE_NETLINK;
+	assert_int_equal(pc_snapshot_copy(&snap, &copy), 0);
+	assert_ptr_not_equal(copy.listeners, snap.listeners);
+	assert_ptr_not_equal(copy.connections, snap.connections);
+	assert_ptr_not_equal(copy.addresses, snap.addresses);
+	assert_ptr_not_equal(copy.interfaces, snap.interfaces);
+	assert_int_equal(copy.n_listeners, 1);
+	assert_int_equal(copy.listeners[0].local.port, 7001);
+	assert_int_equal(copy.n_addresses, 1);
+	assert_int_equal(copy.n_interfaces, 1);
+	assert_int_equal(copy.source, PC_SOURCE_NETLINK);
+	pc_snapshot_clear(&snap);
+	add_socket(&copy, &ep, 2); /* still its own, and growable */
+	pc_snapshot_clear(&copy);
+	struct pc_snapshot empty = { 0 };
+	assert_int_equal(pc_snapshot_copy(&empty, &copy), 0);
+	assert_int_equal(copy.n_listeners, 0);
+	pc_snapshot_clear(&copy);
+}
+
 static void test_fold_connections(void **state)
 {
 	(void)state;
@@ -413,6 +447,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_ipv4),
+		cmocka_unit_test(test_copy_is_deep),
 		cmocka_unit_test(test_ipv6_wildcards),
 		cmocka_unit_test(test_ipv6_specific),
 		cmocka_unit_test(test_link_local_zone),

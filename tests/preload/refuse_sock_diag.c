@@ -1,0 +1,24 @@
+/* LD_PRELOAD interposer for tests: refuse every NETLINK_SOCK_DIAG socket
+ * with EPERM, as a seccomp or LSM policy would, so that portcomplyd can
+ * only read /proc/net (and, with that hidden too, cannot see at all). */
+
+#include <dlfcn.h>
+#include <errno.h>
+#include <stddef.h>
+#include <linux/netlink.h>
+#include <sys/socket.h>
+
+typedef int (*socket_fn)(int, int, int);
+
+int socket(int domain, int type, int protocol)
+{
+	static socket_fn real;
+
+	if (domain == AF_NETLINK && protocol == NETLINK_SOCK_DIAG) {
+		errno = EPERM;
+		return -1;
+	}
+	if (real == NULL)
+		real = (socket_fn)dlsym(RTLD_NEXT, "socket");
+	return real(domain, type, protocol);
+}
