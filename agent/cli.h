@@ -14,6 +14,8 @@ struct pc_cli_args {
 	const char *side; /* --side */
 	int slot; /* --slot, -1 when absent */
 	const char *format; /* --format: "text" (default) or "json" */
+	bool brief; /* --check --brief: the status line only */
+	bool verbose; /* --check --verbose: every table */
 };
 
 int pc_cli_list_roles(const struct pc_cli_args *args); /* --list-roles */

@@ -15,6 +15,10 @@
 #include "snapshot.h" /* pc_proto_name */
 #include "text_table.h"
 
+/* As the usage text says: 1 for a usage error (a bad option value, a role
+ * the catalog does not have), 2 for a configuration or catalog that does
+ * not validate. */
+#define EXIT_USAGE 1
 #define EXIT_INVALID 2
 #define COMMAND_LINE "command line"
 
@@ -27,7 +31,7 @@ static bool want_json(const struct pc_cli_args *args, FILE *err, int *status)
 	if (strcmp(args->format, "json") == 0)
 		return true;
 	fprintf(err, "%s: --format %s: must be text or json\n", COMMAND_LINE, args->format);
-	*status = EXIT_INVALID;
+	*status = EXIT_USAGE;
 	return false;
 }
 
@@ -36,6 +40,12 @@ static int fail(struct pc_diag *diag, FILE *err)
 	pc_diag_print(diag, err);
 	pc_diag_clear(diag);
 	return EXIT_INVALID;
+}
+
+static int usage_error(struct pc_diag *diag, FILE *err)
+{
+	fail(diag, err);
+	return EXIT_USAGE;
 }
 
 /* The catalog to show: the one -c names, else the default directory. */
@@ -84,14 +94,105 @@ static void takes_text(const struct pc_role *role, char *buf, size_t len)
 		snprintf(buf, len, "-");
 }
 
+/* A role's provenance at a glance: the confidence tags of its rules (and
+ * of their values for other instances and slots), strongest first, then their sources, in the order of port-facts.md's
+ * list (S0..S9, S1b after S1, MS, A1..A12, anything else by name):
+ * "E60 L12 INF S0, S1, MS", as --expected writes one rule's. */
+#define MAX_SOURCES 48
+#define SOURCE_ID_MAX 16
+
+struct role_provenance {
+	unsigned confidence; /* 1u << enum pc_confidence */
+	char sources[MAX_SOURCES][SOURCE_ID_MAX];
+	size_t n_sources;
+};
+
+static int source_rank(const char *id, long *number, const char **suffix)
+{
+	int rank = id[0] == 'S' ? 0 : strcmp(id, "MS") == 0 ? 1 : id[0] == 'A' ? 2 : 3;
+	char *end = (char *)id;
+	*number = rank == 0 || rank == 2 ? strtol(id + 1, &end, 10) : 0;
+	if (end == id + 1) /* no number: "SITE" */
+		rank = 3;
+	*suffix = end;
+	return rank;
+}
+
+static int cmp_source(const void *a, const void *b)
+{
+	long na, nb;
+	const char *sa, *sb;
+	int ra = source_rank(a, &na, &sa), rb = source_rank(b, &nb, &sb);
+	if (ra != rb)
+		return ra - rb;
+	if (ra == 3)
+		return strcmp(a, b);
+	return na != nb ? (na > nb) - (na < nb) : strcmp(sa, sb);
+}
+
+static void add_sources(struct role_provenance *p, const char *list)
+{
+	while (list != NULL && *list != '\0') {
+		list += strspn(list, ", ");
+		size_t n = strcspn(list, ", ");
+		if (n > 0 && n < SOURCE_ID_MAX) {
+			char id[SOURCE_ID_MAX];
+			memcpy(id, list, n);
+			id[n] = '\0';
+			bool seen = false;
+			for (size_t k = 0; k < p->n_sources && !seen; k++)
+				seen = strcmp(p->sources[k], id) == 0;
+			if (!seen && p->n_sources < MAX_SOURCES)
+				memcpy(p->sources[p->n_sources++], id, n + 1);
+		}
+		list += n;
+	}
+}
+
+static void role_provenance(const struct pc_role *role, struct role_provenance *p)
+{
+	memset(p, 0, sizeof(*p));
+	for (size_t r = 0; r < role->n_rules; r++) {
+		const struct pc_rule *rule = role->rules[r];
+		p->confidence |= 1u << rule->confidence;
+		/* Other instances and PG slots may rest on weaker sources. */
+		if (rule->kind == PC_NUMBER_FORMULA) {
+			p->confidence |= 1u << rule->formula.confidence;
+			p->confidence |= 1u << rule->formula.slot_confidence;
+		}
+		add_sources(p, rule->source);
+	}
+	qsort(p->sources, p->n_sources, sizeof(p->sources[0]), cmp_source);
+}
+
+static void provenance_text(const struct role_provenance *p, char *buf, size_t len)
+{
+	size_t n = 0;
+	buf[0] = '\0';
+	for (int c = PC_CONF_E60; c <= PC_CONF_SITE && n < len; c++)
+		if (p->confidence & (1u << c))
+			n += (size_t)snprintf(buf + n, len - n, "%s%s", n ? " " : "",
+					      pc_confidence_name((enum pc_confidence)c));
+	for (size_t k = 0; k < p->n_sources && n < len; k++)
+		n += (size_t)snprintf(buf + n, len - n, "%s%s", k ? ", " : n ? " " : "",
+				      p->sources[k]);
+	if (buf[0] == '\0')
+		snprintf(buf, len, "-");
+}
+
 static void role_cell(const void *row, int column, char *buf, size_t len)
 {
 	const struct pc_role *role = row;
+	struct role_provenance provenance;
 	switch (column) {
 	case 0: snprintf(buf, len, "%s", role->name); break;
 	case 1: snprintf(buf, len, "%d", role->table); break;
 	case 2: snprintf(buf, len, "%zu", role->n_rules); break;
 	case 3: takes_text(role, buf, len); break;
+	case 4:
+		role_provenance(role, &provenance);
+		provenance_text(&provenance, buf, len);
+		break;
 	default: snprintf(buf, len, "%s", role->title); break;
 	}
 }
@@ -109,7 +210,19 @@ static void list_roles_json(FILE *out, const struct pc_catalog *catalog)
 		pc_json_string(out, role->title);
 		fprintf(out, ", \"table\": %d, \"rules\": %zu, \"takes\": ", role->table, role->n_rules);
 		pc_json_string(out, strcmp(takes, "-") ? takes : "");
-		fputs(", \"file\": ", out);
+		struct role_provenance provenance;
+		role_provenance(role, &provenance);
+		fputs(", \"confidence\": [", out);
+		for (int c = PC_CONF_E60, n = 0; c <= PC_CONF_SITE; c++)
+			if (provenance.confidence & (1u << c))
+				fprintf(out, "%s\"%s\"", n++ ? ", " : "",
+					pc_confidence_name((enum pc_confidence)c));
+		fputs("], \"sources\": [", out);
+		for (size_t k = 0; k < provenance.n_sources; k++) {
+			fputs(k ? ", " : "", out);
+			pc_json_string(out, provenance.sources[k]);
+		}
+		fputs("], \"file\": ", out);
 		pc_json_string(out, role->file);
 		fprintf(out, ", \"line\": %d}", role->line);
 	}
@@ -131,8 +244,9 @@ int pc_cli_list_roles_to(const struct pc_cli_args *args, FILE *out, FILE *err)
 	if (json) {
 		list_roles_json(out, catalog);
 	} else {
-		static const char *const headers[] = { "ROLE", "TABLE", "RULES", "TAKES", "TITLE" };
-		pc_text_table(out, "", headers, 5, catalog->roles, sizeof(*catalog->roles),
+		static const char *const headers[] = { "ROLE",  "TABLE",      "RULES",
+						       "TAKES", "PROVENANCE", "TITLE" };
+		pc_text_table(out, "", headers, 6, catalog->roles, sizeof(*catalog->roles),
 			      catalog->n_roles, role_cell);
 	}
 	pc_catalog_free(catalog);
@@ -140,14 +254,6 @@ int pc_cli_list_roles_to(const struct pc_cli_args *args, FILE *out, FILE *err)
 }
 
 /* ---- --expected ------------------------------------------------------------ */
-
-static void provenance_text(const struct pc_expectation *e, char *buf, size_t len)
-{
-	if (e->confidence == PC_CONF_SITE && e->override_line > 0)
-		snprintf(buf, len, "SITE (override, line %d; catalog: %s)", e->override_line, e->source);
-	else
-		snprintf(buf, len, "%s %s", pc_confidence_name(e->confidence), e->source);
-}
 
 static void expectation_cell(const void *row, int column, char *buf, size_t len)
 {
@@ -162,7 +268,7 @@ static void expectation_cell(const void *row, int column, char *buf, size_t len)
 	case 6: pc_expectation_format_port(e, buf, len); break;
 	case 7: snprintf(buf, len, "%s", pc_direction_name(e->direction)); break;
 	case 8: snprintf(buf, len, "%s", e->required ? "yes" : "no"); break;
-	default: provenance_text(e, buf, len); break;
+	default: pc_expectation_format_provenance(e, buf, len); break;
 	}
 }
 
@@ -199,9 +305,9 @@ static void expected_json(FILE *out, const struct pc_catalog *catalog,
 		pc_json_string(out, e->remote);
 		fputs(", \"notes\": ", out);
 		pc_json_string(out, e->notes);
-		fputs(", \"source\": ", out);
+		fprintf(out, ", \"confidence\": \"%s\", \"source\": ", pc_confidence_name(e->confidence));
 		pc_json_string(out, e->source);
-		fprintf(out, ", \"confidence\": \"%s\", \"catalog_file\": ", pc_confidence_name(e->confidence));
+		fputs(", \"catalog_file\": ", out);
 		pc_json_string(out, e->catalog_file);
 		fprintf(out, ", \"catalog_line\": %d}", e->catalog_line);
 	}
@@ -232,12 +338,12 @@ static int expected_for_role(const struct pc_cli_args *args, bool json, FILE *ou
 	if (args->side != NULL && (side = pc_side_parse(args->side)) < 0) {
 		pc_diag_error(&diag, COMMAND_LINE, 0, "--side %s: must be a, b, primary or secondary",
 			      args->side);
-		return fail(&diag, err);
+		return usage_error(&diag, err);
 	}
 	if (args->slot == 0 || args->slot < -1) {
 		pc_diag_error(&diag, COMMAND_LINE, 0, "--slot %d: must be between 1 and %d", args->slot,
 			      PC_SLOT_MAX);
-		return fail(&diag, err);
+		return usage_error(&diag, err);
 	}
 	struct pc_catalog *catalog = catalog_for(args, &diag);
 	if (catalog == NULL)
@@ -245,9 +351,9 @@ static int expected_for_role(const struct pc_cli_args *args, bool json, FILE *ou
 	struct pc_expectations list;
 	int rc = pc_expect_role(catalog, args->role, args->instance, (enum pc_side)side,
 				args->slot == -1 ? 0 : args->slot, 0, COMMAND_LINE, &list, &diag);
-	if (rc != 0) {
+	if (rc != 0) { /* the catalog loaded: the command line asked for what it lacks */
 		pc_catalog_free(catalog);
-		return fail(&diag, err);
+		return usage_error(&diag, err);
 	}
 	pc_diag_print(&diag, err);
 	pc_diag_clear(&diag);
@@ -269,11 +375,11 @@ int pc_cli_expected_to(const struct pc_cli_args *args, FILE *out, FILE *err)
 	struct pc_diag diag = { 0 };
 	if (args->instance != -1 || args->side != NULL || args->slot != -1) {
 		pc_diag_error(&diag, COMMAND_LINE, 0, "--instance, --side and --slot need --role");
-		return fail(&diag, err);
+		return usage_error(&diag, err);
 	}
 	if (args->config_path == NULL) {
 		pc_diag_error(&diag, COMMAND_LINE, 0, "no configuration file: give -c FILE");
-		return fail(&diag, err);
+		return usage_error(&diag, err);
 	}
 	struct pc_plan *plan = pc_plan_load(args->config_path, &diag);
 	if (plan == NULL)

@@ -79,8 +79,8 @@ static int observe(const struct pc_plan *plan, const struct pc_collector_options
 	return rc;
 }
 
-static int report(FILE *out, FILE *err, bool json, const struct pc_plan *plan,
-		  const struct pc_snapshot *snap)
+static int report(FILE *out, FILE *err, bool json, enum pc_report_detail detail,
+		  const struct pc_plan *plan, const struct pc_snapshot *snap)
 {
 	const struct pc_engine_settings one_shot = {
 		.hold_down = 1,
@@ -95,7 +95,8 @@ static int report(FILE *out, FILE *err, bool json, const struct pc_plan *plan,
 		return unknown(out, err, json, "out of memory evaluating the poll");
 	int status = pc_report_exit_status(ev.host);
 	errno = 0;
-	int rc = json ? pc_report_json(out, plan, snap, &ev) : pc_report_text(out, plan, snap, &ev);
+	int rc = json ? pc_report_json(out, plan, snap, &ev)
+		       : pc_report_text(out, plan, snap, &ev, detail);
 	pc_evaluation_free(&ev);
 	if (rc < 0) {
 		fprintf(err, PROGRAM ": writing the report: %s\n",
@@ -133,7 +134,11 @@ int pc_check_run(const struct pc_cli_args *args, const struct pc_collector_optio
 	if (observe(plan, collect, &snap, why, sizeof(why)) < 0)
 		status = unknown(out, err, json, why);
 	else
-		status = report(out, err, json, plan, &snap);
+		status = report(out, err, json,
+				args->brief     ? PC_REPORT_BRIEF
+				: args->verbose ? PC_REPORT_VERBOSE
+						: PC_REPORT_DEFAULT,
+				plan, &snap);
 	pc_snapshot_clear(&snap);
 	pc_plan_free(plan);
 	return status;

@@ -2,13 +2,15 @@
  * and for comparing with `ss -Hltun` (tests/integration/t_collector_vs_ss.sh
  * does exactly that).
  *
- * Text: PROTO ADDRESS PORT SOCKETS PID PROCESS DEVICE-STATUS, one listener
- * a line; the address names a bound device as ss does ("0.0.0.0%eth1"),
- * DEVICE-STATUS is up, down or absent for such a listener, else "-". */
+ * Text: an aligned table under a header row, like the other one-shot
+ * commands: PROTO ADDRESS PORT SOCKETS PID PROCESS DEVICE, one listener a
+ * row; the address names a bound device as ss does ("0.0.0.0%eth1"),
+ * DEVICE is up, down or absent for such a listener, else "-". */
 #include "cli_listeners.h"
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -16,26 +18,59 @@
 #include "collect.h"
 #include "config.h"
 #include "json.h"
+#include "text_table.h"
+
+/* A row of the text table: the listener, and the snapshot that knows its
+ * device. */
+struct listener_row {
+	const struct pc_snapshot *snap;
+	const struct pc_listener *l;
+};
+
+static void listener_cell(const void *p, int column, char *buf, size_t len)
+{
+	const struct listener_row *row = p;
+	const struct pc_listener *l = row->l;
+	enum pc_device_status device;
+	switch (column) {
+	case 0: snprintf(buf, len, "%s", pc_proto_name(l->local.proto)); break;
+	case 1: pc_listener_format_addr(row->snap, l, buf, len); break;
+	case 2: snprintf(buf, len, "%u", l->local.port); break;
+	case 3: snprintf(buf, len, "%u", l->sockets); break;
+	case 4: snprintf(buf, len, l->pid > 0 ? "%d" : "-", (int)l->pid); break;
+	case 5: snprintf(buf, len, "%s", l->process[0] != '\0' ? l->process : "-"); break;
+	default:
+		device = pc_listener_device_status(row->snap, l);
+		snprintf(buf, len, "%s",
+			 device != PC_DEVICE_NONE ? pc_device_status_name(device) : "-");
+		break;
+	}
+}
+
+static int write_text(FILE *out, const struct pc_snapshot *snap)
+{
+	static const char *const headers[] = { "PROTO", "ADDRESS", "PORT",  "SOCKETS",
+					       "PID",   "PROCESS", "DEVICE" };
+	struct listener_row *rows = malloc((snap->n_listeners + 1) * sizeof(*rows));
+	if (rows == NULL)
+		return -1;
+	for (size_t i = 0; i < snap->n_listeners; i++)
+		rows[i] = (struct listener_row){ snap, &snap->listeners[i] };
+	pc_text_table(out, "", headers, 7, rows, sizeof(*rows), snap->n_listeners, listener_cell);
+	free(rows);
+	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
+}
 
 int pc_listeners_write(FILE *out, const struct pc_snapshot *snap, bool json)
 {
-	if (json)
-		fputs("[", out);
+	if (!json)
+		return write_text(out, snap);
+	fputs("[", out);
 	for (size_t i = 0; i < snap->n_listeners; i++) {
 		const struct pc_listener *l = &snap->listeners[i];
 		char addr[64];
 		pc_listener_format_addr(snap, l, addr, sizeof(addr));
 		enum pc_device_status device = pc_listener_device_status(snap, l);
-		if (!json) {
-			char pid[16] = "-";
-			if (l->pid > 0)
-				snprintf(pid, sizeof(pid), "%d", (int)l->pid);
-			fprintf(out, "%s %s %u %u %s %s %s\n", pc_proto_name(l->local.proto), addr,
-				l->local.port, l->sockets, pid,
-				l->process[0] != '\0' ? l->process : "-",
-				device != PC_DEVICE_NONE ? pc_device_status_name(device) : "-");
-			continue;
-		}
 		fprintf(out, "%s\n  {\"proto\": \"%s\", \"address\": ", i == 0 ? "" : ",",
 			pc_proto_name(l->local.proto));
 		pc_json_string(out, addr);
@@ -58,8 +93,7 @@ int pc_listeners_write(FILE *out, const struct pc_snapshot *snap, bool json)
 		pc_json_string(out, device != PC_DEVICE_NONE ? pc_device_status_name(device) : NULL);
 		fputs("}", out);
 	}
-	if (json)
-		fputs(snap->n_listeners > 0 ? "\n]\n" : "]\n", out);
+	fputs(snap->n_listeners > 0 ? "\n]\n" : "]\n", out);
 	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
 }
 

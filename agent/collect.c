@@ -308,14 +308,15 @@ int pc_collector_poll(struct pc_collector *c, struct pc_snapshot *snap, char *er
 	if (c->procmap != NULL) {
 		struct pc_procmap_stats stats;
 		pc_procmap_resolve(c->procmap, snap, &stats);
-		/* Only when it cost an answer: the walk also passes processes
-		 * it may not read on its way to the ones it needs. */
-		if (stats.denied > 0 && stats.unresolved > 0 && !c->procmap_denied_logged) {
+		/* Only when privilege cost an answer: not for processes the
+		 * walk passes on its way, nor for sockets no process holds
+		 * (the walk read everything and found them nowhere). */
+		if (stats.owner_denied > 0 && !c->procmap_denied_logged) {
 			pc_log(LOG_WARNING,
-			       "may not read the open files of %u process%s under %s: their "
-			       "listeners show no pid (needs CAP_SYS_PTRACE and "
-			       "CAP_DAC_READ_SEARCH)",
-			       stats.denied, stats.denied == 1 ? "" : "es", c->proc_root);
+			       "cannot name the process of %u listener%s: %u process%s under %s "
+			       "may not be read (needs CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH)",
+			       stats.owner_denied, stats.owner_denied == 1 ? "" : "s", stats.denied,
+			       stats.denied == 1 ? "" : "es", c->proc_root);
 			c->procmap_denied_logged = true;
 		}
 	}

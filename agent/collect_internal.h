@@ -177,7 +177,13 @@ struct pc_procmap_stats {
 	unsigned walked_pids; /* processes whose fd tables the walk read */
 	unsigned readlinks; /* fd links read during the walk */
 	unsigned denied; /* processes whose fd table we may not read */
-	unsigned unresolved; /* listeners left with pid 0 */
+	unsigned unresolved; /* listeners left with pid 0, of which: */
+	unsigned owner_denied; /* the last walk looked for them in vain and was
+				  refused some process's open files (EACCES,
+				  EPERM): one of those may hold them */
+	unsigned owner_absent; /* the last walk read every process and found
+				  them nowhere: no process holds them */
+	/* (the rest: not looked for yet, their walk deferred) */
 	bool full_walk; /* whether this resolve walked /proc */
 	bool walk_deferred; /* a walk was due but the last one is too recent */
 };

@@ -533,3 +533,12 @@ void pc_expectation_format_port(const struct pc_expectation *e, char *buf, size_
 	else
 		snprintf(buf, len, "%u", e->port);
 }
+
+void pc_expectation_format_provenance(const struct pc_expectation *e, char *buf, size_t len)
+{
+	const char *source = e->source != NULL ? e->source : "";
+	if (e->confidence == PC_CONF_SITE && e->override_line > 0)
+		snprintf(buf, len, "SITE (override, line %d; catalog: %s)", e->override_line, source);
+	else
+		snprintf(buf, len, "%s %s", pc_confidence_name(e->confidence), source);
+}

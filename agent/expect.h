@@ -114,4 +114,9 @@ void pc_expectations_free(struct pc_expectations *expectations);
 /* "40082", "39500-39999", "unconfigured", or "-" (no number to give) */
 void pc_expectation_format_port(const struct pc_expectation *e, char *buf, size_t len);
 
+/* Provenance as every output writes it, the confidence tag first, then the
+ * sources: "L12 S1, MS"; an override: "SITE (override, line 27; catalog:
+ * S1)". The tags and source IDs are explained in README.md. */
+void pc_expectation_format_provenance(const struct pc_expectation *e, char *buf, size_t len);
+
 #endif

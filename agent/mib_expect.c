@@ -96,8 +96,7 @@ static int expect_column(const void *data, unsigned column, netsnmp_variable_lis
 		pc_mib_set_int(var, PC_TRUTH(e->configurable));
 		return 0;
 	case COL_PROVENANCE:
-		snprintf(provenance, sizeof(provenance), "%s %s", e->source ? e->source : "",
-			 pc_confidence_name(e->confidence));
+		pc_expectation_format_provenance(e, provenance, sizeof(provenance));
 		pc_mib_set_string(var, provenance);
 		return 0;
 	case COL_STATUS:

@@ -47,10 +47,14 @@ static void usage(FILE *out)
 		"  --expected --role R [--instance N] [--side S] [--slot K]\n"
 		"                               one role's port plan, no host configuration\n"
 		"  --listeners                  the host's listeners, as the agent sees them\n"
-		"  --check [--format text|json] one poll, then the compliance report; exit\n"
-		"                               status 0 compliant, 1 degraded,\n"
+		"  --check [--format text|json] [--brief|--verbose]\n"
+		"                               one poll, then the compliance report as a\n"
+		"                               Nagios plugin: the status line with perfdata,\n"
+		"                               then the problems (at most 4,096 bytes);\n"
+		"                               --brief: the status line only (at most\n"
+		"                               1,024 bytes, for NRPE); --verbose: every\n"
+		"                               table. Exit status 0 compliant, 1 degraded,\n"
 		"                               2 non-compliant, 3 unknown or any error\n"
-		"                               (Nagios plugin convention)\n"
 		"\n"
 		"Exit status: 0 success, 1 usage or runtime error, 2 invalid configuration\n"
 		"(--check: as above).\n");
@@ -124,7 +128,7 @@ static int parse_number(const char *option, const char *text, int min, int max)
 }
 
 enum long_only { OPT_LIST_ROLES = 256, OPT_EXPECTED, OPT_ROLE, OPT_INSTANCE, OPT_SIDE, OPT_SLOT,
-		 OPT_LISTENERS, OPT_CHECK, OPT_FORMAT };
+		 OPT_LISTENERS, OPT_CHECK, OPT_FORMAT, OPT_BRIEF, OPT_VERBOSE };
 
 void pc_options_parse(struct pc_options *o, int argc, char **argv)
 {
@@ -140,6 +144,8 @@ void pc_options_parse(struct pc_options *o, int argc, char **argv)
 		{ "listeners", no_argument, NULL, OPT_LISTENERS },
 		{ "check", no_argument, NULL, OPT_CHECK },
 		{ "format", required_argument, NULL, OPT_FORMAT },
+		{ "brief", no_argument, NULL, OPT_BRIEF },
+		{ "verbose", no_argument, NULL, OPT_VERBOSE },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -207,6 +213,12 @@ void pc_options_parse(struct pc_options *o, int argc, char **argv)
 		case OPT_SLOT:
 			o->cli.slot = parse_number("--slot", optarg, 1, 3);
 			break;
+		case OPT_BRIEF:
+			o->cli.brief = true;
+			break;
+		case OPT_VERBOSE:
+			o->cli.verbose = true;
+			break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0) {
 				fprintf(stderr, PC_NAME ": --format '%s': want text or json\n", optarg);
@@ -232,6 +244,14 @@ void pc_options_parse(struct pc_options *o, int argc, char **argv)
 	if ((o->cli.role || o->cli.instance >= 0 || o->cli.side || o->cli.slot >= 0) &&
 	    o->command != PC_CMD_EXPECTED) {
 		fprintf(stderr, PC_NAME ": --role, --instance, --side and --slot go with --expected\n");
+		exit(usage_status);
+	}
+	if ((o->cli.brief || o->cli.verbose) && o->command != PC_CMD_CHECK) {
+		fprintf(stderr, PC_NAME ": --brief and --verbose go with --check\n");
+		exit(usage_status);
+	}
+	if (o->cli.brief && o->cli.verbose) {
+		fprintf(stderr, PC_NAME ": --brief or --verbose, not both\n");
 		exit(usage_status);
 	}
 }

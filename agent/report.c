@@ -163,17 +163,21 @@ int pc_report_failure(FILE *out, bool json, const char *reason, const struct pc_
 	const char *detail = first_error(diag);
 	size_t more = diag != NULL && diag->n_lines > 1 ? diag->n_lines - 1 : 0;
 	if (!json) {
-		char plain[1024];
-		pc_report_plain(plain, sizeof(plain), reason);
-		fprintf(out, "PORTCOMPLY UNKNOWN - %s", plain);
-		if (detail != NULL) {
-			pc_report_plain(plain, sizeof(plain), detail);
-			fprintf(out, ": %s", plain);
-		}
+		/* One line, cut to what NRPE passes on; the suffix saying how
+		 * many lines are on stderr is kept whole. */
+		char line[PC_REPORT_BRIEF_MAX], plain[PC_REPORT_BRIEF_MAX], suffix[64] = "";
 		if (more > 0)
-			fprintf(out, " (and %zu more line%s on stderr)", more,
-				more == 1 ? "" : "s");
-		fputc('\n', out);
+			snprintf(suffix, sizeof(suffix), " (and %zu more line%s on stderr)", more,
+				 more == 1 ? "" : "s");
+		pc_report_plain(plain, sizeof(plain), reason);
+		int n = snprintf(line, sizeof(line) - strlen(suffix) - 1, "PORTCOMPLY UNKNOWN - %s",
+				 plain);
+		if (detail != NULL && n >= 0 && (size_t)n < sizeof(line) - strlen(suffix) - 1) {
+			pc_report_plain(plain, sizeof(plain), detail);
+			snprintf(line + n, sizeof(line) - strlen(suffix) - 1 - (size_t)n, ": %s",
+				 plain);
+		}
+		fprintf(out, "%s%s\n", line, suffix);
 	} else {
 		fprintf(out, "{\"compliance\": \"%s\", \"state\": \"UNKNOWN\", \"exit_status\": %d, "
 			     "\"error\": ",

@@ -1,7 +1,9 @@
 /* The --check report as Nagios plugin text; report.h shows its shape.
  * Nagios takes the first line as the service's status, the lines after it
- * as long output, and whatever follows a '|' as performance data: so the
- * perfdata line comes last and nothing before it may contain a '|'. */
+ * as long output, and whatever follows a '|' as performance data: the
+ * perfdata ends the first line, and no other '|' may appear anywhere
+ * (names are written through pc_report_plain). Nagios Core keeps 4 KB of
+ * a plugin's output and NRPE 2 about 1 KB, hence the byte limits. */
 #include "report_internal.h"
 
 #include <stdlib.h>
@@ -10,6 +12,7 @@
 #include "text_table.h"
 
 #define INDENT "  "
+#define PROBLEM_LINE_MAX 768 /* one problem of the default output, cut beyond */
 
 /* ---- one expectation per row -------------------------------------------- */
 
@@ -259,31 +262,223 @@ static void roles_section(FILE *out, const struct pc_plan *plan, const struct pc
 	pc_text_table(out, INDENT, headers, 9, rows, sizeof(*rows), n, role_cell);
 }
 
-/* ---- first line, poll line, perfdata -------------------------------------- */
+/* ---- the Nagios lines: status line with perfdata, one line per problem ---- */
 
-static void summary_line(FILE *out, const struct pc_evaluation *ev,
-			 const struct pc_report_tally *tally)
+/* What needs attention, in the order the report names it: expectations
+ * worst status first (required before optional within one), then the
+ * unexpected listeners (those in a permit range the site does not trust
+ * included: they are announced too). */
+struct problem {
+	bool listener; /* index is a listener's, else an expectation's */
+	size_t index;
+};
+
+static size_t list_problems(const struct pc_plan *plan, const struct pc_evaluation *ev,
+			    const struct pc_report_tally *tally, struct problem *out)
 {
-	fprintf(out, "PORTCOMPLY %s - %s: ", pc_report_state_name(ev->host),
-		pc_compliance_name(ev->host));
-	for (size_t k = 0; k < pc_report_n_problem_statuses; k++) {
+	size_t n = 0;
+	for (size_t k = 0; k < pc_report_n_problem_statuses; k++)
+		for (int required = 1; required >= 0; required--)
+			for (size_t i = 0; i < tally->n_expect; i++)
+				if (pc_report_status(ev, i) == pc_report_problem_order[k] &&
+				    plan->expectations.items[i].required == (required == 1))
+					out[n++] = (struct problem){ false, i };
+	for (size_t j = 0; j < tally->n_listeners; j++)
+		if (pc_report_class(ev, j) == PC_CLASS_UNEXPECTED ||
+		    pc_report_class(ev, j) == PC_CLASS_IN_PERMIT)
+			out[n++] = (struct problem){ true, j };
+	return n;
+}
+
+/* For a listener in a permit range the site does not trust: format with
+ * the range's role and rule; "" for any other. */
+static void permit_text(const struct pc_plan *plan, const struct pc_evaluation *ev, size_t j,
+			const char *format, char *buf, size_t len)
+{
+	long i = pc_report_served(plan, ev, j);
+	buf[0] = '\0';
+	if (pc_report_class(ev, j) == PC_CLASS_IN_PERMIT && i >= 0)
+		snprintf(buf, len, format, plan->expectations.items[i].role,
+			 plan->expectations.items[i].rule);
+}
+
+/* The short form, for the status line: "missing icm-router private-low
+ * tcp/41004", "unexpected tcp/8080 4242/nginx". */
+static void problem_short(const struct pc_plan *plan, const struct pc_snapshot *snap,
+			  const struct pc_evaluation *ev, const struct problem *p, char *buf,
+			  size_t len)
+{
+	char text[512], port[32];
+	if (p->listener) {
+		const struct pc_listener *l = &snap->listeners[p->index];
+		char permit[200];
+		permit_text(plan, ev, p->index, " (permit %s/%s)", permit, sizeof(permit));
+		if (l->pid > 0)
+			snprintf(text, sizeof(text), "unexpected %s/%u %d/%s%s",
+				 pc_proto_name(l->local.proto), l->local.port, (int)l->pid,
+				 l->process[0] ? l->process : "?", permit);
+		else
+			snprintf(text, sizeof(text), "unexpected %s/%u%s",
+				 pc_proto_name(l->local.proto), l->local.port, permit);
+	} else {
+		const struct pc_expectation *e = &plan->expectations.items[p->index];
+		pc_expectation_format_port(e, port, sizeof(port));
+		snprintf(text, sizeof(text), "%s %s %s %s/%s",
+			 pc_port_status_name(pc_report_status(ev, p->index)), e->role, e->rule,
+			 pc_proto_name(e->protocol), port);
+	}
+	pc_report_plain(buf, len, text);
+}
+
+/* The long form, one line of the default output: "missing (required):
+ * icm-router instance acme side a, rule private-low, tcp/41004 listen;
+ * want 10.1.2.3; on 127.0.0.1:41004". */
+static void problem_long(const struct pc_plan *plan, const struct pc_snapshot *snap,
+			 const struct pc_evaluation *ev, const struct problem *p, char *buf,
+			 size_t len)
+{
+	char text[1024], port[32], seen[512], where[256] = "";
+	if (p->listener) {
+		char permit[200];
+		permit_text(plan, ev, p->index, " (in permit range %s/%s)", permit, sizeof(permit));
+		endpoint_text(snap, &snap->listeners[p->index], seen, sizeof(seen));
+		snprintf(text, sizeof(text), "unexpected listener: %s %s%s",
+			 pc_proto_name(snap->listeners[p->index].local.proto), seen, permit);
+		pc_report_plain(buf, len, text);
+		return;
+	}
+	const struct pc_expectation *e = &plan->expectations.items[p->index];
+	struct expect_row row = { plan, snap, ev, p->index };
+	pc_expectation_format_port(e, port, sizeof(port));
+	seen_text(&row, seen, sizeof(seen));
+	if (e->instance >= 0)
+		snprintf(where, sizeof(where), " instance %s", e->instance_name);
+	if (e->side)
+		snprintf(where + strlen(where), sizeof(where) - strlen(where), " side %s",
+			 pc_side_name(e->side));
+	snprintf(text, sizeof(text), "%s (%s): %s%s, rule %s, %s/%s %s%s%s",
+		 pc_port_status_name(pc_report_status(ev, p->index)),
+		 e->required ? "required" : "optional", e->role, where, e->rule,
+		 pc_proto_name(e->protocol), port, pc_direction_name(e->direction),
+		 strcmp(seen, "-") != 0 ? "; " : "", strcmp(seen, "-") != 0 ? seen : "");
+	pc_report_plain(buf, len, text);
+}
+
+/* "PORTCOMPLY CRITICAL - nonCompliant: 1 missing (1 required), 3 of 4
+ * present, 0 unexpected listeners": the state and the counts. */
+static void status_text(const struct pc_evaluation *ev, const struct pc_report_tally *tally,
+			char *buf, size_t len)
+{
+	size_t n = (size_t)snprintf(buf, len, "PORTCOMPLY %s - %s: ",
+				    pc_report_state_name(ev->host), pc_compliance_name(ev->host));
+	for (size_t k = 0; k < pc_report_n_problem_statuses && n < len; k++) {
 		enum pc_port_status s = pc_report_problem_order[k];
 		if (tally->status[s] == 0)
 			continue;
-		fprintf(out, "%u %s", tally->status[s], pc_port_status_name(s));
-		if (tally->required[s] > 0 && (s == PC_PORT_MISSING || s == PC_PORT_WRONG_ADDRESS ||
-					       s == PC_PORT_WRONG_OWNER || s == PC_PORT_FLAPPING))
-			fprintf(out, " (%u required)", tally->required[s]);
-		fputs(", ", out);
+		n += (size_t)snprintf(buf + n, len - n, "%u %s", tally->status[s],
+				      pc_port_status_name(s));
+		if (n < len && tally->required[s] > 0 &&
+		    (s == PC_PORT_MISSING || s == PC_PORT_WRONG_ADDRESS ||
+		     s == PC_PORT_WRONG_OWNER || s == PC_PORT_FLAPPING))
+			n += (size_t)snprintf(buf + n, len - n, " (%u required)", tally->required[s]);
+		if (n < len)
+			n += (size_t)snprintf(buf + n, len - n, ", ");
 	}
-	fprintf(out, "%u of %u present", ev->present, ev->expected);
-	if (tally->status[PC_PORT_NOT_CHECKED] > 0)
-		fprintf(out, ", %u not checked", tally->status[PC_PORT_NOT_CHECKED]);
-	if (tally->status[PC_PORT_PERMITTED] > 0)
-		fprintf(out, ", %u permit range%s", tally->status[PC_PORT_PERMITTED],
-			tally->status[PC_PORT_PERMITTED] == 1 ? "" : "s");
-	fprintf(out, ", %u unexpected listener%s\n", ev->unexpected,
-		ev->unexpected == 1 ? "" : "s");
+	if (n < len)
+		n += (size_t)snprintf(buf + n, len - n, "%u of %u present", ev->present,
+				      ev->expected);
+	if (n < len && tally->status[PC_PORT_NOT_CHECKED] > 0)
+		n += (size_t)snprintf(buf + n, len - n, ", %u not checked",
+				      tally->status[PC_PORT_NOT_CHECKED]);
+	if (n < len && tally->status[PC_PORT_PERMITTED] > 0)
+		n += (size_t)snprintf(buf + n, len - n, ", %u permit range%s",
+				      tally->status[PC_PORT_PERMITTED],
+				      tally->status[PC_PORT_PERMITTED] == 1 ? "" : "s");
+	if (n < len)
+		snprintf(buf + n, len - n, ", %u unexpected listener%s", ev->unexpected,
+			 ev->unexpected == 1 ? "" : "s");
+}
+
+/* Nagios plugin guidelines: 'label'=value[UOM];[warn];[crit];[min];[max].
+ * The first five are the engine's host counts (the MIB serves the same);
+ * the status counts after them are expectations in that status. Compliance
+ * is not a threshold on any of them, so warn and crit stay empty. */
+static void perfdata_text(const struct pc_snapshot *snap, const struct pc_evaluation *ev,
+			  const struct pc_report_tally *tally, char *buf, size_t len)
+{
+	snprintf(buf, len,
+		 "expected=%u;;;0 present=%u;;;0 missing=%u;;;0 unexpected=%u;;;0 "
+		 "unconfigured=%u;;;0 pending=%u;;;0 wrong_address=%u;;;0 flapping=%u;;;0 "
+		 "not_connected=%u;;;0 listeners=%zu;;;0 poll_time=%u.%06us;;;0",
+		 ev->expected, ev->present, ev->missing, ev->unexpected, ev->unconfigured,
+		 tally->status[PC_PORT_PENDING], tally->status[PC_PORT_WRONG_ADDRESS],
+		 tally->status[PC_PORT_FLAPPING], tally->status[PC_PORT_NOT_CONNECTED],
+		 snap->n_listeners, snap->duration_us / 1000000, snap->duration_us % 1000000);
+}
+
+/* "and 12 more" after what fits. */
+static int more_text(char *buf, size_t len, const char *lead, size_t more, const char *tail)
+{
+	return snprintf(buf, len, "%sand %zu more%s", lead, more, tail);
+}
+
+/* The first line, which is all that --brief prints and all that NRPE 2
+ * passes on: "STATUS - summary; worst problems | perfdata", newline
+ * included at most PC_REPORT_BRIEF_MAX bytes. The problems are named
+ * while they fit, then counted ("and 12 more"); the counts and perfdata
+ * are short and bounded (a few hundred bytes) and always whole. */
+static void first_line(FILE *out, const struct pc_plan *plan, const struct pc_snapshot *snap,
+		       const struct pc_evaluation *ev, const struct pc_report_tally *tally,
+		       const struct problem *problems, size_t n_problems)
+{
+	char line[PC_REPORT_BRIEF_MAX], perf[512], item[256], piece[300], more[64];
+	status_text(ev, tally, line, sizeof(line));
+	perfdata_text(snap, ev, tally, perf, sizeof(perf));
+	size_t used = strlen(line);
+	size_t room = PC_REPORT_BRIEF_MAX - 1 /* newline */ - 3 /* " | " */ - strlen(perf);
+	int reserve = more_text(more, sizeof(more), ", ", n_problems, "");
+	size_t k = 0;
+	for (; k < n_problems; k++) {
+		problem_short(plan, snap, ev, &problems[k], item, sizeof(item));
+		int n = snprintf(piece, sizeof(piece), "%s%s", k == 0 ? "; " : ", ", item);
+		size_t after = k + 1 < n_problems ? (size_t)reserve : 0;
+		if (used + (size_t)n + after > room)
+			break;
+		memcpy(line + used, piece, (size_t)n + 1);
+		used += (size_t)n;
+	}
+	if (k < n_problems && used + (size_t)reserve <= room) {
+		more_text(line + used, sizeof(line) - used, k == 0 ? "; " : ", ", n_problems - k, "");
+		used = strlen(line);
+	}
+	snprintf(line + used, sizeof(line) - used, " | %s", perf);
+	fprintf(out, "%s\n", line);
+}
+
+/* The default output after the first line: one line per problem while the
+ * whole report stays within PC_REPORT_DEFAULT_MAX bytes, then how many did
+ * not fit. budget: the bytes left after the first line. */
+static void problem_lines(FILE *out, const struct pc_plan *plan, const struct pc_snapshot *snap,
+			  const struct pc_evaluation *ev, const struct problem *problems,
+			  size_t n_problems, size_t budget)
+{
+	static const char tail[] = " (--verbose lists every one)\n";
+	char line[PROBLEM_LINE_MAX], more[128];
+	size_t reserve = (size_t)more_text(more, sizeof(more), "", n_problems, tail);
+	size_t used = 0, k = 0;
+	for (; k < n_problems; k++) {
+		problem_long(plan, snap, ev, &problems[k], line, sizeof(line) - 1);
+		size_t n = strlen(line) + 1;
+		size_t after = k + 1 < n_problems ? reserve : 0;
+		if (used + n + after > budget)
+			break;
+		fprintf(out, "%s\n", line);
+		used += n;
+	}
+	if (k < n_problems && used + reserve <= budget) {
+		more_text(more, sizeof(more), "", n_problems - k, tail);
+		fputs(more, out);
+	}
 }
 
 static void poll_line(FILE *out, const struct pc_plan *plan, const struct pc_snapshot *snap,
@@ -307,31 +502,17 @@ static void poll_line(FILE *out, const struct pc_plan *plan, const struct pc_sna
 	fprintf(out, "; catalog revision %s; configuration %s\n", plan->catalog->revision, config);
 }
 
-/* Nagios plugin guidelines: 'label'=value[UOM];[warn];[crit];[min];[max].
- * The first five are the engine's host counts (the MIB serves the same);
- * the status counts after them are expectations in that status. Compliance
- * is not a threshold on any of them, so warn and crit stay empty. */
-static void perfdata_line(FILE *out, const struct pc_snapshot *snap,
-			  const struct pc_evaluation *ev, const struct pc_report_tally *tally)
-{
-	fprintf(out,
-		"| expected=%u;;;0 present=%u;;;0 missing=%u;;;0 unexpected=%u;;;0 "
-		"unconfigured=%u;;;0 pending=%u;;;0 wrong_address=%u;;;0 flapping=%u;;;0 "
-		"not_connected=%u;;;0 listeners=%zu;;;0 poll_time=%u.%06us;;;0\n",
-		ev->expected, ev->present, ev->missing, ev->unexpected, ev->unconfigured,
-		tally->status[PC_PORT_PENDING], tally->status[PC_PORT_WRONG_ADDRESS],
-		tally->status[PC_PORT_FLAPPING], tally->status[PC_PORT_NOT_CONNECTED],
-		snap->n_listeners, snap->duration_us / 1000000, snap->duration_us % 1000000);
-}
-
 int pc_report_text(FILE *out, const struct pc_plan *plan, const struct pc_snapshot *snap,
-		   const struct pc_evaluation *ev)
+		   const struct pc_evaluation *ev, enum pc_report_detail detail)
 {
 	struct pc_report_tally tally;
 	pc_report_count(plan, snap, ev, &tally);
-	/* One scratch array for every table's rows (at most one per
-	 * expectation, listener or role), so that writing has no error path. */
-	size_t size = tally.n_expect * sizeof(struct expect_row);
+	/* One scratch array for every list's rows (at most one per
+	 * expectation and listener, or per role), so that writing has no
+	 * error path. */
+	size_t size = (tally.n_expect + tally.n_listeners) * sizeof(struct problem);
+	if (tally.n_expect * sizeof(struct expect_row) > size)
+		size = tally.n_expect * sizeof(struct expect_row);
 	if (tally.n_listeners * sizeof(struct listener_row) > size)
 		size = tally.n_listeners * sizeof(struct listener_row);
 	if (ev->n_roles * sizeof(struct role_row) > size)
@@ -340,13 +521,35 @@ int pc_report_text(FILE *out, const struct pc_plan *plan, const struct pc_snapsh
 	if (rows == NULL)
 		return -1;
 
-	summary_line(out, ev, &tally);
-	problems_section(out, plan, snap, ev, &tally, rows);
-	unexpected_section(out, plan, snap, ev, &tally, rows);
-	expectations_section(out, plan, snap, ev, &tally, rows);
-	roles_section(out, plan, ev, rows);
-	poll_line(out, plan, snap, &tally);
-	perfdata_line(out, snap, ev, &tally);
+	/* The first line goes through a memory stream so that the default
+	 * output knows what it has left. */
+	char *first = NULL;
+	size_t first_len = 0;
+	FILE *mem = open_memstream(&first, &first_len);
+	if (mem == NULL) {
+		free(rows);
+		return -1;
+	}
+	struct problem *problems = rows;
+	size_t n_problems = list_problems(plan, ev, &tally, problems);
+	first_line(mem, plan, snap, ev, &tally, problems, n_problems);
+	if (fclose(mem) != 0) {
+		free(first);
+		free(rows);
+		return -1;
+	}
+	fputs(first, out);
+	if (detail == PC_REPORT_DEFAULT)
+		problem_lines(out, plan, snap, ev, problems, n_problems,
+			      PC_REPORT_DEFAULT_MAX - first_len);
+	free(first);
+	if (detail == PC_REPORT_VERBOSE) {
+		problems_section(out, plan, snap, ev, &tally, rows);
+		unexpected_section(out, plan, snap, ev, &tally, rows);
+		expectations_section(out, plan, snap, ev, &tally, rows);
+		roles_section(out, plan, ev, rows);
+		poll_line(out, plan, snap, &tally);
+	}
 	free(rows);
 	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
 }

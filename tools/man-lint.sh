@@ -18,6 +18,7 @@ for key in $(sed -n 's/^[[:space:]]*CFG_[A-Z_]*("\([a-z-]*\)".*/\1/p' agent/conf
 		{ echo "man/portcomply.conf.5: key $key is not documented" >&2; failed=1; }
 done
 opts=$(sed -n 's/.*getopt_long(argc, argv, "\([^"]*\)".*/\1/p' agent/options.c | tr -d ':')
+[ -n "$opts" ] || { echo "man-lint: found no options in agent/options.c" >&2; failed=1; }
 for o in $(printf '%s' "$opts" | fold -w1); do
 	grep -q "^\.It Fl $o\( \|$\)" man/portcomplyd.8 ||
 		{ echo "man/portcomplyd.8: option -$o is not documented" >&2; failed=1; }

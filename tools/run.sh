@@ -2,11 +2,24 @@
 # make run: a private snmpd master on 127.0.0.1:1161 (its AgentX socket and
 # files under ./run), portcomplyd attached to it in the foreground. Ctrl-C
 # stops both and removes ./run. The system's own snmpd is never touched.
+#
+# portcomplyd runs on run/portcomply.conf: conf/portcomply.conf plus an
+# ignore for each socket of the private snmpd (its UDP port, the fixed
+# source port of its notifications, its AgentX port when that is TCP), so
+# that a fresh run reports no unexpected listener of its own making; SMUX
+# (tcp/199) is not loaded. tests/integration/t_make_run.sh runs this script.
+#
+# Environment (for that test; the defaults are what the README shows):
+#   PC_RUN_DIR     where the files go (default ./run)
+#   PC_RUN_AGENTX  the AgentX master address (default a socket in the run
+#                  directory; tcp:127.0.0.1:PORT for AgentX over TCP)
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-run=$root/run
+run=${PC_RUN_DIR:-$root/run}
 address=127.0.0.1:1161
+notify_source=127.0.0.1:1163 # pinned (clientaddr), else an ephemeral UDP port
+agentx=${PC_RUN_AGENTX:-$run/agentx.sock}
 root_oid=.$(sed -n 's/^#define PC_MIB_ROOT \(.*\)$/\1/p' "$root/build/gen/mib_root.h" | tr -d ' ' | tr , .)
 
 if ss -Hlun 'sport = :1161' | grep -q .; then
@@ -19,11 +32,29 @@ cat >"$run/snmpd.conf" <<SNMPD_CONF
 # Private master for 'make run'; see README.md.
 agentaddress udp:$address
 master agentx
-agentXSocket $run/agentx.sock
+agentXSocket $agentx
 rocommunity public 127.0.0.1
 trap2sink 127.0.0.1:1162 public
+[snmp] clientaddr $notify_source
+[snmp] clientaddrUsesPort yes
 dontLogTCPWrappersConnects yes
 SNMPD_CONF
+
+# The example configuration, its catalog made absolute, plus the ignores.
+sed "s|^catalog = .*|catalog = \"$root/conf/catalog\"|" "$root/conf/portcomply.conf" >"$run/portcomply.conf"
+grep -qx "catalog = \"$root/conf/catalog\"" "$run/portcomply.conf" || {
+	echo "run: no 'catalog = ...' line in conf/portcomply.conf to point at $root/conf/catalog" >&2
+	exit 1
+}
+{
+	echo
+	echo "# make run (tools/run.sh): the private snmpd's own sockets"
+	echo "ignore { protocol = \"udp\"  port = ${address##*:} }"
+	echo "ignore { protocol = \"udp\"  port = ${notify_source##*:} }"
+	case $agentx in
+	tcp:*) echo "ignore { protocol = \"tcp\"  port = ${agentx##*:} }" ;;
+	esac
+} >>"$run/portcomply.conf"
 
 snmpd_pid=
 cleanup() {
@@ -37,18 +68,25 @@ trap cleanup EXIT
 
 # Its own session: Ctrl-C reaches portcomplyd alone, which then closes its
 # AgentX session with the master still there; the trap stops snmpd after.
-SNMP_PERSISTENT_DIR=$run/persist setsid snmpd -f -C -c "$run/snmpd.conf" -Lf "$run/snmpd.log" \
-	-p "$run/snmpd.pid" &
+SNMP_PERSISTENT_DIR=$run/persist setsid snmpd -f -C -I -smux -c "$run/snmpd.conf" \
+	-Lf "$run/snmpd.log" -p "$run/snmpd.pid" &
 snmpd_pid=$!
+# Ready when the AgentX master listens: its socket file, or its TCP port.
+agentx_ready() {
+	case $agentx in
+	tcp:*) ss -Hltn "sport = :${agentx##*:}" | grep -q . ;;
+	*) [ -S "$agentx" ] ;;
+	esac
+}
 for _ in $(seq 100); do
-	[ -S "$run/agentx.sock" ] && break
+	agentx_ready && break
 	if ! kill -0 "$snmpd_pid" 2>/dev/null; then
 		cat "$run/snmpd.log" >&2
 		exit 1
 	fi
 	sleep 0.05
 done
-if [ ! -S "$run/agentx.sock" ]; then
+if ! agentx_ready; then
 	echo "run: snmpd did not open its AgentX socket; see $run/snmpd.log" >&2
 	exit 1
 fi
@@ -65,4 +103,4 @@ Ctrl-C stops both.
 
 HELP
 
-"$root/build/portcomplyd" -f -x "$run/agentx.sock" -c "$root/conf/portcomply.conf" -Le || true
+"$root/build/portcomplyd" -f -x "$agentx" -c "$run/portcomply.conf" -p "$run/portcomplyd.pid" -Le || true

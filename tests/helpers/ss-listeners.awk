@@ -1,5 +1,5 @@
 # `ss -Hltun` output -> one line per unique listener, as `portcomplyd
-# --listeners` prints its first four fields: "PROTO ADDRESS PORT SOCKETS".
+# --listeners` prints its first four columns: "PROTO ADDRESS PORT SOCKETS".
 # ss lists each member of an SO_REUSEPORT group on its own line; counting the
 # lines per (protocol, address, port) gives the collector's socket count.
 {

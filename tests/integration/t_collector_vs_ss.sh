@@ -85,7 +85,9 @@ compare() {
 	local round=$1
 	"${listeners[@]}" >"$PC_TMP/ours.$round.txt"
 	ss -Hltun >"$PC_TMP/ss.$round.raw"
-	awk '{ print $1, $2, $3, $4 }' "$PC_TMP/ours.$round.txt" | LC_ALL=C sort >"$PC_TMP/ours.$round"
+	[ "$(head -n 1 "$PC_TMP/ours.$round.txt" | tr -s ' ')" = "PROTO ADDRESS PORT SOCKETS PID PROCESS DEVICE" ] ||
+		{ echo "FAIL ($round): no header line: $(head -n 1 "$PC_TMP/ours.$round.txt")" >&2; exit 1; }
+	awk 'NR > 1 { print $1, $2, $3, $4 }' "$PC_TMP/ours.$round.txt" | LC_ALL=C sort >"$PC_TMP/ours.$round"
 	awk -f "$to_ss_form" "$PC_TMP/ss.$round.raw" | LC_ALL=C sort >"$PC_TMP/ss.$round"
 	if ! diff -u "$PC_TMP/ss.$round" "$PC_TMP/ours.$round" >"$PC_TMP/diff.$round"; then
 		echo "FAIL ($round): the collector and ss disagree (- ss, + collector):" >&2
@@ -97,10 +99,10 @@ compare() {
 	families=$(awk '{ print $1 ($2 ~ /^\[|^\*/ ? "6" : "4") }' "$PC_TMP/ours.$round" | sort -u | tr '\n' ' ')
 	echo "  $round: $n listeners agree with ss ($families)"
 	# Process resolution, when on: every listener is the helper's.
-	if awk -v pid="$helper_pid" '$5 != "-" && ($5 != pid || $6 != "listen") { bad = 1 } END { exit !bad }' \
+	if awk -v pid="$helper_pid" 'NR > 1 && $5 != "-" && ($5 != pid || $6 != "listen") { bad = 1 } END { exit !bad }' \
 		"$PC_TMP/ours.$round.txt"; then
 		echo "FAIL ($round): a listener is attributed to another process than the helper ($helper_pid):" >&2
-		awk -v pid="$helper_pid" '$5 != pid' "$PC_TMP/ours.$round.txt" >&2
+		awk -v pid="$helper_pid" 'NR > 1 && $5 != pid' "$PC_TMP/ours.$round.txt" >&2
 		exit 1
 	fi
 }

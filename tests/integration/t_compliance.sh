@@ -35,6 +35,12 @@ cti_row=2.1.1
 [ "$(mib_value pcExpectRule.$cti_row)" = cti ] || fail "row $cti_row is not the CTI Server rule"
 [ "$(mib_value pcExpectPort.$cti_row)" = 42067 ] || fail "the CTI Server port is not 42067"
 [ "$(mib_value pcExpectStatus.$cti_row)" = present ] || fail "the CTI Server listener is not present"
+# Provenance reads as --expected prints it: the confidence tag, then the sources.
+want=$("$PC_DAEMON" --expected -c "$PC_TMP/portcomply.conf" |
+	awk 'NR == 2 { at = index($0, "PROVENANCE") } $1 == "cti-server" && $5 == "cti" { print substr($0, at) }')
+case $want in E60\ * | ERA\ * | X7\ * | L12\ * | INF\ * | UNV\ * | SITE\ *) ;; *) fail "--expected provenance '$want'" ;; esac
+[ "$(mib_value pcExpectProvenance.$cti_row)" = "$want" ] ||
+	fail "pcExpectProvenance '$(mib_value pcExpectProvenance.$cti_row)', --expected says '$want'"
 
 log "the extra listener is unexpected, the ignored one ignored"
 extra_port=$(listener_port extra 0)

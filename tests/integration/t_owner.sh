@@ -42,7 +42,7 @@ wait_for 5 "pcComplianceChanged to nonCompliant" trap_count_at_least 1 pcComplia
 
 log "--check names the holder and the owner"
 status=0
-"$PC_DAEMON" --check -c "$PC_TMP/portcomply.conf" >"$PC_TMP/check.txt" || status=$?
+"$PC_DAEMON" --check --verbose -c "$PC_TMP/portcomply.conf" >"$PC_TMP/check.txt" || status=$?
 [ "$status" = 2 ] || fail "--check exited $status, not 2 (CRITICAL)"
 head -1 "$PC_TMP/check.txt" | grep -q "1 wrongOwner (1 required)" ||
 	fail "--check's first line: $(head -1 "$PC_TMP/check.txt")"

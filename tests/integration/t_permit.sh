@@ -45,7 +45,7 @@ wait_for 5 "tcp/5555 classed inPermitRange" class_is 5555 inPermitRange
 	fail "pcUnexpectedCount is $(mib_value pcUnexpectedCount.0), not $others + 1"
 
 log "--check classes it the same way, in text and JSON"
-check_text=$("$PC_DAEMON" --check -c "$PC_TMP/portcomply.conf") || true
+check_text=$("$PC_DAEMON" --check --verbose -c "$PC_TMP/portcomply.conf") || true
 grep -Eq '^ +tcp +0\.0\.0\.0 +5555 .*inPermitRange windows-base/rpc-dynamic$' <<<"$check_text" ||
 	fail "--check text does not class tcp/5555 inPermitRange: $check_text"
 check_json=$("$PC_DAEMON" --check -c "$PC_TMP/portcomply.conf" --format json) || true

@@ -98,7 +98,7 @@ row() {
 	if [ "$status" = wrongAddress ]; then
 		check_json "$CTIOS_JSON->{address_problem}" "$problem"
 		"$PC_DAEMON" --check -c "$CONF" >"$PC_TMP/check.txt" || true
-		grep -q "^ *wrongAddress .* ctios .* 42028 .*: $reason\$" "$PC_TMP/check.txt" ||
+		grep -q "^wrongAddress ([a-z]*): ctios-server.*, rule ctios, tcp/42028 listen; .*: $reason\$" "$PC_TMP/check.txt" ||
 			fail "the text report does not say '$reason': $(grep ctios "$PC_TMP/check.txt")"
 		wait_for 10 "a pcListenerMissing saying $problem" trap_count_at_least 1 pcListenerMissing \
 			"pcExpectStatus.$CTIOS = INTEGER: wrongAddress(4)" \
@@ -152,9 +152,9 @@ column_is 13 "0.0.0.0%$LO" 18103 lo
 column_is 14 "[fe80::10]%$D0" 18101 up
 column_is 14 0.0.0.0 18108 notBound
 "$PC_DAEMON" --listeners >"$PC_TMP/listeners.txt"
-grep -qx "tcp 0.0.0.0%d1 18104 1 [0-9]* listen down" "$PC_TMP/listeners.txt" ||
+grep -Eqx "tcp +0\.0\.0\.0%d1 +18104 +1 +[0-9]+ +listen +down" "$PC_TMP/listeners.txt" ||
 	fail "--listeners does not show 0.0.0.0%d1 down: $(cat "$PC_TMP/listeners.txt")"
-grep -qx "tcp 0.0.0.0%d0 18102 1 [0-9]* listen up" "$PC_TMP/listeners.txt" ||
+grep -Eqx "tcp +0\.0\.0\.0%d0 +18102 +1 +[0-9]+ +listen +up" "$PC_TMP/listeners.txt" ||
 	fail "--listeners does not show 0.0.0.0%d0 up"
 check_json '(grep { $_->{port} == 18104 } @{$j->{listeners}})[0]{device_status}' down
 check_json '(grep { $_->{rule} eq "freebind" } @{$j->{expectations}})[0]{reason}' \

@@ -21,6 +21,14 @@ expect_failure 1 "unknown option --frobnicate" "$PC_DAEMON" --frobnicate
 expect_failure 1 "option -c needs a value" "$PC_DAEMON" -c
 expect_failure 1 "unexpected argument 'extra'" "$PC_DAEMON" -f extra
 expect_failure 1 "--slot '7'" "$PC_DAEMON" --expected --role icm-pg --slot 7
+# The usage text: "1 usage or runtime error, 2 invalid configuration".
+"$PC_DAEMON" -h | grep -q "Exit status: 0 success, 1 usage or runtime error, 2 invalid configuration" ||
+	fail "the usage text no longer states the exit statuses this test checks"
+expect_failure 1 "unknown role no-such-role" "$PC_DAEMON" --expected --role no-such-role
+expect_failure 1 "--side c: must be" "$PC_DAEMON" --expected --role icm-router --side c
+expect_failure 1 "role vnc takes no instance" "$PC_DAEMON" --expected --role vnc --instance 2
+expect_failure 1 "--instance, --side and --slot need --role" "$PC_DAEMON" --expected --instance 2
+expect_failure 1 "--brief and --verbose go with --check" "$PC_DAEMON" --expected --brief
 
 printf 'hold-down = 2\npoll-interval = 0\n' >"$PC_TMP/bad.conf"
 expect_failure 2 "^$PC_TMP/bad.conf:2: poll-interval = 0: must be between 1 and 3600" \

@@ -1,6 +1,6 @@
 /* --list-roles and --expected as an operator runs them: what is printed,
- * and exit status 2 with FILE:LINE on stderr for anything that does not
- * validate. */
+ * exit status 2 with FILE:LINE on stderr for anything that does not
+ * validate, and 1 for a usage error (the usage text's convention). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -106,6 +106,45 @@ static void test_list_roles_of_a_config(void **state)
 	struct run r = run(pc_cli_list_roles_to, &args);
 	assert_int_equal(r.status, 0);
 	assert_true(HAS_ROW(r.out, "site-backup-agent ", " 0 ", " 1 "));
+	run_free(&r);
+}
+
+/* Provenance reads the same everywhere: the confidence tag first, then the
+ * sources; a role's summary lists its tags strongest first and its
+ * sources in port-facts.md's order. */
+static void test_provenance_order(void **state)
+{
+	(void)state;
+	struct pc_cli_args args = defaults();
+	args.config_path = repo_path("tests/fixtures/cli/provenance.conf");
+	args.config_given = true;
+	struct run r = run(pc_cli_list_roles_to, &args);
+	assert_int_equal(r.status, 0);
+	assert_true(HAS_ROW(r.out, "ROLE", "TABLE", "RULES", "TAKES", "PROVENANCE", "TITLE"));
+	assert_true(HAS_ROW(r.out, "provenance-lab ", " 0 ", " 4 ", " instance ",
+			    " E60 L12 INF UNV SITE S0, S1, S1b, S9, MS, A2, A9, A10, SITE ",
+			    " Provenance test role"));
+	run_free(&r);
+	args.format = "json";
+	r = run(pc_cli_list_roles_to, &args);
+	assert_non_null(strstr(r.out, "\"role\": \"provenance-lab\", \"title\": \"Provenance test role\", "
+				      "\"table\": 0, \"rules\": 4, \"takes\": \"instance\", "
+				      "\"confidence\": [\"E60\", \"L12\", \"INF\", \"UNV\", \"SITE\"], "
+				      "\"sources\": [\"S0\", \"S1\", \"S1b\", \"S9\", \"MS\", \"A2\", "
+				      "\"A9\", \"A10\", \"SITE\"]"));
+	run_free(&r);
+
+	args = defaults();
+	args.config_path = repo_path("tests/fixtures/cli/provenance.conf");
+	r = run(pc_cli_expected_to, &args);
+	assert_int_equal(r.status, 0);
+	assert_true(HAS_ROW(r.out, "provenance-lab", "inferred", "18031", " INF A9, S1"));
+	assert_true(HAS_ROW(r.out, "provenance-lab", "printed", "18032", " E60 S1b, MS, S0, A10, A2"));
+	assert_true(HAS_ROW(r.out, "provenance-lab", "site", "18033", " SITE SITE"));
+	run_free(&r);
+	args.format = "json";
+	r = run(pc_cli_expected_to, &args);
+	assert_non_null(strstr(r.out, "\"confidence\": \"INF\", \"source\": \"A9, S1\""));
 	run_free(&r);
 }
 
@@ -250,14 +289,14 @@ static void test_bad_options(void **state)
 	struct pc_cli_args args = defaults();
 	args.format = "xml";
 	struct run r = run(pc_cli_list_roles_to, &args);
-	assert_int_equal(r.status, 2);
+	assert_int_equal(r.status, 1);
 	assert_string_equal(r.err, "command line: --format xml: must be text or json\n");
 	run_free(&r);
 
 	args = defaults();
 	args.instance = 1;
 	r = run(pc_cli_expected_to, &args);
-	assert_int_equal(r.status, 2);
+	assert_int_equal(r.status, 1);
 	assert_string_equal(r.err, "command line: --instance, --side and --slot need --role\n");
 	run_free(&r);
 
@@ -265,7 +304,7 @@ static void test_bad_options(void **state)
 	args.role = "icm-pg";
 	args.slot = 0;
 	r = run(pc_cli_expected_to, &args);
-	assert_int_equal(r.status, 2);
+	assert_int_equal(r.status, 1);
 	assert_string_equal(r.err, "command line: --slot 0: must be between 1 and 3\n");
 	run_free(&r);
 
@@ -273,7 +312,7 @@ static void test_bad_options(void **state)
 	args.role = "icm-router";
 	args.side = "c";
 	r = run(pc_cli_expected_to, &args);
-	assert_int_equal(r.status, 2);
+	assert_int_equal(r.status, 1);
 	assert_string_equal(r.err, "command line: --side c: must be a, b, primary or secondary\n");
 	run_free(&r);
 
@@ -281,8 +320,17 @@ static void test_bad_options(void **state)
 	args.role = "vnc";
 	args.instance = 3;
 	r = run(pc_cli_expected_to, &args);
-	assert_int_equal(r.status, 2);
+	assert_int_equal(r.status, 1);
 	assert_string_equal(r.err, "command line: role vnc takes no instance\n");
+	run_free(&r);
+
+	/* A role the catalog does not have: a usage error too, nothing printed. */
+	args = defaults();
+	args.role = "no-such-role";
+	r = run(pc_cli_expected_to, &args);
+	assert_int_equal(r.status, 1);
+	assert_string_equal(r.out, "");
+	assert_non_null(strstr(r.err, "command line: unknown role no-such-role"));
 	run_free(&r);
 
 	args = defaults();
@@ -304,6 +352,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_list_roles),
 		cmocka_unit_test(test_list_roles_of_a_config),
+		cmocka_unit_test(test_provenance_order),
 		cmocka_unit_test(test_expected_for_a_role),
 		cmocka_unit_test(test_expected_for_the_host),
 		cmocka_unit_test(test_every_bad_config_exits_2),

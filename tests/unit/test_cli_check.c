@@ -27,10 +27,12 @@ struct run {
 	char *err;
 };
 
-static struct run check(const char *config, const char *proc_tree, const char *format)
+static struct run check_detail(const char *config, const char *proc_tree, const char *format,
+			       bool brief, bool verbose)
 {
 	struct pc_cli_args args = { .config_path = config, .config_given = true,
-				    .instance = -1, .slot = -1, .format = format };
+				    .instance = -1, .slot = -1, .format = format,
+				    .brief = brief, .verbose = verbose };
 	struct pc_collector_options collect = { .mode = PC_COLLECT_PROCFS, .proc_root = proc_tree };
 	FILE *out = tmpfile(), *err = tmpfile();
 	assert_non_null(out);
@@ -41,6 +43,11 @@ static struct run check(const char *config, const char *proc_tree, const char *f
 	fclose(out);
 	fclose(err);
 	return r;
+}
+
+static struct run check(const char *config, const char *proc_tree, const char *format)
+{
+	return check_detail(config, proc_tree, format, false, false);
 }
 
 static void run_free(struct run *r)
@@ -61,25 +68,41 @@ static void assert_contains(const char *text, const char *needle)
 		fail_msg("missing: %s\n---- in:\n%s", needle, text);
 }
 
-static const char *last_line(const char *text)
+static size_t count_lines(const char *text)
 {
-	size_t len = strlen(text);
-	assert_true(len > 0 && text[len - 1] == '\n');
-	const char *p = text + len - 1;
-	while (p > text && p[-1] != '\n')
-		p--;
-	return p;
+	size_t n = 0;
+	for (; *text; text++)
+		n += *text == '\n';
+	return n;
 }
 
-/* One state: text and JSON agree, and the exit status says it. */
+/* One state: text and JSON agree, and the exit status says it. The text's
+ * first line starts with first and carries the perfdata after " | ";
+ * --brief is that line alone, --verbose adds the tables. */
 static void check_state(const char *tree, int status, const char *first, const char *perfdata,
 			const char *compliance)
 {
 	struct run r = check(fixture("check.conf"), fixture(tree), "text");
 	assert_int_equal(r.status, status);
 	assert_starts(r.out, first);
-	assert_starts(last_line(r.out), perfdata);
+	const char *bar = strstr(r.out, " | ");
+	assert_non_null(bar);
+	assert_true(bar < strchr(r.out, '\n'));
+	assert_starts(bar + 3, perfdata);
 	assert_string_equal(r.err, "");
+	size_t first_len = (size_t)(strchr(r.out, '\n') - r.out) + 1;
+	struct run brief = check_detail(fixture("check.conf"), fixture(tree), "text", true, false);
+	assert_int_equal(brief.status, status);
+	assert_int_equal(count_lines(brief.out), 1);
+	assert_int_equal(strncmp(brief.out, r.out, strcspn(r.out, "|")), 0);
+	run_free(&brief);
+	struct run verbose = check_detail(fixture("check.conf"), fixture(tree), "text", false, true);
+	assert_int_equal(verbose.status, status);
+	assert_int_equal(strncmp(verbose.out, r.out, strcspn(r.out, "|")), 0);
+	assert_true(strlen(verbose.out) > first_len);
+	assert_contains(verbose.out, "\nExpectations:\n");
+	assert_contains(verbose.out, "\nPoll: procfs at ");
+	run_free(&verbose);
 	run_free(&r);
 
 	r = check(fixture("check.conf"), fixture(tree), "json");
@@ -98,8 +121,9 @@ static void test_compliant(void **state)
 {
 	(void)state;
 	check_state("proc-compliant", 0,
-		    "PORTCOMPLY OK - compliant: 2 of 2 present, 1 unexpected listener\n",
-		    "| expected=2;;;0 present=2;;;0 missing=0;;;0 unexpected=1;;;0 ", "compliant");
+		    "PORTCOMPLY OK - compliant: 2 of 2 present, 1 unexpected listener; "
+		    "unexpected tcp/8080 | ",
+		    "expected=2;;;0 present=2;;;0 missing=0;;;0 unexpected=1;;;0 ", "compliant");
 	struct run r = check(fixture("check.conf"), fixture("proc-compliant"), "json");
 	assert_contains(r.out, "\"rule\": \"needed\", \"description\": \"A required listener\", "
 			       "\"protocol\": \"tcp\", \"port\": 18011, \"port_last\": 18011, "
@@ -131,8 +155,9 @@ static void test_degraded(void **state)
 {
 	(void)state;
 	check_state("proc-degraded", 1,
-		    "PORTCOMPLY WARNING - degraded: 1 missing, 1 of 2 present, 0 unexpected listeners\n",
-		    "| expected=2;;;0 present=1;;;0 missing=1;;;0 unexpected=0;;;0 ", "degraded");
+		    "PORTCOMPLY WARNING - degraded: 1 missing, 1 of 2 present, 0 unexpected listeners; "
+		    "missing check-lab optional tcp/18012 | ",
+		    "expected=2;;;0 present=1;;;0 missing=1;;;0 unexpected=0;;;0 ", "degraded");
 }
 
 static void test_non_compliant(void **state)
@@ -140,8 +165,8 @@ static void test_non_compliant(void **state)
 	(void)state;
 	check_state("proc-noncompliant", 2,
 		    "PORTCOMPLY CRITICAL - nonCompliant: 1 missing (1 required), 1 of 2 present, "
-		    "0 unexpected listeners\n",
-		    "| expected=2;;;0 present=1;;;0 missing=1;;;0 unexpected=0;;;0 ", "nonCompliant");
+		    "0 unexpected listeners; missing check-lab needed tcp/18011 | ",
+		    "expected=2;;;0 present=1;;;0 missing=1;;;0 unexpected=0;;;0 ", "nonCompliant");
 }
 
 /* check-connections: a connect rule is judged on the established

@@ -17,7 +17,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <grp.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "cli_listeners.h"
@@ -647,6 +649,173 @@ static void test_procmap_missing_root(void **state)
 	pc_snapshot_clear(&snap);
 }
 
+/* ---- "not found" and "denied" ------------------------------------------- */
+
+/* What a collector saw in a temporary /proc tree, run unprivileged. */
+struct owner_outcome {
+	int pid[3]; /* of the listeners on inodes 777, 888, 999 */
+	unsigned denied, owner_denied, owner_absent;
+	int hint_logged; /* the CAP_SYS_PTRACE line */
+};
+
+/* The tree: pid 30 holds inode 777, pid 20 holds 888 (and is read first), nobody holds 999
+ * (a kernel socket); net/tcp lists three listeners on 8001-8003, with
+ * these inodes (0: a socket without a file, which nobody can hold). */
+static void owner_tree(struct temp_proc *t, bool with_pid_20, const int inodes[3])
+{
+	temp_proc_make(t);
+	assert_int_equal(chmod(t->root, 0755), 0);
+	temp_proc_add(t, 30, "open", 3, "socket:[777]");
+	if (with_pid_20)
+		temp_proc_add(t, 20, "closed", 3, "socket:[888]");
+	char path[256];
+	snprintf(path, sizeof(path), "%s/net", t->root);
+	assert_int_equal(mkdir(path, 0755), 0);
+	static const char *const files[] = { "tcp", "tcp6", "udp", "udp6" };
+	for (size_t k = 0; k < 4; k++) {
+		snprintf(path, sizeof(path), "%s/net/%s", t->root, files[k]);
+		FILE *f = fopen(path, "w");
+		assert_non_null(f);
+		fputs("  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt"
+		      "   uid  timeout inode\n", f);
+		for (int i = 0; k == 0 && i < 3; i++)
+			fprintf(f, "   %d: 00000000:%04X 00000000:0000 0A 00000000:00000000 00:00000000 "
+				   "00000000     0        0 %d 1 0000000000000000 100 0 0 10 0\n",
+				i, 8001 + i, inodes[i]);
+		fclose(f);
+	}
+}
+
+/* In the calling process: one poll of the tree, what came of it. */
+static struct owner_outcome owner_poll(const char *root)
+{
+	struct owner_outcome o = { { -1, -1, -1 }, 0, 0, 0, 0 };
+	char err[256];
+	struct pc_snapshot snap = { 0 };
+	struct pc_procmap_stats stats;
+	struct pc_procmap *pm = pc_procmap_new(root);
+	struct pc_collector_options options = {
+		.mode = PC_COLLECT_PROCFS, .proc_root = root, .resolve_processes = true
+	};
+	struct pc_collector *c = pc_collector_open(&options, err, sizeof(err));
+	if (pm == NULL || c == NULL)
+		return o;
+	log_capture_start();
+	if (pc_collector_poll(c, &snap, err, sizeof(err)) == 0) {
+		for (int k = 0; k < n_logged && k < 8; k++)
+			o.hint_logged |= strstr(logged[k], "CAP_SYS_PTRACE") != NULL;
+		forget_answers(&snap);
+		pc_procmap_resolve(pm, &snap, &stats); /* the same walk, its counts */
+		o.denied = stats.denied;
+		o.owner_denied = stats.owner_denied;
+		o.owner_absent = stats.owner_absent;
+		for (size_t i = 0; i < snap.n_listeners && i < 3; i++)
+			o.pid[snap.listeners[i].local.port - 8001] = snap.listeners[i].pid;
+	}
+	log_capture_stop();
+	pc_collector_close(c);
+	pc_procmap_free(pm);
+	pc_snapshot_clear(&snap);
+	return o;
+}
+
+/* owner_poll as a user without privilege: root's child turned nobody (no
+ * capabilities left), or this process when it is not root. The fd table
+ * of pid 20, mode 0000, is then closed to it, as another user's is. */
+static struct owner_outcome owner_poll_unprivileged(const char *root)
+{
+	if (geteuid() != 0)
+		return owner_poll(root);
+	int fds[2];
+	assert_int_equal(pipe(fds), 0);
+	pid_t child = fork();
+	assert_true(child >= 0);
+	if (child == 0) {
+		close(fds[0]);
+		struct owner_outcome o = { { -2, -2, -2 }, 0, 0, 0, 0 };
+		if (setgroups(0, NULL) == 0 && setresgid(65534, 65534, 65534) == 0 &&
+		    setresuid(65534, 65534, 65534) == 0)
+			o = owner_poll(root);
+		ssize_t n = write(fds[1], &o, sizeof(o));
+		_exit(n == (ssize_t)sizeof(o) ? 0 : 1);
+	}
+	close(fds[1]);
+	struct owner_outcome o;
+	assert_int_equal(read(fds[0], &o, sizeof(o)), (ssize_t)sizeof(o));
+	close(fds[0]);
+	int status;
+	assert_int_equal(waitpid(child, &status, 0), child);
+	assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	return o;
+}
+
+/* The CAP_SYS_PTRACE hint names a real loss: listeners whose owner may be
+ * a process whose open files could not be read (EACCES on /proc/PID/fd),
+ * never sockets that no process holds. */
+static void test_owner_denied_or_absent(void **state)
+{
+	(void)state;
+	struct temp_proc t;
+	char fd_dir[256];
+
+	static const int usual[3] = { 777, 888, 999 }, fileless[3] = { 777, 0, 0 };
+
+	/* Every process readable: 999 is held by nobody; no hint. */
+	owner_tree(&t, true, usual);
+	struct owner_outcome o = owner_poll(t.root);
+	if (geteuid() == 0) {
+		assert_int_equal(o.pid[0], 30);
+		assert_int_equal(o.pid[1], 20);
+		assert_int_equal(o.pid[2], 0);
+		assert_int_equal(o.denied, 0);
+		assert_int_equal(o.owner_denied, 0);
+		assert_int_equal(o.owner_absent, 1);
+		assert_false(o.hint_logged);
+	}
+
+	/* Pid 20's open files closed to us: 888 cannot be named, and that is
+	 * what the hint says (999 might be there too: nothing tells). */
+	snprintf(fd_dir, sizeof(fd_dir), "%s/20/fd", t.root);
+	assert_int_equal(chmod(fd_dir, 0), 0);
+	o = owner_poll_unprivileged(t.root);
+	assert_int_equal(o.pid[0], 30);
+	assert_int_equal(o.pid[1], 0);
+	assert_int_equal(o.pid[2], 0);
+	assert_int_equal(o.denied, 1);
+	assert_int_equal(o.owner_denied, 2);
+	assert_int_equal(o.owner_absent, 0);
+	assert_true(o.hint_logged);
+	assert_int_equal(chmod(fd_dir, 0755), 0);
+	temp_proc_remove(&t);
+
+	/* Pid 20 closed to us, but the unnamed listeners have no socket file
+	 * at all: no process can hold them, and there is no hint. */
+	owner_tree(&t, true, fileless);
+	snprintf(fd_dir, sizeof(fd_dir), "%s/20/fd", t.root);
+	assert_int_equal(chmod(fd_dir, 0), 0);
+	o = owner_poll_unprivileged(t.root);
+	assert_int_equal(o.pid[0], 30);
+	assert_int_equal(o.pid[1], 0);
+	assert_int_equal(o.denied, 1);
+	assert_int_equal(o.owner_denied, 0);
+	assert_false(o.hint_logged);
+	assert_int_equal(chmod(fd_dir, 0755), 0);
+	temp_proc_remove(&t);
+
+	/* Unprivileged, but every process readable: the two unnamed listeners
+	 * are held by no process, and there is no hint. */
+	owner_tree(&t, false, usual);
+	o = owner_poll_unprivileged(t.root);
+	assert_int_equal(o.pid[0], 30);
+	assert_int_equal(o.pid[1], 0);
+	assert_int_equal(o.pid[2], 0);
+	assert_int_equal(o.denied, 0);
+	assert_int_equal(o.owner_denied, 0);
+	assert_int_equal(o.owner_absent, 2);
+	assert_false(o.hint_logged);
+	temp_proc_remove(&t);
+}
+
 /* ---- the collector in procfs mode -------------------------------------- */
 
 static void test_collector_procfs_mode(void **state)
@@ -761,17 +930,18 @@ static void test_listeners_output(void **state)
 	/* MIB index order: TCP before UDP, then address type (unknown, IPv4,
 	 * IPv6), address, port. */
 	char *text = write_to_string(&snap, false);
-	assert_string_equal(text, "tcp * 80 1 200 nginx -\n"
-				  "tcp 0.0.0.0 22 1 100 sshd -\n"
-				  "tcp 0.0.0.0 443 2 200 nginx -\n"
-				  "tcp 0.0.0.0 2049 1 - - -\n"
-				  "tcp 127.0.0.1 8080 1 300 app?x -\n"
-				  "tcp [::] 22 1 100 sshd -\n"
-				  "tcp [::1] 8443 1 300 app?x -\n"
-				  "tcp [::ffff:127.0.0.1] 9000 1 300 app?x -\n"
-				  "udp 0.0.0.0 53 1 400 dnsd -\n"
-				  "udp 127.0.0.1 323 1 400 dnsd -\n"
-				  "udp [::1] 323 1 400 dnsd -\n");
+	assert_string_equal(text, "PROTO  ADDRESS             PORT  SOCKETS  PID  PROCESS  DEVICE\n"
+				  "tcp    *                   80    1        200  nginx    -\n"
+				  "tcp    0.0.0.0             22    1        100  sshd     -\n"
+				  "tcp    0.0.0.0             443   2        200  nginx    -\n"
+				  "tcp    0.0.0.0             2049  1        -    -        -\n"
+				  "tcp    127.0.0.1           8080  1        300  app?x    -\n"
+				  "tcp    [::]                22    1        100  sshd     -\n"
+				  "tcp    [::1]               8443  1        300  app?x    -\n"
+				  "tcp    [::ffff:127.0.0.1]  9000  1        300  app?x    -\n"
+				  "udp    0.0.0.0             53    1        400  dnsd     -\n"
+				  "udp    127.0.0.1           323   1        400  dnsd     -\n"
+				  "udp    [::1]               323   1        400  dnsd     -\n");
 	free(text);
 
 	snap.n_listeners = 4;
@@ -796,7 +966,7 @@ static void test_listeners_output(void **state)
 	assert_string_equal(text, "[]\n");
 	free(text);
 	text = write_to_string(&snap, false);
-	assert_string_equal(text, "");
+	assert_string_equal(text, "PROTO  ADDRESS  PORT  SOCKETS  PID  PROCESS  DEVICE\n");
 	free(text);
 	pc_collector_close(c);
 	pc_snapshot_clear(&snap);
@@ -820,6 +990,7 @@ int main(void)
 		cmocka_unit_test(test_procmap_walks_rate_limited),
 		cmocka_unit_test(test_procmap_rotation_cost),
 		cmocka_unit_test(test_procmap_missing_root),
+		cmocka_unit_test(test_owner_denied_or_absent),
 		cmocka_unit_test(test_collector_procfs_mode),
 		cmocka_unit_test_setup_teardown(test_collector_logs_malformed_once, setup_log,
 						teardown_log),

@@ -241,6 +241,16 @@ static char *report(report_fn fn, const struct scene *s)
 	return text;
 }
 
+static char *text_report(const struct scene *s, enum pc_report_detail detail)
+{
+	FILE *out = tmpfile();
+	assert_non_null(out);
+	assert_int_equal(pc_report_text(out, s->plan, &s->snap, &s->ev, detail), 0);
+	char *text = slurp(out);
+	fclose(out);
+	return text;
+}
+
 /* Line n (0-based; negative: from the end) without its newline. */
 static char *line_of(const char *text, int n)
 {
@@ -298,6 +308,95 @@ static char *json_line(const char *text, const char *needle)
 	return strndup(at, strcspn(at, "\n"));
 }
 
+/* The troubled host's first line: counts, the problems by name, perfdata. */
+static const char *troubled_first_line(const struct scene *s)
+{
+	static char want[1024];
+	snprintf(want, sizeof(want),
+		 "PORTCOMPLY CRITICAL - nonCompliant: 1 missing (1 required), 1 wrongAddress, "
+		 "1 pending, %u of %u present, 2 not checked, 2 unexpected listeners; "
+		 "missing report-lab needed tcp/18001, wrongAddress report-lab optional tcp/18002, "
+		 "pending report-lab spare udp/18004, unexpected tcp/8080 4242/evil/name\"q, "
+		 "unexpected tcp/18002 | expected=%u;;;0 present=%u;;;0 missing=2;;;0 "
+		 "unexpected=2;;;0 unconfigured=0;;;0 pending=1;;;0 wrong_address=1;;;0 "
+		 "flapping=0;;;0 not_connected=0;;;0 listeners=%zu;;;0 poll_time=0.000412s;;;0",
+		 s->ev.present, s->ev.expected, s->ev.expected, s->ev.present, s->snap.n_listeners);
+	return want;
+}
+
+/* Lines of text (a last line without a newline counts). */
+static size_t count_lines(const char *text)
+{
+	size_t n = 0;
+	for (const char *p = text; *p; p++)
+		n += *p == '\n';
+	return n + (*text != '\0' && text[strlen(text) - 1] != '\n');
+}
+
+/* The perfdata of a status line follows the Nagios plugin guidelines:
+ * after the one " | ", space-separated 'label'=value[UOM];[warn];[crit];[min];[max]
+ * with a label of [a-z_], a decimal value, a UOM of s or none; ours have
+ * min 0 and no thresholds. Returns how many it holds. */
+static size_t check_perfdata(const char *line)
+{
+	const char *bar = strstr(line, " | ");
+	assert_non_null(bar);
+	const char *bad = strchr(bar + 2, '|');
+	if (bad != NULL && bad < line + strcspn(line, "\n"))
+		fail_msg("a second '|' in the status line: %s", line);
+	size_t n = 0;
+	for (const char *p = bar + 3; *p != '\0' && *p != '\n'; n++) {
+		size_t label = strspn(p, "abcdefghijklmnopqrstuvwxyz_");
+		assert_true(label > 0);
+		assert_int_equal(p[label], '=');
+		p += label + 1;
+		size_t digits = strspn(p, "0123456789");
+		assert_true(digits > 0);
+		p += digits;
+		if (*p == '.') {
+			digits = strspn(p + 1, "0123456789");
+			assert_true(digits > 0);
+			p += 1 + digits;
+		}
+		if (*p == 's')
+			p++;
+		assert_int_equal(strncmp(p, ";;;0", 4), 0);
+		p += 4;
+		assert_true(*p == ' ' || *p == '\n' || *p == '\0');
+		if (*p == ' ')
+			p++;
+	}
+	return n;
+}
+
+/* "and N more" in text: N, or -1 when it is not there. */
+static long more_count(const char *text)
+{
+	const char *at = strstr(text, "and ");
+	while (at != NULL) {
+		char *end;
+		long n = strtol(at + 4, &end, 10);
+		if (end > at + 4 && strncmp(end, " more", 5) == 0)
+			return n;
+		at = strstr(at + 1, "and ");
+	}
+	return -1;
+}
+
+/* Names in the first line: the items between "listeners; " and " | ". */
+static size_t named_in_first_line(const char *line)
+{
+	const char *start = strstr(line, " listeners; ");
+	if (start == NULL)
+		start = strstr(line, " listener; ");
+	if (start == NULL)
+		return 0;
+	size_t n = 1;
+	for (const char *p = strchr(start, ';'); p < strstr(line, " | "); p++)
+		n += strncmp(p, ", ", 2) == 0;
+	return more_count(line) >= 0 ? n - 1 : n;
+}
+
 /* ---- the tests -------------------------------------------------------------- */
 
 static void test_exit_status(void **state)
@@ -337,7 +436,7 @@ static void test_four_states(void **state)
 	troubled_host(&s);
 	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
 		s.ev.host = cases[k].compliance;
-		char *text = report(pc_report_text, &s);
+		char *text = text_report(&s, PC_REPORT_VERBOSE);
 		assert_int_equal(strncmp(text, cases[k].first, strlen(cases[k].first)), 0);
 		free(text);
 		char *json = report(pc_report_json, &s);
@@ -353,16 +452,12 @@ static void test_text_problems(void **state)
 	(void)state;
 	struct scene s;
 	troubled_host(&s);
-	char *text = report(pc_report_text, &s);
+	char *text = text_report(&s, PC_REPORT_VERBOSE);
 	char want[512], *line;
 
-	/* The first line: problems by status, then the counts. */
-	snprintf(want, sizeof(want),
-		 "PORTCOMPLY CRITICAL - nonCompliant: 1 missing (1 required), 1 wrongAddress, "
-		 "1 pending, %u of %u present, 2 not checked, 2 unexpected listeners",
-		 s.ev.present, s.ev.expected);
+	/* The first line: the counts, the problems named, the perfdata. */
 	line = line_of(text, 0);
-	assert_string_equal(line, want);
+	assert_string_equal(line, troubled_first_line(&s));
 	free(line);
 
 	/* Problems, worst first, each with what the poll saw. */
@@ -403,8 +498,8 @@ static void test_text_problems(void **state)
 			" 2 ", " 0") > 10);
 	assert_true(ROW(text, "1 ", " icm-router ", " acme ", " a ", " nonCompliant ") > 10);
 
-	/* The poll, then the perfdata, last; no '|' anywhere before it. */
-	line = line_of(text, -2);
+	/* The poll, last; the only '|' is the first line's. */
+	line = line_of(text, -1);
 	snprintf(want, sizeof(want),
 		 "Poll: netlink at 2026-11-25T21:35:11.812Z, 0.412 ms, %zu listeners "
 		 "(%zu expected, 2 unexpected, 1 ignored); catalog revision %s; configuration %s",
@@ -412,16 +507,8 @@ static void test_text_problems(void **state)
 		 FIXTURE("host.conf"));
 	assert_string_equal(line, want);
 	free(line);
-	line = line_of(text, -1);
-	snprintf(want, sizeof(want),
-		 "| expected=%u;;;0 present=%u;;;0 missing=2;;;0 unexpected=2;;;0 "
-		 "unconfigured=0;;;0 pending=1;;;0 wrong_address=1;;;0 flapping=0;;;0 "
-		 "not_connected=0;;;0 listeners=%zu;;;0 poll_time=0.000412s;;;0",
-		 s.ev.expected, s.ev.present, s.snap.n_listeners);
-	assert_string_equal(line, want);
-	free(line);
-	assert_ptr_equal(strchr(text, '|'), strrchr(text, '\n') - strlen(want));
-
+	assert_ptr_equal(strchr(text, '|'), strrchr(text, '|'));
+	assert_true(strchr(text, '|') < strchr(text, '\n'));
 	free(text);
 	scene_free(&s);
 }
@@ -440,10 +527,11 @@ static void test_text_compliant(void **state)
 	serve_all(&s, "report-lab");
 	eval_finish(&s, PC_COMPLIANT);
 
-	char *text = report(pc_report_text, &s);
+	char *text = text_report(&s, PC_REPORT_VERBOSE);
 	char want[256];
 	snprintf(want, sizeof(want),
-		 "PORTCOMPLY OK - compliant: %u of %u present, 2 not checked, 0 unexpected listeners\n",
+		 "PORTCOMPLY OK - compliant: %u of %u present, 2 not checked, 0 unexpected listeners | "
+		 "expected=",
 		 s.ev.present, s.ev.expected);
 	assert_int_equal(strncmp(text, want, strlen(want)), 0);
 	assert_int_equal(ROW(text, "Problems:"), -1);
@@ -451,7 +539,7 @@ static void test_text_compliant(void **state)
 	assert_int_equal(ROW(text, "Expectations:"), 1);
 	assert_true(ROW(text, "present ", " report-lab ", " needed ", " 127.0.0.1:18001") > 1);
 	char *last = line_of(text, -1);
-	assert_int_equal(strncmp(last, "| expected=", 11), 0);
+	assert_int_equal(strncmp(last, "Poll: ", 6), 0);
 	free(last);
 	free(text);
 	scene_free(&s);
@@ -470,10 +558,14 @@ static void test_unconfigured(void **state)
 	serve_all(&s, "report-lab");
 	eval_finish(&s, PC_DEGRADED);
 
-	char *text = report(pc_report_text, &s);
+	char *text = text_report(&s, PC_REPORT_VERBOSE);
 	char *first = line_of(text, 0);
 	assert_string_equal(first, "PORTCOMPLY WARNING - degraded: 1 unconfigured, 2 of 4 present, "
-				   "1 not checked, 0 unexpected listeners");
+				   "1 not checked, 0 unexpected listeners; unconfigured report-lab "
+				   "spare udp/unconfigured | expected=4;;;0 present=2;;;0 "
+				   "missing=0;;;0 unexpected=0;;;0 unconfigured=1;;;0 pending=0;;;0 "
+				   "wrong_address=0;;;0 flapping=0;;;0 not_connected=0;;;0 "
+				   "listeners=2;;;0 poll_time=0.000412s;;;0");
 	free(first);
 	assert_int_equal(ROW(text, "unconfigured ", " no ", " report-lab ", " spare ", " udp ",
 			     " unconfigured ", " listen ", " -"),
@@ -603,6 +695,137 @@ static void test_json(void **state)
 	scene_free(&s);
 }
 
+/* The default output: the status line, then one line per problem,
+ * nothing else; --brief: the status line alone. */
+static void test_default_and_brief(void **state)
+{
+	(void)state;
+	struct scene s;
+	troubled_host(&s);
+	char *text = text_report(&s, PC_REPORT_DEFAULT);
+	char want[4096];
+	snprintf(want, sizeof(want),
+		 "%s\n"
+		 "missing (required): report-lab, rule needed, tcp/18001 listen; want 127.0.0.1\n"
+		 "wrongAddress (optional): report-lab, rule optional, tcp/18002 listen; "
+		 "want 127.0.0.1; on 192.0.2.7:18002 uid=65534 and other users\n"
+		 "pending (optional): report-lab, rule spare, udp/18004 listen; want 127.0.0.1\n"
+		 "unexpected listener: tcp 0.0.0.0:8080 4242/evil/name\"q uid=1000(mal/ory)\n"
+		 "unexpected listener: tcp 192.0.2.7:18002 uid=65534 and other users\n",
+		 troubled_first_line(&s));
+	assert_string_equal(text, want);
+	assert_int_equal(check_perfdata(text), 11);
+	free(text);
+
+	text = text_report(&s, PC_REPORT_BRIEF);
+	snprintf(want, sizeof(want), "%s\n", troubled_first_line(&s));
+	assert_string_equal(text, want);
+	free(text);
+
+	/* Nothing wrong: one line whatever the detail. */
+	s.ev.host = PC_COMPLIANT;
+	for (size_t i = 0; i < s.ev.n_expect; i++)
+		if (s.ev.expect[i].status != PC_PORT_NOT_CHECKED)
+			s.ev.expect[i].status = PC_PORT_PRESENT;
+	for (size_t j = 0; j < s.ev.n_listeners; j++)
+		s.ev.listeners[j].class = PC_CLASS_IGNORED;
+	eval_finish(&s, PC_COMPLIANT);
+	text = text_report(&s, PC_REPORT_DEFAULT);
+	assert_int_equal(count_lines(text), 1);
+	assert_int_equal(strncmp(text, "PORTCOMPLY OK - compliant: ", 27), 0);
+	assert_non_null(strstr(text, "0 unexpected listeners | expected="));
+	assert_int_equal(check_perfdata(text), 11);
+	free(text);
+	scene_free(&s);
+}
+
+/* A host with many problems: every expectation of host.conf missing and
+ * n unexpected listeners. */
+static void many_problems(struct scene *s, size_t n)
+{
+	memset(s, 0, sizeof(*s));
+	s->plan = load(FIXTURE("host.conf"));
+	for (size_t k = 0; k < n; k++)
+		add_listener(&s->snap, k % 2 ? IPPROTO_UDP : IPPROTO_TCP,
+			     k % 3 ? "2001:db8:ffff:ffff:ffff:ffff:ffff:fffe" : "203.0.113.254",
+			     (uint16_t)(50000 + k));
+	scene_snapshot_done(s);
+	for (size_t j = 0; j < s->snap.n_listeners; j++) {
+		s->snap.listeners[j].pid = 4000000 + (int32_t)j;
+		char name[32];
+		snprintf(name, sizeof(name), "worker|%08zu", j);
+		memcpy(s->snap.listeners[j].process, name, PC_PROCESS_MAX - 1);
+		s->snap.listeners[j].process[PC_PROCESS_MAX - 1] = '\0';
+	}
+	eval_start(s);
+	eval_finish(s, PC_NON_COMPLIANT);
+}
+
+static size_t problem_count(const struct scene *s)
+{
+	size_t n = s->ev.unexpected;
+	for (size_t i = 0; i < s->ev.n_expect; i++)
+		n += s->ev.expect[i].status != PC_PORT_PRESENT &&
+		     s->ev.expect[i].status != PC_PORT_NOT_CHECKED &&
+		     s->ev.expect[i].status != PC_PORT_CONNECTED;
+	return n;
+}
+
+/* Whatever the number of problems: the default output stays within 4,096
+ * bytes and --brief within 1,024, both start with the same status line
+ * with whole perfdata, and what is not shown is counted ("and N more"),
+ * so that shown + N is every problem. Nothing is cut needlessly early. */
+static void test_limits(void **state)
+{
+	(void)state;
+	static const size_t unexpected[] = { 0, 1, 3, 10, 25, 40, 60, 100, 250, 1000 };
+	for (size_t c = 0; c < sizeof(unexpected) / sizeof(unexpected[0]); c++) {
+		struct scene s;
+		many_problems(&s, unexpected[c]);
+		size_t problems = problem_count(&s);
+
+		char *brief = text_report(&s, PC_REPORT_BRIEF);
+		assert_true(strlen(brief) <= 1024);
+		assert_int_equal(count_lines(brief), 1);
+		assert_int_equal(brief[strlen(brief) - 1], '\n');
+		assert_int_equal(strncmp(brief, "PORTCOMPLY CRITICAL - nonCompliant: ", 36), 0);
+		assert_int_equal(check_perfdata(brief), 11);
+		long more = more_count(brief);
+		size_t named = named_in_first_line(brief);
+		if (more >= 0) {
+			assert_int_equal(named + (size_t)more, problems);
+			assert_true(strlen(brief) > 1024 - 100); /* a name would not fit */
+		} else {
+			assert_int_equal(named, problems);
+		}
+
+		char *text = text_report(&s, PC_REPORT_DEFAULT);
+		assert_true(strlen(text) <= 4096);
+		assert_int_equal(strncmp(text, brief, strlen(brief)), 0);
+		const char *rest = text + strlen(brief);
+		size_t lines = count_lines(rest);
+		more = more_count(rest);
+		if (more >= 0) {
+			assert_int_equal(lines - 1 + (size_t)more, problems);
+			char tail[128];
+			snprintf(tail, sizeof(tail), "\nand %ld more (--verbose lists every one)\n", more);
+			assert_string_equal(text + strlen(text) - strlen(tail), tail);
+			assert_true(strlen(text) > 4096 - 150); /* a line would not fit */
+		} else {
+			assert_int_equal(lines, problems);
+		}
+		assert_null(strchr(strchr(text, '|') + 1, '|')); /* names made harmless */
+
+		char *verbose = text_report(&s, PC_REPORT_VERBOSE);
+		assert_int_equal(strncmp(verbose, brief, strlen(brief)), 0);
+		assert_true(count_lines(verbose) > problems); /* every one, unbounded */
+		free(verbose);
+		free(text);
+		free(brief);
+		scene_free(&s);
+	}
+}
+
 /* A host with no roles: nothing expected, every list empty. */
 static void test_nothing_expected(void **state)
 {
@@ -613,7 +836,7 @@ static void test_nothing_expected(void **state)
 	eval_start(&s);
 	eval_finish(&s, PC_COMPLIANT);
 
-	char *text = report(pc_report_text, &s);
+	char *text = text_report(&s, PC_REPORT_VERBOSE);
 	assert_int_equal(ROW(text, "PORTCOMPLY OK - compliant: 0 of 0 present, 1 unexpected listener"),
 			 0);
 	assert_int_equal(ROW(text, "Unexpected listeners:"), 1);
@@ -667,6 +890,19 @@ static void test_failure(void **state)
 	assert_string_equal(text, "PORTCOMPLY UNKNOWN - cannot read the socket tables: "
 				  "/tmp/a/b/net/tcp: No such file\n");
 	free(text);
+	/* However long the reason, one line NRPE passes on whole, with the
+	 * count of the lines on stderr kept. */
+	char long_reason[3000];
+	memset(long_reason, 'x', sizeof(long_reason) - 1);
+	long_reason[sizeof(long_reason) - 1] = '\0';
+	pc_diag_error(&diag, "x.conf", 4, "%s", long_reason);
+	pc_diag_error(&diag, "x.conf", 5, "another");
+	text = failure(false, long_reason, &diag);
+	assert_true(strlen(text) <= 1024);
+	assert_int_equal(count_lines(text), 1);
+	assert_non_null(strstr(text, "xxx (and 1 more line on stderr)\n"));
+	free(text);
+	pc_diag_clear(&diag);
 	json = failure(true, "cannot read the socket tables: x", NULL);
 	assert_json_valid(json);
 	assert_contains(json, "\"error\": \"cannot read the socket tables: x\", \"diagnostics\": []}");
@@ -681,7 +917,7 @@ static void test_write_error(void **state)
 	troubled_host(&s);
 	FILE *ro = fopen("/dev/null", "r");
 	assert_non_null(ro);
-	assert_int_equal(pc_report_text(ro, s.plan, &s.snap, &s.ev), -1);
+	assert_int_equal(pc_report_text(ro, s.plan, &s.snap, &s.ev, PC_REPORT_DEFAULT), -1);
 	clearerr(ro);
 	assert_int_equal(pc_report_json(ro, s.plan, &s.snap, &s.ev), -1);
 	fclose(ro);
@@ -713,10 +949,15 @@ static void test_wrong_address_reason(void **state)
 	s.ev.expect[i].listener = (int32_t)listener_at(&s.snap, IPPROTO_TCP, 18002);
 	eval_finish(&s, PC_DEGRADED);
 
-	char *text = report(pc_report_text, &s);
+	char *text = text_report(&s, PC_REPORT_VERBOSE);
 	assert_true(ROW(text, "wrongAddress", "no", "report-lab", "optional", "18002",
 			"192.0.2.7:18002 uid=0: bound to an address this host does not hold") >= 0);
 	assert_true(ROW(text, "tcp", "0.0.0.0%3", "8081") >= 0);
+	free(text);
+	/* The default output's problem line gives the reason too. */
+	text = text_report(&s, PC_REPORT_DEFAULT);
+	assert_true(ROW(text, "wrongAddress (optional): report-lab, rule optional, tcp/18002 "
+				   "listen; 192.0.2.7:18002 uid=0: bound to an address this host does not hold") > 0);
 	free(text);
 
 	char *json = report(pc_report_json, &s);
@@ -745,6 +986,8 @@ int main(void)
 		cmocka_unit_test(test_four_states),
 		cmocka_unit_test(test_text_problems),
 		cmocka_unit_test(test_text_compliant),
+		cmocka_unit_test(test_default_and_brief),
+		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_unconfigured),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_wrong_address_reason),
