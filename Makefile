@@ -59,7 +59,7 @@ CONF_DIR := $(SYSCONFDIR)/portcomply
 MAN_PAGES := man/portcomplyd.8 man/portcomply.conf.5 man/portcomply-catalog.5
 
 .PHONY: all deps build run test check unit unit-asan integration valgrind mib-lint \
-	bench clean install uninstall deb man-lint FORCE
+	bench clean install uninstall deb man-lint snmp-yml contrib fleet FORCE
 .DEFAULT_GOAL := all
 
 all: build
@@ -77,7 +77,7 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory check
 
-check: build mib-lint man-lint unit integration unit-asan valgrind
+check: build mib-lint man-lint contrib unit integration fleet unit-asan valgrind
 	@echo "make test: all passed"
 
 $(DAEMON): $(BUILD)/agent/main.o $(BUILD)/libportcomply.a
@@ -134,6 +134,19 @@ valgrind: $(UNIT_BINS)
 
 mib-lint: $(MIB_ROOT_H)
 	@tools/mib-lint.sh $(MIB)
+
+# The snmp_exporter module, generated from contrib/prometheus/generator.yml
+# and the MIB; 'make contrib' (part of make test) fails when it is stale.
+snmp-yml:
+	tools/snmp-yml.sh contrib/prometheus/snmp.yml
+
+# snmp.yml fresh, Prometheus rules checked and unit-tested, dashboards.
+contrib:
+	@tests/contrib/check.sh
+
+# 20 hosts in namespaces, scraped by a real snmp_exporter and Prometheus.
+fleet: build
+	@FLEET_BENCH=$(CURDIR)/$(BUILD)/fleet-scrape.txt tests/integration/run.sh tests/fleet/t_fleet.sh
 
 bench: build $(BENCH_BINS)
 	@bench/run.sh

@@ -18,6 +18,7 @@
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
 #include "cli.h"
+#include "cli_export.h"
 #include "options.h"
 #include "config.h"
 #include "eventlog.h"
@@ -382,6 +383,8 @@ int main(int argc, char **argv)
 		return pc_cli_listeners(&o.cli);
 	case PC_CMD_CHECK:
 		return pc_cli_check(&o.cli);
+	case PC_CMD_EXPORT:
+		return pc_cli_export(&o.cli, o.export_format);
 	case PC_CMD_SERVE:
 	default:
 		return serve(&o);

@@ -27,13 +27,16 @@ enum {
 	COL_PEERS = 19,
 	COL_HOLDER_UID = 20,
 	COL_OWNER = 21,
+	COL_PROTOCOL_NAME = 24,
+	COL_REQUIREMENT = 25,
 };
 
 static const unsigned expect_columns[] = {
 	COL_RULE,	 COL_DESCRIPTION, COL_PROTOCOL,	    COL_PORT,	     COL_PORT_LAST,
 	COL_DIRECTION,	 COL_REQUIRED,	  COL_CONFIGURABLE, COL_PROVENANCE,  COL_STATUS,
 	COL_BOUND_TYPE,	 COL_BOUND_ADDRESS, COL_PID,	    COL_PROCESS,     COL_LAST_CHANGE,
-	COL_ADDRESS_PROBLEM, COL_PEERS,	  COL_HOLDER_UID,   COL_OWNER,	     0,
+	COL_ADDRESS_PROBLEM, COL_PEERS,	  COL_HOLDER_UID,   COL_OWNER,	     COL_PROTOCOL_NAME,
+	COL_REQUIREMENT, 0,
 };
 
 /* pcExpectPeers: local(1), remoteIpv4(2), remoteIpv6(3), remoteAny(4). */
@@ -131,6 +134,12 @@ static int expect_column(const void *data, unsigned column, netsnmp_variable_lis
 		owner_text(e, owner, sizeof(owner));
 		pc_mib_set_string(var, owner);
 		return 0;
+	case COL_PROTOCOL_NAME:
+		pc_mib_set_string(var, pc_proto_name(e->protocol));
+		return 0;
+	case COL_REQUIREMENT:
+		pc_mib_set_string(var, e->required ? "required" : "optional");
+		return 0;
 	default:
 		return SNMP_NOSUCHOBJECT;
 	}
@@ -147,7 +156,7 @@ int pc_mib_expect_register(void)
 	static const oid table_oid[] = { PC_OID_EXPECT_TABLE };
 	static const u_char index_types[] = { ASN_UNSIGNED, ASN_UNSIGNED, ASN_UNSIGNED, 0 };
 	return pc_mib_table_register(&expect_table, table_oid, OID_LENGTH(table_oid), index_types,
-				     COL_RULE, COL_OWNER);
+				     COL_RULE, COL_REQUIREMENT);
 }
 
 void pc_mib_expect_rebuild(const struct pc_state *state)

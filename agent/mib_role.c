@@ -15,6 +15,7 @@ enum {
 	COL_MISSING = 10,
 	COL_UNCONFIGURED = 11,
 	COL_COMPLIANCE = 12,
+	COL_SIDE_NAME = 13,
 };
 
 static int role_column(const void *data, unsigned column, netsnmp_variable_list *var)
@@ -55,6 +56,9 @@ static int role_column(const void *data, unsigned column, netsnmp_variable_list 
 	case COL_COMPLIANCE:
 		pc_mib_set_int(var, role->compliance);
 		return 0;
+	case COL_SIDE_NAME:
+		pc_mib_set_string(var, role->side != PC_SIDE_NONE ? pc_side_name(role->side) : "none");
+		return 0;
 	default:
 		return SNMP_NOSUCHOBJECT;
 	}
@@ -70,7 +74,7 @@ int pc_mib_role_register(void)
 	static const oid table_oid[] = { PC_OID_ROLE_TABLE };
 	static const u_char index_types[] = { ASN_UNSIGNED, 0 };
 	return pc_mib_table_register(&role_table, table_oid, OID_LENGTH(table_oid), index_types,
-				     COL_NAME, COL_COMPLIANCE);
+				     COL_NAME, COL_SIDE_NAME);
 }
 
 void pc_mib_role_rebuild(const struct pc_state *state)

@@ -47,6 +47,7 @@ static void usage(FILE *out)
 		"  --expected --role R [--instance N] [--side S] [--slot K]\n"
 		"                               one role's port plan, no host configuration\n"
 		"  --listeners                  the host's listeners, as the agent sees them\n"
+		"  --export nftables            an nftables allow-list of the expected ports\n"
 		"  --check [--format text|json] [--brief|--verbose]\n"
 		"                               one poll, then the compliance report as a\n"
 		"                               Nagios plugin: the status line with perfdata,\n"
@@ -128,7 +129,7 @@ static int parse_number(const char *option, const char *text, int min, int max)
 }
 
 enum long_only { OPT_LIST_ROLES = 256, OPT_EXPECTED, OPT_ROLE, OPT_INSTANCE, OPT_SIDE, OPT_SLOT,
-		 OPT_LISTENERS, OPT_CHECK, OPT_FORMAT, OPT_BRIEF, OPT_VERBOSE };
+		 OPT_LISTENERS, OPT_CHECK, OPT_FORMAT, OPT_BRIEF, OPT_VERBOSE, OPT_EXPORT };
 
 void pc_options_parse(struct pc_options *o, int argc, char **argv)
 {
@@ -146,6 +147,7 @@ void pc_options_parse(struct pc_options *o, int argc, char **argv)
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "brief", no_argument, NULL, OPT_BRIEF },
 		{ "verbose", no_argument, NULL, OPT_VERBOSE },
+		{ "export", required_argument, NULL, OPT_EXPORT },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -200,6 +202,10 @@ void pc_options_parse(struct pc_options *o, int argc, char **argv)
 			break;
 		case OPT_CHECK:
 			o->command = PC_CMD_CHECK;
+			break;
+		case OPT_EXPORT:
+			o->command = PC_CMD_EXPORT;
+			o->export_format = optarg;
 			break;
 		case OPT_ROLE:
 			o->cli.role = optarg;

@@ -10,7 +10,8 @@
 #define PC_VERSION "0.1.0"
 #define PC_NAME "portcomplyd"
 
-enum pc_command { PC_CMD_SERVE, PC_CMD_LIST_ROLES, PC_CMD_EXPECTED, PC_CMD_LISTENERS, PC_CMD_CHECK };
+enum pc_command { PC_CMD_SERVE, PC_CMD_LIST_ROLES, PC_CMD_EXPECTED, PC_CMD_LISTENERS, PC_CMD_CHECK,
+		  PC_CMD_EXPORT };
 
 struct pc_options {
 	enum pc_command command;
@@ -19,6 +20,7 @@ struct pc_options {
 	const char *agentx_socket; /* -x */
 	const char *pidfile; /* -p */
 	const char *user; /* -u; NULL: the default user (priv.h) */
+	const char *export_format; /* --export FORMAT */
 	struct pc_cli_args cli;
 };
 
