@@ -17,6 +17,7 @@ struct pc_options {
 	bool logging_given; /* some -L option was seen */
 	const char *agentx_socket; /* -x */
 	const char *pidfile; /* -p */
+	const char *user; /* -u; NULL: the default user (priv.h) */
 	const char *export_format; /* --export FORMAT */
 	struct pc_cli_args cli;
 };
