@@ -40,6 +40,9 @@ BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
 DAEMON := $(BUILD)/portcomplyd
 MIB := mibs/PORT-COMPLIANCE-MIB.txt
 MIB_ROOT_H := $(BUILD)/gen/mib_root.h
+MIB_OIDS_H := $(BUILD)/gen/mib_oids.h
+MIB_META_H := $(BUILD)/gen/mib_meta.h
+GEN_H := $(MIB_ROOT_H) $(MIB_OIDS_H) $(MIB_META_H)
 PATHS_H := $(BUILD)/gen/paths.h
 
 # Where make install puts things (DESTDIR prefixes them all). The daemon's
@@ -87,8 +90,9 @@ $(BUILD)/libportcomply.a: $(AGENT_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-# mib_root.h is order-only: the .d files make its real users depend on it.
-$(BUILD)/agent/%.o: agent/%.c | $(MIB_ROOT_H) $(PATHS_H) $(BUILD)/agent
+# The generated headers are order-only: the .d files make their real users
+# depend on them.
+$(BUILD)/agent/%.o: agent/%.c | $(GEN_H) $(PATHS_H) $(BUILD)/agent
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 # The agent's OIDs come from the MIB itself, so moving the module (see README)
@@ -96,13 +100,19 @@ $(BUILD)/agent/%.o: agent/%.c | $(MIB_ROOT_H) $(PATHS_H) $(BUILD)/agent
 $(MIB_ROOT_H): $(MIB) tools/mib-root.sh | $(BUILD)/gen
 	tools/mib-root.sh $(MIB) > $@.tmp && mv $@.tmp $@
 
+# Every OID, column, scalar and notification the agent names (mib_oids.h),
+# and the MIB's types, accesses and notification objects the unit tests
+# hold the agent against (mib_meta.h), from the MIB by tools/mib-oids.sh.
+$(BUILD)/gen/mib_%.h: $(MIB) tools/mib-oids.sh | $(BUILD)/gen
+	tools/mib-oids.sh $(MIB) $* > $@.tmp && mv $@.tmp $@
+
 # Rewritten only when PREFIX or SYSCONFDIR change, so only then is the
 # daemon rebuilt.
 $(PATHS_H): FORCE | $(BUILD)/gen
 	@printf '#define PC_SYSCONFDIR "%s"\n#define PC_DATADIR "%s"\n' '$(SYSCONFDIR)' '$(DATADIR)' >$@.tmp
 	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libportcomply.a | $(BUILD)/tests
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libportcomply.a | $(GEN_H) $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) -Itests/unit -MMD -MP -o $@ $< $(BUILD)/libportcomply.a \
 		$(ALL_LDFLAGS) $(LIBS) -lcmocka
 
@@ -132,7 +142,7 @@ integration: build
 valgrind: $(UNIT_BINS)
 	@tools/run-unit.sh --valgrind $(UNIT_BINS)
 
-mib-lint: $(MIB_ROOT_H)
+mib-lint: $(GEN_H)
 	@tools/mib-lint.sh $(MIB)
 
 # The snmp_exporter module, generated from contrib/prometheus/generator.yml

@@ -52,24 +52,13 @@ static bool time_reached(const struct timespec *now, const struct timespec *when
 	       (now->tv_sec == when->tv_sec && now->tv_nsec >= when->tv_nsec);
 }
 
-static int cmp_port(const void *a, const void *b)
-{
-	uint16_t x = *(const uint16_t *)a, y = *(const uint16_t *)b;
-	return (x > y) - (x < y);
-}
-
 /* Sorted, without duplicates, into out (cap entries). Returns the count. */
 static size_t unique_ports(const uint16_t *ports, size_t n, uint16_t *out)
 {
 	if (n == 0)
 		return 0; /* ports may be NULL then */
 	memcpy(out, ports, n * sizeof(*ports));
-	qsort(out, n, sizeof(*out), cmp_port);
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		if (k == 0 || out[k - 1] != out[i])
-			out[k++] = out[i];
-	return k;
+	return pc_ports_sort_unique(out, n);
 }
 
 struct pc_collector *pc_collector_open(const struct pc_collector_options *options, char *err,

@@ -165,7 +165,7 @@ static void reload(struct daemon *d)
 	struct pc_poller_settings settings = poller_settings(d, fresh);
 	pc_poller_reconfigure(d->poller, &settings);
 	pc_notify_configure(next);
-	pc_plan_free(d->plan);
+	pc_plan_unref(d->plan);
 	d->plan = fresh;
 	snmp_log(LOG_NOTICE, "reloaded %s\n", path);
 }
@@ -365,15 +365,27 @@ static int serve(const struct pc_options *o)
 	if (o->pidfile != NULL)
 		unlink(o->pidfile); /* or, no longer root, the helper does */
 	pc_priv_finish(&d.priv);
-	pc_plan_free(d.plan);
+	pc_plan_unref(d.plan);
 	return 0;
+}
+
+static void debug_tokens(const char *tokens)
+{
+	debug_register_tokens(tokens);
+	snmp_set_do_debugging(1);
 }
 
 int main(int argc, char **argv)
 {
+	static const struct pc_options_netsnmp netsnmp = {
+		.log_option = snmp_log_options,
+		.debug = debug_tokens,
+		.version = netsnmp_get_version,
+		.agentx_default = NETSNMP_AGENTX_SOCKET,
+	};
 	struct pc_options o;
 
-	pc_options_parse(&o, argc, argv);
+	pc_options_parse(&o, &netsnmp, argc, argv);
 	switch (o.command) {
 	case PC_CMD_LIST_ROLES:
 		return pc_cli_list_roles(&o.cli);
@@ -386,7 +398,7 @@ int main(int argc, char **argv)
 	case PC_CMD_EXPORT:
 		return pc_cli_export(&o.cli, o.export_format);
 	case PC_CMD_SERVE:
-	default:
 		return serve(&o);
 	}
+	return serve(&o); /* not a command: every one has its case above */
 }

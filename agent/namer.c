@@ -1,6 +1,6 @@
 /* The "inode -> pid, name" protocol between the unprivileged daemon and
  * its privileged helper (see namer.h for the wire format). The helper
- * reuses procmap.c as it is, caching included: it keeps one procmap for its
+ * reuses collect_procmap.c as it is, caching included: it keeps one procmap for its
  * whole life, so answers are as cheap as in a single process. */
 #include "namer.h"
 
