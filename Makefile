@@ -22,7 +22,7 @@ JOBS ?= 2
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 	-Wformat=2 -Wno-format-nonliteral
 CFLAGS ?= -O2 -g
-ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) -Iagent -I$(BUILD)/gen -pthread
+ALL_CFLAGS := -std=c11 -D_GNU_SOURCE $(WARN) $(CPPFLAGS) $(CFLAGS) -Iagent -I$(BUILD)/gen -pthread
 ALL_LDFLAGS := $(LDFLAGS) -pthread
 ifeq ($(SANITIZE),1)
 ALL_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
@@ -50,9 +50,30 @@ BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
 DAEMON := $(BUILD)/portcomplyd
 MIB := mibs/PORT-COMPLIANCE-MIB.txt
 MIB_ROOT_H := $(BUILD)/gen/mib_root.h
+MIB_OIDS_H := $(BUILD)/gen/mib_oids.h
+MIB_META_H := $(BUILD)/gen/mib_meta.h
+GEN_H := $(MIB_ROOT_H) $(MIB_OIDS_H) $(MIB_META_H)
+PATHS_H := $(BUILD)/gen/paths.h
+
+# Where make install puts things (DESTDIR prefixes them all). The daemon's
+# default configuration and catalog are compiled in from these.
+PREFIX ?= /usr/local
+SYSCONFDIR ?= /etc
+SBINDIR ?= $(PREFIX)/sbin
+DATADIR ?= $(PREFIX)/share
+MANDIR ?= $(DATADIR)/man
+# net-snmp's own MIB directory (not under PREFIX: net-snmp searches only it).
+MIBDIR ?= /usr/share/snmp/mibs
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+SNMPD_DROPIN_DIR ?= $(SYSCONFDIR)/snmp/snmpd.conf.d
+PC_USER ?= portcomply
+CATALOG_DIR := $(DATADIR)/portcomply/catalog
+CONF_DIR := $(SYSCONFDIR)/portcomply
+MAN_PAGES := man/portcomplyd.8 man/portcomply.conf.5 man/portcomply-catalog.5
 
 .PHONY: all deps build run test check unit unit-asan integration valgrind mib-lint \
-	bench clean install snmp-yml contrib fleet fuzz fuzz-smoke fuzzers stress
+	bench clean install uninstall deb man-lint snmp-yml contrib fleet FORCE fuzz fuzz-smoke \
+	fuzzers stress
 .DEFAULT_GOAL := all
 
 all: build
@@ -70,7 +91,7 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory check
 
-check: build mib-lint contrib unit integration fleet unit-asan fuzz-smoke valgrind
+check: build mib-lint man-lint contrib unit integration fleet unit-asan fuzz-smoke valgrind
 	@echo "make test: all passed"
 
 $(DAEMON): $(BUILD)/agent/main.o $(BUILD)/libportcomply.a
@@ -80,8 +101,9 @@ $(BUILD)/libportcomply.a: $(AGENT_OBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
-# mib_root.h is order-only: the .d files make its real users depend on it.
-$(BUILD)/agent/%.o: agent/%.c | $(MIB_ROOT_H) $(BUILD)/agent
+# The generated headers are order-only: the .d files make their real users
+# depend on them.
+$(BUILD)/agent/%.o: agent/%.c | $(GEN_H) $(PATHS_H) $(BUILD)/agent
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 # The agent's OIDs come from the MIB itself, so moving the module (see README)
@@ -89,7 +111,19 @@ $(BUILD)/agent/%.o: agent/%.c | $(MIB_ROOT_H) $(BUILD)/agent
 $(MIB_ROOT_H): $(MIB) tools/mib-root.sh | $(BUILD)/gen
 	tools/mib-root.sh $(MIB) > $@.tmp && mv $@.tmp $@
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libportcomply.a | $(BUILD)/tests
+# Every OID, column, scalar and notification the agent names (mib_oids.h),
+# and the MIB's types, accesses and notification objects the unit tests
+# hold the agent against (mib_meta.h), from the MIB by tools/mib-oids.sh.
+$(BUILD)/gen/mib_%.h: $(MIB) tools/mib-oids.sh | $(BUILD)/gen
+	tools/mib-oids.sh $(MIB) $* > $@.tmp && mv $@.tmp $@
+
+# Rewritten only when PREFIX or SYSCONFDIR change, so only then is the
+# daemon rebuilt.
+$(PATHS_H): FORCE | $(BUILD)/gen
+	@printf '#define PC_SYSCONFDIR "%s"\n#define PC_DATADIR "%s"\n' '$(SYSCONFDIR)' '$(DATADIR)' >$@.tmp
+	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
+
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libportcomply.a | $(GEN_H) $(BUILD)/tests
 	$(CC) $(ALL_CFLAGS) -Itests/unit -MMD -MP -o $@ $< $(BUILD)/libportcomply.a \
 		$(ALL_LDFLAGS) $(LIBS) -lcmocka
 
@@ -148,7 +182,7 @@ stress:
 valgrind: $(UNIT_BINS)
 	@tools/run-unit.sh --valgrind $(UNIT_BINS)
 
-mib-lint: $(MIB_ROOT_H)
+mib-lint: $(GEN_H)
 	@tools/mib-lint.sh $(MIB)
 
 # The snmp_exporter module, generated from contrib/prometheus/generator.yml
@@ -167,12 +201,69 @@ fleet: build
 bench: build $(BENCH_BINS)
 	@bench/run.sh
 
-PREFIX ?= /usr/local
+# Everything portcomply needs on a host. The configuration is generated
+# (its catalog points at the installed one) and never overwrites one that
+# exists; the system user is created when missing (not under DESTDIR: the
+# Debian package's postinst does it there).
 install: $(DAEMON)
-	install -D -m 0755 $(DAEMON) $(DESTDIR)$(PREFIX)/sbin/portcomplyd
-	install -D -m 0644 $(MIB) $(DESTDIR)/usr/share/snmp/mibs/PORT-COMPLIANCE-MIB.txt
-	install -d $(DESTDIR)/usr/share/portcomply/catalog
-	install -m 0644 conf/catalog/*.conf $(DESTDIR)/usr/share/portcomply/catalog/
+	install -D -m 0755 $(DAEMON) $(DESTDIR)$(SBINDIR)/portcomplyd
+	install -D -m 0644 $(MIB) $(DESTDIR)$(MIBDIR)/PORT-COMPLIANCE-MIB.txt
+	install -d $(DESTDIR)$(CATALOG_DIR)
+	install -m 0644 conf/catalog/*.conf conf/catalog/README $(DESTDIR)$(CATALOG_DIR)/
+	install -d $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
+	install -m 0644 man/portcomplyd.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 man/portcomply.conf.5 man/portcomply-catalog.5 $(DESTDIR)$(MANDIR)/man5/
+	install -d $(DESTDIR)$(UNITDIR)
+	sed -e 's|@SBINDIR@|$(SBINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' \
+		dist/portcomplyd.service.in >$(DESTDIR)$(UNITDIR)/portcomplyd.service
+	chmod 0644 $(DESTDIR)$(UNITDIR)/portcomplyd.service
+	install -D -m 0644 dist/snmpd-portcomply.conf $(DESTDIR)$(SNMPD_DROPIN_DIR)/portcomply.conf
+	install -d $(DESTDIR)$(CONF_DIR)
+	@if [ -e $(DESTDIR)$(CONF_DIR)/portcomply.conf ]; then \
+		echo "keeping the existing $(DESTDIR)$(CONF_DIR)/portcomply.conf"; \
+	else \
+		tools/gen-conf.sh $(CATALOG_DIR) <conf/portcomply.conf >$(DESTDIR)$(CONF_DIR)/portcomply.conf.tmp && \
+		chmod 0644 $(DESTDIR)$(CONF_DIR)/portcomply.conf.tmp && \
+		mv $(DESTDIR)$(CONF_DIR)/portcomply.conf.tmp $(DESTDIR)$(CONF_DIR)/portcomply.conf && \
+		echo "wrote $(DESTDIR)$(CONF_DIR)/portcomply.conf"; \
+	fi
+	@if [ -z "$(DESTDIR)" ] && ! getent passwd $(PC_USER) >/dev/null; then \
+		echo "creating the system user $(PC_USER)"; \
+		useradd --system --user-group --no-create-home --home-dir /nonexistent \
+			--shell /usr/sbin/nologin --comment "portcomply daemon" $(PC_USER); \
+	fi
+
+# Removes what install added. The configuration goes only if it is still
+# the one install wrote (a site's edits stay, and say so); the system user
+# stays, as packages leave theirs (userdel portcomply removes it).
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/portcomplyd $(DESTDIR)$(MIBDIR)/PORT-COMPLIANCE-MIB.txt
+	rm -f $(addprefix $(DESTDIR)$(CATALOG_DIR)/,$(notdir $(wildcard conf/catalog/*.conf)) README)
+	rmdir $(DESTDIR)$(CATALOG_DIR) $(DESTDIR)$(DATADIR)/portcomply 2>/dev/null || true
+	rm -f $(DESTDIR)$(MANDIR)/man8/portcomplyd.8 $(DESTDIR)$(MANDIR)/man5/portcomply.conf.5 \
+		$(DESTDIR)$(MANDIR)/man5/portcomply-catalog.5
+	rm -f $(DESTDIR)$(UNITDIR)/portcomplyd.service $(DESTDIR)$(SNMPD_DROPIN_DIR)/portcomply.conf
+	@conf=$(DESTDIR)$(CONF_DIR)/portcomply.conf; \
+	if [ -e $$conf ]; then \
+		if tools/gen-conf.sh $(CATALOG_DIR) <conf/portcomply.conf | cmp -s - $$conf; then \
+			rm -f $$conf; \
+		else \
+			echo "keeping $$conf: it was changed since install"; \
+		fi; \
+	fi
+	rmdir $(DESTDIR)$(CONF_DIR) 2>/dev/null || true
+	@if [ -z "$(DESTDIR)" ] && getent passwd $(PC_USER) >/dev/null; then \
+		echo "the system user $(PC_USER) stays (userdel $(PC_USER) removes it)"; \
+	fi
+
+# The Debian package, built from a copy of the tree so that
+# dpkg-buildpackage's output (it writes to the parent directory) lands in
+# $(BUILD)/deb/ and nothing is written beside the source tree.
+deb:
+	@tools/build-deb.sh $(BUILD)/deb
+
+man-lint:
+	@tools/man-lint.sh $(MAN_PAGES)
 
 clean:
 	rm -rf build

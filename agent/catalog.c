@@ -56,13 +56,11 @@ const char *pc_peer_name(enum pc_peer peer)
 const char *pc_peer_family_name(enum pc_peer_family family)
 {
 	switch (family) {
-	case PC_PEER_IPV6:
-		return "ipv6";
-	case PC_PEER_ANY:
-		return "any";
-	default:
-		return "ipv4";
+	case PC_PEER_IPV4: return "ipv4";
+	case PC_PEER_IPV6: return "ipv6";
+	case PC_PEER_ANY: return "any";
 	}
+	return "ipv4"; /* not a family: every one has its case above */
 }
 
 bool pc_name_valid(const char *name)

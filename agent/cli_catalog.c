@@ -387,7 +387,7 @@ int pc_cli_expected_to(const struct pc_cli_args *args, FILE *out, FILE *err)
 	pc_diag_print(&diag, err); /* warnings */
 	pc_diag_clear(&diag);
 	print_expected(out, json, plan->catalog, &plan->expectations);
-	pc_plan_free(plan);
+	pc_plan_unref(plan);
 	return 0;
 }
 

@@ -19,16 +19,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "engine.h"
 #include "plan.h"
+#include "program.h"
 #include "report.h"
 #include "snapshot.h"
 
-#define PROGRAM "portcomplyd"
 
 static int unknown(FILE *out, FILE *err, bool json, const char *reason)
 {
-	fprintf(err, PROGRAM ": %s\n", reason);
+	fprintf(err, PC_NAME ": %s\n", reason);
 	pc_report_failure(out, json, reason, NULL);
 	return PC_EXIT_UNKNOWN;
 }
@@ -38,17 +39,12 @@ static int unknown(FILE *out, FILE *err, bool json, const char *reason)
  * connections to them. As the daemon's poller does, only single ports. */
 static int watch_connections(struct pc_collector *collector, const struct pc_plan *plan)
 {
-	const struct pc_expectations *exps = &plan->expectations;
 	if (!plan->config->check_connections)
 		return 0;
-	uint16_t *ports = malloc((exps->n + 1) * sizeof(*ports));
-	size_t n = 0;
+	size_t n;
+	uint16_t *ports = pc_expectations_connect_ports(&plan->expectations, &n);
 	if (ports == NULL)
 		return -1;
-	for (size_t i = 0; i < exps->n; i++)
-		if (exps->items[i].direction == PC_DIR_CONNECT &&
-		    exps->items[i].match == PC_MATCH_PORT)
-			ports[n++] = exps->items[i].port;
 	int rc = pc_collector_set_connect_ports(collector, ports, n);
 	free(ports);
 	return rc;
@@ -89,9 +85,8 @@ static int report(FILE *out, FILE *err, bool json, enum pc_report_detail detail,
 		.check_connections = plan->config->check_connections,
 	};
 	struct pc_evaluation ev;
-	int64_t now_ms =
-		(int64_t)snap->taken_mono.tv_sec * 1000 + snap->taken_mono.tv_nsec / 1000000;
-	if (pc_engine_evaluate(plan, &one_shot, snap, NULL, NULL, NULL, now_ms, &ev) < 0)
+	if (pc_engine_evaluate(plan, &one_shot, snap, NULL, NULL, NULL, pc_ms_of(&snap->taken_mono),
+			       &ev) < 0)
 		return unknown(out, err, json, "out of memory evaluating the poll");
 	int status = pc_report_exit_status(ev.host);
 	errno = 0;
@@ -99,7 +94,7 @@ static int report(FILE *out, FILE *err, bool json, enum pc_report_detail detail,
 		       : pc_report_text(out, plan, snap, &ev, detail);
 	pc_evaluation_free(&ev);
 	if (rc < 0) {
-		fprintf(err, PROGRAM ": writing the report: %s\n",
+		fprintf(err, PC_NAME ": writing the report: %s\n",
 			errno ? strerror(errno) : "out of memory");
 		return PC_EXIT_UNKNOWN;
 	}
@@ -140,7 +135,7 @@ int pc_check_run(const struct pc_cli_args *args, const struct pc_collector_optio
 						: PC_REPORT_DEFAULT,
 				plan, &snap);
 	pc_snapshot_clear(&snap);
-	pc_plan_free(plan);
+	pc_plan_unref(plan);
 	return status;
 }
 

@@ -30,6 +30,7 @@
 #include "diag.h"
 #include "expect.h"
 #include "plan.h"
+#include "program.h"
 #include "snapshot.h" /* pc_proto_name */
 
 #define EXIT_USAGE 1
@@ -303,10 +304,10 @@ int pc_cli_export_to(const struct pc_cli_args *args, const char *format, FILE *o
 	if (rc == 0)
 		print_ruleset(out, plan, args->config_path, lists);
 	else
-		fprintf(err, "portcomplyd: out of memory\n");
+		fprintf(err, PC_NAME ": out of memory\n");
 	for (int id = 0; id < SET_COUNT; id++)
 		free(lists[id].items);
-	pc_plan_free(plan);
+	pc_plan_unref(plan);
 	return rc == 0 ? 0 : EXIT_USAGE;
 }
 

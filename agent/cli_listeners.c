@@ -18,6 +18,8 @@
 #include "collect.h"
 #include "config.h"
 #include "json.h"
+#include "program.h"
+#include "report.h"
 #include "text_table.h"
 
 /* A row of the text table: the listener, and the snapshot that knows its
@@ -70,7 +72,6 @@ int pc_listeners_write(FILE *out, const struct pc_snapshot *snap, bool json)
 		const struct pc_listener *l = &snap->listeners[i];
 		char addr[64];
 		pc_listener_format_addr(snap, l, addr, sizeof(addr));
-		enum pc_device_status device = pc_listener_device_status(snap, l);
 		fprintf(out, "%s\n  {\"proto\": \"%s\", \"address\": ", i == 0 ? "" : ",",
 			pc_proto_name(l->local.proto));
 		pc_json_string(out, addr);
@@ -85,12 +86,7 @@ int pc_listeners_write(FILE *out, const struct pc_snapshot *snap, bool json)
 			pc_json_string(out, l->process);
 		else
 			fputs("null", out);
-		const struct pc_interface *iface =
-			pc_snapshot_find_interface(snap, pc_endpoint_zone(&l->local));
-		fputs(", \"device\": ", out);
-		pc_json_string(out, iface != NULL ? iface->name : NULL);
-		fputs(", \"device_status\": ", out);
-		pc_json_string(out, device != PC_DEVICE_NONE ? pc_device_status_name(device) : NULL);
+		pc_report_json_device(out, snap, l);
 		fputs("}", out);
 	}
 	fputs(snap->n_listeners > 0 ? "\n]\n" : "]\n", out);
@@ -121,7 +117,7 @@ int pc_cli_listeners(const struct pc_cli_args *args)
 	bool json = false;
 	if (args->format != NULL && strcmp(args->format, "text") != 0) {
 		if (strcmp(args->format, "json") != 0) {
-			fprintf(stderr, "portcomplyd: --format %s: want text or json\n", args->format);
+			fprintf(stderr, PC_NAME ": --format %s: want text or json\n", args->format);
 			return 2;
 		}
 		json = true;
@@ -137,19 +133,19 @@ int pc_cli_listeners(const struct pc_cli_args *args)
 	};
 	struct pc_collector *collector = pc_collector_open(&options, err, sizeof(err));
 	if (collector == NULL) {
-		fprintf(stderr, "portcomplyd: %s\n", err);
+		fprintf(stderr, PC_NAME ": %s\n", err);
 		return 1;
 	}
 	struct pc_snapshot snap = { 0 };
 	int status = 0;
 	if (pc_collector_poll(collector, &snap, err, sizeof(err)) < 0) {
-		fprintf(stderr, "portcomplyd: %s\n", err);
+		fprintf(stderr, PC_NAME ": %s\n", err);
 		status = 1;
 	} else {
 		if (snap.errors > 0)
-			fprintf(stderr, "portcomplyd: %u malformed records skipped\n", snap.errors);
+			fprintf(stderr, PC_NAME ": %u malformed records skipped\n", snap.errors);
 		if (pc_listeners_write(stdout, &snap, json) < 0) {
-			fprintf(stderr, "portcomplyd: writing the listeners: %s\n", strerror(errno));
+			fprintf(stderr, PC_NAME ": writing the listeners: %s\n", strerror(errno));
 			status = 1;
 		}
 	}

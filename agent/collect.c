@@ -11,11 +11,15 @@
 
 #include "collect_internal.h"
 #include "log.h"
+#include "namer.h"
 
 /* After a netlink failure in auto mode, how long /proc serves before the
  * next attempt: long enough not to pay for a failing dump on every poll,
  * short enough to come back soon after a transient failure. */
 #define NETLINK_RETRY_S 60
+/* A walk of /proc on a busy host takes some hundred milliseconds; a helper
+ * that has not answered in this long is taken for gone. */
+#define NAMER_TIMEOUT_MS 10000
 /* The connect filter's bytecode stays within one netlink attribute. */
 #define MAX_CONNECT_PORTS 1024
 
@@ -37,7 +41,8 @@ struct pc_collector {
 	bool links_failed_logged;
 	struct pc_events *events; /* NULL: no subscription */
 	bool procfs_bad_logged; /* the last /proc poll met malformed lines */
-	struct pc_procmap *procmap; /* NULL unless resolve_processes */
+	int namer_fd; /* the privileged helper's socket; -1: name here (procmap) */
+	struct pc_procmap *procmap; /* NULL unless resolve_processes without helper */
 	bool procmap_denied_logged;
 };
 
@@ -47,24 +52,13 @@ static bool time_reached(const struct timespec *now, const struct timespec *when
 	       (now->tv_sec == when->tv_sec && now->tv_nsec >= when->tv_nsec);
 }
 
-static int cmp_port(const void *a, const void *b)
-{
-	uint16_t x = *(const uint16_t *)a, y = *(const uint16_t *)b;
-	return (x > y) - (x < y);
-}
-
 /* Sorted, without duplicates, into out (cap entries). Returns the count. */
 static size_t unique_ports(const uint16_t *ports, size_t n, uint16_t *out)
 {
 	if (n == 0)
 		return 0; /* ports may be NULL then */
 	memcpy(out, ports, n * sizeof(*ports));
-	qsort(out, n, sizeof(*out), cmp_port);
-	size_t k = 0;
-	for (size_t i = 0; i < n; i++)
-		if (k == 0 || out[k - 1] != out[i])
-			out[k++] = out[i];
-	return k;
+	return pc_ports_sort_unique(out, n);
 }
 
 struct pc_collector *pc_collector_open(const struct pc_collector_options *options, char *err,
@@ -109,7 +103,8 @@ struct pc_collector *pc_collector_open(const struct pc_collector_options *option
 			       why);
 	}
 
-	if (c->resolve_processes) {
+	c->namer_fd = options->resolve_processes && options->use_namer ? options->namer_fd : -1;
+	if (c->resolve_processes && c->namer_fd < 0) {
 		c->procmap = pc_procmap_new(c->proc_root);
 		if (c->procmap == NULL) {
 			snprintf(err, errlen, "collector: out of memory");
@@ -290,6 +285,15 @@ int pc_collector_poll(struct pc_collector *c, struct pc_snapshot *snap, char *er
 	pc_snapshot_finish(snap);
 	name_owners(snap);
 
+	if (c->namer_fd >= 0) {
+		struct pc_procmap_stats stats;
+		if (pc_namer_resolve(c->namer_fd, snap, &stats, NAMER_TIMEOUT_MS) < 0) {
+			pc_log(LOG_WARNING, "the process-naming helper is gone; naming only the "
+					    "processes this user may read");
+			c->namer_fd = -1;
+			c->procmap = pc_procmap_new(c->proc_root);
+		}
+	}
 	if (c->procmap != NULL) {
 		struct pc_procmap_stats stats;
 		pc_procmap_resolve(c->procmap, snap, &stats);

@@ -28,6 +28,11 @@ struct pc_collector_options {
 	 * other users' processes need CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH,
 	 * else their listeners keep pid 0 and "", logged once). */
 	bool resolve_processes;
+	/* With resolve_processes and use_namer: ask the privileged helper on
+	 * namer_fd (namer.h, priv.h) instead of walking /proc here. Should it
+	 * fail, the collector says so once and names what it may read itself. */
+	bool use_namer;
+	int namer_fd;
 	/* Subscribe to sock_diag destroy events. A refusal is logged once and
 	 * is not an error: pc_collector_event_fd() then returns -1. */
 	bool watch_destroy;

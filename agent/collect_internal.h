@@ -13,6 +13,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <linux/netlink.h>
+
 #include "snapshot.h"
 
 /* Kernel TCP states (include/net/tcp_states.h), as sock_diag and /proc/net
@@ -37,6 +39,19 @@ enum pc_dump_status {
 	PC_DUMP_FAILED = -1, /* the kernel answered with an error (in *kernel_errno) */
 	PC_DUMP_NOMEM = -2, /* the snapshot could not grow */
 };
+
+/* One data message of a dump (not DONE, ERROR or NOOP): PC_DUMP_MORE to go
+ * on, anything else to stop with that status. */
+typedef enum pc_dump_status (*pc_dump_message_fn)(const struct nlmsghdr *nlh, void *ctx);
+
+/* One received buffer of a dump: DONE ends it (a negative status in it
+ * fails it), an ERROR other than an acknowledgement fails it, every other
+ * message of sequence seq (0: any) goes to message(). A message whose
+ * length cannot be trusted drops the rest of the buffer, counted once in
+ * snap->errors, as is a trailing fragment. */
+enum pc_dump_status pc_dump_parse(const void *buf, size_t len, uint32_t seq,
+				  struct pc_snapshot *snap, int *kernel_errno,
+				  pc_dump_message_fn message, void *ctx);
 
 /* Parse one received buffer of a dump (one datagram, or several
  * concatenated, as recorded fixtures are; 4-byte aligned, as netlink
@@ -165,7 +180,7 @@ int pc_procnet_read(const char *proc_root, const struct pc_port_set *connect_por
 		    size_t errlen);
 
 /* Decides dual-stack vs v6-only for IPv6 wildcard listeners read from
- * /proc, which does not say (see collect_proc.c). Call before finishing. */
+ * /proc, which does not say (see collect_procnet.c). Call before finishing. */
 void pc_procnet_guess_v6only(struct pc_snapshot *snap, bool bindv6only_default);
 
 /* ---- inode -> process -------------------------------------------------- */

@@ -163,53 +163,22 @@ static enum pc_dump_status add_address(const struct nlmsghdr *nlh, struct pc_sna
 	return pc_snapshot_add_address(snap, &ha) < 0 ? PC_DUMP_NOMEM : PC_DUMP_MORE;
 }
 
+static enum pc_dump_status link_message(const struct nlmsghdr *nlh, void *ctx)
+{
+	struct pc_snapshot *snap = ctx;
+	switch (nlh->nlmsg_type) {
+	case RTM_NEWLINK:
+		return add_link(nlh, snap);
+	case RTM_NEWADDR:
+		return add_address(nlh, snap);
+	}
+	return PC_DUMP_MORE;
+}
+
 enum pc_dump_status pc_links_parse(const void *buf, size_t len, uint32_t seq,
 				   struct pc_snapshot *snap, int *kernel_errno)
 {
-	const uint8_t *p = buf;
-	size_t left = len;
-
-	*kernel_errno = 0;
-	while (left >= sizeof(struct nlmsghdr)) {
-		const struct nlmsghdr *nlh = (const struct nlmsghdr *)p;
-		if (nlh->nlmsg_len < sizeof(*nlh) || nlh->nlmsg_len > left) {
-			snap->errors++;
-			return PC_DUMP_MORE;
-		}
-		size_t step = NLMSG_ALIGN(nlh->nlmsg_len);
-		if (step > left)
-			step = left;
-		enum pc_dump_status s = PC_DUMP_MORE;
-		if (seq == 0 || nlh->nlmsg_seq == seq) {
-			switch (nlh->nlmsg_type) {
-			case NLMSG_DONE:
-				return PC_DUMP_DONE;
-			case NLMSG_ERROR: {
-				struct nlmsgerr e = { .error = -EBADMSG };
-				if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(e.error)))
-					memcpy(&e.error, mnl_nlmsg_get_payload(nlh), sizeof(e.error));
-				if (e.error != 0) {
-					*kernel_errno = e.error < 0 ? -e.error : e.error;
-					return PC_DUMP_FAILED;
-				}
-				break;
-			}
-			case RTM_NEWLINK:
-				s = add_link(nlh, snap);
-				break;
-			case RTM_NEWADDR:
-				s = add_address(nlh, snap);
-				break;
-			default:
-				break;
-			}
-		}
-		if (s != PC_DUMP_MORE)
-			return s;
-		p += step;
-		left -= step;
-	}
-	return PC_DUMP_MORE;
+	return pc_dump_parse(buf, len, seq, snap, kernel_errno, link_message, snap);
 }
 
 static int dump(struct pc_links *lk, uint16_t type, struct pc_snapshot *snap, char *err,

@@ -25,31 +25,24 @@ const char *pc_port_status_name(enum pc_port_status status)
 const char *pc_compliance_name(enum pc_compliance compliance)
 {
 	switch (compliance) {
-	case PC_COMPLIANT:
-		return "compliant";
-	case PC_DEGRADED:
-		return "degraded";
-	case PC_NON_COMPLIANT:
-		return "nonCompliant";
-	default:
-		return "unknown";
+	case PC_COMPLIANT: return "compliant";
+	case PC_DEGRADED: return "degraded";
+	case PC_NON_COMPLIANT: return "nonCompliant";
+	case PC_COMPLIANCE_UNKNOWN: return "unknown";
 	}
+	return "unknown"; /* not a compliance: every one has its case above */
 }
 
 const char *pc_listener_class_name(enum pc_listener_class class)
 {
 	switch (class) {
-	case PC_CLASS_EXPECTED:
-		return "expected";
-	case PC_CLASS_IGNORED:
-		return "ignored";
-	case PC_CLASS_IN_PERMIT:
-		return "inPermitRange";
-	case PC_CLASS_TRUSTED_PERMIT:
-		return "trustedPermit";
-	default:
-		return "unexpected";
+	case PC_CLASS_EXPECTED: return "expected";
+	case PC_CLASS_IGNORED: return "ignored";
+	case PC_CLASS_UNEXPECTED: return "unexpected";
+	case PC_CLASS_IN_PERMIT: return "inPermitRange";
+	case PC_CLASS_TRUSTED_PERMIT: return "trustedPermit";
 	}
+	return "unexpected"; /* not a class: every one has its case above */
 }
 
 const char *pc_address_problem_name(enum pc_address_problem problem)
@@ -272,9 +265,11 @@ static bool port_matches(const struct pc_expectation *e, uint8_t protocol, uint1
 		return port == e->port;
 	case PC_MATCH_ANY_IN_RANGE:
 		return port >= e->port && port <= e->port_last;
-	default:
+	case PC_MATCH_NONE:
+	case PC_MATCH_PERMIT: /* a permission serves no expectation */
 		return false;
 	}
+	return false;
 }
 
 /* The listener serving e: *where is the first one its peers can reach,
@@ -737,9 +732,14 @@ static enum pc_compliance expectation_compliance(const struct pc_expectation *e,
 		return PC_DEGRADED;
 	case PC_PORT_UNKNOWN:
 		return PC_COMPLIANCE_UNKNOWN;
-	default:
+	case PC_PORT_PRESENT:
+	case PC_PORT_PENDING: /* confirmed never is */
+	case PC_PORT_CONNECTED:
+	case PC_PORT_NOT_CHECKED:
+	case PC_PORT_PERMITTED:
 		return PC_COMPLIANT;
 	}
+	return PC_COMPLIANT; /* not a status: every one has its case above */
 }
 
 static void fill_role_identity(const struct pc_plan *plan, size_t r, struct pc_role_result *rr)

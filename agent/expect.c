@@ -1,5 +1,6 @@
 #include "expect.h"
 
+#include "program.h"
 #include "snapshot.h" /* pc_proto_name */
 
 #include <arpa/inet.h>
@@ -112,7 +113,7 @@ static struct pc_expectation *append(struct builder *b)
 		size_t cap = b->cap ? b->cap * 2 : 64;
 		struct pc_expectation *items = realloc(out->items, cap * sizeof(*items));
 		if (items == NULL) {
-			error_at(b, "portcomplyd", 0, "out of memory");
+			error_at(b, PC_NAME, 0, "out of memory");
 			return NULL;
 		}
 		out->items = items;
@@ -535,6 +536,19 @@ void pc_expectation_format_port(const struct pc_expectation *e, char *buf, size_
 		snprintf(buf, len, "%u-%u", e->port, e->port_last);
 	else
 		snprintf(buf, len, "%u", e->port);
+}
+
+uint16_t *pc_expectations_connect_ports(const struct pc_expectations *exps, size_t *n)
+{
+	uint16_t *ports = malloc((exps->n + 1) * sizeof(*ports));
+	*n = 0;
+	if (ports == NULL)
+		return NULL;
+	for (size_t i = 0; i < exps->n; i++)
+		if (exps->items[i].direction == PC_DIR_CONNECT && exps->items[i].match == PC_MATCH_PORT)
+			ports[(*n)++] = exps->items[i].port;
+	*n = pc_ports_sort_unique(ports, *n);
+	return ports;
 }
 
 void pc_expectation_format_provenance(const struct pc_expectation *e, char *buf, size_t len)

@@ -114,6 +114,11 @@ void pc_expectations_free(struct pc_expectations *expectations);
 /* "40082", "39500-39999", "unconfigured", or "-" (no number to give) */
 void pc_expectation_format_port(const struct pc_expectation *e, char *buf, size_t len);
 
+/* The remote ports of the connect rules with a single port, sorted, each
+ * once: the established connections the collector counts. Malloc'd (free
+ * it), *n set; NULL when out of memory. */
+uint16_t *pc_expectations_connect_ports(const struct pc_expectations *exps, size_t *n);
+
 /* Provenance as every output writes it, the confidence tag first, then the
  * sources: "L12 S1, MS"; an override: "SITE (override, line 27; catalog:
  * S1)". The tags and source IDs are explained in README.md. */

@@ -11,9 +11,13 @@
 #include "log.h"
 #include "notify.h"
 
-static bool link_up;
-static bool ever_up;
-static bool shutting_down;
+/* One state, so that a change of the link is a change of one value. */
+static enum {
+	LINK_CONNECTING, /* never connected yet */
+	LINK_UP,
+	LINK_LOST, /* was up; net-snmp retries */
+	LINK_CLOSING, /* our own shutdown: a disconnection is no loss */
+} link_state;
 static unsigned retry_interval;
 
 const char *pc_link_address(void)
@@ -40,21 +44,22 @@ static int on_connected(int major, int minor, void *server_arg, void *client_arg
 {
 	(void)major, (void)minor, (void)client_arg;
 	send_once(server_arg);
-	link_up = true;
+	bool again = link_state == LINK_LOST;
+	link_state = LINK_UP;
 	pc_notify_link_up(server_arg); /* net-snmp passes the master session */
-	pc_log(LOG_NOTICE, "%s the AgentX master at %s", ever_up ? "reconnected to" : "connected to",
+	pc_log(LOG_NOTICE, "%s the AgentX master at %s", again ? "reconnected to" : "connected to",
 	       pc_link_address());
-	ever_up = true;
 	return SNMPERR_SUCCESS;
 }
 
 static int on_disconnected(int major, int minor, void *server_arg, void *client_arg)
 {
 	(void)major, (void)minor, (void)server_arg, (void)client_arg;
-	if (link_up && !shutting_down)
+	if (link_state == LINK_UP) {
 		pc_log(LOG_WARNING, "lost the AgentX master at %s; retrying every %u s",
 		       pc_link_address(), retry_interval);
-	link_up = false;
+		link_state = LINK_LOST;
+	}
 	pc_notify_link_down();
 	return SNMPERR_SUCCESS;
 }
@@ -78,7 +83,7 @@ void pc_link_configure(const char *socket, unsigned retry_seconds)
 
 void pc_link_report_startup(void)
 {
-	if (link_up)
+	if (link_state == LINK_UP)
 		return;
 	/* net-snmp keeps the reason to itself: ask the transport once more. */
 	errno = 0;
@@ -95,10 +100,10 @@ void pc_link_report_startup(void)
 
 void pc_link_shutdown(void)
 {
-	shutting_down = true;
+	link_state = LINK_CLOSING;
 }
 
 bool pc_link_is_up(void)
 {
-	return link_up;
+	return link_state == LINK_UP;
 }

@@ -3,6 +3,8 @@
 #include <stdarg.h>
 #include <stdio.h>
 
+#include "program.h"
+
 static pc_log_sink current_sink;
 
 void pc_log_set_sink(pc_log_sink sink)
@@ -21,5 +23,5 @@ void pc_log(int level, const char *fmt, ...)
 	if (current_sink != NULL)
 		current_sink(level, message);
 	else
-		fprintf(stderr, "portcomplyd: %s\n", message);
+		fprintf(stderr, PC_NAME ": %s\n", message);
 }

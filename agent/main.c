@@ -21,6 +21,7 @@
 #include "cli_export.h"
 #include "options.h"
 #include "config.h"
+#include "eventlog.h"
 #include "plan.h"
 #include "plan_loader.h"
 #include "link.h"
@@ -28,6 +29,7 @@
 #include "mib.h"
 #include "notify.h"
 #include "poller.h"
+#include "priv.h"
 
 /* ---- Signals and messages from the poll thread reach the loop through one pipe. ---- */
 
@@ -111,17 +113,20 @@ struct daemon {
 	const struct pc_options *options;
 	struct pc_plan *plan; /* configuration, catalog, expectations: valid as one */
 	struct pc_poller *poller;
+	struct pc_priv priv;
 	struct pc_plan_loader *loader; /* SIGHUP's loads, off this thread */
 	bool stopping;
 };
 
-static struct pc_poller_settings poller_settings(struct pc_plan *plan)
+static struct pc_poller_settings poller_settings(const struct daemon *d, struct pc_plan *plan)
 {
 	const struct pc_config *config = plan->config;
 	struct pc_poller_settings s = {
 		.collector = {
 			.mode = PC_COLLECT_AUTO,
 			.resolve_processes = config->resolve_processes,
+			.use_namer = d->priv.namer_fd >= 0,
+			.namer_fd = d->priv.namer_fd,
 			.watch_destroy = true,
 		},
 		.plan = plan,
@@ -162,10 +167,10 @@ static void apply_reload(struct daemon *d)
 		snmp_log(LOG_WARNING, "reload: agentx-socket changes at the next restart\n");
 	if (next->resolve_processes != now->resolve_processes)
 		snmp_log(LOG_WARNING, "reload: resolve-processes changes at the next restart\n");
-	struct pc_poller_settings settings = poller_settings(fresh);
+	struct pc_poller_settings settings = poller_settings(d, fresh);
 	pc_poller_reconfigure(d->poller, &settings);
 	pc_notify_configure(next);
-	pc_plan_free(d->plan);
+	pc_plan_unref(d->plan);
 	d->plan = fresh;
 	snmp_log(LOG_NOTICE, "reloaded %s (%zu roles)\n", path, next->n_roles);
 }
@@ -195,8 +200,10 @@ static void take_poll_results(struct daemon *d)
 	struct pc_state *state = pc_poller_take(d->poller);
 	if (state != NULL)
 		pc_mib_set_state(state);
-	if (pc_poller_take_events(d->poller, &events) > 0 || !pc_event_box_empty(&events))
+	if (pc_poller_take_events(d->poller, &events) > 0 || !pc_event_box_empty(&events)) {
+		pc_eventlog_box(&events);
 		pc_notify_raise_events(&events, state != NULL ? &state->eval : NULL);
+	}
 	pc_event_box_clear(&events);
 }
 
@@ -257,6 +264,15 @@ static int write_pidfile(const char *path)
 	return 0;
 }
 
+static void log_privileges(const struct pc_priv *priv)
+{
+	if (priv->dropped)
+		snmp_log(LOG_INFO, "running as uid %ld with no capabilities%s\n", (long)getuid(),
+			 priv->helper > 0 ? "; a helper process names the listeners' processes" : "");
+	else if (geteuid() == 0)
+		snmp_log(LOG_WARNING, "running as root (-u root): no privilege separation\n");
+}
+
 static void configure_netsnmp(void)
 {
 	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1); /* subagent */
@@ -308,6 +324,16 @@ static int serve(const struct pc_options *o)
 	loop_thread = pthread_self(); /* the daemon's child is a new process */
 	if (o->pidfile != NULL && write_pidfile(o->pidfile) < 0)
 		return 1;
+	/* Before the first thread and the first AgentX byte. */
+	char why[512];
+	if (pc_priv_drop(&d.priv, o->user, config->resolve_processes, o->pidfile, why,
+			 sizeof(why)) < 0) {
+		snmp_log(LOG_ERR, "%s\n", why);
+		if (o->pidfile != NULL)
+			unlink(o->pidfile);
+		return 1;
+	}
+	log_privileges(&d.priv);
 
 	init_agent(PC_NAME);
 	/* After init_agent, which sets net-snmp's own 15 s retry default, and
@@ -327,7 +353,7 @@ static int serve(const struct pc_options *o)
 	}
 	pc_mib_set_state(unknown);
 
-	struct pc_poller_settings settings = poller_settings(d.plan);
+	struct pc_poller_settings settings = poller_settings(&d, d.plan);
 	char err[256];
 	d.poller = pc_poller_start(&settings, err, sizeof(err));
 	if (d.poller == NULL) {
@@ -356,16 +382,29 @@ static int serve(const struct pc_options *o)
 	pc_notify_shutdown();
 	pc_log_set_sink(NULL);
 	if (o->pidfile != NULL)
-		unlink(o->pidfile);
-	pc_plan_free(d.plan);
+		unlink(o->pidfile); /* or, no longer root, the helper does */
+	pc_priv_finish(&d.priv);
+	pc_plan_unref(d.plan);
 	return 0;
+}
+
+static void debug_tokens(const char *tokens)
+{
+	debug_register_tokens(tokens);
+	snmp_set_do_debugging(1);
 }
 
 int main(int argc, char **argv)
 {
+	static const struct pc_options_netsnmp netsnmp = {
+		.log_option = snmp_log_options,
+		.debug = debug_tokens,
+		.version = netsnmp_get_version,
+		.agentx_default = NETSNMP_AGENTX_SOCKET,
+	};
 	struct pc_options o;
 
-	pc_options_parse(&o, argc, argv);
+	pc_options_parse(&o, &netsnmp, argc, argv);
 	switch (o.command) {
 	case PC_CMD_LIST_ROLES:
 		return pc_cli_list_roles(&o.cli);
@@ -378,7 +417,7 @@ int main(int argc, char **argv)
 	case PC_CMD_EXPORT:
 		return pc_cli_export(&o.cli, o.export_format);
 	case PC_CMD_SERVE:
-	default:
 		return serve(&o);
 	}
+	return serve(&o); /* not a command: every one has its case above */
 }

@@ -4,15 +4,6 @@
 
 #include "mib_internal.h"
 
-enum {
-	POLL_COUNT = 1,
-	LAST_POLL_TIME = 2,
-	POLL_DURATION = 3,
-	LISTENER_COUNT = 4,
-	POLL_ERRORS = 5,
-	POLL_SOURCE = 6,
-};
-
 /* DateAndTime (SNMPv2-TC) in UTC; all zeros before the first poll. */
 static size_t date_and_time(const struct timespec *ts, u_char out[11])
 {
@@ -34,38 +25,33 @@ static size_t date_and_time(const struct timespec *ts, u_char out[11])
 	return 11;
 }
 
-static int poll_value(const struct pc_state *state, unsigned n, netsnmp_variable_list *var)
+static int poll_value(const struct pc_mib_view *view, unsigned n, netsnmp_variable_list *var)
 {
+	const struct pc_state *state = view->state;
 	const struct pc_snapshot *snap = &state->snap;
 	u_char text[11];
 
-	switch (n) {
-	case POLL_COUNT:
+	switch ((enum pcmib_poll_scalar)n) {
+	case PCMIB_POLL_COUNT:
 		pc_mib_set_uint(var, ASN_COUNTER, state->poll_count);
 		return 0;
-	case LAST_POLL_TIME:
+	case PCMIB_LAST_POLL_TIME:
 		pc_mib_set_octets(var, text, date_and_time(&snap->taken_at, text));
 		return 0;
-	case POLL_DURATION:
+	case PCMIB_POLL_DURATION:
 		pc_mib_set_uint(var, ASN_GAUGE, snap->duration_us);
 		return 0;
-	case LISTENER_COUNT:
+	case PCMIB_LISTENER_COUNT:
 		pc_mib_set_uint(var, ASN_GAUGE, snap->n_listeners);
 		return 0;
-	case POLL_ERRORS:
+	case PCMIB_POLL_ERRORS:
 		pc_mib_set_uint(var, ASN_COUNTER, state->poll_errors);
 		return 0;
-	case POLL_SOURCE:
+	case PCMIB_POLL_SOURCE:
 		pc_mib_set_int(var, snap->source);
 		return 0;
-	default:
-		return SNMP_NOSUCHOBJECT;
 	}
+	return SNMP_NOSUCHOBJECT;
 }
 
-int pc_mib_poll_register(void)
-{
-	static const oid poll_oid[] = { PC_OID_POLL };
-	static struct pc_mib_scalars group = { "pcPoll", POLL_SOURCE, poll_value };
-	return pc_mib_scalars_register(&group, poll_oid, OID_LENGTH(poll_oid));
-}
+PC_MIB_SCALARS(pc_mib_poll_def, "pcPoll", POLL, poll_value);

@@ -1,86 +1,18 @@
+/* The tables' rows, sorted by index, and GET/GETNEXT over them: a binary
+ * search per request, no net-snmp container. */
 #include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
 #include "mib_internal.h"
 
-/* table_container has already found the row (GETNEXT included: it turns
- * those into a GET of the next row), so this only reads one value. */
-static int table_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reg,
-			 netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
-{
-	struct pc_mib_table *t = handler->myvoid;
-	(void)reg;
-
-	if (reqinfo->mode != MODE_GET)
-		return SNMP_ERR_NOERROR;
-	for (netsnmp_request_info *r = requests; r != NULL; r = r->next) {
-		if (r->processed)
-			continue;
-		struct pc_mib_row *row = netsnmp_container_table_row_extract(r);
-		netsnmp_table_request_info *info = netsnmp_extract_table_info(r);
-		if (row == NULL || info == NULL) {
-			netsnmp_set_request_error(reqinfo, r, SNMP_NOSUCHINSTANCE);
-			continue;
-		}
-		int rc = t->column_value(row->data, info->colnum, r->requestvb);
-		if (rc != 0)
-			netsnmp_set_request_error(reqinfo, r, rc);
-	}
-	return SNMP_ERR_NOERROR;
-}
-
-int pc_mib_table_register(struct pc_mib_table *t, const oid *table_oid, size_t table_oid_len,
-			  const u_char *index_types, unsigned min_column, unsigned max_column)
-{
-	t->container = netsnmp_container_find("table_container");
-	netsnmp_table_registration_info *info = SNMP_MALLOC_TYPEDEF(netsnmp_table_registration_info);
-	netsnmp_mib_handler *handler = netsnmp_create_handler(t->name, table_handler);
-	if (t->container == NULL || info == NULL || handler == NULL) {
-		pc_log(LOG_ERR, "%s: out of memory while registering", t->name);
-		return -1;
-	}
-	t->container->container_name = strdup(t->name);
-	for (const u_char *type = index_types; *type != 0; type++)
-		netsnmp_table_helper_add_index(info, *type);
-	info->min_column = min_column;
-	info->max_column = max_column;
-	if (t->columns != NULL) {
-		netsnmp_column_info *valid = SNMP_MALLOC_TYPEDEF(netsnmp_column_info);
-		size_t n = 0;
-		while (t->columns[n] != 0)
-			n++;
-		if (valid == NULL) {
-			pc_log(LOG_ERR, "%s: out of memory while registering", t->name);
-			return -1;
-		}
-		valid->isRange = 0;
-		valid->list_count = (char)n;
-		/* net-snmp reads the list, never frees or writes it. */
-		valid->details.list = (unsigned int *)(uintptr_t)t->columns;
-		info->valid_columns = valid;
-	}
-	handler->myvoid = t;
-	netsnmp_handler_registration *reg = netsnmp_handler_registration_create(
-		t->name, handler, table_oid, table_oid_len, HANDLER_CAN_RONLY);
-	if (reg == NULL ||
-	    netsnmp_container_table_register(reg, info, t->container,
-					     TABLE_CONTAINER_KEY_NETSNMP_INDEX) != MIB_REGISTERED_OK) {
-		pc_log(LOG_ERR, "%s: net-snmp refused the registration", t->name);
-		return -1;
-	}
-	return 0;
-}
-
 int pc_mib_table_reset(struct pc_mib_table *t, size_t n_rows)
 {
-	/* The container points into rows: empty it before rows can move. */
-	CONTAINER_CLEAR(t->container, NULL, NULL);
 	t->n_rows = 0;
 	if (n_rows > t->cap_rows) {
 		struct pc_mib_row *rows = realloc(t->rows, n_rows * sizeof(*rows));
 		if (rows == NULL) {
-			pc_log(LOG_ERR, "%s: out of memory for %zu rows", t->name, n_rows);
+			pc_log(LOG_ERR, "%s: out of memory for %zu rows", t->def->name, n_rows);
 			return -1;
 		}
 		t->rows = rows;
@@ -94,8 +26,7 @@ struct pc_mib_row *pc_mib_table_add(struct pc_mib_table *t, const void *data)
 	if (t->n_rows >= t->cap_rows)
 		return NULL;
 	struct pc_mib_row *row = &t->rows[t->n_rows++];
-	row->index.oids = row->subids;
-	row->index.len = 0;
+	row->index_len = 0;
 	row->data = data;
 	return row;
 }
@@ -103,9 +34,9 @@ struct pc_mib_row *pc_mib_table_add(struct pc_mib_table *t, const void *data)
 void pc_mib_row_append(struct pc_mib_row *row, oid subid)
 {
 	/* An overlong index marks the row unusable (len beyond the buffer). */
-	if (row->index.len < PC_MIB_INDEX_MAX)
-		row->subids[row->index.len] = subid;
-	row->index.len++;
+	if (row->index_len < PC_MIB_INDEX_MAX)
+		row->index[row->index_len] = subid;
+	row->index_len++;
 }
 
 void pc_mib_row_append_octets(struct pc_mib_row *row, const uint8_t *bytes, size_t len)
@@ -115,59 +46,125 @@ void pc_mib_row_append_octets(struct pc_mib_row *row, const uint8_t *bytes, size
 		pc_mib_row_append(row, bytes[i]);
 }
 
-void pc_mib_table_publish(struct pc_mib_table *t)
+static int row_order(const void *a, const void *b)
 {
-	for (size_t i = 0; i < t->n_rows; i++) {
-		struct pc_mib_row *row = &t->rows[i];
-		if (row->index.len > PC_MIB_INDEX_MAX) {
-			pc_log(LOG_WARNING, "%s: row index longer than %d sub-identifiers, row not served",
-			       t->name, PC_MIB_INDEX_MAX);
-			continue;
-		}
-		if (CONTAINER_INSERT(t->container, row) != 0)
-			pc_log(LOG_WARNING, "%s: duplicate row index, second row not served", t->name);
+	const struct pc_mib_row *x = a, *y = b;
+	return snmp_oid_compare(x->index, x->index_len, y->index, y->index_len);
+}
+
+int pc_mib_table_rebuild(struct pc_mib_table *t, const struct pc_state *state)
+{
+	if (t->def->rows(t, state) < 0) {
+		t->n_rows = 0;
+		return -1;
 	}
+	size_t kept = 0;
+	for (size_t i = 0; i < t->n_rows; i++) {
+		if (t->rows[i].index_len > PC_MIB_INDEX_MAX)
+			pc_log(LOG_WARNING, "%s: row index longer than %d sub-identifiers, row not served",
+			       t->def->name, PC_MIB_INDEX_MAX);
+		else
+			t->rows[kept++] = t->rows[i];
+	}
+	t->n_rows = kept;
+	if (kept > 1)
+		qsort(t->rows, kept, sizeof(*t->rows), row_order);
+	kept = 0;
+	for (size_t i = 0; i < t->n_rows; i++) {
+		if (kept > 0 && row_order(&t->rows[kept - 1], &t->rows[i]) == 0)
+			pc_log(LOG_WARNING, "%s: duplicate row index, second row not served", t->def->name);
+		else
+			t->rows[kept++] = t->rows[i];
+	}
+	t->n_rows = kept;
+	return 0;
 }
 
 void pc_mib_table_free(struct pc_mib_table *t)
 {
-	if (t->container != NULL)
-		CONTAINER_CLEAR(t->container, NULL, NULL);
 	free(t->rows);
 	t->rows = NULL;
 	t->n_rows = t->cap_rows = 0;
 }
 
-static int scalars_handler(netsnmp_mib_handler *handler, netsnmp_handler_registration *reg,
-			   netsnmp_agent_request_info *reqinfo, netsnmp_request_info *requests)
+/* The first row whose index is >= index (after: > index); NULL if none. */
+static const struct pc_mib_row *find_row(const struct pc_mib_table *t, const oid *index,
+					 size_t len, bool after)
 {
-	const struct pc_mib_scalars *group = handler->myvoid;
-	const struct pc_state *state = pc_mib_state();
-
-	if (reqinfo->mode != MODE_GET)
-		return SNMP_ERR_NOERROR;
-	for (netsnmp_request_info *r = requests; r != NULL; r = r->next) {
-		/* scalar_group has extended rootoid to this scalar's ".N.0". */
-		unsigned n = (unsigned)reg->rootoid[reg->rootoid_len - 2];
-		int rc = state != NULL ? group->value(state, n, r->requestvb) : (int)SNMP_NOSUCHINSTANCE;
-		if (rc != 0)
-			netsnmp_set_request_error(reqinfo, r, rc);
+	size_t lo = 0, hi = t->n_rows;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct pc_mib_row *r = &t->rows[mid];
+		int c = snmp_oid_compare(r->index, r->index_len, index, len);
+		if (c < 0 || (after && c == 0))
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	return SNMP_ERR_NOERROR;
+	return lo < t->n_rows ? &t->rows[lo] : NULL;
 }
 
-int pc_mib_scalars_register(struct pc_mib_scalars *group, const oid *group_oid, size_t len)
+/* The position of column in the served columns, or of the first served
+ * column after it; n_columns if none. */
+static size_t column_at_or_after(const struct pc_mib_table_def *def, oid column)
 {
-	netsnmp_handler_registration *reg = netsnmp_create_handler_registration(
-		group->name, scalars_handler, group_oid, len, HANDLER_CAN_RONLY);
-	if (reg == NULL) {
-		pc_log(LOG_ERR, "%s: out of memory while registering", group->name);
-		return -1;
+	size_t i = 0;
+	while (i < def->n_columns && def->columns[i] < column)
+		i++;
+	return i;
+}
+
+int pc_mib_table_get(const struct pc_mib_table *t, const struct pc_mib_view *view,
+		     netsnmp_variable_list *var)
+{
+	const struct pc_mib_table_def *def = t->def;
+	size_t at = def->entry_len;
+	if (var->name_length <= at ||
+	    snmp_oid_compare(var->name, at, def->entry, def->entry_len) != 0)
+		return SNMP_NOSUCHOBJECT;
+	size_t c = column_at_or_after(def, var->name[at]);
+	if (c == def->n_columns || def->columns[c] != var->name[at])
+		return SNMP_NOSUCHOBJECT;
+	const oid *index = var->name + at + 1;
+	size_t index_len = var->name_length - at - 1;
+	const struct pc_mib_row *row = find_row(t, index, index_len, false);
+	if (row == NULL || snmp_oid_compare(row->index, row->index_len, index, index_len) != 0)
+		return SNMP_NOSUCHINSTANCE;
+	return def->column(view, row->data, def->columns[c], var);
+}
+
+int pc_mib_table_getnext(const struct pc_mib_table *t, const struct pc_mib_view *view,
+			 netsnmp_variable_list *var)
+{
+	const struct pc_mib_table_def *def = t->def;
+	size_t at = def->entry_len;
+	size_t prefix = var->name_length < at ? var->name_length : at;
+	int side = snmp_oid_compare(var->name, prefix, def->entry, prefix);
+	size_t c = 0;
+	const struct pc_mib_row *row = NULL;
+
+	if (side > 0)
+		return 1;
+	if (side == 0 && var->name_length > at) {
+		c = column_at_or_after(def, var->name[at]);
+		if (c < def->n_columns && def->columns[c] == var->name[at])
+			row = find_row(t, var->name + at + 1, var->name_length - at - 1, true);
+		else if (c < def->n_columns && t->n_rows > 0)
+			row = &t->rows[0];
+	} else if (t->n_rows > 0) {
+		row = &t->rows[0]; /* before the table, or the entry itself */
 	}
-	reg->handler->myvoid = group;
-	if (netsnmp_register_scalar_group(reg, 1, group->last) != MIB_REGISTERED_OK) {
-		pc_log(LOG_ERR, "%s: net-snmp refused the registration", group->name);
-		return -1;
+	for (; c < def->n_columns; c++, row = t->n_rows > 0 ? &t->rows[0] : NULL) {
+		for (; row != NULL && row < t->rows + t->n_rows; row++) {
+			oid name[MAX_OID_LEN];
+			memcpy(name, def->entry, at * sizeof(oid));
+			name[at] = def->columns[c];
+			memcpy(name + at + 1, row->index, row->index_len * sizeof(oid));
+			snmp_set_var_objid(var, name, at + 1 + row->index_len);
+			/* Every row has every column: a gap is skipped, not the end. */
+			if (def->column(view, row->data, def->columns[c], var) == 0)
+				return 0;
+		}
 	}
-	return 0;
+	return 1;
 }

@@ -21,9 +21,8 @@ static bool type_enabled(const struct pc_notify_policy *p, enum pc_event_type ty
 		return p->compliance;
 	case PC_EVENT_SUMMARY:
 		return true;
-	default:
-		return false;
 	}
+	return false; /* not an event type: every one has its case above */
 }
 
 enum pc_notify_class pc_notify_class_of(enum pc_event_type type)
@@ -36,9 +35,9 @@ enum pc_notify_class pc_notify_class_of(enum pc_event_type type)
 		return PC_NOTIFY_FLOOD;
 	case PC_EVENT_MISSING:
 	case PC_EVENT_RESTORED:
-	default: /* every other kind is about one expectation */
 		return PC_NOTIFY_ALARM;
 	}
+	return PC_NOTIFY_ALARM; /* not an event type: every one has its case above */
 }
 
 struct pc_notify_entry *pc_notify_queue_at(struct pc_notify_queue *q, size_t i)

@@ -31,7 +31,7 @@ struct pc_plan *pc_plan_load(const char *config_path, struct pc_diag *diag)
 		plan->catalog = pc_plan_load_catalog(plan->config, diag);
 	if (plan->catalog == NULL ||
 	    pc_expect_build(plan->catalog, plan->config, &plan->expectations, diag) != 0) {
-		pc_plan_free(plan);
+		pc_plan_unref(plan);
 		return NULL;
 	}
 	return plan;
@@ -44,7 +44,7 @@ struct pc_plan *pc_plan_ref(struct pc_plan *plan)
 	return plan;
 }
 
-void pc_plan_free(struct pc_plan *plan)
+void pc_plan_unref(struct pc_plan *plan)
 {
 	if (plan == NULL || atomic_fetch_sub(&plan->refs, 1) != 1)
 		return;

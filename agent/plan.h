@@ -23,10 +23,10 @@ struct pc_plan {
 /* NULL when anything does not validate; every problem is in diag. */
 struct pc_plan *pc_plan_load(const char *config_path, struct pc_diag *diag);
 
-/* Reference counting: a plan is loaded with one reference; pc_plan_free
+/* Reference counting: a plan is loaded with one reference; pc_plan_unref
  * drops one and frees the plan with the last. */
 struct pc_plan *pc_plan_ref(struct pc_plan *plan);
-void pc_plan_free(struct pc_plan *plan);
+void pc_plan_unref(struct pc_plan *plan);
 
 /* The catalog a configuration names: its catalog directory, then its
  * site catalog if any, both taken relative to the configuration file. */

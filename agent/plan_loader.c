@@ -30,7 +30,7 @@ static void drop(struct pc_plan_loader *l)
 	pthread_mutex_unlock(&l->lock);
 	if (!last)
 		return;
-	pc_plan_free(l->plan);
+	pc_plan_unref(l->plan);
 	pc_diag_clear(&l->diag);
 	close(l->pipe[0]);
 	close(l->pipe[1]);
@@ -59,7 +59,7 @@ static void *run(void *arg)
 		pthread_mutex_lock(&l->lock);
 		l->loading = false;
 		/* an untaken older result is replaced by the newer one */
-		pc_plan_free(l->plan);
+		pc_plan_unref(l->plan);
 		pc_diag_clear(&l->diag);
 		l->plan = plan;
 		l->diag = diag;

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "log.h"
 
 /* Destroy events come in bursts (a server exiting closes all its sockets,
@@ -47,13 +48,6 @@ struct pc_poller {
 	size_t n_watched;
 };
 
-static int64_t now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void drain(int fd)
 {
 	char buf[64];
@@ -70,22 +64,6 @@ static void ring(int fd)
 
 /* ---- what the collector should watch and count ---- */
 
-static int cmp_port(const void *a, const void *b)
-{
-	return (int)*(const uint16_t *)a - (int)*(const uint16_t *)b;
-}
-
-static size_t sort_unique(uint16_t *ports, size_t n)
-{
-	size_t out = 0;
-	if (n > 1)
-		qsort(ports, n, sizeof(*ports), cmp_port);
-	for (size_t i = 0; i < n; i++)
-		if (out == 0 || ports[out - 1] != ports[i])
-			ports[out++] = ports[i];
-	return out;
-}
-
 /* A destroy event matters when it is an expected port's or a current
  * listener's (so pcListenerTable follows closes at once too). */
 static void update_watch(struct pc_poller *p, const struct pc_snapshot *snap)
@@ -100,7 +78,7 @@ static void update_watch(struct pc_poller *p, const struct pc_snapshot *snap)
 			ports[n++] = exps->items[i].port;
 	for (size_t i = 0; i < snap->n_listeners; i++)
 		ports[n++] = snap->listeners[i].local.port;
-	n = sort_unique(ports, n);
+	n = pc_ports_sort_unique(ports, n);
 	if (n == p->n_watched && memcmp(ports, p->watched, n * sizeof(*ports)) == 0) {
 		free(ports);
 		return;
@@ -113,16 +91,12 @@ static void update_watch(struct pc_poller *p, const struct pc_snapshot *snap)
 
 static void update_connect_ports(struct pc_poller *p)
 {
-	const struct pc_expectations *exps = &p->current.plan->expectations;
-	uint16_t *ports = malloc((exps->n + 1) * sizeof(*ports));
 	size_t n = 0;
+	uint16_t *ports = pc_expectations_connect_ports(&p->current.plan->expectations, &n);
 	if (ports == NULL)
 		return;
-	for (size_t i = 0; p->current.engine.check_connections && i < exps->n; i++)
-		if (exps->items[i].direction == PC_DIR_CONNECT &&
-		    exps->items[i].match == PC_MATCH_PORT)
-			ports[n++] = exps->items[i].port;
-	n = sort_unique(ports, n);
+	if (!p->current.engine.check_connections)
+		n = 0;
 	if (pc_collector_set_connect_ports(p->collector, ports, n) < 0)
 		pc_log(LOG_WARNING, "cannot count connections to %zu remote ports: %s", n,
 		       strerror(errno));
@@ -194,7 +168,7 @@ static bool publish_failure(struct pc_poller *p, const char *err)
 		snap.taken_at = prev->snap.taken_at; /* pcLastPollTime: the last time it saw */
 		snap.taken_mono = prev->snap.taken_mono;
 	}
-	if (pc_engine_carry_over(prev->plan, &prev->eval, blind, now_ms(), &eval) < 0) {
+	if (pc_engine_carry_over(prev->plan, &prev->eval, blind, pc_now_ms(), &eval) < 0) {
 		pc_snapshot_clear(&snap);
 		return !blind;
 	}
@@ -224,7 +198,7 @@ static bool poll_once(struct pc_poller *p)
 	const struct pc_state *prev = p->last_seen != NULL ? p->previous : NULL;
 	if (pc_engine_evaluate(p->current.plan, &p->current.engine, &snap,
 			       prev ? prev->plan : NULL, prev ? &p->last_seen->snap : NULL,
-			       prev ? &prev->eval : NULL, now_ms(), &eval) < 0) {
+			       prev ? &prev->eval : NULL, pc_now_ms(), &eval) < 0) {
 		pc_snapshot_clear(&snap);
 		return publish_failure(p, "out of memory evaluating the poll");
 	}
@@ -256,7 +230,7 @@ static bool adopt_settings(struct pc_poller *p)
 	bool changed = p->reconfigured;
 	if (changed) {
 		struct pc_collector_options fixed = p->current.collector;
-		pc_plan_free(p->current.plan);
+		pc_plan_unref(p->current.plan);
 		p->current = p->pending; /* the pending plan reference moves over */
 		p->current.collector = fixed;
 		p->pending.plan = NULL;
@@ -271,7 +245,7 @@ static bool adopt_settings(struct pc_poller *p)
 static void *poll_thread(void *arg)
 {
 	struct pc_poller *p = arg;
-	int64_t next_poll = now_ms(), last_poll = 0, event_poll = -1;
+	int64_t next_poll = pc_now_ms(), last_poll = 0, event_poll = -1;
 
 	update_connect_ports(p);
 	for (;;) {
@@ -281,7 +255,7 @@ static void *poll_thread(void *arg)
 		if (stopping)
 			break;
 
-		int64_t now = now_ms();
+		int64_t now = pc_now_ms();
 		if (event_poll >= 0 && now >= event_poll)
 			next_poll = now;
 		if (now >= next_poll) {
@@ -312,11 +286,11 @@ static void *poll_thread(void *arg)
 			/* A new interval counts from the last poll; a new plan is
 			 * judged at once. */
 			if (adopt_settings(p))
-				next_poll = now_ms();
+				next_poll = pc_now_ms();
 		}
 		if (n > 0 && fds[1].fd >= 0 && (fds[1].revents & POLLIN) &&
 		    pc_collector_read_events(p->collector) && event_poll < 0) {
-			int64_t at = now_ms() + EVENT_DEBOUNCE_MS;
+			int64_t at = pc_now_ms() + EVENT_DEBOUNCE_MS;
 			if (at < last_poll + EVENT_POLL_SPACING_MS)
 				at = last_poll + EVENT_POLL_SPACING_MS;
 			event_poll = at;
@@ -377,7 +351,7 @@ fail:
 	if (p->collector != NULL)
 		pc_collector_close(p->collector);
 	close_pipes(p);
-	pc_plan_free(p->current.plan);
+	pc_plan_unref(p->current.plan);
 	pthread_mutex_destroy(&p->lock);
 	free(p);
 	return NULL;
@@ -409,7 +383,7 @@ size_t pc_poller_take_events(struct pc_poller *p, struct pc_event_box *out)
 void pc_poller_reconfigure(struct pc_poller *p, const struct pc_poller_settings *settings)
 {
 	pthread_mutex_lock(&p->lock);
-	pc_plan_free(p->pending.plan);
+	pc_plan_unref(p->pending.plan);
 	p->pending = *settings;
 	p->pending.plan = pc_plan_ref(settings->plan);
 	p->reconfigured = true;
@@ -430,8 +404,8 @@ void pc_poller_stop(struct pc_poller *p)
 	pc_state_unref(p->latest);
 	pc_state_unref(p->previous);
 	pc_state_unref(p->last_seen);
-	pc_plan_free(p->current.plan);
-	pc_plan_free(p->pending.plan);
+	pc_plan_unref(p->current.plan);
+	pc_plan_unref(p->pending.plan);
 	free(p->watched);
 	pc_event_box_clear(&p->events);
 	close_pipes(p);

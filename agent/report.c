@@ -14,8 +14,9 @@ int pc_report_exit_status(enum pc_compliance compliance)
 	case PC_COMPLIANT: return PC_EXIT_OK;
 	case PC_DEGRADED: return PC_EXIT_WARNING;
 	case PC_NON_COMPLIANT: return PC_EXIT_CRITICAL;
-	default: return PC_EXIT_UNKNOWN;
+	case PC_COMPLIANCE_UNKNOWN: return PC_EXIT_UNKNOWN;
 	}
+	return PC_EXIT_UNKNOWN;
 }
 
 const char *pc_report_state_name(enum pc_compliance compliance)
@@ -108,8 +109,9 @@ const char *pc_report_source_name(enum pc_poll_source source)
 	switch (source) {
 	case PC_SOURCE_NETLINK: return "netlink";
 	case PC_SOURCE_PROCFS: return "procfs";
-	default: return "none";
+	case PC_SOURCE_NONE: return "none";
 	}
+	return "none";
 }
 
 const char *pc_report_addr_type_name(uint8_t type)

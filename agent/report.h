@@ -60,6 +60,10 @@ enum pc_report_detail {
  * stream reports a write error. */
 int pc_report_text(FILE *out, const struct pc_plan *plan, const struct pc_snapshot *snap,
 		   const struct pc_evaluation *ev, enum pc_report_detail detail);
+/* A listener's "device" and "device_status" keys, as --check and
+ * --listeners write them. */
+void pc_report_json_device(FILE *out, const struct pc_snapshot *snap, const struct pc_listener *l);
+
 int pc_report_json(FILE *out, const struct pc_plan *plan, const struct pc_snapshot *snap,
 		   const struct pc_evaluation *ev);
 

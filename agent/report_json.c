@@ -251,16 +251,19 @@ static void json_listeners(FILE *out, const struct pc_plan *plan,
 		pc_json_string(out, e ? e->role : NULL);
 		fputs(", \"rule\": ", out);
 		pc_json_string(out, e ? e->rule : NULL);
-		enum pc_device_status device = pc_listener_device_status(snap, l);
-		const struct pc_interface *iface =
-			pc_snapshot_find_interface(snap, pc_endpoint_zone(&l->local));
-		fputs(", \"device\": ", out);
-		pc_json_string(out, iface != NULL ? iface->name : NULL);
-		fputs(", \"device_status\": ", out);
-		pc_json_string(out, device != PC_DEVICE_NONE ? pc_device_status_name(device) : NULL);
+		pc_report_json_device(out, snap, l);
 		fputc('}', out);
 	}
 	fputs(tally->n_listeners ? "\n ]\n" : "]\n", out);
+}
+
+void pc_report_json_device(FILE *out, const struct pc_snapshot *snap, const struct pc_listener *l)
+{
+	enum pc_device_status device = pc_listener_device_status(snap, l);
+	fputs(", \"device\": ", out);
+	pc_json_string(out, pc_listener_device(snap, l));
+	fputs(", \"device_status\": ", out);
+	pc_json_string(out, device != PC_DEVICE_NONE ? pc_device_status_name(device) : NULL);
 }
 
 int pc_report_json(FILE *out, const struct pc_plan *plan, const struct pc_snapshot *snap,

@@ -129,11 +129,12 @@ static void expect_table(FILE *out, const struct expect_row *rows, size_t n)
 	pc_text_table(out, INDENT, headers, 10, rows, sizeof(*rows), n, expect_cell);
 }
 
-/* Problems, worst status first, required before optional within one
- * status. rows has room for every expectation. */
-static void problems_section(FILE *out, const struct pc_plan *plan,
-			     const struct pc_snapshot *snap, const struct pc_evaluation *ev,
-			     const struct pc_report_tally *tally, struct expect_row *rows)
+/* The expectations with a problem in the order every list shows them:
+ * worst status first, required before optional within one status. take()
+ * gets each one's place in that order and its index; returns how many. */
+static size_t each_problem(const struct pc_plan *plan, const struct pc_evaluation *ev,
+			   const struct pc_report_tally *tally,
+			   void (*take)(void *ctx, size_t n, size_t i), void *ctx)
 {
 	size_t n = 0;
 	for (size_t k = 0; k < pc_report_n_problem_statuses; k++)
@@ -141,7 +142,31 @@ static void problems_section(FILE *out, const struct pc_plan *plan,
 			for (size_t i = 0; i < tally->n_expect; i++)
 				if (pc_report_status(ev, i) == pc_report_problem_order[k] &&
 				    plan->expectations.items[i].required == (required == 1))
-					rows[n++] = (struct expect_row){ plan, snap, ev, i };
+					take(ctx, n++, i);
+	return n;
+}
+
+struct row_sink {
+	struct expect_row *rows;
+	const struct pc_plan *plan;
+	const struct pc_snapshot *snap;
+	const struct pc_evaluation *ev;
+};
+
+static void take_row(void *ctx, size_t n, size_t i)
+{
+	struct row_sink *s = ctx;
+	s->rows[n] = (struct expect_row){ s->plan, s->snap, s->ev, i };
+}
+
+/* Problems, in the order of each_problem. rows has room for every
+ * expectation. */
+static void problems_section(FILE *out, const struct pc_plan *plan,
+			     const struct pc_snapshot *snap, const struct pc_evaluation *ev,
+			     const struct pc_report_tally *tally, struct expect_row *rows)
+{
+	struct row_sink sink = { rows, plan, snap, ev };
+	size_t n = each_problem(plan, ev, tally, take_row, &sink);
 	if (n == 0)
 		return;
 	fputs("Problems:\n", out);
@@ -273,16 +298,16 @@ struct problem {
 	size_t index;
 };
 
+static void take_problem(void *ctx, size_t n, size_t i)
+{
+	struct problem *out = ctx;
+	out[n] = (struct problem){ false, i };
+}
+
 static size_t list_problems(const struct pc_plan *plan, const struct pc_evaluation *ev,
 			    const struct pc_report_tally *tally, struct problem *out)
 {
-	size_t n = 0;
-	for (size_t k = 0; k < pc_report_n_problem_statuses; k++)
-		for (int required = 1; required >= 0; required--)
-			for (size_t i = 0; i < tally->n_expect; i++)
-				if (pc_report_status(ev, i) == pc_report_problem_order[k] &&
-				    plan->expectations.items[i].required == (required == 1))
-					out[n++] = (struct problem){ false, i };
+	size_t n = each_problem(plan, ev, tally, take_problem, out);
 	for (size_t j = 0; j < tally->n_listeners; j++)
 		if (pc_report_class(ev, j) == PC_CLASS_UNEXPECTED ||
 		    pc_report_class(ev, j) == PC_CLASS_IN_PERMIT)

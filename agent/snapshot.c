@@ -225,18 +225,22 @@ enum pc_device_status pc_listener_device_status(const struct pc_snapshot *snap,
 	return iface->up ? PC_DEVICE_UP : PC_DEVICE_DOWN;
 }
 
+const char *pc_listener_device(const struct pc_snapshot *snap, const struct pc_listener *l)
+{
+	const struct pc_interface *iface =
+		pc_snapshot_find_interface(snap, pc_endpoint_zone(&l->local));
+	return iface != NULL ? iface->name : NULL;
+}
+
 const char *pc_device_status_name(enum pc_device_status status)
 {
 	switch (status) {
-	case PC_DEVICE_UP:
-		return "up";
-	case PC_DEVICE_DOWN:
-		return "down";
-	case PC_DEVICE_ABSENT:
-		return "absent";
-	default:
-		return "none";
+	case PC_DEVICE_NONE: return "none";
+	case PC_DEVICE_UP: return "up";
+	case PC_DEVICE_DOWN: return "down";
+	case PC_DEVICE_ABSENT: return "absent";
 	}
+	return "none"; /* not a status: every one has its case above */
 }
 
 int pc_snapshot_add_connection(struct pc_snapshot *snap, const struct pc_endpoint *remote)
@@ -395,4 +399,21 @@ void pc_snapshot_clear(struct pc_snapshot *snap)
 	free(snap->interfaces);
 	free(snap->addresses);
 	memset(snap, 0, sizeof(*snap));
+}
+
+static int port_order(const void *a, const void *b)
+{
+	uint16_t x = *(const uint16_t *)a, y = *(const uint16_t *)b;
+	return (x > y) - (x < y);
+}
+
+size_t pc_ports_sort_unique(uint16_t *ports, size_t n)
+{
+	size_t out = 0;
+	if (n > 1)
+		qsort(ports, n, sizeof(*ports), port_order);
+	for (size_t i = 0; i < n; i++)
+		if (out == 0 || ports[out - 1] != ports[i])
+			ports[out++] = ports[i];
+	return out;
 }

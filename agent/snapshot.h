@@ -171,6 +171,8 @@ bool pc_snapshot_has_address(const struct pc_snapshot *snap, uint8_t type, const
 /* The device status of a listener: none when it is not device-bound. */
 enum pc_device_status pc_listener_device_status(const struct pc_snapshot *snap,
 						const struct pc_listener *l);
+/* The name of the device a listener is bound to; NULL: none, or unknown. */
+const char *pc_listener_device(const struct pc_snapshot *snap, const struct pc_listener *l);
 const char *pc_device_status_name(enum pc_device_status status);
 
 /* Sort, then fold rows with equal endpoints into one (summing counts). Call
@@ -189,6 +191,9 @@ void pc_snapshot_reset(struct pc_snapshot *snap);
 
 /* Empty it and free its memory. */
 void pc_snapshot_clear(struct pc_snapshot *snap);
+
+/* Sort ports in place and drop repeats; returns how many are left. */
+size_t pc_ports_sort_unique(uint16_t *ports, size_t n);
 
 /* A deep copy (to is overwritten); -1 when out of memory (to is then empty). */
 int pc_snapshot_copy(const struct pc_snapshot *from, struct pc_snapshot *to);

@@ -43,6 +43,6 @@ void pc_state_unref(struct pc_state *state)
 		return;
 	pc_evaluation_free(&state->eval);
 	pc_snapshot_clear(&state->snap);
-	pc_plan_free(state->plan);
+	pc_plan_unref(state->plan);
 	free(state);
 }

@@ -5,7 +5,7 @@ set -eu
 
 PACKAGES="build-essential pkg-config libsnmp-dev snmpd snmp snmptrapd \
 libconfuse-dev libcmocka-dev libmnl-dev smitools iproute2 util-linux valgrind perl \
-clang stress-ng mandoc debhelper lintian fakeroot dpkg-dev systemd nftables \
+clang stress-ng mandoc debhelper lintian fakeroot dpkg-dev systemd nftables adduser passwd \
 prometheus prometheus-snmp-exporter monitoring-plugins-standard monitoring-plugins-basic \
 nagios-nrpe-server nagios-nrpe-plugin"
 # nagios-nrpe-server is there for its nrpe binary: tests/integration/t_nagios.sh

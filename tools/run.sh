@@ -26,13 +26,28 @@ if ss -Hlun 'sport = :1161' | grep -q .; then
 	echo "run: UDP port 1161 is already in use (another 'make run'?)" >&2
 	exit 1
 fi
+# Started as root, portcomplyd serves as an unprivileged user (-u): the
+# system user portcomply once make install or the package made it, else
+# nobody (a source tree creates no user). The AgentX socket admits that
+# user's group and nobody else.
+user_opt=()
+agentx_perms=
+if [ "$(id -u)" = 0 ]; then
+	user=portcomply
+	getent passwd "$user" >/dev/null || user=nobody
+	user_opt=(-u "$user")
+	agentx_perms="agentXPerms 0660 0755 root $(id -gn "$user")"
+fi
+
 rm -rf "$run"
 mkdir -p "$run/persist"
+chmod 0755 "$run"
 cat >"$run/snmpd.conf" <<SNMPD_CONF
 # Private master for 'make run'; see README.md.
 agentaddress udp:$address
 master agentx
 agentXSocket $agentx
+$agentx_perms
 rocommunity public 127.0.0.1
 trap2sink 127.0.0.1:1162 public
 [snmp] clientaddr $notify_source
@@ -103,4 +118,5 @@ Ctrl-C stops both.
 
 HELP
 
-"$root/build/portcomplyd" -f -x "$agentx" -c "$run/portcomply.conf" -p "$run/portcomplyd.pid" -Le || true
+"$root/build/portcomplyd" -f "${user_opt[@]}" -x "$agentx" -c "$run/portcomply.conf" \
+	-p "$run/portcomplyd.pid" -Le || true

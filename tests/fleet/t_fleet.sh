@@ -78,6 +78,7 @@ start_host() {
 agentaddress udp:$ip:161
 master agentx
 agentXSocket $dir/agentx.sock
+agentXPerms 0660 0755 root $(id -gn "$PC_AGENT_USER")
 rocommunity public $NET.0/24
 dontLogTCPWrappersConnects yes
 EOF
@@ -127,7 +128,7 @@ start_host_listeners() {
 start_agent_on() {
 	local n=$1 dir=$PC_TMP/h$1
 	wait_for 20 "host $n's snmpd" test -S "$dir/agentx.sock"
-	bg_in_host "AGENT_$n" "$n" "$PC_DAEMON" -f -x "$dir/agentx.sock" -c "$dir/portcomply.conf" -Lf "$dir/portcomplyd.log"
+	bg_in_host "AGENT_$n" "$n" "$PC_DAEMON" -f -u "$PC_AGENT_USER" -x "$dir/agentx.sock" -c "$dir/portcomply.conf" -Lf "$dir/portcomplyd.log"
 }
 
 snmp_on() { # snmp_on N snmpget|snmpwalk ARGS...: from the hub to host N's snmpd

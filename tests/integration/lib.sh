@@ -29,6 +29,12 @@ mkdir -p "$SNMPCONFPATH"
 export MIBDIRS="+$PC_ROOT/mibs"
 export MIBS="+PORT-COMPLIANCE-MIB"
 
+# Started as root, portcomplyd serves as this user (portcomplyd -u); the
+# machine has no portcomply user, and tests must not create one. The AgentX
+# socket and the test directory let it in.
+PC_AGENT_USER=nobody
+chmod 0755 "$PC_TMP"
+
 STARTED_PIDS=()
 
 log() { echo "# $*"; }
@@ -99,6 +105,7 @@ write_snmpd_conf() {
 agentaddress udp:$SNMP_TARGET
 master agentx
 agentXSocket $AGENTX_SOCKET
+agentXPerms 0666 0755
 rocommunity public 127.0.0.1
 rwcommunity private 127.0.0.1
 trap2sink 127.0.0.1:1162 public
@@ -182,8 +189,8 @@ write_agent_conf() {
 # start_agent [OPTIONS...]: portcomplyd in the foreground on our master.
 start_agent() {
 	[ -f "$PC_TMP/portcomply.conf" ] || write_agent_conf
-	start_bg AGENT_PID "$PC_DAEMON" -f -x "$AGENTX_SOCKET" -c "$PC_TMP/portcomply.conf" \
-		-Lf "$PC_TMP/portcomplyd.log" "$@"
+	start_bg AGENT_PID "$PC_DAEMON" -f -u "$PC_AGENT_USER" -x "$AGENTX_SOCKET" \
+		-c "$PC_TMP/portcomply.conf" -Lf "$PC_TMP/portcomplyd.log" "$@"
 }
 
 # wait_agent_serving: the agent has registered and completed a poll.

@@ -5,7 +5,7 @@
 
 start_snmpd
 write_agent_conf
-"$PC_DAEMON" -x "$AGENTX_SOCKET" -c "$PC_TMP/portcomply.conf" -p "$PC_TMP/portcomplyd.pid" \
+"$PC_DAEMON" -u "$PC_AGENT_USER" -x "$AGENTX_SOCKET" -c "$PC_TMP/portcomply.conf" -p "$PC_TMP/portcomplyd.pid" \
 	-Lf "$PC_TMP/portcomplyd.log" || fail "portcomplyd did not start as a daemon"
 wait_for 10 "the pid file" test -s "$PC_TMP/portcomplyd.pid"
 pid=$(cat "$PC_TMP/portcomplyd.pid")

@@ -31,7 +31,7 @@ log "subscription refused: interval polling still works"
 write_agent_conf "poll-interval = 1"
 : >"$PC_TMP/portcomplyd.log"
 LD_PRELOAD=$PC_BUILD/preload/refuse_destroy_events.so start_bg AGENT_PID \
-	"$PC_DAEMON" -f -x "$AGENTX_SOCKET" -c "$PC_TMP/portcomply.conf" -Lf "$PC_TMP/portcomplyd.log"
+	"$PC_DAEMON" -f -u "$PC_AGENT_USER" -x "$AGENTX_SOCKET" -c "$PC_TMP/portcomply.conf" -Lf "$PC_TMP/portcomplyd.log"
 wait_agent_serving
 wait_for 5 "the refusal to be logged" grep -qi 'destroy event' "$PC_TMP/portcomplyd.log"
 port=$(listener_port main 2)

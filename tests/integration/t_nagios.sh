@@ -26,7 +26,7 @@ wait_for 20 "the agent to judge the host compliant" mib_is pcHostCompliance.0 co
 chmod 755 "$PC_TMP"
 chmod 644 "$PC_TMP/portcomply.conf"
 
-sed -e "s|/usr/local/sbin/portcomplyd|$PC_DAEMON|" -e "s|/etc/portcomply.conf|$PC_TMP/portcomply.conf|" \
+sed -e "s|/usr/local/sbin/portcomplyd|$PC_DAEMON|" -e "s|/etc/portcomply/portcomply.conf|$PC_TMP/portcomply.conf|" \
 	"$NAGIOS/nrpe-portcomply.cfg" >"$PC_TMP/nrpe-portcomply.cfg"
 grep -q "^command\[check_portcomply\]=$PC_DAEMON --check" "$PC_TMP/nrpe-portcomply.cfg" ||
 	fail "nrpe-portcomply.cfg no longer has the command line this test adapts"
@@ -59,7 +59,7 @@ command_line() {
 		$1 == "command_line" { sub(/^[ \t]*command_line[ \t]+/, ""); l = $0 }
 		/^}/ && n == name { print l; exit }' "$NAGIOS/portcomply.cfg" |
 		sed -e "s|\\\$USER1\\\$|$PC_TMP/user1|g" -e "s|\\\$HOSTADDRESS\\\$|$2|g" -e "s|\\\$ARG1\\\$|public|g" \
-			-e "s|/usr/local/sbin/portcomplyd|$PC_DAEMON|" -e "s|/etc/portcomply.conf|$PC_TMP/portcomply.conf|"
+			-e "s|/usr/local/sbin/portcomplyd|$PC_DAEMON|" -e "s|/etc/portcomply/portcomply.conf|$PC_TMP/portcomply.conf|"
 }
 
 # Every service of portcomply.cfg uses one of these.

@@ -124,7 +124,7 @@ static void check_fixture(const char *dir, const char *name, bool config)
 	if (config) {
 		struct pc_plan *plan = pc_plan_load(fx.path, &diag);
 		if (plan != NULL) {
-			pc_plan_free(plan);
+			pc_plan_unref(plan);
 			fail_msg("%s: accepted", fx.path);
 		}
 	} else {
@@ -341,7 +341,7 @@ static void test_size_limit(void **state)
 	struct pc_plan *plan = pc_plan_load(exact, &diag);
 	pc_diag_print(&diag, stderr);
 	assert_non_null(plan);
-	pc_plan_free(plan);
+	pc_plan_unref(plan);
 	pc_diag_clear(&diag);
 
 	const char *over = tmp_path("over.conf");

@@ -158,7 +158,7 @@ static void before_the_first_poll_everything_is_unknown(void **unused)
 		assert_int_equal(eval.expect[i].status, PC_PORT_UNKNOWN);
 	assert_int_equal(eval.n_events, 0);
 	pc_evaluation_free(&eval);
-	pc_plan_free(plan);
+	pc_plan_unref(plan);
 }
 
 static void every_listener_in_place_is_compliant(void **unused)
@@ -189,7 +189,7 @@ static void every_listener_in_place_is_compliant(void **unused)
 	const struct pc_listener *l = &r.snap.listeners[e->expect[BOUND_API].listener];
 	assert_int_equal(l->local.port, 7400);
 	run_free(&r);
-	pc_plan_free(r.plan);
+	pc_plan_unref(r.plan);
 }
 
 static void hold_down_then_missing_then_restored(void **unused)
@@ -242,7 +242,7 @@ static void hold_down_then_missing_then_restored(void **unused)
 	assert_int_equal(find_event(e, PC_EVENT_RESTORED)->status, PC_PORT_PRESENT);
 	assert_int_equal(e->host, PC_COMPLIANT);
 	run_free(&r);
-	pc_plan_free(r.plan);
+	pc_plan_unref(r.plan);
 }
 
 static void a_restart_within_hold_down_raises_nothing(void **unused)
@@ -257,7 +257,7 @@ static void a_restart_within_hold_down_raises_nothing(void **unused)
 	assert_int_equal(e->expect[REQ].status, PC_PORT_PRESENT);
 	assert_int_equal(e->n_events, 0);
 	run_free(&r);
-	pc_plan_free(r.plan);
+	pc_plan_unref(r.plan);
 }
 
 /* Absent from the start: nothing confirmed yet, so the host is unknown
@@ -275,7 +275,7 @@ static void absent_at_start_is_unknown_until_hold_down(void **unused)
 	e = poll_with(&r, everything, EVERYTHING, "tcp 0.0.0.0 7001", NULL);
 	assert_int_equal(e->host, PC_NON_COMPLIANT);
 	run_free(&r);
-	pc_plan_free(r.plan);
+	pc_plan_unref(r.plan);
 }
 
 static void an_optional_port_missing_only_degrades(void **unused)
@@ -288,7 +288,7 @@ static void an_optional_port_missing_only_degrades(void **unused)
 	assert_int_equal(e->expect[OPT].status, PC_PORT_MISSING);
 	assert_int_equal(e->host, PC_DEGRADED);
 	run_free(&r);
-	pc_plan_free(r.plan);
+	pc_plan_unref(r.plan);
 }
 
 static void bind_address_decides_wrong_address(void **unused)
@@ -322,7 +322,7 @@ static void bind_address_decides_wrong_address(void **unused)
 			assert_int_equal(e->expect[BOUND_API].listener >= 0, true);
 		}
 		run_free(&r);
-		pc_plan_free(r.plan);
+		pc_plan_unref(r.plan);
 	}
 }
 
@@ -338,7 +338,7 @@ static void any_port_of_a_range_will_do(void **unused)
 	assert_int_equal(e->expect[HEARTBEAT].status, PC_PORT_MISSING);
 	assert_int_equal(e->unexpected, 1);
 	run_free(&r);
-	pc_plan_free(r.plan);
+	pc_plan_unref(r.plan);
 }
 
 static void listeners_are_expected_ignored_or_unexpected(void **unused)
@@ -383,7 +383,7 @@ static void listeners_are_expected_ignored_or_unexpected(void **unused)
 	/* Unexpected listeners do not change compliance. */
 	assert_int_equal(e->host, PC_COMPLIANT);
 	run_free(&r);
-	pc_plan_free(r.plan);
+	pc_plan_unref(r.plan);
 }
 
 /* A new unexpected listener whose process is known is announced at once,
@@ -417,7 +417,7 @@ static void a_known_process_is_announced_at_once(void **unused)
 	pc_evaluation_free(&eval);
 	pc_snapshot_clear(&snap);
 	run_free(&r);
-	pc_plan_free(r.plan);
+	pc_plan_unref(r.plan);
 }
 
 static void connect_rules_follow_the_setting(void **unused)
@@ -448,7 +448,7 @@ static void connect_rules_follow_the_setting(void **unused)
 	assert_int_equal(eval.host, PC_COMPLIANT);
 	pc_evaluation_free(&eval);
 	pc_snapshot_clear(&snap);
-	pc_plan_free(r.plan);
+	pc_plan_unref(r.plan);
 }
 
 static void a_site_port_without_number_is_unconfigured(void **unused)
@@ -461,7 +461,7 @@ static void a_site_port_without_number_is_unconfigured(void **unused)
 	assert_int_equal(e->unconfigured, 1);
 	assert_int_equal(e->host, PC_DEGRADED);
 	run_free(&r);
-	pc_plan_free(r.plan);
+	pc_plan_unref(r.plan);
 }
 
 static void instances_are_sorted_named_and_judged(void **unused)
@@ -483,7 +483,7 @@ static void instances_are_sorted_named_and_judged(void **unused)
 	assert_string_equal(e->roles[3].title, "Instance-numbered service");
 	assert_int_equal(e->roles[0].instance, -1);
 	run_free(&r);
-	pc_plan_free(r.plan);
+	pc_plan_unref(r.plan);
 }
 
 static void flapping_is_reported_once_until_it_settles(void **unused)
@@ -518,7 +518,7 @@ static void flapping_is_reported_once_until_it_settles(void **unused)
 	assert_int_equal(restored, 1);
 	assert_int_equal(r.eval.expect[REQ].status, PC_PORT_PRESENT);
 	run_free(&r);
-	pc_plan_free(r.plan);
+	pc_plan_unref(r.plan);
 }
 
 /* Once flapping, slower changes (fewer than the threshold per window) do
@@ -545,7 +545,7 @@ static void flapping_ends_only_after_a_quiet_window(void **unused)
 	}
 	assert_int_equal(notifications, 0);
 	run_free(&r);
-	pc_plan_free(r.plan);
+	pc_plan_unref(r.plan);
 }
 
 static void a_reload_carries_results_over(void **unused)
@@ -574,9 +574,9 @@ static void a_reload_carries_results_over(void **unused)
 	assert_int_equal(eval.poll_number, r.eval.poll_number + 1);
 	pc_evaluation_free(&eval);
 	pc_snapshot_clear(&snap);
-	pc_plan_free(reloaded);
+	pc_plan_unref(reloaded);
 	run_free(&r);
-	pc_plan_free(r.plan);
+	pc_plan_unref(r.plan);
 }
 
 /* Issue 12.3: polls that fail leave the verdict (not blind), then unknown
@@ -654,7 +654,7 @@ static void a_blind_agent_says_unknown_and_comes_back(void **unused)
 	pc_evaluation_free(&blind);
 	pc_evaluation_free(&kept);
 	run_free(&r);
-	pc_plan_free(r.plan);
+	pc_plan_unref(r.plan);
 }
 
 /* ---- who holds the port (owner-user, owner-process) ---- */
@@ -712,7 +712,7 @@ static void the_owner_user_and_process_holding_is_present(void **unused)
 	assert_int_equal(e->expect[O_API].status, PC_PORT_PRESENT);
 	assert_int_equal(e->host, PC_COMPLIANT);
 	run_free(&r);
-	pc_plan_free(r.plan);
+	pc_plan_unref(r.plan);
 }
 
 /* A required port bound by another user is an alarm at once (no
@@ -748,7 +748,7 @@ static void another_user_holding_a_port_is_wrong_owner(void **unused)
 	assert_int_equal(count_events(e, PC_EVENT_RESTORED), 1);
 	assert_int_equal(e->host, PC_COMPLIANT);
 	run_free(&r);
-	pc_plan_free(r.plan);
+	pc_plan_unref(r.plan);
 }
 
 /* Beside the owner's socket, another user's on the same port takes part
@@ -776,7 +776,7 @@ static void a_foreign_socket_beside_the_owners_is_wrong_owner(void **unused)
 	e = poll_owned(&r, elsewhere, 5, &svcd, 1);
 	assert_int_equal(e->expect[O_API].status, PC_PORT_PRESENT);
 	run_free(&r);
-	pc_plan_free(r.plan);
+	pc_plan_unref(r.plan);
 }
 
 /* The right user, the wrong process: wrongOwner, which only degrades an
@@ -792,7 +792,7 @@ static void another_process_holding_a_port_is_wrong_owner(void **unused)
 	assert_int_equal(e->expect[O_REQ].status, PC_PORT_PRESENT);
 	assert_int_equal(e->host, PC_DEGRADED);
 	run_free(&r);
-	pc_plan_free(r.plan);
+	pc_plan_unref(r.plan);
 }
 
 /* A process not named yet (the collector's walks are paced) is not called
@@ -821,7 +821,7 @@ static void an_unnamed_process_is_wrong_owner_only_after_a_wait(void **unused)
 	assert_int_equal(e->expect[O_OPT].status, PC_PORT_WRONG_OWNER);
 	assert_int_equal(count_events(e, PC_EVENT_MISSING), 1);
 	run_free(&r);
-	pc_plan_free(r.plan);
+	pc_plan_unref(r.plan);
 }
 
 /* Without owner-user or owner-process, whoever holds a port makes it
@@ -841,7 +841,7 @@ static void without_an_owner_anyone_will_do(void **unused)
 	assert_int_equal(e->expect[OPT].status, PC_PORT_PRESENT);
 	assert_int_equal(e->host, PC_COMPLIANT);
 	run_free(&r);
-	pc_plan_free(r.plan);
+	pc_plan_unref(r.plan);
 }
 
 /* ---- permit ranges and the real port of range notifications (issue 10.2) */
@@ -878,7 +878,7 @@ static void a_permit_never_goes_missing_or_restored(void **unused)
 	}
 	assert_string_equal(pc_port_status_name(PC_PORT_PERMITTED), "permitted");
 	run_free(&r);
-	pc_plan_free(r.plan);
+	pc_plan_unref(r.plan);
 }
 
 /* Inside an untrusted permit: classed inPermitRange, pointing at the
@@ -908,7 +908,7 @@ static void a_listener_in_a_permit_range_is_unexpected_but_classed(void **unused
 	assert_int_equal(e->listeners[j].expectation, -1);
 	assert_string_equal(pc_listener_class_name(PC_CLASS_IN_PERMIT), "inPermitRange");
 	run_free(&r);
-	pc_plan_free(r.plan);
+	pc_plan_unref(r.plan);
 }
 
 /* The site's switch, per role or per rule: a trusted permit covers its
@@ -940,7 +940,7 @@ static void the_trust_switch_silences_a_permit_range(void **unused)
 		assert_int_equal(e->unexpected, trusted ? 0 : 1);
 		assert_int_equal(count_events(e, PC_EVENT_UNEXPECTED), trusted ? 0 : 1);
 		run_free(&r);
-		pc_plan_free(r.plan);
+		pc_plan_unref(r.plan);
 	}
 	assert_string_equal(pc_listener_class_name(PC_CLASS_TRUSTED_PERMIT), "trustedPermit");
 }
@@ -977,7 +977,7 @@ static void range_notifications_carry_the_real_port(void **unused)
 	assert_non_null(ev);
 	assert_int_equal(ev->listener_port, 0);
 	run_free(&r);
-	pc_plan_free(r.plan);
+	pc_plan_unref(r.plan);
 
 	/* a single port's own number is its listener's */
 	run_init(&r, load("tests/fixtures/engine/host.conf"), 1);
@@ -986,7 +986,7 @@ static void range_notifications_carry_the_real_port(void **unused)
 	assert_non_null(ev);
 	assert_int_equal(ev->listener_port, 7001);
 	run_free(&r);
-	pc_plan_free(r.plan);
+	pc_plan_unref(r.plan);
 }
 
 static void names_match_the_mib(void **unused)
@@ -1134,7 +1134,7 @@ static void remote_ipv4_peers_need_a_reachable_listener(void **unused)
 	assert_int_equal(plan->expectations.items[R_REMOTE].peer_family, PC_PEER_IPV4);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		check_reach(plan, R_REMOTE, &cases[i], true);
-	pc_plan_free(plan);
+	pc_plan_unref(plan);
 }
 
 static void peer_family_says_which_family_counts(void **unused)
@@ -1166,7 +1166,7 @@ static void peer_family_says_which_family_counts(void **unused)
 		check_reach(plan, R_REMOTE6, &ipv6[i], true);
 	for (size_t i = 0; i < sizeof(any) / sizeof(any[0]); i++)
 		check_reach(plan, R_REMOTE_ANY, &any[i], true);
-	pc_plan_free(plan);
+	pc_plan_unref(plan);
 }
 
 /* Peers on this host: loopback is where they connect. */
@@ -1184,7 +1184,7 @@ static void local_peers_accept_loopback(void **unused)
 	assert_int_equal(plan->expectations.items[R_LOCAL].peer, PC_PEER_LOCAL);
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		check_reach(plan, R_LOCAL, &cases[i], true);
-	pc_plan_free(plan);
+	pc_plan_unref(plan);
 }
 
 /* When the collector could not read the host's addresses and devices,
@@ -1201,7 +1201,7 @@ static void unknown_host_addresses_give_the_benefit_of_the_doubt(void **unused)
 	struct pc_plan *plan = load("tests/fixtures/engine/reach.conf");
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		check_reach(plan, R_REMOTE, &cases[i], false);
-	pc_plan_free(plan);
+	pc_plan_unref(plan);
 }
 
 /* A reachable listener beside an unreachable one serves; the reason
@@ -1231,7 +1231,7 @@ static void a_reachable_listener_wins_and_a_fix_is_restored(void **unused)
 	assert_int_equal(count_events(e, PC_EVENT_RESTORED), 1);
 	assert_int_equal(find_event(e, PC_EVENT_RESTORED)->problem, PC_PROBLEM_NONE);
 	run_free(&r);
-	pc_plan_free(plan);
+	pc_plan_unref(plan);
 }
 
 static void problem_names_match_the_mib(void **unused)

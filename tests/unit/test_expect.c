@@ -255,7 +255,7 @@ static void test_permits(void **state)
 	assert_false(find(&p->expectations, "rms-lgmapper", "rpc-dynamic", 1)->trusted);
 	assert_int_equal(find(&p->expectations, "rms-lgmapper", "alarmtracker-dcom", 1)->match,
 			 PC_MATCH_PERMIT);
-	pc_plan_free(p);
+	pc_plan_unref(p);
 	pc_diag_clear(&diag);
 }
 
@@ -350,7 +350,7 @@ static void test_example_host(void **state)
 	assert_int_equal(find(list, "windows-base", "smb", 1)->port, 445);
 	assert_int_equal(find(list, "windows-base", "smb", 1)->instance, -1);
 	assert_string_equal(find(list, "windows-base", "smb", 1)->instance_name, "");
-	pc_plan_free(p);
+	pc_plan_unref(p);
 }
 
 static void test_full_host(void **state)
@@ -442,7 +442,7 @@ static void test_full_host(void **state)
 	assert_int_equal(site->port, 10000);
 	assert_int_equal(site->guide_table, 0);
 	assert_int_equal(site->confidence, PC_CONF_SITE);
-	pc_plan_free(p);
+	pc_plan_unref(p);
 }
 
 /* One port, two addresses: two listeners can coexist. */
@@ -456,7 +456,7 @@ static void test_bound_to_different_addresses(void **state)
 	assert_int_equal(first->port, 42028);
 	assert_string_equal(first->bind_address, "192.0.2.1");
 	assert_int_equal(p->expectations.items[p->expectations.n - 1].role_index, 2);
-	pc_plan_free(p);
+	pc_plan_unref(p);
 }
 
 struct bad_config {

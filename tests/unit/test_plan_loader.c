@@ -38,7 +38,7 @@ static void test_a_good_configuration_loads(void **state)
 	assert_true(pc_plan_loader_take(l, &plan, &diag));
 	assert_non_null(plan);
 	assert_true(plan->config->n_roles > 0);
-	pc_plan_free(plan);
+	pc_plan_unref(plan);
 	pc_diag_clear(&diag);
 	pc_plan_loader_stop(l);
 }

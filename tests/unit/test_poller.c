@@ -143,7 +143,7 @@ static int load_plan(void **unused)
 static int free_plan(void **unused)
 {
 	(void)unused;
-	pc_plan_free(plan);
+	pc_plan_unref(plan);
 	return 0;
 }
 

@@ -198,7 +198,7 @@ static void scene_free(struct scene *s)
 {
 	pc_evaluation_free(&s->ev);
 	pc_snapshot_clear(&s->snap);
-	pc_plan_free(s->plan);
+	pc_plan_unref(s->plan);
 }
 
 /* host.conf with a problem of each kind: report-lab's required port

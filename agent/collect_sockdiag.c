@@ -107,80 +107,28 @@ static enum pc_dump_status add_socket(const struct nlmsghdr *nlh, uint8_t proto,
 	return rc < 0 ? PC_DUMP_NOMEM : PC_DUMP_MORE;
 }
 
-/* The kernel reports -errno; anything outside 1..4095 (INT_MIN, whose
- * negation overflows, included) is no errno: a malformed message. */
-static int errno_of(int status)
+struct socket_dump {
+	uint8_t proto;
+	enum pc_dump_kind kind;
+	struct pc_snapshot *snap;
+};
+
+static enum pc_dump_status socket_message(const struct nlmsghdr *nlh, void *ctx)
 {
-	if (status < 0 && status >= -4095)
-		return -status;
-	if (status > 0 && status <= 4095)
-		return status;
-	return EPROTO;
+	struct socket_dump *d = ctx;
+	if (nlh->nlmsg_type != SOCK_DIAG_BY_FAMILY) {
+		d->snap->errors++;
+		return PC_DUMP_MORE;
+	}
+	return add_socket(nlh, d->proto, d->kind, d->snap);
 }
 
 enum pc_dump_status pc_sockdiag_parse(const void *buf, size_t len, uint32_t seq, uint8_t proto,
 				      enum pc_dump_kind kind, struct pc_snapshot *snap,
 				      int *kernel_errno)
 {
-	const uint8_t *p = buf;
-	size_t left = len;
-
-	*kernel_errno = 0;
-	while (left >= sizeof(struct nlmsghdr)) {
-		const struct nlmsghdr *nlh = (const struct nlmsghdr *)p;
-
-		if (nlh->nlmsg_len < sizeof(*nlh) || nlh->nlmsg_len > left) {
-			/* The length cannot be trusted, so neither can
-			 * anything after it. */
-			snap->errors++;
-			return PC_DUMP_MORE;
-		}
-		size_t step = NLMSG_ALIGN(nlh->nlmsg_len);
-		if (step > left)
-			step = left;
-
-		if (seq == 0 || nlh->nlmsg_seq == seq) {
-			switch (nlh->nlmsg_type) {
-			case NLMSG_DONE: {
-				int status = 0;
-				if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(status)))
-					memcpy(&status, mnl_nlmsg_get_payload(nlh), sizeof(status));
-				if (status < 0) {
-					*kernel_errno = errno_of(status);
-					return PC_DUMP_FAILED;
-				}
-				return PC_DUMP_DONE;
-			}
-			case NLMSG_ERROR: {
-				struct nlmsgerr e = { .error = -EBADMSG };
-				if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(e.error)))
-					memcpy(&e.error, mnl_nlmsg_get_payload(nlh),
-					       sizeof(e.error));
-				if (e.error != 0) {
-					*kernel_errno = errno_of(e.error);
-					return PC_DUMP_FAILED;
-				}
-				break; /* an acknowledgement */
-			}
-			case NLMSG_NOOP:
-				break;
-			case SOCK_DIAG_BY_FAMILY: {
-				enum pc_dump_status s = add_socket(nlh, proto, kind, snap);
-				if (s != PC_DUMP_MORE)
-					return s;
-				break;
-			}
-			default:
-				snap->errors++;
-				break;
-			}
-		}
-		p += step;
-		left -= step;
-	}
-	if (left != 0)
-		snap->errors++; /* a trailing fragment shorter than a header */
-	return PC_DUMP_MORE;
+	struct socket_dump d = { proto, kind, snap };
+	return pc_dump_parse(buf, len, seq, snap, kernel_errno, socket_message, &d);
 }
 
 struct pc_sockdiag *pc_sockdiag_open(char *err, size_t errlen)

@@ -40,7 +40,9 @@
 /* A full walk reads every fd link of every process before the owner: on
  * a host with 50,000 connections, 110,000 links and 360 ms (bench/); on a
  * quiet one, a few milliseconds. So the next walk waits WALK_COST_FACTOR
- * times what the last one cost (walks take at most 1% of a core), at least
+ * times the CPU time the last one took (walks take at most 1% of a core;
+ * CPU time, not elapsed time, which on a loaded machine counts the wait
+ * for a CPU and would delay naming for nothing), at least
  * MIN_WALK_GAP_MS and never longer than DEFAULT_WALK_INTERVAL_S (listeners
  * that appear in between show pid 0 until the next one, never a wrong
  * pid), and inodes a walk could not find are looked for again only after UNFINDABLE_RETRY_S:
@@ -91,7 +93,7 @@ struct pc_procmap {
 	struct timespec unfindable_at; /* = the last walk */
 	bool walked; /* unfindable and unfindable_at mean something */
 	unsigned walk_interval_s;
-	long walk_cost_ms; /* how long the last walk took */
+	long walk_cost_ms; /* the CPU time the last walk took */
 
 	struct comm *comms; /* sorted by pid: the names of the previous poll */
 	size_t n_comms, cap_comms;

@@ -1,4 +1,4 @@
-/* collect_diag.c: the sock_diag reply parser on dumps recorded from a real
+/* collect_sockdiag.c: the sock_diag reply parser on dumps recorded from a real
  * kernel (tests/fixtures/collect/mix, see record.sh there), on hand-made
  * messages, on malformed and random input; and the connect-port bytecode. */
 #include <setjmp.h>
@@ -662,5 +662,5 @@ int main(void)
 		cmocka_unit_test(test_port_set),
 		cmocka_unit_test(test_events_parse),
 	};
-	return cmocka_run_group_tests_name("collect_diag", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("collect_sockdiag", tests, NULL, NULL);
 }

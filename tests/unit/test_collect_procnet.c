@@ -1,4 +1,4 @@
-/* collect_proc.c and procmap.c: the /proc/net parser on recorded and
+/* collect_procnet.c and collect_procmap.c: the /proc/net parser on recorded and
  * hand-made files (malformed ones included), the dual-stack guess, the
  * inode -> process map on a fake /proc tree, and the collector's procfs
  * mode end to end. Fixtures: tests/fixtures/collect (see
@@ -997,5 +997,5 @@ int main(void)
 		cmocka_unit_test(test_collector_procfs_failure),
 		cmocka_unit_test(test_listeners_output),
 	};
-	return cmocka_run_group_tests_name("collect_proc", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("collect_procnet", tests, NULL, NULL);
 }
