@@ -11,6 +11,11 @@ CC ?= cc
 BUILD ?= build
 # SANITIZE=1 builds everything under $(BUILD) with ASan+UBSan (make test uses build/asan).
 SANITIZE ?=
+# FUZZ=1 adds libFuzzer's coverage instrumentation (clang; make fuzz builds build/fuzz).
+FUZZ ?=
+# make fuzz: seconds per fuzzer; make test runs each for FUZZ_SMOKE_TIME.
+FUZZ_TIME ?= 60
+FUZZ_SMOKE_TIME ?= 5
 # Integration scenarios run this many at a time, each in its own network namespace.
 JOBS ?= 2
 
@@ -22,6 +27,9 @@ ALL_LDFLAGS := $(LDFLAGS) -pthread
 ifeq ($(SANITIZE),1)
 ALL_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 ALL_LDFLAGS += -fsanitize=address,undefined
+endif
+ifeq ($(FUZZ),1)
+ALL_CFLAGS += -fsanitize=fuzzer-no-link
 endif
 LIBS := -lnetsnmpagent -lnetsnmp -lconfuse -lmnl
 
@@ -35,6 +43,8 @@ HELPER_SRCS := $(wildcard tests/helpers/*.c)
 HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/helpers/%)
 PRELOAD_SRCS := $(wildcard tests/preload/*.c)
 PRELOAD_LIBS := $(PRELOAD_SRCS:tests/preload/%.c=$(BUILD)/preload/%.so)
+FUZZ_SRCS := $(wildcard fuzz/fuzz_*.c)
+FUZZ_BINS := $(FUZZ_SRCS:fuzz/%.c=$(BUILD)/fuzzers/%)
 BENCH_SRCS := $(wildcard bench/*.c)
 BENCH_BINS := $(BENCH_SRCS:bench/%.c=$(BUILD)/bench/%)
 DAEMON := $(BUILD)/portcomplyd
@@ -62,7 +72,8 @@ CONF_DIR := $(SYSCONFDIR)/portcomply
 MAN_PAGES := man/portcomplyd.8 man/portcomply.conf.5 man/portcomply-catalog.5
 
 .PHONY: all deps build run test check unit unit-asan integration valgrind mib-lint \
-	bench clean install uninstall deb man-lint snmp-yml contrib fleet FORCE
+	bench clean install uninstall deb man-lint snmp-yml contrib fleet FORCE fuzz fuzz-smoke \
+	fuzzers stress
 .DEFAULT_GOAL := all
 
 all: build
@@ -80,7 +91,7 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory check
 
-check: build mib-lint man-lint contrib unit integration fleet unit-asan valgrind
+check: build mib-lint man-lint contrib unit integration fleet unit-asan fuzz-smoke valgrind
 	@echo "make test: all passed"
 
 $(DAEMON): $(BUILD)/agent/main.o $(BUILD)/libportcomply.a
@@ -126,7 +137,12 @@ $(BUILD)/preload/%.so: tests/preload/%.c | $(BUILD)/preload
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libportcomply.a | $(BUILD)/bench
 	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libportcomply.a $(ALL_LDFLAGS) $(LIBS)
 
-$(BUILD)/agent $(BUILD)/tests $(BUILD)/helpers $(BUILD)/preload $(BUILD)/bench $(BUILD)/gen:
+# libFuzzer targets: build them with FUZZ=1 SANITIZE=1 CC=clang (make fuzz does).
+$(BUILD)/fuzzers/%: fuzz/%.c $(BUILD)/libportcomply.a | $(BUILD)/fuzzers
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libportcomply.a $(ALL_LDFLAGS) $(LIBS)
+
+$(BUILD)/agent $(BUILD)/tests $(BUILD)/helpers $(BUILD)/preload $(BUILD)/bench $(BUILD)/gen \
+$(BUILD)/fuzzers:
 	@mkdir -p $@
 
 unit: $(UNIT_BINS)
@@ -138,6 +154,30 @@ unit-asan:
 
 integration: build
 	@tests/integration/run.sh -j $(JOBS)
+
+fuzzers: $(FUZZ_BINS)
+
+# Each fuzzer for FUZZ_TIME seconds, seeded from tests/fixtures; what it
+# finds is a failure. make test runs a short round (FUZZ_SMOKE_TIME).
+FUZZ_MAKE = $(MAKE) --no-print-directory BUILD=build/fuzz SANITIZE=1 FUZZ=1 CC=clang fuzzers
+fuzz:
+	@$(FUZZ_MAKE)
+	@tools/fuzz.sh $(FUZZ_TIME) $(FUZZ_SRCS:fuzz/%.c=build/fuzz/fuzzers/%)
+
+fuzz-smoke:
+	@$(FUZZ_MAKE)
+	@FUZZ_QUIET=1 tools/fuzz.sh $(FUZZ_SMOKE_TIME) $(FUZZ_SRCS:fuzz/%.c=build/fuzz/fuzzers/%)
+
+# The unit suites, plain and ASan, STRESS_ROUNDS times in a row while
+# stress-ng loads STRESS_CPUS CPUs: the tests must not depend on timing.
+STRESS_ROUNDS ?= 10
+STRESS_CPUS ?= 4
+stress:
+	@$(MAKE) --no-print-directory $(UNIT_BINS)
+	@$(MAKE) --no-print-directory BUILD=build/asan SANITIZE=1 \
+		$(UNIT_SRCS:tests/unit/%.c=build/asan/tests/%)
+	@tools/stress.sh $(STRESS_ROUNDS) $(STRESS_CPUS) $(UNIT_BINS) \
+		$(UNIT_SRCS:tests/unit/%.c=build/asan/tests/%)
 
 valgrind: $(UNIT_BINS)
 	@tools/run-unit.sh --valgrind $(UNIT_BINS)
@@ -228,4 +268,4 @@ man-lint:
 clean:
 	rm -rf build
 
--include $(wildcard $(BUILD)/agent/*.d $(BUILD)/tests/*.d)
+-include $(wildcard $(BUILD)/agent/*.d $(BUILD)/tests/*.d $(BUILD)/fuzzers/*.d)

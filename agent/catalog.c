@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "catalog_file.h"
+#include "cfgfile.h"
 
 /* ---- names ------------------------------------------------------------ */
 
@@ -126,19 +127,16 @@ static bool port_valid(long port)
 /* The catalog revision (the MIB's pcCatalogRevision): FNV-1a (32 bits)
  * over every file's bytes in load order, so that any edit, and any file
  * added or removed, gives another revision. */
-static void hash_file(struct loader *l, const char *path, uint32_t *hash)
+static bool hash_file(struct loader *l, const char *path, uint32_t *hash)
 {
-	FILE *fp = fopen(path, "rb");
-	if (fp == NULL)
-		return; /* the parse reports it */
-	unsigned char buf[8192];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof(buf), fp)) > 0)
-		for (size_t i = 0; i < n; i++)
-			*hash = (*hash ^ buf[i]) * 16777619u;
-	if (ferror(fp))
-		pc_diag_error(l->diag, path, 0, "cannot read: %s", strerror(errno));
-	fclose(fp);
+	size_t len = 0;
+	unsigned char *text = (unsigned char *)pc_cfgfile_read(path, &len, l->diag);
+	if (text == NULL)
+		return false;
+	for (size_t i = 0; i < len; i++)
+		*hash = (*hash ^ text[i]) * 16777619u;
+	free(text);
+	return true;
 }
 
 /* ---- finding the files --------------------------------------------------- */
@@ -190,7 +188,8 @@ static void add_path(struct loader *l, const char *path)
 		char *file = malloc(len);
 		if (file != NULL) {
 			snprintf(file, len, "%s/%s", path, entries[i]->d_name);
-			if (stat(file, &st) == 0 && S_ISREG(st.st_mode)) {
+			/* a FIFO or device among the files is refused when read */
+			if (stat(file, &st) == 0 && !S_ISDIR(st.st_mode)) {
 				if (add_file(l->catalog, file) != 0)
 					pc_diag_error(l->diag, path, 0, "out of memory");
 				found++;
@@ -369,8 +368,8 @@ struct pc_catalog *pc_catalog_load(const char *const *paths, size_t n_paths, str
 	uint32_t hash = 2166136261u;
 	if (diag->n_errors == errors_before)
 		for (size_t i = 0; i < cat->n_files; i++) {
-			hash_file(&l, cat->files[i], &hash);
-			pc_catalog_read_file(cat, cat->files[i], diag);
+			if (hash_file(&l, cat->files[i], &hash))
+				pc_catalog_read_file(cat, cat->files[i], diag);
 		}
 	snprintf(cat->revision, sizeof(cat->revision), "%08x", (unsigned)hash);
 

@@ -17,12 +17,30 @@
 
 struct pc_cfgfile;
 
+/* No configuration or catalog file is larger: a bigger one is refused
+ * before it is parsed. */
+#define PC_INPUT_MAX (1 << 20)
+
 /* Parse path with the given option table. NULL when the file cannot be
  * read or has a syntax error (the reason is added to diag as FILE:LINE).
+ * Only a regular file of at most PC_INPUT_MAX bytes of text is read (no
+ * FIFO, device or directory, which are refused without blocking); a
+ * section, list, comment or string left open at the end of the file is an
+ * error, and so are NUL and other control characters, in the text and in
+ * the values (written as escapes).
  * A scalar option given twice in one section is reported as an error but
  * the parse goes on; callers check diag->n_errors. Not reentrant: one parse
  * at a time (libconfuse callbacks carry no user pointer). */
 struct pc_cfgfile *pc_cfgfile_parse(cfg_opt_t *options, const char *path, struct pc_diag *diag);
+
+/* The same on text already in memory (len bytes; path names it in the
+ * diagnostics). The fuzzer's entry point. */
+struct pc_cfgfile *pc_cfgfile_parse_text(cfg_opt_t *options, const char *path, const char *text,
+					 size_t len, struct pc_diag *diag);
+
+/* A file's bytes as pc_cfgfile_parse reads them (regular file, size
+ * limit, no blocking), NUL-terminated; NULL with the reason in diag. */
+char *pc_cfgfile_read(const char *path, size_t *len, struct pc_diag *diag);
 
 cfg_t *pc_cfgfile_root(const struct pc_cfgfile *file);
 const char *pc_cfgfile_path(const struct pc_cfgfile *file);

@@ -6,6 +6,17 @@
 #include <libmnl/libmnl.h>
 #include <string.h>
 
+/* The kernel reports -errno; anything outside 1..4095 (INT_MIN, whose
+ * negation overflows, included) is no errno: a malformed message. */
+static int errno_of(int status)
+{
+	if (status < 0 && status >= -4095)
+		return -status;
+	if (status > 0 && status <= 4095)
+		return status;
+	return EPROTO;
+}
+
 enum pc_dump_status pc_dump_parse(const void *buf, size_t len, uint32_t seq,
 				  struct pc_snapshot *snap, int *kernel_errno,
 				  pc_dump_message_fn message, void *ctx)
@@ -34,7 +45,7 @@ enum pc_dump_status pc_dump_parse(const void *buf, size_t len, uint32_t seq,
 				if (nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(status)))
 					memcpy(&status, mnl_nlmsg_get_payload(nlh), sizeof(status));
 				if (status < 0) {
-					*kernel_errno = -status;
+					*kernel_errno = errno_of(status);
 					return PC_DUMP_FAILED;
 				}
 				return PC_DUMP_DONE;
@@ -45,7 +56,7 @@ enum pc_dump_status pc_dump_parse(const void *buf, size_t len, uint32_t seq,
 					memcpy(&e.error, mnl_nlmsg_get_payload(nlh),
 					       sizeof(e.error));
 				if (e.error != 0) {
-					*kernel_errno = e.error < 0 ? -e.error : e.error;
+					*kernel_errno = errno_of(e.error);
 					return PC_DUMP_FAILED;
 				}
 				break; /* an acknowledgement */

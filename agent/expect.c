@@ -455,10 +455,13 @@ int pc_expect_build(const struct pc_catalog *catalog, const struct pc_config *co
 		check_keys(&b, e, conf->instance_line, conf->side_line, conf->slot_line,
 			   conf->count_line);
 		for (size_t j = 0; j < i; j++)
-			if (entries[j].role != NULL && same_entry(e, &entries[j]))
+			if (entries[j].role != NULL && same_entry(e, &entries[j])) {
+				/* the first one only: n copies are n - 1 errors, not n^2 / 2 */
 				error_at(&b, config->path, conf->line,
 					 "role %s is already configured at line %d with the same instance, side and slot",
 					 conf->name, entries[j].line);
+				break;
+			}
 	}
 	for (size_t i = 0; !b.failed && i < config->n_roles; i++)
 		expand_entry(&b, &entries[i]);

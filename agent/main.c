@@ -23,6 +23,7 @@
 #include "config.h"
 #include "eventlog.h"
 #include "plan.h"
+#include "plan_loader.h"
 #include "link.h"
 #include "log.h"
 #include "mib.h"
@@ -113,6 +114,7 @@ struct daemon {
 	struct pc_plan *plan; /* configuration, catalog, expectations: valid as one */
 	struct pc_poller *poller;
 	struct pc_priv priv;
+	struct pc_plan_loader *loader; /* SIGHUP's loads, off this thread */
 	bool stopping;
 };
 
@@ -140,13 +142,16 @@ static struct pc_poller_settings poller_settings(const struct daemon *d, struct 
 	return s;
 }
 
-/* SIGHUP: a configuration (or catalog) that does not validate changes nothing. */
-static void reload(struct daemon *d)
+/* SIGHUP: a configuration (or catalog) that does not validate changes
+ * nothing. The load runs on the loader's thread; this is its result. */
+static void apply_reload(struct daemon *d)
 {
 	struct pc_diag diag = { 0 };
+	struct pc_plan *fresh = NULL;
 	const char *path = d->options->cli.config_path;
 
-	struct pc_plan *fresh = pc_plan_load(path, &diag);
+	if (!pc_plan_loader_take(d->loader, &fresh, &diag))
+		return;
 	for (size_t i = 0; i < diag.n_lines; i++)
 		snmp_log(fresh != NULL ? LOG_WARNING : LOG_ERR, "%s\n", diag.lines[i]);
 	pc_diag_clear(&diag);
@@ -167,7 +172,7 @@ static void reload(struct daemon *d)
 	pc_notify_configure(next);
 	pc_plan_unref(d->plan);
 	d->plan = fresh;
-	snmp_log(LOG_NOTICE, "reloaded %s\n", path);
+	snmp_log(LOG_NOTICE, "reloaded %s (%zu roles)\n", path, next->n_roles);
 }
 
 static void handle_loop_pipe(struct daemon *d)
@@ -180,7 +185,7 @@ static void handle_loop_pipe(struct daemon *d)
 			if (bytes[i] == SIGTERM || bytes[i] == SIGINT)
 				d->stopping = true;
 			else if (bytes[i] == SIGHUP)
-				reload(d);
+				pc_plan_loader_request(d->loader);
 		}
 	}
 	flush_deferred_log();
@@ -205,6 +210,7 @@ static void take_poll_results(struct daemon *d)
 static void run_loop(struct daemon *d)
 {
 	int poller_fd = pc_poller_wake_fd(d->poller);
+	int loader_fd = pc_plan_loader_fd(d->loader);
 
 	while (!d->stopping) {
 		int numfds = 0, block = 1;
@@ -217,10 +223,13 @@ static void run_loop(struct daemon *d)
 			tvp = NULL;
 		FD_SET(loop_pipe[0], &readfds);
 		FD_SET(poller_fd, &readfds);
+		FD_SET(loader_fd, &readfds);
 		if (loop_pipe[0] >= numfds)
 			numfds = loop_pipe[0] + 1;
 		if (poller_fd >= numfds)
 			numfds = poller_fd + 1;
+		if (loader_fd >= numfds)
+			numfds = loader_fd + 1;
 
 		int count = select(numfds, &readfds, NULL, NULL, tvp);
 		if (count > 0) {
@@ -228,6 +237,8 @@ static void run_loop(struct daemon *d)
 				handle_loop_pipe(d);
 			if (FD_ISSET(poller_fd, &readfds))
 				take_poll_results(d);
+			if (FD_ISSET(loader_fd, &readfds))
+				apply_reload(d);
 			snmp_read(&readfds);
 		} else if (count == 0) {
 			snmp_timeout();
@@ -350,12 +361,20 @@ static int serve(const struct pc_options *o)
 		snmp_shutdown(PC_NAME);
 		return 1;
 	}
+	d.loader = pc_plan_loader_start(o->cli.config_path, pc_plan_load);
+	if (d.loader == NULL) {
+		snmp_log(LOG_ERR, "cannot start the configuration loader\n");
+		pc_poller_stop(d.poller);
+		snmp_shutdown(PC_NAME);
+		return 1;
+	}
 	snmp_log(LOG_NOTICE, PC_NAME " %s started (configuration %s, poll every %u s)\n",
 		 PC_VERSION, o->cli.config_path, config->poll_interval);
 
 	run_loop(&d);
 
 	snmp_log(LOG_NOTICE, PC_NAME " stopping\n");
+	pc_plan_loader_stop(d.loader);
 	pc_poller_stop(d.poller);
 	pc_mib_shutdown();
 	pc_link_shutdown();

@@ -7,6 +7,8 @@
 #   bench/run.sh walk [ARGS...]  walk_bench.sh: pcListenerTable against net-snmp's
 #                                tcpListenerTable (--connections N --workers W
 #                                --rounds R --cold-rounds C --idle SECONDS)
+#   bench/run.sh parse [N]       parse_bench: configuration loads of N and 2N bytes
+#                                in several shapes; linear when every ratio is under 3
 #
 # Needs root: each bench makes its own network namespace. Exit status: the
 # worst of the benches run (0 targets met, 1 a target missed, 2 failed).
@@ -27,8 +29,12 @@ walk() {
 	BUILD=$build bench/walk_bench.sh "$@"
 }
 
+parse() {
+	"$build/bench/parse_bench" "$@"
+}
+
 case ${1:-} in
-poll | walk)
+poll | walk | parse)
 	what=$1
 	shift
 	"$what" "$@"
@@ -43,7 +49,7 @@ poll | walk)
 	exit "$rc_walk"
 	;;
 *)
-	echo "usage: bench/run.sh [poll|walk] [ARGS...]" >&2
+	echo "usage: bench/run.sh [poll|walk|parse] [ARGS...]" >&2
 	exit 2
 	;;
 esac

@@ -10,6 +10,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <limits.h>
 #include <linux/inet_diag.h>
 #include <linux/netlink.h>
 #include <linux/sock_diag.h>
@@ -364,6 +365,20 @@ static void test_kernel_errors(void **state)
 	assert_int_equal(parse_buf(&b, IPPROTO_TCP, PC_DUMP_LISTENERS, &snap, &kernel_errno),
 			 PC_DUMP_FAILED);
 	assert_int_equal(kernel_errno, EBADMSG);
+
+	/* A code that is no errno (fuzz_sockdiag found INT_MIN, whose
+	 * negation overflows) is a malformed message, not a crash. */
+	b.len = 0;
+	put_done(&b, INT_MIN);
+	assert_int_equal(parse_buf(&b, IPPROTO_TCP, PC_DUMP_LISTENERS, &snap, &kernel_errno),
+			 PC_DUMP_FAILED);
+	assert_int_equal(kernel_errno, EPROTO);
+	b.len = 0;
+	e.error = INT_MIN;
+	put_raw(&b, NLMSG_ERROR, &e, sizeof(e));
+	assert_int_equal(parse_buf(&b, IPPROTO_TCP, PC_DUMP_LISTENERS, &snap, &kernel_errno),
+			 PC_DUMP_FAILED);
+	assert_int_equal(kernel_errno, EPROTO);
 	pc_snapshot_clear(&snap);
 }
 

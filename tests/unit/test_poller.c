@@ -33,6 +33,7 @@ struct pc_collector {
 static struct pc_collector *fake; /* the one the poller opened */
 static atomic_int polls_done;
 static atomic_bool fail_polls;
+static atomic_int failed_polls;
 
 struct pc_collector *pc_collector_open(const struct pc_collector_options *options, char *err,
 				       size_t errlen)
@@ -51,6 +52,7 @@ int pc_collector_poll(struct pc_collector *c, struct pc_snapshot *snap, char *er
 	pc_snapshot_clear(snap);
 	if (atomic_load(&fail_polls)) {
 		snprintf(err, errlen, "netlink: simulated failure");
+		atomic_fetch_add(&failed_polls, 1);
 		return -1;
 	}
 	struct pc_listen_socket socket = { .inode = 1 };
@@ -173,10 +175,26 @@ static int64_t monotonic_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* Every wait is on the fact the test asserts, with a deadline generous
+ * enough for a loaded CI machine: a slow run waits longer, it never
+ * fails for being slow. */
+#define DEADLINE_MS 30000
+
+/* Poll cond every millisecond until it holds; fail at the deadline. */
+#define WAIT_UNTIL(cond)                                                               \
+	do {                                                                           \
+		int64_t deadline_ = monotonic_ms() + DEADLINE_MS;                      \
+		while (!(cond)) {                                                      \
+			if (monotonic_ms() > deadline_)                                \
+				fail_msg("timed out waiting for %s", #cond);           \
+			usleep(1000);                                                  \
+		}                                                                      \
+	} while (0)
+
 /* The first published state for which fact holds (generous deadline). */
 static struct pc_state *state_where(struct pc_poller *p, bool (*fact)(const struct pc_state *))
 {
-	int64_t deadline = monotonic_ms() + 10000;
+	int64_t deadline = monotonic_ms() + DEADLINE_MS;
 	while (monotonic_ms() < deadline) {
 		struct pc_state *s = next_state(p, (int)(deadline - monotonic_ms()));
 		if (s != NULL && fact(s))
@@ -209,7 +227,7 @@ static void first_poll_runs_at_once(void **unused)
 {
 	(void)unused;
 	struct pc_poller *p = start(60000);
-	struct pc_state *s = next_state(p, 5000);
+	struct pc_state *s = next_state(p, DEADLINE_MS);
 	assert_non_null(s);
 	assert_int_equal(s->poll_count, 1);
 	assert_int_equal(s->snap.n_listeners, 1);
@@ -221,10 +239,10 @@ static void destroy_event_polls_before_the_interval(void **unused)
 {
 	(void)unused;
 	struct pc_poller *p = start(60000);
-	pc_state_unref(next_state(p, 5000));
+	pc_state_unref(next_state(p, DEADLINE_MS));
 	assert_int_equal(write(fake->events[1], "x", 1), 1);
 	/* With a 60 s interval, a second state can only come from the event. */
-	struct pc_state *s = next_state(p, 5000);
+	struct pc_state *s = next_state(p, DEADLINE_MS);
 	assert_non_null(s);
 	assert_int_equal(s->poll_count, 2);
 	pc_state_unref(s);
@@ -235,8 +253,9 @@ static void only_the_newest_state_is_handed_over(void **unused)
 {
 	(void)unused;
 	struct pc_poller *p = start(1);
-	while (atomic_load(&polls_done) < 20)
-		usleep(1000);
+	/* The fake counts a poll before its state is published; the 21st
+	 * poll starts only once the 20th state is out. */
+	WAIT_UNTIL(atomic_load(&polls_done) >= 21);
 	struct pc_state *s = pc_poller_take(p);
 	assert_non_null(s);
 	/* Intermediate states were dropped, not queued. */
@@ -252,14 +271,22 @@ static void failures_are_counted_and_logged_once(void **unused)
 	atomic_store(&failure_lines, 0);
 	pc_log_set_sink(count_failures);
 	struct pc_poller *p = start(1);
-	pc_state_unref(next_state(p, 5000));
+	pc_state_unref(next_state(p, DEADLINE_MS));
+	atomic_store(&failed_polls, 0);
 	atomic_store(&fail_polls, true);
-	usleep(50000); /* many 1 ms polls fail meanwhile */
+	WAIT_UNTIL(atomic_load(&failed_polls) >= 5);
 	atomic_store(&fail_polls, false);
-	struct pc_state *s = next_state(p, 5000);
-	assert_non_null(s);
-	/* Each failure counts as an error; the repeated message is logged once. */
-	assert_true(s->poll_errors > s->poll_count);
+	/* Each failure counts as an error: a state published after them
+	 * says so (one published before them may still be waiting). */
+	struct pc_state *s = NULL;
+	int64_t deadline = monotonic_ms() + DEADLINE_MS;
+	while (s == NULL || s->poll_errors <= s->poll_count) {
+		if (monotonic_ms() > deadline)
+			fail_msg("no state counts the failed polls");
+		pc_state_unref(s);
+		s = next_state(p, DEADLINE_MS);
+	}
+	/* The repeated message is logged once. */
 	assert_int_equal(atomic_load(&failure_lines), 1);
 	pc_state_unref(s);
 	pc_poller_stop(p);
@@ -270,11 +297,11 @@ static void a_new_plan_is_judged_at_once(void **unused)
 {
 	(void)unused;
 	struct pc_poller *p = start(60000);
-	pc_state_unref(next_state(p, 5000));
+	pc_state_unref(next_state(p, DEADLINE_MS));
 	struct pc_poller_settings settings = { .plan = plan, .engine = { .hold_down = 1 },
 					       .interval_ms = 60000, .recheck_ms = 60000 };
 	pc_poller_reconfigure(p, &settings);
-	struct pc_state *s = next_state(p, 5000);
+	struct pc_state *s = next_state(p, DEADLINE_MS);
 	assert_non_null(s);
 	pc_state_unref(s);
 	pc_poller_stop(p);
@@ -285,23 +312,33 @@ static void unknown_listener_appearing_is_one_event(void **unused)
 {
 	(void)unused;
 	struct pc_poller *p = start(60000);
-	pc_state_unref(next_state(p, 5000));
+	pc_state_unref(next_state(p, DEADLINE_MS));
 	/* The fake's port changes at every poll: a new unexpected listener. */
 	for (int i = 0; i < 3; i++) {
 		assert_int_equal(write(fake->events[1], "x", 1), 1);
-		while (atomic_load(&polls_done) < 2 + i)
+		/* this poll has read the event: the next write makes another */
+		WAIT_UNTIL(atomic_load(&polls_done) >= 2 + i);
+	}
+	/* The fake counts its poll before the events are published: collect
+	 * them until the three are there. */
+	size_t unexpected = 0;
+	uint64_t coalesced = 0;
+	int64_t deadline = monotonic_ms() + DEADLINE_MS;
+	while (unexpected < 3) {
+		if (monotonic_ms() > deadline)
+			fail_msg("%zu unexpected-listener events, not 3", unexpected);
+		struct pc_event_box events;
+		pc_event_box_init(&events, 0);
+		size_t n = pc_poller_take_events(p, &events);
+		for (size_t i = 0; i < n; i++)
+			unexpected += pc_event_box_at(&events, i)->type == PC_EVENT_UNEXPECTED;
+		coalesced += events.coalesced;
+		pc_event_box_clear(&events);
+		if (n == 0)
 			usleep(1000);
 	}
-	usleep(20000);
-	struct pc_event_box events;
-	pc_event_box_init(&events, 0);
-	size_t n = pc_poller_take_events(p, &events);
-	size_t unexpected = 0;
-	for (size_t i = 0; i < n; i++)
-		unexpected += pc_event_box_at(&events, i)->type == PC_EVENT_UNEXPECTED;
 	assert_int_equal(unexpected, 3);
-	assert_int_equal(events.coalesced, 0);
-	pc_event_box_clear(&events);
+	assert_int_equal(coalesced, 0);
 	pc_poller_stop(p);
 }
 
@@ -317,7 +354,7 @@ static void a_failed_poll_publishes_its_error(void **unused)
 {
 	(void)unused;
 	struct pc_poller *p = start_with(60000, 1000);
-	struct pc_state *s = next_state(p, 5000);
+	struct pc_state *s = next_state(p, DEADLINE_MS);
 	assert_non_null(s);
 	baseline_errors = s->poll_errors;
 	uint32_t polls = s->poll_count;
