@@ -151,13 +151,9 @@ static const char *first_error(const struct pc_diag *diag)
 
 void pc_report_plain(char *buf, size_t len, const char *s)
 {
-	size_t n = 0;
-	for (; len > 0 && s[n] != '\0' && n + 1 < len; n++) {
-		unsigned char c = (unsigned char)s[n];
-		buf[n] = c == '|' ? '/' : c < 0x20 || c == 0x7f ? '?' : (char)c;
-	}
-	if (len > 0)
-		buf[n] = '\0';
+	pc_diag_plain(buf, len, s);
+	for (char *bar = buf; len > 0 && (bar = strchr(bar, '|')) != NULL; bar++)
+		*bar = '/'; /* a '|' would start the performance data */
 }
 
 int pc_report_failure(FILE *out, bool json, const char *reason, const struct pc_diag *diag)
