@@ -82,4 +82,38 @@ static inline char *slurp(FILE *fp)
 	return text;
 }
 
+/* What a command-line entry point printed and returned: open the streams,
+ * call it, then collect. */
+struct cli_run {
+	int status;
+	char *out;
+	char *err;
+};
+
+struct cli_streams {
+	FILE *out, *err;
+};
+
+static inline struct cli_streams cli_streams_open(void)
+{
+	struct cli_streams s = { tmpfile(), tmpfile() };
+	assert_non_null(s.out);
+	assert_non_null(s.err);
+	return s;
+}
+
+static inline struct cli_run cli_streams_collect(struct cli_streams s, int status)
+{
+	struct cli_run r = { .status = status, .out = slurp(s.out), .err = slurp(s.err) };
+	fclose(s.out);
+	fclose(s.err);
+	return r;
+}
+
+static inline void cli_run_free(struct cli_run *r)
+{
+	free(r->out);
+	free(r->err);
+}
+
 #endif

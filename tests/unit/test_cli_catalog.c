@@ -15,31 +15,12 @@
 #include "plan.h"
 #include "pc_test.h"
 
-struct run {
-	int status;
-	char *out;
-	char *err;
-};
-
 typedef int (*command_fn)(const struct pc_cli_args *, FILE *, FILE *);
 
-static struct run run(command_fn command, const struct pc_cli_args *args)
+static struct cli_run run(command_fn command, const struct pc_cli_args *args)
 {
-	FILE *out = tmpfile(), *err = tmpfile();
-	assert_non_null(out);
-	assert_non_null(err);
-	struct run r = { .status = command(args, out, err) };
-	r.out = slurp(out);
-	r.err = slurp(err);
-	fclose(out);
-	fclose(err);
-	return r;
-}
-
-static void run_free(struct run *r)
-{
-	free(r->out);
-	free(r->err);
+	struct cli_streams s = cli_streams_open();
+	return cli_streams_collect(s, command(args, s.out, s.err));
 }
 
 static struct pc_cli_args defaults(void)
@@ -77,7 +58,7 @@ static void test_list_roles(void **state)
 {
 	(void)state;
 	struct pc_cli_args args = defaults();
-	struct run r = run(pc_cli_list_roles_to, &args);
+	struct cli_run r = run(pc_cli_list_roles_to, &args);
 	assert_int_equal(r.status, 0);
 	assert_string_equal(r.err, "");
 	assert_true(HAS_ROW(r.out, "ROLE", "TABLE", "RULES", "TAKES", "TITLE"));
@@ -86,14 +67,14 @@ static void test_list_roles(void **state)
 	assert_true(HAS_ROW(r.out, "icm-distributor ", "side=primary|secondary"));
 	assert_true(HAS_ROW(r.out, "nuance-vocalizer ", " 9 ", "count"));
 	assert_true(HAS_ROW(r.out, "ipcc-express ", " 10 "));
-	run_free(&r);
+	cli_run_free(&r);
 
 	args.format = "json";
 	r = run(pc_cli_list_roles_to, &args);
 	assert_int_equal(r.status, 0);
 	assert_int_equal(strncmp(r.out, "{\"catalog_revision\": \"", 22), 0);
 	assert_non_null(strstr(r.out, "{\"role\": \"cti-server\", \"title\": \"CTI Server (on a PG)\", \"table\": 1, \"rules\": 1, \"takes\": \"instance side=a|b slot=1|2|3\""));
-	run_free(&r);
+	cli_run_free(&r);
 }
 
 /* With -c, the catalog that configuration names (site roles included). */
@@ -103,10 +84,10 @@ static void test_list_roles_of_a_config(void **state)
 	struct pc_cli_args args = defaults();
 	args.config_path = repo_path("tests/fixtures/config/good-full.conf");
 	args.config_given = true;
-	struct run r = run(pc_cli_list_roles_to, &args);
+	struct cli_run r = run(pc_cli_list_roles_to, &args);
 	assert_int_equal(r.status, 0);
 	assert_true(HAS_ROW(r.out, "site-backup-agent ", " 0 ", " 1 "));
-	run_free(&r);
+	cli_run_free(&r);
 }
 
 /* Provenance reads the same everywhere: the confidence tag first, then the
@@ -118,13 +99,13 @@ static void test_provenance_order(void **state)
 	struct pc_cli_args args = defaults();
 	args.config_path = repo_path("tests/fixtures/cli/provenance.conf");
 	args.config_given = true;
-	struct run r = run(pc_cli_list_roles_to, &args);
+	struct cli_run r = run(pc_cli_list_roles_to, &args);
 	assert_int_equal(r.status, 0);
 	assert_true(HAS_ROW(r.out, "ROLE", "TABLE", "RULES", "TAKES", "PROVENANCE", "TITLE"));
 	assert_true(HAS_ROW(r.out, "provenance-lab ", " 0 ", " 4 ", " instance ",
 			    " E60 L12 INF UNV SITE S0, S1, S1b, S9, MS, A2, A9, A10, SITE ",
 			    " Provenance test role"));
-	run_free(&r);
+	cli_run_free(&r);
 	args.format = "json";
 	r = run(pc_cli_list_roles_to, &args);
 	assert_non_null(strstr(r.out, "\"role\": \"provenance-lab\", \"title\": \"Provenance test role\", "
@@ -132,7 +113,7 @@ static void test_provenance_order(void **state)
 				      "\"confidence\": [\"E60\", \"L12\", \"INF\", \"UNV\", \"SITE\"], "
 				      "\"sources\": [\"S0\", \"S1\", \"S1b\", \"S9\", \"MS\", \"A2\", "
 				      "\"A9\", \"A10\", \"SITE\"]"));
-	run_free(&r);
+	cli_run_free(&r);
 
 	args = defaults();
 	args.config_path = repo_path("tests/fixtures/cli/provenance.conf");
@@ -141,11 +122,11 @@ static void test_provenance_order(void **state)
 	assert_true(HAS_ROW(r.out, "provenance-lab", "inferred", "18031", " INF A9, S1"));
 	assert_true(HAS_ROW(r.out, "provenance-lab", "printed", "18032", " E60 S1b, MS, S0, A10, A2"));
 	assert_true(HAS_ROW(r.out, "provenance-lab", "site", "18033", " SITE SITE"));
-	run_free(&r);
+	cli_run_free(&r);
 	args.format = "json";
 	r = run(pc_cli_expected_to, &args);
 	assert_non_null(strstr(r.out, "\"confidence\": \"INF\", \"source\": \"A9, S1\""));
-	run_free(&r);
+	cli_run_free(&r);
 }
 
 /* The issue's acceptance: the appendix on demand. */
@@ -156,7 +137,7 @@ static void test_expected_for_a_role(void **state)
 	args.role = "icm-router";
 	args.instance = 2;
 	args.side = "a";
-	struct run r = run(pc_cli_expected_to, &args);
+	struct cli_run r = run(pc_cli_expected_to, &args);
 	assert_int_equal(r.status, 0);
 	assert_string_equal(r.err, "");
 	assert_true(HAS_ROW(r.out, "ROLE", "INSTANCE", "SIDE", "SLOT", "RULE", "PROTO", "PORT",
@@ -166,7 +147,7 @@ static void test_expected_for_a_role(void **state)
 	assert_true(HAS_ROW(r.out, "dmp-high", "40083"));
 	assert_true(HAS_ROW(r.out, "rtfeed", "40087", "listen", "yes"));
 	assert_true(HAS_ROW(r.out, "private-heartbeat", "udp", "39500-39999"));
-	run_free(&r);
+	cli_run_free(&r);
 
 	args = defaults();
 	args.role = "cti-server";
@@ -176,7 +157,7 @@ static void test_expected_for_a_role(void **state)
 	assert_int_equal(r.status, 0);
 	assert_true(HAS_ROW(r.out, "cti-server", "instance-1", " b ", " 1 ", "cti", "tcp", "43067",
 			    "listen", "yes"));
-	run_free(&r);
+	cli_run_free(&r);
 
 	args.format = "json";
 	r = run(pc_cli_expected_to, &args);
@@ -185,7 +166,7 @@ static void test_expected_for_a_role(void **state)
 	assert_non_null(strstr(r.out, "\"instance\": 1, \"instance_name\": \"instance-1\", \"side\": \"b\", \"slot\": 1"));
 	assert_non_null(strstr(r.out, "\"port\": 43067, \"port_last\": 43067, \"match\": \"port\", \"direction\": \"listen\""));
 	assert_non_null(strstr(r.out, "\"confidence\": \"L12\""));
-	run_free(&r);
+	cli_run_free(&r);
 
 	/* -c only picks the catalog: a site role's plan */
 	args = defaults();
@@ -197,21 +178,21 @@ static void test_expected_for_a_role(void **state)
 	r = run(pc_cli_expected_to, &args);
 	assert_int_equal(r.status, 0);
 	assert_true(HAS_ROW(r.out, "site-hosted-router", "status", "41159", "SITE SITE"));
-	run_free(&r);
+	cli_run_free(&r);
 }
 
 static void test_expected_for_the_host(void **state)
 {
 	(void)state;
 	struct pc_cli_args args = defaults();
-	struct run r = run(pc_cli_expected_to, &args);
+	struct cli_run r = run(pc_cli_expected_to, &args);
 	assert_int_equal(r.status, 0);
 	assert_string_equal(r.err, "");
 	assert_int_equal(strncmp(r.out, "# catalog revision ", 19), 0);
 	assert_true(HAS_ROW(r.out, "icm-router", "acme", " a ", "rtfeed", "40007"));
 	assert_true(HAS_ROW(r.out, "icm-logger", "acme", "sql-server", "1433", "yes", "L12 S1, MS"));
 	assert_true(HAS_ROW(r.out, "windows-base", " - ", " - ", " - ", "smb", "445"));
-	run_free(&r);
+	cli_run_free(&r);
 
 	/* warnings go to stderr, the plan still prints */
 	args.config_path = repo_path("tests/fixtures/config/good-full.conf");
@@ -220,7 +201,7 @@ static void test_expected_for_the_host(void **state)
 	assert_non_null(strstr(r.err, ":47: warning: ignore tcp/135"));
 	assert_true(HAS_ROW(r.out, "cti-server", "cust1", "45100", "SITE (override, line 27"));
 	assert_true(HAS_ROW(r.out, "nuance-recognition-server", "unconfigured", "yes"));
-	run_free(&r);
+	cli_run_free(&r);
 }
 
 /* Every bad configuration fixture: status 2, nothing on stdout, and on
@@ -244,12 +225,12 @@ static void test_every_bad_config_exits_2(void **state)
 		struct pc_cli_args args = defaults();
 		args.config_path = path;
 		args.config_given = true;
-		struct run r = run(pc_cli_expected_to, &args);
+		struct cli_run r = run(pc_cli_expected_to, &args);
 		assert_int_equal(r.status, 2);
 		assert_string_equal(r.out, "");
 		assert_int_equal(strncmp(r.err, diag.lines[0], strlen(diag.lines[0])), 0);
 		assert_int_equal(r.err[strlen(diag.lines[0])], '\n');
-		run_free(&r);
+		cli_run_free(&r);
 		pc_diag_clear(&diag);
 		seen++;
 	}
@@ -271,12 +252,12 @@ static void test_every_bad_catalog_exits_2(void **state)
 		snprintf(path, sizeof(path), "%s/%s", dir_path, e->d_name);
 		struct pc_cli_args args = defaults();
 		args.default_catalog_dir = path;
-		struct run r = run(pc_cli_list_roles_to, &args);
+		struct cli_run r = run(pc_cli_list_roles_to, &args);
 		assert_int_equal(r.status, 2);
 		assert_string_equal(r.out, "");
 		assert_int_equal(strncmp(r.err, path, strlen(path)), 0);
 		assert_int_equal(r.err[strlen(path)], ':');
-		run_free(&r);
+		cli_run_free(&r);
 		seen++;
 	}
 	closedir(dir);
@@ -288,17 +269,17 @@ static void test_bad_options(void **state)
 	(void)state;
 	struct pc_cli_args args = defaults();
 	args.format = "xml";
-	struct run r = run(pc_cli_list_roles_to, &args);
+	struct cli_run r = run(pc_cli_list_roles_to, &args);
 	assert_int_equal(r.status, 1);
 	assert_string_equal(r.err, "command line: --format xml: must be text or json\n");
-	run_free(&r);
+	cli_run_free(&r);
 
 	args = defaults();
 	args.instance = 1;
 	r = run(pc_cli_expected_to, &args);
 	assert_int_equal(r.status, 1);
 	assert_string_equal(r.err, "command line: --instance, --side and --slot need --role\n");
-	run_free(&r);
+	cli_run_free(&r);
 
 	args = defaults();
 	args.role = "icm-pg";
@@ -306,7 +287,7 @@ static void test_bad_options(void **state)
 	r = run(pc_cli_expected_to, &args);
 	assert_int_equal(r.status, 1);
 	assert_string_equal(r.err, "command line: --slot 0: must be between 1 and 3\n");
-	run_free(&r);
+	cli_run_free(&r);
 
 	args = defaults();
 	args.role = "icm-router";
@@ -314,7 +295,7 @@ static void test_bad_options(void **state)
 	r = run(pc_cli_expected_to, &args);
 	assert_int_equal(r.status, 1);
 	assert_string_equal(r.err, "command line: --side c: must be a, b, primary or secondary\n");
-	run_free(&r);
+	cli_run_free(&r);
 
 	args = defaults();
 	args.role = "vnc";
@@ -322,7 +303,7 @@ static void test_bad_options(void **state)
 	r = run(pc_cli_expected_to, &args);
 	assert_int_equal(r.status, 1);
 	assert_string_equal(r.err, "command line: role vnc takes no instance\n");
-	run_free(&r);
+	cli_run_free(&r);
 
 	/* A role the catalog does not have: a usage error too, nothing printed. */
 	args = defaults();
@@ -331,20 +312,20 @@ static void test_bad_options(void **state)
 	assert_int_equal(r.status, 1);
 	assert_string_equal(r.out, "");
 	assert_non_null(strstr(r.err, "command line: unknown role no-such-role"));
-	run_free(&r);
+	cli_run_free(&r);
 
 	args = defaults();
 	args.config_path = repo_path("tests/fixtures/config/no-such.conf");
 	r = run(pc_cli_expected_to, &args);
 	assert_int_equal(r.status, 2);
 	assert_non_null(strstr(r.err, "no-such.conf: cannot read: No such file or directory\n"));
-	run_free(&r);
+	cli_run_free(&r);
 
 	args = defaults();
 	args.default_catalog_dir = NULL;
 	r = run(pc_cli_list_roles_to, &args);
 	assert_int_equal(r.status, 2);
-	run_free(&r);
+	cli_run_free(&r);
 }
 
 int main(void)

@@ -21,39 +21,20 @@ static const char *fixture(const char *name)
 	return repo_path(relative);
 }
 
-struct run {
-	int status;
-	char *out;
-	char *err;
-};
-
-static struct run check_detail(const char *config, const char *proc_tree, const char *format,
-			       bool brief, bool verbose)
+static struct cli_run check_detail(const char *config, const char *proc_tree,
+				   const char *format, bool brief, bool verbose)
 {
 	struct pc_cli_args args = { .config_path = config, .config_given = true,
 				    .instance = -1, .slot = -1, .format = format,
 				    .brief = brief, .verbose = verbose };
 	struct pc_collector_options collect = { .mode = PC_COLLECT_PROCFS, .proc_root = proc_tree };
-	FILE *out = tmpfile(), *err = tmpfile();
-	assert_non_null(out);
-	assert_non_null(err);
-	struct run r = { .status = pc_check_run(&args, &collect, out, err) };
-	r.out = slurp(out);
-	r.err = slurp(err);
-	fclose(out);
-	fclose(err);
-	return r;
+	struct cli_streams s = cli_streams_open();
+	return cli_streams_collect(s, pc_check_run(&args, &collect, s.out, s.err));
 }
 
-static struct run check(const char *config, const char *proc_tree, const char *format)
+static struct cli_run check(const char *config, const char *proc_tree, const char *format)
 {
 	return check_detail(config, proc_tree, format, false, false);
-}
-
-static void run_free(struct run *r)
-{
-	free(r->out);
-	free(r->err);
 }
 
 static void assert_starts(const char *text, const char *prefix)
@@ -82,7 +63,7 @@ static size_t count_lines(const char *text)
 static void check_state(const char *tree, int status, const char *first, const char *perfdata,
 			const char *compliance)
 {
-	struct run r = check(fixture("check.conf"), fixture(tree), "text");
+	struct cli_run r = check(fixture("check.conf"), fixture(tree), "text");
 	assert_int_equal(r.status, status);
 	assert_starts(r.out, first);
 	const char *bar = strstr(r.out, " | ");
@@ -91,19 +72,19 @@ static void check_state(const char *tree, int status, const char *first, const c
 	assert_starts(bar + 3, perfdata);
 	assert_string_equal(r.err, "");
 	size_t first_len = (size_t)(strchr(r.out, '\n') - r.out) + 1;
-	struct run brief = check_detail(fixture("check.conf"), fixture(tree), "text", true, false);
+	struct cli_run brief = check_detail(fixture("check.conf"), fixture(tree), "text", true, false);
 	assert_int_equal(brief.status, status);
 	assert_int_equal(count_lines(brief.out), 1);
 	assert_int_equal(strncmp(brief.out, r.out, strcspn(r.out, "|")), 0);
-	run_free(&brief);
-	struct run verbose = check_detail(fixture("check.conf"), fixture(tree), "text", false, true);
+	cli_run_free(&brief);
+	struct cli_run verbose = check_detail(fixture("check.conf"), fixture(tree), "text", false, true);
 	assert_int_equal(verbose.status, status);
 	assert_int_equal(strncmp(verbose.out, r.out, strcspn(r.out, "|")), 0);
 	assert_true(strlen(verbose.out) > first_len);
 	assert_contains(verbose.out, "\nExpectations:\n");
 	assert_contains(verbose.out, "\nPoll: procfs at ");
-	run_free(&verbose);
-	run_free(&r);
+	cli_run_free(&verbose);
+	cli_run_free(&r);
 
 	r = check(fixture("check.conf"), fixture(tree), "json");
 	assert_int_equal(r.status, status);
@@ -114,7 +95,7 @@ static void check_state(const char *tree, int status, const char *first, const c
 	snprintf(want, sizeof(want), "\"exit_status\": %d,", status);
 	assert_contains(r.out, want);
 	assert_contains(r.out, "\"poll\": {\"source\": \"procfs\"");
-	run_free(&r);
+	cli_run_free(&r);
 }
 
 static void test_compliant(void **state)
@@ -124,7 +105,7 @@ static void test_compliant(void **state)
 		    "PORTCOMPLY OK - compliant: 2 of 2 present, 1 unexpected listener; "
 		    "unexpected tcp/8080 | ",
 		    "expected=2;;;0 present=2;;;0 missing=0;;;0 unexpected=1;;;0 ", "compliant");
-	struct run r = check(fixture("check.conf"), fixture("proc-compliant"), "json");
+	struct cli_run r = check(fixture("check.conf"), fixture("proc-compliant"), "json");
 	assert_contains(r.out, "\"rule\": \"needed\", \"description\": \"A required listener\", "
 			       "\"protocol\": \"tcp\", \"port\": 18011, \"port_last\": 18011, "
 			       "\"match\": \"port\", \"direction\": \"listen\", \"required\": true, "
@@ -147,7 +128,7 @@ static void test_compliant(void **state)
 	assert_contains(r.out, "\"port\": 22, \"sockets\": 1, \"pid\": null, \"process\": null, "
 			       "\"uid\": 0, \"user\": \"root\", \"uids_differ\": false, "
 			       "\"class\": \"ignored\"");
-	run_free(&r);
+	cli_run_free(&r);
 }
 
 /* hold-down 1: an absent port is missing at once, never pending. */
@@ -174,26 +155,26 @@ static void test_non_compliant(void **state)
 static void test_connections(void **state)
 {
 	(void)state;
-	struct run r = check(fixture("check-connect.conf"), fixture("proc-compliant"), "json");
+	struct cli_run r = check(fixture("check-connect.conf"), fixture("proc-compliant"), "json");
 	assert_int_equal(r.status, 0);
 	assert_contains(r.out, "\"rule\": \"peer\"");
 	assert_contains(r.out, "\"direction\": \"connect\", \"required\": true, "
 			       "\"configurable\": false, \"bind_address\": null, "
 			       "\"status\": \"connected\"");
-	run_free(&r);
+	cli_run_free(&r);
 
 	r = check(fixture("check-connect.conf"), fixture("proc-degraded"), "text");
 	assert_int_equal(r.status, 1);
 	assert_starts(r.out, "PORTCOMPLY WARNING - degraded: 1 notConnected, 0 of 1 present, ");
 	assert_contains(r.out, "| expected=1;;;0 present=0;;;0 missing=0;;;0 unexpected=");
 	assert_contains(r.out, " not_connected=1;;;0 ");
-	run_free(&r);
+	cli_run_free(&r);
 
 	/* The same role without check-connections. */
 	r = check(fixture("check-noconnect.conf"), fixture("proc-degraded"), "text");
 	assert_int_equal(r.status, 0);
 	assert_starts(r.out, "PORTCOMPLY OK - compliant: 0 of 1 present, 1 not checked, ");
-	run_free(&r);
+	cli_run_free(&r);
 }
 
 /* A configuration that does not validate: UNKNOWN, FILE:LINE on stderr
@@ -204,54 +185,54 @@ static void test_invalid_configuration(void **state)
 	char prefix[1200];
 	snprintf(prefix, sizeof(prefix), "PORTCOMPLY UNKNOWN - invalid configuration: %s:5: ",
 		 fixture("bad.conf"));
-	struct run r = check(fixture("bad.conf"), fixture("proc-compliant"), "text");
+	struct cli_run r = check(fixture("bad.conf"), fixture("proc-compliant"), "text");
 	assert_int_equal(r.status, 3);
 	assert_starts(r.out, prefix);
 	assert_contains(r.out, "no-such-role");
 	assert_int_equal(strchr(r.out, '\n')[1], '\0'); /* one line, no perfdata */
 	check_diag_line(r.err, fixture("bad.conf"), 5, "no-such-role");
-	run_free(&r);
+	cli_run_free(&r);
 
 	r = check(fixture("bad.conf"), fixture("proc-compliant"), "json");
 	assert_int_equal(r.status, 3);
 	assert_json_valid(r.out);
 	assert_starts(r.out, "{\"compliance\": \"unknown\", \"state\": \"UNKNOWN\", \"exit_status\": 3, "
 			     "\"error\": \"invalid configuration\", \"diagnostics\": [\"");
-	run_free(&r);
+	cli_run_free(&r);
 
 	r = check(fixture("no-such.conf"), fixture("proc-compliant"), "text");
 	assert_int_equal(r.status, 3);
 	assert_starts(r.out, "PORTCOMPLY UNKNOWN - invalid configuration: ");
 	assert_contains(r.out, "no-such.conf: cannot read: No such file or directory");
-	run_free(&r);
+	cli_run_free(&r);
 }
 
 /* The socket tables cannot be read: UNKNOWN with the collector's reason. */
 static void test_collector_failure(void **state)
 {
 	(void)state;
-	struct run r = check(fixture("check.conf"), fixture("no-such-tree"), "text");
+	struct cli_run r = check(fixture("check.conf"), fixture("no-such-tree"), "text");
 	assert_int_equal(r.status, 3);
 	assert_starts(r.out, "PORTCOMPLY UNKNOWN - cannot read the socket tables: ");
 	assert_contains(r.out, "no-such-tree/net/tcp");
 	assert_starts(r.err, "portcomplyd: cannot read the socket tables: ");
-	run_free(&r);
+	cli_run_free(&r);
 
 	r = check(fixture("check.conf"), fixture("no-such-tree"), "json");
 	assert_int_equal(r.status, 3);
 	assert_json_valid(r.out);
 	assert_contains(r.out, "\"error\": \"cannot read the socket tables: ");
-	run_free(&r);
+	cli_run_free(&r);
 }
 
 static void test_bad_format(void **state)
 {
 	(void)state;
-	struct run r = check(fixture("check.conf"), fixture("proc-compliant"), "xml");
+	struct cli_run r = check(fixture("check.conf"), fixture("proc-compliant"), "xml");
 	assert_int_equal(r.status, 3);
 	assert_string_equal(r.out, "PORTCOMPLY UNKNOWN - --format xml: must be text or json\n");
 	assert_string_equal(r.err, "portcomplyd: --format xml: must be text or json\n");
-	run_free(&r);
+	cli_run_free(&r);
 }
 
 int main(void)

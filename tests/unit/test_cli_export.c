@@ -13,31 +13,12 @@
 #include "cli_export.h"
 #include "pc_test.h"
 
-struct run {
-	int status;
-	char *out;
-	char *err;
-};
-
-static struct run run(const char *config, const char *format)
+static struct cli_run run(const char *config, const char *format)
 {
 	struct pc_cli_args args = { .config_path = repo_path(config), .config_given = true,
 				    .instance = -1, .slot = -1 };
-	FILE *out = tmpfile(), *err = tmpfile();
-	assert_non_null(out);
-	assert_non_null(err);
-	struct run r = { .status = pc_cli_export_to(&args, format, out, err) };
-	r.out = slurp(out);
-	r.err = slurp(err);
-	fclose(out);
-	fclose(err);
-	return r;
-}
-
-static void run_free(struct run *r)
-{
-	free(r->out);
-	free(r->err);
+	struct cli_streams s = cli_streams_open();
+	return cli_streams_collect(s, pc_cli_export_to(&args, format, s.out, s.err));
 }
 
 /* The element list of one set, as printed ("" for an empty set). */
@@ -68,7 +49,7 @@ static const char *elements(const char *text, const char *set)
 static void test_sets(void **state)
 {
 	(void)state;
-	struct run r = run("tests/fixtures/export/host.conf", "nftables");
+	struct cli_run r = run("tests/fixtures/export/host.conf", "nftables");
 	assert_int_equal(r.status, 0);
 	assert_string_equal(r.err, "");
 	/* 7100-7199 and 7150-7250 overlap. */
@@ -95,23 +76,23 @@ static void test_sets(void **state)
 	assert_non_null(strstr(r.out, "\tchain allow {\n\t\tmeta nfproto ipv4 tcp dport @tcp_ipv4 accept\n"));
 	assert_null(strstr(r.out, "\ttype filter hook"));
 	assert_null(strstr(r.out, "\tpolicy"));
-	run_free(&r);
+	cli_run_free(&r);
 }
 
 static void test_bad_input(void **state)
 {
 	(void)state;
-	struct run r = run("tests/fixtures/config/bad-side-value.conf", "nftables");
+	struct cli_run r = run("tests/fixtures/config/bad-side-value.conf", "nftables");
 	assert_int_equal(r.status, 2);
 	assert_string_equal(r.out, "");
 	assert_non_null(strstr(r.err, "bad-side-value.conf:"));
-	run_free(&r);
+	cli_run_free(&r);
 
 	r = run("tests/fixtures/export/host.conf", "iptables");
 	assert_int_equal(r.status, 1);
 	assert_string_equal(r.out, "");
 	assert_string_equal(r.err, "command line: --export iptables: the one format is nftables\n");
-	run_free(&r);
+	cli_run_free(&r);
 }
 
 int main(void)
