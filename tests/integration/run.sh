@@ -34,11 +34,21 @@ run_one() {
 	name=$(basename "$scenario" .sh)
 	tmp=$(mktemp -d "/tmp/portcomply-$name.XXXXXX")
 	start=$(date +%s)
+	# The agent serves as an unprivileged user and reads the catalogs and
+	# configurations under the tree, but the tree may sit in a directory
+	# only root can enter (a clone in a mktemp -d folder). Each scenario
+	# sees the tree at $tmp/tree instead, bound there in a mount namespace
+	# of its own, where every directory above it is open to all.
+	local tree=$tmp/tree scenario_build=$build
+	mkdir "$tree"
+	chmod 0755 "$tmp"
+	case $build in "$root"/*) scenario_build=$tree/${build#"$root"/} ;; esac
 	set +e
-	PC_ROOT=$root PC_BUILD=$build PC_TMP=$tmp \
+	PC_ROOT=$tree PC_BUILD=$scenario_build PC_TMP=$tmp \
 		timeout --kill-after=10 "${PC_SCENARIO_TIMEOUT:-180}" \
-		unshare --net -- sh -c 'ip link set lo up && exec bash "$0"' "$scenario" \
-		>"$tmp/output" 2>&1
+		unshare --net --mount -- sh -c \
+		'mount --bind "$1" "$2" && ip link set lo up && exec bash "$0"' \
+		"$scenario" "$root" "$tree" >"$tmp/output" 2>&1
 	rc=$?
 	set -e
 	local took=$(($(date +%s) - start))
