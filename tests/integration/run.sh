@@ -35,19 +35,24 @@ run_one() {
 	tmp=$(mktemp -d "/tmp/portcomply-$name.XXXXXX")
 	start=$(date +%s)
 	# The agent serves as an unprivileged user and reads the catalogs and
-	# configurations under the tree, but the tree may sit in a directory
-	# only root can enter (a clone in a mktemp -d folder). Each scenario
-	# sees the tree at $tmp/tree instead, bound there in a mount namespace
-	# of its own, where every directory above it is open to all.
+	# configurations under the tree, but the tree may be, or sit in, a
+	# directory only root can enter (a clone into a mktemp -d folder). Each
+	# scenario sees the tree at $tmp/tree instead: a directory open to all
+	# on which, in a mount namespace of the scenario's own, each entry of
+	# the tree is bound. Nothing of the real tree changes mode.
 	local tree=$tmp/tree scenario_build=$build
 	mkdir "$tree"
-	chmod 0755 "$tmp"
+	chmod 0755 "$tmp" "$tree"
 	case $build in "$root"/*) scenario_build=$tree/${build#"$root"/} ;; esac
 	set +e
 	PC_ROOT=$tree PC_BUILD=$scenario_build PC_TMP=$tmp \
 		timeout --kill-after=10 "${PC_SCENARIO_TIMEOUT:-180}" \
 		unshare --net --mount -- sh -c \
-		'mount --bind "$1" "$2" && ip link set lo up && exec bash "$0"' \
+		'for e in "$1"/* "$1"/.[!.]*; do
+			[ -e "$e" ] || continue
+			if [ -d "$e" ]; then mkdir "$2/${e##*/}"; else : >"$2/${e##*/}"; fi
+			mount --bind "$e" "$2/${e##*/}" || exit 1
+		done && ip link set lo up && exec bash "$0"' \
 		"$scenario" "$root" "$tree" >"$tmp/output" 2>&1
 	rc=$?
 	set -e
