@@ -35,9 +35,9 @@ LIBS := -lnetsnmpagent -lnetsnmp -lconfuse -lmnl
 
 # The agent is a library of modules plus main.c, so that every module's unit
 # test links against exactly the code the daemon runs.
-AGENT_SRCS := $(filter-out agent/main.c,$(wildcard agent/*.c))
+AGENT_SRCS := $(filter-out agent/daemon/main.c,$(wildcard agent/*/*.c))
 AGENT_OBJS := $(AGENT_SRCS:agent/%.c=$(BUILD)/agent/%.o)
-UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_SRCS := $(wildcard tests/unit/*/test_*.c)
 UNIT_BINS := $(UNIT_SRCS:tests/unit/%.c=$(BUILD)/tests/%)
 HELPER_SRCS := $(wildcard tests/helpers/*.c)
 HELPER_BINS := $(HELPER_SRCS:tests/helpers/%.c=$(BUILD)/helpers/%)
@@ -71,7 +71,7 @@ CATALOG_DIR := $(DATADIR)/portcomply/catalog
 CONF_DIR := $(SYSCONFDIR)/portcomply
 MAN_PAGES := man/portcomplyd.8 man/portcomply.conf.5 man/portcomply-catalog.5
 
-.PHONY: all deps build run test check unit unit-asan integration valgrind mib-lint \
+.PHONY: all deps build run test check layers unit unit-asan integration valgrind mib-lint \
 	bench clean install uninstall deb man-lint snmp-yml contrib fleet FORCE fuzz fuzz-smoke \
 	fuzzers stress
 .DEFAULT_GOAL := all
@@ -91,10 +91,10 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory check
 
-check: build mib-lint man-lint contrib unit integration fleet unit-asan fuzz-smoke valgrind
+check: build layers mib-lint man-lint contrib unit integration fleet unit-asan fuzz-smoke valgrind
 	@echo "make test: all passed"
 
-$(DAEMON): $(BUILD)/agent/main.o $(BUILD)/libportcomply.a
+$(DAEMON): $(BUILD)/agent/daemon/main.o $(BUILD)/libportcomply.a
 	$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(BUILD)/libportcomply.a: $(AGENT_OBJS)
@@ -103,7 +103,8 @@ $(BUILD)/libportcomply.a: $(AGENT_OBJS)
 
 # The generated headers are order-only: the .d files make their real users
 # depend on them.
-$(BUILD)/agent/%.o: agent/%.c | $(GEN_H) $(PATHS_H) $(BUILD)/agent
+$(BUILD)/agent/%.o: agent/%.c | $(GEN_H) $(PATHS_H)
+	@mkdir -p $(@D)
 	$(CC) $(ALL_CFLAGS) -MMD -MP -c -o $@ $<
 
 # The agent's OIDs come from the MIB itself, so moving the module (see README)
@@ -123,8 +124,9 @@ $(PATHS_H): FORCE | $(BUILD)/gen
 	@printf '#define PC_SYSCONFDIR "%s"\n#define PC_DATADIR "%s"\n' '$(SYSCONFDIR)' '$(DATADIR)' >$@.tmp
 	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
 
-$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libportcomply.a | $(GEN_H) $(BUILD)/tests
-	$(CC) $(ALL_CFLAGS) -Itests/unit -MMD -MP -o $@ $< $(BUILD)/libportcomply.a \
+$(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libportcomply.a | $(GEN_H)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -Itests/support -MMD -MP -o $@ $< $(BUILD)/libportcomply.a \
 		$(ALL_LDFLAGS) $(LIBS) -lcmocka
 
 $(BUILD)/helpers/%: tests/helpers/%.c $(BUILD)/libportcomply.a | $(BUILD)/helpers
@@ -141,9 +143,15 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libportcomply.a | $(BUILD)/bench
 $(BUILD)/fuzzers/%: fuzz/%.c $(BUILD)/libportcomply.a | $(BUILD)/fuzzers
 	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libportcomply.a $(ALL_LDFLAGS) $(LIBS)
 
-$(BUILD)/agent $(BUILD)/tests $(BUILD)/helpers $(BUILD)/preload $(BUILD)/bench $(BUILD)/gen \
+$(BUILD)/helpers $(BUILD)/preload $(BUILD)/bench $(BUILD)/gen \
 $(BUILD)/fuzzers:
 	@mkdir -p $@
+
+# agent/LAYERS held against the includes and the core's objects, and the
+# check's own self-test (it must refuse what it exists to refuse).
+layers: $(AGENT_OBJS)
+	@tools/check-layers.pl --objects $(BUILD)/agent
+	@tests/tools/test_check_layers.sh
 
 unit: $(UNIT_BINS)
 	@tools/run-unit.sh $(UNIT_BINS)
@@ -268,4 +276,4 @@ man-lint:
 clean:
 	rm -rf build
 
--include $(wildcard $(BUILD)/agent/*.d $(BUILD)/tests/*.d $(BUILD)/fuzzers/*.d)
+-include $(wildcard $(BUILD)/agent/*/*.d $(BUILD)/tests/*/*.d $(BUILD)/fuzzers/*.d)

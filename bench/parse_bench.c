@@ -19,9 +19,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cfgfile.h"
-#include "config.h"
-#include "diag.h"
+#include "plan/cfgfile.h"
+#include "plan/config.h"
+#include "plan/diag.h"
 
 #define RUNS 7
 #define RATIO_MAX 3.0

@@ -51,8 +51,8 @@
 
 #include <arpa/inet.h>
 
-#include "collect.h"
-#include "collect_internal.h"
+#include "collect/collect.h"
+#include "collect/collect_internal.h"
 
 extern char **environ;
 

@@ -15,7 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 
-#include "collect_internal.h"
+#include "collect/collect_internal.h"
 
 struct recorder {
 	const char *dir;

@@ -9,9 +9,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "catalog.h"
-#include "config.h"
-#include "diag.h"
+#include "plan/catalog.h"
+#include "plan/config.h"
+#include "plan/diag.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

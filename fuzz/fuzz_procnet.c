@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "collect_internal.h"
+#include "collect/collect_internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "collect_internal.h"
+#include "collect/collect_internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

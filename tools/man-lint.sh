@@ -2,7 +2,7 @@
 # The man pages pass mandoc -Tlint with no message down to style level,
 # except that a referenced page is missing on this machine (that depends
 # on what is installed, not on the page); portcomply.conf(5) documents
-# every key agent/config.c accepts, portcomplyd(8) every option.
+# every key agent/plan/config.c accepts, portcomplyd(8) every option.
 set -u
 cd "$(dirname "$0")/.."
 failed=0
@@ -13,17 +13,17 @@ for page in "$@"; do
 		failed=1
 	fi
 done
-for key in $(sed -n 's/^[[:space:]]*CFG_[A-Z_]*("\([a-z-]*\)".*/\1/p' agent/config.c | sort -u); do
+for key in $(sed -n 's/^[[:space:]]*CFG_[A-Z_]*("\([a-z-]*\)".*/\1/p' agent/plan/config.c | sort -u); do
 	grep -q "^\.It Cm $key\( \|$\)" man/portcomply.conf.5 ||
 		{ echo "man/portcomply.conf.5: key $key is not documented" >&2; failed=1; }
 done
-opts=$(sed -n 's/.*getopt_long(argc, argv, "\([^"]*\)".*/\1/p' agent/options.c | tr -d ':')
-[ -n "$opts" ] || { echo "man-lint: found no options in agent/options.c" >&2; failed=1; }
+opts=$(sed -n 's/.*getopt_long(argc, argv, "\([^"]*\)".*/\1/p' agent/daemon/options.c | tr -d ':')
+[ -n "$opts" ] || { echo "man-lint: found no options in agent/daemon/options.c" >&2; failed=1; }
 for o in $(printf '%s' "$opts" | fold -w1); do
 	grep -q "^\.It Fl $o\( \|$\)" man/portcomplyd.8 ||
 		{ echo "man/portcomplyd.8: option -$o is not documented" >&2; failed=1; }
 done
-for o in $(sed -n 's/^[[:space:]]*{ "\([a-z-]*\)", [a-z_]*, NULL, OPT_.*/\1/p' agent/options.c); do
+for o in $(sed -n 's/^[[:space:]]*{ "\([a-z-]*\)", [a-z_]*, NULL, OPT_.*/\1/p' agent/daemon/options.c); do
 	grep -q "Fl -$o" man/portcomplyd.8 ||
 		{ echo "man/portcomplyd.8: option --$o is not documented" >&2; failed=1; }
 done

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "snapshot.h"
+#include "core/snapshot.h"
 
 int main(int argc, char **argv)
 {

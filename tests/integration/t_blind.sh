@@ -1,4 +1,4 @@
-# A blind agent says it is blind (issue 12.3). netlink is refused (an
+# A blind agent says it is blind. netlink is refused (an
 # LD_PRELOAD interposer), so the agent reads /proc/net; then /proc is
 # hidden (an empty tmpfs over it, in this scenario's own mount namespace)
 # and a required listener dies. The agent used to log one line, keep

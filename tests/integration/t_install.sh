@@ -53,7 +53,7 @@ pbuild=$PC_TMP/pbuild
 # A copy of the objects (their dependency files moved along): make must
 # see that the compiled-in paths changed and rebuild what uses them.
 cp -a "$PC_BUILD" "$pbuild"
-sed -i "s#\(^\| \)build/#\1$pbuild/#g" "$pbuild"/agent/*.d
+sed -i "s#\(^\| \)build/#\1$pbuild/#g" "$pbuild"/agent/*/*.d
 mk install BUILD="$pbuild" DESTDIR="$dest" PREFIX=/usr SYSCONFDIR=/srv/etc >"$PC_TMP/install.log" 2>&1 ||
 	{ cat "$PC_TMP/install.log"; fail "make install PREFIX=/usr"; }
 [ -x "$dest/usr/sbin/portcomplyd" ] && [ -f "$dest/srv/etc/portcomply/portcomply.conf" ] &&

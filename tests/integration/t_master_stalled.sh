@@ -4,7 +4,7 @@
 # (when the agent detected the loss) lies within the stall, seconds before
 # the master resumed.
 #
-# And the stall delivers each notification once (issue 12.4: net-snmp's
+# And the stall delivers each notification once (net-snmp's
 # retries used to write each Notify into the stalled stream 5 times more):
 # the listener comes back, and once its pcListenerRestored has arrived
 # (everything sent before it was handled first, on one stream), exactly one

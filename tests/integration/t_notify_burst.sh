@@ -1,4 +1,4 @@
-# The start-up burst (issue 10.1): a role with 30 required ports, none
+# The start-up burst: a role with 30 required ports, none
 # open, and notify-rate-limit = 10. The first verdict is one poll with 30
 # alarms and the compliance change: pcComplianceChanged arrives, first and
 # never rate limited; 10 pcListenerMissing fit the limit; then one

@@ -1,4 +1,4 @@
-# A flood of new listeners cannot erase an alarm (issue 12.1). A local
+# A flood of new listeners cannot erase an alarm. A local
 # user opens 5,000 listeners, then a required listener dies: the poll that
 # sees the loss sees the 5,000 new ones too (poll-interval = 60: the
 # destroy event triggers it). The hand-over from the poll thread used to be

@@ -1,4 +1,4 @@
-# Permit ranges (issue 10.2) through a real snmpd and snmptrapd. With
+# Permit ranges through a real snmpd and snmptrapd. With
 # windows-base, whose rpc-dynamic rule only permits TCP 1024-65535, a new
 # listener on tcp/5555 raises pcUnexpectedListener and is classed
 # inPermitRange, and opening and closing it raises no pcListenerMissing or

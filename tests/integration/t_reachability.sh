@@ -1,4 +1,4 @@
-# Reachability (issue 14): a port counts as present only where its peers
+# Reachability: a port counts as present only where its peers
 # can reach it, with real sockets in the scenario's namespace.
 #
 # 1. The issue's table: ctios-server instance 0 side A, one listener at a

@@ -1,0 +1,419 @@
+#include "core/snapshot.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+int pc_endpoint_cmp(const struct pc_endpoint *a, const struct pc_endpoint *b)
+{
+	if (a->proto != b->proto)
+		return a->proto < b->proto ? -1 : 1;
+	if (a->addr_type != b->addr_type)
+		return a->addr_type < b->addr_type ? -1 : 1;
+	/* An InetAddress index is encoded with its length first. */
+	if (a->addr_len != b->addr_len)
+		return a->addr_len < b->addr_len ? -1 : 1;
+	int c = memcmp(a->addr, b->addr, a->addr_len);
+	if (c != 0)
+		return c < 0 ? -1 : 1;
+	if (a->port != b->port)
+		return a->port < b->port ? -1 : 1;
+	return 0;
+}
+
+static bool is_zero(const uint8_t *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (p[i] != 0)
+			return false;
+	return true;
+}
+
+void pc_endpoint_set(struct pc_endpoint *ep, uint8_t proto, int family, const void *addr,
+		     bool v6only, uint32_t ifindex, uint16_t port)
+{
+	uint32_t zone = htonl(ifindex);
+
+	memset(ep, 0, sizeof(*ep));
+	ep->proto = proto;
+	ep->port = port;
+	if (family == AF_INET) {
+		ep->addr_type = ifindex != 0 ? PC_INET_IPV4Z : PC_INET_IPV4;
+		ep->addr_len = ifindex != 0 ? 8 : 4;
+		memcpy(ep->addr, addr, 4);
+		memcpy(ep->addr + 4, &zone, ifindex != 0 ? 4 : 0);
+		return;
+	}
+	const uint8_t *a6 = addr;
+	if (is_zero(a6, 16) && !v6only && ifindex == 0) {
+		/* RFC 4022: accepts IPv4 and IPv6 alike. */
+		ep->addr_type = PC_INET_UNKNOWN;
+		ep->addr_len = 0;
+		return;
+	}
+	ep->addr_type = ifindex != 0 ? PC_INET_IPV6Z : PC_INET_IPV6;
+	ep->addr_len = ifindex != 0 ? 20 : 16;
+	memcpy(ep->addr, a6, 16);
+	memcpy(ep->addr + 16, &zone, ifindex != 0 ? 4 : 0);
+}
+
+uint32_t pc_endpoint_zone(const struct pc_endpoint *ep)
+{
+	uint32_t zone;
+	if (ep->addr_type == PC_INET_IPV4Z && ep->addr_len == 8)
+		memcpy(&zone, ep->addr + 4, 4);
+	else if (ep->addr_type == PC_INET_IPV6Z && ep->addr_len == 20)
+		memcpy(&zone, ep->addr + 16, 4);
+	else
+		return 0;
+	return ntohl(zone);
+}
+
+const char *pc_proto_name(uint8_t proto)
+{
+	switch (proto) {
+	case IPPROTO_TCP:
+		return "tcp";
+	case IPPROTO_UDP:
+		return "udp";
+	default:
+		return "?";
+	}
+}
+
+/* zone: the device's name, or NULL to write its index. */
+static void format_addr(const struct pc_endpoint *ep, const char *zone_name, char *buf,
+			size_t len)
+{
+	char text[INET6_ADDRSTRLEN], zone[PC_IFNAME_MAX + 1];
+
+	if (len == 0)
+		return;
+	if (zone_name != NULL)
+		snprintf(zone, sizeof(zone), "%s", zone_name);
+	else
+		snprintf(zone, sizeof(zone), "%u", (unsigned)pc_endpoint_zone(ep));
+	switch (ep->addr_type) {
+	case PC_INET_IPV4:
+	case PC_INET_IPV4Z:
+		inet_ntop(AF_INET, ep->addr, text, sizeof(text));
+		snprintf(buf, len, "%s%s%s", text, ep->addr_type == PC_INET_IPV4Z ? "%" : "",
+			 ep->addr_type == PC_INET_IPV4Z ? zone : "");
+		return;
+	case PC_INET_IPV6:
+	case PC_INET_IPV6Z:
+		inet_ntop(AF_INET6, ep->addr, text, sizeof(text));
+		snprintf(buf, len, "[%s]%s%s", text, ep->addr_type == PC_INET_IPV6Z ? "%" : "",
+			 ep->addr_type == PC_INET_IPV6Z ? zone : "");
+		return;
+	default:
+		snprintf(buf, len, "*");
+		return;
+	}
+}
+
+void pc_endpoint_format_addr(const struct pc_endpoint *ep, char *buf, size_t len)
+{
+	format_addr(ep, NULL, buf, len);
+}
+
+void pc_listener_format_addr(const struct pc_snapshot *snap, const struct pc_listener *l,
+			     char *buf, size_t len)
+{
+	const struct pc_interface *iface = pc_snapshot_find_interface(snap, pc_endpoint_zone(&l->local));
+	/* ss writes a device-bound dual-stack wildcard as "*%dev". */
+	if (l->local.addr_type == PC_INET_IPV6Z && !l->v6only && is_zero(l->local.addr, 16)) {
+		char zone[PC_IFNAME_MAX + 16];
+		if (iface != NULL)
+			snprintf(zone, sizeof(zone), "%s", iface->name);
+		else
+			snprintf(zone, sizeof(zone), "%u", (unsigned)pc_endpoint_zone(&l->local));
+		snprintf(buf, len, "*%%%s", zone);
+		return;
+	}
+	format_addr(&l->local, iface != NULL ? iface->name : NULL, buf, len);
+}
+
+/* Make room for one more element; doubling keeps appends O(1). */
+static int reserve_one(void **array, size_t count, size_t *cap, size_t elem_size)
+{
+	if (count < *cap)
+		return 0;
+	size_t new_cap = *cap == 0 ? 64 : *cap * 2;
+	void *p = realloc(*array, new_cap * elem_size);
+	if (p == NULL)
+		return -1;
+	*array = p;
+	*cap = new_cap;
+	return 0;
+}
+
+int pc_snapshot_add_listener(struct pc_snapshot *snap, const struct pc_listen_socket *socket)
+{
+	if (reserve_one((void **)&snap->listeners, snap->n_listeners, &snap->cap_listeners,
+			sizeof(*snap->listeners)) < 0)
+		return -1;
+	struct pc_listener *l = &snap->listeners[snap->n_listeners++];
+	memset(l, 0, sizeof(*l));
+	l->local = socket->local;
+	l->sockets = 1;
+	l->inode = socket->inode;
+	l->uid = socket->uid;
+	l->v6only = socket->v6only;
+	return 0;
+}
+
+int pc_snapshot_add_interface(struct pc_snapshot *snap, const struct pc_interface *iface)
+{
+	if (reserve_one((void **)&snap->interfaces, snap->n_interfaces, &snap->cap_interfaces,
+			sizeof(*snap->interfaces)) < 0)
+		return -1;
+	snap->interfaces[snap->n_interfaces++] = *iface;
+	return 0;
+}
+
+int pc_snapshot_add_address(struct pc_snapshot *snap, const struct pc_host_address *address)
+{
+	if (reserve_one((void **)&snap->addresses, snap->n_addresses, &snap->cap_addresses,
+			sizeof(*snap->addresses)) < 0)
+		return -1;
+	snap->addresses[snap->n_addresses++] = *address;
+	return 0;
+}
+
+const struct pc_interface *pc_snapshot_find_interface(const struct pc_snapshot *snap,
+						      uint32_t index)
+{
+	size_t lo = 0, hi = snap->n_interfaces;
+	if (index == 0)
+		return NULL;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (snap->interfaces[mid].index == index)
+			return &snap->interfaces[mid];
+		if (snap->interfaces[mid].index < index)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+bool pc_snapshot_has_address(const struct pc_snapshot *snap, uint8_t type, const uint8_t *addr)
+{
+	if (!snap->interfaces_known)
+		return true;
+	size_t len = type == PC_INET_IPV4 ? 4 : 16;
+	for (size_t i = 0; i < snap->n_addresses; i++)
+		if (snap->addresses[i].type == type && memcmp(snap->addresses[i].addr, addr, len) == 0)
+			return true;
+	return false;
+}
+
+enum pc_device_status pc_listener_device_status(const struct pc_snapshot *snap,
+						const struct pc_listener *l)
+{
+	uint32_t zone = pc_endpoint_zone(&l->local);
+	if (zone == 0)
+		return PC_DEVICE_NONE;
+	const struct pc_interface *iface = pc_snapshot_find_interface(snap, zone);
+	if (iface == NULL)
+		return PC_DEVICE_ABSENT;
+	return iface->up ? PC_DEVICE_UP : PC_DEVICE_DOWN;
+}
+
+const char *pc_listener_device(const struct pc_snapshot *snap, const struct pc_listener *l)
+{
+	const struct pc_interface *iface =
+		pc_snapshot_find_interface(snap, pc_endpoint_zone(&l->local));
+	return iface != NULL ? iface->name : NULL;
+}
+
+const char *pc_device_status_name(enum pc_device_status status)
+{
+	switch (status) {
+	case PC_DEVICE_NONE: return "none";
+	case PC_DEVICE_UP: return "up";
+	case PC_DEVICE_DOWN: return "down";
+	case PC_DEVICE_ABSENT: return "absent";
+	}
+	return "none"; /* not a status: every one has its case above */
+}
+
+int pc_snapshot_add_connection(struct pc_snapshot *snap, const struct pc_endpoint *remote)
+{
+	if (reserve_one((void **)&snap->connections, snap->n_connections, &snap->cap_connections,
+			sizeof(*snap->connections)) < 0)
+		return -1;
+	struct pc_connection *c = &snap->connections[snap->n_connections++];
+	c->remote = *remote;
+	c->count = 1;
+	return 0;
+}
+
+static int cmp_listener(const void *a, const void *b)
+{
+	const struct pc_listener *x = a, *y = b;
+	int c = pc_endpoint_cmp(&x->local, &y->local);
+	if (c != 0)
+		return c;
+	/* Keep the lowest inode of a group: a stable choice across polls. */
+	return x->inode < y->inode ? -1 : x->inode > y->inode;
+}
+
+static int cmp_interface(const void *a, const void *b)
+{
+	const struct pc_interface *x = a, *y = b;
+	return (x->index > y->index) - (x->index < y->index);
+}
+
+static int cmp_connection(const void *a, const void *b)
+{
+	const struct pc_connection *x = a, *y = b;
+	return pc_endpoint_cmp(&x->remote, &y->remote);
+}
+
+void pc_snapshot_finish(struct pc_snapshot *snap)
+{
+	size_t out = 0;
+	uint64_t prev_inode = 0;
+
+	/* qsort's array may not be NULL, which an empty snapshot's is. */
+	if (snap->n_listeners > 1)
+		qsort(snap->listeners, snap->n_listeners, sizeof(*snap->listeners),
+		      cmp_listener);
+	for (size_t i = 0; i < snap->n_listeners; i++) {
+		uint64_t inode = snap->listeners[i].inode;
+		if (out > 0 && pc_endpoint_cmp(&snap->listeners[out - 1].local,
+					       &snap->listeners[i].local) == 0) {
+			/* Sorted by inode within the group, so a repeat is adjacent. */
+			struct pc_listener *row = &snap->listeners[out - 1];
+			if (inode == 0 || inode != prev_inode)
+				row->sockets += snap->listeners[i].sockets;
+			/* UDP sockets sharing a port by SO_REUSEADDR may belong to
+			 * different users: the row says so rather than hiding one. */
+			if (snap->listeners[i].uid != row->uid || snap->listeners[i].uids_differ)
+				row->uids_differ = true;
+			prev_inode = inode;
+			continue;
+		}
+		snap->listeners[out++] = snap->listeners[i];
+		prev_inode = inode;
+	}
+	snap->n_listeners = out;
+
+	out = 0;
+	if (snap->n_connections > 1)
+		qsort(snap->connections, snap->n_connections, sizeof(*snap->connections),
+		      cmp_connection);
+	for (size_t i = 0; i < snap->n_connections; i++) {
+		if (out > 0 && pc_endpoint_cmp(&snap->connections[out - 1].remote,
+					       &snap->connections[i].remote) == 0) {
+			snap->connections[out - 1].count += snap->connections[i].count;
+			continue;
+		}
+		snap->connections[out++] = snap->connections[i];
+	}
+	snap->n_connections = out;
+
+	if (snap->n_interfaces > 1)
+		qsort(snap->interfaces, snap->n_interfaces, sizeof(*snap->interfaces),
+		      cmp_interface);
+}
+
+const struct pc_listener *pc_snapshot_find_listener(const struct pc_snapshot *snap,
+						    const struct pc_endpoint *local)
+{
+	size_t lo = 0, hi = snap->n_listeners;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = pc_endpoint_cmp(&snap->listeners[mid].local, local);
+		if (c == 0)
+			return &snap->listeners[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+void pc_snapshot_reset(struct pc_snapshot *snap)
+{
+	struct pc_listener *listeners = snap->listeners;
+	size_t cap_listeners = snap->cap_listeners;
+	struct pc_connection *connections = snap->connections;
+	size_t cap_connections = snap->cap_connections;
+	struct pc_interface *interfaces = snap->interfaces;
+	size_t cap_interfaces = snap->cap_interfaces;
+	struct pc_host_address *addresses = snap->addresses;
+	size_t cap_addresses = snap->cap_addresses;
+
+	memset(snap, 0, sizeof(*snap));
+	snap->listeners = listeners;
+	snap->cap_listeners = cap_listeners;
+	snap->connections = connections;
+	snap->cap_connections = cap_connections;
+	snap->interfaces = interfaces;
+	snap->cap_interfaces = cap_interfaces;
+	snap->addresses = addresses;
+	snap->cap_addresses = cap_addresses;
+}
+
+static void *copy_array(const void *from, size_t n, size_t size)
+{
+	void *to = malloc((n + 1) * size);
+	if (to != NULL && n > 0)
+		memcpy(to, from, n * size);
+	return to;
+}
+
+int pc_snapshot_copy(const struct pc_snapshot *from, struct pc_snapshot *to)
+{
+	/* Every array pc_snapshot_clear frees is copied here. */
+	*to = *from;
+	to->listeners = copy_array(from->listeners, from->n_listeners, sizeof(*to->listeners));
+	to->connections = copy_array(from->connections, from->n_connections,
+				     sizeof(*to->connections));
+	to->interfaces = copy_array(from->interfaces, from->n_interfaces, sizeof(*to->interfaces));
+	to->addresses = copy_array(from->addresses, from->n_addresses, sizeof(*to->addresses));
+	to->cap_listeners = from->n_listeners + 1;
+	to->cap_connections = from->n_connections + 1;
+	to->cap_interfaces = from->n_interfaces + 1;
+	to->cap_addresses = from->n_addresses + 1;
+	if (to->listeners == NULL || to->connections == NULL || to->interfaces == NULL ||
+	    to->addresses == NULL) {
+		pc_snapshot_clear(to);
+		return -1;
+	}
+	return 0;
+}
+
+void pc_snapshot_clear(struct pc_snapshot *snap)
+{
+	free(snap->listeners);
+	free(snap->connections);
+	free(snap->interfaces);
+	free(snap->addresses);
+	memset(snap, 0, sizeof(*snap));
+}
+
+static int port_order(const void *a, const void *b)
+{
+	uint16_t x = *(const uint16_t *)a, y = *(const uint16_t *)b;
+	return (x > y) - (x < y);
+}
+
+size_t pc_ports_sort_unique(uint16_t *ports, size_t n)
+{
+	size_t out = 0;
+	if (n > 1)
+		qsort(ports, n, sizeof(*ports), port_order);
+	for (size_t i = 0; i < n; i++)
+		if (out == 0 || ports[out - 1] != ports[i])
+			ports[out++] = ports[i];
+	return out;
+}

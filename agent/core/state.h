@@ -1,0 +1,37 @@
+/* What the SNMP side serves: the result of one poll and what the engine
+ * concluded from it, immutable once published. The poll thread creates a
+ * state per poll and hands it over; the SNMP thread keeps the newest one
+ * until the next arrives. Reference counted so that either side can hold
+ * on to it without copying; it holds a reference to the plan it was judged
+ * against, so a reload never pulls names out from under a reader. */
+#ifndef PC_STATE_H
+#define PC_STATE_H
+
+#include <stdatomic.h>
+#include <stdint.h>
+
+#include "core/engine.h"
+#include "plan/plan.h"
+#include "core/snapshot.h"
+
+struct pc_state {
+	atomic_uint refs;
+	uint32_t poll_count; /* polls completed since start, this one included; 0: none yet */
+	uint32_t poll_errors; /* malformed records skipped and failed polls, all together */
+	struct pc_plan *plan; /* the plan the evaluation used */
+	struct pc_snapshot snap;
+	struct pc_evaluation eval;
+};
+
+/* A new state with one reference. It takes a reference to plan and takes
+ * over the contents of snap and eval (which are left empty). */
+struct pc_state *pc_state_new(struct pc_plan *plan, struct pc_snapshot *snap,
+			      struct pc_evaluation *eval);
+
+/* The state before any poll: the plan's expectations, all unknown. */
+struct pc_state *pc_state_new_unknown(struct pc_plan *plan);
+
+struct pc_state *pc_state_ref(struct pc_state *state);
+void pc_state_unref(struct pc_state *state);
+
+#endif

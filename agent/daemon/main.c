@@ -1,0 +1,423 @@
+/* portcomplyd: the AgentX subagent, and the one-shot audit commands.
+ *
+ * Two threads: the poll thread (poller.c) observes the host and publishes
+ * states; this thread runs net-snmp's loop and serves the newest state. */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/select.h>
+#include <unistd.h>
+
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/agent/net-snmp-agent-includes.h>
+
+#include "cli/cli.h"
+#include "cli/cli_export.h"
+#include "daemon/options.h"
+#include "plan/config.h"
+#include "daemon/eventlog.h"
+#include "plan/plan.h"
+#include "daemon/plan_loader.h"
+#include "snmp/link.h"
+#include "util/log.h"
+#include "snmp/mib.h"
+#include "snmp/notify.h"
+#include "daemon/poller.h"
+#include "priv/priv.h"
+
+/* ---- Signals and messages from the poll thread reach the loop through one pipe. ---- */
+
+static int loop_pipe[2] = { -1, -1 };
+static pthread_t loop_thread;
+
+static void on_signal(int signo)
+{
+	int saved = errno;
+	unsigned char byte = (unsigned char)signo;
+	if (write(loop_pipe[1], &byte, 1) < 0) {
+		/* full pipe: the loop has wake-ups pending anyway */
+	}
+	errno = saved;
+}
+
+#define DEFERRED_LOG_MAX 64
+
+static pthread_mutex_t deferred_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	int level;
+	char text[256];
+} deferred_log[DEFERRED_LOG_MAX];
+static size_t deferred_count;
+static unsigned deferred_dropped;
+
+/* net-snmp's logging belongs to the loop's thread: the poll thread's lines
+ * are queued and written by the loop. */
+static void log_to_netsnmp(int level, const char *message)
+{
+	if (pthread_equal(pthread_self(), loop_thread)) {
+		snmp_log(level, "%s\n", message);
+		return;
+	}
+	pthread_mutex_lock(&deferred_lock);
+	if (deferred_count < DEFERRED_LOG_MAX) {
+		deferred_log[deferred_count].level = level;
+		snprintf(deferred_log[deferred_count].text, sizeof(deferred_log[0].text), "%s",
+			 message);
+		deferred_count++;
+	} else {
+		deferred_dropped++;
+	}
+	pthread_mutex_unlock(&deferred_lock);
+	unsigned char byte = 0;
+	if (write(loop_pipe[1], &byte, 1) < 0) {
+		/* full pipe: the loop has wake-ups pending anyway */
+	}
+}
+
+static void flush_deferred_log(void)
+{
+	pthread_mutex_lock(&deferred_lock);
+	for (size_t i = 0; i < deferred_count; i++)
+		snmp_log(deferred_log[i].level, "%s\n", deferred_log[i].text);
+	if (deferred_dropped > 0)
+		snmp_log(LOG_WARNING, "%u log lines from the poll thread were dropped\n",
+			 deferred_dropped);
+	deferred_count = 0;
+	deferred_dropped = 0;
+	pthread_mutex_unlock(&deferred_lock);
+}
+
+static int install_signal_handlers(void)
+{
+	if (pipe2(loop_pipe, O_NONBLOCK | O_CLOEXEC) < 0)
+		return -1;
+	struct sigaction sa = { .sa_handler = on_signal };
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	/* A master that vanishes mid-write must not kill us. */
+	signal(SIGPIPE, SIG_IGN);
+	return 0;
+}
+
+/* ---- Serving ---- */
+
+struct daemon {
+	const struct pc_options *options;
+	struct pc_plan *plan; /* configuration, catalog, expectations: valid as one */
+	struct pc_poller *poller;
+	struct pc_priv priv;
+	struct pc_plan_loader *loader; /* SIGHUP's loads, off this thread */
+	bool stopping;
+};
+
+static struct pc_poller_settings poller_settings(const struct daemon *d, struct pc_plan *plan)
+{
+	const struct pc_config *config = plan->config;
+	struct pc_poller_settings s = {
+		.collector = {
+			.mode = PC_COLLECT_AUTO,
+			.resolve_processes = config->resolve_processes,
+			.use_namer = d->priv.namer_fd >= 0,
+			.namer_fd = d->priv.namer_fd,
+			.watch_destroy = true,
+		},
+		.plan = plan,
+		.engine = {
+			.hold_down = config->hold_down,
+			.flap_threshold = config->flap_threshold,
+			.flap_window = config->flap_window,
+			.check_connections = config->check_connections,
+		},
+		.interval_ms = config->poll_interval * 1000,
+		.recheck_ms = config->recheck_interval_ms,
+	};
+	return s;
+}
+
+/* SIGHUP: a configuration (or catalog) that does not validate changes
+ * nothing. The load runs on the loader's thread; this is its result. */
+static void apply_reload(struct daemon *d)
+{
+	struct pc_diag diag = { 0 };
+	struct pc_plan *fresh = NULL;
+	const char *path = d->options->cli.config_path;
+
+	if (!pc_plan_loader_take(d->loader, &fresh, &diag))
+		return;
+	for (size_t i = 0; i < diag.n_lines; i++)
+		snmp_log(fresh != NULL ? LOG_WARNING : LOG_ERR, "%s\n", diag.lines[i]);
+	pc_diag_clear(&diag);
+	if (fresh == NULL) {
+		snmp_log(LOG_ERR, "reload: %s is not valid; still serving the previous configuration\n",
+			 path);
+		return;
+	}
+	const struct pc_config *now = d->plan->config, *next = fresh->config;
+	const char *old_socket = now->agentx_socket ? now->agentx_socket : "";
+	const char *new_socket = next->agentx_socket ? next->agentx_socket : "";
+	if (strcmp(old_socket, new_socket) != 0 && d->options->agentx_socket == NULL)
+		snmp_log(LOG_WARNING, "reload: agentx-socket changes at the next restart\n");
+	if (next->resolve_processes != now->resolve_processes)
+		snmp_log(LOG_WARNING, "reload: resolve-processes changes at the next restart\n");
+	struct pc_poller_settings settings = poller_settings(d, fresh);
+	pc_poller_reconfigure(d->poller, &settings);
+	pc_notify_configure(next);
+	pc_plan_unref(d->plan);
+	d->plan = fresh;
+	snmp_log(LOG_NOTICE, "reloaded %s (%zu roles)\n", path, next->n_roles);
+}
+
+static void handle_loop_pipe(struct daemon *d)
+{
+	unsigned char bytes[64];
+	ssize_t n;
+
+	while ((n = read(loop_pipe[0], bytes, sizeof(bytes))) > 0) {
+		for (ssize_t i = 0; i < n; i++) {
+			if (bytes[i] == SIGTERM || bytes[i] == SIGINT)
+				d->stopping = true;
+			else if (bytes[i] == SIGHUP)
+				pc_plan_loader_request(d->loader);
+		}
+	}
+	flush_deferred_log();
+}
+
+/* The newest state goes to the MIB; every event, in order, to notify. */
+static void take_poll_results(struct daemon *d)
+{
+	struct pc_event_box events;
+
+	pc_event_box_init(&events, 0);
+	struct pc_state *state = pc_poller_take(d->poller);
+	if (state != NULL)
+		pc_mib_set_state(state);
+	if (pc_poller_take_events(d->poller, &events) > 0 || !pc_event_box_empty(&events)) {
+		pc_eventlog_box(&events);
+		pc_notify_raise_events(&events, state != NULL ? &state->eval : NULL);
+	}
+	pc_event_box_clear(&events);
+}
+
+static void run_loop(struct daemon *d)
+{
+	int poller_fd = pc_poller_wake_fd(d->poller);
+	int loader_fd = pc_plan_loader_fd(d->loader);
+
+	while (!d->stopping) {
+		int numfds = 0, block = 1;
+		fd_set readfds;
+		struct timeval timeout = { 0 }, *tvp = &timeout;
+
+		FD_ZERO(&readfds);
+		snmp_select_info(&numfds, &readfds, tvp, &block);
+		if (block)
+			tvp = NULL;
+		FD_SET(loop_pipe[0], &readfds);
+		FD_SET(poller_fd, &readfds);
+		FD_SET(loader_fd, &readfds);
+		if (loop_pipe[0] >= numfds)
+			numfds = loop_pipe[0] + 1;
+		if (poller_fd >= numfds)
+			numfds = poller_fd + 1;
+		if (loader_fd >= numfds)
+			numfds = loader_fd + 1;
+
+		int count = select(numfds, &readfds, NULL, NULL, tvp);
+		if (count > 0) {
+			if (FD_ISSET(loop_pipe[0], &readfds))
+				handle_loop_pipe(d);
+			if (FD_ISSET(poller_fd, &readfds))
+				take_poll_results(d);
+			if (FD_ISSET(loader_fd, &readfds))
+				apply_reload(d);
+			snmp_read(&readfds);
+		} else if (count == 0) {
+			snmp_timeout();
+		} else if (errno != EINTR) {
+			snmp_log(LOG_ERR, "select: %s\n", strerror(errno));
+			break;
+		}
+		run_alarms();
+		netsnmp_check_outstanding_agent_requests();
+		pc_notify_run();
+	}
+}
+
+static int write_pidfile(const char *path)
+{
+	FILE *f = fopen(path, "w");
+	if (f == NULL) {
+		snmp_log(LOG_ERR, "cannot write the pid file %s: %s\n", path, strerror(errno));
+		return -1;
+	}
+	fprintf(f, "%ld\n", (long)getpid());
+	fclose(f);
+	return 0;
+}
+
+static void log_privileges(const struct pc_priv *priv)
+{
+	if (priv->dropped)
+		snmp_log(LOG_INFO, "running as uid %ld with no capabilities%s\n", (long)getuid(),
+			 priv->helper > 0 ? "; a helper process names the listeners' processes" : "");
+	else if (geteuid() == 0)
+		snmp_log(LOG_WARNING, "running as root (-u root): no privilege separation\n");
+}
+
+static void configure_netsnmp(void)
+{
+	netsnmp_ds_set_boolean(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_ROLE, 1); /* subagent */
+	/* Our configuration is portcomply.conf: no net-snmp files are read,
+	 * nothing is written under /var/lib/snmp, and no MIB is loaded. */
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_PERSIST_STATE, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
+	setenv("MIBS", "", 1);
+	setenv("MIBDIRS", "", 1);
+	/* Timers run from the loop, not from SIGALRM: there is a second thread. */
+	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_ALARM_DONT_USE_SIG, 1);
+}
+
+static int serve(const struct pc_options *o)
+{
+	struct pc_diag diag = { 0 };
+	struct daemon d = { .options = o };
+
+	/* Nothing starts unless configuration and catalog validate as one. */
+	d.plan = pc_plan_load(o->cli.config_path, &diag);
+	pc_diag_print(&diag, stderr);
+	pc_diag_clear(&diag);
+	if (d.plan == NULL)
+		return 2;
+	const struct pc_config *config = d.plan->config;
+
+	if (!o->logging_given) {
+		if (o->foreground)
+			snmp_enable_stderrlog();
+		else
+			snmp_enable_syslog_ident(PC_NAME, LOG_DAEMON);
+	}
+	loop_thread = pthread_self();
+	if (install_signal_handlers() < 0) {
+		fprintf(stderr, PC_NAME ": pipe: %s\n", strerror(errno));
+		return 1;
+	}
+	pc_log_set_sink(log_to_netsnmp);
+
+	configure_netsnmp();
+	if (pc_notify_init(config) < 0) {
+		fprintf(stderr, PC_NAME ": out of memory\n");
+		return 1;
+	}
+	if (!o->foreground && netsnmp_daemonize(1, snmp_stderrlog_status()) != 0)
+		return 1;
+	loop_thread = pthread_self(); /* the daemon's child is a new process */
+	if (o->pidfile != NULL && write_pidfile(o->pidfile) < 0)
+		return 1;
+	/* Before the first thread and the first AgentX byte. */
+	char why[512];
+	if (pc_priv_drop(&d.priv, o->user, config->resolve_processes, o->pidfile, why,
+			 sizeof(why)) < 0) {
+		snmp_log(LOG_ERR, "%s\n", why);
+		if (o->pidfile != NULL)
+			unlink(o->pidfile);
+		return 1;
+	}
+	log_privileges(&d.priv);
+
+	init_agent(PC_NAME);
+	/* After init_agent, which sets net-snmp's own 15 s retry default, and
+	 * before init_snmp, which makes the first connection attempt. */
+	pc_link_configure(o->agentx_socket != NULL ? o->agentx_socket : config->agentx_socket,
+			  config->agentx_retry);
+	if (pc_mib_register() < 0)
+		return 1;
+	init_snmp(PC_NAME);
+	pc_link_report_startup();
+
+	/* Until the first poll completes, the MIB serves the plan, all unknown. */
+	struct pc_state *unknown = pc_state_new_unknown(d.plan);
+	if (unknown == NULL) {
+		snmp_log(LOG_ERR, "out of memory\n");
+		return 1;
+	}
+	pc_mib_set_state(unknown);
+
+	struct pc_poller_settings settings = poller_settings(&d, d.plan);
+	char err[256];
+	d.poller = pc_poller_start(&settings, err, sizeof(err));
+	if (d.poller == NULL) {
+		snmp_log(LOG_ERR, "cannot observe the socket tables: %s\n", err);
+		snmp_shutdown(PC_NAME);
+		return 1;
+	}
+	d.loader = pc_plan_loader_start(o->cli.config_path, pc_plan_load);
+	if (d.loader == NULL) {
+		snmp_log(LOG_ERR, "cannot start the configuration loader\n");
+		pc_poller_stop(d.poller);
+		snmp_shutdown(PC_NAME);
+		return 1;
+	}
+	snmp_log(LOG_NOTICE, PC_NAME " %s started (configuration %s, poll every %u s)\n",
+		 PC_VERSION, o->cli.config_path, config->poll_interval);
+
+	run_loop(&d);
+
+	snmp_log(LOG_NOTICE, PC_NAME " stopping\n");
+	pc_plan_loader_stop(d.loader);
+	pc_poller_stop(d.poller);
+	pc_mib_shutdown();
+	pc_link_shutdown();
+	snmp_shutdown(PC_NAME);
+	pc_notify_shutdown();
+	pc_log_set_sink(NULL);
+	if (o->pidfile != NULL)
+		unlink(o->pidfile); /* or, no longer root, the helper does */
+	pc_priv_finish(&d.priv);
+	pc_plan_unref(d.plan);
+	return 0;
+}
+
+static void debug_tokens(const char *tokens)
+{
+	debug_register_tokens(tokens);
+	snmp_set_do_debugging(1);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct pc_options_netsnmp netsnmp = {
+		.log_option = snmp_log_options,
+		.debug = debug_tokens,
+		.version = netsnmp_get_version,
+		.agentx_default = NETSNMP_AGENTX_SOCKET,
+	};
+	struct pc_options o;
+
+	pc_options_parse(&o, &netsnmp, argc, argv);
+	switch (o.command) {
+	case PC_CMD_LIST_ROLES:
+		return pc_cli_list_roles(&o.cli);
+	case PC_CMD_EXPECTED:
+		return pc_cli_expected(&o.cli);
+	case PC_CMD_LISTENERS:
+		return pc_cli_listeners(&o.cli);
+	case PC_CMD_CHECK:
+		return pc_cli_check(&o.cli);
+	case PC_CMD_EXPORT:
+		return pc_cli_export(&o.cli, o.export_format);
+	case PC_CMD_SERVE:
+		return serve(&o);
+	}
+	return serve(&o); /* not a command: every one has its case above */
+}

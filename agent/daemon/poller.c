@@ -1,0 +1,414 @@
+#include "daemon/poller.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "util/clock.h"
+#include "util/log.h"
+
+/* Destroy events come in bursts (a server exiting closes all its sockets,
+ * a reuseport group's members may straddle two reads): the poll they
+ * trigger waits this long for the rest of the burst... */
+#define EVENT_DEBOUNCE_MS 10
+/* ...and event-driven polls are spaced at least this far apart. */
+#define EVENT_POLL_SPACING_MS 20
+
+struct pc_poller {
+	pthread_t thread;
+	pthread_mutex_t lock;
+	int control[2]; /* SNMP thread -> poll thread: look at the settings */
+	int wake[2]; /* poll thread -> SNMP thread: a state or events wait */
+	struct pc_collector *collector; /* the poll thread's alone once started */
+
+	/* Guarded by lock. */
+	bool stopping;
+	bool reconfigured;
+	struct pc_poller_settings pending; /* holds a plan reference */
+	struct pc_state *latest;
+	struct pc_event_box events;
+
+	/* The poll thread's own. */
+	struct pc_poller_settings current; /* holds a plan reference */
+	struct pc_state *previous; /* the last published state: what the next poll is judged against */
+	struct pc_state *last_seen; /* the last successful poll (NULL: none yet) */
+	uint32_t poll_count;
+	uint32_t poll_errors;
+	unsigned failed_polls; /* in a row */
+	char last_failure[256];
+	uint16_t *watched; /* ports the collector watches, sorted */
+	size_t n_watched;
+};
+
+static void drain(int fd)
+{
+	char buf[64];
+	while (read(fd, buf, sizeof(buf)) > 0)
+		;
+}
+
+static void ring(int fd)
+{
+	/* A full pipe already says "look": the byte is only a doorbell. */
+	if (write(fd, "!", 1) < 0 && errno != EAGAIN)
+		pc_log(LOG_ERR, "poller: cannot wake the other thread: %s", strerror(errno));
+}
+
+/* ---- what the collector should watch and count ---- */
+
+/* A destroy event matters when it is an expected port's or a current
+ * listener's (so pcListenerTable follows closes at once too). */
+static void update_watch(struct pc_poller *p, const struct pc_snapshot *snap)
+{
+	const struct pc_expectations *exps = &p->current.plan->expectations;
+	uint16_t *ports = malloc((exps->n + snap->n_listeners + 1) * sizeof(*ports));
+	size_t n = 0;
+	if (ports == NULL)
+		return;
+	for (size_t i = 0; i < exps->n; i++)
+		if (exps->items[i].direction == PC_DIR_LISTEN && exps->items[i].match == PC_MATCH_PORT)
+			ports[n++] = exps->items[i].port;
+	for (size_t i = 0; i < snap->n_listeners; i++)
+		ports[n++] = snap->listeners[i].local.port;
+	n = pc_ports_sort_unique(ports, n);
+	if (n == p->n_watched && memcmp(ports, p->watched, n * sizeof(*ports)) == 0) {
+		free(ports);
+		return;
+	}
+	pc_collector_set_watch_ports(p->collector, ports, n);
+	free(p->watched);
+	p->watched = ports;
+	p->n_watched = n;
+}
+
+static void update_connect_ports(struct pc_poller *p)
+{
+	size_t n = 0;
+	uint16_t *ports = pc_expectations_connect_ports(&p->current.plan->expectations, &n);
+	if (ports == NULL)
+		return;
+	if (!p->current.engine.check_connections)
+		n = 0;
+	if (pc_collector_set_connect_ports(p->collector, ports, n) < 0)
+		pc_log(LOG_WARNING, "cannot count connections to %zu remote ports: %s", n,
+		       strerror(errno));
+	free(ports);
+}
+
+/* ---- one poll ---- */
+
+static void publish(struct pc_poller *p, struct pc_state *state)
+{
+	pthread_mutex_lock(&p->lock);
+	struct pc_state *unread = p->latest;
+	p->latest = pc_state_ref(state);
+	for (size_t i = 0; i < state->eval.n_events; i++)
+		pc_event_box_put(&p->events, &state->eval.events[i]);
+	pthread_mutex_unlock(&p->lock);
+	pc_state_unref(unread);
+	ring(p->wake[1]);
+}
+
+/* The last state stays the one the next poll is judged against. */
+static void keep(struct pc_poller *p, struct pc_state *state)
+{
+	state->poll_count = p->poll_count;
+	state->poll_errors = p->poll_errors;
+	publish(p, state);
+	pc_state_unref(p->previous);
+	p->previous = state;
+}
+
+/* A failed poll still publishes: pcPollErrors counts it, and after
+ * hold-down failures in a row the state says the agent cannot see (an
+ * empty listener table, compliance unknown). Returns whether to poll again
+ * soon (while a failure may still be transient). */
+static bool publish_failure(struct pc_poller *p, const char *err)
+{
+	p->poll_errors++;
+	p->failed_polls++;
+	/* The same failure every few seconds would flood the log. */
+	if (strcmp(err, p->last_failure) != 0) {
+		pc_log(LOG_ERR, "poll failed: %s", err);
+		snprintf(p->last_failure, sizeof(p->last_failure), "%s", err);
+	}
+	bool blind = p->failed_polls >= p->current.engine.hold_down;
+	if (blind && p->failed_polls == p->current.engine.hold_down)
+		pc_log(LOG_ERR, "%u polls failed in a row: compliance is unknown until one succeeds",
+		       p->failed_polls);
+
+	struct pc_snapshot snap = { 0 };
+	struct pc_evaluation eval;
+	struct pc_state *state = NULL;
+	if (p->last_seen == NULL) {
+		/* Nothing seen yet: unknown already; the first success is the baseline. */
+		if (pc_evaluation_init_unknown(p->current.plan, &eval) == 0 &&
+		    (state = pc_state_new(p->current.plan, &snap, &eval)) == NULL)
+			pc_evaluation_free(&eval);
+		if (state != NULL) {
+			state->poll_count = p->poll_count;
+			state->poll_errors = p->poll_errors;
+			publish(p, state);
+			pc_state_unref(state);
+		}
+		return !blind;
+	}
+	const struct pc_state *prev = p->previous;
+	if (!blind && pc_snapshot_copy(&prev->snap, &snap) < 0)
+		return !blind;
+	if (blind) {
+		snap.taken_at = prev->snap.taken_at; /* pcLastPollTime: the last time it saw */
+		snap.taken_mono = prev->snap.taken_mono;
+	}
+	if (pc_engine_carry_over(prev->plan, &prev->eval, blind, pc_now_ms(), &eval) < 0) {
+		pc_snapshot_clear(&snap);
+		return !blind;
+	}
+	state = pc_state_new(prev->plan, &snap, &eval);
+	if (state == NULL) {
+		pc_evaluation_free(&eval);
+		pc_snapshot_clear(&snap);
+		return !blind;
+	}
+	keep(p, state);
+	return !blind;
+}
+
+/* Returns whether something is pending (poll again soon). */
+static bool poll_once(struct pc_poller *p)
+{
+	struct pc_snapshot snap = { 0 };
+	struct pc_evaluation eval;
+	char err[256] = "";
+
+	if (pc_collector_poll(p->collector, &snap, err, sizeof(err)) < 0) {
+		pc_snapshot_clear(&snap);
+		return publish_failure(p, err);
+	}
+	/* Judged against the last verdict (unknown if blind), and, for what
+	 * listeners appeared, against the last poll that saw them. */
+	const struct pc_state *prev = p->last_seen != NULL ? p->previous : NULL;
+	if (pc_engine_evaluate(p->current.plan, &p->current.engine, &snap,
+			       prev ? prev->plan : NULL, prev ? &p->last_seen->snap : NULL,
+			       prev ? &prev->eval : NULL, pc_now_ms(), &eval) < 0) {
+		pc_snapshot_clear(&snap);
+		return publish_failure(p, "out of memory evaluating the poll");
+	}
+	uint32_t errors = snap.errors;
+	update_watch(p, &snap);
+	struct pc_state *state = pc_state_new(p->current.plan, &snap, &eval);
+	if (state == NULL) {
+		pc_evaluation_free(&eval);
+		pc_snapshot_clear(&snap);
+		return publish_failure(p, "out of memory for the new state");
+	}
+	p->poll_count++;
+	p->poll_errors += errors;
+	if (p->last_failure[0] != '\0') {
+		pc_log(LOG_NOTICE, "polling works again");
+		p->last_failure[0] = '\0';
+	}
+	p->failed_polls = 0;
+	keep(p, state);
+	pc_state_unref(p->last_seen);
+	p->last_seen = pc_state_ref(state);
+	return state->eval.recheck_soon;
+}
+
+/* Takes the settings the SNMP thread left, if any; true when it did. */
+static bool adopt_settings(struct pc_poller *p)
+{
+	pthread_mutex_lock(&p->lock);
+	bool changed = p->reconfigured;
+	if (changed) {
+		struct pc_collector_options fixed = p->current.collector;
+		pc_plan_unref(p->current.plan);
+		p->current = p->pending; /* the pending plan reference moves over */
+		p->current.collector = fixed;
+		p->pending.plan = NULL;
+		p->reconfigured = false;
+	}
+	pthread_mutex_unlock(&p->lock);
+	if (changed)
+		update_connect_ports(p);
+	return changed;
+}
+
+static void *poll_thread(void *arg)
+{
+	struct pc_poller *p = arg;
+	int64_t next_poll = pc_now_ms(), last_poll = 0, event_poll = -1;
+
+	update_connect_ports(p);
+	for (;;) {
+		pthread_mutex_lock(&p->lock);
+		bool stopping = p->stopping;
+		pthread_mutex_unlock(&p->lock);
+		if (stopping)
+			break;
+
+		int64_t now = pc_now_ms();
+		if (event_poll >= 0 && now >= event_poll)
+			next_poll = now;
+		if (now >= next_poll) {
+			last_poll = now;
+			event_poll = -1;
+			bool pending = poll_once(p);
+			unsigned wait = p->current.interval_ms;
+			if (pending && p->current.recheck_ms < wait)
+				wait = p->current.recheck_ms;
+			next_poll = last_poll + wait;
+			continue;
+		}
+
+		int64_t wait = next_poll - now;
+		if (event_poll >= 0 && event_poll - now < wait)
+			wait = event_poll - now;
+		struct pollfd fds[2] = {
+			{ .fd = p->control[0], .events = POLLIN },
+			{ .fd = pc_collector_event_fd(p->collector), .events = POLLIN },
+		};
+		int n = poll(fds, fds[1].fd >= 0 ? 2 : 1, (int)wait);
+		if (n < 0 && errno != EINTR) {
+			pc_log(LOG_ERR, "poller: poll: %s", strerror(errno));
+			break;
+		}
+		if (n > 0 && (fds[0].revents & POLLIN)) {
+			drain(p->control[0]);
+			/* A new interval counts from the last poll; a new plan is
+			 * judged at once. */
+			if (adopt_settings(p))
+				next_poll = pc_now_ms();
+		}
+		if (n > 0 && fds[1].fd >= 0 && (fds[1].revents & POLLIN) &&
+		    pc_collector_read_events(p->collector) && event_poll < 0) {
+			int64_t at = pc_now_ms() + EVENT_DEBOUNCE_MS;
+			if (at < last_poll + EVENT_POLL_SPACING_MS)
+				at = last_poll + EVENT_POLL_SPACING_MS;
+			event_poll = at;
+		}
+	}
+	return NULL;
+}
+
+/* ---- the SNMP thread's side ---- */
+
+static int make_pipe(int fds[2])
+{
+	return pipe2(fds, O_NONBLOCK | O_CLOEXEC);
+}
+
+static void close_pipes(struct pc_poller *p)
+{
+	for (int i = 0; i < 2; i++) {
+		if (p->control[i] >= 0)
+			close(p->control[i]);
+		if (p->wake[i] >= 0)
+			close(p->wake[i]);
+	}
+}
+
+struct pc_poller *pc_poller_start(const struct pc_poller_settings *settings, char *err,
+				  size_t errlen)
+{
+	struct pc_poller *p = calloc(1, sizeof(*p));
+	if (p == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	p->control[0] = p->control[1] = p->wake[0] = p->wake[1] = -1;
+	p->current = *settings;
+	p->current.plan = pc_plan_ref(settings->plan);
+	pthread_mutex_init(&p->lock, NULL);
+	pc_event_box_init(&p->events, 0);
+	if (make_pipe(p->control) < 0 || make_pipe(p->wake) < 0) {
+		snprintf(err, errlen, "pipe: %s", strerror(errno));
+		goto fail;
+	}
+	p->collector = pc_collector_open(&settings->collector, err, errlen);
+	if (p->collector == NULL)
+		goto fail;
+	/* Signals belong to the SNMP thread's loop: the poll thread blocks them all. */
+	sigset_t all, previous;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &previous);
+	int rc = pthread_create(&p->thread, NULL, poll_thread, p);
+	pthread_sigmask(SIG_SETMASK, &previous, NULL);
+	if (rc != 0) {
+		snprintf(err, errlen, "cannot start the poll thread: %s", strerror(rc));
+		goto fail;
+	}
+	return p;
+fail:
+	if (p->collector != NULL)
+		pc_collector_close(p->collector);
+	close_pipes(p);
+	pc_plan_unref(p->current.plan);
+	pthread_mutex_destroy(&p->lock);
+	free(p);
+	return NULL;
+}
+
+int pc_poller_wake_fd(const struct pc_poller *p)
+{
+	return p->wake[0];
+}
+
+struct pc_state *pc_poller_take(struct pc_poller *p)
+{
+	drain(p->wake[0]);
+	pthread_mutex_lock(&p->lock);
+	struct pc_state *state = p->latest;
+	p->latest = NULL;
+	pthread_mutex_unlock(&p->lock);
+	return state;
+}
+
+size_t pc_poller_take_events(struct pc_poller *p, struct pc_event_box *out)
+{
+	pthread_mutex_lock(&p->lock);
+	pc_event_box_move(&p->events, out);
+	pthread_mutex_unlock(&p->lock);
+	return pc_event_box_count(out);
+}
+
+void pc_poller_reconfigure(struct pc_poller *p, const struct pc_poller_settings *settings)
+{
+	pthread_mutex_lock(&p->lock);
+	pc_plan_unref(p->pending.plan);
+	p->pending = *settings;
+	p->pending.plan = pc_plan_ref(settings->plan);
+	p->reconfigured = true;
+	pthread_mutex_unlock(&p->lock);
+	ring(p->control[1]);
+}
+
+void pc_poller_stop(struct pc_poller *p)
+{
+	if (p == NULL)
+		return;
+	pthread_mutex_lock(&p->lock);
+	p->stopping = true;
+	pthread_mutex_unlock(&p->lock);
+	ring(p->control[1]);
+	pthread_join(p->thread, NULL);
+	pc_collector_close(p->collector);
+	pc_state_unref(p->latest);
+	pc_state_unref(p->previous);
+	pc_state_unref(p->last_seen);
+	pc_plan_unref(p->current.plan);
+	pc_plan_unref(p->pending.plan);
+	free(p->watched);
+	pc_event_box_clear(&p->events);
+	close_pipes(p);
+	pthread_mutex_destroy(&p->lock);
+	free(p);
+}

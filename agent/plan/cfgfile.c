@@ -1,0 +1,711 @@
+#include "plan/cfgfile.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* How the lines are found.
+ *
+ * libconfuse 3.3 miscounts lines: a "#" or "//" comment advances its line
+ * counter by three, a block comment by one too many. So the file is handed
+ * to libconfuse with its comments removed, newlines kept (normalize, below),
+ * and then cfg->line is right in every validate callback: for an option
+ * value, the line of the value.
+ *
+ * Sections: libconfuse calls a section option's validate callback when the
+ * section closes, in the order of the closing braces in the text. The same
+ * pass that removes comments pairs each section's closing brace with its
+ * opening one, so the n-th section to close was opened on opens[n]. */
+
+/* Separates a section title from the sequence number that keeps
+ * same-titled sections apart until the parse is over. */
+#define TITLE_MARK '\x1f'
+
+struct option_line {
+	const char *name; /* the option's name as libconfuse holds it */
+	int line;
+};
+
+struct section_lines {
+	const cfg_t *section;
+	int line; /* where the section was opened */
+	struct option_line *options;
+	size_t n_options, cap_options;
+};
+
+struct pc_cfgfile {
+	cfg_t *root;
+	char *path;
+	struct pc_diag *diag;
+	struct section_lines *sections;
+	size_t n_sections, cap_sections;
+	size_t *index; /* hash of section pointer -> position + 1; 0 is empty */
+	size_t index_size; /* a power of two, at least twice n_sections */
+	int *opens; /* line of the opening brace, by order of closing */
+	size_t n_opens, closed;
+	unsigned long titles_renamed;
+	bool out_of_memory;
+	/* The line of a section left open at the end of the file: reported
+	 * after libconfuse's own errors, which are more precise when there are
+	 * any (a section left open usually makes the next one an unknown
+	 * option). */
+	int unclosed_line;
+	int last_line; /* of the last option libconfuse set */
+};
+
+static struct pc_cfgfile *parsing; /* the file whose callbacks are running */
+
+static size_t hash_pointer(const void *p, size_t size)
+{
+	uint64_t x = (uint64_t)(uintptr_t)p;
+	x ^= x >> 33;
+	x *= 0xff51afd7ed558ccdULL;
+	x ^= x >> 33;
+	return (size_t)x & (size - 1);
+}
+
+static int grow_index(struct pc_cfgfile *f)
+{
+	size_t size = f->index_size ? f->index_size * 2 : 64;
+	size_t *index = calloc(size, sizeof(*index));
+	if (index == NULL)
+		return -1;
+	for (size_t i = 0; i < f->n_sections; i++) {
+		size_t slot = hash_pointer(f->sections[i].section, size);
+		while (index[slot] != 0)
+			slot = (slot + 1) & (size - 1);
+		index[slot] = i + 1;
+	}
+	free(f->index);
+	f->index = index;
+	f->index_size = size;
+	return 0;
+}
+
+static struct section_lines *find_section(const struct pc_cfgfile *f, const cfg_t *section)
+{
+	if (f->index_size == 0)
+		return NULL;
+	size_t slot = hash_pointer(section, f->index_size);
+	while (f->index[slot] != 0) {
+		struct section_lines *s = &f->sections[f->index[slot] - 1];
+		if (s->section == section)
+			return s;
+		slot = (slot + 1) & (f->index_size - 1);
+	}
+	return NULL;
+}
+
+static struct section_lines *note_section(struct pc_cfgfile *f, const cfg_t *section)
+{
+	struct section_lines *s = find_section(f, section);
+	if (s != NULL)
+		return s;
+	if (f->n_sections == f->cap_sections) {
+		size_t cap = f->cap_sections ? f->cap_sections * 2 : 64;
+		struct section_lines *grown = realloc(f->sections, cap * sizeof(*grown));
+		if (grown == NULL)
+			return NULL;
+		f->sections = grown;
+		f->cap_sections = cap;
+	}
+	if ((f->n_sections + 1) * 2 > f->index_size && grow_index(f) != 0)
+		return NULL;
+	s = &f->sections[f->n_sections];
+	*s = (struct section_lines){ .section = section };
+	size_t slot = hash_pointer(section, f->index_size);
+	while (f->index[slot] != 0)
+		slot = (slot + 1) & (f->index_size - 1);
+	f->index[slot] = ++f->n_sections;
+	return s;
+}
+
+static struct option_line *find_option(const struct section_lines *s, const char *name)
+{
+	for (size_t i = 0; i < s->n_options; i++)
+		if (strcmp(s->options[i].name, name) == 0)
+			return &s->options[i];
+	return NULL;
+}
+
+static int add_option(struct section_lines *s, const char *name, int line)
+{
+	if (s->n_options == s->cap_options) {
+		size_t cap = s->cap_options ? s->cap_options * 2 : 8;
+		struct option_line *grown = realloc(s->options, cap * sizeof(*grown));
+		if (grown == NULL)
+			return -1;
+		s->options = grown;
+		s->cap_options = cap;
+	}
+	s->options[s->n_options++] = (struct option_line){ .name = name, .line = line };
+	return 0;
+}
+
+/* Give a just-closed titled section a unique title, so that libconfuse
+ * appends the next section with the same title instead of replacing this
+ * one. The mark is cut off again once the parse is over. */
+static int rename_title(struct pc_cfgfile *f, cfg_t *section)
+{
+	if (section->title == NULL || strchr(section->title, TITLE_MARK) != NULL)
+		return 0;
+	size_t len = strlen(section->title) + 24;
+	char *title = malloc(len);
+	if (title == NULL)
+		return -1;
+	snprintf(title, len, "%s%c%lu", section->title, TITLE_MARK, ++f->titles_renamed);
+	free(section->title);
+	section->title = title;
+	return 0;
+}
+
+static bool has_control(const char *s)
+{
+	for (; s != NULL && *s != '\0'; s++)
+		if ((unsigned char)*s < 0x20 || *s == 0x7f)
+			return true;
+	return false;
+}
+
+static int record(cfg_t *cfg, cfg_opt_t *opt)
+{
+	struct pc_cfgfile *f = parsing;
+	struct section_lines *s = note_section(f, cfg);
+	if (s == NULL)
+		goto oom;
+
+	int line = cfg->line;
+	f->last_line = line;
+	/* Raw control characters never reach here (normalize refuses them);
+	 * these came from escapes such as "\033" in a quoted string. */
+	if (opt->type == CFGT_STR && has_control(cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1)))
+		pc_diag_error(f->diag, f->path, line,
+			      "%s: a control character in the value (written as an escape)",
+			      opt->name);
+	if (opt->type == CFGT_SEC) {
+		cfg_t *child = cfg_opt_getnsec(opt, cfg_opt_size(opt) - 1);
+		struct section_lines *c = note_section(f, child);
+		if (c == NULL)
+			goto oom;
+		s = find_section(f, cfg); /* note_section may have moved it */
+		/* Where the section that just closed was opened. One left open
+		 * at the end of the file (libconfuse closes it silently) has no
+		 * closing brace: its last line will do. A single section given
+		 * twice is the same cfg_t, and keeps its first line. */
+		line = f->closed < f->n_opens ? f->opens[f->closed] : cfg->line;
+		f->closed++;
+		if (c->line == 0)
+			c->line = line;
+		if (has_control(child->title))
+			pc_diag_error(f->diag, f->path, line,
+				      "%s: a control character in the title (written as an escape)",
+				      opt->name);
+		if ((opt->flags & CFGF_TITLE) && rename_title(f, child) != 0)
+			goto oom;
+	}
+
+	struct option_line *seen = find_option(s, opt->name);
+	if (seen == NULL)
+		return add_option(s, opt->name, line) == 0 ? 0 : (f->out_of_memory = true, 0);
+	/* Lists call back once per value: keep the first line. Repeated
+	 * sections are normal; a repeated scalar would silently win, and a
+	 * repeated single section would be merged into the first. */
+	bool single = opt->type == CFGT_SEC ? !(opt->flags & CFGF_MULTI) : !(opt->flags & CFGF_LIST);
+	if (single) {
+		pc_diag_error(f->diag, f->path, line, "%s is set twice in this section (first at line %d)",
+			      opt->name, seen->line);
+		seen->line = line;
+	}
+	return 0;
+oom:
+	f->out_of_memory = true;
+	return 0;
+}
+
+static void install_recorder(cfg_opt_t *opts)
+{
+	for (cfg_opt_t *opt = opts; opt != NULL && opt->name != NULL; opt++) {
+		opt->validcb = record;
+		if (opt->type == CFGT_SEC)
+			install_recorder(opt->subopts);
+	}
+}
+
+static void restore_titles(cfg_t *section)
+{
+	char *mark = section->title ? strchr(section->title, TITLE_MARK) : NULL;
+	if (mark != NULL)
+		*mark = '\0';
+	for (cfg_opt_t *opt = section->opts; opt != NULL && opt->name != NULL; opt++) {
+		if (opt->type != CFGT_SEC)
+			continue;
+		for (unsigned i = 0; i < cfg_opt_size(opt); i++)
+			restore_titles(cfg_opt_getnsec(opt, i));
+	}
+}
+
+/* What libconfuse is given, and why.
+ *
+ * The text is rewritten (into a buffer of its own) the way libconfuse's
+ * lexer would see it: comments removed, every run of blanks made one
+ * space, newlines kept so that every line number stays right. flex
+ * rescans a token from its start each time its buffer fills, so a long run
+ * of blanks or a long unquoted word costs time quadratic in its length (a
+ * 4 MB run of spaces took 5 s); with runs collapsed and words bounded,
+ * every token libconfuse sees outside quoted strings is short, and the
+ * parse is linear in the size of the file. Quoted strings, which the lexer
+ * reads a piece at a time, are copied as they are.
+ *
+ * The same pass finds what libconfuse accepts silently: a section or list
+ * still open at the end of the file (it closes it), a block comment that
+ * swallows the rest, a string never closed; and what is not text at all:
+ * a NUL byte or another control character. And it pairs each section's
+ * closing brace with its opening one, so that the n-th section to close
+ * was opened on opens[n].
+ *
+ * A "#" outside quotes always starts a comment; "//" and "slash-star"
+ * only where a token starts. Braces after "=" or "+=" are lists, "${...}"
+ * an environment variable. */
+
+#define WORD_MAX 1024 /* the longest unquoted word: names and numbers are short */
+
+struct brace {
+	int line;
+	bool list;
+};
+
+struct scan {
+	const char *in;
+	size_t len, i;
+	char *out;
+	size_t n; /* bytes written to out */
+	int line;
+	struct pc_cfgfile *f;
+	struct brace *stack;
+	size_t depth, cap;
+};
+
+static bool blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/* A byte no configuration holds: reported without quoting anything, the
+ * file may be a binary or a secret. */
+static int not_text(struct scan *s, unsigned char c)
+{
+	if (c == '\0')
+		pc_diag_error(s->f->diag, s->f->path, s->line,
+			      "a NUL byte: this is not a text file");
+	else
+		pc_diag_error(s->f->diag, s->f->path, s->line,
+			      "control character 0x%02x: not allowed in a configuration", c);
+	return -1;
+}
+
+static bool control(unsigned char c)
+{
+	return (c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7f;
+}
+
+static void put(struct scan *s, char c)
+{
+	s->out[s->n++] = c;
+}
+
+static int skip_string(struct scan *s)
+{
+	char quote = s->in[s->i];
+	int opened = s->line;
+	put(s, s->in[s->i++]);
+	while (s->i < s->len && s->in[s->i] != quote) {
+		unsigned char c = (unsigned char)s->in[s->i];
+		if (c == '\\' && s->i + 1 < s->len)
+			put(s, s->in[s->i++]), c = (unsigned char)s->in[s->i];
+		if (control(c))
+			return not_text(s, c);
+		if (c == '\n')
+			s->line++;
+		put(s, s->in[s->i++]);
+	}
+	if (s->i == s->len) {
+		pc_diag_error(s->f->diag, s->f->path, opened,
+			      "this string is not closed before the end of the file");
+		return -1;
+	}
+	put(s, s->in[s->i++]);
+	return 0;
+}
+
+static int skip_block_comment(struct scan *s)
+{
+	int opened = s->line;
+	for (s->i += 2; s->i < s->len && !(s->in[s->i] == '*' && s->i + 1 < s->len && s->in[s->i + 1] == '/'); s->i++) {
+		unsigned char c = (unsigned char)s->in[s->i];
+		if (c == '\n')
+			s->line++, put(s, '\n');
+		else if (control(c))
+			return not_text(s, c);
+	}
+	if (s->i >= s->len) {
+		pc_diag_error(s->f->diag, s->f->path, opened,
+			      "this comment is not closed before the end of the file");
+		return -1;
+	}
+	s->i += 2;
+	put(s, ' ');
+	return 0;
+}
+
+static int open_brace(struct scan *s, bool list)
+{
+	if (s->depth == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 16;
+		struct brace *grown = realloc(s->stack, cap * sizeof(*grown));
+		if (grown == NULL)
+			return -1;
+		s->stack = grown;
+		s->cap = cap;
+	}
+	s->stack[s->depth++] = (struct brace){ .line = s->line, .list = list };
+	return 0;
+}
+
+static int close_brace(struct scan *s)
+{
+	struct pc_cfgfile *f = s->f;
+	if (s->depth == 0 || s->stack[--s->depth].list)
+		return 0; /* a stray brace is libconfuse's to report */
+	if (f->n_opens % 64 == 0) {
+		int *grown = realloc(f->opens, (f->n_opens + 64) * sizeof(*grown));
+		if (grown == NULL)
+			return -1;
+		f->opens = grown;
+	}
+	f->opens[f->n_opens++] = s->stack[s->depth].line;
+	return 0;
+}
+
+/* in[0..len) -> out (at least len + 1 bytes), *out_len. -1 with the
+ * reason in diag (or out of memory, reported by the caller when diag has
+ * no new error). */
+static int normalize(const char *in, size_t len, char *out, size_t *out_len, struct pc_cfgfile *f)
+{
+	struct scan s = { .in = in, .len = len, .out = out, .line = 1, .f = f };
+	bool token_start = true;
+	char last = '\0'; /* last significant character outside comments */
+	size_t word = 0; /* length of the unquoted word being copied */
+	int rc = 0;
+
+	while (s.i < len && rc == 0) {
+		unsigned char c = (unsigned char)in[s.i];
+		char next = s.i + 1 < len ? in[s.i + 1] : '\0';
+		if (control(c)) {
+			rc = not_text(&s, c);
+			break;
+		}
+		if (c == '"' || c == '\'') {
+			rc = skip_string(&s);
+			token_start = true;
+			last = (char)c;
+			word = 0;
+			continue;
+		}
+		if (c == '#' || (token_start && c == '/' && next == '/')) {
+			while (s.i < len && in[s.i] != '\n' && !control((unsigned char)in[s.i]))
+				s.i++;
+			continue;
+		}
+		if (token_start && c == '/' && next == '*') {
+			rc = skip_block_comment(&s);
+			continue;
+		}
+		if (blank((char)c)) {
+			while (s.i < len && blank(in[s.i]))
+				s.i++;
+			put(&s, ' ');
+			token_start = true;
+			word = 0;
+			continue;
+		}
+		if (c == '\n') {
+			s.line++;
+			put(&s, '\n');
+			s.i++;
+			token_start = true;
+			word = 0;
+			continue;
+		}
+		if (c == '$' && next == '{') {
+			while (s.i < len && in[s.i] != '}' && in[s.i] != '\n' && ++word <= WORD_MAX)
+				put(&s, in[s.i++]);
+			if (s.i < len && in[s.i] == '}')
+				put(&s, in[s.i++]);
+			token_start = false;
+			last = '}';
+			if (word > WORD_MAX)
+				break;
+			continue;
+		}
+		if (c == '{')
+			rc = open_brace(&s, last == '=' || last == '+');
+		else if (c == '}')
+			rc = close_brace(&s);
+		token_start = strchr("={}()+,", c) != NULL;
+		word = token_start ? 0 : word + 1;
+		if (word > WORD_MAX)
+			break;
+		last = (char)c;
+		put(&s, in[s.i++]);
+	}
+	if (rc == 0 && word > WORD_MAX) {
+		pc_diag_error(f->diag, f->path, s.line, "a word of over %d characters", WORD_MAX);
+		rc = -1;
+	}
+	/* A list or a section left open: a list is reported at once; for a
+	 * section libconfuse's own error, if any, comes first. */
+	for (size_t d = s.depth; rc == 0 && d-- > 0;) {
+		if (s.stack[d].list) {
+			pc_diag_error(f->diag, f->path, s.stack[d].line,
+				      "this list is not closed before the end of the file");
+			rc = -1;
+		} else if (f->unclosed_line == 0) {
+			f->unclosed_line = s.stack[d].line;
+		}
+	}
+	free(s.stack);
+	*out_len = s.n;
+	return rc;
+}
+
+/* Up to PC_INPUT_MAX bytes from fd, whose size was expected (it may have
+ * changed since, or be 0 for a file of /proc); NULL past the limit. */
+static char *read_all(int fd, size_t expected, size_t *len, const char *path,
+		      struct pc_diag *diag)
+{
+	size_t cap = expected + 1, size = 0;
+	char *text = NULL;
+	for (;;) {
+		if (size + 1 >= cap || text == NULL) {
+			cap = text == NULL ? cap + 1 : cap * 2;
+			if (cap > PC_INPUT_MAX + 2)
+				cap = PC_INPUT_MAX + 2;
+			char *grown = realloc(text, cap);
+			if (grown == NULL) {
+				pc_diag_error(diag, path, 0, "out of memory");
+				break;
+			}
+			text = grown;
+		}
+		ssize_t n = read(fd, text + size, cap - 1 - size);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			pc_diag_error(diag, path, 0, "cannot read: %s", strerror(errno));
+			break;
+		}
+		if (n == 0) {
+			text[size] = '\0';
+			*len = size;
+			return text;
+		}
+		size += (size_t)n;
+		if (size > PC_INPUT_MAX) {
+			pc_diag_error(diag, path, 0, "over the limit of %d bytes (1 MiB)",
+				      PC_INPUT_MAX);
+			break;
+		}
+	}
+	free(text);
+	return NULL;
+}
+
+/* The whole of a regular file, up to PC_INPUT_MAX bytes. Opened without
+ * blocking, so that a FIFO or a device named by mistake (or by malice) is
+ * refused at once instead of waiting for a writer or reading forever. */
+char *pc_cfgfile_read(const char *path, size_t *len, struct pc_diag *diag)
+{
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	if (fd < 0) {
+		pc_diag_error(diag, path, 0, "cannot read: %s", strerror(errno));
+		return NULL;
+	}
+	struct stat st;
+	char *text = NULL;
+	if (fstat(fd, &st) != 0) {
+		pc_diag_error(diag, path, 0, "cannot read: %s", strerror(errno));
+	} else if (!S_ISREG(st.st_mode)) {
+		pc_diag_error(diag, path, 0, "not a regular file (%s)",
+			      S_ISDIR(st.st_mode)    ? "a directory"
+			      : S_ISFIFO(st.st_mode) ? "a FIFO"
+			      : S_ISCHR(st.st_mode)  ? "a character device"
+			      : S_ISBLK(st.st_mode)  ? "a block device"
+			      : S_ISSOCK(st.st_mode) ? "a socket"
+						     : "not a file");
+	} else if (st.st_size > PC_INPUT_MAX) {
+		pc_diag_error(diag, path, 0, "%lld bytes: over the limit of %d bytes (1 MiB)",
+			      (long long)st.st_size, PC_INPUT_MAX);
+	} else {
+		text = read_all(fd, (size_t)st.st_size, len, path, diag);
+	}
+	close(fd);
+	return text;
+}
+
+/* A piece of the input libconfuse quotes in its message ('...') is shown
+ * only when it looks like a word of a configuration: a file that is not
+ * one (a password file named as a catalog) must not be echoed. */
+static bool quotable(const char *s, size_t n)
+{
+	if (n == 1)
+		return s[0] > 0x20 && s[0] < 0x7f;
+	if (n == 0 || n > 64)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '-' || c == '_' || c == '.'))
+			return false;
+	}
+	return true;
+}
+
+static void report_confuse_error(cfg_t *cfg, const char *fmt, va_list ap)
+{
+	char message[512], shown[512];
+	size_t n = 0;
+
+	vsnprintf(message, sizeof(message), fmt, ap);
+	for (const char *p = message; *p != '\0' && n + 1 < sizeof(shown);) {
+		const char *close = *p == '\'' ? strchr(p + 1, '\'') : NULL;
+		if (close != NULL && !quotable(p + 1, (size_t)(close - p - 1))) {
+			n += (size_t)snprintf(shown + n, sizeof(shown) - n, "(text not shown)");
+			p = close + 1;
+		} else {
+			shown[n++] = *p++;
+		}
+		if (n >= sizeof(shown))
+			n = sizeof(shown) - 1;
+	}
+	shown[n] = '\0';
+	pc_diag_error(parsing->diag, parsing->path, cfg != NULL ? cfg->line : 0, "%s", shown);
+}
+
+struct pc_cfgfile *pc_cfgfile_parse_text(cfg_opt_t *options, const char *path, const char *text,
+					 size_t len, struct pc_diag *diag)
+{
+	struct pc_cfgfile *f = calloc(1, sizeof(*f));
+	if (f == NULL || (f->path = strdup(path)) == NULL) {
+		pc_diag_error(diag, path, 0, "out of memory");
+		free(f);
+		return NULL;
+	}
+	f->diag = diag;
+	if (len > PC_INPUT_MAX) {
+		pc_diag_error(diag, path, 0, "over the limit of %d bytes (1 MiB)", PC_INPUT_MAX);
+		pc_cfgfile_free(f);
+		return NULL;
+	}
+	f->root = cfg_init(options, CFGF_NONE);
+	char *clean = malloc(len + 2);
+	if (f->root == NULL || clean == NULL) {
+		pc_diag_error(diag, path, 0, "out of memory");
+		free(clean);
+		pc_cfgfile_free(f);
+		return NULL;
+	}
+	install_recorder(f->root->opts);
+
+	size_t errors = diag->n_errors, clean_len = 0;
+	FILE *fp = NULL;
+	if (normalize(text, len, clean, &clean_len, f) != 0) {
+		if (diag->n_errors == errors)
+			pc_diag_error(diag, path, 0, "out of memory");
+	} else {
+		if (clean_len == 0) /* fmemopen wants at least one byte */
+			clean[clean_len++] = '\n';
+		if ((fp = fmemopen(clean, clean_len, "r")) == NULL)
+			pc_diag_error(diag, path, 0, "cannot read: %s", strerror(errno));
+	}
+	int rc = CFG_FILE_ERROR;
+	if (fp != NULL) {
+		parsing = f;
+		cfg_set_error_function(f->root, report_confuse_error);
+		rc = cfg_parse_fp(f->root, fp);
+		parsing = NULL;
+		fclose(fp);
+		if (rc == CFG_SUCCESS && f->out_of_memory)
+			pc_diag_error(diag, path, 0, "out of memory");
+		if (f->unclosed_line > 0) {
+			pc_diag_error(diag, path, f->unclosed_line,
+				      "this section is not closed before the end of the file");
+			rc = CFG_PARSE_ERROR;
+		}
+	}
+	free(clean);
+	/* libconfuse refuses some input without a word (an empty quoted
+	 * string where an option name belongs): never refuse silently. */
+	if (rc != CFG_SUCCESS && diag->n_errors == errors) {
+		int line = f->last_line > f->root->line ? f->last_line : f->root->line;
+		pc_diag_error(diag, path, line,
+			      "syntax error after this line's last value (an empty quoted name?)");
+	}
+	if (rc != CFG_SUCCESS || f->out_of_memory) {
+		pc_cfgfile_free(f);
+		return NULL;
+	}
+	restore_titles(f->root);
+	return f;
+}
+
+struct pc_cfgfile *pc_cfgfile_parse(cfg_opt_t *options, const char *path, struct pc_diag *diag)
+{
+	size_t len = 0;
+	char *text = pc_cfgfile_read(path, &len, diag);
+	if (text == NULL)
+		return NULL;
+	struct pc_cfgfile *f = pc_cfgfile_parse_text(options, path, text, len, diag);
+	free(text);
+	return f;
+}
+
+cfg_t *pc_cfgfile_root(const struct pc_cfgfile *file)
+{
+	return file->root;
+}
+
+const char *pc_cfgfile_path(const struct pc_cfgfile *file)
+{
+	return file->path;
+}
+
+int pc_cfgfile_line(const struct pc_cfgfile *file, const cfg_t *section, const char *name)
+{
+	const struct section_lines *s = find_section(file, section);
+	if (s == NULL)
+		return 0;
+	if (name == NULL)
+		return s->line;
+	const struct option_line *o = find_option(s, name);
+	return o != NULL ? o->line : 0;
+}
+
+void pc_cfgfile_free(struct pc_cfgfile *file)
+{
+	if (file == NULL)
+		return;
+	for (size_t i = 0; i < file->n_sections; i++)
+		free(file->sections[i].options);
+	free(file->sections);
+	free(file->index);
+	free(file->opens);
+	if (file->root != NULL)
+		cfg_free(file->root);
+	free(file->path);
+	free(file);
+}

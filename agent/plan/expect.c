@@ -1,0 +1,561 @@
+#include "plan/expect.h"
+
+#include "util/program.h"
+#include "core/snapshot.h" /* pc_proto_name */
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* One role as this host plays it, with the defaults filled in. */
+struct entry {
+	const struct pc_role *role;
+	const struct pc_role_conf *conf; /* NULL for --expected --role */
+	uint32_t index;
+	int instance; /* -1: none */
+	enum pc_side side;
+	int slot; /* 0: none */
+	int count;
+	const char *file; /* the config file, or "command line" */
+	int line;
+};
+
+struct builder {
+	const struct pc_config *config; /* NULL for --expected --role */
+	struct pc_expectations *out;
+	size_t cap;
+	struct pc_diag *diag;
+	bool failed;
+};
+
+static void __attribute__((format(printf, 4, 5)))
+error_at(struct builder *b, const char *file, int line, const char *fmt, ...)
+{
+	char message[768];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(message, sizeof(message), fmt, ap);
+	va_end(ap);
+	pc_diag_error(b->diag, file, line, "%s", message);
+	b->failed = true;
+}
+
+static void side_list(unsigned sides, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	for (int s = 1; s < PC_SIDE_COUNT; s++)
+		if (sides & PC_SIDE_BIT(s))
+			snprintf(buf + strlen(buf), len - strlen(buf), "%s%s", buf[0] ? " or " : "",
+				 pc_side_name((enum pc_side)s));
+}
+
+static void slot_list(unsigned slots, char *buf, size_t len)
+{
+	buf[0] = '\0';
+	for (int k = 1; k <= PC_SLOT_MAX; k++)
+		if (slots & (1u << k))
+			snprintf(buf + strlen(buf), len - strlen(buf), "%s%d", buf[0] ? " or " : "", k);
+}
+
+static int lowest_slot(unsigned slots)
+{
+	for (int k = 1; k <= PC_SLOT_MAX; k++)
+		if (slots & (1u << k))
+			return k;
+	return 0;
+}
+
+/* Does the role take what it was given? Lines: 0 means "not given". */
+static void check_keys(struct builder *b, struct entry *e, int instance_line, int side_line,
+		       int slot_line, int count_line)
+{
+	const struct pc_role *role = e->role;
+	char list[64];
+	if (instance_line && !role->takes_instance)
+		error_at(b, e->file, instance_line, "role %s takes no instance", role->name);
+	if (side_line && role->sides == 0) {
+		error_at(b, e->file, side_line, "role %s takes no side", role->name);
+	} else if (side_line && !(role->sides & PC_SIDE_BIT(e->side))) {
+		side_list(role->sides, list, sizeof(list));
+		error_at(b, e->file, side_line, "role %s takes side %s, not %s", role->name, list,
+			 pc_side_name(e->side) ? pc_side_name(e->side) : "?");
+	} else if (!side_line && role->sides != 0) {
+		side_list(role->sides, list, sizeof(list));
+		error_at(b, e->file, e->line, "role %s needs a side (%s)", role->name, list);
+	}
+	if (slot_line && role->slots == 0) {
+		error_at(b, e->file, slot_line, "role %s takes no slot", role->name);
+	} else if (slot_line && !(role->slots & (1u << e->slot))) {
+		slot_list(role->slots, list, sizeof(list));
+		error_at(b, e->file, slot_line, "role %s takes slot %s, not %d", role->name, list,
+			 e->slot);
+	}
+	if (count_line && !role->takes_count)
+		error_at(b, e->file, count_line, "role %s takes no count", role->name);
+
+	if (!role->takes_instance)
+		e->instance = -1;
+	else if (e->instance < 0)
+		e->instance = 0; /* the single-instance default */
+	if (role->sides == 0)
+		e->side = PC_SIDE_NONE;
+	e->slot = role->slots == 0 ? 0 : e->slot > 0 ? e->slot : lowest_slot(role->slots);
+	e->count = role->takes_count && e->count > 0 ? e->count : 1;
+}
+
+static struct pc_expectation *append(struct builder *b)
+{
+	struct pc_expectations *out = b->out;
+	if (out->n == b->cap) {
+		size_t cap = b->cap ? b->cap * 2 : 64;
+		struct pc_expectation *items = realloc(out->items, cap * sizeof(*items));
+		if (items == NULL) {
+			error_at(b, PC_NAME, 0, "out of memory");
+			return NULL;
+		}
+		out->items = items;
+		b->cap = cap;
+	}
+	struct pc_expectation *x = &out->items[out->n++];
+	memset(x, 0, sizeof(*x));
+	return x;
+}
+
+static void apply_owner(struct pc_expectation *x, const struct pc_owner *owner)
+{
+	if (owner->user != NULL) {
+		x->owner_uid_set = owner->has_uid;
+		x->owner_uid = owner->uid;
+		x->owner_user = owner->user;
+	}
+	if (owner->process != NULL)
+		x->owner_process = owner->process;
+}
+
+static void fill_common(struct builder *b, const struct entry *e, const struct pc_rule *rule,
+			uint32_t rule_index, struct pc_expectation *x)
+{
+	x->role_index = e->index;
+	x->rule_index = rule_index;
+	x->member = x->members = 1;
+	x->role = e->role->name;
+	x->role_title = e->role->title;
+	x->guide_table = e->role->table;
+	x->instance = e->instance;
+	if (e->instance >= 0) {
+		const char *name = pc_config_instance_name(b->config, e->instance);
+		if (name != NULL)
+			snprintf(x->instance_name, sizeof(x->instance_name), "%s", name);
+		else
+			snprintf(x->instance_name, sizeof(x->instance_name), "instance-%d", e->instance);
+	}
+	x->side = e->side;
+	x->slot = e->slot;
+	x->count = e->count;
+	x->bind_address = e->conf ? e->conf->bind_address : NULL;
+	x->peer_family = e->conf ? e->conf->peer_family : PC_PEER_IPV4;
+	if (e->conf != NULL)
+		apply_owner(x, &e->conf->owner);
+	x->rule = rule->name;
+	x->description = rule->description;
+	x->protocol = rule->protocol;
+	x->direction = rule->direction;
+	x->required = rule->required;
+	x->configurable = rule->configurable;
+	x->shared = rule->shared;
+	x->remote = rule->remote;
+	x->peer = rule->peer;
+	x->notes = rule->notes;
+	x->source = rule->source;
+	x->confidence = rule->confidence;
+	x->catalog_file = rule->file;
+	x->catalog_line = rule->line;
+	x->config_line = e->conf ? e->line : 0;
+}
+
+/* The rule's expectations for this entry: one, or one per port of a count
+ * or "each" expansion. */
+static void expand_rule(struct builder *b, const struct entry *e, const struct pc_rule *rule,
+			uint32_t rule_index, const struct pc_override *o)
+{
+	if (rule->sides != 0 && e->side != PC_SIDE_NONE && !(rule->sides & PC_SIDE_BIT(e->side)))
+		return; /* e.g. the Campaign Manager's side-A-only peer port */
+
+	struct pc_expectation proto;
+	memset(&proto, 0, sizeof(proto));
+	fill_common(b, e, rule, rule_index, &proto);
+	long port = 0, last = 0;
+	bool each = rule->kind == PC_NUMBER_RANGE && rule->match == PC_RANGE_EACH;
+	int fail_line = e->line;
+	if (o != NULL) {
+		proto.overridden = true;
+		proto.override_line = o->line;
+		if (o->has_required)
+			proto.required = o->required;
+		apply_owner(&proto, &o->owner);
+	}
+	if (o != NULL && o->has_port) {
+		port = o->port;
+		last = o->port_last;
+		proto.confidence = PC_CONF_SITE;
+		fail_line = o->port_line;
+	} else if (rule->kind == PC_NUMBER_FIXED || rule->kind == PC_NUMBER_RANGE) {
+		port = rule->port;
+		last = rule->port_last;
+	} else if (rule->kind == PC_NUMBER_FORMULA) {
+		port = last = pc_formula_port(&rule->formula, e->side, e->slot, e->instance);
+		proto.confidence = pc_rule_confidence(rule, e->slot, e->instance);
+	}
+	if (rule->permit) {
+		proto.trusted = e->conf != NULL && e->conf->trust_permits;
+		if (o != NULL && o->has_trust)
+			proto.trusted = o->trust;
+	}
+
+	if (port == 0) {
+		struct pc_expectation *x = append(b);
+		if (x != NULL) {
+			*x = proto;
+			/* the site can give the number; if it cannot (a port the OS
+			 * picks, a row kept for the record) there is nothing to ask */
+			x->unconfigured = rule->configurable;
+			x->match = PC_MATCH_NONE;
+		}
+		return;
+	}
+	if ((last > port && !each) || rule->permit) { /* one listener anywhere in the range */
+		struct pc_expectation *x = append(b);
+		if (x != NULL) {
+			*x = proto;
+			x->port = (uint16_t)port;
+			x->port_last = (uint16_t)last;
+			x->match = rule->permit ? PC_MATCH_PERMIT : PC_MATCH_ANY_IN_RANGE;
+		}
+		return;
+	}
+	long step = each ? 1 : rule->count_step;
+	long members = each ? last - port + 1 : rule->count_step > 0 ? e->count : 1;
+	if (each && members > PC_EACH_MAX) {
+		error_at(b, e->file, fail_line, "rule %s of role %s: %ld ports to check one by one: at most %d",
+			 rule->name, e->role->name, members, PC_EACH_MAX);
+		return;
+	}
+	if (port < 1 || port + step * (members - 1) > 65535) {
+		error_at(b, e->file, rule->count_step > 0 && e->conf && e->conf->count_line && o == NULL
+						 ? e->conf->count_line
+						 : fail_line,
+			 "rule %s of role %s: port %ld is outside 1-65535", rule->name, e->role->name,
+			 port < 1 ? port : port + step * (members - 1));
+		return;
+	}
+	for (long k = 0; k < members; k++) {
+		struct pc_expectation *x = append(b);
+		if (x == NULL)
+			return;
+		*x = proto;
+		x->port = x->port_last = (uint16_t)(port + step * k);
+		x->match = PC_MATCH_PORT;
+		x->member = (uint32_t)k + 1;
+		x->members = (uint32_t)members;
+	}
+}
+
+static const struct pc_override *find_override(struct builder *b, const struct entry *e,
+					       const struct pc_rule *rule)
+{
+	for (size_t i = 0; e->conf != NULL && i < e->conf->n_overrides; i++) {
+		const struct pc_override *o = &e->conf->overrides[i];
+		if (o->rule == NULL || strcmp(o->rule, rule->name) != 0)
+			continue;
+		if (o->has_port && !rule->configurable)
+			error_at(b, e->file, o->port_line,
+				 "override %s: rule %s of role %s is not configurable (the product fixes its port)",
+				 o->rule, rule->name, e->role->name);
+		else if (o->has_trust && !rule->permit)
+			error_at(b, e->file, o->trust_line,
+				 "override %s: rule %s of role %s is not a permit range: trust applies to permit rules only",
+				 o->rule, rule->name, e->role->name);
+		else if (o->has_required && o->required && rule->permit)
+			error_at(b, e->file, o->required_line,
+				 "override %s: rule %s of role %s is a permit range: nothing in it has to listen, so it cannot be required",
+				 o->rule, rule->name, e->role->name);
+		else if (o->has_port && o->is_range && rule->count_step > 0)
+			error_at(b, e->file, o->port_line,
+				 "override %s: rule %s of role %s counts servers from one base port: give port, not range",
+				 o->rule, rule->name, e->role->name);
+		return o;
+	}
+	return NULL;
+}
+
+static void expand_entry(struct builder *b, const struct entry *e)
+{
+	for (size_t i = 0; e->conf != NULL && i < e->conf->n_overrides; i++) {
+		const struct pc_override *o = &e->conf->overrides[i];
+		bool known = false;
+		for (size_t r = 0; r < e->role->n_rules && !known; r++)
+			known = strcmp(e->role->rules[r]->name, o->rule) == 0;
+		if (!known)
+			error_at(b, e->file, o->line, "role %s has no rule %s", e->role->name, o->rule);
+	}
+	bool permits = false;
+	for (size_t r = 0; r < e->role->n_rules; r++) {
+		const struct pc_rule *rule = e->role->rules[r];
+		permits |= rule->permit;
+		expand_rule(b, e, rule, (uint32_t)r + 1, find_override(b, e, rule));
+	}
+	if (e->conf != NULL && e->conf->trust_permits_line > 0 && !permits)
+		error_at(b, e->file, e->conf->trust_permits_line,
+			 "trust-permits: role %s has no permit range to trust", e->role->name);
+}
+
+/* ---- one port, one listener ------------------------------------------- */
+
+static const struct pc_expectation *sort_base;
+
+static int by_listen_port(const void *pa, const void *pb)
+{
+	const struct pc_expectation *a = &sort_base[*(const size_t *)pa];
+	const struct pc_expectation *b = &sort_base[*(const size_t *)pb];
+	if (a->protocol != b->protocol)
+		return a->protocol < b->protocol ? -1 : 1;
+	if (a->port != b->port)
+		return a->port < b->port ? -1 : 1;
+	return *(const size_t *)pa < *(const size_t *)pb ? -1 : 1;
+}
+
+/* Both bound to addresses, and not the same one (config.c checked that
+ * they parse). */
+static bool distinct_addresses(const char *a, const char *b)
+{
+	unsigned char x[sizeof(struct in6_addr)] = { 0 }, y[sizeof(struct in6_addr)] = { 0 };
+	if (a == NULL || b == NULL)
+		return false; /* "any address" overlaps everything */
+	int fx = strchr(a, ':') ? AF_INET6 : AF_INET, fy = strchr(b, ':') ? AF_INET6 : AF_INET;
+	if (fx != fy)
+		return true;
+	return inet_pton(fx, a, x) == 1 && inet_pton(fy, b, y) == 1 && memcmp(x, y, sizeof(x)) != 0;
+}
+
+/* Two expectations to listen on one protocol and port are an error, unless
+ * both come from the same ruleset rule (a platform service, SQL Server,
+ * Windows SMB, IIS..., that one listener provides to every role using it)
+ * or they are bound to two different addresses. Ranges claim no port.
+ * within_plan: compare only inside one role_index. */
+static void check_listen_ports(struct builder *b, const char *file, bool within_plan)
+{
+	const struct pc_expectations *out = b->out;
+	size_t *order = out->n ? malloc(out->n * sizeof(*order)) : NULL;
+	size_t n = 0;
+	for (size_t i = 0; order != NULL && i < out->n; i++)
+		if (out->items[i].direction == PC_DIR_LISTEN && out->items[i].match == PC_MATCH_PORT)
+			order[n++] = i;
+	sort_base = out->items;
+	if (n > 1) /* qsort's array must not be NULL, even for zero elements */
+		qsort(order, n, sizeof(*order), by_listen_port);
+	for (size_t i = 0; i < n; i++) {
+		const struct pc_expectation *x = &out->items[order[i]];
+		for (size_t j = i + 1; j < n; j++) {
+			const struct pc_expectation *y = &out->items[order[j]];
+			if (y->protocol != x->protocol || y->port != x->port)
+				break;
+			if (within_plan && x->role_index != y->role_index)
+				continue;
+			if (x->shared && y->shared && x->catalog_file == y->catalog_file &&
+			    x->catalog_line == y->catalog_line)
+				continue;
+			if (distinct_addresses(x->bind_address, y->bind_address))
+				continue;
+			/* name the one that comes later in the file */
+			const struct pc_expectation *first = x->role_index <= y->role_index ? x : y;
+			const struct pc_expectation *later = first == x ? y : x;
+			const char *where = later->config_line ? file : later->catalog_file;
+			int line = later->override_line && later->confidence == PC_CONF_SITE
+					   ? later->override_line
+				   : later->config_line ? later->config_line
+							: later->catalog_line;
+			char first_at[32] = "";
+			if (first->config_line)
+				snprintf(first_at, sizeof(first_at), ", line %d", first->config_line);
+			error_at(b, where, line,
+				 "%s/%u: role %s (rule %s) and role %s (rule %s%s) both listen on it; one port takes one listener",
+				 pc_proto_name(x->protocol), x->port, later->role, later->rule,
+				 first->role, first->rule, first_at);
+		}
+	}
+	free(order);
+}
+
+/* An ignored port that a role expects: the expectation still counts. (A
+ * permit range expects nothing: ignore does apply in it.) */
+static void warn_ignored(struct builder *b)
+{
+	const struct pc_config *config = b->config;
+	for (size_t i = 0; i < config->n_ignores; i++) {
+		const struct pc_ignore *ig = &config->ignores[i];
+		for (size_t j = 0; j < b->out->n; j++) {
+			const struct pc_expectation *x = &b->out->items[j];
+			if (x->direction != PC_DIR_LISTEN || x->match == PC_MATCH_NONE ||
+			    x->match == PC_MATCH_PERMIT ||
+			    x->protocol != ig->protocol || x->port_last < ig->port || x->port > ig->port_last)
+				continue;
+			pc_diag_warning(b->diag, config->path, ig->line,
+					"ignore %s/%u: role %s expects it (rule %s); ignore only applies to unexpected listeners",
+					pc_proto_name(ig->protocol), ig->port, x->role, x->rule);
+			break;
+		}
+	}
+}
+
+static bool same_entry(const struct entry *a, const struct entry *b)
+{
+	return a->role == b->role && a->instance == b->instance && a->side == b->side &&
+	       a->slot == b->slot;
+}
+
+static int finish(struct builder *b, struct pc_expectations *out)
+{
+	if (!b->failed)
+		return 0;
+	pc_expectations_free(out);
+	return -1;
+}
+
+int pc_expect_build(const struct pc_catalog *catalog, const struct pc_config *config,
+		    struct pc_expectations *out, struct pc_diag *diag)
+{
+	struct builder b = { .config = config, .out = out, .diag = diag };
+	out->items = NULL;
+	out->n = 0;
+	struct entry *entries = config->n_roles ? calloc(config->n_roles, sizeof(*entries)) : NULL;
+	if (config->n_roles > 0 && entries == NULL) {
+		error_at(&b, config->path, 0, "out of memory");
+		return -1;
+	}
+	for (size_t i = 0; i < config->n_roles; i++) {
+		const struct pc_role_conf *conf = &config->roles[i];
+		struct entry *e = &entries[i];
+		*e = (struct entry){ .role = pc_catalog_find_role(catalog, conf->name),
+				     .conf = conf,
+				     .index = (uint32_t)i + 1,
+				     .instance = conf->instance_number,
+				     .side = conf->side,
+				     .slot = conf->slot,
+				     .count = conf->count,
+				     .file = config->path,
+				     .line = conf->line };
+		if (e->role == NULL) {
+			error_at(&b, config->path, conf->line, "unknown role %s (see --list-roles)",
+				 conf->name);
+			continue;
+		}
+		check_keys(&b, e, conf->instance_line, conf->side_line, conf->slot_line,
+			   conf->count_line);
+		for (size_t j = 0; j < i; j++)
+			if (entries[j].role != NULL && same_entry(e, &entries[j])) {
+				/* the first one only: n copies are n - 1 errors, not n^2 / 2 */
+				error_at(&b, config->path, conf->line,
+					 "role %s is already configured at line %d with the same instance, side and slot",
+					 conf->name, entries[j].line);
+				break;
+			}
+	}
+	for (size_t i = 0; !b.failed && i < config->n_roles; i++)
+		expand_entry(&b, &entries[i]);
+	free(entries);
+	if (!b.failed)
+		check_listen_ports(&b, config->path, false);
+	if (!b.failed)
+		warn_ignored(&b);
+	return finish(&b, out);
+}
+
+int pc_expect_role(const struct pc_catalog *catalog, const char *role_name, int instance,
+		   enum pc_side side, int slot, int count, const char *where,
+		   struct pc_expectations *out, struct pc_diag *diag)
+{
+	struct builder b = { .out = out, .diag = diag };
+	out->items = NULL;
+	out->n = 0;
+	const struct pc_role *role = pc_catalog_find_role(catalog, role_name);
+	if (role == NULL) {
+		error_at(&b, where, 0, "unknown role %s (see --list-roles)", role_name);
+		return -1;
+	}
+	if (instance > PC_INSTANCE_MAX || instance < -1)
+		error_at(&b, where, 0, "instance %d: must be between 0 and %d", instance,
+			 PC_INSTANCE_MAX);
+	if (slot != 0 && (slot < 1 || slot > PC_SLOT_MAX))
+		error_at(&b, where, 0, "slot %d: must be between 1 and %d", slot, PC_SLOT_MAX);
+	if (count != 0 && (count < 1 || count > PC_COUNT_MAX))
+		error_at(&b, where, 0, "count %d: must be between 1 and %d", count, PC_COUNT_MAX);
+	if (b.failed)
+		return -1;
+
+	/* Without a side, one plan per side the role takes. The command line
+	 * has no line numbers: report lines as 0 and use "1" for "given". */
+	unsigned sides = side != PC_SIDE_NONE ? PC_SIDE_BIT(side) : role->sides;
+	if (sides == 0)
+		sides = PC_SIDE_BIT(PC_SIDE_NONE);
+	uint32_t index = 0;
+	for (int s = 0; s < PC_SIDE_COUNT && !b.failed; s++) {
+		if (!(sides & PC_SIDE_BIT(s)))
+			continue;
+		struct entry e = { .role = role, .index = ++index, .instance = instance,
+				   .side = (enum pc_side)s, .slot = slot, .count = count,
+				   .file = where };
+		/* the command line has no lines: -1 marks "given", 0 "absent";
+		 * a side is always there when the role takes one */
+		check_keys(&b, &e, instance >= 0 ? -1 : 0, s != PC_SIDE_NONE ? -1 : 0,
+			   slot > 0 ? -1 : 0, count > 0 ? -1 : 0);
+		if (!b.failed)
+			expand_entry(&b, &e);
+	}
+	if (!b.failed)
+		check_listen_ports(&b, where, true);
+	return finish(&b, out);
+}
+
+void pc_expectations_free(struct pc_expectations *expectations)
+{
+	if (expectations == NULL)
+		return;
+	free(expectations->items);
+	expectations->items = NULL;
+	expectations->n = 0;
+}
+
+void pc_expectation_format_port(const struct pc_expectation *e, char *buf, size_t len)
+{
+	if (e->match == PC_MATCH_NONE)
+		snprintf(buf, len, "%s", e->unconfigured ? "unconfigured" : "-");
+	else if (e->port_last != e->port)
+		snprintf(buf, len, "%u-%u", e->port, e->port_last);
+	else
+		snprintf(buf, len, "%u", e->port);
+}
+
+uint16_t *pc_expectations_connect_ports(const struct pc_expectations *exps, size_t *n)
+{
+	uint16_t *ports = malloc((exps->n + 1) * sizeof(*ports));
+	*n = 0;
+	if (ports == NULL)
+		return NULL;
+	for (size_t i = 0; i < exps->n; i++)
+		if (exps->items[i].direction == PC_DIR_CONNECT && exps->items[i].match == PC_MATCH_PORT)
+			ports[(*n)++] = exps->items[i].port;
+	*n = pc_ports_sort_unique(ports, *n);
+	return ports;
+}
+
+void pc_expectation_format_provenance(const struct pc_expectation *e, char *buf, size_t len)
+{
+	const char *source = e->source != NULL ? e->source : "";
+	if (e->confidence == PC_CONF_SITE && e->override_line > 0)
+		snprintf(buf, len, "SITE (override, line %d; catalog: %s)", e->override_line, source);
+	else
+		snprintf(buf, len, "%s %s", pc_confidence_name(e->confidence), source);
+}

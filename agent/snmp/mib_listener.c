@@ -1,0 +1,67 @@
+/* pcListenerTable: one row per listening (protocol, address, port), with
+ * who holds it and why it is open. */
+#include "snmp/mib_internal.h"
+
+static int listener_column(const struct pc_mib_view *view, const void *data, unsigned column,
+			   netsnmp_variable_list *var)
+{
+	const struct pc_state *state = view->state;
+	const struct pc_listener *l = data;
+	const struct pc_listener_result *lr = &state->eval.listeners[l - state->snap.listeners];
+	const struct pc_expectation *e =
+		lr->expectation >= 0 ? &state->plan->expectations.items[lr->expectation] : NULL;
+
+	switch ((enum pcmib_listener_entry_column)column) {
+	case PCMIB_LISTENER_SOCKETS:
+		pc_mib_set_uint(var, ASN_GAUGE, l->sockets);
+		return 0;
+	case PCMIB_LISTENER_PID:
+		pc_mib_set_uint(var, ASN_UNSIGNED, l->pid > 0 ? (unsigned long)l->pid : 0);
+		return 0;
+	case PCMIB_LISTENER_PROCESS:
+		pc_mib_set_string(var, l->process);
+		return 0;
+	case PCMIB_LISTENER_CLASS:
+		pc_mib_set_int(var, lr->class);
+		return 0;
+	case PCMIB_LISTENER_ROLE:
+		pc_mib_set_string(var, e != NULL ? e->role : "");
+		return 0;
+	case PCMIB_LISTENER_RULE:
+		pc_mib_set_string(var, e != NULL ? e->rule : "");
+		return 0;
+	case PCMIB_LISTENER_UID:
+		pc_mib_set_uint(var, ASN_UNSIGNED, l->uid);
+		return 0;
+	case PCMIB_LISTENER_USER:
+		pc_mib_set_string(var, l->user);
+		return 0;
+	case PCMIB_LISTENER_DEVICE:
+		pc_mib_set_string(var, pc_listener_device(&state->snap, l));
+		return 0;
+	case PCMIB_LISTENER_DEVICE_STATUS:
+		pc_mib_set_int(var, pc_listener_device_status(&state->snap, l));
+		return 0;
+	}
+	return SNMP_NOSUCHOBJECT;
+}
+
+static int listener_rows(struct pc_mib_table *t, const struct pc_state *state)
+{
+	const struct pc_snapshot *snap = &state->snap;
+
+	if (pc_mib_table_reset(t, snap->n_listeners) < 0)
+		return -1;
+	for (size_t i = 0; i < snap->n_listeners; i++) {
+		const struct pc_listener *l = &snap->listeners[i];
+		struct pc_mib_row *row = pc_mib_table_add(t, l);
+		pc_mib_row_append(row, l->local.proto);
+		pc_mib_row_append(row, l->local.addr_type);
+		pc_mib_row_append_octets(row, l->local.addr, l->local.addr_len);
+		pc_mib_row_append(row, l->local.port);
+	}
+	return 0;
+}
+
+PC_MIB_TABLE(pc_mib_listener_def, "pcListenerTable", LISTENER_ENTRY, listener_column,
+	     listener_rows);

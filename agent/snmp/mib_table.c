@@ -1,0 +1,170 @@
+/* The tables' rows, sorted by index, and GET/GETNEXT over them: a binary
+ * search per request, no net-snmp container. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/log.h"
+#include "snmp/mib_internal.h"
+
+int pc_mib_table_reset(struct pc_mib_table *t, size_t n_rows)
+{
+	t->n_rows = 0;
+	if (n_rows > t->cap_rows) {
+		struct pc_mib_row *rows = realloc(t->rows, n_rows * sizeof(*rows));
+		if (rows == NULL) {
+			pc_log(LOG_ERR, "%s: out of memory for %zu rows", t->def->name, n_rows);
+			return -1;
+		}
+		t->rows = rows;
+		t->cap_rows = n_rows;
+	}
+	return 0;
+}
+
+struct pc_mib_row *pc_mib_table_add(struct pc_mib_table *t, const void *data)
+{
+	if (t->n_rows >= t->cap_rows)
+		return NULL;
+	struct pc_mib_row *row = &t->rows[t->n_rows++];
+	row->index_len = 0;
+	row->data = data;
+	return row;
+}
+
+void pc_mib_row_append(struct pc_mib_row *row, oid subid)
+{
+	/* An overlong index marks the row unusable (len beyond the buffer). */
+	if (row->index_len < PC_MIB_INDEX_MAX)
+		row->index[row->index_len] = subid;
+	row->index_len++;
+}
+
+void pc_mib_row_append_octets(struct pc_mib_row *row, const uint8_t *bytes, size_t len)
+{
+	pc_mib_row_append(row, len);
+	for (size_t i = 0; i < len; i++)
+		pc_mib_row_append(row, bytes[i]);
+}
+
+static int row_order(const void *a, const void *b)
+{
+	const struct pc_mib_row *x = a, *y = b;
+	return snmp_oid_compare(x->index, x->index_len, y->index, y->index_len);
+}
+
+int pc_mib_table_rebuild(struct pc_mib_table *t, const struct pc_state *state)
+{
+	if (t->def->rows(t, state) < 0) {
+		t->n_rows = 0;
+		return -1;
+	}
+	size_t kept = 0;
+	for (size_t i = 0; i < t->n_rows; i++) {
+		if (t->rows[i].index_len > PC_MIB_INDEX_MAX)
+			pc_log(LOG_WARNING, "%s: row index longer than %d sub-identifiers, row not served",
+			       t->def->name, PC_MIB_INDEX_MAX);
+		else
+			t->rows[kept++] = t->rows[i];
+	}
+	t->n_rows = kept;
+	if (kept > 1)
+		qsort(t->rows, kept, sizeof(*t->rows), row_order);
+	kept = 0;
+	for (size_t i = 0; i < t->n_rows; i++) {
+		if (kept > 0 && row_order(&t->rows[kept - 1], &t->rows[i]) == 0)
+			pc_log(LOG_WARNING, "%s: duplicate row index, second row not served", t->def->name);
+		else
+			t->rows[kept++] = t->rows[i];
+	}
+	t->n_rows = kept;
+	return 0;
+}
+
+void pc_mib_table_free(struct pc_mib_table *t)
+{
+	free(t->rows);
+	t->rows = NULL;
+	t->n_rows = t->cap_rows = 0;
+}
+
+/* The first row whose index is >= index (after: > index); NULL if none. */
+static const struct pc_mib_row *find_row(const struct pc_mib_table *t, const oid *index,
+					 size_t len, bool after)
+{
+	size_t lo = 0, hi = t->n_rows;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		const struct pc_mib_row *r = &t->rows[mid];
+		int c = snmp_oid_compare(r->index, r->index_len, index, len);
+		if (c < 0 || (after && c == 0))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < t->n_rows ? &t->rows[lo] : NULL;
+}
+
+/* The position of column in the served columns, or of the first served
+ * column after it; n_columns if none. */
+static size_t column_at_or_after(const struct pc_mib_table_def *def, oid column)
+{
+	size_t i = 0;
+	while (i < def->n_columns && def->columns[i] < column)
+		i++;
+	return i;
+}
+
+int pc_mib_table_get(const struct pc_mib_table *t, const struct pc_mib_view *view,
+		     netsnmp_variable_list *var)
+{
+	const struct pc_mib_table_def *def = t->def;
+	size_t at = def->entry_len;
+	if (var->name_length <= at ||
+	    snmp_oid_compare(var->name, at, def->entry, def->entry_len) != 0)
+		return SNMP_NOSUCHOBJECT;
+	size_t c = column_at_or_after(def, var->name[at]);
+	if (c == def->n_columns || def->columns[c] != var->name[at])
+		return SNMP_NOSUCHOBJECT;
+	const oid *index = var->name + at + 1;
+	size_t index_len = var->name_length - at - 1;
+	const struct pc_mib_row *row = find_row(t, index, index_len, false);
+	if (row == NULL || snmp_oid_compare(row->index, row->index_len, index, index_len) != 0)
+		return SNMP_NOSUCHINSTANCE;
+	return def->column(view, row->data, def->columns[c], var);
+}
+
+int pc_mib_table_getnext(const struct pc_mib_table *t, const struct pc_mib_view *view,
+			 netsnmp_variable_list *var)
+{
+	const struct pc_mib_table_def *def = t->def;
+	size_t at = def->entry_len;
+	size_t prefix = var->name_length < at ? var->name_length : at;
+	int side = snmp_oid_compare(var->name, prefix, def->entry, prefix);
+	size_t c = 0;
+	const struct pc_mib_row *row = NULL;
+
+	if (side > 0)
+		return 1;
+	if (side == 0 && var->name_length > at) {
+		c = column_at_or_after(def, var->name[at]);
+		if (c < def->n_columns && def->columns[c] == var->name[at])
+			row = find_row(t, var->name + at + 1, var->name_length - at - 1, true);
+		else if (c < def->n_columns && t->n_rows > 0)
+			row = &t->rows[0];
+	} else if (t->n_rows > 0) {
+		row = &t->rows[0]; /* before the table, or the entry itself */
+	}
+	for (; c < def->n_columns; c++, row = t->n_rows > 0 ? &t->rows[0] : NULL) {
+		for (; row != NULL && row < t->rows + t->n_rows; row++) {
+			oid name[MAX_OID_LEN];
+			memcpy(name, def->entry, at * sizeof(oid));
+			name[at] = def->columns[c];
+			memcpy(name + at + 1, row->index, row->index_len * sizeof(oid));
+			snmp_set_var_objid(var, name, at + 1 + row->index_len);
+			/* Every row has every column: a gap is skipped, not the end. */
+			if (def->column(view, row->data, def->columns[c], var) == 0)
+				return 0;
+		}
+	}
+	return 1;
+}

@@ -1,0 +1,175 @@
+#include "snmp/notify_pdu.h"
+
+#include <string.h>
+
+#include "snmp/mib_internal.h"
+
+/* RFC 2741's Notify PDU type; net-snmp does not install its AgentX headers. */
+#define AGENTX_NOTIFY_PDU ((u_char)12)
+
+enum pcmib_notification pc_notify_notification_of(enum pc_event_type type)
+{
+	switch (type) {
+	case PC_EVENT_MISSING:
+		return PCMIB_LISTENER_MISSING;
+	case PC_EVENT_RESTORED:
+		return PCMIB_LISTENER_RESTORED;
+	case PC_EVENT_UNEXPECTED:
+		return PCMIB_UNEXPECTED_LISTENER;
+	case PC_EVENT_COMPLIANCE:
+		return PCMIB_COMPLIANCE_CHANGED;
+	case PC_EVENT_SUMMARY:
+		return PCMIB_NOTIFICATIONS_SKIPPED;
+	}
+	return 0; /* not an event type: the switch names every one */
+}
+
+/* The objects the notifications carry. */
+static const oid role_name[] = { PCMIB_ROLE_NAME_OID };
+static const oid role_instance[] = { PCMIB_ROLE_INSTANCE_OID };
+static const oid role_side[] = { PCMIB_ROLE_SIDE_OID };
+static const oid expect_rule[] = { PCMIB_EXPECT_RULE_OID };
+static const oid expect_protocol[] = { PCMIB_EXPECT_PROTOCOL_OID };
+static const oid expect_port[] = { PCMIB_EXPECT_PORT_OID };
+static const oid expect_status[] = { PCMIB_EXPECT_STATUS_OID };
+static const oid expect_address_problem[] = { PCMIB_EXPECT_ADDRESS_PROBLEM_OID };
+static const oid notify_protocol[] = { PCMIB_NOTIFY_PROTOCOL_OID };
+static const oid notify_address_type[] = { PCMIB_NOTIFY_ADDRESS_TYPE_OID };
+static const oid notify_address[] = { PCMIB_NOTIFY_ADDRESS_OID };
+static const oid notify_port[] = { PCMIB_NOTIFY_PORT_OID };
+static const oid listener_pid[] = { PCMIB_LISTENER_PID_OID };
+static const oid listener_process[] = { PCMIB_LISTENER_PROCESS_OID };
+static const oid host_compliance[] = { PCMIB_HOST_COMPLIANCE_OID };
+static const oid notify_previous_compliance[] = { PCMIB_NOTIFY_PREVIOUS_COMPLIANCE_OID };
+static const oid missing_count[] = { PCMIB_MISSING_COUNT_OID };
+static const oid unexpected_count[] = { PCMIB_UNEXPECTED_COUNT_OID };
+static const oid notify_skipped_alarms[] = { PCMIB_NOTIFY_SKIPPED_ALARMS_OID };
+static const oid notify_skipped_unexpected[] = { PCMIB_NOTIFY_SKIPPED_UNEXPECTED_OID };
+
+/* An object's instance: a row's index, or .0 for a scalar. */
+struct instance {
+	oid sub[PC_MIB_INDEX_MAX];
+	size_t len;
+};
+static const struct instance scalar = { { 0 }, 1 };
+
+#define OBJECT(o) o, OID_LENGTH(o)
+
+static void add(netsnmp_variable_list **vars, const oid *object, size_t len,
+		const struct instance *in, u_char type, const void *value, size_t value_len)
+{
+	oid name[MAX_OID_LEN];
+	memcpy(name, object, len * sizeof(oid));
+	memcpy(name + len, in->sub, in->len * sizeof(oid));
+	snmp_varlist_add_variable(vars, name, len + in->len, type, value, value_len);
+}
+
+static void add_int(netsnmp_variable_list **vars, const oid *object, size_t len,
+		    const struct instance *in, long value)
+{
+	add(vars, object, len, in, ASN_INTEGER, &value, sizeof(value));
+}
+
+static void add_uint(netsnmp_variable_list **vars, const oid *object, size_t len,
+		     const struct instance *in, u_char type, unsigned long value)
+{
+	u_long v = value;
+	add(vars, object, len, in, type, &v, sizeof(v));
+}
+
+static void add_string(netsnmp_variable_list **vars, const oid *object, size_t len,
+		       const struct instance *in, const char *s)
+{
+	add(vars, object, len, in, ASN_OCTET_STR, s, strlen(s));
+}
+
+/* pcListenerMissing, pcListenerRestored: the pcExpectTable row. */
+static void add_expectation(netsnmp_variable_list **vars, const struct pc_event *ev)
+{
+	const struct instance role = { { ev->role_index }, 1 };
+	const struct instance row = { { ev->role_index, ev->rule_index, ev->member }, 3 };
+
+	add_string(vars, OBJECT(role_name), &role, ev->role);
+	add_int(vars, OBJECT(role_instance), &role, ev->instance);
+	add_int(vars, OBJECT(role_side), &role, ev->side);
+	add_string(vars, OBJECT(expect_rule), &row, ev->rule);
+	add_int(vars, OBJECT(expect_protocol), &row, ev->protocol);
+	add_uint(vars, OBJECT(expect_port), &row, ASN_UNSIGNED, ev->port);
+	add_int(vars, OBJECT(expect_status), &row, ev->status);
+	if (ev->type == PC_EVENT_MISSING) /* pcListenerMissing says why it is wrong */
+		add_int(vars, OBJECT(expect_address_problem), &row,
+			ev->status == PC_PORT_WRONG_ADDRESS ? ev->problem : PC_PROBLEM_NONE);
+	/* The listener's own port, which for a range rule is not pcExpectPort
+	 * (the range's first port). */
+	add_uint(vars, OBJECT(notify_port), &scalar, ASN_UNSIGNED, ev->listener_port);
+}
+
+/* pcUnexpectedListener: the endpoint, then the pcListenerTable row. */
+static void add_listener(netsnmp_variable_list **vars, const struct pc_event *ev)
+{
+	const struct pc_endpoint *ep = &ev->local;
+	struct instance row = { { ep->proto, ep->addr_type, ep->addr_len }, 3 };
+
+	for (size_t i = 0; i < ep->addr_len; i++)
+		row.sub[row.len++] = ep->addr[i];
+	row.sub[row.len++] = ep->port;
+	add_int(vars, OBJECT(notify_protocol), &scalar, ep->proto);
+	add_int(vars, OBJECT(notify_address_type), &scalar, ep->addr_type);
+	add(vars, OBJECT(notify_address), &scalar, ASN_OCTET_STR, ep->addr, ep->addr_len);
+	add_uint(vars, OBJECT(notify_port), &scalar, ASN_UNSIGNED, ep->port);
+	add_uint(vars, OBJECT(listener_pid), &row, ASN_UNSIGNED,
+		 ev->pid > 0 ? (unsigned long)ev->pid : 0);
+	add_string(vars, OBJECT(listener_process), &row, ev->process);
+}
+
+/* pcComplianceChanged: the host's compliance, before and after. */
+static void add_compliance(netsnmp_variable_list **vars, const struct pc_event *ev)
+{
+	add_int(vars, OBJECT(host_compliance), &scalar, ev->current);
+	add_int(vars, OBJECT(notify_previous_compliance), &scalar, ev->previous);
+	add_uint(vars, OBJECT(missing_count), &scalar, ASN_GAUGE, ev->missing_count);
+	add_uint(vars, OBJECT(unexpected_count), &scalar, ASN_GAUGE, ev->unexpected_count);
+}
+
+/* pcNotificationsSkipped: what the rate limit held back, and where the
+ * host stands now. */
+static void add_summary(netsnmp_variable_list **vars, const struct pc_event *ev)
+{
+	add_uint(vars, OBJECT(notify_skipped_alarms), &scalar, ASN_GAUGE, ev->skipped_alarms);
+	add_uint(vars, OBJECT(notify_skipped_unexpected), &scalar, ASN_GAUGE, ev->skipped_unexpected);
+	add_int(vars, OBJECT(host_compliance), &scalar, ev->current);
+	add_uint(vars, OBJECT(missing_count), &scalar, ASN_GAUGE, ev->missing_count);
+	add_uint(vars, OBJECT(unexpected_count), &scalar, ASN_GAUGE, ev->unexpected_count);
+}
+
+netsnmp_pdu *pc_notify_pdu(const struct pc_event *ev, unsigned long sys_up_time)
+{
+	static const oid sys_up_time_oid[] = { PCMIB_SYS_UP_TIME_OID };
+	static const oid snmp_trap_oid[] = { PCMIB_SNMP_TRAP_OID_OID };
+	static const oid notifications[] = { PCMIB_NOTIFICATIONS_OID };
+	oid notification[OID_LENGTH(notifications) + 1];
+	netsnmp_pdu *pdu = snmp_pdu_create(AGENTX_NOTIFY_PDU);
+	if (pdu == NULL)
+		return NULL;
+	memcpy(notification, notifications, sizeof(notifications));
+	notification[OID_LENGTH(notifications)] = pc_notify_notification_of(ev->type);
+	add_uint(&pdu->variables, OBJECT(sys_up_time_oid), &scalar, ASN_TIMETICKS, sys_up_time);
+	add(&pdu->variables, OBJECT(snmp_trap_oid), &scalar, ASN_OBJECT_ID, notification,
+	    sizeof(notification));
+	switch (ev->type) {
+	case PC_EVENT_MISSING:
+	case PC_EVENT_RESTORED:
+		add_expectation(&pdu->variables, ev);
+		break;
+	case PC_EVENT_UNEXPECTED:
+		add_listener(&pdu->variables, ev);
+		break;
+	case PC_EVENT_COMPLIANCE:
+		add_compliance(&pdu->variables, ev);
+		break;
+	case PC_EVENT_SUMMARY:
+		add_summary(&pdu->variables, ev);
+		break;
+	}
+	return pdu;
+}
