@@ -6,95 +6,6 @@
 #include <string.h>
 #include <sys/socket.h>
 
-const char *pc_port_status_name(enum pc_port_status status)
-{
-	static const char *const names[] = {
-		[PC_PORT_PRESENT] = "present",	     [PC_PORT_MISSING] = "missing",
-		[PC_PORT_PENDING] = "pending",	     [PC_PORT_WRONG_ADDRESS] = "wrongAddress",
-		[PC_PORT_UNCONFIGURED] = "unconfigured", [PC_PORT_CONNECTED] = "connected",
-		[PC_PORT_NOT_CONNECTED] = "notConnected", [PC_PORT_FLAPPING] = "flapping",
-		[PC_PORT_UNKNOWN] = "unknown",	     [PC_PORT_NOT_CHECKED] = "notChecked",
-		[PC_PORT_WRONG_OWNER] = "wrongOwner",
-		[PC_PORT_PERMITTED] = "permitted",
-	};
-	if ((unsigned)status < sizeof(names) / sizeof(names[0]) && names[status] != NULL)
-		return names[status];
-	return "unknown";
-}
-
-const char *pc_compliance_name(enum pc_compliance compliance)
-{
-	switch (compliance) {
-	case PC_COMPLIANT: return "compliant";
-	case PC_DEGRADED: return "degraded";
-	case PC_NON_COMPLIANT: return "nonCompliant";
-	case PC_COMPLIANCE_UNKNOWN: return "unknown";
-	}
-	return "unknown"; /* not a compliance: every one has its case above */
-}
-
-const char *pc_listener_class_name(enum pc_listener_class class)
-{
-	switch (class) {
-	case PC_CLASS_EXPECTED: return "expected";
-	case PC_CLASS_IGNORED: return "ignored";
-	case PC_CLASS_UNEXPECTED: return "unexpected";
-	case PC_CLASS_IN_PERMIT: return "inPermitRange";
-	case PC_CLASS_TRUSTED_PERMIT: return "trustedPermit";
-	}
-	return "unexpected"; /* not a class: every one has its case above */
-}
-
-const char *pc_address_problem_name(enum pc_address_problem problem)
-{
-	switch (problem) {
-	case PC_PROBLEM_LOOPBACK_ONLY:
-		return "loopbackOnly";
-	case PC_PROBLEM_LINK_LOCAL_ONLY:
-		return "linkLocalOnly";
-	case PC_PROBLEM_IPV6_ONLY:
-		return "ipv6Only";
-	case PC_PROBLEM_IPV4_ONLY:
-		return "ipv4Only";
-	case PC_PROBLEM_NOT_LOCAL_ADDRESS:
-		return "notLocalAddress";
-	case PC_PROBLEM_WRONG_DEVICE:
-		return "wrongDevice";
-	case PC_PROBLEM_DEVICE_DOWN:
-		return "deviceDown";
-	case PC_PROBLEM_NOT_BIND_ADDRESS:
-		return "notBindAddress";
-	case PC_PROBLEM_NONE:
-		break;
-	}
-	return "none";
-}
-
-const char *pc_address_problem_text(enum pc_address_problem problem)
-{
-	switch (problem) {
-	case PC_PROBLEM_LOOPBACK_ONLY:
-		return "listens on loopback only";
-	case PC_PROBLEM_LINK_LOCAL_ONLY:
-		return "listens on a link-local address only";
-	case PC_PROBLEM_IPV6_ONLY:
-		return "listens on IPv6 only; the peers use IPv4";
-	case PC_PROBLEM_IPV4_ONLY:
-		return "listens on IPv4 only; the peers use IPv6";
-	case PC_PROBLEM_NOT_LOCAL_ADDRESS:
-		return "bound to an address this host does not hold";
-	case PC_PROBLEM_WRONG_DEVICE:
-		return "bound to the loopback device or to one that does not exist";
-	case PC_PROBLEM_DEVICE_DOWN:
-		return "bound to a device that is down";
-	case PC_PROBLEM_NOT_BIND_ADDRESS:
-		return "not on the bind-address";
-	case PC_PROBLEM_NONE:
-		break;
-	}
-	return "";
-}
-
 /* ---- matching listeners to expectations ---- */
 
 /* A role's bind-address, parsed once per evaluation. */
@@ -465,8 +376,7 @@ static int expectation_event(struct context *cx, enum pc_event_type type, size_t
 
 static bool is_alarm(enum pc_port_status s)
 {
-	return s == PC_PORT_MISSING || s == PC_PORT_WRONG_ADDRESS || s == PC_PORT_WRONG_OWNER ||
-	       s == PC_PORT_FLAPPING;
+	return pc_port_status_meaning(s)->alarm;
 }
 
 /* Presence history: remember when it changed; flapping while the last
@@ -711,35 +621,14 @@ static int classify_listeners(struct context *cx, const struct pc_snapshot *prev
 
 /* ---- roles, instances, host ---- */
 
-static enum pc_compliance worse(enum pc_compliance a, enum pc_compliance b)
-{
-	return a > b ? a : b; /* the enum is ordered from best to worst */
-}
-
 static enum pc_compliance expectation_compliance(const struct pc_expectation *e,
 						 const struct pc_expect_result *r)
 {
+	const struct pc_port_status_meaning *meaning = pc_port_status_meaning(r->status);
 	/* Pending: as last confirmed (hold-down must not make compliance flap). */
-	enum pc_port_status status = r->status == PC_PORT_PENDING ? r->confirmed : r->status;
-	switch (status) {
-	case PC_PORT_MISSING:
-	case PC_PORT_WRONG_ADDRESS:
-	case PC_PORT_WRONG_OWNER:
-	case PC_PORT_FLAPPING:
-		return e->required ? PC_NON_COMPLIANT : PC_DEGRADED;
-	case PC_PORT_UNCONFIGURED:
-	case PC_PORT_NOT_CONNECTED:
-		return PC_DEGRADED;
-	case PC_PORT_UNKNOWN:
-		return PC_COMPLIANCE_UNKNOWN;
-	case PC_PORT_PRESENT:
-	case PC_PORT_PENDING: /* confirmed never is */
-	case PC_PORT_CONNECTED:
-	case PC_PORT_NOT_CHECKED:
-	case PC_PORT_PERMITTED:
-		return PC_COMPLIANT;
-	}
-	return PC_COMPLIANT; /* not a status: every one has its case above */
+	if (meaning->provisional)
+		meaning = pc_port_status_meaning(r->confirmed);
+	return e->required ? meaning->required : meaning->optional;
 }
 
 static void fill_role_identity(const struct pc_plan *plan, size_t r, struct pc_role_result *rr)
@@ -785,7 +674,7 @@ static int summarize(const struct pc_plan *plan, struct pc_evaluation *out)
 		rr->present += good;
 		rr->missing += bad;
 		rr->unconfigured += s == PC_PORT_UNCONFIGURED;
-		rr->compliance = worse(rr->compliance, expectation_compliance(e, &out->expect[i]));
+		rr->compliance = pc_compliance_worse(rr->compliance, expectation_compliance(e, &out->expect[i]));
 		out->expected++;
 		out->present += good;
 		out->missing += bad;
@@ -795,7 +684,7 @@ static int summarize(const struct pc_plan *plan, struct pc_evaluation *out)
 	out->host = PC_COMPLIANT;
 	for (size_t r = 0; r < out->n_roles; r++) {
 		const struct pc_role_result *rr = &out->roles[r];
-		out->host = worse(out->host, rr->compliance);
+		out->host = pc_compliance_worse(out->host, rr->compliance);
 		if (rr->instance < 0)
 			continue;
 		size_t k = 0;
@@ -816,7 +705,7 @@ static int summarize(const struct pc_plan *plan, struct pc_evaluation *out)
 				snprintf(ir->name, sizeof(ir->name), "instance-%d", rr->instance);
 		}
 		out->instances[k].roles++;
-		out->instances[k].compliance = worse(out->instances[k].compliance, rr->compliance);
+		out->instances[k].compliance = pc_compliance_worse(out->instances[k].compliance, rr->compliance);
 	}
 	return 0;
 }

@@ -28,15 +28,14 @@
  *                  may be there, none has to; never missing, never
  *                  notified, never against compliance
  *
- * Compliance of a role: nonCompliant if a required expectation is missing,
- * wrongAddress, wrongOwner or flapping; else degraded if any expectation is
- * missing, wrongAddress, wrongOwner, flapping (not required), unconfigured
- * or notConnected;
- * else compliant. A pending expectation counts as it was last confirmed
- * (hold-down exists so that a restarting service changes nothing), and as
- * unknown before its first confirmation. Instances and the host take the worst of
- * their roles. Unexpected listeners are counted and reported but do not
- * change compliance.
+ * Compliance of a role: the worst its expectations make of it, each as
+ * status.c's table says for its status, required or optional (an alarm
+ * makes a required port's role nonCompliant, an optional one's degraded).
+ * A pending expectation counts as it was last confirmed (hold-down exists
+ * so that a restarting service changes nothing), and as unknown before
+ * its first confirmation. Instances and the host take the worst of their
+ * roles. Unexpected listeners are counted and reported but do not change
+ * compliance.
  *
  * Listener classes: expected (a rule names its port), ignored (an ignore
  * statement covers it), inPermitRange (only a permit range covers it: still
@@ -63,52 +62,7 @@
 #include "plan/expect.h"
 #include "plan/plan.h"
 #include "core/snapshot.h"
-
-enum pc_port_status {
-	PC_PORT_PRESENT = 1,
-	PC_PORT_MISSING = 2,
-	PC_PORT_PENDING = 3,
-	PC_PORT_WRONG_ADDRESS = 4,
-	PC_PORT_UNCONFIGURED = 5,
-	PC_PORT_CONNECTED = 6,
-	PC_PORT_NOT_CONNECTED = 7,
-	PC_PORT_FLAPPING = 8,
-	PC_PORT_UNKNOWN = 9,
-	PC_PORT_NOT_CHECKED = 10,
-	PC_PORT_WRONG_OWNER = 11,
-	PC_PORT_PERMITTED = 12,
-};
-#define PC_PORT_STATUS_MAX 12 /* the largest PcPortStatus value */
-
-enum pc_compliance {
-	PC_COMPLIANT = 1,
-	PC_DEGRADED = 2,
-	PC_NON_COMPLIANT = 3,
-	PC_COMPLIANCE_UNKNOWN = 4,
-};
-
-enum pc_listener_class {
-	PC_CLASS_EXPECTED = 1,
-	PC_CLASS_UNEXPECTED = 2,
-	PC_CLASS_IGNORED = 3,
-	PC_CLASS_IN_PERMIT = 4, /* unexpected, inside a permit range */
-	PC_CLASS_TRUSTED_PERMIT = 5, /* inside a permit range the site trusts */
-};
-#define PC_CLASS_MAX 5
-
-/* Why no listener on an expectation's port is reachable by its peers;
- * the values are the MIB's PcAddressProblem. */
-enum pc_address_problem {
-	PC_PROBLEM_NONE = 1,
-	PC_PROBLEM_LOOPBACK_ONLY = 2, /* 127.0.0.0/8, ::1 */
-	PC_PROBLEM_LINK_LOCAL_ONLY = 3, /* 169.254.0.0/16, fe80::/10 */
-	PC_PROBLEM_IPV6_ONLY = 4, /* IPv6 (or v6-only) where the peers use IPv4 */
-	PC_PROBLEM_IPV4_ONLY = 5, /* IPv4 where the peers use IPv6 */
-	PC_PROBLEM_NOT_LOCAL_ADDRESS = 6, /* an address the host does not hold (freebind) */
-	PC_PROBLEM_WRONG_DEVICE = 7, /* bound to the loopback device, or to one that is absent */
-	PC_PROBLEM_DEVICE_DOWN = 8, /* bound to a device that is down */
-	PC_PROBLEM_NOT_BIND_ADDRESS = 9, /* does not cover the role's bind-address */
-};
+#include "core/status.h"
 
 #define PC_FLAP_MAX 32 /* the largest flap-threshold */
 
@@ -175,7 +129,7 @@ struct pc_instance_result {
 };
 
 enum pc_event_type {
-	PC_EVENT_MISSING = 1, /* status: missing, wrongAddress, wrongOwner or flapping */
+	PC_EVENT_MISSING = 1, /* status: an alarm (see status.h) */
 	PC_EVENT_RESTORED = 2, /* status: present */
 	PC_EVENT_UNEXPECTED = 3,
 	PC_EVENT_COMPLIANCE = 4,
@@ -262,14 +216,5 @@ int pc_engine_carry_over(const struct pc_plan *plan, const struct pc_evaluation 
 
 /* The evaluation before any poll: every status unknown, compliance unknown. */
 int pc_evaluation_init_unknown(const struct pc_plan *plan, struct pc_evaluation *out);
-
-/* Names as the MIB spells them: "present", "wrongAddress", "nonCompliant". */
-const char *pc_port_status_name(enum pc_port_status status);
-const char *pc_compliance_name(enum pc_compliance compliance);
-const char *pc_listener_class_name(enum pc_listener_class class);
-/* "none", "loopbackOnly", "ipv6Only", "notLocalAddress"... as the MIB. */
-const char *pc_address_problem_name(enum pc_address_problem problem);
-/* A sentence for operators: "listens on loopback only". */
-const char *pc_address_problem_text(enum pc_address_problem problem);
 
 #endif
