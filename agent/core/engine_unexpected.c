@@ -1,0 +1,116 @@
+/* The listeners: which expectation, ignore statement or permit range
+ * covers each, and the announcement of those nothing covers. */
+#include "core/engine_internal.h"
+
+#include <string.h>
+
+static bool ignored(const struct pc_config *config, const struct pc_endpoint *local)
+{
+	for (size_t i = 0; i < config->n_ignores; i++) {
+		const struct pc_ignore *ig = &config->ignores[i];
+		if (ig->protocol == local->proto && local->port >= ig->port &&
+		    local->port <= ig->port_last)
+			return true;
+	}
+	return false;
+}
+
+/* An unexpected listener is announced once per appearance. The first
+ * poll is the baseline (a restart of the agent does not announce every old
+ * listener), and a listener that only changed class (after a reload) did
+ * not appear. A new one whose process is not known yet is re-checked for a
+ * while, so that the notification can say who opened it. */
+static int announce(struct pc_engine_context *cx, size_t i, const struct pc_snapshot *previous_snap,
+		    const struct pc_evaluation *previous)
+{
+	const struct pc_listener *l = &cx->snap->listeners[i];
+	struct pc_listener_result *lr = &cx->out->listeners[i];
+
+	if (previous == NULL) {
+		lr->announced = true;
+		return 0;
+	}
+	const struct pc_listener *seen =
+		previous_snap != NULL ? pc_snapshot_find_listener(previous_snap, &l->local) : NULL;
+	lr->first_seen_ms = cx->now_ms;
+	if (seen != NULL) {
+		const struct pc_listener_result *before = &previous->listeners[seen - previous_snap->listeners];
+		if (!pc_listener_class_is_unexpected(before->class) || before->announced) {
+			lr->announced = true;
+			return 0;
+		}
+		lr->first_seen_ms = before->first_seen_ms;
+	}
+	if (l->pid == 0 && cx->plan->config->resolve_processes &&
+	    cx->now_ms - lr->first_seen_ms < PC_UNEXPECTED_PROCESS_WAIT_MS) {
+		cx->out->recheck_soon = true;
+		return 0;
+	}
+	lr->announced = true;
+	struct pc_event ev = { .type = PC_EVENT_UNEXPECTED, .when_ms = cx->now_ms, .local = l->local,
+			       .pid = l->pid, .instance = -1 };
+	memcpy(ev.process, l->process, sizeof(ev.process));
+	return pc_engine_add_event(cx, &ev);
+}
+
+/* The permit range that covers a listener nothing expects: a trusted one
+ * if any (the site trusts the range through one of its roles), else the
+ * first; -1: none. */
+static int32_t permit_covering(const struct pc_expectations *exps, const struct pc_endpoint *local)
+{
+	int32_t found = -1;
+	for (size_t k = 0; k < exps->n; k++) {
+		const struct pc_expectation *e = &exps->items[k];
+		if (e->match != PC_MATCH_PERMIT || e->protocol != local->proto ||
+		    local->port < e->port || local->port > e->port_last)
+			continue;
+		if (e->trusted)
+			return (int32_t)k;
+		if (found < 0)
+			found = (int32_t)k;
+	}
+	return found;
+}
+
+/* The first expectation that names l's port, -1: none. */
+static int32_t expectation_of(const struct pc_expectations *exps, const struct pc_listener *l)
+{
+	for (size_t k = 0; k < exps->n; k++) {
+		const struct pc_expectation *e = &exps->items[k];
+		if (e->direction == PC_DIR_LISTEN &&
+		    pc_engine_port_matches(e, l->local.proto, l->local.port))
+			return (int32_t)k;
+	}
+	return -1;
+}
+
+static enum pc_listener_class classify(const struct pc_plan *plan, const struct pc_listener *l,
+				       int32_t *expectation)
+{
+	const struct pc_expectations *exps = &plan->expectations;
+	*expectation = expectation_of(exps, l);
+	if (*expectation >= 0)
+		return PC_CLASS_EXPECTED;
+	if (ignored(plan->config, &l->local))
+		return PC_CLASS_IGNORED;
+	*expectation = permit_covering(exps, &l->local);
+	if (*expectation < 0)
+		return PC_CLASS_UNEXPECTED;
+	return exps->items[*expectation].trusted ? PC_CLASS_TRUSTED_PERMIT : PC_CLASS_IN_PERMIT;
+}
+
+int pc_engine_classify_listeners(struct pc_engine_context *cx,
+				 const struct pc_snapshot *previous_snap,
+				 const struct pc_evaluation *previous)
+{
+	for (size_t i = 0; i < cx->snap->n_listeners; i++) {
+		struct pc_listener_result *lr = &cx->out->listeners[i];
+		lr->class = classify(cx->plan, &cx->snap->listeners[i], &lr->expectation);
+		if (!pc_listener_class_is_unexpected(lr->class))
+			continue;
+		cx->out->unexpected++;
+		if (announce(cx, i, previous_snap, previous) < 0)
+			return -1;
+	}
+	return 0;
+}
