@@ -25,22 +25,6 @@ const char *pc_report_state_name(enum pc_compliance compliance)
 	return names[pc_report_exit_status(compliance)];
 }
 
-const enum pc_port_status pc_report_problem_order[] = {
-	PC_PORT_MISSING,       PC_PORT_WRONG_ADDRESS, PC_PORT_WRONG_OWNER, PC_PORT_FLAPPING,
-	PC_PORT_PENDING,
-	PC_PORT_NOT_CONNECTED, PC_PORT_UNCONFIGURED, PC_PORT_UNKNOWN,
-};
-const size_t pc_report_n_problem_statuses =
-	sizeof(pc_report_problem_order) / sizeof(pc_report_problem_order[0]);
-
-bool pc_report_is_problem(enum pc_port_status status)
-{
-	for (size_t k = 0; k < pc_report_n_problem_statuses; k++)
-		if (pc_report_problem_order[k] == status)
-			return true;
-	return false;
-}
-
 enum pc_port_status pc_report_status(const struct pc_evaluation *ev, size_t i)
 {
 	enum pc_port_status status = ev->expect[i].status;

@@ -30,12 +30,6 @@ enum pc_port_status pc_report_status(const struct pc_evaluation *ev, size_t i);
 /* The class of listener j; 0 for a value out of range. */
 enum pc_listener_class pc_report_class(const struct pc_evaluation *ev, size_t j);
 
-/* Statuses that need someone's attention, in the order problems are
- * listed: those that can make a host nonCompliant first. */
-extern const enum pc_port_status pc_report_problem_order[];
-extern const size_t pc_report_n_problem_statuses;
-bool pc_report_is_problem(enum pc_port_status status);
-
 /* The snapshot's listener that satisfies expectation i, NULL: none. */
 const struct pc_listener *pc_report_matched(const struct pc_snapshot *snap,
 					    const struct pc_evaluation *ev, size_t i);

@@ -136,11 +136,12 @@ static size_t each_problem(const struct pc_plan *plan, const struct pc_evaluatio
 			   const struct pc_report_tally *tally,
 			   void (*take)(void *ctx, size_t n, size_t i), void *ctx)
 {
-	size_t n = 0;
-	for (size_t k = 0; k < pc_report_n_problem_statuses; k++)
+	enum pc_port_status order[PC_PORT_STATUS_MAX];
+	size_t n = 0, n_order = pc_port_status_problems(order);
+	for (size_t k = 0; k < n_order; k++)
 		for (int required = 1; required >= 0; required--)
 			for (size_t i = 0; i < tally->n_expect; i++)
-				if (pc_report_status(ev, i) == pc_report_problem_order[k] &&
+				if (pc_report_status(ev, i) == order[k] &&
 				    plan->expectations.items[i].required == (required == 1))
 					take(ctx, n++, i);
 	return n;
@@ -227,7 +228,7 @@ static void unexpected_section(FILE *out, const struct pc_plan *plan,
 	for (size_t j = 0; j < tally->n_listeners; j++) {
 		enum pc_listener_class class = pc_report_class(ev, j);
 		long permit = pc_report_served(plan, ev, j);
-		if (class == PC_CLASS_UNEXPECTED || class == PC_CLASS_IN_PERMIT)
+		if (pc_listener_class_is_unexpected(class))
 			rows[n++] = (struct listener_row){
 				&snap->listeners[j],
 				class == PC_CLASS_IN_PERMIT && permit >= 0
@@ -309,8 +310,7 @@ static size_t list_problems(const struct pc_plan *plan, const struct pc_evaluati
 {
 	size_t n = each_problem(plan, ev, tally, take_problem, out);
 	for (size_t j = 0; j < tally->n_listeners; j++)
-		if (pc_report_class(ev, j) == PC_CLASS_UNEXPECTED ||
-		    pc_report_class(ev, j) == PC_CLASS_IN_PERMIT)
+		if (pc_listener_class_is_unexpected(pc_report_class(ev, j)))
 			out[n++] = (struct problem){ true, j };
 	return n;
 }
@@ -394,17 +394,18 @@ static void problem_long(const struct pc_plan *plan, const struct pc_snapshot *s
 static void status_text(const struct pc_evaluation *ev, const struct pc_report_tally *tally,
 			char *buf, size_t len)
 {
+	enum pc_port_status order[PC_PORT_STATUS_MAX];
+	size_t n_order = pc_port_status_problems(order);
 	size_t n = (size_t)snprintf(buf, len, "PORTCOMPLY %s - %s: ",
 				    pc_report_state_name(ev->host), pc_compliance_name(ev->host));
-	for (size_t k = 0; k < pc_report_n_problem_statuses && n < len; k++) {
-		enum pc_port_status s = pc_report_problem_order[k];
+	for (size_t k = 0; k < n_order && n < len; k++) {
+		enum pc_port_status s = order[k];
 		if (tally->status[s] == 0)
 			continue;
 		n += (size_t)snprintf(buf + n, len - n, "%u %s", tally->status[s],
 				      pc_port_status_name(s));
-		if (n < len && tally->required[s] > 0 &&
-		    (s == PC_PORT_MISSING || s == PC_PORT_WRONG_ADDRESS ||
-		     s == PC_PORT_WRONG_OWNER || s == PC_PORT_FLAPPING))
+		/* Only an alarm of a required port makes the host nonCompliant. */
+		if (n < len && tally->required[s] > 0 && pc_port_status_meaning(s)->alarm)
 			n += (size_t)snprintf(buf + n, len - n, " (%u required)", tally->required[s]);
 		if (n < len)
 			n += (size_t)snprintf(buf + n, len - n, ", ");
