@@ -12,7 +12,12 @@
 #     enum: a switch over such an enum without default: makes the compiler
 #     name a column, scalar or notification added to the MIB and not served;
 #     PCMIB_<ENTRY>_FIRST_COLUMN and _LAST_COLUMN, PCMIB_<ENTRY>_COLUMNS (the
-#     list, which may have gaps), PCMIB_<GROUP>_LAST_SCALAR.
+#     list, which may have gaps), PCMIB_<GROUP>_LAST_SCALAR;
+#     every enumeration the MIB defines, each of its textual conventions
+#     (PcPortStatus) and each object's own INTEGER { ... } (pcListenerClass),
+#     as enum pcmib_<name> { PCMIB_<NAME>_<VALUE> = n } and the list
+#     PCMIB_<NAME>_VALUES(X), X(n, "name") per value, for the unit tests to
+#     hold the agent's own values and names against.
 #   tools/mib-oids.sh MIB meta   build/gen/mib_meta.h: every object with its
 #     OID, ASN type and access, every notification with its OBJECTS, for the
 #     unit tests to hold the agent against the MIB.
@@ -77,8 +82,27 @@ awk '
 		}
 	}' "$tmp/nodes" "$tmp/syntax" "$tmp/kinds" >"$tmp/table"
 
+# KIND NAME LABEL(N)... for every enumeration: KIND TC for a textual
+# convention this MIB defines (once, whichever object uses it first), OBJECT
+# for an object's own INTEGER { ... }. Those of other modules (TruthValue,
+# InetAddressType) are theirs.
+enumerations() {
+	awk '$5 == "EnumVal" { print $1 }' "$tmp/table" | while read -r name; do
+		translate -Td "$module::$name" | awk -v n="$name" '
+			/-- TEXTUAL CONVENTION/ { tc = $NF }
+			/^  SYNTAX/ { sub(/[^{]*\{ */, ""); sub(/ *\}.*/, ""); gsub(/,/, ""); values = $0 }
+			END { print (tc == "" ? "OBJECT " n : "TC " tc), values }'
+	done | while read -r kind name values; do
+		if [ "$kind" = TC ]; then
+			grep -Eq "^${name}[[:space:]]+::=[[:space:]]*TEXTUAL-CONVENTION" "$mib" || continue
+		fi
+		echo "$kind $name $values"
+	done | awk '!seen[$2]++'
+}
+
 case $what in
 oids)
+	enumerations >"$tmp/enums"
 	awk -v mib="$mib" -v sys_up_time="${sys_up_time#.}" -v snmp_trap_oid="${snmp_trap_oid#.}" '
 	function macro(name,   s) {
 		s = name; sub(/^pc/, "", s); gsub(/[A-Z]/, "_&", s); sub(/^_/, "", s)
@@ -94,16 +118,18 @@ oids)
 		print ""
 		print "#include \"mib_root.h\""
 	}
-	{ name[NR] = $1; oid[$1] = $2; kind[$1] = $3; access[$1] = $4; type[$1] = $5; parent[$1] = $6 }
+	function upper(label,   s) { s = label; gsub(/[A-Z]/, "_&", s); return toupper(s) }
+	FILENAME == ARGV[2] { enums[++n_enums] = $0; next }
+	{ name[++n] = $1; oid[$1] = $2; kind[$1] = $3; access[$1] = $4; type[$1] = $5; parent[$1] = $6 }
 	END {
 		printf "\n/* SNMPv2-MIB: the first two varbinds of every notification. */\n"
 		printf "#define PCMIB_SYS_UP_TIME_OID %s\n", oidlist(sys_up_time)
 		printf "#define PCMIB_SNMP_TRAP_OID_OID %s\n", oidlist(snmp_trap_oid)
 		print "\n/* Every node: its OID. */"
-		for (i = 1; i <= NR; i++)
+		for (i = 1; i <= n; i++)
 			printf "#define %s_OID PC_MIB_ROOT, %s /* %s */\n", macro(name[i]), oidlist(oid[name[i]]), name[i]
 		# Served columns and scalars, by entry or group; notifications.
-		for (i = 1; i <= NR; i++) {
+		for (i = 1; i <= n; i++) {
 			x = name[i]
 			if (access[x] == "-R--" || kind[x] == "NOTIFICATION-TYPE") {
 				g = kind[x] == "NOTIFICATION-TYPE" ? "" : parent[x]
@@ -117,7 +143,7 @@ oids)
 					access[x] == "----" ? "not-accessible" : "accessible-for-notify")
 			}
 		}
-		for (i = 1; i <= NR; i++) {
+		for (i = 1; i <= n; i++) {
 			g = name[i]
 			if (!(g in groups)) continue
 			if (kind[g] == "ENTRY") {
@@ -131,8 +157,22 @@ oids)
 		}
 		printf "\n/* The notifications (pcNotifications.N). */\nenum pcmib_notification {\n%s};\n", members[""]
 		printf "\n/* Index columns and objects only notifications carry. */\nenum {\n%s};\n", others
+		for (i = 1; i <= n_enums; i++) {
+			split(enums[i], f, " ")
+			e = f[2]; if (f[1] == "TC") e = tolower(substr(e, 1, 1)) substr(e, 2)
+			printf "\n/* %s%s: its values. */\nenum pcmib_%s {\n", f[2],
+				f[1] == "TC" ? " (a textual convention)" : "", lower(e)
+			xs = ""
+			for (k = 3; k in f; k++) {
+				label = f[k]; sub(/\(.*/, "", label)
+				value = f[k]; sub(/.*\(/, "", value); sub(/\)/, "", value)
+				printf "\t%s_%s = %s,\n", macro(e), upper(label), value
+				xs = xs sprintf(" \\\n\tX(%s, \"%s\")", value, label)
+			}
+			printf "};\n#define %s_VALUES(X)%s\n", macro(e), xs
+		}
 		print "\n#endif"
-	}' "$tmp/table"
+	}' "$tmp/table" "$tmp/enums"
 	;;
 meta)
 	awk -v mib="$mib" '
