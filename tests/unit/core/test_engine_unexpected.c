@@ -1,0 +1,150 @@
+/* The listeners no expectation covers (engine_unexpected.c): classes
+ * (expected, ignored, unexpected, in a permit range, trusted), counting,
+ * and announcing each new one once. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "engine_run.h"
+
+static void listeners_are_expected_ignored_or_unexpected(void **state)
+{
+	struct run *r = *state;
+	const char *specs[EVERYTHING + 2];
+	memcpy(specs, everything, sizeof(everything));
+	specs[EVERYTHING] = "tcp 0.0.0.0 22";
+	specs[EVERYTHING + 1] = "tcp 0.0.0.0 9999";
+	const struct pc_evaluation *e = poll_with(r, specs, EVERYTHING + 2, NULL, NULL);
+	for (size_t i = 0; i < r->snap.n_listeners; i++) {
+		uint16_t port = r->snap.listeners[i].local.port;
+		enum pc_listener_class want = port == 22     ? PC_CLASS_IGNORED
+					      : port == 9999 ? PC_CLASS_UNEXPECTED
+							     : PC_CLASS_EXPECTED;
+		assert_int_equal(e->listeners[i].class, want);
+		if (want == PC_CLASS_EXPECTED)
+			assert_true(e->listeners[i].expectation >= 0);
+	}
+	assert_int_equal(e->unexpected, 1);
+	/* The first poll is the baseline: no announcement of old listeners. */
+	assert_int_equal(count_events(e, PC_EVENT_UNEXPECTED), 0);
+
+	/* A new one whose process is not known yet: re-checked for a while
+	 * (polls here are 1 s apart)... */
+	int64_t appeared = r->now_ms + 1000;
+	do {
+		e = poll_with(r, specs, EVERYTHING + 2, NULL, "tcp [::1] 9998");
+		assert_int_equal(count_events(e, PC_EVENT_UNEXPECTED), 0);
+		assert_true(e->recheck_soon);
+	} while (r->now_ms + 1000 - appeared < PC_UNEXPECTED_PROCESS_WAIT_MS);
+	/* ...then announced once, with what it is, known or not. */
+	e = poll_with(r, specs, EVERYTHING + 2, NULL, "tcp [::1] 9998");
+	assert_int_equal(count_events(e, PC_EVENT_UNEXPECTED), 1);
+	const struct pc_event *ev = find_event(e, PC_EVENT_UNEXPECTED);
+	assert_int_equal(ev->local.port, 9998);
+	assert_int_equal(ev->local.addr_type, PC_INET_IPV6);
+	e = poll_with(r, specs, EVERYTHING + 2, NULL, "tcp [::1] 9998");
+	assert_int_equal(count_events(e, PC_EVENT_UNEXPECTED), 0);
+	/* Unexpected listeners do not change compliance. */
+	assert_int_equal(e->host, PC_COMPLIANT);
+}
+
+/* A new unexpected listener whose process is known is announced at once,
+ * with its pid and name. */
+static void a_known_process_is_announced_at_once(void **state)
+{
+	struct run *r = *state;
+	poll_with(r, everything, EVERYTHING, NULL, NULL);
+
+	struct pc_snapshot snap = { 0 };
+	for (size_t i = 0; i < EVERYTHING; i++)
+		add(&snap, everything[i]);
+	add(&snap, "tcp 0.0.0.0 9997");
+	pc_snapshot_finish(&snap);
+	for (size_t i = 0; i < snap.n_listeners; i++) {
+		if (snap.listeners[i].local.port == 9997) {
+			snap.listeners[i].pid = 4242;
+			snprintf(snap.listeners[i].process, sizeof(snap.listeners[i].process), "rogue");
+		}
+	}
+	struct pc_evaluation eval;
+	assert_int_equal(pc_engine_evaluate(r->plan, &r->settings, &snap, r->plan, &r->snap, &r->eval,
+					    r->now_ms + 1000, &eval),
+			 0);
+	const struct pc_event *ev = find_event(&eval, PC_EVENT_UNEXPECTED);
+	assert_non_null(ev);
+	assert_int_equal(ev->pid, 4242);
+	assert_string_equal(ev->process, "rogue");
+	pc_evaluation_free(&eval);
+	pc_snapshot_clear(&snap);
+}
+
+/* Inside an untrusted permit: classed inPermitRange, pointing at the
+ * permit, counted and announced as unexpected, with its real port. */
+static void a_listener_in_a_permit_range_is_unexpected_but_classed(void **state)
+{
+	struct run *r = *state;
+	poll_with(r, dyn_base, 1, NULL, NULL);
+	const struct pc_evaluation *e = poll_with(r, dyn_base, 1, NULL, "tcp 0.0.0.0 25555");
+	size_t j = r->snap.listeners[0].local.port == 25555 ? 0 : 1;
+	assert_int_equal(r->snap.listeners[j].local.port, 25555);
+	assert_int_equal(e->listeners[j].class, PC_CLASS_IN_PERMIT);
+	assert_int_equal(e->listeners[j].expectation, DYN_DYNAMIC);
+	assert_int_equal(e->unexpected, 1);
+	assert_int_equal(count_events(e, PC_EVENT_UNEXPECTED), 1);
+	assert_int_equal(find_event(e, PC_EVENT_UNEXPECTED)->local.port, 25555);
+	assert_int_equal(e->host, PC_COMPLIANT);
+	/* announced once per appearance */
+	e = poll_with(r, dyn_base, 1, NULL, "tcp 0.0.0.0 25555");
+	assert_int_equal(count_events(e, PC_EVENT_UNEXPECTED), 0);
+	/* outside the permit: plainly unexpected */
+	e = poll_with(r, dyn_base, 1, NULL, "tcp 0.0.0.0 19999");
+	j = r->snap.listeners[0].local.port == 19999 ? 0 : 1;
+	assert_int_equal(e->listeners[j].class, PC_CLASS_UNEXPECTED);
+	assert_int_equal(e->listeners[j].expectation, -1);
+}
+
+/* The site's switch, per role or per rule: a trusted permit covers its
+ * listeners (trustedPermit), which are neither counted nor announced; an
+ * override's trust = false takes the role's back. */
+static void the_trust_switch_silences_a_permit_range(void **unused)
+{
+	(void)unused;
+	static const struct {
+		const char *config;
+		enum pc_listener_class class;
+	} cases[] = {
+		{ "tests/fixtures/engine/permit-trusted.conf", PC_CLASS_TRUSTED_PERMIT },
+		{ "tests/fixtures/engine/permit-trust-rule.conf", PC_CLASS_TRUSTED_PERMIT },
+		{ "tests/fixtures/engine/permit-distrust-rule.conf", PC_CLASS_IN_PERMIT },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct run r;
+		run_init(&r, load(cases[i].config), 1);
+		bool trusted = cases[i].class == PC_CLASS_TRUSTED_PERMIT;
+		assert_int_equal(r.plan->expectations.items[DYN_DYNAMIC].trusted, trusted);
+		poll_with(&r, dyn_base, 1, NULL, NULL);
+		const struct pc_evaluation *e = poll_with(&r, dyn_base, 1, NULL, "tcp [::] 21000");
+		size_t j = r.snap.listeners[0].local.port == 21000 ? 0 : 1;
+		if (e->listeners[j].class != cases[i].class)
+			fail_msg("%s: class %s", cases[i].config,
+				 pc_listener_class_name(e->listeners[j].class));
+		assert_int_equal(e->listeners[j].expectation, DYN_DYNAMIC);
+		assert_int_equal(e->unexpected, trusted ? 0 : 1);
+		assert_int_equal(count_events(e, PC_EVENT_UNEXPECTED), trusted ? 0 : 1);
+		run_free(&r);
+		pc_plan_unref(r.plan);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		RUN_TEST(listeners_are_expected_ignored_or_unexpected, "host.conf", 1),
+		RUN_TEST(a_known_process_is_announced_at_once, "host.conf", 1),
+		RUN_TEST(a_listener_in_a_permit_range_is_unexpected_but_classed, "permit.conf", 1),
+		cmocka_unit_test(the_trust_switch_silences_a_permit_range),
+	};
+	return cmocka_run_group_tests_name("engine: unexpected listeners", tests, NULL, NULL);
+}
