@@ -3,8 +3,6 @@
  * mib_table.c and the groups' value functions, given the view. */
 #include "snmp/mib.h"
 
-#include <string.h>
-
 #include "util/clock.h"
 #include "util/log.h"
 #include "snmp/mib_internal.h"
@@ -149,39 +147,4 @@ void pc_mib_shutdown(void)
 		pc_mib_table_free(&mib.tables[i]);
 	pc_state_unref(mib.state);
 	mib.state = NULL;
-}
-
-void pc_mib_set_uint(netsnmp_variable_list *var, u_char type, unsigned long value)
-{
-	u_long v = value;
-	snmp_set_var_typed_value(var, type, &v, sizeof(v));
-}
-
-void pc_mib_set_int(netsnmp_variable_list *var, long value)
-{
-	snmp_set_var_typed_value(var, ASN_INTEGER, &value, sizeof(value));
-}
-
-void pc_mib_set_string(netsnmp_variable_list *var, const char *text)
-{
-	text = text != NULL ? text : "";
-	snmp_set_var_typed_value(var, ASN_OCTET_STR, text, strlen(text));
-}
-
-void pc_mib_set_octets(netsnmp_variable_list *var, const uint8_t *bytes, size_t len)
-{
-	snmp_set_var_typed_value(var, ASN_OCTET_STR, bytes, len);
-}
-
-unsigned long pc_mib_timestamp_at(int64_t monotonic_ms, int64_t now_ms, unsigned long uptime)
-{
-	if (monotonic_ms == 0)
-		return 0;
-	long ticks = (long)uptime - (long)((now_ms - monotonic_ms) / 10);
-	return ticks > 0 ? (unsigned long)ticks : 0;
-}
-
-unsigned long pc_mib_timestamp(int64_t monotonic_ms)
-{
-	return pc_mib_timestamp_at(monotonic_ms, pc_now_ms(), netsnmp_get_agent_uptime());
 }

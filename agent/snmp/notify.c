@@ -4,9 +4,9 @@
 
 #include "util/clock.h"
 #include "util/log.h"
-#include "snmp/mib_internal.h"
 #include "snmp/notify_pdu.h"
 #include "snmp/notify_queue.h"
+#include "snmp/values.h"
 
 /* RFC 2741's Ping PDU type: the probe of a master that did not answer. */
 #define AGENTX_PING_PDU ((u_char)13)
