@@ -252,6 +252,20 @@ static void run_loop(struct daemon *d)
 	}
 }
 
+/* Notifications follow the AgentX link: what waits goes out once the
+ * master is back. */
+static void master_up(void *unused, void *session)
+{
+	(void)unused;
+	pc_notify_link_up(session);
+}
+
+static void master_down(void *unused)
+{
+	(void)unused;
+	pc_notify_link_down();
+}
+
 static int write_pidfile(const char *path)
 {
 	FILE *f = fopen(path, "w");
@@ -338,8 +352,9 @@ static int serve(const struct pc_options *o)
 	init_agent(PC_NAME);
 	/* After init_agent, which sets net-snmp's own 15 s retry default, and
 	 * before init_snmp, which makes the first connection attempt. */
+	const struct pc_link_observer link_observer = { master_up, master_down, NULL };
 	pc_link_configure(o->agentx_socket != NULL ? o->agentx_socket : config->agentx_socket,
-			  config->agentx_retry);
+			  config->agentx_retry, &link_observer);
 	if (pc_mib_register() < 0)
 		return 1;
 	init_snmp(PC_NAME);
