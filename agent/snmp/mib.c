@@ -23,13 +23,14 @@ static const struct pc_mib_scalars_def *const scalar_defs[] = {
 static struct {
 	struct pc_state *state;
 	struct pc_mib_table tables[N_TABLES];
+	struct pc_mib_counters counters;
 } mib;
 
 static struct pc_mib_view current_view(void)
 {
 	struct pc_mib_view view = {
 		.state = mib.state,
-		.notify = pc_notify_stats(),
+		.notify = mib.counters.notify(mib.counters.source),
 		.now_ms = pc_now_ms(),
 		.uptime = netsnmp_get_agent_uptime(),
 	};
@@ -118,8 +119,9 @@ static int scalars_register(const struct pc_mib_scalars_def *def)
 	return 0;
 }
 
-int pc_mib_register(void)
+int pc_mib_register(const struct pc_mib_counters *counters)
 {
+	mib.counters = *counters;
 	for (size_t i = 0; i < sizeof(scalar_defs) / sizeof(scalar_defs[0]); i++)
 		if (scalars_register(scalar_defs[i]) < 0)
 			return -1;

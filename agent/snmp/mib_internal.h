@@ -13,7 +13,7 @@
 
 #include "mib_oids.h"
 #include "core/state.h"
-#include "snmp/notify.h"
+#include "snmp/notify_queue.h"
 #include "snmp/values.h"
 
 /* What every answer is made from. state: the plan, all unknown, before the
