@@ -113,6 +113,7 @@ struct daemon {
 	const struct pc_options *options;
 	struct pc_plan *plan; /* configuration, catalog, expectations: valid as one */
 	struct pc_poller *poller;
+	struct pc_notifier *notifier;
 	struct pc_priv priv;
 	struct pc_plan_loader *loader; /* SIGHUP's loads, off this thread */
 	bool stopping;
@@ -169,7 +170,7 @@ static void apply_reload(struct daemon *d)
 		snmp_log(LOG_WARNING, "reload: resolve-processes changes at the next restart\n");
 	struct pc_poller_settings settings = poller_settings(d, fresh);
 	pc_poller_reconfigure(d->poller, &settings);
-	pc_notify_configure(next);
+	pc_notifier_configure(d->notifier, next);
 	pc_plan_unref(d->plan);
 	d->plan = fresh;
 	snmp_log(LOG_NOTICE, "reloaded %s (%zu roles)\n", path, next->n_roles);
@@ -202,7 +203,7 @@ static void take_poll_results(struct daemon *d)
 		pc_mib_set_state(state);
 	if (pc_poller_take_events(d->poller, &events) > 0 || !pc_event_box_empty(&events)) {
 		pc_eventlog_box(&events);
-		pc_notify_raise_events(&events, state != NULL ? &state->eval : NULL);
+		pc_notifier_raise_events(d->notifier, &events, state != NULL ? &state->eval : NULL);
 	}
 	pc_event_box_clear(&events);
 }
@@ -248,8 +249,25 @@ static void run_loop(struct daemon *d)
 		}
 		run_alarms();
 		netsnmp_check_outstanding_agent_requests();
-		pc_notify_run();
+		pc_notifier_run(d->notifier);
 	}
+}
+
+/* The notifier follows the AgentX link (what waits goes out once the
+ * master is back) and pcNotify serves its counters. */
+static void master_up(void *notifier, void *session)
+{
+	pc_notifier_link_up(notifier, session);
+}
+
+static void master_down(void *notifier)
+{
+	pc_notifier_link_down(notifier);
+}
+
+static struct pc_notify_stats notifier_stats(const void *notifier)
+{
+	return pc_notifier_stats(notifier);
 }
 
 static int write_pidfile(const char *path)
@@ -315,8 +333,9 @@ static int serve(const struct pc_options *o)
 	pc_log_set_sink(log_to_netsnmp);
 
 	configure_netsnmp();
-	if (pc_notify_init(config) < 0) {
-		fprintf(stderr, PC_NAME ": out of memory\n");
+	d.notifier = pc_notifier_new(config);
+	if (d.notifier == NULL) {
+		fprintf(stderr, PC_NAME ": out of memory for the notification queue\n");
 		return 1;
 	}
 	if (!o->foreground && netsnmp_daemonize(1, snmp_stderrlog_status()) != 0)
@@ -338,9 +357,11 @@ static int serve(const struct pc_options *o)
 	init_agent(PC_NAME);
 	/* After init_agent, which sets net-snmp's own 15 s retry default, and
 	 * before init_snmp, which makes the first connection attempt. */
+	const struct pc_link_observer link_observer = { master_up, master_down, d.notifier };
 	pc_link_configure(o->agentx_socket != NULL ? o->agentx_socket : config->agentx_socket,
-			  config->agentx_retry);
-	if (pc_mib_register() < 0)
+			  config->agentx_retry, &link_observer);
+	const struct pc_mib_counters counters = { notifier_stats, d.notifier };
+	if (pc_mib_register(&counters) < 0)
 		return 1;
 	init_snmp(PC_NAME);
 	pc_link_report_startup();
@@ -379,7 +400,7 @@ static int serve(const struct pc_options *o)
 	pc_mib_shutdown();
 	pc_link_shutdown();
 	snmp_shutdown(PC_NAME);
-	pc_notify_shutdown();
+	pc_notifier_free(d.notifier); /* net-snmp's sessions, gone, answer no more */
 	pc_log_set_sink(NULL);
 	if (o->pidfile != NULL)
 		unlink(o->pidfile); /* or, no longer root, the helper does */

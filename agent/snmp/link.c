@@ -9,7 +9,6 @@
 #include <net-snmp/agent/agent_callbacks.h>
 
 #include "util/log.h"
-#include "snmp/notify.h"
 
 /* One state, so that a change of the link is a change of one value. */
 static enum {
@@ -19,6 +18,7 @@ static enum {
 	LINK_CLOSING, /* our own shutdown: a disconnection is no loss */
 } link_state;
 static unsigned retry_interval;
+static struct pc_link_observer observer;
 
 const char *pc_link_address(void)
 {
@@ -46,7 +46,8 @@ static int on_connected(int major, int minor, void *server_arg, void *client_arg
 	send_once(server_arg);
 	bool again = link_state == LINK_LOST;
 	link_state = LINK_UP;
-	pc_notify_link_up(server_arg); /* net-snmp passes the master session */
+	if (observer.up != NULL) /* net-snmp passes the master session */
+		observer.up(observer.context, server_arg);
 	pc_log(LOG_NOTICE, "%s the AgentX master at %s", again ? "reconnected to" : "connected to",
 	       pc_link_address());
 	return SNMPERR_SUCCESS;
@@ -60,13 +61,16 @@ static int on_disconnected(int major, int minor, void *server_arg, void *client_
 		       pc_link_address(), retry_interval);
 		link_state = LINK_LOST;
 	}
-	pc_notify_link_down();
+	if (observer.down != NULL)
+		observer.down(observer.context);
 	return SNMPERR_SUCCESS;
 }
 
-void pc_link_configure(const char *socket, unsigned retry_seconds)
+void pc_link_configure(const char *socket, unsigned retry_seconds,
+		       const struct pc_link_observer *link_observer)
 {
 	retry_interval = retry_seconds;
+	observer = *link_observer;
 	if (socket != NULL)
 		netsnmp_ds_set_string(NETSNMP_DS_APPLICATION_ID, NETSNMP_DS_AGENT_X_SOCKET, socket);
 	/* The ping interval is also net-snmp's reconnection period. */

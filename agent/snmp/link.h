@@ -1,14 +1,25 @@
 /* The AgentX link to the master: net-snmp reconnects by itself every
  * agentx-retry seconds (and re-registers everything); this module follows
- * the link's state and logs each change once, never each retry. */
+ * the link's state, logs each change once, never each retry, and tells its
+ * observer. */
 #ifndef PC_LINK_H
 #define PC_LINK_H
 
 #include <stdbool.h>
 
-/* Between init_agent() and init_snmp(): point net-snmp at the master and
- * set the retry interval. socket NULL: net-snmp's default. */
-void pc_link_configure(const char *socket, unsigned retry_seconds);
+/* Told of every connection (session: the master session, a
+ * netsnmp_session, valid until the next disconnection) and every
+ * disconnection, our own at shutdown included. */
+struct pc_link_observer {
+	void (*up)(void *context, void *session); /* NULL: not told */
+	void (*down)(void *context); /* NULL: not told */
+	void *context;
+};
+
+/* Between init_agent() and init_snmp(): point net-snmp at the master, set
+ * the retry interval and the observer. socket NULL: net-snmp's default. */
+void pc_link_configure(const char *socket, unsigned retry_seconds,
+		       const struct pc_link_observer *observer);
 
 /* After init_snmp(): if the first attempt failed, say why, once. */
 void pc_link_report_startup(void);

@@ -3,8 +3,6 @@
  * mib_table.c and the groups' value functions, given the view. */
 #include "snmp/mib.h"
 
-#include <string.h>
-
 #include "util/clock.h"
 #include "util/log.h"
 #include "snmp/mib_internal.h"
@@ -25,13 +23,14 @@ static const struct pc_mib_scalars_def *const scalar_defs[] = {
 static struct {
 	struct pc_state *state;
 	struct pc_mib_table tables[N_TABLES];
+	struct pc_mib_counters counters;
 } mib;
 
 static struct pc_mib_view current_view(void)
 {
 	struct pc_mib_view view = {
 		.state = mib.state,
-		.notify = pc_notify_stats(),
+		.notify = mib.counters.notify(mib.counters.source),
 		.now_ms = pc_now_ms(),
 		.uptime = netsnmp_get_agent_uptime(),
 	};
@@ -120,8 +119,9 @@ static int scalars_register(const struct pc_mib_scalars_def *def)
 	return 0;
 }
 
-int pc_mib_register(void)
+int pc_mib_register(const struct pc_mib_counters *counters)
 {
+	mib.counters = *counters;
 	for (size_t i = 0; i < sizeof(scalar_defs) / sizeof(scalar_defs[0]); i++)
 		if (scalars_register(scalar_defs[i]) < 0)
 			return -1;
@@ -149,39 +149,4 @@ void pc_mib_shutdown(void)
 		pc_mib_table_free(&mib.tables[i]);
 	pc_state_unref(mib.state);
 	mib.state = NULL;
-}
-
-void pc_mib_set_uint(netsnmp_variable_list *var, u_char type, unsigned long value)
-{
-	u_long v = value;
-	snmp_set_var_typed_value(var, type, &v, sizeof(v));
-}
-
-void pc_mib_set_int(netsnmp_variable_list *var, long value)
-{
-	snmp_set_var_typed_value(var, ASN_INTEGER, &value, sizeof(value));
-}
-
-void pc_mib_set_string(netsnmp_variable_list *var, const char *text)
-{
-	text = text != NULL ? text : "";
-	snmp_set_var_typed_value(var, ASN_OCTET_STR, text, strlen(text));
-}
-
-void pc_mib_set_octets(netsnmp_variable_list *var, const uint8_t *bytes, size_t len)
-{
-	snmp_set_var_typed_value(var, ASN_OCTET_STR, bytes, len);
-}
-
-unsigned long pc_mib_timestamp_at(int64_t monotonic_ms, int64_t now_ms, unsigned long uptime)
-{
-	if (monotonic_ms == 0)
-		return 0;
-	long ticks = (long)uptime - (long)((now_ms - monotonic_ms) / 10);
-	return ticks > 0 ? (unsigned long)ticks : 0;
-}
-
-unsigned long pc_mib_timestamp(int64_t monotonic_ms)
-{
-	return pc_mib_timestamp_at(monotonic_ms, pc_now_ms(), netsnmp_get_agent_uptime());
 }

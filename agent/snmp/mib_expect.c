@@ -5,7 +5,6 @@
 
 #include "snmp/mib_internal.h"
 
-
 /* pcExpectPeers: local(1), remoteIpv4(2), remoteIpv6(3), remoteAny(4). */
 static long peers_value(const struct pc_expectation *e)
 {
@@ -38,7 +37,7 @@ static int expect_column(const struct pc_mib_view *view, const void *data, unsig
 {
 	const struct pc_state *state = view->state;
 	const struct pc_expectation *e = data;
-	const struct pc_expect_result *r = &state->eval.expect[e - state->plan->expectations.items];
+	const struct pc_expect_result *r = pc_mib_expect_result(state, e);
 	const struct pc_listener *l = r->listener >= 0 ? &state->snap.listeners[r->listener] : NULL;
 	char provenance[256], owner[128];
 
@@ -122,9 +121,7 @@ static int expect_rows(struct pc_mib_table *t, const struct pc_state *state)
 	for (size_t i = 0; i < exps->n; i++) {
 		const struct pc_expectation *e = &exps->items[i];
 		struct pc_mib_row *row = pc_mib_table_add(t, e);
-		pc_mib_row_append(row, e->role_index);
-		pc_mib_row_append(row, e->rule_index);
-		pc_mib_row_append(row, e->member);
+		pc_mib_index_append_expectation(&row->index, e->role_index, e->rule_index, e->member);
 	}
 	return 0;
 }

@@ -27,7 +27,7 @@ static int port_column(const struct pc_mib_view *view, const void *data, unsigne
 {
 	const struct pc_state *state = view->state;
 	const struct pc_expectation *e = data;
-	const struct pc_expect_result *r = &state->eval.expect[e - state->plan->expectations.items];
+	const struct pc_expect_result *r = pc_mib_expect_result(state, e);
 
 	switch ((enum pcmib_instance_port_entry_column)column) {
 	case PCMIB_INSTANCE_PORT_LAST:
@@ -62,12 +62,10 @@ static int port_rows(struct pc_mib_table *t, const struct pc_state *state)
 		if (e->instance < 0 || e->port == 0)
 			continue;
 		struct pc_mib_row *row = pc_mib_table_add(t, e);
-		pc_mib_row_append(row, (oid)e->instance);
-		pc_mib_row_append(row, e->protocol);
-		pc_mib_row_append(row, e->port);
-		pc_mib_row_append(row, e->role_index);
-		pc_mib_row_append(row, e->rule_index);
-		pc_mib_row_append(row, e->member);
+		pc_mib_index_append(&row->index, (oid)e->instance);
+		pc_mib_index_append(&row->index, e->protocol);
+		pc_mib_index_append(&row->index, e->port);
+		pc_mib_index_append_expectation(&row->index, e->role_index, e->rule_index, e->member);
 	}
 	return 0;
 }
@@ -80,7 +78,7 @@ static int instance_rows(struct pc_mib_table *t, const struct pc_state *state)
 		return -1;
 	for (size_t k = 0; k < eval->n_instances; k++) {
 		struct pc_mib_row *row = pc_mib_table_add(t, &eval->instances[k]);
-		pc_mib_row_append(row, (oid)eval->instances[k].number);
+		pc_mib_index_append(&row->index, (oid)eval->instances[k].number);
 	}
 	return 0;
 }

@@ -12,8 +12,9 @@
 #include <net-snmp/agent/net-snmp-agent-includes.h>
 
 #include "mib_oids.h"
-#include "snmp/notify.h"
 #include "core/state.h"
+#include "snmp/notify_queue.h"
+#include "snmp/values.h"
 
 /* What every answer is made from. state: the plan, all unknown, before the
  * first poll; NULL only before registration is complete. */
@@ -24,29 +25,14 @@ struct pc_mib_view {
 	unsigned long uptime; /* sysUpTime then, in ticks */
 };
 
-/* Typed setters, so the handlers read as a list of columns. */
-void pc_mib_set_uint(netsnmp_variable_list *var, u_char type, unsigned long value);
-void pc_mib_set_int(netsnmp_variable_list *var, long value);
-void pc_mib_set_string(netsnmp_variable_list *var, const char *text);
-void pc_mib_set_octets(netsnmp_variable_list *var, const uint8_t *bytes, size_t len);
-#define PC_TRUTH(b) ((b) ? 1 : 2) /* TruthValue */
-
-/* TimeStamp: the sysUpTime (in the master's clock, which net-snmp keeps in
- * step) at a monotonic time; 0 for 0 (never). _at: given the monotonic
- * time and the sysUpTime of now (a view's). */
-unsigned long pc_mib_timestamp(int64_t monotonic_ms);
-unsigned long pc_mib_timestamp_at(int64_t monotonic_ms, int64_t now_ms, unsigned long uptime);
-
 /* PcSide: none(0), a(1), b(2), primary(3), secondary(4) = enum pc_side. */
 
 /* ---- tables ---- */
 
-#define PC_MIB_INDEX_MAX 32
 #define PC_MIB_COUNT(array) (sizeof(array) / sizeof((array)[0]))
 
 struct pc_mib_row {
-	oid index[PC_MIB_INDEX_MAX];
-	size_t index_len; /* beyond PC_MIB_INDEX_MAX: too long, not served */
+	struct pc_mib_index index; /* too long: not served */
 	const void *data;
 };
 
@@ -89,12 +75,14 @@ struct pc_mib_table {
 int pc_mib_table_rebuild(struct pc_mib_table *t, const struct pc_state *state);
 void pc_mib_table_free(struct pc_mib_table *t);
 
-/* For def->rows(): make room, then add each row and append its index. */
+/* For def->rows(): make room, then add each row and append to its index
+ * (values.h). */
 int pc_mib_table_reset(struct pc_mib_table *t, size_t n_rows);
 struct pc_mib_row *pc_mib_table_add(struct pc_mib_table *t, const void *data);
-void pc_mib_row_append(struct pc_mib_row *row, oid subid);
-/* An InetAddress or other OCTET STRING index: length, then bytes. */
-void pc_mib_row_append_octets(struct pc_mib_row *row, const uint8_t *bytes, size_t len);
+
+/* The last poll's result for e, one of the state's plan's expectations. */
+const struct pc_expect_result *pc_mib_expect_result(const struct pc_state *state,
+						    const struct pc_expectation *e);
 
 /* GET of var->name: 0 (var filled), or SNMP_NOSUCHOBJECT / NOSUCHINSTANCE. */
 int pc_mib_table_get(const struct pc_mib_table *t, const struct pc_mib_view *view,

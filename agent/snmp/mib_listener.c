@@ -55,10 +55,7 @@ static int listener_rows(struct pc_mib_table *t, const struct pc_state *state)
 	for (size_t i = 0; i < snap->n_listeners; i++) {
 		const struct pc_listener *l = &snap->listeners[i];
 		struct pc_mib_row *row = pc_mib_table_add(t, l);
-		pc_mib_row_append(row, l->local.proto);
-		pc_mib_row_append(row, l->local.addr_type);
-		pc_mib_row_append_octets(row, l->local.addr, l->local.addr_len);
-		pc_mib_row_append(row, l->local.port);
+		pc_mib_index_append_listener(&row->index, &l->local);
 	}
 	return 0;
 }

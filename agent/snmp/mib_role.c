@@ -56,7 +56,7 @@ static int role_rows(struct pc_mib_table *t, const struct pc_state *state)
 		return -1;
 	for (size_t r = 0; r < eval->n_roles; r++) {
 		struct pc_mib_row *row = pc_mib_table_add(t, &eval->roles[r]);
-		pc_mib_row_append(row, r + 1);
+		pc_mib_index_append(&row->index, r + 1);
 	}
 	return 0;
 }

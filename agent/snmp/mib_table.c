@@ -26,30 +26,15 @@ struct pc_mib_row *pc_mib_table_add(struct pc_mib_table *t, const void *data)
 	if (t->n_rows >= t->cap_rows)
 		return NULL;
 	struct pc_mib_row *row = &t->rows[t->n_rows++];
-	row->index_len = 0;
+	row->index.len = 0;
 	row->data = data;
 	return row;
-}
-
-void pc_mib_row_append(struct pc_mib_row *row, oid subid)
-{
-	/* An overlong index marks the row unusable (len beyond the buffer). */
-	if (row->index_len < PC_MIB_INDEX_MAX)
-		row->index[row->index_len] = subid;
-	row->index_len++;
-}
-
-void pc_mib_row_append_octets(struct pc_mib_row *row, const uint8_t *bytes, size_t len)
-{
-	pc_mib_row_append(row, len);
-	for (size_t i = 0; i < len; i++)
-		pc_mib_row_append(row, bytes[i]);
 }
 
 static int row_order(const void *a, const void *b)
 {
 	const struct pc_mib_row *x = a, *y = b;
-	return snmp_oid_compare(x->index, x->index_len, y->index, y->index_len);
+	return snmp_oid_compare(x->index.sub, x->index.len, y->index.sub, y->index.len);
 }
 
 int pc_mib_table_rebuild(struct pc_mib_table *t, const struct pc_state *state)
@@ -60,7 +45,7 @@ int pc_mib_table_rebuild(struct pc_mib_table *t, const struct pc_state *state)
 	}
 	size_t kept = 0;
 	for (size_t i = 0; i < t->n_rows; i++) {
-		if (t->rows[i].index_len > PC_MIB_INDEX_MAX)
+		if (!pc_mib_index_usable(&t->rows[i].index))
 			pc_log(LOG_WARNING, "%s: row index longer than %d sub-identifiers, row not served",
 			       t->def->name, PC_MIB_INDEX_MAX);
 		else
@@ -80,6 +65,12 @@ int pc_mib_table_rebuild(struct pc_mib_table *t, const struct pc_state *state)
 	return 0;
 }
 
+const struct pc_expect_result *pc_mib_expect_result(const struct pc_state *state,
+						    const struct pc_expectation *e)
+{
+	return &state->eval.expect[e - state->plan->expectations.items];
+}
+
 void pc_mib_table_free(struct pc_mib_table *t)
 {
 	free(t->rows);
@@ -95,7 +86,7 @@ static const struct pc_mib_row *find_row(const struct pc_mib_table *t, const oid
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		const struct pc_mib_row *r = &t->rows[mid];
-		int c = snmp_oid_compare(r->index, r->index_len, index, len);
+		int c = snmp_oid_compare(r->index.sub, r->index.len, index, len);
 		if (c < 0 || (after && c == 0))
 			lo = mid + 1;
 		else
@@ -128,7 +119,7 @@ int pc_mib_table_get(const struct pc_mib_table *t, const struct pc_mib_view *vie
 	const oid *index = var->name + at + 1;
 	size_t index_len = var->name_length - at - 1;
 	const struct pc_mib_row *row = find_row(t, index, index_len, false);
-	if (row == NULL || snmp_oid_compare(row->index, row->index_len, index, index_len) != 0)
+	if (row == NULL || snmp_oid_compare(row->index.sub, row->index.len, index, index_len) != 0)
 		return SNMP_NOSUCHINSTANCE;
 	return def->column(view, row->data, def->columns[c], var);
 }
@@ -159,8 +150,8 @@ int pc_mib_table_getnext(const struct pc_mib_table *t, const struct pc_mib_view 
 			oid name[MAX_OID_LEN];
 			memcpy(name, def->entry, at * sizeof(oid));
 			name[at] = def->columns[c];
-			memcpy(name + at + 1, row->index, row->index_len * sizeof(oid));
-			snmp_set_var_objid(var, name, at + 1 + row->index_len);
+			memcpy(name + at + 1, row->index.sub, row->index.len * sizeof(oid));
+			snmp_set_var_objid(var, name, at + 1 + row->index.len);
 			/* Every row has every column: a gap is skipped, not the end. */
 			if (def->column(view, row->data, def->columns[c], var) == 0)
 				return 0;

@@ -10,38 +10,41 @@
 #ifndef PC_NOTIFY_H
 #define PC_NOTIFY_H
 
-#include <stdint.h>
-
 #include "plan/config.h"
 #include "core/engine.h"
 #include "core/event_box.h"
+#include "snmp/notify_queue.h"
 
-struct pc_notify_stats {
-	uint64_t sent; /* acknowledged by the master */
-	uint64_t suppressed; /* over the rate limit */
-	uint64_t dropped; /* unexpected listeners coalesced in a flood or pushed out of a full queue */
-	uint32_t queued; /* waiting or unacknowledged */
-};
+/* What the notifications keep between the loop's rounds (the queue, the
+ * master session, the probe in flight, the summary owed), in one object
+ * main creates and passes on: net-snmp's answers and timers reach it
+ * through their callbacks' own pointers, not through globals. */
+struct pc_notifier;
 
-int pc_notify_init(const struct pc_config *config);
+/* NULL when out of memory. */
+struct pc_notifier *pc_notifier_new(const struct pc_config *config);
 
 /* After a reload: the switches, the rate limit and the queue's size. */
-void pc_notify_configure(const struct pc_config *config);
+void pc_notifier_configure(struct pc_notifier *n, const struct pc_config *config);
 
 /* What the poll thread handed over since the last call, in its order
  * (compliance first), then the summary of what was not sent, if one is
  * owed. latest: the newest evaluation, whose counts a summary carries. */
-void pc_notify_raise_events(const struct pc_event_box *events, const struct pc_evaluation *latest);
+void pc_notifier_raise_events(struct pc_notifier *n, const struct pc_event_box *events,
+			      const struct pc_evaluation *latest);
 
-/* The AgentX link, as link.c sees it; session: the master session. */
-void pc_notify_link_up(void *session);
-void pc_notify_link_down(void);
+/* The AgentX link came up (session: the master session, a
+ * netsnmp_session) or went down: what was not acknowledged waits again. */
+void pc_notifier_link_up(struct pc_notifier *n, void *session);
+void pc_notifier_link_down(struct pc_notifier *n);
 
 /* Called by the loop after each round: sends what waits, if the link is up. */
-void pc_notify_run(void);
+void pc_notifier_run(struct pc_notifier *n);
 
-struct pc_notify_stats pc_notify_stats(void);
+struct pc_notify_stats pc_notifier_stats(const struct pc_notifier *n);
 
-void pc_notify_shutdown(void);
+/* After snmp_shutdown(): until then, answers to what is in flight may
+ * still arrive for it. */
+void pc_notifier_free(struct pc_notifier *n);
 
 #endif

@@ -2,7 +2,7 @@
 
 #include <string.h>
 
-#include "snmp/mib_internal.h"
+#include "snmp/values.h"
 
 /* RFC 2741's Notify PDU type; net-snmp does not install its AgentX headers. */
 #define AGENTX_NOTIFY_PDU ((u_char)12)
@@ -46,48 +46,62 @@ static const oid unexpected_count[] = { PCMIB_UNEXPECTED_COUNT_OID };
 static const oid notify_skipped_alarms[] = { PCMIB_NOTIFY_SKIPPED_ALARMS_OID };
 static const oid notify_skipped_unexpected[] = { PCMIB_NOTIFY_SKIPPED_UNEXPECTED_OID };
 
-/* An object's instance: a row's index, or .0 for a scalar. */
-struct instance {
-	oid sub[PC_MIB_INDEX_MAX];
-	size_t len;
-};
-static const struct instance scalar = { { 0 }, 1 };
+static const struct pc_mib_index scalar = { { 0 }, 1 };
 
 #define OBJECT(o) o, OID_LENGTH(o)
 
-static void add(netsnmp_variable_list **vars, const oid *object, size_t len,
-		const struct instance *in, u_char type, const void *value, size_t value_len)
+/* The varbind of object's instance in, appended to vars with its value to
+ * be set; NULL when out of memory (the notification goes without it). */
+static netsnmp_variable_list *add(netsnmp_variable_list **vars, const oid *object, size_t len,
+				  const struct pc_mib_index *in)
 {
 	oid name[MAX_OID_LEN];
+	if (!pc_mib_index_usable(in) || len + in->len > MAX_OID_LEN)
+		return NULL;
 	memcpy(name, object, len * sizeof(oid));
 	memcpy(name + len, in->sub, in->len * sizeof(oid));
-	snmp_varlist_add_variable(vars, name, len + in->len, type, value, value_len);
+	return snmp_varlist_add_variable(vars, name, len + in->len, ASN_NULL, NULL, 0);
 }
 
 static void add_int(netsnmp_variable_list **vars, const oid *object, size_t len,
-		    const struct instance *in, long value)
+		    const struct pc_mib_index *in, long value)
 {
-	add(vars, object, len, in, ASN_INTEGER, &value, sizeof(value));
+	netsnmp_variable_list *var = add(vars, object, len, in);
+	if (var != NULL)
+		pc_mib_set_int(var, value);
 }
 
 static void add_uint(netsnmp_variable_list **vars, const oid *object, size_t len,
-		     const struct instance *in, u_char type, unsigned long value)
+		     const struct pc_mib_index *in, u_char type, unsigned long value)
 {
-	u_long v = value;
-	add(vars, object, len, in, type, &v, sizeof(v));
+	netsnmp_variable_list *var = add(vars, object, len, in);
+	if (var != NULL)
+		pc_mib_set_uint(var, type, value);
 }
 
 static void add_string(netsnmp_variable_list **vars, const oid *object, size_t len,
-		       const struct instance *in, const char *s)
+		       const struct pc_mib_index *in, const char *s)
 {
-	add(vars, object, len, in, ASN_OCTET_STR, s, strlen(s));
+	netsnmp_variable_list *var = add(vars, object, len, in);
+	if (var != NULL)
+		pc_mib_set_string(var, s);
+}
+
+static void add_octets(netsnmp_variable_list **vars, const oid *object, size_t len,
+		       const struct pc_mib_index *in, const uint8_t *bytes, size_t n)
+{
+	netsnmp_variable_list *var = add(vars, object, len, in);
+	if (var != NULL)
+		pc_mib_set_octets(var, bytes, n);
 }
 
 /* pcListenerMissing, pcListenerRestored: the pcExpectTable row. */
 static void add_expectation(netsnmp_variable_list **vars, const struct pc_event *ev)
 {
-	const struct instance role = { { ev->role_index }, 1 };
-	const struct instance row = { { ev->role_index, ev->rule_index, ev->member }, 3 };
+	const struct pc_mib_index role = { { ev->role_index }, 1 };
+	struct pc_mib_index row = { .len = 0 };
+
+	pc_mib_index_append_expectation(&row, ev->role_index, ev->rule_index, ev->member);
 
 	add_string(vars, OBJECT(role_name), &role, ev->role);
 	add_int(vars, OBJECT(role_instance), &role, ev->instance);
@@ -108,14 +122,12 @@ static void add_expectation(netsnmp_variable_list **vars, const struct pc_event 
 static void add_listener(netsnmp_variable_list **vars, const struct pc_event *ev)
 {
 	const struct pc_endpoint *ep = &ev->local;
-	struct instance row = { { ep->proto, ep->addr_type, ep->addr_len }, 3 };
+	struct pc_mib_index row = { .len = 0 };
 
-	for (size_t i = 0; i < ep->addr_len; i++)
-		row.sub[row.len++] = ep->addr[i];
-	row.sub[row.len++] = ep->port;
+	pc_mib_index_append_listener(&row, ep);
 	add_int(vars, OBJECT(notify_protocol), &scalar, ep->proto);
 	add_int(vars, OBJECT(notify_address_type), &scalar, ep->addr_type);
-	add(vars, OBJECT(notify_address), &scalar, ASN_OCTET_STR, ep->addr, ep->addr_len);
+	add_octets(vars, OBJECT(notify_address), &scalar, ep->addr, ep->addr_len);
 	add_uint(vars, OBJECT(notify_port), &scalar, ASN_UNSIGNED, ep->port);
 	add_uint(vars, OBJECT(listener_pid), &row, ASN_UNSIGNED,
 		 ev->pid > 0 ? (unsigned long)ev->pid : 0);
@@ -154,8 +166,9 @@ netsnmp_pdu *pc_notify_pdu(const struct pc_event *ev, unsigned long sys_up_time)
 	memcpy(notification, notifications, sizeof(notifications));
 	notification[OID_LENGTH(notifications)] = pc_notify_notification_of(ev->type);
 	add_uint(&pdu->variables, OBJECT(sys_up_time_oid), &scalar, ASN_TIMETICKS, sys_up_time);
-	add(&pdu->variables, OBJECT(snmp_trap_oid), &scalar, ASN_OBJECT_ID, notification,
-	    sizeof(notification));
+	netsnmp_variable_list *trap = add(&pdu->variables, OBJECT(snmp_trap_oid), &scalar);
+	if (trap != NULL)
+		snmp_set_var_typed_value(trap, ASN_OBJECT_ID, notification, sizeof(notification));
 	switch (ev->type) {
 	case PC_EVENT_MISSING:
 	case PC_EVENT_RESTORED:

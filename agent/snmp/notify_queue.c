@@ -341,6 +341,17 @@ size_t pc_notify_queue_pending(const struct pc_notify_queue *q)
 	return n;
 }
 
+struct pc_notify_stats pc_notify_queue_stats(const struct pc_notify_queue *q)
+{
+	struct pc_notify_stats s = {
+		.sent = q->acknowledged,
+		.suppressed = q->suppressed,
+		.dropped = q->dropped,
+		.queued = (uint32_t)pc_notify_queue_pending(q),
+	};
+	return s;
+}
+
 void pc_notify_queue_free(struct pc_notify_queue *q)
 {
 	free(q->items);

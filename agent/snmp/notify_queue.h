@@ -127,6 +127,16 @@ void pc_notify_queue_requeue(struct pc_notify_queue *q);
 /* Entries not yet acknowledged. */
 size_t pc_notify_queue_pending(const struct pc_notify_queue *q);
 
+/* What became of the notifications (pcNotify's counters). */
+struct pc_notify_stats {
+	uint64_t sent; /* acknowledged by the master */
+	uint64_t suppressed; /* over the rate limit */
+	uint64_t dropped; /* unexpected listeners coalesced in a flood or pushed out of a full queue */
+	uint32_t queued; /* waiting or unacknowledged */
+};
+
+struct pc_notify_stats pc_notify_queue_stats(const struct pc_notify_queue *q);
+
 void pc_notify_queue_free(struct pc_notify_queue *q);
 
 #endif

@@ -1,6 +1,6 @@
 /* Shared by test_mib and test_notify: the MIB as the generator read it
- * (mib_meta.h), looked up by object name. Include after <cmocka.h> and
- * mib_internal.h. */
+ * (mib_meta.h), looked up by object name. Include after <cmocka.h> and a
+ * header that brings net-snmp's (mib_internal.h, notify_pdu.h). */
 #ifndef PC_MIB_CHECK_H
 #define PC_MIB_CHECK_H
 

@@ -194,7 +194,7 @@ static void test_walk_every_table(void **ctx)
 				 count, table->n_rows, def->n_columns);
 		/* The walk ended at the last column's last row. */
 		const struct pc_mib_row *last = &table->rows[table->n_rows - 1];
-		assert_int_equal(previous_len, def->entry_len + 1 + last->index_len);
+		assert_int_equal(previous_len, def->entry_len + 1 + last->index.len);
 		assert_int_equal(previous[def->entry_len], def->columns[def->n_columns - 1]);
 		var_free(var);
 	}
@@ -273,8 +273,8 @@ static void test_holes(void **ctx)
 	const struct pc_mib_row *last = &expect->rows[expect->n_rows - 1];
 	memcpy(name, expect->def->entry, expect->def->entry_len * sizeof(oid));
 	name[expect->def->entry_len] = expect->def->columns[expect->def->n_columns - 1];
-	memcpy(name + expect->def->entry_len + 1, last->index, last->index_len * sizeof(oid));
-	var = var_named(name, expect->def->entry_len + 1 + last->index_len);
+	memcpy(name + expect->def->entry_len + 1, last->index.sub, last->index.len * sizeof(oid));
+	var = var_named(name, expect->def->entry_len + 1 + last->index.len);
 	assert_int_equal(pc_mib_table_get(expect, &f->view, var), 0);
 	assert_int_equal(pc_mib_table_getnext(expect, &f->view, var), 1);
 	var_free(var);

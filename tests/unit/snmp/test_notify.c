@@ -12,9 +12,8 @@
 
 #include <netinet/in.h>
 
-#include "snmp/mib_internal.h"
-#include "mib_check.h"
 #include "snmp/notify_pdu.h"
+#include "mib_check.h"
 
 struct want {
 	const char *object; /* as in the MIB's OBJECTS */

@@ -373,6 +373,34 @@ static void coalesced_listeners_are_dropped_and_summarized(void **unused)
 	pc_notify_queue_free(&q);
 }
 
+/* pcNotify's counters: sent is what the master acknowledged, queued what
+ * it has not (in flight or waiting), each counter its own. */
+static void the_counters_are_the_queues(void **unused)
+{
+	(void)unused;
+	struct pc_notify_policy p = open_policy;
+	p.rate_limit = 2;
+	struct pc_notify_queue q;
+	assert_int_equal(pc_notify_queue_init(&q, &p), 0);
+	for (uint16_t port = 1; port <= 3; port++) { /* the third is over the limit */
+		struct pc_event e = event(PC_EVENT_MISSING, port);
+		pc_notify_queue_offer(&q, &e, 0);
+	}
+	pc_notify_queue_note_coalesced(&q, 5);
+	send_all(&q, 100);
+	assert_true(pc_notify_queue_acknowledge(&q, 100));
+	struct pc_notify_stats s = pc_notify_queue_stats(&q);
+	assert_int_equal(s.sent, 1);
+	assert_int_equal(s.suppressed, 1);
+	assert_int_equal(s.dropped, 5);
+	assert_int_equal(s.queued, 1);
+	pc_notify_queue_requeue(&q); /* a lost link: still queued, not sent */
+	s = pc_notify_queue_stats(&q);
+	assert_int_equal(s.sent, 1);
+	assert_int_equal(s.queued, 1);
+	pc_notify_queue_free(&q);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -388,6 +416,7 @@ int main(void)
 		cmocka_unit_test(a_timeout_holds_back_and_an_answer_confirms),
 		cmocka_unit_test(a_smaller_queue_drops_listeners_not_alarms),
 		cmocka_unit_test(coalesced_listeners_are_dropped_and_summarized),
+		cmocka_unit_test(the_counters_are_the_queues),
 	};
 	return cmocka_run_group_tests_name("notify_queue", tests, NULL, NULL);
 }
