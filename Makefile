@@ -137,7 +137,8 @@ $(BUILD)/preload/%.so: tests/preload/%.c | $(BUILD)/preload
 	$(CC) $(ALL_CFLAGS) -fPIC -shared -o $@ $< -ldl
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libportcomply.a | $(BUILD)/bench
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libportcomply.a $(ALL_LDFLAGS) $(LIBS)
+	$(CC) $(ALL_CFLAGS) -Itests/support -MMD -MP -o $@ $< $(BUILD)/libportcomply.a \
+		$(ALL_LDFLAGS) $(LIBS)
 
 # libFuzzer targets: build them with FUZZ=1 SANITIZE=1 CC=clang (make fuzz does).
 $(BUILD)/fuzzers/%: fuzz/%.c $(BUILD)/libportcomply.a | $(BUILD)/fuzzers
@@ -276,4 +277,4 @@ man-lint:
 clean:
 	rm -rf build
 
--include $(wildcard $(BUILD)/agent/*/*.d $(BUILD)/tests/*/*.d $(BUILD)/fuzzers/*.d)
+-include $(wildcard $(BUILD)/agent/*/*.d $(BUILD)/tests/*/*.d $(BUILD)/fuzzers/*.d $(BUILD)/bench/*.d)
