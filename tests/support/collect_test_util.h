@@ -55,6 +55,15 @@ static inline char *read_fixture(const char *name, size_t *len)
 	return buf;
 }
 
+/* got (malloc'd; freed here) must be the text of the fixture file name. */
+static inline void assert_fixture_text(char *got, const char *name)
+{
+	char *expected = read_fixture(name, NULL);
+	assert_string_equal(got, expected);
+	free(got);
+	free(expected);
+}
+
 static inline int cmp_line(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);

@@ -297,7 +297,8 @@ static void test_live_owner_uid(void **state)
 	struct bound_socket shared_a = open_socket(SOCK_DGRAM, "0.0.0.0", 0, false, false);
 	setfsuid(getuid());
 	assert_int_equal(setfsuid((uid_t)-1), (int)getuid());
-	struct bound_socket shared_b = open_socket(SOCK_DGRAM, "0.0.0.0", shared_a.port, false, false);
+	struct bound_socket shared_b =
+		open_socket(SOCK_DGRAM, "0.0.0.0", shared_a.port, false, false);
 
 	enum pc_collect_mode modes[] = { PC_COLLECT_NETLINK, PC_COLLECT_PROCFS };
 	for (size_t m = 0; m < 2; m++) {

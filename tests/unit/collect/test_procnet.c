@@ -174,11 +174,7 @@ static void test_recorded_proc_matches_netlink(void **state)
 	free(got);
 	free(expected);
 
-	char *conns = read_fixture("mix/expected-connections.txt", NULL);
-	got = connections_text(&r->snap);
-	assert_string_equal(got, conns);
-	free(got);
-	free(conns);
+	assert_fixture_text(connections_text(&r->snap), "mix/expected-connections.txt");
 }
 
 static void test_malformed_lines_skipped_and_counted(void **state)
