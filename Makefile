@@ -142,7 +142,8 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libportcomply.a | $(BUILD)/bench
 
 # libFuzzer targets: build them with FUZZ=1 SANITIZE=1 CC=clang (make fuzz does).
 $(BUILD)/fuzzers/%: fuzz/%.c $(BUILD)/libportcomply.a | $(BUILD)/fuzzers
-	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libportcomply.a $(ALL_LDFLAGS) $(LIBS)
+	$(CC) $(ALL_CFLAGS) -Itests/support -MMD -MP -fsanitize=fuzzer -o $@ $< \
+		$(BUILD)/libportcomply.a $(ALL_LDFLAGS) $(LIBS)
 
 $(BUILD)/helpers $(BUILD)/preload $(BUILD)/bench $(BUILD)/gen \
 $(BUILD)/fuzzers:
