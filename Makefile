@@ -130,7 +130,8 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libportcomply.a | $(GEN_H)
 		$(ALL_LDFLAGS) $(LIBS) -lcmocka
 
 $(BUILD)/helpers/%: tests/helpers/%.c $(BUILD)/libportcomply.a | $(BUILD)/helpers
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libportcomply.a $(ALL_LDFLAGS) $(LIBS)
+	$(CC) $(ALL_CFLAGS) -Itests/support -MMD -MP -o $@ $< $(BUILD)/libportcomply.a \
+		$(ALL_LDFLAGS) $(LIBS)
 
 # Interposers that tests load with LD_PRELOAD to simulate a hostile host.
 $(BUILD)/preload/%.so: tests/preload/%.c | $(BUILD)/preload
@@ -278,4 +279,5 @@ man-lint:
 clean:
 	rm -rf build
 
--include $(wildcard $(BUILD)/agent/*/*.d $(BUILD)/tests/*/*.d $(BUILD)/fuzzers/*.d $(BUILD)/bench/*.d)
+-include $(wildcard $(BUILD)/agent/*/*.d $(BUILD)/tests/*/*.d $(BUILD)/fuzzers/*.d $(BUILD)/bench/*.d \
+	$(BUILD)/helpers/*.d)
