@@ -130,18 +130,21 @@ $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libportcomply.a | $(GEN_H)
 		$(ALL_LDFLAGS) $(LIBS) -lcmocka
 
 $(BUILD)/helpers/%: tests/helpers/%.c $(BUILD)/libportcomply.a | $(BUILD)/helpers
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libportcomply.a $(ALL_LDFLAGS) $(LIBS)
+	$(CC) $(ALL_CFLAGS) -Itests/support -MMD -MP -o $@ $< $(BUILD)/libportcomply.a \
+		$(ALL_LDFLAGS) $(LIBS)
 
 # Interposers that tests load with LD_PRELOAD to simulate a hostile host.
 $(BUILD)/preload/%.so: tests/preload/%.c | $(BUILD)/preload
 	$(CC) $(ALL_CFLAGS) -fPIC -shared -o $@ $< -ldl
 
 $(BUILD)/bench/%: bench/%.c $(BUILD)/libportcomply.a | $(BUILD)/bench
-	$(CC) $(ALL_CFLAGS) -o $@ $< $(BUILD)/libportcomply.a $(ALL_LDFLAGS) $(LIBS)
+	$(CC) $(ALL_CFLAGS) -Itests/support -MMD -MP -o $@ $< $(BUILD)/libportcomply.a \
+		$(ALL_LDFLAGS) $(LIBS)
 
 # libFuzzer targets: build them with FUZZ=1 SANITIZE=1 CC=clang (make fuzz does).
 $(BUILD)/fuzzers/%: fuzz/%.c $(BUILD)/libportcomply.a | $(BUILD)/fuzzers
-	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer -o $@ $< $(BUILD)/libportcomply.a $(ALL_LDFLAGS) $(LIBS)
+	$(CC) $(ALL_CFLAGS) -Itests/support -MMD -MP -fsanitize=fuzzer -o $@ $< \
+		$(BUILD)/libportcomply.a $(ALL_LDFLAGS) $(LIBS)
 
 $(BUILD)/helpers $(BUILD)/preload $(BUILD)/bench $(BUILD)/gen \
 $(BUILD)/fuzzers:
@@ -276,4 +279,5 @@ man-lint:
 clean:
 	rm -rf build
 
--include $(wildcard $(BUILD)/agent/*/*.d $(BUILD)/tests/*/*.d $(BUILD)/fuzzers/*.d)
+-include $(wildcard $(BUILD)/agent/*/*.d $(BUILD)/tests/*/*.d $(BUILD)/fuzzers/*.d $(BUILD)/bench/*.d \
+	$(BUILD)/helpers/*.d)

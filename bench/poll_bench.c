@@ -31,28 +31,23 @@
  * medians (and p90). Exit status 1 when a target is missed. */
 #include <errno.h>
 #include <fcntl.h>
-#include <net/if.h>
 #include <netinet/in.h>
-#include <poll.h>
-#include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
-
-#include <arpa/inet.h>
 
 #include "collect/collect.h"
 #include "collect/collect_internal.h"
+#include "netns_sockets.h"
+#include "timing.h"
 
 extern char **environ;
 
@@ -76,23 +71,9 @@ struct summary {
 	int n;
 };
 
-static double now_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 static struct summary summarize(double *v, int n)
 {
-	qsort(v, (size_t)n, sizeof(*v), cmp_double);
-	struct summary s = { .median = n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2,
+	struct summary s = { .median = sort_median(v, (size_t)n),
 			     .p90 = v[(n * 9) / 10 < n ? (n * 9) / 10 : n - 1],
 			     .min = v[0],
 			     .n = n };
@@ -245,47 +226,18 @@ static struct summary time_proc_read(int n, size_t *bytes)
 
 /* ---- the scenario ------------------------------------------------------ */
 
-struct listener {
-	int fd;
-	int family;
-	uint16_t port;
-};
-
-static struct listener listeners[N_LISTENER_ROWS + 40];
+static struct bound_socket listeners[N_LISTENER_ROWS + 40];
 static int n_listener_fds;
 
 static void open_one(int type, const char *addr, bool v6only, bool reuseport, uint16_t port)
 {
-	struct sockaddr_storage ss;
-	socklen_t len;
-	memset(&ss, 0, sizeof(ss));
-	struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
-	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
-	int family;
-	if (inet_pton(AF_INET, addr, &in4->sin_addr) == 1) {
-		family = in4->sin_family = AF_INET;
-		in4->sin_port = htons(port);
-		len = sizeof(*in4);
-	} else {
-		inet_pton(AF_INET6, addr, &in6->sin6_addr);
-		family = in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons(port);
-		len = sizeof(*in6);
+	char err[256];
+	if (bound_socket_open(&listeners[n_listener_fds], type, addr, port, v6only, reuseport, err,
+			      sizeof(err)) < 0) {
+		fprintf(stderr, "poll_bench: %s\n", err);
+		exit(2);
 	}
-	int fd = socket(family, type, 0);
-	int one = 1, v6 = v6only;
-	if (fd < 0)
-		die("socket");
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (reuseport)
-		setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
-	if (family == AF_INET6)
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6, sizeof(v6));
-	if (bind(fd, (struct sockaddr *)&ss, len) < 0)
-		die("bind");
-	if (type == SOCK_STREAM && listen(fd, 4096) < 0)
-		die("listen");
-	listeners[n_listener_fds++] = (struct listener){ fd, family, port };
+	n_listener_fds++;
 }
 
 /* 1,000 rows; the first TARGETS are the loopback TCP ones. tcp_only: the
@@ -315,7 +267,7 @@ static void open_listeners(bool tcp_only)
 		open_one(udp, "0.0.0.0", false, false, port++);
 }
 
-static int connect_to(const struct listener *l)
+static int connect_to(const struct bound_socket *l)
 {
 	int fd = socket(l->family, SOCK_STREAM, 0);
 	if (fd < 0)
@@ -341,7 +293,7 @@ static void worker(int index, int count, int ready_fd)
 	if (getppid() == 1)
 		_exit(1);
 	for (int i = 0; i < count; i++) {
-		const struct listener *l = &listeners[(index * count + i) % TARGETS];
+		const struct bound_socket *l = &listeners[(index * count + i) % TARGETS];
 		if (connect_to(l) < 0 || accept(l->fd, NULL, NULL) < 0) {
 			fprintf(stderr, "poll_bench: worker %d, connection %d: %s\n", index, i,
 				strerror(errno));
@@ -419,22 +371,6 @@ static long count_established(void)
 	pc_snapshot_clear(&snap);
 	pc_collector_close(c);
 	return total;
-}
-
-static void enter_namespace(void)
-{
-	if (unshare(CLONE_NEWNET) < 0)
-		die("unshare(CLONE_NEWNET) (run as root)");
-	int fd = socket(AF_INET, SOCK_DGRAM, 0);
-	struct ifreq ifr;
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
-	if (ioctl(fd, SIOCGIFFLAGS, &ifr) < 0)
-		die("SIOCGIFFLAGS lo");
-	ifr.ifr_flags |= IFF_UP;
-	if (ioctl(fd, SIOCSIFFLAGS, &ifr) < 0)
-		die("SIOCSIFFLAGS lo");
-	close(fd);
 }
 
 /* ---- main -------------------------------------------------------------- */
@@ -548,10 +484,13 @@ int main(int argc, char **argv)
 	if (o.hold)
 		return hold(&o);
 
-	enter_namespace();
+	char err[256];
+	if (netns_enter_private(err, sizeof(err)) < 0) {
+		fprintf(stderr, "poll_bench: %s (run as root)\n", err);
+		return 2;
+	}
 	open_listeners(false);
 
-	char err[256];
 	struct pc_collector_options netlink_opts = { .mode = PC_COLLECT_NETLINK };
 	struct pc_collector_options names_opts = { .mode = PC_COLLECT_NETLINK,
 						   .resolve_processes = true };

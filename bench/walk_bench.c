@@ -33,11 +33,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include "timing.h"
 
 #define MAX_COLUMNS 16
 #define MAX_PIDS 4
@@ -47,13 +48,6 @@ struct task_usage {
 	double oncpu_ms, user_ms, sys_ms;
 	long voluntary;
 };
-
-static double now_ms(void)
-{
-	struct timespec t;
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
-}
 
 static int read_usage(long pid, struct task_usage *u)
 {
@@ -102,12 +96,6 @@ struct column {
 	size_t root_len, cur_len;
 	bool done;
 };
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
 
 /* One walk; returns varbinds inside the subtrees, or -1. */
 static long walk(netsnmp_session *ss, struct column *cols, int n_cols, long max_rep,
@@ -373,9 +361,7 @@ int main(int argc, char **argv)
 		       s->requests);
 		for (long w = 0; w < rounds; w++)
 			printf("%s%.3f", w ? "," : "", s->times[w]);
-		qsort(s->times, (size_t)rounds, sizeof(s->times[0]), cmp_double);
-		double median = rounds % 2 ? s->times[rounds / 2]
-					   : (s->times[rounds / 2 - 1] + s->times[rounds / 2]) / 2;
+		double median = sort_median(s->times, (size_t)rounds);
 		printf(" median=%.3f min=%.3f max=%.3f", median, s->times[0], s->times[rounds - 1]);
 		for (int p = 0; p < n_pids; p++)
 			printf(" pid%d=%ld oncpu%d=%.3f user%d=%.3f sys%d=%.3f vcsw%d=%.1f", p, pids[p],

@@ -12,6 +12,7 @@
 #include "plan/catalog.h"
 #include "plan/config.h"
 #include "plan/diag.h"
+#include "fuzz_input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -36,12 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		snprintf(path, sizeof(path), "/dev/shm/pc-fuzz-cfgfile.%ld.conf", (long)getpid());
 		atexit(remove_file);
 	}
-	FILE *fp = fopen(path, "wb");
-	if (fp == NULL)
-		abort();
-	if (size > 0 && fwrite(data, 1, size, fp) != size)
-		abort();
-	fclose(fp);
+	fuzz_write_file(path, data, size);
 
 	struct pc_diag diag = { 0 };
 	struct pc_config *config = pc_config_load(path, &diag);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "collect/collect_internal.h"
+#include "fuzz_input.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -64,12 +65,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < 4; i += 2) {
 		char path[128];
 		snprintf(path, sizeof(path), "%s/net/%s", root, names[i]);
-		FILE *fp = fopen(path, "wb");
-		if (fp == NULL)
-			abort();
-		if (size > 0 && fwrite(data, 1, size, fp) != size)
-			abort();
-		fclose(fp);
+		fuzz_write_file(path, data, size);
 	}
 	static struct pc_snapshot snap;
 	static struct pc_port_set ports;

@@ -28,6 +28,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "netns_sockets.h"
+
 #define MAX_GROUP 64
 
 struct spec {
@@ -76,20 +78,10 @@ static void parse_spec(struct spec *s, char *arg)
 	if (*end != '\0' || p < 0 || p > 65535)
 		die("bad port in '%s'", arg);
 
-	memset(&s->addr, 0, sizeof(s->addr));
-	struct sockaddr_in *in4 = (struct sockaddr_in *)&s->addr;
-	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&s->addr;
-	if (inet_pton(AF_INET, address, &in4->sin_addr) == 1) {
-		s->family = in4->sin_family = AF_INET;
-		in4->sin_port = htons((uint16_t)p);
-		s->addr_len = sizeof(*in4);
-	} else if (inet_pton(AF_INET6, address, &in6->sin6_addr) == 1) {
-		s->family = in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons((uint16_t)p);
-		s->addr_len = sizeof(*in6);
-	} else {
+	if (socket_address(address, (uint16_t)p, &s->addr, &s->addr_len) < 0)
 		die("bad address in '%s'", arg);
-	}
+	s->family = s->addr.ss_family;
+	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&s->addr;
 
 	s->group = 1;
 	for (char *opt = options ? strtok(options, ",") : NULL; opt; opt = strtok(NULL, ",")) {

@@ -30,4 +30,20 @@ static inline void log_capture_stop(void)
 	pc_log_set_sink(NULL);
 }
 
+/* The same as cmocka fixtures, for the tests that count what they log:
+ * the capture is stopped even when the test fails half-way. */
+static inline int log_capture_setup(void **state)
+{
+	(void)state;
+	log_capture_start();
+	return 0;
+}
+
+static inline int log_capture_teardown(void **state)
+{
+	(void)state;
+	log_capture_stop();
+	return 0;
+}
+
 #endif

@@ -1,6 +1,7 @@
 /* Shared by the catalog/config/expect/cli unit tests: where the repository
- * is, and checks on "FILE:LINE: message" diagnostics. Include after
- * <cmocka.h>. static inline: each binary takes what it uses. */
+ * is, checks on "FILE:LINE: message" diagnostics, and what a command-line
+ * entry point printed. Include after <cmocka.h>. static inline: each
+ * binary takes what it uses. */
 #ifndef PC_TEST_H
 #define PC_TEST_H
 
@@ -11,14 +12,14 @@
 #include "plan/diag.h"
 
 /* The repository root, from this header's own path as the compiler saw it
- * ("tests/unit/pc_test.h" when make runs from the root: the root is ""). */
+ * ("tests/support/pc_test.h" when make runs from the root: the root is ""). */
 static inline const char *repo_root(void)
 {
 	static char root[1024];
 	static int done;
 	if (!done) {
 		const char *self = __FILE__;
-		const char *tail = strstr(self, "tests/unit/pc_test.h");
+		const char *tail = strstr(self, "tests/support/pc_test.h");
 		size_t n = tail ? (size_t)(tail - self) : 0;
 		if (n >= sizeof(root))
 			n = 0;

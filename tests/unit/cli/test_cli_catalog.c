@@ -14,6 +14,7 @@
 #include "plan/diag.h"
 #include "plan/plan.h"
 #include "pc_test.h"
+#include "text_check.h"
 
 typedef int (*command_fn)(const struct pc_cli_args *, FILE *, FILE *);
 
@@ -31,28 +32,34 @@ static struct pc_cli_args defaults(void)
 				     .slot = -1 };
 }
 
-/* A line of the text output with all these words, in this order. */
-static bool has_row(const char *text, const char *const *words, size_t n)
+/* A usage error: exit status 1 and exactly message on stderr. */
+static void check_usage_error(command_fn command, const struct pc_cli_args *args,
+			      const char *message)
 {
-	for (const char *line = text; line != NULL && *line != '\0';) {
-		const char *end = strchr(line, '\n');
-		size_t len = end ? (size_t)(end - line) : strlen(line);
-		char row[1024];
-		snprintf(row, sizeof(row), "%.*s", (int)len, line);
-		const char *at = row;
-		size_t k = 0;
-		for (; k < n && (at = strstr(at, words[k])) != NULL; k++)
-			at += strlen(words[k]);
-		if (k == n)
-			return true;
-		line = end ? end + 1 : NULL;
-	}
-	return false;
+	struct cli_run r = run(command, args);
+	assert_int_equal(r.status, 1);
+	assert_string_equal(r.err, message);
+	cli_run_free(&r);
 }
 
-#define HAS_ROW(text, ...)                                                                 \
-	has_row(text, (const char *const[]){ __VA_ARGS__ },                                   \
-		sizeof((const char *const[]){ __VA_ARGS__ }) / sizeof(const char *))
+/* check(path) for every bad-* file of a fixture folder; how many there are. */
+static size_t for_each_bad_fixture(const char *folder, void (*check)(const char *path))
+{
+	const char *dir_path = repo_path(folder);
+	DIR *dir = opendir(dir_path);
+	assert_non_null(dir);
+	size_t seen = 0;
+	for (struct dirent *e; (e = readdir(dir)) != NULL;) {
+		if (strncmp(e->d_name, "bad-", 4) != 0)
+			continue;
+		char path[1100];
+		snprintf(path, sizeof(path), "%s/%s", dir_path, e->d_name);
+		check(path);
+		seen++;
+	}
+	closedir(dir);
+	return seen;
+}
 
 static void test_list_roles(void **state)
 {
@@ -204,64 +211,50 @@ static void test_expected_for_the_host(void **state)
 	cli_run_free(&r);
 }
 
-/* Every bad configuration fixture: status 2, nothing on stdout, and on
- * stderr the same FILE:LINE first line that the loader reports. */
+/* A bad configuration: status 2, nothing on stdout, and on stderr the
+ * same FILE:LINE first line that the loader reports. */
+static void check_bad_config_exits_2(const char *path)
+{
+	struct pc_diag diag = { 0 };
+	assert_null(pc_plan_load(path, &diag));
+	assert_true(diag.n_errors > 0);
+
+	struct pc_cli_args args = defaults();
+	args.config_path = path;
+	args.config_given = true;
+	struct cli_run r = run(pc_cli_expected_to, &args);
+	assert_int_equal(r.status, 2);
+	assert_string_equal(r.out, "");
+	assert_int_equal(strncmp(r.err, diag.lines[0], strlen(diag.lines[0])), 0);
+	assert_int_equal(r.err[strlen(diag.lines[0])], '\n');
+	cli_run_free(&r);
+	pc_diag_clear(&diag);
+}
+
+/* A bad catalog: status 2, nothing on stdout, stderr names the file. */
+static void check_bad_catalog_exits_2(const char *path)
+{
+	struct pc_cli_args args = defaults();
+	args.default_catalog_dir = path;
+	struct cli_run r = run(pc_cli_list_roles_to, &args);
+	assert_int_equal(r.status, 2);
+	assert_string_equal(r.out, "");
+	assert_int_equal(strncmp(r.err, path, strlen(path)), 0);
+	assert_int_equal(r.err[strlen(path)], ':');
+	cli_run_free(&r);
+}
+
 static void test_every_bad_config_exits_2(void **state)
 {
 	(void)state;
-	const char *dir_path = repo_path("tests/fixtures/config");
-	DIR *dir = opendir(dir_path);
-	assert_non_null(dir);
-	size_t seen = 0;
-	for (struct dirent *e; (e = readdir(dir)) != NULL;) {
-		if (strncmp(e->d_name, "bad-", 4) != 0)
-			continue;
-		char path[1100];
-		snprintf(path, sizeof(path), "%s/%s", dir_path, e->d_name);
-		struct pc_diag diag = { 0 };
-		assert_null(pc_plan_load(path, &diag));
-		assert_true(diag.n_errors > 0);
-
-		struct pc_cli_args args = defaults();
-		args.config_path = path;
-		args.config_given = true;
-		struct cli_run r = run(pc_cli_expected_to, &args);
-		assert_int_equal(r.status, 2);
-		assert_string_equal(r.out, "");
-		assert_int_equal(strncmp(r.err, diag.lines[0], strlen(diag.lines[0])), 0);
-		assert_int_equal(r.err[strlen(diag.lines[0])], '\n');
-		cli_run_free(&r);
-		pc_diag_clear(&diag);
-		seen++;
-	}
-	closedir(dir);
-	assert_true(seen >= 25);
+	assert_true(for_each_bad_fixture("tests/fixtures/config", check_bad_config_exits_2) >= 25);
 }
 
 static void test_every_bad_catalog_exits_2(void **state)
 {
 	(void)state;
-	const char *dir_path = repo_path("tests/fixtures/catalog");
-	DIR *dir = opendir(dir_path);
-	assert_non_null(dir);
-	size_t seen = 0;
-	for (struct dirent *e; (e = readdir(dir)) != NULL;) {
-		if (strncmp(e->d_name, "bad-", 4) != 0)
-			continue;
-		char path[1100];
-		snprintf(path, sizeof(path), "%s/%s", dir_path, e->d_name);
-		struct pc_cli_args args = defaults();
-		args.default_catalog_dir = path;
-		struct cli_run r = run(pc_cli_list_roles_to, &args);
-		assert_int_equal(r.status, 2);
-		assert_string_equal(r.out, "");
-		assert_int_equal(strncmp(r.err, path, strlen(path)), 0);
-		assert_int_equal(r.err[strlen(path)], ':');
-		cli_run_free(&r);
-		seen++;
-	}
-	closedir(dir);
-	assert_true(seen >= 25);
+	assert_true(for_each_bad_fixture("tests/fixtures/catalog", check_bad_catalog_exits_2) >=
+		    25);
 }
 
 static void test_bad_options(void **state)
@@ -269,46 +262,35 @@ static void test_bad_options(void **state)
 	(void)state;
 	struct pc_cli_args args = defaults();
 	args.format = "xml";
-	struct cli_run r = run(pc_cli_list_roles_to, &args);
-	assert_int_equal(r.status, 1);
-	assert_string_equal(r.err, "command line: --format xml: must be text or json\n");
-	cli_run_free(&r);
+	check_usage_error(pc_cli_list_roles_to, &args,
+			  "command line: --format xml: must be text or json\n");
 
 	args = defaults();
 	args.instance = 1;
-	r = run(pc_cli_expected_to, &args);
-	assert_int_equal(r.status, 1);
-	assert_string_equal(r.err, "command line: --instance, --side and --slot need --role\n");
-	cli_run_free(&r);
+	check_usage_error(pc_cli_expected_to, &args,
+			  "command line: --instance, --side and --slot need --role\n");
 
 	args = defaults();
 	args.role = "icm-pg";
 	args.slot = 0;
-	r = run(pc_cli_expected_to, &args);
-	assert_int_equal(r.status, 1);
-	assert_string_equal(r.err, "command line: --slot 0: must be between 1 and 3\n");
-	cli_run_free(&r);
+	check_usage_error(pc_cli_expected_to, &args,
+			  "command line: --slot 0: must be between 1 and 3\n");
 
 	args = defaults();
 	args.role = "icm-router";
 	args.side = "c";
-	r = run(pc_cli_expected_to, &args);
-	assert_int_equal(r.status, 1);
-	assert_string_equal(r.err, "command line: --side c: must be a, b, primary or secondary\n");
-	cli_run_free(&r);
+	check_usage_error(pc_cli_expected_to, &args,
+			  "command line: --side c: must be a, b, primary or secondary\n");
 
 	args = defaults();
 	args.role = "vnc";
 	args.instance = 3;
-	r = run(pc_cli_expected_to, &args);
-	assert_int_equal(r.status, 1);
-	assert_string_equal(r.err, "command line: role vnc takes no instance\n");
-	cli_run_free(&r);
+	check_usage_error(pc_cli_expected_to, &args, "command line: role vnc takes no instance\n");
 
 	/* A role the catalog does not have: a usage error too, nothing printed. */
 	args = defaults();
 	args.role = "no-such-role";
-	r = run(pc_cli_expected_to, &args);
+	struct cli_run r = run(pc_cli_expected_to, &args);
 	assert_int_equal(r.status, 1);
 	assert_string_equal(r.out, "");
 	assert_non_null(strstr(r.err, "command line: unknown role no-such-role"));

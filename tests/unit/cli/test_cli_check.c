@@ -12,6 +12,7 @@
 #include "cli/cli_check.h"
 #include "json_check.h"
 #include "pc_test.h"
+#include "text_check.h"
 
 /* A file of tests/fixtures/report as the loaders print it. */
 static const char *fixture(const char *name)
@@ -37,26 +38,6 @@ static struct cli_run check(const char *config, const char *proc_tree, const cha
 	return check_detail(config, proc_tree, format, false, false);
 }
 
-static void assert_starts(const char *text, const char *prefix)
-{
-	if (strncmp(text, prefix, strlen(prefix)) != 0)
-		fail_msg("expected \"%s...\", got:\n%s", prefix, text);
-}
-
-static void assert_contains(const char *text, const char *needle)
-{
-	if (strstr(text, needle) == NULL)
-		fail_msg("missing: %s\n---- in:\n%s", needle, text);
-}
-
-static size_t count_lines(const char *text)
-{
-	size_t n = 0;
-	for (; *text; text++)
-		n += *text == '\n';
-	return n;
-}
-
 /* One state: text and JSON agree, and the exit status says it. The text's
  * first line starts with first and carries the perfdata after " | ";
  * --brief is that line alone, --verbose adds the tables. */
@@ -75,6 +56,7 @@ static void check_state(const char *tree, int status, const char *first, const c
 	struct cli_run brief = check_detail(fixture("check.conf"), fixture(tree), "text", true, false);
 	assert_int_equal(brief.status, status);
 	assert_int_equal(count_lines(brief.out), 1);
+	assert_int_equal(brief.out[strlen(brief.out) - 1], '\n');
 	assert_int_equal(strncmp(brief.out, r.out, strcspn(r.out, "|")), 0);
 	cli_run_free(&brief);
 	struct cli_run verbose = check_detail(fixture("check.conf"), fixture(tree), "text", false, true);

@@ -29,24 +29,23 @@
 #include <net/if.h>
 #include <netinet/in.h>
 #include <poll.h>
-#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <pwd.h>
 #include <sys/fsuid.h>
-#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "collect/collect.h"
 #include "collect/collect_internal.h"
 #include "util/log.h"
 #include "log_capture.h"
+#include "netns_sockets.h"
+#include "timing.h"
 
 #ifndef SOL_NETLINK
 #define SOL_NETLINK 270
@@ -55,7 +54,6 @@
 static bool in_namespace;
 static char own_comm[PC_PROCESS_MAX];
 
-
 /* cmocka counts a skip() in a setup as an error: each test skips itself. */
 #define REQUIRE_NAMESPACE()                                                                   \
 	do {                                                                                  \
@@ -63,80 +61,38 @@ static char own_comm[PC_PROCESS_MAX];
 			skip();                                                               \
 	} while (0)
 
-static int setup(void **state)
+/* Each test starts with nothing logged and leaves no refusal injected. */
+static int stop_log_capture_and_injection(void **state)
 {
-	(void)state;
-	log_capture_start();
-	return 0;
+	pc_events_fail_for_test = 0;
+	return log_capture_teardown(state);
 }
 
-static int teardown(void **state)
-{
-	(void)state;
-	log_capture_stop();
-	pc_events_fail_for_test = 0;
-	return 0;
-}
+#define LIVE_TEST(test)                                                                       \
+	cmocka_unit_test_setup_teardown(test, log_capture_setup, stop_log_capture_and_injection)
 
 /* ---- sockets ----------------------------------------------------------- */
 
-struct bound {
-	int fd;
-	uint16_t port;
-};
-
 /* One listening (TCP) or bound (UDP) socket. addr: a literal; port 0:
  * the kernel chooses. */
-static struct bound open_socket(int type, const char *addr, uint16_t port, bool v6only,
-				bool reuseport)
+static struct bound_socket open_socket(int type, const char *addr, uint16_t port, bool v6only,
+				       bool reuseport)
 {
-	struct sockaddr_storage ss;
-	socklen_t len;
-	memset(&ss, 0, sizeof(ss));
-	struct sockaddr_in *in4 = (struct sockaddr_in *)&ss;
-	struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
-	int family;
-	if (inet_pton(AF_INET, addr, &in4->sin_addr) == 1) {
-		family = in4->sin_family = AF_INET;
-		in4->sin_port = htons(port);
-		len = sizeof(*in4);
-	} else {
-		assert_int_equal(inet_pton(AF_INET6, addr, &in6->sin6_addr), 1);
-		family = in6->sin6_family = AF_INET6;
-		in6->sin6_port = htons(port);
-		len = sizeof(*in6);
-	}
-	int fd = socket(family, type | SOCK_CLOEXEC, 0);
-	assert_true(fd >= 0);
-	int one = 1, v6 = v6only;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (reuseport)
-		setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one));
-	if (family == AF_INET6)
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &v6, sizeof(v6));
-	if (bind(fd, (struct sockaddr *)&ss, len) != 0)
-		fail_msg("bind %s:%u: %s", addr, port, strerror(errno));
-	if (type == SOCK_STREAM)
-		assert_int_equal(listen(fd, 128), 0);
-	len = sizeof(ss);
-	getsockname(fd, (struct sockaddr *)&ss, &len);
-	struct bound b = { fd, ntohs(family == AF_INET ? in4->sin_port : in6->sin6_port) };
+	struct bound_socket b;
+	char err[256];
+	if (bound_socket_open(&b, type, addr, port, v6only, reuseport, err, sizeof(err)) != 0)
+		fail_msg("%s", err);
 	return b;
 }
 
 static int connect_to(const char *addr, uint16_t port)
 {
-	struct sockaddr_in6 in6 = { .sin6_family = AF_INET6, .sin6_port = htons(port) };
-	struct sockaddr_in in4 = { .sin_family = AF_INET, .sin_port = htons(port) };
-	int fd;
-	if (inet_pton(AF_INET, addr, &in4.sin_addr) == 1) {
-		fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		assert_int_equal(connect(fd, (struct sockaddr *)&in4, sizeof(in4)), 0);
-	} else {
-		inet_pton(AF_INET6, addr, &in6.sin6_addr);
-		fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		assert_int_equal(connect(fd, (struct sockaddr *)&in6, sizeof(in6)), 0);
-	}
+	struct sockaddr_storage ss;
+	socklen_t len;
+	assert_int_equal(socket_address(addr, port, &ss, &len), 0);
+	int fd = socket(ss.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(connect(fd, (struct sockaddr *)&ss, len), 0);
 	return fd;
 }
 
@@ -175,13 +131,6 @@ static void poll_ok(struct pc_collector *c, struct pc_snapshot *snap)
 		fail_msg("pc_collector_poll: %s", err);
 }
 
-static double ms_since(const struct timespec *t0)
-{
-	struct timespec t1;
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	return (double)(t1.tv_sec - t0->tv_sec) * 1e3 + (double)(t1.tv_nsec - t0->tv_nsec) / 1e6;
-}
-
 /* ---- listeners --------------------------------------------------------- */
 
 /* The host's interfaces and addresses come with every poll (rtnetlink):
@@ -192,7 +141,7 @@ static void test_live_devices_and_addresses(void **state)
 {
 	(void)state;
 	REQUIRE_NAMESPACE();
-	struct bound plain = open_socket(SOCK_STREAM, "0.0.0.0", 0, false, false);
+	struct bound_socket plain = open_socket(SOCK_STREAM, "0.0.0.0", 0, false, false);
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	assert_true(fd >= 0);
 	assert_int_equal(setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, "lo", 3), 0);
@@ -261,7 +210,7 @@ static void test_live_listener_mix(void **state)
 {
 	(void)state;
 	REQUIRE_NAMESPACE();
-	struct bound s[12];
+	struct bound_socket s[12];
 	int n = 0;
 	s[n++] = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
 	s[n++] = open_socket(SOCK_STREAM, "::", 0, false, false);
@@ -342,13 +291,14 @@ static void test_live_owner_uid(void **state)
 	if (pw != NULL && strlen(pw->pw_name) < sizeof(other_name))
 		strcpy(other_name, pw->pw_name);
 
-	struct bound mine = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
+	struct bound_socket mine = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
 	setfsuid(other);
-	struct bound theirs = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
-	struct bound shared_a = open_socket(SOCK_DGRAM, "0.0.0.0", 0, false, false);
+	struct bound_socket theirs = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
+	struct bound_socket shared_a = open_socket(SOCK_DGRAM, "0.0.0.0", 0, false, false);
 	setfsuid(getuid());
 	assert_int_equal(setfsuid((uid_t)-1), (int)getuid());
-	struct bound shared_b = open_socket(SOCK_DGRAM, "0.0.0.0", shared_a.port, false, false);
+	struct bound_socket shared_b =
+		open_socket(SOCK_DGRAM, "0.0.0.0", shared_a.port, false, false);
 
 	enum pc_collect_mode modes[] = { PC_COLLECT_NETLINK, PC_COLLECT_PROCFS };
 	for (size_t m = 0; m < 2; m++) {
@@ -380,9 +330,9 @@ static void test_live_connect_ports(void **state)
 {
 	(void)state;
 	REQUIRE_NAMESPACE();
-	struct bound wanted = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
-	struct bound wanted6 = open_socket(SOCK_STREAM, "::1", wanted.port, false, false);
-	struct bound other = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
+	struct bound_socket wanted = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
+	struct bound_socket wanted6 = open_socket(SOCK_STREAM, "::1", wanted.port, false, false);
+	struct bound_socket other = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
 	int fds[12], n = 0;
 	for (int i = 0; i < 3; i++) {
 		fds[n++] = connect_to("127.0.0.1", wanted.port);
@@ -441,12 +391,11 @@ static bool wait_event(struct pc_collector *c, int timeout_ms)
 
 static void close_and_time(struct pc_collector *c, int fd, const char *what)
 {
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
+	double t0 = now_ms();
 	close(fd);
 	assert_true(wait_event(c, EVENT_DEADLINE_MS));
 	assert_true(pc_collector_read_events(c));
-	double ms = ms_since(&t0);
+	double ms = now_ms() - t0;
 	printf("    destroy event for %s: %.3f ms after close()\n", what, ms);
 }
 
@@ -454,10 +403,10 @@ static void test_live_destroy_event_within_ms(void **state)
 {
 	(void)state;
 	REQUIRE_NAMESPACE();
-	struct bound tcp4 = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
-	struct bound tcp6 = open_socket(SOCK_STREAM, "::", 0, false, false);
-	struct bound udp4 = open_socket(SOCK_DGRAM, "0.0.0.0", 0, false, false);
-	struct bound udp6 = open_socket(SOCK_DGRAM, "::1", 0, false, false);
+	struct bound_socket tcp4 = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
+	struct bound_socket tcp6 = open_socket(SOCK_STREAM, "::", 0, false, false);
+	struct bound_socket udp4 = open_socket(SOCK_DGRAM, "0.0.0.0", 0, false, false);
+	struct bound_socket udp6 = open_socket(SOCK_DGRAM, "::1", 0, false, false);
 	struct pc_collector *c = open_collector(PC_COLLECT_AUTO, false, true);
 	assert_true(pc_collector_event_fd(c) >= 0);
 	uint16_t watch[] = { tcp4.port, tcp6.port, udp4.port, udp6.port };
@@ -525,7 +474,7 @@ static void test_live_destroy_events_coalesce(void **state)
 {
 	(void)state;
 	REQUIRE_NAMESPACE();
-	struct bound group[8];
+	struct bound_socket group[8];
 	group[0] = open_socket(SOCK_STREAM, "0.0.0.0", 0, false, true);
 	for (int i = 1; i < 8; i++)
 		group[i] = open_socket(SOCK_STREAM, "0.0.0.0", group[0].port, false, true);
@@ -550,8 +499,8 @@ static void test_live_events_filtered_in_kernel(void **state)
 {
 	(void)state;
 	REQUIRE_NAMESPACE();
-	struct bound watched = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
-	struct bound unwatched = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
+	struct bound_socket watched = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
+	struct bound_socket unwatched = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
 	struct pc_collector *c = open_collector(PC_COLLECT_NETLINK, false, true);
 	assert_int_equal(pc_collector_set_watch_ports(c, &watched.port, 1), 0);
 
@@ -582,7 +531,7 @@ static void test_live_events_any_port(void **state)
 {
 	(void)state;
 	REQUIRE_NAMESPACE();
-	struct bound l = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
+	struct bound_socket l = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
 	struct pc_collector *c = open_collector(PC_COLLECT_NETLINK, false, true);
 	int client = connect_to("127.0.0.1", l.port);
 	int server = accept(l.fd, NULL, NULL);
@@ -601,7 +550,7 @@ static void test_live_subscription_refused_injected(void **state)
 {
 	(void)state;
 	REQUIRE_NAMESPACE();
-	struct bound l = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
+	struct bound_socket l = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
 	pc_events_fail_for_test = EPERM;
 	struct pc_collector *c = open_collector(PC_COLLECT_AUTO, false, true);
 	assert_int_equal(pc_collector_event_fd(c), -1);
@@ -683,20 +632,24 @@ static int install_deny(const struct deny *d)
 
 typedef void (*child_body)(uint16_t port);
 
-static void run_in_child(child_body body, uint16_t port)
+/* body runs in a child, given the port of a TCP listener on 127.0.0.1
+ * that every poll it makes must see. */
+static void run_beside_a_listener(child_body body)
 {
 #ifndef PC_AUDIT_ARCH
 	skip();
 #endif
+	struct bound_socket l = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
 	fflush(NULL);
 	pid_t pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		body(port);
+		body(l.port);
 		_exit(0);
 	}
 	int status;
 	assert_int_equal(waitpid(pid, &status, 0), pid);
+	close(l.fd);
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
@@ -795,56 +748,29 @@ static void test_live_subscription_refused_by_kernel(void **state)
 {
 	(void)state;
 	REQUIRE_NAMESPACE();
-	struct bound l = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
-	run_in_child(child_subscription_refused, l.port);
-	close(l.fd);
+	run_beside_a_listener(child_subscription_refused);
 }
 
 static void test_live_netlink_refused(void **state)
 {
 	(void)state;
 	REQUIRE_NAMESPACE();
-	struct bound l = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
-	run_in_child(child_netlink_refused, l.port);
-	close(l.fd);
+	run_beside_a_listener(child_netlink_refused);
 }
 
 static void test_live_netlink_fails_mid_run(void **state)
 {
 	(void)state;
 	REQUIRE_NAMESPACE();
-	struct bound l = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
-	run_in_child(child_netlink_fails_mid_run, l.port);
-	close(l.fd);
-}
-
-/* ---- namespace --------------------------------------------------------- */
-
-static bool enter_private_namespace(void)
-{
-	if (unshare(CLONE_NEWNET) != 0) {
-		printf("skipping the live collector tests: unshare(CLONE_NEWNET): %s\n",
-		       strerror(errno));
-		return false;
-	}
-	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	struct ifreq ifr;
-	memset(&ifr, 0, sizeof(ifr));
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "lo");
-	bool up = fd >= 0 && ioctl(fd, SIOCGIFFLAGS, &ifr) == 0;
-	ifr.ifr_flags |= IFF_UP;
-	up = up && ioctl(fd, SIOCSIFFLAGS, &ifr) == 0;
-	if (fd >= 0)
-		close(fd);
-	if (!up)
-		printf("skipping the live collector tests: cannot bring lo up: %s\n",
-		       strerror(errno));
-	return up;
+	run_beside_a_listener(child_netlink_fails_mid_run);
 }
 
 int main(void)
 {
-	in_namespace = enter_private_namespace();
+	char err[256];
+	in_namespace = netns_enter_private(err, sizeof(err)) == 0;
+	if (!in_namespace)
+		printf("skipping the live collector tests: %s\n", err);
 	int fd = open("/proc/self/comm", O_RDONLY | O_CLOEXEC);
 	if (fd >= 0) {
 		ssize_t n = read(fd, own_comm, sizeof(own_comm) - 1);
@@ -854,21 +780,18 @@ int main(void)
 		own_comm[n > 0 ? n : 0] = '\0';
 	}
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_live_listener_mix, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_live_owner_uid, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_live_devices_and_addresses, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_live_connect_ports, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_live_destroy_event_within_ms, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_live_destroy_events_coalesce, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_live_events_filtered_in_kernel, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_live_events_any_port, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_live_subscription_refused_injected, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_live_subscription_refused_by_kernel, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_live_netlink_refused, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_live_netlink_fails_mid_run, setup, teardown),
+		LIVE_TEST(test_live_listener_mix),
+		LIVE_TEST(test_live_owner_uid),
+		LIVE_TEST(test_live_devices_and_addresses),
+		LIVE_TEST(test_live_connect_ports),
+		LIVE_TEST(test_live_destroy_event_within_ms),
+		LIVE_TEST(test_live_destroy_events_coalesce),
+		LIVE_TEST(test_live_events_filtered_in_kernel),
+		LIVE_TEST(test_live_events_any_port),
+		LIVE_TEST(test_live_subscription_refused_injected),
+		LIVE_TEST(test_live_subscription_refused_by_kernel),
+		LIVE_TEST(test_live_netlink_refused),
+		LIVE_TEST(test_live_netlink_fails_mid_run),
 	};
 	return cmocka_run_group_tests_name("collect_live", tests, NULL, NULL);
 }

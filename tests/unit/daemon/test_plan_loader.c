@@ -94,15 +94,22 @@ static void open_gate(bool open)
 	pthread_mutex_unlock(&gate_lock);
 }
 
-static void test_requests_during_a_load_fold_into_one(void **state)
+/* A loader whose first load has started and hangs until open_gate(true). */
+static struct pc_plan_loader *loader_with_a_stuck_load(void)
 {
-	(void)state;
 	loads_started = 0;
 	open_gate(false);
 	struct pc_plan_loader *l = pc_plan_loader_start("stuck.conf", stuck_load);
 	assert_non_null(l);
 	pc_plan_loader_request(l);
 	wait_loads_started(1);
+	return l;
+}
+
+static void test_requests_during_a_load_fold_into_one(void **state)
+{
+	(void)state;
+	struct pc_plan_loader *l = loader_with_a_stuck_load();
 	/* the caller is never held up by a load in progress */
 	struct pc_plan *plan = NULL;
 	struct pc_diag diag = { 0 };
@@ -132,12 +139,7 @@ static void test_requests_during_a_load_fold_into_one(void **state)
 static void test_stop_does_not_wait_for_a_stuck_load(void **state)
 {
 	(void)state;
-	loads_started = 0;
-	open_gate(false);
-	struct pc_plan_loader *l = pc_plan_loader_start("stuck.conf", stuck_load);
-	assert_non_null(l);
-	pc_plan_loader_request(l);
-	wait_loads_started(1);
+	struct pc_plan_loader *l = loader_with_a_stuck_load();
 	alarm(20);
 	pc_plan_loader_stop(l);
 	alarm(0);

@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "collect/collect.h"
@@ -23,6 +22,7 @@
 #include "pc_test.h"
 #include "plan/plan.h"
 #include "daemon/poller.h"
+#include "timing.h"
 
 /* ---- the fake collector ---- */
 
@@ -163,17 +163,33 @@ static struct pc_poller *start_with(unsigned interval_ms, unsigned hold_down)
 	return p;
 }
 
-static struct pc_poller *start(unsigned interval_ms)
+/* How a test's poller polls: its interval, and how many failed polls in
+ * a row make it blind. */
+struct poller_timing {
+	unsigned interval_ms, hold_down;
+};
+
+static struct poller_timing every_minute = { 60000, 1 }, every_ms = { 1, 1 },
+			    every_minute_blind_after_1000 = { 60000, 1000 },
+			    every_20ms_blind_after_3 = { 20, 3 };
+
+/* Fixture: the poller a test drives, started with the timing its entry
+ * in main() names, and stopped whatever the test's outcome. */
+static int poller_started(void **state)
 {
-	return start_with(interval_ms, 1);
+	const struct poller_timing *t = *state;
+	*state = start_with(t->interval_ms, t->hold_down);
+	return 0;
 }
 
-static int64_t monotonic_ms(void)
+static int poller_stopped(void **state)
 {
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	pc_poller_stop(*state);
+	return 0;
 }
+
+#define WITH_POLLER(test, timing)                                                             \
+	cmocka_unit_test_prestate_setup_teardown(test, poller_started, poller_stopped, &timing)
 
 /* Every wait is on the fact the test asserts, with a deadline generous
  * enough for a loaded CI machine: a slow run waits longer, it never
@@ -183,9 +199,9 @@ static int64_t monotonic_ms(void)
 /* Poll cond every millisecond until it holds; fail at the deadline. */
 #define WAIT_UNTIL(cond)                                                               \
 	do {                                                                           \
-		int64_t deadline_ = monotonic_ms() + DEADLINE_MS;                      \
+		double deadline_ = now_ms() + DEADLINE_MS;                             \
 		while (!(cond)) {                                                      \
-			if (monotonic_ms() > deadline_)                                \
+			if (now_ms() > deadline_)                                      \
 				fail_msg("timed out waiting for %s", #cond);           \
 			usleep(1000);                                                  \
 		}                                                                      \
@@ -194,9 +210,9 @@ static int64_t monotonic_ms(void)
 /* The first published state for which fact holds (generous deadline). */
 static struct pc_state *state_where(struct pc_poller *p, bool (*fact)(const struct pc_state *))
 {
-	int64_t deadline = monotonic_ms() + DEADLINE_MS;
-	while (monotonic_ms() < deadline) {
-		struct pc_state *s = next_state(p, (int)(deadline - monotonic_ms()));
+	double deadline = now_ms() + DEADLINE_MS;
+	while (now_ms() < deadline) {
+		struct pc_state *s = next_state(p, (int)(deadline - now_ms()));
 		if (s != NULL && fact(s))
 			return s;
 		pc_state_unref(s);
@@ -223,22 +239,19 @@ static size_t take_compliance(struct pc_poller *p, struct pc_event *last)
 
 /* ---- tests ---- */
 
-static void first_poll_runs_at_once(void **unused)
+static void first_poll_runs_at_once(void **state)
 {
-	(void)unused;
-	struct pc_poller *p = start(60000);
+	struct pc_poller *p = *state;
 	struct pc_state *s = next_state(p, DEADLINE_MS);
 	assert_non_null(s);
 	assert_int_equal(s->poll_count, 1);
 	assert_int_equal(s->snap.n_listeners, 1);
 	pc_state_unref(s);
-	pc_poller_stop(p);
 }
 
-static void destroy_event_polls_before_the_interval(void **unused)
+static void destroy_event_polls_before_the_interval(void **state)
 {
-	(void)unused;
-	struct pc_poller *p = start(60000);
+	struct pc_poller *p = *state;
 	pc_state_unref(next_state(p, DEADLINE_MS));
 	assert_int_equal(write(fake->events[1], "x", 1), 1);
 	/* With a 60 s interval, a second state can only come from the event. */
@@ -246,13 +259,11 @@ static void destroy_event_polls_before_the_interval(void **unused)
 	assert_non_null(s);
 	assert_int_equal(s->poll_count, 2);
 	pc_state_unref(s);
-	pc_poller_stop(p);
 }
 
-static void only_the_newest_state_is_handed_over(void **unused)
+static void only_the_newest_state_is_handed_over(void **state)
 {
-	(void)unused;
-	struct pc_poller *p = start(1);
+	struct pc_poller *p = *state;
 	/* The fake counts a poll before its state is published; the 21st
 	 * poll starts only once the 20th state is out. */
 	WAIT_UNTIL(atomic_load(&polls_done) >= 21);
@@ -262,7 +273,6 @@ static void only_the_newest_state_is_handed_over(void **unused)
 	assert_true(s->poll_count >= 20);
 	assert_int_equal(s->poll_errors, s->poll_count);
 	pc_state_unref(s);
-	pc_poller_stop(p);
 }
 
 static void failures_are_counted_and_logged_once(void **unused)
@@ -270,7 +280,7 @@ static void failures_are_counted_and_logged_once(void **unused)
 	(void)unused;
 	atomic_store(&failure_lines, 0);
 	pc_log_set_sink(count_failures);
-	struct pc_poller *p = start(1);
+	struct pc_poller *p = start_with(1, 1);
 	pc_state_unref(next_state(p, DEADLINE_MS));
 	atomic_store(&failed_polls, 0);
 	atomic_store(&fail_polls, true);
@@ -279,9 +289,9 @@ static void failures_are_counted_and_logged_once(void **unused)
 	/* Each failure counts as an error: a state published after them
 	 * says so (one published before them may still be waiting). */
 	struct pc_state *s = NULL;
-	int64_t deadline = monotonic_ms() + DEADLINE_MS;
+	double deadline = now_ms() + DEADLINE_MS;
 	while (s == NULL || s->poll_errors <= s->poll_count) {
-		if (monotonic_ms() > deadline)
+		if (now_ms() > deadline)
 			fail_msg("no state counts the failed polls");
 		pc_state_unref(s);
 		s = next_state(p, DEADLINE_MS);
@@ -293,10 +303,9 @@ static void failures_are_counted_and_logged_once(void **unused)
 	pc_log_set_sink(NULL);
 }
 
-static void a_new_plan_is_judged_at_once(void **unused)
+static void a_new_plan_is_judged_at_once(void **state)
 {
-	(void)unused;
-	struct pc_poller *p = start(60000);
+	struct pc_poller *p = *state;
 	pc_state_unref(next_state(p, DEADLINE_MS));
 	struct pc_poller_settings settings = { .plan = plan, .engine = { .hold_down = 1 },
 					       .interval_ms = 60000, .recheck_ms = 60000 };
@@ -304,14 +313,12 @@ static void a_new_plan_is_judged_at_once(void **unused)
 	struct pc_state *s = next_state(p, DEADLINE_MS);
 	assert_non_null(s);
 	pc_state_unref(s);
-	pc_poller_stop(p);
 }
 
 /* Events survive even when nobody takes the intermediate states. */
-static void unknown_listener_appearing_is_one_event(void **unused)
+static void unknown_listener_appearing_is_one_event(void **state)
 {
-	(void)unused;
-	struct pc_poller *p = start(60000);
+	struct pc_poller *p = *state;
 	pc_state_unref(next_state(p, DEADLINE_MS));
 	/* The fake's port changes at every poll: a new unexpected listener. */
 	for (int i = 0; i < 3; i++) {
@@ -323,9 +330,9 @@ static void unknown_listener_appearing_is_one_event(void **unused)
 	 * them until the three are there. */
 	size_t unexpected = 0;
 	uint64_t coalesced = 0;
-	int64_t deadline = monotonic_ms() + DEADLINE_MS;
+	double deadline = now_ms() + DEADLINE_MS;
 	while (unexpected < 3) {
-		if (monotonic_ms() > deadline)
+		if (now_ms() > deadline)
 			fail_msg("%zu unexpected-listener events, not 3", unexpected);
 		struct pc_event_box events;
 		pc_event_box_init(&events, 0);
@@ -339,7 +346,6 @@ static void unknown_listener_appearing_is_one_event(void **unused)
 	}
 	assert_int_equal(unexpected, 3);
 	assert_int_equal(coalesced, 0);
-	pc_poller_stop(p);
 }
 
 static uint32_t baseline_errors;
@@ -350,10 +356,9 @@ static bool errors_grew_verdict_kept(const struct pc_state *s)
 }
 
 /* A failed poll is counted where pcPollErrors reads it. */
-static void a_failed_poll_publishes_its_error(void **unused)
+static void a_failed_poll_publishes_its_error(void **state)
 {
-	(void)unused;
-	struct pc_poller *p = start_with(60000, 1000);
+	struct pc_poller *p = *state;
 	struct pc_state *s = next_state(p, DEADLINE_MS);
 	assert_non_null(s);
 	baseline_errors = s->poll_errors;
@@ -367,7 +372,6 @@ static void a_failed_poll_publishes_its_error(void **unused)
 	assert_int_equal(s->poll_count, polls);
 	assert_int_equal(s->snap.n_listeners, 1);
 	pc_state_unref(s);
-	pc_poller_stop(p);
 }
 
 static bool blind(const struct pc_state *s)
@@ -382,11 +386,10 @@ static bool seeing(const struct pc_state *s)
 
 /* Hold-down failures in a row make the agent say it is blind,
  * and its recovery. */
-static void hold_down_failures_make_it_blind_until_one_succeeds(void **unused)
+static void hold_down_failures_make_it_blind_until_one_succeeds(void **state)
 {
-	(void)unused;
 	struct pc_event ev;
-	struct pc_poller *p = start_with(20, 3);
+	struct pc_poller *p = *state;
 	struct pc_state *s = state_where(p, seeing);
 	assert_non_null(s);
 	uint32_t errors = s->poll_errors, polls = s->poll_count;
@@ -412,20 +415,20 @@ static void hold_down_failures_make_it_blind_until_one_succeeds(void **unused)
 	assert_int_equal(take_compliance(p, &ev), 1);
 	assert_int_equal(ev.previous, PC_COMPLIANCE_UNKNOWN);
 	assert_int_equal(ev.current, PC_COMPLIANT);
-	pc_poller_stop(p);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(first_poll_runs_at_once),
-		cmocka_unit_test(destroy_event_polls_before_the_interval),
-		cmocka_unit_test(only_the_newest_state_is_handed_over),
+		WITH_POLLER(first_poll_runs_at_once, every_minute),
+		WITH_POLLER(destroy_event_polls_before_the_interval, every_minute),
+		WITH_POLLER(only_the_newest_state_is_handed_over, every_ms),
 		cmocka_unit_test(failures_are_counted_and_logged_once),
-		cmocka_unit_test(a_new_plan_is_judged_at_once),
-		cmocka_unit_test(unknown_listener_appearing_is_one_event),
-		cmocka_unit_test(a_failed_poll_publishes_its_error),
-		cmocka_unit_test(hold_down_failures_make_it_blind_until_one_succeeds),
+		WITH_POLLER(a_new_plan_is_judged_at_once, every_minute),
+		WITH_POLLER(unknown_listener_appearing_is_one_event, every_minute),
+		WITH_POLLER(a_failed_poll_publishes_its_error, every_minute_blind_after_1000),
+		WITH_POLLER(hold_down_failures_make_it_blind_until_one_succeeds,
+			    every_20ms_blind_after_3),
 	};
 	return cmocka_run_group_tests_name("poller", tests, load_plan, free_plan);
 }
