@@ -5,12 +5,12 @@
 #include "plan/catalog_file.h"
 
 #include <confuse.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "plan/cfgfile.h"
+#include "util/transport.h"
 
 static cfg_opt_t formula_opts[] = {
 	CFG_STR("block", NULL, CFGF_NODEFAULT),
@@ -298,11 +298,10 @@ static void load_rule(struct loader *l, cfg_t *sec, struct pc_rule *r, bool shar
 
 	r->description = required_str(l, sec, "description", what);
 	const char *protocol = cfg_getstr(sec, "protocol");
+	r->protocol = pc_proto_parse(protocol);
 	if (protocol == NULL)
 		pc_diag_error(l->diag, l->path, r->line, "%s: protocol is missing", what);
-	else if (strcmp(protocol, "tcp") == 0 || strcmp(protocol, "udp") == 0)
-		r->protocol = protocol[0] == 't' ? IPPROTO_TCP : IPPROTO_UDP;
-	else
+	else if (r->protocol == 0)
 		pc_diag_error(l->diag, l->path, line_of(l, sec, "protocol"),
 			 "%s: protocol = \"%s\": must be tcp or udp", what, protocol);
 

@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "plan/cfgfile.h"
+#include "util/transport.h"
 
 static cfg_opt_t override_opts[] = {
 	CFG_INT("port", 0, CFGF_NODEFAULT),
@@ -368,11 +369,10 @@ static void read_ignores(struct reader *r, cfg_t *root, struct pc_config *config
 		int port = 0, port_last = 0;
 		bool is_range;
 		ig->line = line_of(r, sec, NULL);
+		ig->protocol = pc_proto_parse(protocol);
 		if (protocol == NULL)
 			error_at(r, ig->line, "ignore: protocol is missing (tcp or udp)");
-		else if (strcmp(protocol, "tcp") == 0 || strcmp(protocol, "udp") == 0)
-			ig->protocol = protocol[0] == 't' ? IPPROTO_TCP : IPPROTO_UDP;
-		else
+		else if (ig->protocol == 0)
 			error_at(r, line_of(r, sec, "protocol"), "ignore: protocol = \"%s\": must be tcp or udp",
 				 protocol);
 		if (!read_ports(r, sec, "ignore", &port, &port_last, &is_range))

@@ -1,7 +1,7 @@
 #include "plan/expect.h"
 
 #include "util/program.h"
-#include "core/snapshot.h" /* pc_proto_name */
+#include "util/transport.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

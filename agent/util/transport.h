@@ -1,0 +1,20 @@
+/* The transport layer's small vocabulary, shared by every layer: protocols
+ * by name (the one spelling of the configuration, the catalog, the reports
+ * and the MIB's strings) and lists of port numbers. */
+#ifndef PC_TRANSPORT_H
+#define PC_TRANSPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* "tcp", "udp"; "?" for any other protocol number. */
+const char *pc_proto_name(uint8_t proto);
+
+/* "tcp" -> IPPROTO_TCP, "udp" -> IPPROTO_UDP; 0 for anything else
+ * (NULL included): no protocol the agent serves is numbered 0. */
+uint8_t pc_proto_parse(const char *name);
+
+/* Sort ports in place and drop repeats; returns how many are left. */
+size_t pc_ports_sort_unique(uint16_t *ports, size_t n);
+
+#endif
