@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "plan/catalog.h"
+#include "plan/catalog_load.h"
 #include "plan/config.h"
 #include "plan/diag.h"
 #include "plan/expect.h"

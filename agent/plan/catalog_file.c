@@ -1,7 +1,7 @@
 /* Reading one catalog file: each block, ruleset and role it defines is
  * checked on its own and appended to the catalog. Whether names repeat
  * across files, rulesets and blocks exist, and formulas fit every instance
- * is catalog.c's business, once every file is in. */
+ * is catalog_load.c's business, once every file is in. */
 #include "plan/catalog_file.h"
 
 #include <confuse.h>

@@ -13,6 +13,7 @@
 #include <netinet/in.h>
 
 #include "plan/catalog.h"
+#include "plan/catalog_load.h"
 #include "pc_test.h"
 
 static struct pc_catalog *load_shipped(struct pc_diag *diag)

@@ -10,6 +10,7 @@
 #include <netinet/in.h>
 
 #include "plan/catalog.h"
+#include "plan/catalog_load.h"
 #include "plan/expect.h"
 #include "plan/plan.h"
 #include "pc_test.h"
