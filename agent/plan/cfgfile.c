@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,7 +59,28 @@ struct pc_cfgfile {
 	int last_line; /* of the last option libconfuse set */
 };
 
-static struct pc_cfgfile *parsing; /* the file whose callbacks are running */
+/* libconfuse's callbacks carry no user pointer, but each section it makes
+ * copies its parent's file name, and hands it to every callback with the
+ * section. So the root is named after this parse's pc_cfgfile (its
+ * address, printed), and a callback reads its pc_cfgfile back from the
+ * name: each parse's state is its own, whichever thread runs it. */
+#define HANDLE_FORMAT "pc_cfgfile:%p"
+
+/* libconfuse 3.3 keeps its lexer's state in globals (flex's buffer, the
+ * string being read), which a parse uses and freeing a root resets: one
+ * of either at a time in the whole process, whichever thread asks (the
+ * loader's on a reload, the SNMP thread's at start-up, a command's). Held
+ * only while libconfuse runs. */
+static pthread_mutex_t confuse_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct pc_cfgfile *file_of(const cfg_t *section)
+{
+	void *handle = NULL;
+	if (section == NULL || section->filename == NULL ||
+	    sscanf(section->filename, HANDLE_FORMAT, &handle) != 1)
+		return NULL;
+	return handle;
+}
 
 static size_t hash_pointer(const void *p, size_t size)
 {
@@ -174,7 +196,9 @@ static bool has_control(const char *s)
 
 static int record(cfg_t *cfg, cfg_opt_t *opt)
 {
-	struct pc_cfgfile *f = parsing;
+	struct pc_cfgfile *f = file_of(cfg);
+	if (f == NULL)
+		return -1; /* not a section of ours: libconfuse stops the parse */
 	struct section_lines *s = note_section(f, cfg);
 	if (s == NULL)
 		goto oom;
@@ -234,6 +258,26 @@ static void install_recorder(cfg_opt_t *opts)
 		if (opt->type == CFGT_SEC)
 			install_recorder(opt->subopts);
 	}
+}
+
+/* Readies section and every section already under it (those libconfuse
+ * made for defaults, with copies of the options made before the recorder
+ * was installed): named after the parse's handle, recorder installed. */
+static int prepare_sections(cfg_t *section, const char *handle)
+{
+	free(section->filename);
+	section->filename = strdup(handle);
+	if (section->filename == NULL)
+		return -1;
+	install_recorder(section->opts);
+	for (cfg_opt_t *opt = section->opts; opt != NULL && opt->name != NULL; opt++) {
+		if (opt->type != CFGT_SEC)
+			continue;
+		for (unsigned i = 0; i < cfg_opt_size(opt); i++)
+			if (prepare_sections(cfg_opt_getnsec(opt, i), handle) != 0)
+				return -1;
+	}
+	return 0;
 }
 
 static void restore_titles(cfg_t *section)
@@ -579,6 +623,9 @@ static void report_confuse_error(cfg_t *cfg, const char *fmt, va_list ap)
 {
 	char message[512], shown[512];
 	size_t n = 0;
+	struct pc_cfgfile *f = file_of(cfg);
+	if (f == NULL)
+		return; /* the parse fails all the same, and says so */
 
 	vsnprintf(message, sizeof(message), fmt, ap);
 	for (const char *p = message; *p != '\0' && n + 1 < sizeof(shown);) {
@@ -593,7 +640,25 @@ static void report_confuse_error(cfg_t *cfg, const char *fmt, va_list ap)
 			n = sizeof(shown) - 1;
 	}
 	shown[n] = '\0';
-	pc_diag_error(parsing->diag, parsing->path, cfg != NULL ? cfg->line : 0, "%s", shown);
+	pc_diag_error(f->diag, f->path, cfg->line, "%s", shown);
+}
+
+static int run_confuse(struct pc_cfgfile *f, cfg_opt_t *options, FILE *fp)
+{
+	char handle[64];
+	int rc = CFG_PARSE_ERROR;
+
+	snprintf(handle, sizeof(handle), HANDLE_FORMAT, (void *)f);
+	pthread_mutex_lock(&confuse_lock);
+	f->root = cfg_init(options, CFGF_NONE);
+	if (f->root == NULL || prepare_sections(f->root, handle) != 0) {
+		pc_diag_error(f->diag, f->path, 0, "out of memory");
+	} else {
+		cfg_set_error_function(f->root, report_confuse_error);
+		rc = cfg_parse_fp(f->root, fp);
+	}
+	pthread_mutex_unlock(&confuse_lock);
+	return rc;
 }
 
 struct pc_cfgfile *pc_cfgfile_parse_text(cfg_opt_t *options, const char *path, const char *text,
@@ -611,15 +676,12 @@ struct pc_cfgfile *pc_cfgfile_parse_text(cfg_opt_t *options, const char *path, c
 		pc_cfgfile_free(f);
 		return NULL;
 	}
-	f->root = cfg_init(options, CFGF_NONE);
 	char *clean = malloc(len + 2);
-	if (f->root == NULL || clean == NULL) {
+	if (clean == NULL) {
 		pc_diag_error(diag, path, 0, "out of memory");
-		free(clean);
 		pc_cfgfile_free(f);
 		return NULL;
 	}
-	install_recorder(f->root->opts);
 
 	size_t errors = diag->n_errors, clean_len = 0;
 	FILE *fp = NULL;
@@ -634,10 +696,7 @@ struct pc_cfgfile *pc_cfgfile_parse_text(cfg_opt_t *options, const char *path, c
 	}
 	int rc = CFG_FILE_ERROR;
 	if (fp != NULL) {
-		parsing = f;
-		cfg_set_error_function(f->root, report_confuse_error);
-		rc = cfg_parse_fp(f->root, fp);
-		parsing = NULL;
+		rc = run_confuse(f, options, fp);
 		fclose(fp);
 		if (rc == CFG_SUCCESS && f->out_of_memory)
 			pc_diag_error(diag, path, 0, "out of memory");
@@ -704,8 +763,11 @@ void pc_cfgfile_free(struct pc_cfgfile *file)
 	free(file->sections);
 	free(file->index);
 	free(file->opens);
-	if (file->root != NULL)
+	if (file->root != NULL) {
+		pthread_mutex_lock(&confuse_lock); /* freeing a root resets the lexer */
 		cfg_free(file->root);
+		pthread_mutex_unlock(&confuse_lock);
+	}
 	free(file->path);
 	free(file);
 }

@@ -29,8 +29,9 @@ struct pc_cfgfile;
  * error, and so are NUL and other control characters, in the text and in
  * the values (written as escapes).
  * A scalar option given twice in one section is reported as an error but
- * the parse goes on; callers check diag->n_errors. Not reentrant: one parse
- * at a time (libconfuse callbacks carry no user pointer). */
+ * the parse goes on; callers check diag->n_errors. Any thread may parse:
+ * libconfuse itself runs one parse at a time (its lexer is process-wide),
+ * so parses take turns for that part. */
 struct pc_cfgfile *pc_cfgfile_parse(cfg_opt_t *options, const char *path, struct pc_diag *diag);
 
 /* The same on text already in memory (len bytes; path names it in the
