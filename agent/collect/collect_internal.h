@@ -131,11 +131,6 @@ struct pc_port_set {
 void pc_port_set_assign(struct pc_port_set *set, const uint16_t *ports, size_t n);
 bool pc_port_set_has(const struct pc_port_set *set, uint16_t port);
 
-/* Test hook: when set, pc_events_open behaves as if the kernel refused the
- * subscription with this errno (the refusal path runs without dropping
- * capabilities). 0: off. */
-extern int pc_events_fail_for_test;
-
 struct pc_events;
 
 /* Subscribes to the four destroy groups. NULL with err when refused. */
