@@ -13,6 +13,7 @@
 
 #include "plan/catalog_file.h"
 #include "plan/cfgfile.h"
+#include "util/transport.h"
 
 /* ---- putting the files together ------------------------------------------ */
 
@@ -20,11 +21,6 @@ struct loader {
 	struct pc_catalog *catalog;
 	struct pc_diag *diag;
 };
-
-static bool port_valid(long port)
-{
-	return port >= 1 && port <= 65535;
-}
 
 /* The catalog revision (the MIB's pcCatalogRevision): FNV-1a (32 bits)
  * over every file's bytes in load order, so that any edit, and any file
@@ -223,12 +219,12 @@ static void check_formula(struct loader *l, const struct pc_role *role, struct p
 					 role->name);
 				return;
 			}
-			if (!port_valid(low) || !port_valid(high)) {
+			if (!pc_port_valid(low) || !pc_port_valid(high)) {
 				pc_diag_error(l->diag, rule->file, f->line,
 					 "rule %s: the formula gives port %ld for role %s (side %s, slot %d, instance %d): outside 1-65535",
-					 rule->name, port_valid(low) ? high : low, role->name,
+					 rule->name, pc_port_valid(low) ? high : low, role->name,
 					 side ? pc_side_name((enum pc_side)side) : "-", slot ? slot : 1,
-					 port_valid(low) ? PC_INSTANCE_MAX : 0);
+					 pc_port_valid(low) ? PC_INSTANCE_MAX : 0);
 				return;
 			}
 		}

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "util/transport.h"
+
 /* How the lines are found.
  *
  * libconfuse 3.3 miscounts lines: a "#" or "//" comment advances its line
@@ -752,6 +754,20 @@ int pc_cfgfile_line(const struct pc_cfgfile *file, const cfg_t *section, const c
 		return s->line;
 	const struct option_line *o = find_option(s, name);
 	return o != NULL ? o->line : 0;
+}
+
+int pc_cfgfile_where(const struct pc_cfgfile *file, const cfg_t *section, const char *name)
+{
+	int line = name != NULL ? pc_cfgfile_line(file, section, name) : 0;
+	return line > 0 ? line : pc_cfgfile_line(file, section, NULL);
+}
+
+bool pc_cfgfile_port_range(cfg_t *section, const char *name, long *first, long *last)
+{
+	unsigned n = cfg_size(section, name);
+	*first = n > 0 ? cfg_getnint(section, name, 0) : 0;
+	*last = n > 1 ? cfg_getnint(section, name, 1) : 0;
+	return n == 2 && pc_port_valid(*first) && pc_port_valid(*last) && *first < *last;
 }
 
 void pc_cfgfile_free(struct pc_cfgfile *file)

@@ -51,6 +51,15 @@ const char *pc_cfgfile_path(const struct pc_cfgfile *file);
  * (libconfuse filled in its default). */
 int pc_cfgfile_line(const struct pc_cfgfile *file, const cfg_t *section, const char *name);
 
+/* Where a message about option name belongs: its line, or the section's
+ * own when the option was not written (or name is NULL). */
+int pc_cfgfile_where(const struct pc_cfgfile *file, const cfg_t *section, const char *name);
+
+/* A port range as both file formats write it, range = {FIRST, LAST}: true
+ * when the list has two ports with FIRST < LAST. *first and *last are set
+ * either way (0 where the list has no value), for the caller's message. */
+bool pc_cfgfile_port_range(cfg_t *section, const char *name, long *first, long *last);
+
 static inline bool pc_cfgfile_isset(const struct pc_cfgfile *file, const cfg_t *section,
 				    const char *name)
 {

@@ -158,6 +158,49 @@ static void test_unreadable(void **state)
 	pc_diag_clear(&diag);
 }
 
+/* range = {FIRST, LAST} as both file formats take it; and where a message
+ * about an option that was not written points. */
+static void test_port_ranges_and_where(void **state)
+{
+	(void)state;
+	static const char text[] = "list = {10, 20}\n"
+				   "sec \"ok\" { n = 1 }\n"
+				   "sec \"one\" {\n}\n";
+	struct pc_diag diag = { 0 };
+	struct pc_cfgfile *f = pc_cfgfile_parse_text(file_opts, "ranges.conf", text,
+						     sizeof(text) - 1, &diag);
+	assert_non_null(f);
+	cfg_t *root = pc_cfgfile_root(f);
+	long first, last;
+	assert_true(pc_cfgfile_port_range(root, "list", &first, &last));
+	assert_int_equal(first, 10);
+	assert_int_equal(last, 20);
+	cfg_t *one = cfg_getnsec(root, "sec", 1);
+	assert_int_equal(pc_cfgfile_where(f, cfg_getnsec(root, "sec", 0), "n"), 2);
+	assert_int_equal(pc_cfgfile_where(f, one, "n"), 3); /* not written: the section */
+	assert_int_equal(pc_cfgfile_where(f, one, NULL), 3);
+	pc_cfgfile_free(f);
+
+	static const struct {
+		const char *list;
+		long first, last;
+	} bad[] = {
+		{ "{20, 10}", 20, 10 }, { "{10, 10}", 10, 10 }, { "{0, 10}", 0, 10 },
+		{ "{10, 65536}", 10, 65536 }, { "{10}", 10, 0 }, { "{1, 2, 3}", 1, 2 },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char line[64];
+		snprintf(line, sizeof(line), "list = %s\n", bad[i].list);
+		f = pc_cfgfile_parse_text(file_opts, "ranges.conf", line, strlen(line), &diag);
+		assert_non_null(f);
+		assert_false(pc_cfgfile_port_range(pc_cfgfile_root(f), "list", &first, &last));
+		assert_int_equal(first, bad[i].first);
+		assert_int_equal(last, bad[i].last);
+		pc_cfgfile_free(f);
+	}
+	assert_int_equal(diag.n_lines, 0);
+}
+
 /* One text parsed over and over on one thread; what must come out first. */
 struct parser {
 	const char *path;
@@ -228,6 +271,7 @@ int main(void)
 		cmocka_unit_test(test_single_section_made_before_the_parse),
 		cmocka_unit_test(test_value_given_twice),
 		cmocka_unit_test(test_unreadable),
+		cmocka_unit_test(test_port_ranges_and_where),
 		cmocka_unit_test(test_parses_on_two_threads_at_once),
 	};
 	return cmocka_run_group_tests_name("cfgfile", tests, NULL, NULL);

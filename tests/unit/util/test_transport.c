@@ -34,6 +34,17 @@ static void test_parse(void **state)
 	assert_int_equal(pc_proto_parse(pc_proto_name(IPPROTO_UDP)), IPPROTO_UDP);
 }
 
+static void test_port_valid(void **state)
+{
+	(void)state;
+	assert_true(pc_port_valid(1));
+	assert_true(pc_port_valid(65535));
+	assert_false(pc_port_valid(0));
+	assert_false(pc_port_valid(65536));
+	assert_false(pc_port_valid(-1));
+	assert_false(pc_port_valid(65536L * 65536L + 80)); /* not 80 once narrowed */
+}
+
 static void test_ports_sort_unique(void **state)
 {
 	(void)state;
@@ -56,6 +67,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_parse),
+		cmocka_unit_test(test_port_valid),
 		cmocka_unit_test(test_ports_sort_unique),
 	};
 	return cmocka_run_group_tests_name("transport", tests, NULL, NULL);
