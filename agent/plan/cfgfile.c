@@ -712,7 +712,8 @@ struct pc_cfgfile *pc_cfgfile_parse_text(cfg_opt_t *options, const char *path, c
 	/* libconfuse refuses some input without a word (an empty quoted
 	 * string where an option name belongs): never refuse silently. */
 	if (rc != CFG_SUCCESS && diag->n_errors == errors) {
-		int line = f->last_line > f->root->line ? f->last_line : f->root->line;
+		int root_line = f->root != NULL ? f->root->line : 0;
+		int line = f->last_line > root_line ? f->last_line : root_line;
 		pc_diag_error(diag, path, line,
 			      "syntax error after this line's last value (an empty quoted name?)");
 	}
