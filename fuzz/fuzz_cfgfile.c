@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "plan/catalog.h"
+#include "plan/catalog_load.h"
 #include "plan/config.h"
 #include "plan/diag.h"
 #include "fuzz_input.h"

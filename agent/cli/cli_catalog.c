@@ -7,12 +7,13 @@
 #include <string.h>
 
 #include "plan/catalog.h"
+#include "plan/catalog_load.h"
 #include "plan/config.h"
 #include "plan/diag.h"
 #include "plan/expect.h"
 #include "util/json.h"
 #include "plan/plan.h"
-#include "core/snapshot.h" /* pc_proto_name */
+#include "util/transport.h"
 #include "util/text_table.h"
 
 /* As the usage text says: 1 for a usage error (a bad option value, a role

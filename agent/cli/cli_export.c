@@ -31,7 +31,7 @@
 #include "plan/expect.h"
 #include "plan/plan.h"
 #include "util/program.h"
-#include "core/snapshot.h" /* pc_proto_name */
+#include "util/transport.h"
 
 #define EXIT_USAGE 1
 #define EXIT_INVALID 2

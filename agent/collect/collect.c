@@ -11,7 +11,6 @@
 
 #include "collect/collect_internal.h"
 #include "util/log.h"
-#include "collect/namer.h"
 
 /* After a netlink failure in auto mode, how long /proc serves before the
  * next attempt: long enough not to pay for a failing dump on every poll,

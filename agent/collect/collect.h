@@ -29,8 +29,9 @@ struct pc_collector_options {
 	 * else their listeners keep pid 0 and "", logged once). */
 	bool resolve_processes;
 	/* With resolve_processes and use_namer: ask the privileged helper on
-	 * namer_fd (namer.h, priv.h) instead of walking /proc here. Should it
-	 * fail, the collector says so once and names what it may read itself. */
+	 * namer_fd (namer_protocol.h, priv.h) instead of walking /proc here.
+	 * Should it fail, the collector says so once and names what it may
+	 * read itself. */
 	bool use_namer;
 	int namer_fd;
 	/* Subscribe to sock_diag destroy events. A refusal is logged once and

@@ -5,7 +5,8 @@
  *             the pure parser of the replies (tests feed it recorded dumps)
  *   events:   the destroy-event subscription, with its kernel-side filter
  *   procnet:  the /proc/net/{tcp,tcp6,udp,udp6} reader and its line parser
- *   procmap:  inode -> pid and process name, by walking /proc/PID/fd */
+ *   procmap:  inode -> pid and process name, by walking /proc/PID/fd
+ *   namer_client: the same, asked of the privileged helper */
 #ifndef PC_COLLECT_INTERNAL_H
 #define PC_COLLECT_INTERNAL_H
 
@@ -130,11 +131,6 @@ struct pc_port_set {
 void pc_port_set_assign(struct pc_port_set *set, const uint16_t *ports, size_t n);
 bool pc_port_set_has(const struct pc_port_set *set, uint16_t port);
 
-/* Test hook: when set, pc_events_open behaves as if the kernel refused the
- * subscription with this errno (the refusal path runs without dropping
- * capabilities). 0: off. */
-extern int pc_events_fail_for_test;
-
 struct pc_events;
 
 /* Subscribes to the four destroy groups. NULL with err when refused. */
@@ -216,5 +212,15 @@ void pc_procmap_set_walk_interval(struct pc_procmap *pm, unsigned seconds);
  * can find; the rest keep pid 0 and "". */
 void pc_procmap_resolve(struct pc_procmap *pm, struct pc_snapshot *snap,
 			struct pc_procmap_stats *stats);
+
+/* ---- inode -> process, asked of the privileged helper (namer_client.c) -- */
+
+/* Fills pid and process of snap's listeners (a finished snapshot), like
+ * pc_procmap_resolve, by asking the helper on fd (namer_protocol.h).
+ * Returns 0, or -1 when the helper is gone or misbehaves: the caller then
+ * names what it can itself. Waits at most timeout_ms for each reply
+ * message. */
+int pc_namer_resolve(int fd, struct pc_snapshot *snap, struct pc_procmap_stats *stats,
+		     int timeout_ms);
 
 #endif

@@ -47,8 +47,6 @@
 #define OFF_SPORT (NLMSG_HDRLEN + offsetof(struct inet_diag_msg, id.idiag_sport))
 #define OFF_DPORT (NLMSG_HDRLEN + offsetof(struct inet_diag_msg, id.idiag_dport))
 
-int pc_events_fail_for_test;
-
 struct pc_events {
 	int fd;
 	struct pc_port_set watch;
@@ -97,12 +95,6 @@ static int attach_filter(struct pc_events *ev, const uint16_t *ports, size_t n)
 
 struct pc_events *pc_events_open(char *err, size_t errlen)
 {
-	if (pc_events_fail_for_test != 0) {
-		snprintf(err, errlen, "setsockopt(NETLINK_ADD_MEMBERSHIP, %s): %s",
-			 destroy_groups[0].name, strerror(pc_events_fail_for_test));
-		errno = pc_events_fail_for_test;
-		return NULL;
-	}
 	struct pc_events *ev = calloc(1, sizeof(*ev));
 	if (ev == NULL) {
 		snprintf(err, errlen, "destroy events: out of memory");

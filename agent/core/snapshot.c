@@ -72,18 +72,6 @@ uint32_t pc_endpoint_zone(const struct pc_endpoint *ep)
 	return ntohl(zone);
 }
 
-const char *pc_proto_name(uint8_t proto)
-{
-	switch (proto) {
-	case IPPROTO_TCP:
-		return "tcp";
-	case IPPROTO_UDP:
-		return "udp";
-	default:
-		return "?";
-	}
-}
-
 /* zone: the device's name, or NULL to write its index. */
 static void format_addr(const struct pc_endpoint *ep, const char *zone_name, char *buf,
 			size_t len)
@@ -399,21 +387,4 @@ void pc_snapshot_clear(struct pc_snapshot *snap)
 	free(snap->interfaces);
 	free(snap->addresses);
 	memset(snap, 0, sizeof(*snap));
-}
-
-static int port_order(const void *a, const void *b)
-{
-	uint16_t x = *(const uint16_t *)a, y = *(const uint16_t *)b;
-	return (x > y) - (x < y);
-}
-
-size_t pc_ports_sort_unique(uint16_t *ports, size_t n)
-{
-	size_t out = 0;
-	if (n > 1)
-		qsort(ports, n, sizeof(*ports), port_order);
-	for (size_t i = 0; i < n; i++)
-		if (out == 0 || ports[out - 1] != ports[i])
-			ports[out++] = ports[i];
-	return out;
 }

@@ -11,6 +11,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "util/transport.h" /* an endpoint's protocol by name; port lists */
+
 /* InetAddressType values (RFC 4001). A socket bound to a device
  * (SO_BINDTODEVICE, or a link-local IPv6 address, which binds to its zone)
  * has a zoned address: the address followed by the interface index as its
@@ -135,9 +137,6 @@ int pc_endpoint_cmp(const struct pc_endpoint *a, const struct pc_endpoint *b);
 void pc_endpoint_set(struct pc_endpoint *ep, uint8_t proto, int family, const void *addr,
 		     bool v6only, uint32_t ifindex, uint16_t port);
 
-/* "tcp", "udp". */
-const char *pc_proto_name(uint8_t proto);
-
 /* Text form of the address as `ss` prints it: "*", "0.0.0.0", "[::]",
  * "[fe80::1]%3". Writes at most len bytes, always NUL-terminated. */
 void pc_endpoint_format_addr(const struct pc_endpoint *ep, char *buf, size_t len);
@@ -191,9 +190,6 @@ void pc_snapshot_reset(struct pc_snapshot *snap);
 
 /* Empty it and free its memory. */
 void pc_snapshot_clear(struct pc_snapshot *snap);
-
-/* Sort ports in place and drop repeats; returns how many are left. */
-size_t pc_ports_sort_unique(uint16_t *ports, size_t n);
 
 /* A deep copy (to is overwritten); -1 when out of memory (to is then empty). */
 int pc_snapshot_copy(const struct pc_snapshot *from, struct pc_snapshot *to);

@@ -1,7 +1,24 @@
-/* portcomplyd: the AgentX subagent, and the one-shot audit commands.
+/* portcomplyd: the AgentX subagent, and the one-shot audit commands (which
+ * run on this thread alone).
  *
- * Two threads: the poll thread (poller.c) observes the host and publishes
- * states; this thread runs net-snmp's loop and serves the newest state. */
+ * Serving, it is three threads and, started as root, a helper process
+ * (docs/threads.md: who owns what, how each is woken, what guards what):
+ *   - this thread, the SNMP thread: net-snmp's loop (AgentX, the MIB, the
+ *     notifications, every net-snmp log line) and the signals. select()
+ *     wakes it for net-snmp's sockets and timers and for three pipes: the
+ *     loop pipe (a signal, or another thread's log line queued under
+ *     deferred_lock), the poll thread's and the loader's.
+ *   - the poll thread (poller.c): the collector and the engine, on its
+ *     interval and on destroy events; states and events cross under the
+ *     poller's lock, new settings come back the same way.
+ *   - the loader thread (plan_loader.c): started here, after the poll
+ *     thread, and idle until SIGHUP asks for a load; its result crosses
+ *     under the loader's lock.
+ *   - the helper process (priv.c): forked before any thread; keeps the two
+ *     capabilities naming processes takes and answers the poll thread over
+ *     a socketpair (collect/namer_protocol.h).
+ * The other threads block every signal. Plans and states are immutable and
+ * reference counted: they cross threads without a lock. */
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -89,7 +90,14 @@ struct pc_plan_loader *pc_plan_loader_start(const char *path, pc_plan_load_fn lo
 	}
 	pthread_mutex_init(&l->lock, NULL);
 	pthread_cond_init(&l->wake, NULL);
-	if (pthread_create(&l->thread, NULL, run, l) != 0) {
+	/* Signals belong to the SNMP thread's loop: a SIGHUP taken here would
+	 * interrupt the load's own system calls. */
+	sigset_t all, previous;
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &previous);
+	int rc = pthread_create(&l->thread, NULL, run, l);
+	pthread_sigmask(SIG_SETMASK, &previous, NULL);
+	if (rc != 0) {
 		l->refs = 1;
 		drop(l);
 		return NULL;

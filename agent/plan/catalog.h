@@ -5,7 +5,7 @@
  * fixed, a range, an instance formula (the guide's appendix), or absent
  * (the guide leaves it to the site). Rules shared by several roles (Windows
  * RPC/SMB, SQL Server...) live in rulesets that roles use. conf/catalog/README
- * describes the file format; this module loads and checks it as one whole. */
+ * describes the file format; catalog_load.h loads and checks it as one whole. */
 #ifndef PC_CATALOG_H
 #define PC_CATALOG_H
 
@@ -176,12 +176,6 @@ struct pc_catalog {
 	size_t n_blocks;
 	char revision[9]; /* FNV-1a 32 over the files' bytes in load order, hex */
 };
-
-/* Load every path in order: a directory contributes its *.conf files in
- * name order (hidden files skipped), a regular file itself. NULL when
- * anything does not validate; every problem is added to diag. */
-struct pc_catalog *pc_catalog_load(const char *const *paths, size_t n_paths,
-				   struct pc_diag *diag);
 
 void pc_catalog_free(struct pc_catalog *catalog);
 

@@ -1,16 +1,16 @@
 /* Reading one catalog file: each block, ruleset and role it defines is
  * checked on its own and appended to the catalog. Whether names repeat
  * across files, rulesets and blocks exist, and formulas fit every instance
- * is catalog.c's business, once every file is in. */
+ * is catalog_load.c's business, once every file is in. */
 #include "plan/catalog_file.h"
 
 #include <confuse.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "plan/cfgfile.h"
+#include "util/transport.h"
 
 static cfg_opt_t formula_opts[] = {
 	CFG_STR("block", NULL, CFGF_NODEFAULT),
@@ -85,11 +85,9 @@ struct loader {
 	const char *path; /* its path, owned by the catalog */
 };
 
-/* Line of an option, or of its section when the option is not written. */
 static int line_of(struct loader *l, cfg_t *sec, const char *option)
 {
-	int line = option != NULL ? pc_cfgfile_line(l->file, sec, option) : 0;
-	return line > 0 ? line : pc_cfgfile_line(l->file, sec, NULL);
+	return pc_cfgfile_where(l->file, sec, option);
 }
 
 static bool isset(struct loader *l, cfg_t *sec, const char *option)
@@ -112,11 +110,6 @@ static char *required_str(struct loader *l, cfg_t *sec, const char *option, cons
 		return NULL;
 	}
 	return strdup(s);
-}
-
-static bool port_valid(long port)
-{
-	return port >= 1 && port <= 65535;
 }
 
 /* Source IDs such as "S0, S1b, MS": words of letters and digits. */
@@ -176,7 +169,7 @@ static void load_formula(struct loader *l, cfg_t *rule_sec, struct pc_rule *r, c
 	if (has_block)
 		f->block_name = dup_opt(sec, "block");
 	f->base = has_base ? (int)cfg_getint(sec, "base") : 0;
-	if (has_base && !port_valid(cfg_getint(sec, "base")))
+	if (has_base && !pc_port_valid(cfg_getint(sec, "base")))
 		pc_diag_error(l->diag, l->path, line_of(l, sec, "base"), "%s: base = %ld: not a port number", what,
 			 cfg_getint(sec, "base"));
 	if (!isset(l, sec, "offset"))
@@ -226,19 +219,18 @@ static void load_number(struct loader *l, cfg_t *sec, struct pc_rule *r, const c
 	} else if (strcmp(given, "port") == 0) {
 		r->kind = PC_NUMBER_FIXED;
 		long port = cfg_getint(sec, "port");
-		if (!port_valid(port))
+		if (!pc_port_valid(port))
 			pc_diag_error(l->diag, l->path, line_of(l, sec, "port"), "%s: port = %ld: not a port number",
 				 what, port);
 		r->port = r->port_last = (int)port;
 	} else if (strcmp(given, "range") == 0) {
 		r->kind = PC_NUMBER_RANGE;
 		int line = line_of(l, sec, "range");
-		long first = cfg_size(sec, "range") > 0 ? cfg_getnint(sec, "range", 0) : 0;
-		long last = cfg_size(sec, "range") > 1 ? cfg_getnint(sec, "range", 1) : 0;
+		long first, last;
+		bool valid = pc_cfgfile_port_range(sec, "range", &first, &last);
 		const char *match = cfg_getstr(sec, "match");
 		r->match = strcmp(match, "each") == 0 ? PC_RANGE_EACH : PC_RANGE_ANY;
-		if (cfg_size(sec, "range") != 2 || !port_valid(first) || !port_valid(last) ||
-		    first >= last)
+		if (!valid)
 			pc_diag_error(l->diag, l->path, line,
 				 "%s: range must be {first, last} with 1 <= first < last <= 65535", what);
 		else if (strcmp(match, "any") != 0 && strcmp(match, "each") != 0)
@@ -298,11 +290,10 @@ static void load_rule(struct loader *l, cfg_t *sec, struct pc_rule *r, bool shar
 
 	r->description = required_str(l, sec, "description", what);
 	const char *protocol = cfg_getstr(sec, "protocol");
+	r->protocol = pc_proto_parse(protocol);
 	if (protocol == NULL)
 		pc_diag_error(l->diag, l->path, r->line, "%s: protocol is missing", what);
-	else if (strcmp(protocol, "tcp") == 0 || strcmp(protocol, "udp") == 0)
-		r->protocol = protocol[0] == 't' ? IPPROTO_TCP : IPPROTO_UDP;
-	else
+	else if (r->protocol == 0)
 		pc_diag_error(l->diag, l->path, line_of(l, sec, "protocol"),
 			 "%s: protocol = \"%s\": must be tcp or udp", what, protocol);
 
@@ -425,7 +416,7 @@ static void load_block(struct loader *l, cfg_t *sec)
 		b->n_slots = n;
 		for (int i = 0; i < n; i++) {
 			long base = cfg_getnint(sec, option, (unsigned)i);
-			if (!port_valid(base))
+			if (!pc_port_valid(base))
 				pc_diag_error(l->diag, l->path, line_of(l, sec, option),
 					 "block %s: %s = %ld: not a port number", cfg_title(sec), option,
 					 base);

@@ -1,4 +1,5 @@
-/* Inside the catalog module: one file's blocks, rulesets and roles. */
+/* One catalog file's blocks, rulesets and roles, for the loader
+ * (catalog_load.c), which reads each file of a catalog through it. */
 #ifndef PC_CATALOG_FILE_H
 #define PC_CATALOG_FILE_H
 

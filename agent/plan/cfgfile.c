@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,18 +10,21 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "plan/cfgscan.h"
+#include "util/transport.h"
+
 /* How the lines are found.
  *
  * libconfuse 3.3 miscounts lines: a "#" or "//" comment advances its line
  * counter by three, a block comment by one too many. So the file is handed
- * to libconfuse with its comments removed, newlines kept (normalize, below),
+ * to libconfuse with its comments removed, newlines kept (cfgscan.h),
  * and then cfg->line is right in every validate callback: for an option
  * value, the line of the value.
  *
  * Sections: libconfuse calls a section option's validate callback when the
  * section closes, in the order of the closing braces in the text. The same
  * pass that removes comments pairs each section's closing brace with its
- * opening one, so the n-th section to close was opened on opens[n]. */
+ * opening one, so the n-th section to close was opened on scan.opens[n]. */
 
 /* Separates a section title from the sequence number that keeps
  * same-titled sections apart until the parse is over. */
@@ -46,19 +50,39 @@ struct pc_cfgfile {
 	size_t n_sections, cap_sections;
 	size_t *index; /* hash of section pointer -> position + 1; 0 is empty */
 	size_t index_size; /* a power of two, at least twice n_sections */
-	int *opens; /* line of the opening brace, by order of closing */
-	size_t n_opens, closed;
+	/* What the text showed before libconfuse read it: where each section
+	 * opened, and one left open at the end of the file, reported after
+	 * libconfuse's own errors, which are more precise when there are any
+	 * (a section left open usually makes the next one an unknown option). */
+	struct pc_cfgscan scan;
+	size_t closed; /* sections libconfuse has closed so far */
 	unsigned long titles_renamed;
 	bool out_of_memory;
-	/* The line of a section left open at the end of the file: reported
-	 * after libconfuse's own errors, which are more precise when there are
-	 * any (a section left open usually makes the next one an unknown
-	 * option). */
-	int unclosed_line;
 	int last_line; /* of the last option libconfuse set */
 };
 
-static struct pc_cfgfile *parsing; /* the file whose callbacks are running */
+/* libconfuse's callbacks carry no user pointer, but each section it makes
+ * copies its parent's file name, and hands it to every callback with the
+ * section. So the root is named after this parse's pc_cfgfile (its
+ * address, printed), and a callback reads its pc_cfgfile back from the
+ * name: each parse's state is its own, whichever thread runs it. */
+#define HANDLE_FORMAT "pc_cfgfile:%p"
+
+/* libconfuse 3.3 keeps its lexer's state in globals (flex's buffer, the
+ * string being read), which a parse uses and freeing a root resets: one
+ * of either at a time in the whole process, whichever thread asks (the
+ * loader's on a reload, the SNMP thread's at start-up, a command's). Held
+ * only while libconfuse runs. */
+static pthread_mutex_t confuse_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static struct pc_cfgfile *file_of(const cfg_t *section)
+{
+	void *handle = NULL;
+	if (section == NULL || section->filename == NULL ||
+	    sscanf(section->filename, HANDLE_FORMAT, &handle) != 1)
+		return NULL;
+	return handle;
+}
 
 static size_t hash_pointer(const void *p, size_t size)
 {
@@ -174,14 +198,16 @@ static bool has_control(const char *s)
 
 static int record(cfg_t *cfg, cfg_opt_t *opt)
 {
-	struct pc_cfgfile *f = parsing;
+	struct pc_cfgfile *f = file_of(cfg);
+	if (f == NULL)
+		return -1; /* not a section of ours: libconfuse stops the parse */
 	struct section_lines *s = note_section(f, cfg);
 	if (s == NULL)
 		goto oom;
 
 	int line = cfg->line;
 	f->last_line = line;
-	/* Raw control characters never reach here (normalize refuses them);
+	/* Raw control characters never reach here (the scan refuses them);
 	 * these came from escapes such as "\033" in a quoted string. */
 	if (opt->type == CFGT_STR && has_control(cfg_opt_getnstr(opt, cfg_opt_size(opt) - 1)))
 		pc_diag_error(f->diag, f->path, line,
@@ -197,7 +223,7 @@ static int record(cfg_t *cfg, cfg_opt_t *opt)
 		 * at the end of the file (libconfuse closes it silently) has no
 		 * closing brace: its last line will do. A single section given
 		 * twice is the same cfg_t, and keeps its first line. */
-		line = f->closed < f->n_opens ? f->opens[f->closed] : cfg->line;
+		line = f->closed < f->scan.n_opens ? f->scan.opens[f->closed] : cfg->line;
 		f->closed++;
 		if (c->line == 0)
 			c->line = line;
@@ -236,6 +262,26 @@ static void install_recorder(cfg_opt_t *opts)
 	}
 }
 
+/* Readies section and every section already under it (those libconfuse
+ * made for defaults, with copies of the options made before the recorder
+ * was installed): named after the parse's handle, recorder installed. */
+static int prepare_sections(cfg_t *section, const char *handle)
+{
+	free(section->filename);
+	section->filename = strdup(handle);
+	if (section->filename == NULL)
+		return -1;
+	install_recorder(section->opts);
+	for (cfg_opt_t *opt = section->opts; opt != NULL && opt->name != NULL; opt++) {
+		if (opt->type != CFGT_SEC)
+			continue;
+		for (unsigned i = 0; i < cfg_opt_size(opt); i++)
+			if (prepare_sections(cfg_opt_getnsec(opt, i), handle) != 0)
+				return -1;
+	}
+	return 0;
+}
+
 static void restore_titles(cfg_t *section)
 {
 	char *mark = section->title ? strchr(section->title, TITLE_MARK) : NULL;
@@ -247,240 +293,6 @@ static void restore_titles(cfg_t *section)
 		for (unsigned i = 0; i < cfg_opt_size(opt); i++)
 			restore_titles(cfg_opt_getnsec(opt, i));
 	}
-}
-
-/* What libconfuse is given, and why.
- *
- * The text is rewritten (into a buffer of its own) the way libconfuse's
- * lexer would see it: comments removed, every run of blanks made one
- * space, newlines kept so that every line number stays right. flex
- * rescans a token from its start each time its buffer fills, so a long run
- * of blanks or a long unquoted word costs time quadratic in its length (a
- * 4 MB run of spaces took 5 s); with runs collapsed and words bounded,
- * every token libconfuse sees outside quoted strings is short, and the
- * parse is linear in the size of the file. Quoted strings, which the lexer
- * reads a piece at a time, are copied as they are.
- *
- * The same pass finds what libconfuse accepts silently: a section or list
- * still open at the end of the file (it closes it), a block comment that
- * swallows the rest, a string never closed; and what is not text at all:
- * a NUL byte or another control character. And it pairs each section's
- * closing brace with its opening one, so that the n-th section to close
- * was opened on opens[n].
- *
- * A "#" outside quotes always starts a comment; "//" and "slash-star"
- * only where a token starts. Braces after "=" or "+=" are lists, "${...}"
- * an environment variable. */
-
-#define WORD_MAX 1024 /* the longest unquoted word: names and numbers are short */
-
-struct brace {
-	int line;
-	bool list;
-};
-
-struct scan {
-	const char *in;
-	size_t len, i;
-	char *out;
-	size_t n; /* bytes written to out */
-	int line;
-	struct pc_cfgfile *f;
-	struct brace *stack;
-	size_t depth, cap;
-};
-
-static bool blank(char c)
-{
-	return c == ' ' || c == '\t' || c == '\r';
-}
-
-/* A byte no configuration holds: reported without quoting anything, the
- * file may be a binary or a secret. */
-static int not_text(struct scan *s, unsigned char c)
-{
-	if (c == '\0')
-		pc_diag_error(s->f->diag, s->f->path, s->line,
-			      "a NUL byte: this is not a text file");
-	else
-		pc_diag_error(s->f->diag, s->f->path, s->line,
-			      "control character 0x%02x: not allowed in a configuration", c);
-	return -1;
-}
-
-static bool control(unsigned char c)
-{
-	return (c < 0x20 && c != '\n' && c != '\t' && c != '\r') || c == 0x7f;
-}
-
-static void put(struct scan *s, char c)
-{
-	s->out[s->n++] = c;
-}
-
-static int skip_string(struct scan *s)
-{
-	char quote = s->in[s->i];
-	int opened = s->line;
-	put(s, s->in[s->i++]);
-	while (s->i < s->len && s->in[s->i] != quote) {
-		unsigned char c = (unsigned char)s->in[s->i];
-		if (c == '\\' && s->i + 1 < s->len)
-			put(s, s->in[s->i++]), c = (unsigned char)s->in[s->i];
-		if (control(c))
-			return not_text(s, c);
-		if (c == '\n')
-			s->line++;
-		put(s, s->in[s->i++]);
-	}
-	if (s->i == s->len) {
-		pc_diag_error(s->f->diag, s->f->path, opened,
-			      "this string is not closed before the end of the file");
-		return -1;
-	}
-	put(s, s->in[s->i++]);
-	return 0;
-}
-
-static int skip_block_comment(struct scan *s)
-{
-	int opened = s->line;
-	for (s->i += 2; s->i < s->len && !(s->in[s->i] == '*' && s->i + 1 < s->len && s->in[s->i + 1] == '/'); s->i++) {
-		unsigned char c = (unsigned char)s->in[s->i];
-		if (c == '\n')
-			s->line++, put(s, '\n');
-		else if (control(c))
-			return not_text(s, c);
-	}
-	if (s->i >= s->len) {
-		pc_diag_error(s->f->diag, s->f->path, opened,
-			      "this comment is not closed before the end of the file");
-		return -1;
-	}
-	s->i += 2;
-	put(s, ' ');
-	return 0;
-}
-
-static int open_brace(struct scan *s, bool list)
-{
-	if (s->depth == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 16;
-		struct brace *grown = realloc(s->stack, cap * sizeof(*grown));
-		if (grown == NULL)
-			return -1;
-		s->stack = grown;
-		s->cap = cap;
-	}
-	s->stack[s->depth++] = (struct brace){ .line = s->line, .list = list };
-	return 0;
-}
-
-static int close_brace(struct scan *s)
-{
-	struct pc_cfgfile *f = s->f;
-	if (s->depth == 0 || s->stack[--s->depth].list)
-		return 0; /* a stray brace is libconfuse's to report */
-	if (f->n_opens % 64 == 0) {
-		int *grown = realloc(f->opens, (f->n_opens + 64) * sizeof(*grown));
-		if (grown == NULL)
-			return -1;
-		f->opens = grown;
-	}
-	f->opens[f->n_opens++] = s->stack[s->depth].line;
-	return 0;
-}
-
-/* in[0..len) -> out (at least len + 1 bytes), *out_len. -1 with the
- * reason in diag (or out of memory, reported by the caller when diag has
- * no new error). */
-static int normalize(const char *in, size_t len, char *out, size_t *out_len, struct pc_cfgfile *f)
-{
-	struct scan s = { .in = in, .len = len, .out = out, .line = 1, .f = f };
-	bool token_start = true;
-	char last = '\0'; /* last significant character outside comments */
-	size_t word = 0; /* length of the unquoted word being copied */
-	int rc = 0;
-
-	while (s.i < len && rc == 0) {
-		unsigned char c = (unsigned char)in[s.i];
-		char next = s.i + 1 < len ? in[s.i + 1] : '\0';
-		if (control(c)) {
-			rc = not_text(&s, c);
-			break;
-		}
-		if (c == '"' || c == '\'') {
-			rc = skip_string(&s);
-			token_start = true;
-			last = (char)c;
-			word = 0;
-			continue;
-		}
-		if (c == '#' || (token_start && c == '/' && next == '/')) {
-			while (s.i < len && in[s.i] != '\n' && !control((unsigned char)in[s.i]))
-				s.i++;
-			continue;
-		}
-		if (token_start && c == '/' && next == '*') {
-			rc = skip_block_comment(&s);
-			continue;
-		}
-		if (blank((char)c)) {
-			while (s.i < len && blank(in[s.i]))
-				s.i++;
-			put(&s, ' ');
-			token_start = true;
-			word = 0;
-			continue;
-		}
-		if (c == '\n') {
-			s.line++;
-			put(&s, '\n');
-			s.i++;
-			token_start = true;
-			word = 0;
-			continue;
-		}
-		if (c == '$' && next == '{') {
-			while (s.i < len && in[s.i] != '}' && in[s.i] != '\n' && ++word <= WORD_MAX)
-				put(&s, in[s.i++]);
-			if (s.i < len && in[s.i] == '}')
-				put(&s, in[s.i++]);
-			token_start = false;
-			last = '}';
-			if (word > WORD_MAX)
-				break;
-			continue;
-		}
-		if (c == '{')
-			rc = open_brace(&s, last == '=' || last == '+');
-		else if (c == '}')
-			rc = close_brace(&s);
-		token_start = strchr("={}()+,", c) != NULL;
-		word = token_start ? 0 : word + 1;
-		if (word > WORD_MAX)
-			break;
-		last = (char)c;
-		put(&s, in[s.i++]);
-	}
-	if (rc == 0 && word > WORD_MAX) {
-		pc_diag_error(f->diag, f->path, s.line, "a word of over %d characters", WORD_MAX);
-		rc = -1;
-	}
-	/* A list or a section left open: a list is reported at once; for a
-	 * section libconfuse's own error, if any, comes first. */
-	for (size_t d = s.depth; rc == 0 && d-- > 0;) {
-		if (s.stack[d].list) {
-			pc_diag_error(f->diag, f->path, s.stack[d].line,
-				      "this list is not closed before the end of the file");
-			rc = -1;
-		} else if (f->unclosed_line == 0) {
-			f->unclosed_line = s.stack[d].line;
-		}
-	}
-	free(s.stack);
-	*out_len = s.n;
-	return rc;
 }
 
 /* Up to PC_INPUT_MAX bytes from fd, whose size was expected (it may have
@@ -579,6 +391,9 @@ static void report_confuse_error(cfg_t *cfg, const char *fmt, va_list ap)
 {
 	char message[512], shown[512];
 	size_t n = 0;
+	struct pc_cfgfile *f = file_of(cfg);
+	if (f == NULL)
+		return; /* the parse fails all the same, and says so */
 
 	vsnprintf(message, sizeof(message), fmt, ap);
 	for (const char *p = message; *p != '\0' && n + 1 < sizeof(shown);) {
@@ -593,7 +408,25 @@ static void report_confuse_error(cfg_t *cfg, const char *fmt, va_list ap)
 			n = sizeof(shown) - 1;
 	}
 	shown[n] = '\0';
-	pc_diag_error(parsing->diag, parsing->path, cfg != NULL ? cfg->line : 0, "%s", shown);
+	pc_diag_error(f->diag, f->path, cfg->line, "%s", shown);
+}
+
+static int run_confuse(struct pc_cfgfile *f, cfg_opt_t *options, FILE *fp)
+{
+	char handle[64];
+	int rc = CFG_PARSE_ERROR;
+
+	snprintf(handle, sizeof(handle), HANDLE_FORMAT, (void *)f);
+	pthread_mutex_lock(&confuse_lock);
+	f->root = cfg_init(options, CFGF_NONE);
+	if (f->root == NULL || prepare_sections(f->root, handle) != 0) {
+		pc_diag_error(f->diag, f->path, 0, "out of memory");
+	} else {
+		cfg_set_error_function(f->root, report_confuse_error);
+		rc = cfg_parse_fp(f->root, fp);
+	}
+	pthread_mutex_unlock(&confuse_lock);
+	return rc;
 }
 
 struct pc_cfgfile *pc_cfgfile_parse_text(cfg_opt_t *options, const char *path, const char *text,
@@ -611,19 +444,17 @@ struct pc_cfgfile *pc_cfgfile_parse_text(cfg_opt_t *options, const char *path, c
 		pc_cfgfile_free(f);
 		return NULL;
 	}
-	f->root = cfg_init(options, CFGF_NONE);
 	char *clean = malloc(len + 2);
-	if (f->root == NULL || clean == NULL) {
+	if (clean == NULL) {
 		pc_diag_error(diag, path, 0, "out of memory");
-		free(clean);
 		pc_cfgfile_free(f);
 		return NULL;
 	}
-	install_recorder(f->root->opts);
 
 	size_t errors = diag->n_errors, clean_len = 0;
 	FILE *fp = NULL;
-	if (normalize(text, len, clean, &clean_len, f) != 0) {
+	f->scan = (struct pc_cfgscan){ .path = f->path, .diag = diag };
+	if (pc_cfgscan_normalize(&f->scan, text, len, clean, &clean_len) != 0) {
 		if (diag->n_errors == errors)
 			pc_diag_error(diag, path, 0, "out of memory");
 	} else {
@@ -634,15 +465,12 @@ struct pc_cfgfile *pc_cfgfile_parse_text(cfg_opt_t *options, const char *path, c
 	}
 	int rc = CFG_FILE_ERROR;
 	if (fp != NULL) {
-		parsing = f;
-		cfg_set_error_function(f->root, report_confuse_error);
-		rc = cfg_parse_fp(f->root, fp);
-		parsing = NULL;
+		rc = run_confuse(f, options, fp);
 		fclose(fp);
 		if (rc == CFG_SUCCESS && f->out_of_memory)
 			pc_diag_error(diag, path, 0, "out of memory");
-		if (f->unclosed_line > 0) {
-			pc_diag_error(diag, path, f->unclosed_line,
+		if (f->scan.unclosed_line > 0) {
+			pc_diag_error(diag, path, f->scan.unclosed_line,
 				      "this section is not closed before the end of the file");
 			rc = CFG_PARSE_ERROR;
 		}
@@ -651,7 +479,8 @@ struct pc_cfgfile *pc_cfgfile_parse_text(cfg_opt_t *options, const char *path, c
 	/* libconfuse refuses some input without a word (an empty quoted
 	 * string where an option name belongs): never refuse silently. */
 	if (rc != CFG_SUCCESS && diag->n_errors == errors) {
-		int line = f->last_line > f->root->line ? f->last_line : f->root->line;
+		int root_line = f->root != NULL ? f->root->line : 0;
+		int line = f->last_line > root_line ? f->last_line : root_line;
 		pc_diag_error(diag, path, line,
 			      "syntax error after this line's last value (an empty quoted name?)");
 	}
@@ -695,6 +524,20 @@ int pc_cfgfile_line(const struct pc_cfgfile *file, const cfg_t *section, const c
 	return o != NULL ? o->line : 0;
 }
 
+int pc_cfgfile_where(const struct pc_cfgfile *file, const cfg_t *section, const char *name)
+{
+	int line = name != NULL ? pc_cfgfile_line(file, section, name) : 0;
+	return line > 0 ? line : pc_cfgfile_line(file, section, NULL);
+}
+
+bool pc_cfgfile_port_range(cfg_t *section, const char *name, long *first, long *last)
+{
+	unsigned n = cfg_size(section, name);
+	*first = n > 0 ? cfg_getnint(section, name, 0) : 0;
+	*last = n > 1 ? cfg_getnint(section, name, 1) : 0;
+	return n == 2 && pc_port_valid(*first) && pc_port_valid(*last) && *first < *last;
+}
+
 void pc_cfgfile_free(struct pc_cfgfile *file)
 {
 	if (file == NULL)
@@ -703,9 +546,12 @@ void pc_cfgfile_free(struct pc_cfgfile *file)
 		free(file->sections[i].options);
 	free(file->sections);
 	free(file->index);
-	free(file->opens);
-	if (file->root != NULL)
+	pc_cfgscan_clear(&file->scan);
+	if (file->root != NULL) {
+		pthread_mutex_lock(&confuse_lock); /* freeing a root resets the lexer */
 		cfg_free(file->root);
+		pthread_mutex_unlock(&confuse_lock);
+	}
 	free(file->path);
 	free(file);
 }

@@ -29,8 +29,9 @@ struct pc_cfgfile;
  * error, and so are NUL and other control characters, in the text and in
  * the values (written as escapes).
  * A scalar option given twice in one section is reported as an error but
- * the parse goes on; callers check diag->n_errors. Not reentrant: one parse
- * at a time (libconfuse callbacks carry no user pointer). */
+ * the parse goes on; callers check diag->n_errors. Any thread may parse:
+ * libconfuse itself runs one parse at a time (its lexer is process-wide),
+ * so parses take turns for that part. */
 struct pc_cfgfile *pc_cfgfile_parse(cfg_opt_t *options, const char *path, struct pc_diag *diag);
 
 /* The same on text already in memory (len bytes; path names it in the
@@ -49,6 +50,15 @@ const char *pc_cfgfile_path(const struct pc_cfgfile *file);
  * when name is not NULL; 0 when the option was not written in the file
  * (libconfuse filled in its default). */
 int pc_cfgfile_line(const struct pc_cfgfile *file, const cfg_t *section, const char *name);
+
+/* Where a message about option name belongs: its line, or the section's
+ * own when the option was not written (or name is NULL). */
+int pc_cfgfile_where(const struct pc_cfgfile *file, const cfg_t *section, const char *name);
+
+/* A port range as both file formats write it, range = {FIRST, LAST}: true
+ * when the list has two ports with FIRST < LAST. *first and *last are set
+ * either way (0 where the list has no value), for the caller's message. */
+bool pc_cfgfile_port_range(cfg_t *section, const char *name, long *first, long *last);
 
 static inline bool pc_cfgfile_isset(const struct pc_cfgfile *file, const cfg_t *section,
 				    const char *name)

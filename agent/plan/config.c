@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "plan/cfgfile.h"
+#include "util/transport.h"
 
 static cfg_opt_t override_opts[] = {
 	CFG_INT("port", 0, CFGF_NODEFAULT),
@@ -93,8 +94,7 @@ error_at(struct reader *r, int line, const char *fmt, ...)
 
 static int line_of(struct reader *r, cfg_t *sec, const char *option)
 {
-	int line = option != NULL ? pc_cfgfile_line(r->file, sec, option) : 0;
-	return line > 0 ? line : pc_cfgfile_line(r->file, sec, NULL);
+	return pc_cfgfile_where(r->file, sec, option);
 }
 
 static bool isset(struct reader *r, cfg_t *sec, const char *option)
@@ -136,9 +136,8 @@ static bool read_ports(struct reader *r, cfg_t *sec, const char *what, int *port
 		return true;
 	}
 	if (has_range) {
-		long first = cfg_size(sec, "range") > 0 ? cfg_getnint(sec, "range", 0) : 0;
-		long last = cfg_size(sec, "range") > 1 ? cfg_getnint(sec, "range", 1) : 0;
-		if (cfg_size(sec, "range") != 2 || first < 1 || last > 65535 || first >= last)
+		long first, last;
+		if (!pc_cfgfile_port_range(sec, "range", &first, &last))
 			error_at(r, line_of(r, sec, "range"),
 				 "%s: range must be {first, last} with 1 <= first < last <= 65535", what);
 		*port = (int)first;
@@ -368,17 +367,16 @@ static void read_ignores(struct reader *r, cfg_t *root, struct pc_config *config
 		int port = 0, port_last = 0;
 		bool is_range;
 		ig->line = line_of(r, sec, NULL);
+		ig->protocol = pc_proto_parse(protocol);
 		if (protocol == NULL)
 			error_at(r, ig->line, "ignore: protocol is missing (tcp or udp)");
-		else if (strcmp(protocol, "tcp") == 0 || strcmp(protocol, "udp") == 0)
-			ig->protocol = protocol[0] == 't' ? IPPROTO_TCP : IPPROTO_UDP;
-		else
+		else if (ig->protocol == 0)
 			error_at(r, line_of(r, sec, "protocol"), "ignore: protocol = \"%s\": must be tcp or udp",
 				 protocol);
 		if (!read_ports(r, sec, "ignore", &port, &port_last, &is_range))
 			error_at(r, ig->line, "ignore: give port or range");
-		ig->port = (uint16_t)(port > 0 && port <= 65535 ? port : 0);
-		ig->port_last = (uint16_t)(port_last > 0 && port_last <= 65535 ? port_last : 0);
+		ig->port = (uint16_t)(pc_port_valid(port) ? port : 0);
+		ig->port_last = (uint16_t)(pc_port_valid(port_last) ? port_last : 0);
 	}
 }
 

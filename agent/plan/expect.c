@@ -1,7 +1,7 @@
 #include "plan/expect.h"
 
 #include "util/program.h"
-#include "core/snapshot.h" /* pc_proto_name */
+#include "util/transport.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -314,17 +314,23 @@ static void expand_entry(struct builder *b, const struct entry *e)
 
 /* ---- one port, one listener ------------------------------------------- */
 
-static const struct pc_expectation *sort_base;
+/* What check_listen_ports sorts: each expectation's key with its index,
+ * so that the comparator needs nothing but its two arguments (this runs on
+ * the loader thread while the other threads run). */
+struct listen_key {
+	uint8_t protocol;
+	uint16_t port;
+	size_t index; /* into the expectations; also the tie-break: file order */
+};
 
 static int by_listen_port(const void *pa, const void *pb)
 {
-	const struct pc_expectation *a = &sort_base[*(const size_t *)pa];
-	const struct pc_expectation *b = &sort_base[*(const size_t *)pb];
+	const struct listen_key *a = pa, *b = pb;
 	if (a->protocol != b->protocol)
 		return a->protocol < b->protocol ? -1 : 1;
 	if (a->port != b->port)
 		return a->port < b->port ? -1 : 1;
-	return *(const size_t *)pa < *(const size_t *)pb ? -1 : 1;
+	return (a->index > b->index) - (a->index < b->index);
 }
 
 /* Both bound to addresses, and not the same one (config.c checked that
@@ -348,18 +354,23 @@ static bool distinct_addresses(const char *a, const char *b)
 static void check_listen_ports(struct builder *b, const char *file, bool within_plan)
 {
 	const struct pc_expectations *out = b->out;
-	size_t *order = out->n ? malloc(out->n * sizeof(*order)) : NULL;
+	struct listen_key *keys = out->n ? malloc(out->n * sizeof(*keys)) : NULL;
 	size_t n = 0;
-	for (size_t i = 0; order != NULL && i < out->n; i++)
-		if (out->items[i].direction == PC_DIR_LISTEN && out->items[i].match == PC_MATCH_PORT)
-			order[n++] = i;
-	sort_base = out->items;
+	if (out->n > 0 && keys == NULL) {
+		error_at(b, PC_NAME, 0, "out of memory");
+		return;
+	}
+	for (size_t i = 0; i < out->n; i++) {
+		const struct pc_expectation *x = &out->items[i];
+		if (x->direction == PC_DIR_LISTEN && x->match == PC_MATCH_PORT)
+			keys[n++] = (struct listen_key){ x->protocol, x->port, i };
+	}
 	if (n > 1) /* qsort's array must not be NULL, even for zero elements */
-		qsort(order, n, sizeof(*order), by_listen_port);
+		qsort(keys, n, sizeof(*keys), by_listen_port);
 	for (size_t i = 0; i < n; i++) {
-		const struct pc_expectation *x = &out->items[order[i]];
+		const struct pc_expectation *x = &out->items[keys[i].index];
 		for (size_t j = i + 1; j < n; j++) {
-			const struct pc_expectation *y = &out->items[order[j]];
+			const struct pc_expectation *y = &out->items[keys[j].index];
 			if (y->protocol != x->protocol || y->port != x->port)
 				break;
 			if (within_plan && x->role_index != y->role_index)
@@ -386,7 +397,7 @@ static void check_listen_ports(struct builder *b, const char *file, bool within_
 				 first->role, first->rule, first_at);
 		}
 	}
-	free(order);
+	free(keys);
 }
 
 /* An ignored port that a role expects: the expectation still counts. (A

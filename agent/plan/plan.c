@@ -2,6 +2,8 @@
 
 #include <stdlib.h>
 
+#include "plan/catalog_load.h"
+
 struct pc_catalog *pc_plan_load_catalog(const struct pc_config *config, struct pc_diag *diag)
 {
 	char *paths[2] = { pc_config_resolve_path(config, config->catalog_dir), NULL };

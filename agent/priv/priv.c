@@ -18,7 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "collect/namer.h"
+#include "collect/namer_helper.h"
 
 #define HELPER_FD 3
 #define HELPER_NAME "portcomply-priv" /* comm: at most 15 characters */

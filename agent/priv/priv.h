@@ -6,9 +6,9 @@
  *     inheritable, ambient and bounding sets empty) and PR_SET_NO_NEW_PRIVS;
  *   - a forked helper keeps CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH, nothing
  *     else, to read other users' /proc/PID/fd, and answers only "inode ->
- *     pid, name" (namer.h) over a socketpair. It exits when the daemon
- *     closes its end (or dies), removing the pid file the daemon, no longer
- *     root, may not remove.
+ *     pid, name" (collect/namer_protocol.h) over a socketpair. It exits
+ *     when the daemon closes its end (or dies), removing the pid file the
+ *     daemon, no longer root, may not remove.
  *
  * Not started as root: nothing changes (the daemon names the processes it
  * may read, as before). */

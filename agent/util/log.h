@@ -11,7 +11,8 @@ typedef void (*pc_log_sink)(int level, const char *message);
 /* Safe to call from any thread; one call is one line. */
 void pc_log(int level, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
-/* NULL restores the stderr default. Set it before starting other threads. */
+/* NULL restores the stderr default. Safe while other threads log; the
+ * sink itself must be safe on every thread that logs. */
 void pc_log_set_sink(pc_log_sink sink);
 
 #endif

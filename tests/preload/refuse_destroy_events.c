@@ -15,15 +15,20 @@
 
 typedef int (*setsockopt_fn)(int, int, int, const void *, socklen_t);
 
+/* Found when the library is loaded, before any thread of the daemon's
+ * exists: the poll thread and the SNMP thread both call setsockopt. */
+static setsockopt_fn real;
+
+__attribute__((constructor)) static void find_real(void)
+{
+	real = (setsockopt_fn)dlsym(RTLD_NEXT, "setsockopt");
+}
+
 int setsockopt(int fd, int level, int name, const void *value, socklen_t len)
 {
-	static setsockopt_fn real;
-
 	if (level == SOL_NETLINK && name == NETLINK_ADD_MEMBERSHIP) {
 		errno = EPERM;
 		return -1;
 	}
-	if (real == NULL)
-		real = (setsockopt_fn)dlsym(RTLD_NEXT, "setsockopt");
 	return real(fd, level, name, value, len);
 }

@@ -10,15 +10,20 @@
 
 typedef int (*socket_fn)(int, int, int);
 
+/* Found when the library is loaded, before any thread of the daemon's
+ * exists: the poll thread and the SNMP thread both open sockets. */
+static socket_fn real;
+
+__attribute__((constructor)) static void find_real(void)
+{
+	real = (socket_fn)dlsym(RTLD_NEXT, "socket");
+}
+
 int socket(int domain, int type, int protocol)
 {
-	static socket_fn real;
-
 	if (domain == AF_NETLINK && protocol == NETLINK_SOCK_DIAG) {
 		errno = EPERM;
 		return -1;
 	}
-	if (real == NULL)
-		real = (socket_fn)dlsym(RTLD_NEXT, "socket");
 	return real(domain, type, protocol);
 }

@@ -6,9 +6,10 @@
  *   - connect rules: established connections counted by remote port;
  *   - destroy events: a closed listener is announced within milliseconds,
  *     connections and unwatched ports are filtered out in the kernel;
- *   - refusals: the event subscription refused (injected, and by a seccomp
- *     policy), netlink refused at start, netlink failing mid-run: polling
- *     goes on and each refusal is logged once. */
+ *   - refusals: the event subscription refused (by this binary's own
+ *     setsockopt, and by a seccomp policy), netlink refused at start,
+ *     netlink failing mid-run: polling goes on and each refusal is logged
+ *     once. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -17,6 +18,7 @@
 #include <cmocka.h>
 
 #include <arpa/inet.h>
+#include <dlfcn.h>
 #include <endian.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -54,6 +56,27 @@
 static bool in_namespace;
 static char own_comm[PC_PROCESS_MAX];
 
+/* Not 0: netlink group memberships fail with this errno, as a seccomp or
+ * LSM policy would make them (tests/preload does the same for the daemon).
+ * The binary's own setsockopt comes before libc's for the collector's
+ * objects linked into it. */
+static int refuse_memberships;
+
+int setsockopt(int fd, int level, int name, const void *value, socklen_t len)
+{
+	typedef int (*setsockopt_fn)(int, int, int, const void *, socklen_t);
+	static setsockopt_fn real;
+
+	if (refuse_memberships != 0 && level == SOL_NETLINK && name == NETLINK_ADD_MEMBERSHIP) {
+		errno = refuse_memberships;
+		return -1;
+	}
+	if (real == NULL)
+		real = (setsockopt_fn)dlsym(RTLD_NEXT, "setsockopt");
+	return real(fd, level, name, value, len);
+}
+
+
 /* cmocka counts a skip() in a setup as an error: each test skips itself. */
 #define REQUIRE_NAMESPACE()                                                                   \
 	do {                                                                                  \
@@ -64,7 +87,7 @@ static char own_comm[PC_PROCESS_MAX];
 /* Each test starts with nothing logged and leaves no refusal injected. */
 static int stop_log_capture_and_injection(void **state)
 {
-	pc_events_fail_for_test = 0;
+	refuse_memberships = 0;
 	return log_capture_teardown(state);
 }
 
@@ -551,7 +574,7 @@ static void test_live_subscription_refused_injected(void **state)
 	(void)state;
 	REQUIRE_NAMESPACE();
 	struct bound_socket l = open_socket(SOCK_STREAM, "127.0.0.1", 0, false, false);
-	pc_events_fail_for_test = EPERM;
+	refuse_memberships = EPERM;
 	struct pc_collector *c = open_collector(PC_COLLECT_AUTO, false, true);
 	assert_int_equal(pc_collector_event_fd(c), -1);
 	assert_int_equal(pc_collector_set_watch_ports(c, &l.port, 1), 0);

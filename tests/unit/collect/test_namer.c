@@ -1,7 +1,8 @@
-/* namer.c: the "inode -> pid, name" protocol between the unprivileged
- * daemon and its helper, both ends over a real socketpair, the helper
- * answering from the procmap fixture tree; and the helper refusing
- * anything but the one well-formed request. */
+/* The "inode -> pid, name" protocol between the unprivileged daemon and
+ * its helper (namer_protocol.h), both ends over a real socketpair, the
+ * helper answering from the procmap fixture tree; the helper refusing
+ * anything but the one well-formed request; and several pairs at once,
+ * each end's buffers its own. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -10,13 +11,16 @@
 #include <cmocka.h>
 
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "collect_test_util.h"
-#include "collect/namer.h"
+#include "collect/collect_internal.h"
+#include "collect/namer_helper.h"
+#include "collect/namer_protocol.h"
 
 struct helper {
 	int fd;
@@ -119,7 +123,7 @@ static void test_many_listeners_in_chunks(void **state)
 }
 
 struct request {
-	uint32_t command, total, offset, count;
+	struct pc_namer_request_header h;
 	uint64_t inodes[2];
 };
 
@@ -142,23 +146,23 @@ static void expect_refused(const void *message, size_t len)
 static void test_refuses_bad_requests(void **state)
 {
 	(void)state;
-	const uint32_t resolve = 0x6e616d31u;
+	const uint32_t resolve = PC_NAMER_RESOLVE;
 	struct request m;
 
 	memset(&m, 0, sizeof(m));
-	m.command = 7; /* unknown command */
+	m.h.command = 7; /* unknown command */
 	expect_refused(&m, 16);
 
-	m = (struct request){ resolve, 2, 0, 2, { 1, 2 } };
+	m = (struct request){ { resolve, 2, 0, 2 }, { 1, 2 } };
 	expect_refused(&m, sizeof(m) - 8); /* count says 2, carries 1 */
 
-	m = (struct request){ resolve, PC_NAMER_MAX_INODES + 1, 0, 0, { 0 } };
+	m = (struct request){ { resolve, PC_NAMER_MAX_INODES + 1, 0, 0 }, { 0 } };
 	expect_refused(&m, 16); /* over the limit */
 
-	m = (struct request){ resolve, 4, 2, 2, { 1, 2 } };
+	m = (struct request){ { resolve, 4, 2, 2 }, { 1, 2 } };
 	expect_refused(&m, sizeof(m)); /* does not start at offset 0 */
 
-	m = (struct request){ resolve, 1, 0, 2, { 1, 2 } };
+	m = (struct request){ { resolve, 1, 0, 2 }, { 1, 2 } };
 	expect_refused(&m, sizeof(m)); /* more than the total */
 
 	expect_refused("x", 1); /* shorter than a header */
@@ -189,6 +193,95 @@ static void test_helper_gone(void **state)
 	pc_snapshot_clear(&snap);
 }
 
+/* One daemon's side asking its own helper over and over: several chunks
+ * each way, one listener the fixture names among others nobody holds. */
+struct asker {
+	pthread_barrier_t *start;
+	uint64_t first_inode; /* of the listeners nobody holds */
+	size_t known_at; /* where the one the helper can name is */
+	uint64_t inode; /* ...its inode */
+	int32_t pid; /* ...and what the helper must answer */
+	const char *process;
+	int rounds;
+	int wrong; /* a round failed or answered something else */
+};
+
+#define ASKED (2 * PC_NAMER_CHUNK + 5)
+
+static bool answered_right(const struct asker *a, const struct pc_snapshot *snap)
+{
+	for (size_t i = 0; i < snap->n_listeners; i++) {
+		const struct pc_listener *l = &snap->listeners[i];
+		bool known = i == a->known_at;
+		if (l->inode != (known ? a->inode : a->first_inode + i) ||
+		    l->pid != (known ? a->pid : 0) ||
+		    strcmp(l->process, known ? a->process : "") != 0)
+			return false;
+	}
+	return true;
+}
+
+static void *ask_rounds(void *arg)
+{
+	struct asker *a = arg;
+	struct helper h;
+	int sv[2];
+	struct pc_snapshot snap = { 0 };
+	bool ready = socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == 0;
+
+	/* no cmocka asserts off the test's thread: count, and check after */
+	for (size_t i = 0; ready && i < ASKED; i++) {
+		struct pc_listen_socket socket = { .inode = i == a->known_at ? a->inode
+									 : a->first_inode + i };
+		ready = pc_snapshot_add_listener(&snap, &socket) == 0;
+	}
+	if (ready) {
+		h.fd = sv[1];
+		fixture_path(h.root, sizeof(h.root), "procroot");
+		ready = pthread_create(&h.thread, NULL, serve, &h) == 0;
+	}
+	pthread_barrier_wait(a->start);
+	/* The first wrong round ends the run: a helper that gave up answers
+	 * no more. */
+	for (int i = 0; i < a->rounds && a->wrong == 0; i++) {
+		struct pc_procmap_stats stats;
+		for (size_t k = 0; k < snap.n_listeners; k++)
+			snap.listeners[k].pid = 0;
+		if (!ready || pc_namer_resolve(sv[0], &snap, &stats, 5000) != 0 ||
+		    !answered_right(a, &snap))
+			a->wrong++;
+	}
+	close(sv[0]);
+	if (ready)
+		pthread_join(h.thread, NULL);
+	close(sv[1]);
+	pc_snapshot_clear(&snap);
+	return NULL;
+}
+
+/* Two daemons' sides and two helpers at once (as the unit tests run
+ * them): each request and reply stays its own. */
+static void test_pairs_at_once(void **state)
+{
+	(void)state;
+	pthread_barrier_t start;
+	assert_int_equal(pthread_barrier_init(&start, NULL, 2), 0);
+	struct asker askers[2] = {
+		{ .start = &start, .first_inode = 5000000, .known_at = 3, .inode = 1002,
+		  .pid = 100, .process = "sshd", .rounds = 200 },
+		{ .start = &start, .first_inode = 6000000, .known_at = PC_NAMER_CHUNK + 9,
+		  .inode = 1006, .pid = 400, .process = "dnsd", .rounds = 200 },
+	};
+	pthread_t threads[2];
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&threads[i], NULL, ask_rounds, &askers[i]), 0);
+	for (int i = 0; i < 2; i++)
+		pthread_join(threads[i], NULL);
+	pthread_barrier_destroy(&start);
+	assert_int_equal(askers[0].wrong, 0);
+	assert_int_equal(askers[1].wrong, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -196,6 +289,7 @@ int main(void)
 		cmocka_unit_test(test_many_listeners_in_chunks),
 		cmocka_unit_test(test_refuses_bad_requests),
 		cmocka_unit_test(test_helper_gone),
+		cmocka_unit_test(test_pairs_at_once),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -224,14 +224,6 @@ static void test_format_truncates(void **state)
 	assert_int_equal(buf[0], 'q');
 }
 
-static void test_proto_name(void **state)
-{
-	(void)state;
-	assert_string_equal(pc_proto_name(IPPROTO_TCP), "tcp");
-	assert_string_equal(pc_proto_name(IPPROTO_UDP), "udp");
-	assert_string_equal(pc_proto_name(IPPROTO_SCTP), "?");
-}
-
 /* The MIB index: protocol, address type, length-prefixed address, port. */
 static void test_cmp_is_index_order(void **state)
 {
@@ -454,7 +446,6 @@ int main(void)
 		cmocka_unit_test(test_device_bound),
 		cmocka_unit_test(test_host_addresses),
 		cmocka_unit_test(test_format_truncates),
-		cmocka_unit_test(test_proto_name),
 		cmocka_unit_test(test_cmp_is_index_order),
 		cmocka_unit_test(test_fold_reuseport_group),
 		cmocka_unit_test(test_fold_same_socket_once),

@@ -10,6 +10,7 @@
 
 #include <poll.h>
 #include <pthread.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "daemon/plan_loader.h"
@@ -94,6 +95,40 @@ static void open_gate(bool open)
 	pthread_mutex_unlock(&gate_lock);
 }
 
+/* A load that notes whether its thread could take a SIGHUP. */
+static bool hup_blocked;
+
+static struct pc_plan *mask_noting_load(const char *path, struct pc_diag *diag)
+{
+	sigset_t mask;
+	pthread_sigmask(SIG_BLOCK, NULL, &mask);
+	hup_blocked = sigismember(&mask, SIGHUP) == 1 && sigismember(&mask, SIGTERM) == 1;
+	pc_diag_error(diag, path, 0, "stand-in load");
+	return NULL;
+}
+
+/* Signals are the SNMP thread's: the loader's thread blocks them all,
+ * whatever its starter's mask, so that none interrupts a load. */
+static void test_the_loader_thread_takes_no_signal(void **state)
+{
+	(void)state;
+	sigset_t none, previous;
+	sigemptyset(&none);
+	pthread_sigmask(SIG_SETMASK, &none, &previous);
+	hup_blocked = false;
+	struct pc_plan_loader *l = pc_plan_loader_start("stand-in.conf", mask_noting_load);
+	pthread_sigmask(SIG_SETMASK, &previous, NULL);
+	assert_non_null(l);
+	pc_plan_loader_request(l);
+	assert_true(readable_within(pc_plan_loader_fd(l), DEADLINE_MS));
+	struct pc_plan *plan = NULL;
+	struct pc_diag diag = { 0 };
+	assert_true(pc_plan_loader_take(l, &plan, &diag));
+	assert_true(hup_blocked);
+	pc_diag_clear(&diag);
+	pc_plan_loader_stop(l);
+}
+
 /* A loader whose first load has started and hangs until open_gate(true). */
 static struct pc_plan_loader *loader_with_a_stuck_load(void)
 {
@@ -152,6 +187,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_a_good_configuration_loads),
 		cmocka_unit_test(test_a_bad_configuration_gives_its_errors),
+		cmocka_unit_test(test_the_loader_thread_takes_no_signal),
 		cmocka_unit_test(test_requests_during_a_load_fold_into_one),
 		cmocka_unit_test(test_stop_does_not_wait_for_a_stuck_load),
 	};

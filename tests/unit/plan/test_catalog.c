@@ -8,11 +8,13 @@
 #include <cmocka.h>
 
 #include <dirent.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <netinet/in.h>
 
 #include "plan/catalog.h"
+#include "plan/catalog_load.h"
 #include "pc_test.h"
 
 static struct pc_catalog *load_shipped(struct pc_diag *diag)
@@ -21,14 +23,33 @@ static struct pc_catalog *load_shipped(struct pc_diag *diag)
 	return pc_catalog_load(paths, 1, diag);
 }
 
-static void test_shipped_catalog_loads(void **state)
+/* The shipped catalog, loaded once for the tests that only read it (each
+ * gets it as its state): it loads without a single diagnostic, not even a
+ * warning. */
+static int load_shipped_catalog(void **state)
 {
-	(void)state;
 	struct pc_diag diag = { 0 };
 	struct pc_catalog *cat = load_shipped(&diag);
 	pc_diag_print(&diag, stderr);
-	assert_non_null(cat);
-	assert_int_equal(diag.n_lines, 0); /* not even a warning */
+	bool quiet = diag.n_lines == 0;
+	pc_diag_clear(&diag);
+	if (cat == NULL || !quiet) {
+		pc_catalog_free(cat);
+		return -1;
+	}
+	*state = cat;
+	return 0;
+}
+
+static int free_shipped_catalog(void **state)
+{
+	pc_catalog_free(*state);
+	return 0;
+}
+
+static void test_shipped_catalog_loads(void **state)
+{
+	const struct pc_catalog *cat = *state;
 
 	/* every *.conf of the directory was read, in name order */
 	size_t conf_files = 0;
@@ -44,16 +65,13 @@ static void test_shipped_catalog_loads(void **state)
 	assert_true(cat->n_files >= 12); /* blocks, shared, tables 1-10 */
 	for (size_t i = 1; i < cat->n_files; i++)
 		assert_true(strcmp(cat->files[i - 1], cat->files[i]) < 0);
-	pc_catalog_free(cat);
 }
 
 /* Each table file adds its roles on top of the shared files it needs. */
 static void test_each_table_file_loads_with_the_shared_files(void **state)
 {
-	(void)state;
+	const struct pc_catalog *all = *state;
 	struct pc_diag diag = { 0 };
-	struct pc_catalog *all = load_shipped(&diag);
-	assert_non_null(all);
 	for (size_t i = 0; i < all->n_files; i++) {
 		const char *base = strrchr(all->files[i], '/') + 1;
 		if (strncmp(base, "00-", 3) == 0)
@@ -74,16 +92,12 @@ static void test_each_table_file_loads_with_the_shared_files(void **state)
 		assert_non_null(cat);
 		pc_catalog_free(cat);
 	}
-	pc_catalog_free(all);
 	pc_diag_clear(&diag);
 }
 
 static void test_every_table_has_a_role(void **state)
 {
-	(void)state;
-	struct pc_diag diag = { 0 };
-	struct pc_catalog *cat = load_shipped(&diag);
-	assert_non_null(cat);
+	const struct pc_catalog *cat = *state;
 	for (int table = 1; table <= 10; table++) {
 		size_t roles = 0;
 		for (size_t i = 0; i < cat->n_roles; i++)
@@ -91,7 +105,6 @@ static void test_every_table_has_a_role(void **state)
 		if (roles == 0)
 			fail_msg("table %d has no role", table);
 	}
-	pc_catalog_free(cat);
 }
 
 /* The roles the issue names must exist. */
@@ -107,9 +120,7 @@ static void test_required_role_names(void **state)
 		"nuance-recognition-server", "nuance-compilation-server", "nuance-vocalizer",
 		"nuance-watcher", "windows-base", "vnc",
 	};
-	struct pc_diag diag = { 0 };
-	struct pc_catalog *cat = load_shipped(&diag);
-	assert_non_null(cat);
+	const struct pc_catalog *cat = *state;
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (pc_catalog_find_role(cat, names[i]) == NULL)
 			fail_msg("no role %s", names[i]);
@@ -119,16 +130,12 @@ static void test_required_role_names(void **state)
 	assert_int_equal(distributor->sides,
 			 PC_SIDE_BIT(PC_SIDE_PRIMARY) | PC_SIDE_BIT(PC_SIDE_SECONDARY));
 	assert_true(pc_catalog_find_role(cat, "nuance-vocalizer")->takes_count);
-	pc_catalog_free(cat);
 }
 
 /* Every rule has provenance, and no number rests on a recollection. */
 static void test_every_rule_has_provenance(void **state)
 {
-	(void)state;
-	struct pc_diag diag = { 0 };
-	struct pc_catalog *cat = load_shipped(&diag);
-	assert_non_null(cat);
+	const struct pc_catalog *cat = *state;
 	size_t rules = 0;
 	for (size_t i = 0; i < cat->n_roles; i++) {
 		const struct pc_role *role = &cat->roles[i];
@@ -147,7 +154,6 @@ static void test_every_rule_has_provenance(void **state)
 		}
 	}
 	assert_true(rules > 150);
-	pc_catalog_free(cat);
 }
 
 static const struct pc_rule *rule_of(const struct pc_catalog *cat, const char *role,
@@ -166,10 +172,7 @@ static const struct pc_rule *rule_of(const struct pc_catalog *cat, const char *r
  * server on the same host are local; everything else is remote. */
 static void test_peer_locality(void **state)
 {
-	(void)state;
-	struct pc_diag diag = { 0 };
-	struct pc_catalog *cat = load_shipped(&diag);
-	assert_non_null(cat);
+	const struct pc_catalog *cat = *state;
 	assert_int_equal(rule_of(cat, "icm-router", "mds")->peer, PC_PEER_LOCAL);
 	assert_int_equal(rule_of(cat, "icm-pg", "mds")->peer, PC_PEER_LOCAL);
 	assert_int_equal(rule_of(cat, "webview", "webview-app-server")->peer, PC_PEER_LOCAL);
@@ -182,17 +185,12 @@ static void test_peer_locality(void **state)
 	assert_int_equal(local, 4);
 	assert_string_equal(pc_peer_name(PC_PEER_LOCAL), "local");
 	assert_string_equal(pc_peer_family_name(PC_PEER_ANY), "any");
-	pc_catalog_free(cat);
-	pc_diag_clear(&diag);
 }
 
 /* The appendix arithmetic itself, on the shipped blocks. */
 static void test_formula_port(void **state)
 {
-	(void)state;
-	struct pc_diag diag = { 0 };
-	struct pc_catalog *cat = load_shipped(&diag);
-	assert_non_null(cat);
+	const struct pc_catalog *cat = *state;
 	const struct pc_formula *rtfeed = &rule_of(cat, "icm-router", "rtfeed")->formula;
 	assert_int_equal(pc_formula_port(rtfeed, PC_SIDE_A, 0, 0), 40007);
 	assert_int_equal(pc_formula_port(rtfeed, PC_SIDE_A, 0, 24), 40967);
@@ -217,7 +215,6 @@ static void test_formula_port(void **state)
 	assert_null(mr->block);
 	assert_int_equal(pc_formula_port(mr, PC_SIDE_NONE, 1, 0), 38001);
 	assert_int_equal(pc_formula_port(mr, PC_SIDE_NONE, 1, 5), 38006);
-	pc_catalog_free(cat);
 }
 
 /* ---- permit ranges --------------------------------------------- */
@@ -226,10 +223,7 @@ static void test_formula_port(void **state)
  * and no range wider than the heartbeats' 500 ports is left unmarked. */
 static void test_permit_rules(void **state)
 {
-	(void)state;
-	struct pc_diag diag = { 0 };
-	struct pc_catalog *cat = load_shipped(&diag);
-	assert_non_null(cat);
+	const struct pc_catalog *cat = *state;
 	const struct pc_rule *rpc = rule_of(cat, "windows-base", "rpc-dynamic");
 	assert_true(rpc->permit);
 	assert_int_equal(rpc->kind, PC_NUMBER_RANGE);
@@ -258,17 +252,13 @@ static void test_permit_rules(void **state)
 			assert_int_equal(r->direction, PC_DIR_LISTEN);
 		}
 	assert_true(permits >= 5);
-	pc_catalog_free(cat);
 }
 
 /* ---- corrections checked against the guide ------------------------ */
 
 static void test_rule_confidence_by_instance_and_slot(void **state)
 {
-	(void)state;
-	struct pc_diag diag = { 0 };
-	struct pc_catalog *cat = load_shipped(&diag);
-	assert_non_null(cat);
+	const struct pc_catalog *cat = *state;
 	static const struct {
 		const char *role, *rule;
 		enum pc_confidence first, later_instance, other_slot, both;
@@ -300,15 +290,11 @@ static void test_rule_confidence_by_instance_and_slot(void **state)
 				fail_msg("%s/%s case %d: %s, expected %s", cases[i].role, cases[i].rule, k,
 					 pc_confidence_name(got[k]), pc_confidence_name(want[k]));
 	}
-	pc_catalog_free(cat);
 }
 
 static void test_catalog_corrections(void **state)
 {
-	(void)state;
-	struct pc_diag diag = { 0 };
-	struct pc_catalog *cat = load_shipped(&diag);
-	assert_non_null(cat);
+	const struct pc_catalog *cat = *state;
 
 	/* IPCC Express: the printed 135 ~ 139 ranges, both protocols */
 	const struct pc_rule *udp = rule_of(cat, "ipcc-express", "licensing-share-udp");
@@ -377,7 +363,6 @@ static void test_catalog_corrections(void **state)
 		}
 	assert_non_null(strstr(rule_of(cat, "isn-app-server", "vru-cti")->notes, "S1b"));
 	assert_non_null(strstr(rule_of(cat, "ipcc-express", "cti")->notes, "S5"));
-	pc_catalog_free(cat);
 }
 
 /* ---- the instance spans --------------------------------------- */
@@ -469,10 +454,7 @@ static size_t offsets_meeting(const struct pc_catalog *cat, char *first, size_t 
 
 static void test_instance_offsets_never_meet(void **state)
 {
-	(void)state;
-	struct pc_diag diag = { 0 };
-	struct pc_catalog *cat = load_shipped(&diag);
-	assert_non_null(cat);
+	const struct pc_catalog *cat = *state;
 	/* the spans do overlap, as 00-instance-blocks.conf now says: PG3's
 	 * side B runs into the Distributor primary span (48000-48999) from
 	 * instance 12's offset 20 on */
@@ -487,35 +469,34 @@ static void test_instance_offsets_never_meet(void **state)
 	size_t meetings = offsets_meeting(cat, first, sizeof(first));
 	if (meetings != 0)
 		fail_msg("%zu ports where two offsets meet, first %s", meetings, first);
-	pc_catalog_free(cat);
 
 	/* the walk does find a meeting when there is one */
+	struct pc_diag diag = { 0 };
 	const char *paths[] = { repo_path("tests/fixtures/catalog/offsets-meet.conf") };
-	cat = pc_catalog_load(paths, 1, &diag);
+	struct pc_catalog *meeting = pc_catalog_load(paths, 1, &diag);
 	pc_diag_print(&diag, stderr);
-	assert_non_null(cat);
+	pc_diag_clear(&diag);
+	assert_non_null(meeting);
 	/* PG3 side B offset 28, instances 12-24, on the Distributor's 0-12 */
-	assert_int_equal(offsets_meeting(cat, first, sizeof(first)), 13);
+	assert_int_equal(offsets_meeting(meeting, first, sizeof(first)), 13);
 	assert_non_null(strstr(first, "port 48008: block pg side b slot 3 offset 28 instance 12"));
-	pc_catalog_free(cat);
+	pc_catalog_free(meeting);
 }
 
 static void test_revision(void **state)
 {
-	(void)state;
+	const struct pc_catalog *a = *state;
 	struct pc_diag diag = { 0 };
-	struct pc_catalog *a = load_shipped(&diag);
 	struct pc_catalog *b = load_shipped(&diag);
 	const char *with_site[] = { CATALOG_DIR, repo_path("tests/fixtures/catalog/site-good.conf") };
 	struct pc_catalog *c = pc_catalog_load(with_site, 2, &diag);
-	assert_non_null(a);
+	pc_diag_clear(&diag);
 	assert_non_null(b);
 	assert_non_null(c);
 	assert_int_equal(strlen(a->revision), 8);
 	assert_int_equal(strspn(a->revision, "0123456789abcdef"), 8);
 	assert_string_equal(a->revision, b->revision);
 	assert_string_not_equal(a->revision, c->revision);
-	pc_catalog_free(a);
 	pc_catalog_free(b);
 	pc_catalog_free(c);
 }
@@ -603,10 +584,8 @@ static void test_bad_catalogs(void **state)
  * and names where the first definition is. */
 static void test_site_duplicate_role(void **state)
 {
-	(void)state;
+	const struct pc_catalog *shipped = *state;
 	struct pc_diag diag = { 0 };
-	struct pc_catalog *shipped = load_shipped(&diag);
-	assert_non_null(shipped);
 	const struct pc_role *router = pc_catalog_find_role(shipped, "icm-router");
 	char first[1100];
 	snprintf(first, sizeof(first), "role icm-router is already defined at %s:%d", router->file,
@@ -617,7 +596,6 @@ static void test_site_duplicate_role(void **state)
 	assert_null(pc_catalog_load(paths, 2, &diag));
 	check_first_error(&diag, site, 2, first);
 	pc_diag_clear(&diag);
-	pc_catalog_free(shipped);
 }
 
 static void test_missing_catalog(void **state)
@@ -676,5 +654,6 @@ int main(void)
 		cmocka_unit_test(test_missing_catalog),
 		cmocka_unit_test(test_names),
 	};
-	return cmocka_run_group_tests_name("catalog", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("catalog", tests, load_shipped_catalog,
+					   free_shipped_catalog);
 }

@@ -1,11 +1,14 @@
 /* The libconfuse glue: exact lines whatever the comments, repeated titles
- * kept apart, a value given twice reported. */
+ * kept apart, a value given twice reported; and parses on several threads
+ * at once, each with its own lines and diagnostics. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 
 #include <cmocka.h>
+
+#include <pthread.h>
 
 #include "plan/cfgfile.h"
 #include "pc_test.h"
@@ -17,6 +20,7 @@ static cfg_opt_t sec_opts[] = {
 	CFG_END(),
 };
 static cfg_opt_t file_opts[] = {
+	CFG_SEC("single", inner_opts, CFGF_NONE),
 	CFG_STR("top", NULL, CFGF_NONE),
 	CFG_STR("url", NULL, CFGF_NONE),
 	CFG_SEC("sec", sec_opts, CFGF_MULTI | CFGF_TITLE),
@@ -28,17 +32,47 @@ static cfg_opt_t file_opts[] = {
 	CFG_END(),
 };
 
+/* lines.conf, parsed cleanly, for the tests that read it. */
+struct parsed {
+	const char *path;
+	struct pc_diag diag;
+	struct pc_cfgfile *file;
+	cfg_t *root;
+};
+
+static int parse_lines_conf(void **state)
+{
+	struct parsed *p = calloc(1, sizeof(*p));
+	assert_non_null(p);
+	p->path = repo_path("tests/fixtures/cfgfile/lines.conf");
+	p->file = pc_cfgfile_parse(file_opts, p->path, &p->diag);
+	pc_diag_print(&p->diag, stderr);
+	if (p->file == NULL || p->diag.n_lines != 0) {
+		pc_cfgfile_free(p->file);
+		pc_diag_clear(&p->diag);
+		free(p);
+		return -1;
+	}
+	p->root = pc_cfgfile_root(p->file);
+	*state = p;
+	return 0;
+}
+
+static int free_parsed(void **state)
+{
+	struct parsed *p = *state;
+	pc_cfgfile_free(p->file);
+	pc_diag_clear(&p->diag);
+	free(p);
+	return 0;
+}
+
 static void test_lines_despite_comments(void **state)
 {
-	(void)state;
-	struct pc_diag diag = { 0 };
-	const char *path = repo_path("tests/fixtures/cfgfile/lines.conf");
-	struct pc_cfgfile *f = pc_cfgfile_parse(file_opts, path, &diag);
-	pc_diag_print(&diag, stderr);
-	assert_non_null(f);
-	assert_int_equal(diag.n_lines, 0);
-	cfg_t *root = pc_cfgfile_root(f);
-	assert_string_equal(pc_cfgfile_path(f), path);
+	const struct parsed *p = *state;
+	struct pc_cfgfile *f = p->file;
+	cfg_t *root = p->root;
+	assert_string_equal(pc_cfgfile_path(f), p->path);
 
 	assert_int_equal(pc_cfgfile_line(f, root, "top"), 5);
 	assert_string_equal(cfg_getstr(root, "top"), "a # not a comment");
@@ -54,17 +88,13 @@ static void test_lines_despite_comments(void **state)
 	/* a default is not "written in the file" */
 	assert_int_equal(pc_cfgfile_line(f, root, "unused"), 0);
 	assert_false(pc_cfgfile_isset(f, root, "unused"));
-	pc_cfgfile_free(f);
 }
 
 static void test_sections(void **state)
 {
-	(void)state;
-	struct pc_diag diag = { 0 };
-	struct pc_cfgfile *f =
-		pc_cfgfile_parse(file_opts, repo_path("tests/fixtures/cfgfile/lines.conf"), &diag);
-	assert_non_null(f);
-	cfg_t *root = pc_cfgfile_root(f);
+	const struct parsed *p = *state;
+	struct pc_cfgfile *f = p->file;
+	cfg_t *root = p->root;
 
 	/* two sections titled "one": both kept, in order, titles intact */
 	assert_int_equal(cfg_size(root, "sec"), 3);
@@ -84,6 +114,23 @@ static void test_sections(void **state)
 	assert_int_equal(pc_cfgfile_line(f, two, NULL), 12);
 	assert_int_equal(pc_cfgfile_line(f, cfg_getnsec(two, "inner", 0), NULL), 12);
 	assert_int_equal(pc_cfgfile_line(f, two, "inner"), 12);
+}
+
+/* A single (not multi) section exists before the parse, made by
+ * libconfuse for its defaults: its options' lines are recorded too. */
+static void test_single_section_made_before_the_parse(void **state)
+{
+	(void)state;
+	static const char text[] = "top = \"t\"\nsingle {\n\tm = 3\n}\n";
+	struct pc_diag diag = { 0 };
+	struct pc_cfgfile *f = pc_cfgfile_parse_text(file_opts, "single.conf", text,
+						     sizeof(text) - 1, &diag);
+	pc_diag_print(&diag, stderr);
+	assert_non_null(f);
+	assert_int_equal(diag.n_lines, 0);
+	cfg_t *single = cfg_getsec(pc_cfgfile_root(f), "single");
+	assert_int_equal(cfg_getint(single, "m"), 3);
+	assert_int_equal(pc_cfgfile_line(f, single, "m"), 3);
 	pc_cfgfile_free(f);
 }
 
@@ -111,13 +158,121 @@ static void test_unreadable(void **state)
 	pc_diag_clear(&diag);
 }
 
+/* range = {FIRST, LAST} as both file formats take it; and where a message
+ * about an option that was not written points. */
+static void test_port_ranges_and_where(void **state)
+{
+	(void)state;
+	static const char text[] = "list = {10, 20}\n"
+				   "sec \"ok\" { n = 1 }\n"
+				   "sec \"one\" {\n}\n";
+	struct pc_diag diag = { 0 };
+	struct pc_cfgfile *f = pc_cfgfile_parse_text(file_opts, "ranges.conf", text,
+						     sizeof(text) - 1, &diag);
+	assert_non_null(f);
+	cfg_t *root = pc_cfgfile_root(f);
+	long first, last;
+	assert_true(pc_cfgfile_port_range(root, "list", &first, &last));
+	assert_int_equal(first, 10);
+	assert_int_equal(last, 20);
+	cfg_t *one = cfg_getnsec(root, "sec", 1);
+	assert_int_equal(pc_cfgfile_where(f, cfg_getnsec(root, "sec", 0), "n"), 2);
+	assert_int_equal(pc_cfgfile_where(f, one, "n"), 3); /* not written: the section */
+	assert_int_equal(pc_cfgfile_where(f, one, NULL), 3);
+	pc_cfgfile_free(f);
+
+	static const struct {
+		const char *list;
+		long first, last;
+	} bad[] = {
+		{ "{20, 10}", 20, 10 }, { "{10, 10}", 10, 10 }, { "{0, 10}", 0, 10 },
+		{ "{10, 65536}", 10, 65536 }, { "{10}", 10, 0 }, { "{1, 2, 3}", 1, 2 },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char line[64];
+		snprintf(line, sizeof(line), "list = %s\n", bad[i].list);
+		f = pc_cfgfile_parse_text(file_opts, "ranges.conf", line, strlen(line), &diag);
+		assert_non_null(f);
+		assert_false(pc_cfgfile_port_range(pc_cfgfile_root(f), "list", &first, &last));
+		assert_int_equal(first, bad[i].first);
+		assert_int_equal(last, bad[i].last);
+		pc_cfgfile_free(f);
+	}
+	assert_int_equal(diag.n_lines, 0);
+}
+
+/* One text parsed over and over on one thread; what must come out first. */
+struct parser {
+	const char *path;
+	const char *text;
+	bool accepted; /* the file is returned (the mistake does not stop the parse) */
+	char first[128]; /* the first diagnostic must start with this */
+	int rounds;
+	pthread_barrier_t *start; /* both threads parse from the same moment */
+	int wrong; /* rounds whose result was not that */
+};
+
+static void *parse_rounds(void *arg)
+{
+	struct parser *p = arg;
+	pthread_barrier_wait(p->start);
+	for (int i = 0; i < p->rounds; i++) {
+		struct pc_diag diag = { 0 };
+		struct pc_cfgfile *f =
+			pc_cfgfile_parse_text(file_opts, p->path, p->text, strlen(p->text), &diag);
+		if ((f != NULL) != p->accepted || diag.n_lines == 0 ||
+		    strncmp(diag.lines[0], p->first, strlen(p->first)) != 0)
+			p->wrong++;
+		pc_cfgfile_free(f);
+		pc_diag_clear(&diag);
+	}
+	return NULL;
+}
+
+/* The loader thread parses while the SNMP thread (or a command) may too:
+ * each parse reports its own mistakes, in its own file, at its own lines. */
+static void test_parses_on_two_threads_at_once(void **state)
+{
+	(void)state;
+	pthread_barrier_t start;
+	assert_int_equal(pthread_barrier_init(&start, NULL, 2), 0);
+	struct parser twice = {
+		.path = "twice.conf",
+		.text = "sec \"x\" {\n\tn = 1\n\tn = 2\n}\n",
+		.accepted = true,
+		.first = "twice.conf:3: n is set twice in this section (first at line 2)",
+		.rounds = 1000,
+		.start = &start,
+	};
+	struct parser unknown = {
+		.path = "unknown.conf",
+		.text = "top = \"t\"\n\nbogus = 1\n",
+		.accepted = false,
+		.first = "unknown.conf:3: no such option 'bogus'",
+		.rounds = 1000,
+		.start = &start,
+	};
+	pthread_t a, b;
+	assert_int_equal(pthread_create(&a, NULL, parse_rounds, &twice), 0);
+	assert_int_equal(pthread_create(&b, NULL, parse_rounds, &unknown), 0);
+	pthread_join(a, NULL);
+	pthread_join(b, NULL);
+	pthread_barrier_destroy(&start);
+	assert_int_equal(twice.wrong, 0);
+	assert_int_equal(unknown.wrong, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_lines_despite_comments),
-		cmocka_unit_test(test_sections),
+		cmocka_unit_test_setup_teardown(test_lines_despite_comments, parse_lines_conf,
+						free_parsed),
+		cmocka_unit_test_setup_teardown(test_sections, parse_lines_conf, free_parsed),
+		cmocka_unit_test(test_single_section_made_before_the_parse),
 		cmocka_unit_test(test_value_given_twice),
 		cmocka_unit_test(test_unreadable),
+		cmocka_unit_test(test_port_ranges_and_where),
+		cmocka_unit_test(test_parses_on_two_threads_at_once),
 	};
 	return cmocka_run_group_tests_name("cfgfile", tests, NULL, NULL);
 }

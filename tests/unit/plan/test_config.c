@@ -9,19 +9,41 @@
 
 #include <netinet/in.h>
 #include <pwd.h>
+#include <stdbool.h>
 
 #include "plan/config.h"
 #include "pc_test.h"
 
+/* The good configuration a test reads: its path (from the repository's
+ * root) is the test's initial state, the loaded configuration its state. A
+ * good configuration loads without a single diagnostic. */
+static int load_config(void **state)
+{
+	struct pc_diag diag = { 0 };
+	struct pc_config *config = pc_config_load(repo_path(*state), &diag);
+	pc_diag_print(&diag, stderr);
+	bool quiet = diag.n_lines == 0;
+	pc_diag_clear(&diag);
+	if (config == NULL || !quiet) {
+		pc_config_free(config);
+		return -1;
+	}
+	*state = config;
+	return 0;
+}
+
+static int free_config(void **state)
+{
+	pc_config_free(*state);
+	return 0;
+}
+
+#define config_test(test, relative) \
+	cmocka_unit_test_prestate_setup_teardown(test, load_config, free_config, (void *)(relative))
+
 static void test_example_config(void **state)
 {
-	(void)state;
-	struct pc_diag diag = { 0 };
-	const char *path = repo_path("conf/portcomply.conf");
-	struct pc_config *config = pc_config_load(path, &diag);
-	pc_diag_print(&diag, stderr);
-	assert_non_null(config);
-	assert_int_equal(diag.n_lines, 0);
+	const struct pc_config *config = *state;
 	assert_string_equal(config->catalog_dir, "catalog");
 	assert_null(config->site_catalog);
 	assert_int_equal(config->poll_interval, 5);
@@ -45,16 +67,11 @@ static void test_example_config(void **state)
 	char *catalog = pc_config_resolve_path(config, config->catalog_dir);
 	assert_string_equal(catalog, repo_path("conf/catalog"));
 	free(catalog);
-	pc_config_free(config);
 }
 
 static void test_defaults(void **state)
 {
-	(void)state;
-	struct pc_diag diag = { 0 };
-	struct pc_config *config =
-		pc_config_load(repo_path("tests/fixtures/config/good-minimal.conf"), &diag);
-	assert_non_null(config);
+	const struct pc_config *config = *state;
 	assert_int_equal(config->poll_interval, PC_DEFAULT_POLL_INTERVAL);
 	assert_int_equal(config->hold_down, PC_DEFAULT_HOLD_DOWN);
 	assert_int_equal(config->agentx_retry, PC_DEFAULT_AGENTX_RETRY);
@@ -67,18 +84,12 @@ static void test_defaults(void **state)
 	char *catalog = pc_config_resolve_path(config, config->catalog_dir);
 	assert_string_equal(catalog, repo_path("conf/catalog"));
 	free(catalog);
-	pc_config_free(config);
 }
 
 /* Every key, the same role twice (two instances), overrides, ranges. */
 static void test_full_config(void **state)
 {
-	(void)state;
-	struct pc_diag diag = { 0 };
-	struct pc_config *config =
-		pc_config_load(repo_path("tests/fixtures/config/good-full.conf"), &diag);
-	pc_diag_print(&diag, stderr);
-	assert_non_null(config);
+	const struct pc_config *config = *state;
 	assert_string_equal(config->site_catalog, "../catalog/site-good.conf");
 	assert_int_equal(config->poll_interval, 10);
 	assert_int_equal(config->hold_down, 3);
@@ -125,35 +136,23 @@ static void test_full_config(void **state)
 	assert_int_equal(config->n_ignores, 3);
 	assert_int_equal(config->ignores[1].port, 33434);
 	assert_int_equal(config->ignores[1].port_last, 33534);
-	pc_config_free(config);
 }
 
 /* The examples written in conf/portcomply.conf's comments parse. */
 static void test_documented_examples(void **state)
 {
-	(void)state;
-	struct pc_diag diag = { 0 };
-	struct pc_config *config =
-		pc_config_load(repo_path("tests/fixtures/config/good-examples.conf"), &diag);
-	pc_diag_print(&diag, stderr);
-	assert_non_null(config);
+	const struct pc_config *config = *state;
 	assert_int_equal(config->n_roles, 6);
 	assert_int_equal(config->roles[1].n_overrides, 2);
 	assert_int_equal(config->roles[4].owner.uid, 1001);
 	assert_int_equal(config->roles[4].overrides[0].owner.uid, 1002);
 	assert_true(config->roles[5].overrides[0].trust);
-	pc_config_free(config);
 }
 
 /* Owners per role and per rule; a user name is a uid once loaded. */
 static void test_owners(void **state)
 {
-	(void)state;
-	struct pc_diag diag = { 0 };
-	struct pc_config *config =
-		pc_config_load(repo_path("tests/fixtures/config/good-owner.conf"), &diag);
-	pc_diag_print(&diag, stderr);
-	assert_non_null(config);
+	const struct pc_config *config = *state;
 	const struct pc_role_conf *vnc = &config->roles[0];
 	assert_string_equal(vnc->owner.user, "root");
 	assert_true(vnc->owner.has_uid);
@@ -173,19 +172,13 @@ static void test_owners(void **state)
 	assert_non_null(getpwnam("nobody"));
 	assert_int_equal(windows->owner.uid, getpwnam("nobody")->pw_uid);
 	assert_null(windows->owner.process);
-	pc_config_free(config);
 }
 
 /* The switches that trust permit ranges: per role, and per rule in an
  * override (which alone is enough for an override). */
 static void test_trust_switches(void **state)
 {
-	(void)state;
-	struct pc_diag diag = { 0 };
-	struct pc_config *config =
-		pc_config_load(repo_path("tests/fixtures/config/good-trust.conf"), &diag);
-	pc_diag_print(&diag, stderr);
-	assert_non_null(config);
+	const struct pc_config *config = *state;
 	const struct pc_role_conf *windows = &config->roles[0];
 	assert_true(windows->trust_permits);
 	assert_int_equal(windows->trust_permits_line, 3);
@@ -200,14 +193,15 @@ static void test_trust_switches(void **state)
 	assert_false(lgmapper->overrides[0].has_required);
 	assert_true(lgmapper->overrides[1].has_trust);
 	assert_false(lgmapper->overrides[1].trust);
-	pc_config_free(config);
+}
 
-	/* not given: not trusted */
-	config = pc_config_load(repo_path("conf/portcomply.conf"), &diag);
-	assert_non_null(config);
+/* Not given: not trusted. */
+static void test_trust_off_by_default(void **state)
+{
+	const struct pc_config *config = *state;
+	assert_true(config->n_roles > 0);
 	for (size_t i = 0; i < config->n_roles; i++)
 		assert_false(config->roles[i].trust_permits);
-	pc_config_free(config);
 }
 
 struct bad_config {
@@ -278,12 +272,13 @@ static void test_unreadable(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_example_config),
-		cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_full_config),
-		cmocka_unit_test(test_documented_examples),
-		cmocka_unit_test(test_owners),
-		cmocka_unit_test(test_trust_switches),
+		config_test(test_example_config, "conf/portcomply.conf"),
+		config_test(test_defaults, "tests/fixtures/config/good-minimal.conf"),
+		config_test(test_full_config, "tests/fixtures/config/good-full.conf"),
+		config_test(test_documented_examples, "tests/fixtures/config/good-examples.conf"),
+		config_test(test_owners, "tests/fixtures/config/good-owner.conf"),
+		config_test(test_trust_switches, "tests/fixtures/config/good-trust.conf"),
+		config_test(test_trust_off_by_default, "conf/portcomply.conf"),
 		cmocka_unit_test(test_bad_configs),
 		cmocka_unit_test(test_unreadable),
 	};

@@ -34,6 +34,7 @@
 #include "plan/cfgfile.h"
 
 #include "plan/catalog.h"
+#include "plan/catalog_load.h"
 #include "plan/plan.h"
 #include "pc_test.h"
 

@@ -8,8 +8,10 @@
 #include <cmocka.h>
 
 #include <netinet/in.h>
+#include <pthread.h>
 
 #include "plan/catalog.h"
+#include "plan/catalog_load.h"
 #include "plan/expect.h"
 #include "plan/plan.h"
 #include "pc_test.h"
@@ -511,6 +513,71 @@ static void test_bad_configs(void **state)
 	}
 }
 
+/* One configuration's expectations built over and over on one thread; the
+ * first error each build must report. */
+struct builder_run {
+	const struct pc_config *config;
+	const char *first; /* after "PATH:" */
+	int rounds;
+	pthread_barrier_t *start;
+	int wrong; /* builds that reported anything else */
+};
+
+static void *build_rounds(void *arg)
+{
+	struct builder_run *run = arg;
+	size_t len = strlen(run->config->path);
+	pthread_barrier_wait(run->start);
+	for (int i = 0; i < run->rounds; i++) {
+		struct pc_expectations list;
+		struct pc_diag diag = { 0 };
+		int rc = pc_expect_build(catalog, run->config, &list, &diag);
+		const char *line = diag.n_lines > 0 ? diag.lines[0] : "";
+		if (rc != -1 || strncmp(line, run->config->path, len) != 0 || line[len] != ':' ||
+		    strncmp(line + len + 1, run->first, strlen(run->first)) != 0)
+			run->wrong++;
+		pc_diag_clear(&diag);
+	}
+	return NULL;
+}
+
+/* The loader thread builds a plan while another load may run (start-up, a
+ * command): two builds at once each find their own listen-port clash (the
+ * check sorts the ports), at their own line. */
+static void test_plans_built_on_two_threads_at_once(void **state)
+{
+	(void)state;
+	static const char *const files[2] = { "tests/fixtures/config/bad-listen-conflict.conf",
+					      "tests/fixtures/config/bad-bind-same.conf" };
+	static const char *const clashes[2] = {
+		"6: tcp/42027: role ipcc-express (rule cti) and role cti-server (rule cti, line 3)",
+		"10: tcp/5900: role ctios-server (rule ctios) and role vnc (rule vnc-display, line 3)",
+	};
+	pthread_barrier_t start;
+	assert_int_equal(pthread_barrier_init(&start, NULL, 2), 0);
+	struct builder_run runs[2];
+	pthread_t threads[2];
+	for (int i = 0; i < 2; i++) {
+		struct pc_diag diag = { 0 };
+		runs[i] = (struct builder_run){ .config = pc_config_load(repo_path(files[i]), &diag),
+						.first = clashes[i],
+						.rounds = 2000,
+						.start = &start };
+		pc_diag_print(&diag, stderr);
+		pc_diag_clear(&diag);
+		assert_non_null(runs[i].config);
+	}
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&threads[i], NULL, build_rounds, &runs[i]), 0);
+	for (int i = 0; i < 2; i++)
+		pthread_join(threads[i], NULL);
+	pthread_barrier_destroy(&start);
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(runs[i].wrong, 0);
+		pc_config_free((struct pc_config *)runs[i].config);
+	}
+}
+
 /* --expected --role without a config: the same checks, no lines. */
 static void test_bad_role_requests(void **state)
 {
@@ -557,6 +624,7 @@ int main(void)
 		cmocka_unit_test(test_bound_to_different_addresses),
 		cmocka_unit_test(test_bad_configs),
 		cmocka_unit_test(test_bad_role_requests),
+		cmocka_unit_test(test_plans_built_on_two_threads_at_once),
 	};
 	return cmocka_run_group_tests_name("expect", tests, load_catalog, free_catalog);
 }

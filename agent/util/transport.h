@@ -1,0 +1,28 @@
+/* The transport layer's small vocabulary, shared by every layer: protocols
+ * by name (the one spelling of the configuration, the catalog, the reports
+ * and the MIB's strings) and lists of port numbers. */
+#ifndef PC_TRANSPORT_H
+#define PC_TRANSPORT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* "tcp", "udp"; "?" for any other protocol number. */
+const char *pc_proto_name(uint8_t proto);
+
+/* "tcp" -> IPPROTO_TCP, "udp" -> IPPROTO_UDP; 0 for anything else
+ * (NULL included): no protocol the agent serves is numbered 0. */
+uint8_t pc_proto_parse(const char *name);
+
+/* 1-65535: a number a listener can have (any width, so that a value read
+ * from a file is checked before it is narrowed). */
+static inline bool pc_port_valid(long port)
+{
+	return port >= 1 && port <= 65535;
+}
+
+/* Sort ports in place and drop repeats; returns how many are left. */
+size_t pc_ports_sort_unique(uint16_t *ports, size_t n);
+
+#endif
