@@ -72,7 +72,7 @@ CONF_DIR := $(SYSCONFDIR)/portcomply
 MAN_PAGES := man/portcomplyd.8 man/portcomply.conf.5 man/portcomply-catalog.5
 
 .PHONY: all deps build run test check layers unit unit-asan integration valgrind mib-lint \
-	bench clean install uninstall deb man-lint snmp-yml contrib fleet FORCE fuzz fuzz-smoke \
+	bench clean install uninstall deb man-lint doc-lint snmp-yml contrib fleet FORCE fuzz fuzz-smoke \
 	fuzzers stress
 .DEFAULT_GOAL := all
 
@@ -91,7 +91,7 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory check
 
-check: build layers mib-lint man-lint contrib unit integration fleet unit-asan fuzz-smoke valgrind
+check: build layers mib-lint man-lint doc-lint contrib unit integration fleet unit-asan fuzz-smoke valgrind
 	@echo "make test: all passed"
 
 $(DAEMON): $(BUILD)/agent/daemon/main.o $(BUILD)/libportcomply.a
@@ -275,6 +275,11 @@ deb:
 
 man-lint:
 	@tools/man-lint.sh $(MAN_PAGES)
+
+# Every relative link of the Markdown documentation leads to a file that
+# exists (and a #fragment to a heading of it).
+doc-lint:
+	@tools/doc-links.sh README.md $(wildcard docs/*.md) bench/README.md
 
 clean:
 	rm -rf build
