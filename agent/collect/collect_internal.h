@@ -176,10 +176,17 @@ int pc_procnet_read(const char *proc_root, const struct pc_port_set *connect_por
 		    size_t errlen);
 
 /* Decides dual-stack vs v6-only for IPv6 wildcard listeners read from
- * /proc, which does not say (see collect_procnet.c). Call before finishing. */
+ * /proc, which does not say (see procnet.c). Call before finishing. */
 void pc_procnet_guess_v6only(struct pc_snapshot *snap, bool bindv6only_default);
 
 /* ---- inode -> process -------------------------------------------------- */
+
+/* Every field of pc_procmap_stats, for the code that copies them across
+ * the naming helper's socket (namer_protocol.h's pc_namer_stats has the
+ * same fields in fixed sizes). */
+#define PC_PROCMAP_STATS_FIELDS(X)                                                             \
+	X(cached) X(verified) X(comm_reads) X(walked_pids) X(readlinks) X(denied) X(unresolved) \
+	X(owner_denied) X(owner_absent) X(full_walk) X(walk_deferred)
 
 struct pc_procmap_stats {
 	unsigned cached; /* listeners answered from the previous polls' answers */

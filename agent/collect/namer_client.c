@@ -13,19 +13,11 @@ _Static_assert(PC_NAMER_NAME_MAX == PC_PROCESS_MAX, "a process name crosses the 
 
 static struct pc_procmap_stats procmap_stats(const struct pc_namer_stats *s)
 {
-	return (struct pc_procmap_stats){
-		.cached = s->cached,
-		.verified = s->verified,
-		.comm_reads = s->comm_reads,
-		.walked_pids = s->walked_pids,
-		.readlinks = s->readlinks,
-		.denied = s->denied,
-		.unresolved = s->unresolved,
-		.owner_denied = s->owner_denied,
-		.owner_absent = s->owner_absent,
-		.full_walk = s->full_walk != 0,
-		.walk_deferred = s->walk_deferred != 0,
-	};
+	struct pc_procmap_stats out = { 0 };
+#define COPY_FIELD(field) out.field = s->field;
+	PC_PROCMAP_STATS_FIELDS(COPY_FIELD)
+#undef COPY_FIELD
+	return out;
 }
 
 static int wait_readable(int fd, int timeout_ms)

@@ -126,7 +126,7 @@ set +e
 "$PLUGINS/check_snmp" -H 127.0.0.2 -P 2c -C public -o "$OID_COMPLIANCE" -w 1 -c 2 >/dev/null
 plain=$?
 set -e
-[ "$plain" = 2 ] || fail "check_snmp -w 1 -c 2 on unknown(4): exit $plain (the README says 2)"
+[ "$plain" = 2 ] || fail "check_snmp -w 1 -c 2 on unknown(4): exit $plain (docs/fleet.md says 2)"
 log "unknown(4): UNKNOWN through the wrapper, CRITICAL with plain check_snmp -w 1 -c 2"
 
 # ---- no agent registered: UNKNOWN, not a verdict ----

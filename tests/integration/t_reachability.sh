@@ -1,7 +1,7 @@
 # Reachability: a port counts as present only where its peers
 # can reach it, with real sockets in the scenario's namespace.
 #
-# 1. The table: ctios-server instance 0 side A, one listener at a
+# 1. Every address a listener may take: ctios-server instance 0 side A, one listener at a
 #    time on tcp/42028 (IPv4 peers): 0.0.0.0 and dual-stack [::] present;
 #    127.0.0.1, [::1] and v6-only [::] wrongAddress with the reason, in the
 #    MIB, the notification's varbinds and --check's JSON and text.

@@ -136,7 +136,7 @@ static void test_provenance_order(void **state)
 	cli_run_free(&r);
 }
 
-/* The acceptance: the appendix on demand. */
+/* The appendix on demand: one instance's ports for a role. */
 static void test_expected_for_a_role(void **state)
 {
 	(void)state;

@@ -650,7 +650,7 @@ static void test_json(void **state)
 	assert_contains(json, "\"instances\": [\n  {\"instance\": 0, \"name\": \"acme\", "
 			      "\"roles\": 1, \"compliance\": \"nonCompliant\"}\n ],");
 
-	/* Every field the issue asks for, on the missing required port. */
+	/* Every field an operator needs to act on a missing required port. */
 	line = json_line(json, "\"rule\": \"needed\"");
 	assert_contains(line, "\"role\": \"report-lab\", \"instance\": null, \"instance_name\": null, "
 			      "\"side\": null, \"slot\": null, \"rule\": \"needed\", "

@@ -149,7 +149,7 @@ static void check_reach(struct pc_plan *plan, size_t expectation, const struct r
 #define OK PC_PORT_PRESENT, PC_PROBLEM_NONE
 #define WRONG(p) PC_PORT_WRONG_ADDRESS, PC_PROBLEM_##p
 
-/* The issue's table (ctios-server 42028: IPv4 peers), then every other
+/* Each kind of address on ctios-server 42028 (IPv4 peers), then every other
  * way a listener can be out of a remote peer's reach. */
 static void remote_ipv4_peers_need_a_reachable_listener(void **state)
 {

@@ -1,4 +1,4 @@
-/* The SIGHUP loader: a load runs off the caller's thread, its result is
+/* The loader thread (SIGHUP's loads): a load runs off the caller's thread, its result is
  * taken without waiting, requests during a load fold into one more, and
  * stopping never waits for a load that does not come back. */
 #include <setjmp.h>

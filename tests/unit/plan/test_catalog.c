@@ -107,7 +107,7 @@ static void test_every_table_has_a_role(void **state)
 	}
 }
 
-/* The roles the issue names must exist. */
+/* Every role of the guide's tables is in the catalog. */
 static void test_required_role_names(void **state)
 {
 	(void)state;

@@ -138,8 +138,9 @@ static void test_appendix(void **state)
 	}
 }
 
-/* The acceptance examples. */
-static void test_acceptance(void **state)
+/* Worked examples of the instance arithmetic: the Router at instance 2
+ * side A, CTI Server at instance 1 side B (the ports S1-S3 give). */
+static void test_instance_arithmetic_examples(void **state)
 {
 	(void)state;
 	struct pc_expectations router = plan("icm-router", 2, PC_SIDE_A, 0, 0);
@@ -613,7 +614,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_appendix),
-		cmocka_unit_test(test_acceptance),
+		cmocka_unit_test(test_instance_arithmetic_examples),
 		cmocka_unit_test(test_every_side),
 		cmocka_unit_test(test_confidence),
 		cmocka_unit_test(test_permits),
