@@ -46,6 +46,7 @@
 
 #include "collect/collect.h"
 #include "collect/collect_internal.h"
+#include "collect/procmap.h"
 #include "netns_sockets.h"
 #include "timing.h"
 

@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "collect/collect_internal.h"
+#include "collect/namer_client.h"
+#include "collect/procmap.h"
 #include "util/log.h"
 
 /* After a netlink failure in auto mode, how long /proc serves before the
@@ -312,23 +314,6 @@ int pc_collector_poll(struct pc_collector *c, struct pc_snapshot *snap, char *er
 	clock_gettime(CLOCK_MONOTONIC, &done);
 	snap->duration_us = elapsed_us(&started, &done);
 	return 0;
-}
-
-void pc_port_set_assign(struct pc_port_set *set, const uint16_t *ports, size_t n)
-{
-	memset(set->bits, 0, sizeof(set->bits));
-	set->count = 0;
-	for (size_t i = 0; i < n; i++) {
-		uint64_t bit = UINT64_C(1) << (ports[i] % 64);
-		if ((set->bits[ports[i] / 64] & bit) == 0)
-			set->count++;
-		set->bits[ports[i] / 64] |= bit;
-	}
-}
-
-bool pc_port_set_has(const struct pc_port_set *set, uint16_t port)
-{
-	return set->count == 0 || (set->bits[port / 64] >> (port % 64) & 1) != 0;
 }
 
 int pc_collector_set_connect_ports(struct pc_collector *c, const uint16_t *ports, size_t n)

@@ -5,8 +5,9 @@
  *             the pure parser of the replies (tests feed it recorded dumps)
  *   events:   the destroy-event subscription, with its kernel-side filter
  *   procnet:  the /proc/net/{tcp,tcp6,udp,udp6} reader and its line parser
- *   procmap:  inode -> pid and process name, by walking /proc/PID/fd
- *   namer_client: the same, asked of the privileged helper */
+ * and, in headers of their own, procmap.h (inode -> pid and process name,
+ * by walking /proc/PID/fd) and namer_client.h (the same, asked of the
+ * privileged helper). */
 #ifndef PC_COLLECT_INTERNAL_H
 #define PC_COLLECT_INTERNAL_H
 
@@ -17,6 +18,7 @@
 #include <linux/netlink.h>
 
 #include "core/snapshot.h"
+#include "util/transport.h"
 
 /* Kernel TCP states (include/net/tcp_states.h), as sock_diag and /proc/net
  * report them. UDP uses ESTABLISHED for connected and CLOSE for unconnected. */
@@ -122,15 +124,6 @@ enum pc_dump_status pc_links_parse(const void *buf, size_t len, uint32_t seq,
 
 /* ---- destroy events ---------------------------------------------------- */
 
-/* A set of ports as a bitmap: membership in O(1), no allocation. */
-struct pc_port_set {
-	uint64_t bits[65536 / 64];
-	size_t count; /* 0: every port */
-};
-
-void pc_port_set_assign(struct pc_port_set *set, const uint16_t *ports, size_t n);
-bool pc_port_set_has(const struct pc_port_set *set, uint16_t port);
-
 struct pc_events;
 
 /* Subscribes to the four destroy groups. NULL with err when refused. */
@@ -178,56 +171,5 @@ int pc_procnet_read(const char *proc_root, const struct pc_port_set *connect_por
 /* Decides dual-stack vs v6-only for IPv6 wildcard listeners read from
  * /proc, which does not say (see procnet.c). Call before finishing. */
 void pc_procnet_guess_v6only(struct pc_snapshot *snap, bool bindv6only_default);
-
-/* ---- inode -> process -------------------------------------------------- */
-
-/* Every field of pc_procmap_stats, for the code that copies them across
- * the naming helper's socket (namer_protocol.h's pc_namer_stats has the
- * same fields in fixed sizes). */
-#define PC_PROCMAP_STATS_FIELDS(X)                                                             \
-	X(cached) X(verified) X(comm_reads) X(walked_pids) X(readlinks) X(denied) X(unresolved) \
-	X(owner_denied) X(owner_absent) X(full_walk) X(walk_deferred)
-
-struct pc_procmap_stats {
-	unsigned cached; /* listeners answered from the previous polls' answers */
-	unsigned verified; /* of those, re-read from /proc/PID/fd/FD (rotation) */
-	unsigned comm_reads; /* process names read (new pids, rotation) */
-	unsigned walked_pids; /* processes whose fd tables the walk read */
-	unsigned readlinks; /* fd links read during the walk */
-	unsigned denied; /* processes whose fd table we may not read */
-	unsigned unresolved; /* listeners left with pid 0, of which: */
-	unsigned owner_denied; /* the last walk looked for them in vain and was
-				  refused some process's open files (EACCES,
-				  EPERM): one of those may hold them */
-	unsigned owner_absent; /* the last walk read every process and found
-				  them nowhere: no process holds them */
-	/* (the rest: not looked for yet, their walk deferred) */
-	bool full_walk; /* whether this resolve walked /proc */
-	bool walk_deferred; /* a walk was due but the last one is too recent */
-};
-
-struct pc_procmap;
-
-struct pc_procmap *pc_procmap_new(const char *proc_root);
-void pc_procmap_free(struct pc_procmap *pm);
-
-/* Least time between two walks of /proc/PID/fd (default 30 s; the first
- * walk is never delayed). Tests set 0. */
-void pc_procmap_set_walk_interval(struct pc_procmap *pm, unsigned seconds);
-
-/* Fills pid and process of every listener of a finished snapshot that it
- * can find; the rest keep pid 0 and "". */
-void pc_procmap_resolve(struct pc_procmap *pm, struct pc_snapshot *snap,
-			struct pc_procmap_stats *stats);
-
-/* ---- inode -> process, asked of the privileged helper (namer_client.c) -- */
-
-/* Fills pid and process of snap's listeners (a finished snapshot), like
- * pc_procmap_resolve, by asking the helper on fd (namer_protocol.h).
- * Returns 0, or -1 when the helper is gone or misbehaves: the caller then
- * names what it can itself. Waits at most timeout_ms for each reply
- * message. */
-int pc_namer_resolve(int fd, struct pc_snapshot *snap, struct pc_procmap_stats *stats,
-		     int timeout_ms);
 
 #endif

@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "collect/collect_internal.h"
+#include "collect/namer_client.h"
 #include "collect/namer_protocol.h"
 
 _Static_assert(PC_NAMER_NAME_MAX == PC_PROCESS_MAX, "a process name crosses the socket whole");

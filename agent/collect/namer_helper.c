@@ -7,7 +7,7 @@
 #include <stdbool.h>
 #include <string.h>
 
-#include "collect/collect_internal.h"
+#include "collect/procmap.h"
 #include "collect/namer_protocol.h"
 
 _Static_assert(PC_NAMER_NAME_MAX == PC_PROCESS_MAX, "a process name crosses the socket whole");

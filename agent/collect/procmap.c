@@ -26,7 +26,7 @@
  * directory is mode 0500, owned by the process's user) and reading its
  * links needs CAP_SYS_PTRACE (ptrace read access); without them those
  * processes' listeners keep pid 0 and "". */
-#include "collect/collect_internal.h"
+#include "collect/procmap.h"
 
 #include <dirent.h>
 #include <errno.h>

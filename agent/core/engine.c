@@ -6,21 +6,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-int pc_engine_add_event(struct pc_engine_context *cx, const struct pc_event *event)
-{
-	struct pc_evaluation *out = cx->out;
-	if (out->n_events == cx->cap_events) {
-		size_t cap = cx->cap_events ? cx->cap_events * 2 : 16;
-		struct pc_event *events = realloc(out->events, cap * sizeof(*events));
-		if (events == NULL)
-			return -1;
-		out->events = events;
-		cx->cap_events = cap;
-	}
-	out->events[out->n_events++] = *event;
-	return 0;
-}
-
 static int allocate(const struct pc_plan *plan, size_t n_listeners, struct pc_evaluation *out)
 {
 	memset(out, 0, sizeof(*out));

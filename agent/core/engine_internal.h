@@ -7,6 +7,7 @@
  *                        its notifications
  *   engine_unexpected.c  the listeners no expectation covers
  *   engine_rollup.c      roles, instances and the host from the expectations
+ *   engine_events.c      the evaluation's events, appended step by step
  * Nothing outside them includes this header. */
 #ifndef PC_ENGINE_INTERNAL_H
 #define PC_ENGINE_INTERNAL_H

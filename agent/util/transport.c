@@ -43,3 +43,20 @@ size_t pc_ports_sort_unique(uint16_t *ports, size_t n)
 			ports[out++] = ports[i];
 	return out;
 }
+
+void pc_port_set_assign(struct pc_port_set *set, const uint16_t *ports, size_t n)
+{
+	memset(set->bits, 0, sizeof(set->bits));
+	set->count = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t bit = UINT64_C(1) << (ports[i] % 64);
+		if ((set->bits[ports[i] / 64] & bit) == 0)
+			set->count++;
+		set->bits[ports[i] / 64] |= bit;
+	}
+}
+
+bool pc_port_set_has(const struct pc_port_set *set, uint16_t port)
+{
+	return set->count == 0 || (set->bits[port / 64] >> (port % 64) & 1) != 0;
+}

@@ -25,4 +25,15 @@ static inline bool pc_port_valid(long port)
 /* Sort ports in place and drop repeats; returns how many are left. */
 size_t pc_ports_sort_unique(uint16_t *ports, size_t n);
 
+/* A set of ports as a bitmap: membership in O(1), no allocation (the
+ * collector's filters test every socket of a dump against one). */
+struct pc_port_set {
+	uint64_t bits[65536 / 64];
+	size_t count; /* 0: every port */
+};
+
+void pc_port_set_assign(struct pc_port_set *set, const uint16_t *ports, size_t n);
+/* Whether port is in the set; an empty set holds every port. */
+bool pc_port_set_has(const struct pc_port_set *set, uint16_t port);
+
 #endif

@@ -18,7 +18,8 @@
 #include <unistd.h>
 
 #include "collect_test_util.h"
-#include "collect/collect_internal.h"
+#include "collect/namer_client.h"
+#include "collect/procmap.h"
 #include "collect/namer_helper.h"
 #include "collect/namer_protocol.h"
 

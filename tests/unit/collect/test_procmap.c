@@ -22,6 +22,7 @@
 
 #include "collect/collect.h"
 #include "collect/collect_internal.h"
+#include "collect/procmap.h"
 #include "collect_test_util.h"
 #include "util/log.h"
 #include "log_capture.h"
