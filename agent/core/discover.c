@@ -664,3 +664,19 @@ void pc_discovery_free(struct pc_discovery *d)
 	free(d->unexplained);
 	memset(d, 0, sizeof(*d));
 }
+
+int pc_discovery_copy(const struct pc_discovery *from, struct pc_discovery *to)
+{
+	*to = *from;
+	to->candidates = malloc((from->n_candidates ? from->n_candidates : 1) * sizeof(*to->candidates));
+	to->unexplained = malloc((from->n_unexplained ? from->n_unexplained : 1) * sizeof(*to->unexplained));
+	if (to->candidates == NULL || to->unexplained == NULL) {
+		pc_discovery_free(to);
+		return -1;
+	}
+	if (from->n_candidates > 0)
+		memcpy(to->candidates, from->candidates, from->n_candidates * sizeof(*to->candidates));
+	if (from->n_unexplained > 0)
+		memcpy(to->unexplained, from->unexplained, from->n_unexplained * sizeof(*to->unexplained));
+	return 0;
+}

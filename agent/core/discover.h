@@ -178,6 +178,9 @@ int pc_discover_run(const struct pc_discover_index *index, const struct pc_snaps
 		    const struct pc_discover_params *params, struct pc_discovery *out);
 void pc_discovery_free(struct pc_discovery *discovery);
 
+/* A copy that owns its arrays; 0, or -1 when out of memory (to empty). */
+int pc_discovery_copy(const struct pc_discovery *from, struct pc_discovery *to);
+
 /* The configured assignments of a plan's expectations, one per role
  * statement, in the catalog's roles. malloc'd array (free it), *n set;
  * NULL with *n 0 when there is none or no memory. */
