@@ -9,6 +9,9 @@
 #                                --rounds R --cold-rounds C --idle SECONDS)
 #   bench/run.sh parse [N]       parse_bench: configuration loads of N and 2N bytes
 #                                in several shapes; linear when every ratio is under 3
+#   bench/run.sh discover [ARGS...]  discover_bench: discovery against the one-poll
+#                                --check, and its accuracy as ports go missing
+#                                (--listeners N --runs R --trials T)
 #
 # Needs root: each bench makes its own network namespace. Exit status: the
 # worst of the benches run (0 targets met, 1 a target missed, 2 failed).
@@ -33,8 +36,12 @@ parse() {
 	"$build/bench/parse_bench" "$@"
 }
 
+discover() {
+	"$build/bench/discover_bench" "$@"
+}
+
 case ${1:-} in
-poll | walk | parse)
+poll | walk | parse | discover)
 	what=$1
 	shift
 	"$what" "$@"
@@ -49,7 +56,7 @@ poll | walk | parse)
 	exit "$rc_walk"
 	;;
 *)
-	echo "usage: bench/run.sh [poll|walk|parse] [ARGS...]" >&2
+	echo "usage: bench/run.sh [poll|walk|parse|discover] [ARGS...]" >&2
 	exit 2
 	;;
 esac

@@ -13,7 +13,7 @@ struct pc_cli_args {
 	int instance; /* --instance, -1 when absent */
 	const char *side; /* --side */
 	int slot; /* --slot, -1 when absent */
-	const char *format; /* --format: "text" (default) or "json" */
+	const char *format; /* --format: "text" (default), "json"; "conf" for --discover */
 	bool brief; /* --check --brief: the status line only */
 	bool verbose; /* --check --verbose: every table */
 };
@@ -22,5 +22,6 @@ int pc_cli_list_roles(const struct pc_cli_args *args); /* --list-roles */
 int pc_cli_expected(const struct pc_cli_args *args); /* --expected */
 int pc_cli_listeners(const struct pc_cli_args *args); /* --listeners */
 int pc_cli_check(const struct pc_cli_args *args); /* --check */
+int pc_cli_discover(const struct pc_cli_args *args); /* --discover */
 
 #endif

@@ -15,6 +15,7 @@ struct pc_state *pc_state_new(struct pc_plan *plan, struct pc_snapshot *snap,
 	memset(snap, 0, sizeof(*snap));
 	state->eval = *eval;
 	memset(eval, 0, sizeof(*eval));
+	state->discovery.verdict = PC_DISCOVER_OFF;
 	return state;
 }
 
@@ -42,6 +43,7 @@ void pc_state_unref(struct pc_state *state)
 	if (state == NULL || atomic_fetch_sub(&state->refs, 1) != 1)
 		return;
 	pc_evaluation_free(&state->eval);
+	pc_discovery_free(&state->discovery);
 	pc_snapshot_clear(&state->snap);
 	pc_plan_unref(state->plan);
 	free(state);

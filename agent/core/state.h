@@ -10,6 +10,7 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "core/discover.h"
 #include "core/engine.h"
 #include "plan/plan.h"
 #include "core/snapshot.h"
@@ -21,6 +22,9 @@ struct pc_state {
 	struct pc_plan *plan; /* the plan the evaluation used */
 	struct pc_snapshot snap;
 	struct pc_evaluation eval;
+	/* Which roles explain the listeners (discover.h): the poll thread's
+	 * last result, copied in when discovery is on; verdict off otherwise. */
+	struct pc_discovery discovery;
 };
 
 /* A new state with one reference. It takes a reference to plan and takes

@@ -454,6 +454,8 @@ int main(int argc, char **argv)
 		return pc_cli_check(&o.cli);
 	case PC_CMD_EXPORT:
 		return pc_cli_export(&o.cli, o.export_format);
+	case PC_CMD_DISCOVER:
+		return pc_cli_discover(&o.cli);
 	case PC_CMD_SERVE:
 		return serve(&o);
 	}

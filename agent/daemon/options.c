@@ -46,6 +46,11 @@ static void usage(FILE *out, const struct pc_options_netsnmp *snmp)
 		"                               one role's port plan, no host configuration\n"
 		"  --listeners                  the host's listeners, as the agent sees them\n"
 		"  --export nftables            an nftables allow-list of the expected ports\n"
+		"  --discover [--format text|json|conf]\n"
+		"                               one poll, then which roles, instances, sides\n"
+		"                               and slots of the catalog explain this host's\n"
+		"                               listeners, best first; conf: the best one as\n"
+		"                               a configuration --check -c accepts\n"
 		"  --check [--format text|json] [--brief|--verbose]\n"
 		"                               one poll, then the compliance report as a\n"
 		"                               Nagios plugin: the status line with perfdata,\n"
@@ -128,7 +133,8 @@ static int parse_number(const char *option, const char *text, int min, int max)
 }
 
 enum long_only { OPT_LIST_ROLES = 256, OPT_EXPECTED, OPT_ROLE, OPT_INSTANCE, OPT_SIDE, OPT_SLOT,
-		 OPT_LISTENERS, OPT_CHECK, OPT_FORMAT, OPT_BRIEF, OPT_VERBOSE, OPT_EXPORT };
+		 OPT_LISTENERS, OPT_CHECK, OPT_FORMAT, OPT_BRIEF, OPT_VERBOSE, OPT_EXPORT,
+		 OPT_DISCOVER };
 
 void pc_options_parse(struct pc_options *o, const struct pc_options_netsnmp *snmp, int argc,
 		      char **argv)
@@ -148,6 +154,7 @@ void pc_options_parse(struct pc_options *o, const struct pc_options_netsnmp *snm
 		{ "brief", no_argument, NULL, OPT_BRIEF },
 		{ "verbose", no_argument, NULL, OPT_VERBOSE },
 		{ "export", required_argument, NULL, OPT_EXPORT },
+		{ "discover", no_argument, NULL, OPT_DISCOVER },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -206,6 +213,9 @@ void pc_options_parse(struct pc_options *o, const struct pc_options_netsnmp *snm
 			o->command = PC_CMD_EXPORT;
 			o->export_format = optarg;
 			break;
+		case OPT_DISCOVER:
+			o->command = PC_CMD_DISCOVER;
+			break;
 		case OPT_ROLE:
 			o->cli.role = optarg;
 			break;
@@ -225,8 +235,10 @@ void pc_options_parse(struct pc_options *o, const struct pc_options_netsnmp *snm
 			o->cli.verbose = true;
 			break;
 		case OPT_FORMAT:
-			if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0) {
-				fprintf(stderr, PC_NAME ": --format '%s': want text or json\n", optarg);
+			if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0 &&
+			    strcmp(optarg, "conf") != 0) {
+				fprintf(stderr, PC_NAME ": --format '%s': want text or json (or conf with --discover)\n",
+					optarg);
 				exit(usage_status);
 			}
 			o->cli.format = optarg;
@@ -253,6 +265,10 @@ void pc_options_parse(struct pc_options *o, const struct pc_options_netsnmp *snm
 	}
 	if ((o->cli.brief || o->cli.verbose) && o->command != PC_CMD_CHECK) {
 		fprintf(stderr, PC_NAME ": --brief and --verbose go with --check\n");
+		exit(usage_status);
+	}
+	if (strcmp(o->cli.format, "conf") == 0 && o->command != PC_CMD_DISCOVER) {
+		fprintf(stderr, PC_NAME ": --format conf goes with --discover\n");
 		exit(usage_status);
 	}
 	if (o->cli.brief && o->cli.verbose) {

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/discover.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -46,6 +47,16 @@ struct pc_poller {
 	char last_failure[256];
 	uint16_t *watched; /* ports the collector watches, sorted */
 	size_t n_watched;
+
+	/* Discovery (config discovery = true), the poll thread's own: the
+	 * index of the plan's catalog, the last result and what it was
+	 * computed from, and the verdict as published (held down). */
+	struct pc_discover_index *discover_index;
+	struct pc_plan *discover_plan; /* the plan last discovered against (a reference) */
+	uint64_t discover_hash;
+	struct pc_discovery discovery;
+	enum pc_discover_verdict verdict_published, verdict_seen;
+	unsigned verdict_polls; /* consecutive polls that saw verdict_seen */
 };
 
 static void drain(int fd)
@@ -101,6 +112,55 @@ static void update_connect_ports(struct pc_poller *p)
 		pc_log(LOG_WARNING, "cannot count connections to %zu remote ports: %s", n,
 		       strerror(errno));
 	free(ports);
+}
+
+/* ---- discovery ---- */
+
+/* Recomputes when the listening ports or the plan changed (never on a
+ * request, never with discovery off), then copies the last result into
+ * the state about to be published. The verdict changes only after
+ * hold-down polls that agree, as a port's status does. */
+static void discover(struct pc_poller *p, struct pc_state *state)
+{
+	const struct pc_plan *plan = p->current.plan;
+	if (!plan->config->discovery)
+		return;
+	uint64_t hash = pc_discover_listener_hash(&state->snap, plan->config);
+	if (p->discover_plan != plan || p->discover_index == NULL ||
+	    p->discover_index->catalog != plan->catalog || hash != p->discover_hash) {
+		if (p->discover_index == NULL || p->discover_index->catalog != plan->catalog) {
+			pc_discover_index_free(p->discover_index);
+			p->discover_index = pc_discover_index_build(plan->catalog);
+		}
+		size_t n_configured = 0;
+		struct pc_discover_assignment *configured =
+			pc_discover_configured(plan->catalog, &plan->expectations, &n_configured);
+		struct pc_discover_params params = { .config = plan->config,
+						     .configured = configured,
+						     .n_configured = n_configured };
+		pc_discovery_free(&p->discovery);
+		if (p->discover_index == NULL ||
+		    pc_discover_run(p->discover_index, &state->snap, &params, &p->discovery) < 0) {
+			pc_log(LOG_ERR, "discovery: out of memory");
+			free(configured);
+			return;
+		}
+		free(configured);
+		if (p->discover_plan != plan) {
+			pc_plan_unref(p->discover_plan);
+			p->discover_plan = pc_plan_ref(p->current.plan);
+		}
+		p->discover_hash = hash;
+	}
+	enum pc_discover_verdict seen = p->discovery.verdict;
+	p->verdict_polls = seen == p->verdict_seen ? p->verdict_polls + 1 : 1;
+	p->verdict_seen = seen;
+	if (p->verdict_published == 0 || p->verdict_polls >= p->current.engine.hold_down)
+		p->verdict_published = seen;
+	if (pc_discovery_copy(&p->discovery, &state->discovery) == 0)
+		state->discovery.verdict = p->verdict_published;
+	else
+		state->discovery.verdict = PC_DISCOVER_OFF;
 }
 
 /* ---- one poll ---- */
@@ -217,6 +277,7 @@ static bool poll_once(struct pc_poller *p)
 		p->last_failure[0] = '\0';
 	}
 	p->failed_polls = 0;
+	discover(p, state);
 	keep(p, state);
 	pc_state_unref(p->last_seen);
 	p->last_seen = pc_state_ref(state);
@@ -407,6 +468,9 @@ void pc_poller_stop(struct pc_poller *p)
 	pc_plan_unref(p->current.plan);
 	pc_plan_unref(p->pending.plan);
 	free(p->watched);
+	pc_discovery_free(&p->discovery);
+	pc_discover_index_free(p->discover_index);
+	pc_plan_unref(p->discover_plan);
 	pc_event_box_clear(&p->events);
 	close_pipes(p);
 	pthread_mutex_destroy(&p->lock);

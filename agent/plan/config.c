@@ -60,6 +60,7 @@ static cfg_opt_t config_opts[] = {
 	CFG_BOOL("notifications", cfg_true, CFGF_NONE),
 	CFG_BOOL("resolve-processes", cfg_true, CFGF_NONE),
 	CFG_BOOL("check-connections", cfg_false, CFGF_NONE),
+	CFG_BOOL("discovery", cfg_false, CFGF_NONE),
 	CFG_BOOL("notify-missing", cfg_true, CFGF_NONE),
 	CFG_BOOL("notify-restored", cfg_true, CFGF_NONE),
 	CFG_BOOL("notify-unexpected", cfg_true, CFGF_NONE),
@@ -425,6 +426,7 @@ struct pc_config *pc_config_load(const char *path, struct pc_diag *diag)
 	config->notifications = cfg_getbool(root, "notifications");
 	config->resolve_processes = cfg_getbool(root, "resolve-processes");
 	config->check_connections = cfg_getbool(root, "check-connections");
+	config->discovery = cfg_getbool(root, "discovery");
 	config->notify_missing = cfg_getbool(root, "notify-missing");
 	config->notify_restored = cfg_getbool(root, "notify-restored");
 	config->notify_unexpected = cfg_getbool(root, "notify-unexpected");

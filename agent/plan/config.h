@@ -109,6 +109,8 @@ struct pc_config {
 	bool notifications; /* master switch for all notifications */
 	bool resolve_processes; /* map listeners to pid and process name */
 	bool check_connections; /* evaluate connect rules (established TCP) */
+	bool discovery; /* after polls that change the listening ports, tell which roles
+			   explain them (core/discover.h); off by default */
 	bool notify_missing, notify_restored, notify_unexpected, notify_compliance;
 	unsigned notify_rate_limit; /* notifications per second, 0: no limit */
 	unsigned notify_queue; /* notifications kept while the master is away */

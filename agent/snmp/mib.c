@@ -9,7 +9,7 @@
 
 static const struct pc_mib_table_def *const table_defs[] = {
 	&pc_mib_listener_def, &pc_mib_role_def,		 &pc_mib_expect_def,
-	&pc_mib_instance_def, &pc_mib_instance_port_def,
+	&pc_mib_instance_def, &pc_mib_instance_port_def, &pc_mib_discovery_table_def,
 };
 #define N_TABLES (sizeof(table_defs) / sizeof(table_defs[0]))
 
@@ -17,6 +17,7 @@ static const struct pc_mib_scalars_def *const scalar_defs[] = {
 	&pc_mib_poll_def,
 	&pc_mib_host_def,
 	&pc_mib_notify_def,
+	&pc_mib_discovery_def,
 };
 
 /* The one instance the daemon serves. */
