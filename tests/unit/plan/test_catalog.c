@@ -270,7 +270,10 @@ static void test_rule_confidence_by_instance_and_slot(void **state)
 		{ "vru-cti-client", "cti-server-a", PC_CONF_E60, PC_CONF_L12, PC_CONF_INF, PC_CONF_INF },
 		{ "vru-cti-client", "cti-server-b", PC_CONF_E60, PC_CONF_L12, PC_CONF_INF, PC_CONF_INF },
 		{ "cad-base-servers", "cti-server-a", PC_CONF_E60, PC_CONF_L12, PC_CONF_INF, PC_CONF_INF },
-		{ "outbound-option-dialer", "cti-server-b", PC_CONF_L12, PC_CONF_L12, PC_CONF_INF, PC_CONF_INF },
+		/* ... whoever connects to it: the same value, the same tags */
+		{ "outbound-option-dialer", "cti-server-b", PC_CONF_E60, PC_CONF_L12, PC_CONF_INF, PC_CONF_INF },
+		{ "cem", "arm-cti-server-a", PC_CONF_E60, PC_CONF_L12, PC_CONF_INF, PC_CONF_INF },
+		{ "media-blender", "cti-server-b", PC_CONF_E60, PC_CONF_L12, PC_CONF_INF, PC_CONF_INF },
 		/* PG MDS: S1 prints every slot's base; the instance step is inferred */
 		{ "icm-pg", "mds", PC_CONF_L12, PC_CONF_INF, PC_CONF_L12, PC_CONF_INF },
 		{ "icm-pg", "mds-state-transfer", PC_CONF_L12, PC_CONF_INF, PC_CONF_L12, PC_CONF_INF },
