@@ -270,7 +270,10 @@ static void test_rule_confidence_by_instance_and_slot(void **state)
 		{ "vru-cti-client", "cti-server-a", PC_CONF_E60, PC_CONF_L12, PC_CONF_INF, PC_CONF_INF },
 		{ "vru-cti-client", "cti-server-b", PC_CONF_E60, PC_CONF_L12, PC_CONF_INF, PC_CONF_INF },
 		{ "cad-base-servers", "cti-server-a", PC_CONF_E60, PC_CONF_L12, PC_CONF_INF, PC_CONF_INF },
-		{ "outbound-option-dialer", "cti-server-b", PC_CONF_L12, PC_CONF_L12, PC_CONF_INF, PC_CONF_INF },
+		/* ... whoever connects to it: the same value, the same tags */
+		{ "outbound-option-dialer", "cti-server-b", PC_CONF_E60, PC_CONF_L12, PC_CONF_INF, PC_CONF_INF },
+		{ "cem", "arm-cti-server-a", PC_CONF_E60, PC_CONF_L12, PC_CONF_INF, PC_CONF_INF },
+		{ "media-blender", "cti-server-b", PC_CONF_E60, PC_CONF_L12, PC_CONF_INF, PC_CONF_INF },
 		/* PG MDS: S1 prints every slot's base; the instance step is inferred */
 		{ "icm-pg", "mds", PC_CONF_L12, PC_CONF_INF, PC_CONF_L12, PC_CONF_INF },
 		{ "icm-pg", "mds-state-transfer", PC_CONF_L12, PC_CONF_INF, PC_CONF_L12, PC_CONF_INF },
@@ -332,13 +335,42 @@ static void test_catalog_corrections(void **state)
 	assert_int_equal(cad->kind, PC_NUMBER_FIXED);
 	assert_int_equal(cad->port, rule_of(cat, "ctios-server", "ctios")->port);
 
-	/* the SDDSN server, with both of its rows */
+	/* the SDDSN server, with both of its rows; table 3's "SDDSN Server <->
+	 * Listener" row prints the first row's Windows ports: the SDDSN serves
+	 * them and reaches the Listener's */
 	const struct pc_role *sddsn = pc_catalog_find_role(cat, "sddsn-server");
 	assert_non_null(sddsn);
 	assert_int_equal(sddsn->table, 3);
 	const struct pc_rule *to_listener = rule_of(cat, "sddsn-server", "listener-transfer");
 	assert_int_equal(to_listener->direction, PC_DIR_CONNECT);
 	assert_non_null(strstr(to_listener->remote, "Listener"));
+	static const struct {
+		const char *rule;
+		int protocol, port, direction;
+	} sddsn_row[] = {
+		{ "listener-transfer", IPPROTO_TCP, 445, PC_DIR_CONNECT },
+		{ "listener-netbios-session", IPPROTO_TCP, 139, PC_DIR_CONNECT },
+		{ "listener-rpc", IPPROTO_TCP, 135, PC_DIR_CONNECT },
+		{ "rpc-endpoint-mapper", IPPROTO_TCP, 135, PC_DIR_LISTEN },
+		{ "netbios-name", IPPROTO_UDP, 137, PC_DIR_LISTEN },
+		{ "netbios-datagram", IPPROTO_UDP, 138, PC_DIR_LISTEN },
+		{ "netbios-session", IPPROTO_TCP, 139, PC_DIR_LISTEN },
+		{ "smb", IPPROTO_TCP, 445, PC_DIR_LISTEN },
+	};
+	const struct pc_role *listener = pc_catalog_find_role(cat, "rms-listener");
+	for (size_t i = 0; i < sizeof(sddsn_row) / sizeof(sddsn_row[0]); i++) {
+		const struct pc_rule *r = rule_of(cat, "sddsn-server", sddsn_row[i].rule);
+		assert_int_equal(r->kind, PC_NUMBER_FIXED);
+		assert_int_equal(r->protocol, sddsn_row[i].protocol);
+		assert_int_equal(r->port, sddsn_row[i].port);
+		assert_int_equal(r->direction, sddsn_row[i].direction);
+		assert_int_equal(r->confidence, PC_CONF_E60);
+		if (r->direction == PC_DIR_LISTEN) /* the Listener's end of the row */
+			assert_ptr_equal(rule_of(cat, "rms-listener", sddsn_row[i].rule), r);
+	}
+	/* ... so the Listener has no numberless rule for that row any more */
+	for (size_t i = 0; i < listener->n_rules; i++)
+		assert_string_not_equal(listener->rules[i]->name, "sddsn-transfer");
 	const struct pc_rule *isn = rule_of(cat, "sddsn-server", "isn-alarms");
 	assert_int_equal(isn->direction, PC_DIR_LISTEN);
 	assert_non_null(strstr(isn->remote, "ISN"));
