@@ -152,9 +152,21 @@ void pc_notifier_link_down(struct pc_notifier *n)
 	 * up on a stalled master, which will read it when it resumes. */
 	if (fate == PC_LINK_ORPHANED && !keep_orphan(n, t->sock))
 		fate = PC_LINK_MASTER_READ; /* cannot follow it: never sent twice all the same */
+	size_t before = pc_notify_queue_orphans(&n->queue);
+	uint64_t unconfirmed = n->queue.unconfirmed;
 	n->master = NULL;
 	n->probe_request = 0; /* its answer, if any, died with the session */
 	pc_notify_queue_link_down(&n->queue, fate);
+	size_t held = pc_notify_queue_orphans(&n->queue) - before;
+	uint64_t read = n->queue.unconfirmed - unconfirmed;
+	if (held > 0)
+		pc_log(LOG_NOTICE, "notifications: %zu sent to the master before it stalled are not sent "
+				   "again; its answers on the old connection will say what it delivered",
+		       held);
+	if (read > 0)
+		pc_log(LOG_NOTICE, "notifications: %llu read by the master before its session was closed "
+				   "are not sent again (its answers were lost with the session)",
+		       (unsigned long long)read);
 }
 
 int pc_notifier_watch(const struct pc_notifier *n, fd_set *readfds)
