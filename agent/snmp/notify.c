@@ -126,11 +126,9 @@ void pc_notifier_link_up(struct pc_notifier *n, void *session)
 static bool keep_orphan(struct pc_notifier *n, int fd)
 {
 	struct pc_notify_orphan *slot = &n->orphans[0];
-	for (size_t i = 0; i < ORPHANS_MAX; i++)
-		if (n->orphans[i].fd < 0) {
+	for (size_t i = 0; i < ORPHANS_MAX && slot->fd >= 0; i++)
+		if (n->orphans[i].fd < 0 || n->orphans[i].session < slot->session)
 			slot = &n->orphans[i];
-			break;
-		}
 	pc_notify_orphan_close(slot, &n->queue); /* all taken: the oldest gives way */
 	slot->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
 	if (slot->fd < 0)
@@ -160,8 +158,9 @@ void pc_notifier_link_down(struct pc_notifier *n)
 	size_t held = pc_notify_queue_orphans(&n->queue) - before;
 	uint64_t read = n->queue.unconfirmed - unconfirmed;
 	if (held > 0)
-		pc_log(LOG_NOTICE, "notifications: %zu sent to the master before it stalled are not sent "
-				   "again; its answers on the old connection will say what it delivered",
+		pc_log(LOG_NOTICE, "notifications: %zu in flight on the session net-snmp closed are not "
+				   "sent again; the master's answers on the old connection will say what it "
+				   "delivered",
 		       held);
 	if (read > 0)
 		pc_log(LOG_NOTICE, "notifications: %llu read by the master before its session was closed "
