@@ -51,6 +51,7 @@ int pc_evaluation_init_unknown(const struct pc_plan *plan, struct pc_evaluation 
 	forget_statuses(out);
 	pc_engine_roll_up(plan, out); /* names the roles and instances */
 	forget_compliance(out);
+	out->host_told = PC_COMPLIANCE_UNKNOWN;
 	return 0;
 }
 
@@ -85,18 +86,41 @@ int pc_engine_carry_over(const struct pc_plan *plan, const struct pc_evaluation 
 	for (size_t r = 0; r < out->n_roles; r++)
 		out->roles[r].present = out->roles[r].missing = 0;
 	forget_compliance(out);
-	if (previous->host == PC_COMPLIANCE_UNKNOWN)
+	if (previous->host != PC_COMPLIANCE_UNKNOWN)
+		out->host_last_change_ms = now_ms;
+	if (previous->host_told == PC_COMPLIANCE_UNKNOWN)
 		return 0;
-	out->host_last_change_ms = now_ms;
+	out->host_told = PC_COMPLIANCE_UNKNOWN;
 	struct pc_engine_context cx = { .plan = plan, .now_ms = now_ms, .out = out };
 	struct pc_event ev = { .type = PC_EVENT_COMPLIANCE, .when_ms = now_ms,
-			       .previous = previous->host, .current = PC_COMPLIANCE_UNKNOWN,
+			       .previous = previous->host_told, .current = PC_COMPLIANCE_UNKNOWN,
 			       .instance = -1 };
 	if (pc_engine_add_event(&cx, &ev) < 0) {
 		pc_evaluation_free(out);
 		return -1;
 	}
 	return 0;
+}
+
+/* One pcComplianceChanged per verdict, from what receivers were told last.
+ * The evaluation finds the host unknown only while expectations await their
+ * first verdict (at start, after blindness, or new in a reloaded plan):
+ * that is no verdict, so a reload that adds a role raises one change, to
+ * where its new ports are judged, never "to unknown" first. Blindness,
+ * which is a verdict of unknown, is told by pc_engine_carry_over. */
+static int announce_compliance(struct pc_engine_context *cx, const struct pc_evaluation *previous)
+{
+	struct pc_evaluation *out = cx->out;
+	enum pc_compliance told = previous != NULL ? previous->host_told : PC_COMPLIANCE_UNKNOWN;
+	out->host_told = told;
+	if (out->host == told || out->host == PC_COMPLIANCE_UNKNOWN)
+		return 0;
+	out->host_told = out->host;
+	struct pc_event ev = { .type = PC_EVENT_COMPLIANCE, .when_ms = cx->now_ms,
+			       .previous = told, .current = out->host,
+			       .missing_count = out->missing,
+			       .unexpected_count = out->unexpected, .instance = -1 };
+	return pc_engine_add_event(cx, &ev);
 }
 
 int pc_engine_evaluate(const struct pc_plan *plan, const struct pc_engine_settings *settings,
@@ -121,16 +145,10 @@ int pc_engine_evaluate(const struct pc_plan *plan, const struct pc_engine_settin
 
 	enum pc_compliance before = previous != NULL ? previous->host : PC_COMPLIANCE_UNKNOWN;
 	out->host_last_change_ms = previous != NULL ? previous->host_last_change_ms : 0;
-	if (out->host != before) {
-		if (previous != NULL)
-			out->host_last_change_ms = now_ms;
-		struct pc_event ev = { .type = PC_EVENT_COMPLIANCE, .when_ms = now_ms,
-				       .previous = before, .current = out->host,
-				       .missing_count = out->missing,
-				       .unexpected_count = out->unexpected, .instance = -1 };
-		if (pc_engine_add_event(&cx, &ev) < 0)
-			goto oom;
-	}
+	if (out->host != before && previous != NULL)
+		out->host_last_change_ms = now_ms;
+	if (announce_compliance(&cx, previous) < 0)
+		goto oom;
 	return 0;
 oom:
 	pc_evaluation_free(out);

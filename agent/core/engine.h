@@ -182,6 +182,11 @@ struct pc_evaluation {
 	struct pc_instance_result *instances; /* sorted by number */
 	size_t n_instances;
 	enum pc_compliance host;
+	/* The host's compliance as receivers were last told it (the current of
+	 * the last pcComplianceChanged raised). An unknown that only says
+	 * expectations await their first verdict (new after a reload) is not
+	 * told: their verdict is, as one change from this. */
+	enum pc_compliance host_told;
 	uint32_t expected, present, missing, unexpected, unconfigured;
 	int64_t host_last_change_ms; /* 0: not changed since start */
 	bool recheck_soon; /* something is pending: poll again before the interval */
@@ -205,7 +210,7 @@ void pc_evaluation_free(struct pc_evaluation *evaluation);
  * it was made with). Not blind: previous unchanged, without its events.
  * Blind (polls have failed hold-down times in a row): every status, count
  * and compliance unknown or zero, no listener, and a compliance event when
- * the host was not unknown already; each expectation's history (alarms
+ * receivers were not told unknown already; each expectation's history (alarms
  * raised, absences, flaps) is kept, so that the next successful poll,
  * judged against this, reports what changed from the last verdict an
  * operator was told about, and the return from unknown. A port found

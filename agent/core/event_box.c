@@ -25,6 +25,7 @@ static int put_expectation(struct pc_event_box *box, const struct pc_event *even
 		memmove(&box->expect[i], &box->expect[i + 1],
 			(box->n_expect - i - 1) * sizeof(*box->expect));
 		box->expect[box->n_expect - 1] = *event;
+		box->folded++;
 		return 0;
 	}
 	if (box->n_expect == box->cap_expect) {
@@ -57,9 +58,12 @@ int pc_event_box_put(struct pc_event_box *box, const struct pc_event *event)
 	switch (event->type) {
 	case PC_EVENT_COMPLIANCE:
 		if (box->has_compliance) {
+			/* Receivers still believe what the waiting change left
+			 * from: back there, nothing changed for them. */
 			enum pc_compliance told = box->compliance.previous;
 			box->compliance = *event;
 			box->compliance.previous = told;
+			box->has_compliance = told != event->current;
 		} else {
 			box->compliance = *event;
 			box->has_compliance = true;
@@ -80,7 +84,7 @@ int pc_event_box_put(struct pc_event_box *box, const struct pc_event *event)
 bool pc_event_box_empty(const struct pc_event_box *box)
 {
 	return !box->has_compliance && box->n_expect == 0 && box->n_unexpected == 0 &&
-	       box->coalesced == 0 && box->lost == 0;
+	       box->coalesced == 0 && box->folded == 0 && box->lost == 0;
 }
 
 void pc_event_box_move(struct pc_event_box *box, struct pc_event_box *out)

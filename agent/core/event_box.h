@@ -3,10 +3,11 @@
  * number of new listeners can push out an alarm:
  *
  *   - the compliance change: one, the latest (its "previous" stays what the
- *     SNMP thread was last told);
+ *     SNMP thread was last told; a change back to that is no change);
  *   - expectation events (missing, restored...): at most one per
  *     expectation (role, rule, member), its latest state; the number of
- *     expectations bounds them;
+ *     expectations bounds them, and each state replaced before the SNMP
+ *     thread saw it is counted ("folded": receivers are told how many);
  *   - unexpected listeners: up to a limit, then only counted ("coalesced"),
  *     so that a flood costs a counter, not memory, and evicts nothing.
  *
@@ -33,6 +34,7 @@ struct pc_event_box {
 	struct pc_event *unexpected;
 	size_t n_unexpected, unexpected_limit;
 	uint64_t coalesced; /* unexpected listeners beyond the limit */
+	uint64_t folded; /* expectation events replaced by a newer one of the same expectation */
 	uint64_t lost; /* expectation events refused for lack of memory */
 };
 

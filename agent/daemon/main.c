@@ -248,6 +248,9 @@ static void run_loop(struct daemon *d)
 			numfds = poller_fd + 1;
 		if (loader_fd >= numfds)
 			numfds = loader_fd + 1;
+		int notifier_fds = pc_notifier_watch(d->notifier, &readfds);
+		if (notifier_fds > numfds)
+			numfds = notifier_fds;
 
 		int count = select(numfds, &readfds, NULL, NULL, tvp);
 		if (count > 0) {
@@ -257,6 +260,7 @@ static void run_loop(struct daemon *d)
 				take_poll_results(d);
 			if (FD_ISSET(loader_fd, &readfds))
 				apply_reload(d);
+			pc_notifier_readable(d->notifier, &readfds);
 			snmp_read(&readfds);
 		} else if (count == 0) {
 			snmp_timeout();

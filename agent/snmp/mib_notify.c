@@ -32,6 +32,18 @@ static int notify_value(const struct pc_mib_view *view, unsigned n, netsnmp_vari
 	case PCMIB_NOTIFICATIONS_DROPPED:
 		pc_mib_set_uint(var, ASN_COUNTER, (unsigned long)(stats.dropped & 0xffffffffu));
 		return 0;
+	case PCMIB_NOTIFICATIONS_RETRIED:
+		pc_mib_set_uint(var, ASN_COUNTER, (unsigned long)(stats.retried & 0xffffffffu));
+		return 0;
+	case PCMIB_NOTIFICATIONS_FOLDED:
+		pc_mib_set_uint(var, ASN_COUNTER, (unsigned long)(stats.folded & 0xffffffffu));
+		return 0;
+	case PCMIB_NOTIFICATIONS_REFUSED:
+		pc_mib_set_uint(var, ASN_COUNTER, (unsigned long)(stats.refused & 0xffffffffu));
+		return 0;
+	case PCMIB_NOTIFICATIONS_UNCONFIRMED:
+		pc_mib_set_uint(var, ASN_COUNTER, (unsigned long)(stats.unconfirmed & 0xffffffffu));
+		return 0;
 	case PCMIB_NOTIFICATIONS_QUEUED:
 		pc_mib_set_uint(var, ASN_GAUGE, stats.queued);
 		return 0;

@@ -1,17 +1,22 @@
 #include "snmp/notify.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include <net-snmp/net-snmp-config.h>
 #include <net-snmp/net-snmp-includes.h>
 
 #include "util/clock.h"
 #include "util/log.h"
+#include "snmp/notify_orphan.h"
 #include "snmp/notify_pdu.h"
 #include "snmp/values.h"
 
 /* RFC 2741's Ping PDU type: the probe of a master that did not answer. */
 #define AGENTX_PING_PDU ((u_char)13)
+/* Old connections followed at once (each is a stall net-snmp gave up on). */
+#define ORPHANS_MAX 4
 
 struct pc_notifier {
 	struct pc_notify_queue queue;
@@ -21,6 +26,8 @@ struct pc_notifier {
 	uint64_t probe_sent; /* its place in the order of sending */
 	struct pc_event summary_counts; /* what the next summary carries */
 	unsigned summary_alarm; /* the timer of a summary owed, 0: none */
+	unsigned pace_alarm; /* the timer of the next alarm's turn, 0: none */
+	struct pc_notify_orphan orphans[ORPHANS_MAX];
 };
 
 static struct pc_notify_policy policy_of(const struct pc_config *config)
@@ -44,6 +51,8 @@ struct pc_notifier *pc_notifier_new(const struct pc_config *config)
 	if (n == NULL)
 		return NULL;
 	n->summary_counts.current = PC_COMPLIANCE_UNKNOWN;
+	for (size_t i = 0; i < ORPHANS_MAX; i++)
+		n->orphans[i].fd = -1;
 	if (pc_notify_queue_init(&n->queue, &policy) < 0) {
 		pc_notify_queue_free(&n->queue);
 		free(n);
@@ -93,6 +102,7 @@ void pc_notifier_raise_events(struct pc_notifier *n, const struct pc_event_box *
 	for (size_t i = 0; i < pc_event_box_count(events); i++)
 		pc_notify_queue_offer(&n->queue, pc_event_box_at(events, i), now);
 	pc_notify_queue_note_coalesced(&n->queue, events->coalesced);
+	pc_notify_queue_note_folded(&n->queue, events->folded);
 	if (events->lost > 0)
 		pc_log(LOG_ERR, "notifications: out of memory: %llu expectation events lost",
 		       (unsigned long long)events->lost);
@@ -101,14 +111,84 @@ void pc_notifier_raise_events(struct pc_notifier *n, const struct pc_event_box *
 
 void pc_notifier_link_up(struct pc_notifier *n, void *session)
 {
+	int64_t now = pc_now_ms();
 	n->master = session;
+	pc_notify_queue_link_up(&n->queue, now);
+	/* The master is back: an old connection it has not answered on by
+	 * then, it handled without our seeing the answers, or never will. */
+	for (size_t i = 0; i < ORPHANS_MAX; i++)
+		if (n->orphans[i].fd >= 0 && n->orphans[i].expires_ms == 0)
+			n->orphans[i].expires_ms = now + PC_NOTIFY_ORPHAN_WAIT_MS;
+}
+
+/* The session's connection stays ours to read while the master may still
+ * answer what it carries (see notify_orphan.h); false when it cannot. */
+static bool keep_orphan(struct pc_notifier *n, int fd)
+{
+	struct pc_notify_orphan *slot = &n->orphans[0];
+	for (size_t i = 0; i < ORPHANS_MAX && slot->fd >= 0; i++)
+		if (n->orphans[i].fd < 0 || n->orphans[i].session < slot->session)
+			slot = &n->orphans[i];
+	pc_notify_orphan_close(slot, &n->queue); /* all taken: the oldest gives way */
+	slot->fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+	if (slot->fd < 0)
+		return false;
+	slot->session = n->queue.session;
+	slot->len = 0;
+	slot->expires_ms = 0;
+	return true;
 }
 
 void pc_notifier_link_down(struct pc_notifier *n)
 {
+	enum pc_notify_link_fate fate = PC_LINK_MASTER_CLOSED;
+	netsnmp_transport *t = n->master != NULL ? snmp_sess_transport(snmp_sess_pointer(n->master))
+						  : NULL;
+	if (t != NULL && t->sock >= 0)
+		fate = pc_notify_orphan_fate(t->sock);
+	/* Still open at the master's end, with some of it unread: net-snmp gave
+	 * up on a stalled master, which will read it when it resumes. */
+	if (fate == PC_LINK_ORPHANED && !keep_orphan(n, t->sock))
+		fate = PC_LINK_MASTER_READ; /* cannot follow it: never sent twice all the same */
+	size_t before = pc_notify_queue_orphans(&n->queue);
+	uint64_t unconfirmed = n->queue.unconfirmed;
 	n->master = NULL;
 	n->probe_request = 0; /* its answer, if any, died with the session */
-	pc_notify_queue_requeue(&n->queue);
+	pc_notify_queue_link_down(&n->queue, fate);
+	size_t held = pc_notify_queue_orphans(&n->queue) - before;
+	uint64_t read = n->queue.unconfirmed - unconfirmed;
+	if (held > 0)
+		pc_log(LOG_NOTICE, "notifications: %zu in flight on the session net-snmp closed are not "
+				   "sent again; the master's answers on the old connection will say what it "
+				   "delivered",
+		       held);
+	if (read > 0)
+		pc_log(LOG_NOTICE, "notifications: %llu read by the master before its session was closed "
+				   "are not sent again (its answers were lost with the session)",
+		       (unsigned long long)read);
+}
+
+int pc_notifier_watch(const struct pc_notifier *n, fd_set *readfds)
+{
+	int numfds = 0;
+	for (size_t i = 0; i < ORPHANS_MAX; i++) {
+		int fd = n->orphans[i].fd;
+		if (fd < 0 || fd >= FD_SETSIZE)
+			continue;
+		FD_SET(fd, readfds);
+		if (fd >= numfds)
+			numfds = fd + 1;
+	}
+	return numfds;
+}
+
+void pc_notifier_readable(struct pc_notifier *n, const fd_set *readfds)
+{
+	for (size_t i = 0; i < ORPHANS_MAX; i++) {
+		struct pc_notify_orphan *o = &n->orphans[i];
+		if (o->fd >= 0 && o->fd < FD_SETSIZE && FD_ISSET(o->fd, readfds))
+			pc_notify_orphan_read(o, &n->queue);
+	}
 }
 
 /* ---- sending and answers ---- */
@@ -118,15 +198,16 @@ static int on_answer(int op, netsnmp_session *session, int request, netsnmp_pdu 
 {
 	struct pc_notifier *n = notifier;
 	(void)session;
-	if (op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE && pdu != NULL &&
-	    pdu->errstat != SNMP_ERR_NOERROR && !n->refusal_logged) {
+	bool refused = op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE && pdu != NULL &&
+		       pdu->errstat != SNMP_ERR_NOERROR;
+	if (refused && !n->refusal_logged) {
 		/* Sending it again would be refused again: it leaves the queue. */
 		pc_log(LOG_WARNING, "the AgentX master refused a notification: %s",
 		       snmp_errstring((int)pdu->errstat));
 		n->refusal_logged = true;
 	}
 	if (op == NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE)
-		pc_notify_queue_acknowledge(&n->queue, (uint32_t)request);
+		pc_notify_queue_acknowledge(&n->queue, (uint32_t)request, refused);
 	else /* not answered in time: the master may be stalled, not gone */
 		pc_notify_queue_timed_out(&n->queue, (uint32_t)request);
 	return 1;
@@ -173,18 +254,47 @@ static void probe(struct pc_notifier *n)
 		n->probe_sent = pc_notify_queue_probe_sent(&n->queue);
 }
 
+static void on_turn(unsigned int reg, void *notifier)
+{
+	struct pc_notifier *n = notifier;
+	(void)reg;
+	n->pace_alarm = 0; /* the loop runs pc_notifier_run after its timers */
+}
+
+/* Wakes the loop when the next waiting alarm's turn comes. */
+static void wake_at(struct pc_notifier *n, int64_t due)
+{
+	if (due < 0 || n->pace_alarm != 0)
+		return;
+	int64_t wait = due - pc_now_ms();
+	if (wait < 1)
+		wait = 1;
+	struct timeval tv = { .tv_sec = wait / 1000, .tv_usec = (wait % 1000) * 1000 };
+	n->pace_alarm = snmp_alarm_register_hr(tv, 0, on_turn, n);
+}
+
+/* Old connections the master, back, left silent past their time. */
+static void expire_orphans(struct pc_notifier *n, int64_t now)
+{
+	for (size_t i = 0; i < ORPHANS_MAX; i++) {
+		struct pc_notify_orphan *o = &n->orphans[i];
+		if (o->fd >= 0 && o->expires_ms != 0 && now >= o->expires_ms)
+			pc_notify_orphan_close(o, &n->queue);
+	}
+}
+
 void pc_notifier_run(struct pc_notifier *n)
 {
 	if (n->master == NULL)
 		return;
+	expire_orphans(n, pc_now_ms());
 	if (n->queue.stalled) {
 		probe(n);
 		return;
 	}
-	for (size_t i = 0; n->master != NULL && i < n->queue.count; i++) {
-		struct pc_notify_entry *e = pc_notify_queue_at(&n->queue, i);
-		if (e->request != 0 || e->acknowledged)
-			continue;
+	int64_t due = -1;
+	struct pc_notify_entry *e;
+	while (n->master != NULL && (e = pc_notify_queue_next(&n->queue, pc_now_ms(), &due)) != NULL) {
 		netsnmp_pdu *pdu = pc_notify_pdu(&e->event, pc_mib_timestamp(e->event.when_ms));
 		if (pdu == NULL)
 			return;
@@ -193,6 +303,7 @@ void pc_notifier_run(struct pc_notifier *n)
 			return;
 		pc_notify_queue_sent(&n->queue, e, request);
 	}
+	wake_at(n, due);
 }
 
 struct pc_notify_stats pc_notifier_stats(const struct pc_notifier *n)
@@ -206,6 +317,10 @@ void pc_notifier_free(struct pc_notifier *n)
 		return;
 	if (n->summary_alarm != 0)
 		snmp_alarm_unregister(n->summary_alarm);
+	if (n->pace_alarm != 0)
+		snmp_alarm_unregister(n->pace_alarm);
+	for (size_t i = 0; i < ORPHANS_MAX; i++)
+		pc_notify_orphan_close(&n->orphans[i], &n->queue);
 	pc_notify_queue_free(&n->queue);
 	free(n);
 }

@@ -2,13 +2,17 @@
  * AgentX master (which forwards them to its trap sinks) as AgentX Notify
  * PDUs. Each waits in a bounded queue (notify_queue.h) until the master
  * acknowledges it, so that those raised while the master is away, or lost
- * with a dropped link, go out in order once it is back. Sending never
- * waits for the master: the answers come back through the loop. One Notify
- * per event is in flight on a session: a master that does not answer in
- * time is probed, not sent the same notification again, and what it never
- * acknowledged goes out again only on the next session. */
+ * with a dropped link, go out in order once it is back; alarms wait for
+ * their turn under the rate limit. Sending never waits for the master:
+ * the answers come back through the loop. Each notification goes out once:
+ * a master that does not answer in time is probed, not sent it again; a
+ * session net-snmp closes on a stalled master is still read for the
+ * master's answers (notify_orphan.h); only what a master lost with its
+ * connection goes out again, on the next session. */
 #ifndef PC_NOTIFY_H
 #define PC_NOTIFY_H
+
+#include <sys/select.h>
 
 #include "plan/config.h"
 #include "core/engine.h"
@@ -40,6 +44,14 @@ void pc_notifier_link_down(struct pc_notifier *n);
 
 /* Called by the loop after each round: sends what waits, if the link is up. */
 void pc_notifier_run(struct pc_notifier *n);
+
+/* The descriptors to watch for reading besides net-snmp's (old connections
+ * whose answers are still awaited): added to readfds; returns the highest
+ * plus one, 0 for none. */
+int pc_notifier_watch(const struct pc_notifier *n, fd_set *readfds);
+
+/* After select: reads those of them that are in readfds. */
+void pc_notifier_readable(struct pc_notifier *n, const fd_set *readfds);
 
 struct pc_notify_stats pc_notifier_stats(const struct pc_notifier *n);
 

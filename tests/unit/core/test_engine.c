@@ -268,6 +268,61 @@ static void a_reload_carries_results_over(void **state)
 	pc_plan_unref(reloaded);
 }
 
+/* A reload that adds roles while the host is compliant: the new
+ * expectations have no verdict until hold-down (3 polls) has judged the
+ * one that is absent, and the host is unknown meanwhile. Receivers get one
+ * change, from compliant to nonCompliant, not compliant -> unknown ->
+ * nonCompliant. */
+static void a_reload_raises_one_verdict(void **state)
+{
+	struct run *r = *state;
+	struct pc_plan *before = r->plan;
+	assert_int_equal(poll_with(r, everything, EVERYTHING, NULL, NULL)->host, PC_COMPLIANT);
+	assert_int_equal(r->eval.host_told, PC_COMPLIANT);
+
+	struct pc_plan *reloaded = load("tests/fixtures/engine/host.conf");
+	const struct pc_plan *judged_with = before;
+	size_t compliance_events = 0;
+	const struct pc_event *told = NULL;
+	for (int poll = 1; poll <= 3; poll++) {
+		struct pc_snapshot snap = { 0 };
+		for (size_t i = 0; i < EVERYTHING; i++)
+			if (strcmp(everything[i], "tcp 10.0.0.1 7400") != 0)
+				add(&snap, everything[i]);
+		pc_snapshot_finish(&snap);
+		struct pc_evaluation eval;
+		r->now_ms += 1000;
+		assert_int_equal(pc_engine_evaluate(reloaded, &r->settings, &snap, judged_with,
+						    &r->snap, &r->eval, r->now_ms, &eval),
+				 0);
+		judged_with = reloaded;
+		run_free(r);
+		r->snap = snap;
+		r->eval = eval;
+		r->started = true;
+		r->plan = reloaded;
+		if (poll < 3) {
+			/* Awaiting the new port's verdict: unknown, not told. */
+			assert_int_equal(eval.expect[BOUND_API].status, PC_PORT_PENDING);
+			assert_int_equal(eval.host, PC_COMPLIANCE_UNKNOWN);
+			assert_int_equal(eval.host_told, PC_COMPLIANT);
+		}
+		compliance_events += count_events(&r->eval, PC_EVENT_COMPLIANCE);
+		if (find_event(&r->eval, PC_EVENT_COMPLIANCE) != NULL)
+			told = find_event(&r->eval, PC_EVENT_COMPLIANCE);
+	}
+	assert_int_equal(r->eval.expect[BOUND_API].status, PC_PORT_MISSING);
+	assert_int_equal(compliance_events, 1);
+	assert_non_null(told);
+	assert_int_equal(told->previous, PC_COMPLIANT);
+	assert_int_equal(told->current, PC_NON_COMPLIANT);
+	assert_int_equal(r->eval.host_told, PC_NON_COMPLIANT);
+	/* The run frees its last evaluation, then the plan it was made with. */
+	run_free(r);
+	r->plan = before;
+	pc_plan_unref(reloaded);
+}
+
 /* Polls that fail leave the verdict (not blind), then unknown
  * (blind); back, the host is judged against the last verdict told. */
 static void a_blind_agent_says_unknown_and_comes_back(void **state)
@@ -424,6 +479,7 @@ int main(void)
 		RUN_TEST(flapping_is_reported_once_until_it_settles, "host.conf", 1),
 		RUN_TEST(flapping_ends_only_after_a_quiet_window, "host.conf", 1),
 		RUN_TEST(a_reload_carries_results_over, "host.conf", 1),
+		RUN_TEST(a_reload_raises_one_verdict, "svc-only.conf", 3),
 		RUN_TEST(a_blind_agent_says_unknown_and_comes_back, "host.conf", 1),
 		RUN_TEST(a_permit_never_goes_missing_or_restored, "permit.conf", 2),
 		RUN_TEST(range_notifications_carry_the_real_port, "permit.conf", 1),

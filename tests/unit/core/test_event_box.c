@@ -1,7 +1,8 @@
 /* The hand-off from the poll thread to the SNMP thread: bounded by
  * construction (one state per expectation, the latest compliance, a
  * limited number of unexpected listeners then a count), taken compliance
- * first, and no flood evicts an alarm. */
+ * first, no flood evicts an alarm, every state replaced is counted, and a
+ * compliance change undone before it was taken is no change. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -88,7 +89,10 @@ static void one_state_per_expectation_the_latest(void **unused)
 	assert_int_equal(pc_event_box_at(&box, 0)->type, PC_EVENT_MISSING);
 	assert_int_equal(pc_event_box_at(&box, 1)->member, 1);
 	assert_int_equal(pc_event_box_at(&box, 1)->type, PC_EVENT_RESTORED);
+	/* Receivers are told how many states they never saw. */
+	assert_int_equal(box.folded, 3000 - 2);
 	pc_event_box_clear(&box);
+	assert_int_equal(box.folded, 0);
 }
 
 static void compliance_keeps_what_was_last_told(void **unused)
@@ -102,6 +106,26 @@ static void compliance_keeps_what_was_last_told(void **unused)
 	assert_int_equal(pc_event_box_count(&box), 1);
 	assert_int_equal(pc_event_box_at(&box, 0)->previous, PC_COMPLIANCE_UNKNOWN);
 	assert_int_equal(pc_event_box_at(&box, 0)->current, PC_DEGRADED);
+	pc_event_box_clear(&box);
+}
+
+/* Back to what receivers were last told before the SNMP thread took the
+ * change: nothing to tell, so never "unknown -> unknown" nor "compliant ->
+ * compliant"; a later change starts from there again. */
+static void a_change_undone_is_no_change(void **unused)
+{
+	(void)unused;
+	struct pc_event_box box;
+	pc_event_box_init(&box, 0);
+	put(&box, compliance(PC_COMPLIANCE_UNKNOWN, PC_COMPLIANT));
+	put(&box, compliance(PC_COMPLIANT, PC_COMPLIANCE_UNKNOWN));
+	assert_int_equal(pc_event_box_count(&box), 0);
+	assert_true(pc_event_box_empty(&box));
+	put(&box, compliance(PC_COMPLIANCE_UNKNOWN, PC_NON_COMPLIANT));
+	put(&box, compliance(PC_NON_COMPLIANT, PC_COMPLIANT));
+	assert_int_equal(pc_event_box_count(&box), 1);
+	assert_int_equal(pc_event_box_at(&box, 0)->previous, PC_COMPLIANCE_UNKNOWN);
+	assert_int_equal(pc_event_box_at(&box, 0)->current, PC_COMPLIANT);
 	pc_event_box_clear(&box);
 }
 
@@ -134,6 +158,7 @@ int main(void)
 		cmocka_unit_test(a_flood_evicts_nothing),
 		cmocka_unit_test(one_state_per_expectation_the_latest),
 		cmocka_unit_test(compliance_keeps_what_was_last_told),
+		cmocka_unit_test(a_change_undone_is_no_change),
 		cmocka_unit_test(taking_empties_the_box),
 	};
 	return cmocka_run_group_tests_name("event_box", tests, NULL, NULL);

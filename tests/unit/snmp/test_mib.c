@@ -98,7 +98,9 @@ static int setup(void **ctx)
 	f->state->poll_count = 7;
 	f->state->poll_errors = 3;
 	f->view.state = f->state;
-	f->view.notify = (struct pc_notify_stats){ .sent = 5, .suppressed = 6, .dropped = 7, .queued = 8 };
+	f->view.notify = (struct pc_notify_stats){ .sent = 5, .suppressed = 6, .dropped = 7, .queued = 8,
+						   .retried = 30, .folded = 31, .refused = 32,
+						   .unconfirmed = 33 };
 	/* Asked at 6000 ms, when sysUpTime is 1000 s. */
 	f->view.now_ms = 6000;
 	f->view.uptime = 100000;
@@ -392,6 +394,10 @@ static const struct want scalars[] = {
 	{ "pcNotificationsSent", SCALAR, N(5) },
 	{ "pcNotificationsSuppressed", SCALAR, N(6) },
 	{ "pcNotificationsDropped", SCALAR, N(7) },
+	{ "pcNotificationsRetried", SCALAR, N(30) },
+	{ "pcNotificationsFolded", SCALAR, N(31) },
+	{ "pcNotificationsRefused", SCALAR, N(32) },
+	{ "pcNotificationsUnconfirmed", SCALAR, N(33) },
 	{ "pcNotificationsQueued", SCALAR, N(8) },
 	{ "pcHoldDown", SCALAR, N(1) },
 	{ "pcFlapThreshold", SCALAR, N(6) },

@@ -127,12 +127,13 @@ static void a_summary_owed_comes_from_its_timer(void **unused)
 	struct pc_notifier *n = pc_notifier_new(&c), *other = pc_notifier_new(&c);
 	assert_non_null(n);
 	assert_non_null(other);
-	/* One alarm passes the limit; the summary of the other two goes at once. */
-	raise_missing(n, 1, 3);
+	/* One new listener passes the limit; the summary of the other two goes
+	 * at once. */
+	raise_unexpected(n, 1, 3);
 	assert_int_equal(pc_notifier_stats(n).queued, 2);
 	assert_null(sa_find_next());
 	/* More held back within the second: their summary waits for a timer. */
-	raise_missing(n, 4, 2);
+	raise_unexpected(n, 4, 2);
 	assert_int_equal(pc_notifier_stats(n).queued, 2);
 	assert_non_null(sa_find_next());
 	sleep_ms(1100);
@@ -143,11 +144,39 @@ static void a_summary_owed_comes_from_its_timer(void **unused)
 	assert_int_equal(pc_notifier_stats(other).queued, 0);
 
 	/* Freed while a summary is owed: its timer goes with it. */
-	raise_missing(n, 6, 2);
+	raise_unexpected(n, 6, 2);
 	assert_non_null(sa_find_next());
 	pc_notifier_free(n);
 	assert_null(sa_find_next());
 	pc_notifier_free(other);
+}
+
+/* Alarms over the limit are not suppressed: they all wait their turn, and
+ * the states the event box folded are told by a summary. */
+static void alarms_wait_and_folds_are_told(void **unused)
+{
+	(void)unused;
+	struct pc_config c = config_with(1, 100);
+	struct pc_notifier *n = pc_notifier_new(&c);
+	assert_non_null(n);
+	raise_missing(n, 1, 5);
+	struct pc_notify_stats s = pc_notifier_stats(n);
+	assert_int_equal(s.queued, 5);
+	assert_int_equal(s.suppressed, 0);
+	struct pc_event_box box;
+	pc_event_box_init(&box, 0);
+	struct pc_event e = { .type = PC_EVENT_MISSING, .role_index = 2, .rule_index = 1, .member = 1,
+			      .status = PC_PORT_MISSING };
+	assert_int_equal(pc_event_box_put(&box, &e), 0);
+	e.type = PC_EVENT_RESTORED;
+	e.status = PC_PORT_PRESENT;
+	assert_int_equal(pc_event_box_put(&box, &e), 0);
+	pc_notifier_raise_events(n, &box, NULL);
+	pc_event_box_clear(&box);
+	s = pc_notifier_stats(n);
+	assert_int_equal(s.folded, 1);
+	assert_int_equal(s.queued, 5 + 1 + 1); /* the restored, and the summary telling the fold */
+	pc_notifier_free(n);
 }
 
 static int setup(void **unused)
@@ -165,6 +194,7 @@ int main(void)
 		cmocka_unit_test(nothing_goes_out_without_a_master),
 		cmocka_unit_test(a_reload_resizes_the_queue),
 		cmocka_unit_test(a_summary_owed_comes_from_its_timer),
+		cmocka_unit_test(alarms_wait_and_folds_are_told),
 	};
 	return cmocka_run_group_tests(tests, setup, NULL);
 }
