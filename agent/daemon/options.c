@@ -44,7 +44,9 @@ static void usage(FILE *out, const struct pc_options_netsnmp *snmp)
 		"  --expected                   this host's expected ports (from -c FILE)\n"
 		"  --expected --role R [--instance N] [--side S] [--slot K]\n"
 		"                               one role's port plan, no host configuration\n"
-		"  --listeners                  the host's listeners, as the agent sees them\n"
+		"  --listeners [--all]          the host's listeners, as the agent sees them;\n"
+		"                               --all: every bound UDP socket too, and why\n"
+		"                               each is a listener or not\n"
 		"  --export nftables            an nftables allow-list of the expected ports\n"
 		"  --check [--format text|json] [--brief|--verbose]\n"
 		"                               one poll, then the compliance report as a\n"
@@ -128,7 +130,7 @@ static int parse_number(const char *option, const char *text, int min, int max)
 }
 
 enum long_only { OPT_LIST_ROLES = 256, OPT_EXPECTED, OPT_ROLE, OPT_INSTANCE, OPT_SIDE, OPT_SLOT,
-		 OPT_LISTENERS, OPT_CHECK, OPT_FORMAT, OPT_BRIEF, OPT_VERBOSE, OPT_EXPORT };
+		 OPT_LISTENERS, OPT_CHECK, OPT_FORMAT, OPT_BRIEF, OPT_VERBOSE, OPT_EXPORT, OPT_ALL };
 
 void pc_options_parse(struct pc_options *o, const struct pc_options_netsnmp *snmp, int argc,
 		      char **argv)
@@ -148,6 +150,7 @@ void pc_options_parse(struct pc_options *o, const struct pc_options_netsnmp *snm
 		{ "brief", no_argument, NULL, OPT_BRIEF },
 		{ "verbose", no_argument, NULL, OPT_VERBOSE },
 		{ "export", required_argument, NULL, OPT_EXPORT },
+		{ "all", no_argument, NULL, OPT_ALL },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -224,6 +227,9 @@ void pc_options_parse(struct pc_options *o, const struct pc_options_netsnmp *snm
 		case OPT_VERBOSE:
 			o->cli.verbose = true;
 			break;
+		case OPT_ALL:
+			o->cli.all = true;
+			break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0) {
 				fprintf(stderr, PC_NAME ": --format '%s': want text or json\n", optarg);
@@ -253,6 +259,10 @@ void pc_options_parse(struct pc_options *o, const struct pc_options_netsnmp *snm
 	}
 	if ((o->cli.brief || o->cli.verbose) && o->command != PC_CMD_CHECK) {
 		fprintf(stderr, PC_NAME ": --brief and --verbose go with --check\n");
+		exit(usage_status);
+	}
+	if (o->cli.all && o->command != PC_CMD_LISTENERS) {
+		fprintf(stderr, PC_NAME ": --all goes with --listeners\n");
 		exit(usage_status);
 	}
 	if (o->cli.brief && o->cli.verbose) {

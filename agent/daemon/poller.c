@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/listener_rule.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -193,6 +194,8 @@ static bool poll_once(struct pc_poller *p)
 		pc_snapshot_clear(&snap);
 		return publish_failure(p, err);
 	}
+	/* Clients' UDP sockets are neither listed, judged nor announced. */
+	pc_snapshot_keep_listeners(&snap, &p->current.plan->expectations);
 	/* Judged against the last verdict (unknown if blind), and, for what
 	 * listeners appeared, against the last poll that saw them. */
 	const struct pc_state *prev = p->last_seen != NULL ? p->previous : NULL;
