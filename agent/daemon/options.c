@@ -90,6 +90,7 @@ static void set_defaults(struct pc_options *o)
 	o->cli.instance = -1;
 	o->cli.slot = -1;
 	o->cli.format = "text";
+	o->default_state_dir = PC_STATEDIR;
 	if (find_source_tree(tree, sizeof(tree))) {
 		snprintf(config_path, sizeof(config_path), "%s/conf/portcomply.conf", tree);
 		snprintf(catalog_dir, sizeof(catalog_dir), "%s/conf/catalog", tree);

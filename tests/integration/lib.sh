@@ -165,11 +165,13 @@ trap_count_at_least() {
 
 # ---- portcomplyd ----
 
-# write_agent_conf [LINE...]: a configuration with test-friendly timings.
+# write_agent_conf [LINE...]: a configuration with test-friendly timings,
+# and the baseline in the scenario's own state directory ($PC_TMP/state).
 # A "key = value" line replaces that key's default; other lines (roles,
 # ignores) are appended as they are.
 write_agent_conf() {
-	local -A settings=([catalog]="\"$PC_ROOT/conf/catalog\"" [poll-interval]=1 [agentx-retry]=1)
+	local -A settings=([catalog]="\"$PC_ROOT/conf/catalog\"" [poll-interval]=1 [agentx-retry]=1
+		[state-directory]="\"$PC_TMP/state\"")
 	local extra=() line key
 	for line in "$@"; do
 		if [[ $line =~ ^([a-z-]+)[[:space:]]*=[[:space:]]*(.*)$ ]]; then
