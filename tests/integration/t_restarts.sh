@@ -33,8 +33,9 @@ for round in 1 2 3; do
 	wait_next_poll
 	[ "$(mib_value pcUnexpectedCount.0)" = 5 ] ||
 		fail "pcUnexpectedCount is $(mib_value pcUnexpectedCount.0) after snmpd restart $round, not 5"
-	[ "$(mib_value pcUdpClientCount.0)" = 1 ] ||
-		fail "pcUdpClientCount is $(mib_value pcUdpClientCount.0), not 1 (snmpd's trap sink)"
+	# snmpd's trap sink, and this test's own snmpget when a poll saw it
+	[ "$(mib_value pcUdpClientCount.0)" -ge 1 ] ||
+		fail "pcUdpClientCount is $(mib_value pcUdpClientCount.0), not 1 or more (snmpd's trap sink)"
 done
 
 log "the service restarted, as the same user and program"
