@@ -10,10 +10,12 @@
  *
  * One identity per endpoint: the last holder seen there. A listener's
  * process name may not be known yet (naming runs after detection): the
- * engine waits for it before comparing, as it does before announcing; a
- * name still unknown then is compared as it is, "" equal only to "", so
- * a listener whose program cannot be told is announced unless it was
- * unnamed before too. A known name is never replaced by an unknown one.
+ * engine waits for it before comparing, as it does before announcing (up
+ * to PC_OWNER_PROCESS_WAIT_MS when this endpoint's last holder was a named
+ * program of the same user); a name still unknown then is compared as it
+ * is, "" equal only to "", so a listener whose program cannot be told is
+ * announced unless it was unnamed before too. A known name is never
+ * replaced by an unknown one.
  *
  * Bounded: at most PC_BASELINE_MAX endpoints; beyond that the ones seen
  * least recently are forgotten (and announced should they come back).
