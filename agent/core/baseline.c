@@ -133,10 +133,15 @@ const struct pc_baseline_entry *pc_baseline_find(const struct pc_baseline *b,
 	return find_in(b->entries, b->n, local);
 }
 
-bool pc_baseline_knows(const struct pc_baseline *b, const struct pc_listener *l)
+bool pc_baseline_knows(const struct pc_baseline *b, const struct pc_listener *l, bool by_process)
 {
 	const struct pc_baseline_entry *e = pc_baseline_find(b, &l->local);
-	return e != NULL && e->uid == l->uid && strncmp(e->process, l->process, PC_PROCESS_MAX) == 0;
+	if (e == NULL || e->uid != l->uid)
+		return false;
+	if (!by_process)
+		return true;
+	/* An unknown name does not show the same program. */
+	return l->process[0] != '\0' && strncmp(e->process, l->process, PC_PROCESS_MAX) == 0;
 }
 
 int pc_baseline_record(struct pc_baseline *b, const struct pc_snapshot *snap,

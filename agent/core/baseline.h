@@ -12,10 +12,10 @@
  * process name may not be known yet (naming runs after detection): the
  * engine waits for it before comparing, as it does before announcing (up
  * to PC_OWNER_PROCESS_WAIT_MS when this endpoint's last holder was a named
- * program of the same user); a name still unknown then is compared as it
- * is, "" equal only to "", so a listener whose program cannot be told is
- * announced unless it was unnamed before too. A known name is never
- * replaced by an unknown one.
+ * program of the same user). A name still unknown then does not show the
+ * same program: the listener is news. Only with resolve-processes off,
+ * where no program is ever named, is the user alone compared. A known
+ * name is never replaced by an unknown one.
  *
  * Bounded: at most PC_BASELINE_MAX endpoints; beyond that the ones seen
  * least recently are forgotten (and announced should they come back).
@@ -66,9 +66,10 @@ void pc_baseline_finish(struct pc_baseline *b);
 const struct pc_baseline_entry *pc_baseline_find(const struct pc_baseline *b,
 						 const struct pc_endpoint *local);
 
-/* l came back as it was: its endpoint's last holder had its user and its
- * process name (both unknown counting as the same). */
-bool pc_baseline_knows(const struct pc_baseline *b, const struct pc_listener *l);
+/* l came back as it was: its endpoint's last holder had its user and,
+ * when processes are named (by_process), its process name, which must be
+ * known. */
+bool pc_baseline_knows(const struct pc_baseline *b, const struct pc_listener *l, bool by_process);
 
 /* After a poll the engine judged (eval parallels snap's listeners): every
  * listener whose announcement is settled (not an unexpected one still

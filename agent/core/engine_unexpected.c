@@ -61,7 +61,7 @@ static int announce(struct pc_engine_context *cx, size_t i, const struct pc_snap
 		return 0;
 	}
 	lr->announced = true;
-	if (baseline != NULL && pc_baseline_knows(baseline, l))
+	if (baseline != NULL && pc_baseline_knows(baseline, l, cx->plan->config->resolve_processes))
 		return 0; /* back as it was: not news */
 	struct pc_event ev = { .type = PC_EVENT_UNEXPECTED, .when_ms = cx->now_ms, .local = l->local,
 			       .pid = l->pid, .instance = -1 };

@@ -52,13 +52,20 @@ static void record(struct pc_baseline *b, const char *const *specs, size_t n, co
 	pc_snapshot_clear(&snap);
 }
 
-/* Whether b knows the one listener of spec, held by process. */
-static bool knows(const struct pc_baseline *b, const char *spec, const char *process)
+/* Whether b knows the one listener of spec, held by process (NULL: not
+ * named), by its process name or (by_user) by its user alone. */
+static bool known_as(const struct pc_baseline *b, const char *spec, const char *process,
+		     bool by_user)
 {
 	struct pc_snapshot snap = snapshot(&spec, 1, process);
-	bool known = pc_baseline_knows(b, &snap.listeners[0]);
+	bool known = pc_baseline_knows(b, &snap.listeners[0], !by_user);
 	pc_snapshot_clear(&snap);
 	return known;
+}
+
+static bool knows(const struct pc_baseline *b, const char *spec, const char *process)
+{
+	return known_as(b, spec, process, false);
 }
 
 static void same_endpoint_user_and_program(void **unused)
@@ -75,6 +82,9 @@ static void same_endpoint_user_and_program(void **unused)
 	assert_false(knows(&b, "udp 127.0.0.1 1161", "imposter")); /* another program */
 	assert_false(knows(&b, "udp 127.0.0.1 1161 uid=65534", "snmpd")); /* another user */
 	assert_false(knows(&b, "udp 127.0.0.1 1161", NULL)); /* the program cannot be told */
+	/* Processes not named at all (resolve-processes off): the user decides. */
+	assert_true(known_as(&b, "udp 127.0.0.1 1161", NULL, true));
+	assert_false(known_as(&b, "udp 127.0.0.1 1161 uid=65534", NULL, true));
 	assert_false(knows(&b, "udp 127.0.0.2 1161", "snmpd")); /* another address */
 	assert_false(knows(&b, "udp 127.0.0.1 1162", "snmpd")); /* another port */
 	assert_false(knows(&b, "tcp 127.0.0.1 1161", "snmpd")); /* another protocol */
@@ -82,9 +92,9 @@ static void same_endpoint_user_and_program(void **unused)
 	pc_baseline_free(&b);
 }
 
-/* Unnamed listeners: known when they were unnamed before too; a name
- * seen later fills the identity in, and is not blanked by a later poll
- * that could not name it. */
+/* An unnamed listener is never known as the same program, whatever was
+ * seen before; a name seen later fills the identity in, and is not
+ * blanked by a later poll that could not name it. */
 static void names_fill_in(void **unused)
 {
 	(void)unused;
@@ -92,8 +102,9 @@ static void names_fill_in(void **unused)
 	pc_baseline_init(&b);
 	static const char *const svc[] = { "tcp 0.0.0.0 7001" };
 	record(&b, svc, 1, NULL, PC_CLASS_EXPECTED, false);
-	assert_true(knows(&b, "tcp 0.0.0.0 7001", NULL));
+	assert_false(knows(&b, "tcp 0.0.0.0 7001", NULL));
 	assert_false(knows(&b, "tcp 0.0.0.0 7001", "svc"));
+	assert_true(known_as(&b, "tcp 0.0.0.0 7001", NULL, true));
 	b.changed = false;
 	record(&b, svc, 1, "svc", PC_CLASS_EXPECTED, false);
 	assert_true(b.changed);
@@ -107,7 +118,8 @@ static void names_fill_in(void **unused)
 	record(&b, other, 1, NULL, PC_CLASS_UNEXPECTED, true);
 	assert_true(b.changed);
 	assert_false(knows(&b, "tcp 0.0.0.0 7001", "svc"));
-	assert_true(knows(&b, "tcp 0.0.0.0 7001 uid=65534", NULL));
+	assert_false(known_as(&b, "tcp 0.0.0.0 7001", NULL, true));
+	assert_true(known_as(&b, "tcp 0.0.0.0 7001 uid=65534", NULL, true));
 	/* Seen again the same: nothing to write. */
 	b.changed = false;
 	record(&b, other, 1, NULL, PC_CLASS_UNEXPECTED, true);

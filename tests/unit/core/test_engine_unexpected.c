@@ -200,8 +200,8 @@ static void a_listener_back_as_it_was_is_not_news(void **state)
 
 /* Its program not named yet, a listener the baseline knows with a name
  * waits for it as long as naming may take (not only the 5 s a new one
- * waits), then is announced if it is still not known; one that was never
- * named is compared unnamed after the short wait. */
+ * waits), then is announced if it is still not known: an unknown name
+ * does not show the same program, also when none was known before. */
 static void an_unnamed_listener_waits_for_its_name(void **state)
 {
 	struct run *r = *state;
@@ -237,8 +237,26 @@ static void an_unnamed_listener_waits_for_its_name(void **state)
 		assert_int_equal(count_events(e, PC_EVENT_UNEXPECTED), 0);
 	} while (r->now_ms + 1000 - back < PC_UNEXPECTED_PROCESS_WAIT_MS);
 	e = poll_held(r, &b, "tcp 0.0.0.0 9001", 0, "");
-	assert_int_equal(count_events(e, PC_EVENT_UNEXPECTED), 0); /* unnamed then and now */
+	assert_int_equal(count_events(e, PC_EVENT_UNEXPECTED), 1); /* unnamed then and now */
 	assert_false(e->recheck_soon);
+	pc_baseline_free(&b);
+}
+
+/* With resolve-processes off no program is ever named: a listener back
+ * with the same user is not news, another user's is. */
+static void without_names_the_user_decides(void **state)
+{
+	struct run *r = *state;
+	struct pc_baseline b;
+	pc_baseline_init(&b);
+	poll_held(r, &b, "tcp 0.0.0.0 25555", 0, "");
+	poll_held(r, &b, NULL, 0, "");
+	const struct pc_evaluation *e = poll_held(r, &b, "tcp 0.0.0.0 25555", 0, "");
+	assert_int_equal(count_events(e, PC_EVENT_UNEXPECTED), 0);
+	assert_false(e->recheck_soon); /* nothing to wait for */
+	poll_held(r, &b, NULL, 0, "");
+	e = poll_held(r, &b, "tcp 0.0.0.0 25555 uid=1000", 0, "");
+	assert_int_equal(count_events(e, PC_EVENT_UNEXPECTED), 1);
 	pc_baseline_free(&b);
 }
 
@@ -288,6 +306,7 @@ int main(void)
 		RUN_TEST(a_listener_back_as_it_was_is_not_news, "host.conf", 1),
 		RUN_TEST(an_unnamed_listener_waits_for_its_name, "host.conf", 1),
 		RUN_TEST(an_earlier_runs_baseline_judges_the_first_poll, "host.conf", 1),
+		RUN_TEST(without_names_the_user_decides, "permit.conf", 1), /* resolve-processes off */
 	};
 	return cmocka_run_group_tests_name("engine: unexpected listeners", tests, NULL, NULL);
 }
