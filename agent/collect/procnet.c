@@ -10,11 +10,13 @@
 #include "collect/collect_internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #define READ_BUFFER_SIZE (64 * 1024)
 /* Longer than any line the kernel prints (tcp6: about 150 characters). */
@@ -310,25 +312,57 @@ void pc_procnet_guess_v6only(struct pc_snapshot *snap, bool bindv6only_default)
  * comma-separated ranges, at worst every other port (about 200 KiB). */
 #define SYSCTL_TEXT_MAX (512 * 1024)
 
-/* A whole sysctl file, NUL-terminated, malloc'd; NULL with err (and,
- * when it could not be opened, errno). */
-static char *read_sysctl(const char *path, char *err, size_t errlen)
+/* A whole sysctl file, NUL-terminated, into buf (len bytes) when it fits,
+ * else into a malloc'd buffer (*big, which the caller frees); NULL with
+ * err (and, when it could not be opened, errno). Read at every poll: the
+ * usual few bytes cost no allocation. */
+static const char *read_sysctl(const char *path, char *buf, size_t len, char **big, char *err,
+			       size_t errlen)
 {
-	FILE *f = fopen(path, "re");
-	if (f == NULL) {
+	*big = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
 		int saved = errno;
 		snprintf(err, errlen, "%s: %s", path, strerror(errno));
 		errno = saved;
 		return NULL;
 	}
-	char *text = malloc(SYSCTL_TEXT_MAX + 1);
-	size_t n = text != NULL ? fread(text, 1, SYSCTL_TEXT_MAX + 1, f) : 0;
-	bool failed = text == NULL || ferror(f);
-	fclose(f);
-	if (failed || n > SYSCTL_TEXT_MAX) {
-		snprintf(err, errlen, "%s: %s", path,
-			 text == NULL ? "out of memory" : failed ? "read error" : "longer than any the kernel writes");
-		free(text);
+	char *text = buf;
+	size_t cap = len, n = 0;
+	const char *why = NULL;
+	for (;;) {
+		if (n + 1 == cap) {
+			if (cap > SYSCTL_TEXT_MAX) {
+				why = "longer than any the kernel writes";
+				break;
+			}
+			char *grown = realloc(*big, cap * 8);
+			if (grown == NULL) {
+				why = "out of memory";
+				break;
+			}
+			if (*big == NULL)
+				memcpy(grown, buf, n);
+			*big = text = grown;
+			cap *= 8;
+		}
+		ssize_t got = read(fd, text + n, cap - 1 - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			why = strerror(errno);
+			break;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
+	}
+	close(fd);
+	if (why != NULL) {
+		snprintf(err, errlen, "%s: %s", path, why);
+		free(*big);
+		*big = NULL;
+		errno = 0;
 		return NULL;
 	}
 	text[n] = '\0';
@@ -390,15 +424,15 @@ int pc_procnet_parse_reserved_ports(const char *text, uint64_t reserved[65536 / 
 int pc_procnet_read_ephemeral(const char *proc_root, struct pc_ephemeral_ports *out, char *err,
 			      size_t errlen)
 {
-	char path[4096];
+	char path[4096], buf[256], *big;
 	if (proc_root == NULL)
 		proc_root = "/proc";
 	snprintf(path, sizeof(path), "%s/sys/net/ipv4/ip_local_port_range", proc_root);
-	char *text = read_sysctl(path, err, errlen);
+	const char *text = read_sysctl(path, buf, sizeof(buf), &big, err, errlen);
 	if (text == NULL)
 		return -1;
 	int rc = pc_procnet_parse_port_range(text, &out->first, &out->last);
-	free(text);
+	free(big);
 	if (rc < 0) {
 		snprintf(err, errlen, "%s: not two port numbers, the first not above the second",
 			 path);
@@ -406,14 +440,14 @@ int pc_procnet_read_ephemeral(const char *proc_root, struct pc_ephemeral_ports *
 	}
 	snprintf(path, sizeof(path), "%s/sys/net/ipv4/ip_local_reserved_ports", proc_root);
 	errno = 0;
-	if ((text = read_sysctl(path, err, errlen)) == NULL) {
+	if ((text = read_sysctl(path, buf, sizeof(buf), &big, err, errlen)) == NULL) {
 		if (errno != ENOENT)
 			return -1;
 		memset(out->reserved, 0, sizeof(out->reserved)); /* a kernel before 2.6.35 */
 		return 0;
 	}
 	rc = pc_procnet_parse_reserved_ports(text, out->reserved);
-	free(text);
+	free(big);
 	if (rc < 0) {
 		snprintf(err, errlen, "%s: not a comma-separated list of ports and ranges", path);
 		return -1;

@@ -147,18 +147,24 @@ bool pc_baseline_knows(const struct pc_baseline *b, const struct pc_listener *l,
 int pc_baseline_record(struct pc_baseline *b, const struct pc_snapshot *snap,
 		       const struct pc_evaluation *eval)
 {
-	/* New endpoints go after the sorted part, then everything is sorted
-	 * once: a snapshot holds each endpoint once. */
+	/* Both are sorted by endpoint: one walk through each. New endpoints go
+	 * after the sorted part, then everything is sorted once (a snapshot
+	 * holds each endpoint once). */
 	if (reserve(b, snap->n_listeners) < 0)
 		return -1;
-	size_t sorted = b->n;
+	size_t sorted = b->n, j = 0;
 	b->pass++;
 	for (size_t i = 0; i < snap->n_listeners && i < eval->n_listeners; i++) {
 		const struct pc_listener *l = &snap->listeners[i];
 		const struct pc_listener_result *r = &eval->listeners[i];
 		if (pc_listener_class_is_unexpected(r->class) && !r->announced)
 			continue; /* still waiting for its process name: not settled */
-		struct pc_baseline_entry *e = find_in(b->entries, sorted, &l->local);
+		while (j < sorted && pc_endpoint_cmp(&b->entries[j].local, &l->local) < 0)
+			j++;
+		struct pc_baseline_entry *e = j < sorted &&
+						      pc_endpoint_cmp(&b->entries[j].local, &l->local) == 0
+					      ? &b->entries[j]
+					      : NULL;
 		if (e == NULL) {
 			e = &b->entries[b->n++];
 			memset(e, 0, sizeof(*e));

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include "collect/collect.h"
 #include "collect/collect_internal.h"
@@ -464,6 +465,45 @@ static void test_collector_unknown_range(void **state)
 	pc_snapshot_clear(&snap);
 }
 
+/* A reserved list longer than a small read: every other port of
+ * 32768-60000 (about 80 KiB, as the kernel would write it). */
+static void test_long_reserved_list(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/pc-procnet.XXXXXX", path[256];
+	assert_non_null(mkdtemp(root));
+	snprintf(path, sizeof(path), "%s/sys", root);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/sys/net", root);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/sys/net/ipv4", root);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/sys/net/ipv4/ip_local_port_range", root);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("32768\t60999\n", f);
+	assert_int_equal(fclose(f), 0);
+	snprintf(path, sizeof(path), "%s/sys/net/ipv4/ip_local_reserved_ports", root);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	for (unsigned port = 32768; port <= 60000; port += 2)
+		fprintf(f, "%s%u", port == 32768 ? "" : ",", port);
+	fputs("\n", f);
+	assert_int_equal(fclose(f), 0);
+
+	static struct pc_ephemeral_ports ports;
+	char err[256];
+	assert_int_equal(pc_procnet_read_ephemeral(root, &ports, err, sizeof(err)), 0);
+	assert_int_equal(ports.first, 32768);
+	assert_int_equal(ports.last, 60999);
+	for (unsigned port = 32700; port < 60100; port++)
+		if (bit(ports.reserved, port) != (port >= 32768 && port <= 60000 && port % 2 == 0))
+			fail_msg("port %u reserved: %d", port, bit(ports.reserved, port));
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
+}
+
 #define READING(test) cmocka_unit_test_setup_teardown(test, tree_read_new, tree_read_free)
 #define LOGGED(test) cmocka_unit_test_setup_teardown(test, log_capture_setup, log_capture_teardown)
 
@@ -484,6 +524,7 @@ int main(void)
 		cmocka_unit_test(test_collector_procfs_failure),
 		cmocka_unit_test(test_parse_port_range),
 		cmocka_unit_test(test_parse_reserved_ports),
+		cmocka_unit_test(test_long_reserved_list),
 		LOGGED(test_collector_marks_ephemeral_ports),
 		LOGGED(test_collector_unknown_range),
 	};
