@@ -59,6 +59,8 @@ PATHS_H := $(BUILD)/gen/paths.h
 # default configuration and catalog are compiled in from these.
 PREFIX ?= /usr/local
 SYSCONFDIR ?= /etc
+# The daemon's state (its baseline of listeners): LOCALSTATEDIR/lib/portcomply.
+LOCALSTATEDIR ?= /var
 SBINDIR ?= $(PREFIX)/sbin
 DATADIR ?= $(PREFIX)/share
 MANDIR ?= $(DATADIR)/man
@@ -118,10 +120,11 @@ $(MIB_ROOT_H): $(MIB) tools/mib-root.sh | $(BUILD)/gen
 $(BUILD)/gen/mib_%.h: $(MIB) tools/mib-oids.sh | $(BUILD)/gen
 	tools/mib-oids.sh $(MIB) $* > $@.tmp && mv $@.tmp $@
 
-# Rewritten only when PREFIX or SYSCONFDIR change, so only then is the
-# daemon rebuilt.
+# Rewritten only when PREFIX, SYSCONFDIR or LOCALSTATEDIR change, so only
+# then is the daemon rebuilt.
 $(PATHS_H): FORCE | $(BUILD)/gen
-	@printf '#define PC_SYSCONFDIR "%s"\n#define PC_DATADIR "%s"\n' '$(SYSCONFDIR)' '$(DATADIR)' >$@.tmp
+	@printf '#define PC_SYSCONFDIR "%s"\n#define PC_DATADIR "%s"\n#define PC_STATEDIR "%s"\n' \
+		'$(SYSCONFDIR)' '$(DATADIR)' '$(LOCALSTATEDIR)/lib/portcomply' >$@.tmp
 	@if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
 
 $(BUILD)/tests/%: tests/unit/%.c $(BUILD)/libportcomply.a | $(GEN_H)

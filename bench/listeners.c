@@ -1,7 +1,7 @@
 /* listeners: `portcomplyd --listeners` without the daemon, for the
  * collector's integration test and the bench while main.c is elsewhere.
  *
- *   listeners [-c CONFIG] [--format text|json] */
+ *   listeners [-c CONFIG] [--format text|json] [--all] */
 #include <stdio.h>
 #include <string.h>
 
@@ -16,8 +16,10 @@ int main(int argc, char **argv)
 			args.config_given = true;
 		} else if (strcmp(argv[i], "--format") == 0 && i + 1 < argc) {
 			args.format = argv[++i];
+		} else if (strcmp(argv[i], "--all") == 0) {
+			args.all = true;
 		} else {
-			fprintf(stderr, "usage: listeners [-c CONFIG] [--format text|json]\n");
+			fprintf(stderr, "usage: listeners [-c CONFIG] [--format text|json] [--all]\n");
 			return 2;
 		}
 	}

@@ -21,6 +21,7 @@ seeds_for() {
 	cfgfile) echo "$root/tests/fixtures/config $root/tests/fixtures/catalog $root/tests/fixtures/cfgfile $root/conf" ;;
 	procnet) echo "$root/tests/fixtures/collect" ;;
 	sockdiag) echo "$root/tests/fixtures/collect/mix" ;;
+	baseline) echo "$root/tests/fixtures/baseline" ;;
 	esac
 }
 

@@ -3,7 +3,8 @@
 # files under ./run), portcomplyd attached to it in the foreground. Ctrl-C
 # stops both and removes ./run. The system's own snmpd is never touched.
 #
-# portcomplyd runs on run/portcomply.conf: conf/portcomply.conf plus an
+# portcomplyd runs on run/portcomply.conf: conf/portcomply.conf with its
+# state directory (the baseline of listeners) in ./run, plus an
 # ignore for each socket of the private snmpd (its UDP port, the fixed
 # source port of its notifications, its AgentX port when that is TCP), so
 # that a fresh run reports no unexpected listener of its own making; SMUX
@@ -63,7 +64,9 @@ grep -qx "catalog = \"$root/conf/catalog\"" "$run/portcomply.conf" || {
 }
 {
 	echo
-	echo "# make run (tools/run.sh): the private snmpd's own sockets"
+	echo "# make run (tools/run.sh): the baseline of listeners in ./run, and the"
+	echo "# private snmpd's own sockets"
+	echo "state-directory = \"$run/state\""
 	echo "ignore { protocol = \"udp\"  port = ${address##*:} }"
 	echo "ignore { protocol = \"udp\"  port = ${notify_source##*:} }"
 	case $agentx in

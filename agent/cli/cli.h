@@ -16,6 +16,7 @@ struct pc_cli_args {
 	const char *format; /* --format: "text" (default), "json"; "conf" for --discover */
 	bool brief; /* --check --brief: the status line only */
 	bool verbose; /* --check --verbose: every table */
+	bool all; /* --listeners --all: every bound UDP socket, listener or not */
 };
 
 int pc_cli_list_roles(const struct pc_cli_args *args); /* --list-roles */

@@ -21,6 +21,7 @@
 
 #include "util/clock.h"
 #include "core/engine.h"
+#include "core/listener_rule.h"
 #include "plan/plan.h"
 #include "util/program.h"
 #include "cli/report.h"
@@ -71,6 +72,8 @@ static int observe(const struct pc_plan *plan, const struct pc_collector_options
 		snprintf(why, len, "cannot count connections: %s", strerror(errno));
 	else if ((rc = pc_collector_poll(collector, snap, err, sizeof(err))) < 0)
 		snprintf(why, len, "cannot read the socket tables: %s", err);
+	else
+		pc_snapshot_keep_listeners(snap, &plan->expectations); /* clients are not judged */
 	pc_collector_close(collector);
 	return rc;
 }

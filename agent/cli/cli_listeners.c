@@ -1,11 +1,14 @@
-/* portcomplyd --listeners: one poll of the collector, printed. For audits
- * and for comparing with `ss -Hltun` (tests/integration/t_collector_vs_ss.sh
- * does exactly that).
+/* portcomplyd --listeners [--all]: one poll of the collector, printed. For
+ * audits and, with --all, for comparing with `ss -Hltun`
+ * (tests/integration/t_collector_vs_ss.sh does exactly that).
  *
  * Text: an aligned table under a header row, like the other one-shot
  * commands: PROTO ADDRESS PORT SOCKETS PID PROCESS DEVICE, one listener a
  * row; the address names a bound device as ss does ("0.0.0.0%eth1"),
- * DEVICE is up, down or absent for such a listener, else "-". */
+ * DEVICE is up, down or absent for such a listener, else "-". Without
+ * --all, only listeners (core/listener_rule.h: not clients' UDP sockets);
+ * with it, every bound UDP socket too, and LISTENER and WHY say whether
+ * each counts as a listener and why (not). */
 #include "cli/cli_listeners.h"
 
 #include <errno.h>
@@ -16,17 +19,19 @@
 
 #include "cli/cli.h"
 #include "collect/collect.h"
-#include "plan/config.h"
+#include "core/listener_rule.h"
+#include "plan/plan.h"
 #include "util/json.h"
 #include "util/program.h"
 #include "cli/report.h"
 #include "util/text_table.h"
 
-/* A row of the text table: the listener, and the snapshot that knows its
- * device. */
+/* A row of the text table: the listener, the snapshot that knows its
+ * device, and the plan's expectations (--all: why it is a listener). */
 struct listener_row {
 	const struct pc_snapshot *snap;
 	const struct pc_listener *l;
+	const struct pc_expectations *exps;
 };
 
 static void listener_cell(const void *p, int column, char *buf, size_t len)
@@ -41,32 +46,42 @@ static void listener_cell(const void *p, int column, char *buf, size_t len)
 	case 3: snprintf(buf, len, "%u", l->sockets); break;
 	case 4: snprintf(buf, len, l->pid > 0 ? "%d" : "-", (int)l->pid); break;
 	case 5: snprintf(buf, len, "%s", l->process[0] != '\0' ? l->process : "-"); break;
-	default:
+	case 6:
 		device = pc_listener_device_status(row->snap, l);
 		snprintf(buf, len, "%s",
 			 device != PC_DEVICE_NONE ? pc_device_status_name(device) : "-");
 		break;
+	case 7:
+		snprintf(buf, len, "%s",
+			 pc_listen_reason_counts(pc_listen_reason_of(l, row->exps)) ? "yes" : "no");
+		break;
+	default:
+		snprintf(buf, len, "%s", pc_listen_reason_name(pc_listen_reason_of(l, row->exps)));
+		break;
 	}
 }
 
-static int write_text(FILE *out, const struct pc_snapshot *snap)
+static int write_text(FILE *out, const struct pc_snapshot *snap, bool all,
+		      const struct pc_expectations *exps)
 {
-	static const char *const headers[] = { "PROTO", "ADDRESS", "PORT",  "SOCKETS",
-					       "PID",   "PROCESS", "DEVICE" };
+	static const char *const headers[] = { "PROTO",	  "ADDRESS", "PORT",	 "SOCKETS", "PID",
+					       "PROCESS", "DEVICE",  "LISTENER", "WHY" };
 	struct listener_row *rows = malloc((snap->n_listeners + 1) * sizeof(*rows));
 	if (rows == NULL)
 		return -1;
 	for (size_t i = 0; i < snap->n_listeners; i++)
-		rows[i] = (struct listener_row){ snap, &snap->listeners[i] };
-	pc_text_table(out, "", headers, 7, rows, sizeof(*rows), snap->n_listeners, listener_cell);
+		rows[i] = (struct listener_row){ snap, &snap->listeners[i], exps };
+	pc_text_table(out, "", headers, all ? 9 : 7, rows, sizeof(*rows), snap->n_listeners,
+		      listener_cell);
 	free(rows);
 	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
 }
 
-int pc_listeners_write(FILE *out, const struct pc_snapshot *snap, bool json)
+static int write_listeners(FILE *out, const struct pc_snapshot *snap, bool json, bool all,
+			   const struct pc_expectations *exps)
 {
 	if (!json)
-		return write_text(out, snap);
+		return write_text(out, snap, all, exps);
 	fputs("[", out);
 	for (size_t i = 0; i < snap->n_listeners; i++) {
 		const struct pc_listener *l = &snap->listeners[i];
@@ -87,29 +102,44 @@ int pc_listeners_write(FILE *out, const struct pc_snapshot *snap, bool json)
 		else
 			fputs("null", out);
 		pc_report_json_device(out, snap, l);
+		if (all) {
+			enum pc_listen_reason why = pc_listen_reason_of(l, exps);
+			fprintf(out, ", \"listener\": %s, \"why\": \"%s\"",
+				pc_listen_reason_counts(why) ? "true" : "false",
+				pc_listen_reason_name(why));
+		}
 		fputs("}", out);
 	}
 	fputs(snap->n_listeners > 0 ? "\n]\n" : "]\n", out);
 	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
 }
 
-/* resolve-processes from the configuration: the one given with -c (which
- * must then load), else the default file when there is one. */
-static int resolve_processes_setting(const struct pc_cli_args *args, bool *resolve)
+int pc_listeners_write(FILE *out, const struct pc_snapshot *snap, bool json)
 {
-	*resolve = true;
+	return write_listeners(out, snap, json, false, NULL);
+}
+
+int pc_listeners_write_all(FILE *out, const struct pc_snapshot *snap,
+			   const struct pc_expectations *exps, bool json)
+{
+	return write_listeners(out, snap, json, true, exps);
+}
+
+/* The plan of the configuration given with -c (which must then load),
+ * else of the default file when there is one: its resolve-processes, and
+ * the UDP ports its roles expect (which are listeners whatever their
+ * port). *plan stays NULL without a configuration. */
+static int load_plan(const struct pc_cli_args *args, struct pc_plan **plan)
+{
+	*plan = NULL;
 	if (args->config_path == NULL ||
 	    (!args->config_given && access(args->config_path, F_OK) != 0))
 		return 0;
 	struct pc_diag diag = { 0 };
-	struct pc_config *config = pc_config_load(args->config_path, &diag);
+	*plan = pc_plan_load(args->config_path, &diag);
 	pc_diag_print(&diag, stderr);
 	pc_diag_clear(&diag);
-	if (config == NULL)
-		return -1;
-	*resolve = config->resolve_processes;
-	pc_config_free(config);
-	return 0;
+	return *plan != NULL ? 0 : -1;
 }
 
 int pc_cli_listeners(const struct pc_cli_args *args)
@@ -122,18 +152,20 @@ int pc_cli_listeners(const struct pc_cli_args *args)
 		}
 		json = true;
 	}
-	bool resolve;
-	if (resolve_processes_setting(args, &resolve) < 0)
+	struct pc_plan *plan;
+	if (load_plan(args, &plan) < 0)
 		return 2;
+	const struct pc_expectations *exps = plan != NULL ? &plan->expectations : NULL;
 
 	char err[512];
 	struct pc_collector_options options = {
 		.mode = PC_COLLECT_AUTO,
-		.resolve_processes = resolve,
+		.resolve_processes = plan != NULL ? plan->config->resolve_processes : true,
 	};
 	struct pc_collector *collector = pc_collector_open(&options, err, sizeof(err));
 	if (collector == NULL) {
 		fprintf(stderr, PC_NAME ": %s\n", err);
+		pc_plan_unref(plan);
 		return 1;
 	}
 	struct pc_snapshot snap = { 0 };
@@ -144,12 +176,16 @@ int pc_cli_listeners(const struct pc_cli_args *args)
 	} else {
 		if (snap.errors > 0)
 			fprintf(stderr, PC_NAME ": %u malformed records skipped\n", snap.errors);
-		if (pc_listeners_write(stdout, &snap, json) < 0) {
+		if (!args->all)
+			pc_snapshot_keep_listeners(&snap, exps);
+		if ((args->all ? pc_listeners_write_all(stdout, &snap, exps, json)
+			       : pc_listeners_write(stdout, &snap, json)) < 0) {
 			fprintf(stderr, PC_NAME ": writing the listeners: %s\n", strerror(errno));
 			status = 1;
 		}
 	}
 	pc_snapshot_clear(&snap);
 	pc_collector_close(collector);
+	pc_plan_unref(plan);
 	return status;
 }

@@ -8,6 +8,7 @@
 #include <stdio.h>
 
 #include "core/snapshot.h"
+#include "plan/expect.h"
 
 /* Text: an aligned table like the other one-shot commands', a header row
  * then one row per listener, in MIB index order:
@@ -22,5 +23,13 @@
  * bound to a device).
  * Returns 0, or -1 when writing failed. */
 int pc_listeners_write(FILE *out, const struct pc_snapshot *snap, bool json);
+
+/* --all: the same for every row of snap, listener or not, with two more
+ * columns: LISTENER (yes or no) and WHY (core/listener_rule.h's reason:
+ * listen, fixed-port, reserved-port, expected-port, range-unknown,
+ * ephemeral-port); JSON: "listener" (true or false) and "why". exps: the
+ * plan's expectations, NULL: none. */
+int pc_listeners_write_all(FILE *out, const struct pc_snapshot *snap,
+			   const struct pc_expectations *exps, bool json);
 
 #endif

@@ -45,6 +45,8 @@ struct pc_collector {
 	int namer_fd; /* the privileged helper's socket; -1: name here (procmap) */
 	struct pc_procmap *procmap; /* NULL unless resolve_processes without helper */
 	bool procmap_denied_logged;
+	struct pc_ephemeral_ports ephemeral; /* read again at every poll */
+	bool ephemeral_failed_logged;
 };
 
 static bool time_reached(const struct timespec *now, const struct timespec *when)
@@ -233,6 +235,28 @@ static void name_owners(struct pc_snapshot *snap)
 	}
 }
 
+/* Marks each UDP row with where its port lies among the ports the kernel
+ * hands out by itself, read at every poll (a sysctl may change them; two
+ * small files cost microseconds). Unreadable, the rows say unknown and
+ * every bound UDP socket counts as a listener: said once per episode. */
+static void mark_ephemeral(struct pc_collector *c, struct pc_snapshot *snap)
+{
+	char why[512];
+	if (pc_procnet_read_ephemeral(c->proc_root, &c->ephemeral, why, sizeof(why)) == 0) {
+		if (c->ephemeral_failed_logged)
+			pc_log(LOG_NOTICE, "the ephemeral port range is readable again");
+		c->ephemeral_failed_logged = false;
+		pc_procnet_mark_ephemeral(snap, &c->ephemeral);
+		return;
+	}
+	if (!c->ephemeral_failed_logged)
+		pc_log(LOG_WARNING, "the ephemeral port range is unknown (%s): every bound UDP socket "
+				    "counts as a listener, clients' too",
+		       why);
+	c->ephemeral_failed_logged = true;
+	pc_procnet_mark_ephemeral(snap, NULL);
+}
+
 static uint32_t elapsed_us(const struct timespec *from, const struct timespec *to)
 {
 	int64_t ns = (int64_t)(to->tv_sec - from->tv_sec) * 1000000000 +
@@ -284,6 +308,7 @@ int pc_collector_poll(struct pc_collector *c, struct pc_snapshot *snap, char *er
 	c->last_source = source;
 	poll_links(c, snap);
 	pc_snapshot_finish(snap);
+	mark_ephemeral(c, snap);
 	name_owners(snap);
 
 	if (c->namer_fd >= 0) {

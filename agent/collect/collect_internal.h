@@ -172,4 +172,29 @@ int pc_procnet_read(const char *proc_root, const struct pc_port_set *connect_por
  * /proc, which does not say (see procnet.c). Call before finishing. */
 void pc_procnet_guess_v6only(struct pc_snapshot *snap, bool bindv6only_default);
 
+/* ---- the ports the kernel hands out by itself (snapshot.h, pc_ephemeral) */
+
+struct pc_ephemeral_ports {
+	uint16_t first, last; /* net.ipv4.ip_local_port_range, inclusive */
+	uint64_t reserved[65536 / 64]; /* net.ipv4.ip_local_reserved_ports, a bit a port */
+};
+
+/* "32768\t60999\n" (the sysctl's text) -> first, last. 0, or -1 when it is
+ * not two ports with first <= last. */
+int pc_procnet_parse_port_range(const char *text, uint16_t *first, uint16_t *last);
+
+/* "" or "8080,9148-9149\n" (the sysctl's text): the bits of those ports
+ * set in reserved, every other bit cleared. 0, or -1 when malformed. */
+int pc_procnet_parse_reserved_ports(const char *text, uint64_t reserved[65536 / 64]);
+
+/* Both files under proc_root ("/proc" when NULL)/sys/net/ipv4: the
+ * network namespace's own. A missing ip_local_reserved_ports reserves
+ * nothing. 0, or -1 with err. */
+int pc_procnet_read_ephemeral(const char *proc_root, struct pc_ephemeral_ports *out, char *err,
+			      size_t errlen);
+
+/* Sets every row's ephemeral from ports (NULL: the range is unknown);
+ * call on a finished snapshot. */
+void pc_procnet_mark_ephemeral(struct pc_snapshot *snap, const struct pc_ephemeral_ports *ports);
+
 #endif

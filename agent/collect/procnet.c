@@ -10,11 +10,13 @@
 #include "collect/collect_internal.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #define READ_BUFFER_SIZE (64 * 1024)
 /* Longer than any line the kernel prints (tcp6: about 150 characters). */
@@ -301,5 +303,172 @@ void pc_procnet_guess_v6only(struct pc_snapshot *snap, bool bindv6only_default)
 		bool beside_v4 = (bits[ep->port / 64] >> (ep->port % 64) & 1) != 0;
 		if (bindv6only_default || beside_v4)
 			pc_endpoint_set(ep, ep->proto, AF_INET6, zero16, true, 0, ep->port);
+	}
+}
+
+/* ---- the ports the kernel hands out by itself ---- */
+
+/* Longer than the reserved-ports list can be: the kernel prints it as
+ * comma-separated ranges, at worst every other port (about 200 KiB). */
+#define SYSCTL_TEXT_MAX (512 * 1024)
+
+/* A whole sysctl file, NUL-terminated, into buf (len bytes) when it fits,
+ * else into a malloc'd buffer (*big, which the caller frees); NULL with
+ * err (and, when it could not be opened, errno). Read at every poll: the
+ * usual few bytes cost no allocation. */
+static const char *read_sysctl(const char *path, char *buf, size_t len, char **big, char *err,
+			       size_t errlen)
+{
+	*big = NULL;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		int saved = errno;
+		snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		errno = saved;
+		return NULL;
+	}
+	char *text = buf;
+	size_t cap = len, n = 0;
+	const char *why = NULL;
+	for (;;) {
+		if (n + 1 == cap) {
+			if (cap > SYSCTL_TEXT_MAX) {
+				why = "longer than any the kernel writes";
+				break;
+			}
+			char *grown = realloc(*big, cap * 8);
+			if (grown == NULL) {
+				why = "out of memory";
+				break;
+			}
+			if (*big == NULL)
+				memcpy(grown, buf, n);
+			*big = text = grown;
+			cap *= 8;
+		}
+		ssize_t got = read(fd, text + n, cap - 1 - n);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			why = strerror(errno);
+			break;
+		}
+		if (got == 0)
+			break;
+		n += (size_t)got;
+	}
+	close(fd);
+	if (why != NULL) {
+		snprintf(err, errlen, "%s: %s", path, why);
+		free(*big);
+		*big = NULL;
+		errno = 0;
+		return NULL;
+	}
+	text[n] = '\0';
+	return text;
+}
+
+/* A port number of 1 to 5 digits, at most 65535; NULL when there is none. */
+static const char *parse_port(const char *p, uint16_t *port)
+{
+	uint32_t value = 0;
+	int n = 0;
+	for (; *p >= '0' && *p <= '9'; p++, n++) {
+		value = value * 10 + (uint32_t)(*p - '0');
+		if (n == 5 || value > 65535)
+			return NULL;
+	}
+	if (n == 0)
+		return NULL;
+	*port = (uint16_t)value;
+	return p;
+}
+
+int pc_procnet_parse_port_range(const char *text, uint16_t *first, uint16_t *last)
+{
+	const char *p = skip_blanks(text);
+	if ((p = parse_port(p, first)) == NULL || (*p != ' ' && *p != '\t'))
+		return -1;
+	if ((p = parse_port(skip_blanks(p), last)) == NULL)
+		return -1;
+	p = skip_blanks(p);
+	if (*p == '\n')
+		p++;
+	return *p == '\0' && *first <= *last ? 0 : -1;
+}
+
+int pc_procnet_parse_reserved_ports(const char *text, uint64_t reserved[65536 / 64])
+{
+	memset(reserved, 0, 65536 / 8);
+	if (strcmp(text, "") == 0 || strcmp(text, "\n") == 0)
+		return 0; /* none: the kernel writes an empty line */
+	for (const char *p = text;;) {
+		uint16_t from, to;
+		if ((p = parse_port(p, &from)) == NULL)
+			return -1;
+		to = from;
+		if (*p == '-' && (p = parse_port(p + 1, &to)) == NULL)
+			return -1;
+		if (to < from)
+			return -1;
+		for (uint32_t port = from; port <= to; port++)
+			reserved[port / 64] |= UINT64_C(1) << (port % 64);
+		if (*p == ',')
+			p++; /* another port or range must follow */
+		else
+			return strcmp(p, "") == 0 || strcmp(p, "\n") == 0 ? 0 : -1;
+	}
+}
+
+int pc_procnet_read_ephemeral(const char *proc_root, struct pc_ephemeral_ports *out, char *err,
+			      size_t errlen)
+{
+	char path[4096], buf[256], *big;
+	if (proc_root == NULL)
+		proc_root = "/proc";
+	snprintf(path, sizeof(path), "%s/sys/net/ipv4/ip_local_port_range", proc_root);
+	const char *text = read_sysctl(path, buf, sizeof(buf), &big, err, errlen);
+	if (text == NULL)
+		return -1;
+	int rc = pc_procnet_parse_port_range(text, &out->first, &out->last);
+	free(big);
+	if (rc < 0) {
+		snprintf(err, errlen, "%s: not two port numbers, the first not above the second",
+			 path);
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s/sys/net/ipv4/ip_local_reserved_ports", proc_root);
+	errno = 0;
+	if ((text = read_sysctl(path, buf, sizeof(buf), &big, err, errlen)) == NULL) {
+		if (errno != ENOENT)
+			return -1;
+		memset(out->reserved, 0, sizeof(out->reserved)); /* a kernel before 2.6.35 */
+		return 0;
+	}
+	rc = pc_procnet_parse_reserved_ports(text, out->reserved);
+	free(big);
+	if (rc < 0) {
+		snprintf(err, errlen, "%s: not a comma-separated list of ports and ranges", path);
+		return -1;
+	}
+	return 0;
+}
+
+void pc_procnet_mark_ephemeral(struct pc_snapshot *snap, const struct pc_ephemeral_ports *ports)
+{
+	for (size_t i = 0; i < snap->n_listeners; i++) {
+		struct pc_listener *l = &snap->listeners[i];
+		uint16_t port = l->local.port;
+		if (l->local.proto != IPPROTO_UDP)
+			l->ephemeral = PC_EPHEMERAL_NOT_UDP;
+		else if (ports == NULL)
+			l->ephemeral = PC_EPHEMERAL_UNKNOWN;
+		else if (port < ports->first || port > ports->last)
+			l->ephemeral = PC_EPHEMERAL_OUTSIDE;
+		else if (ports->reserved[port / 64] >> (port % 64) & 1)
+			l->ephemeral = PC_EPHEMERAL_RESERVED;
+		else
+			l->ephemeral = PC_EPHEMERAL_INSIDE;
 	}
 }

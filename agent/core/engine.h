@@ -66,11 +66,18 @@
 
 #define PC_FLAP_MAX 32 /* the largest flap-threshold */
 
+struct pc_baseline; /* core/baseline.h */
+
 struct pc_engine_settings {
 	unsigned hold_down; /* >= 1 */
 	unsigned flap_threshold; /* presence changes that make flapping; 0: off */
 	unsigned flap_window; /* polls */
 	bool check_connections; /* connect rules are evaluated */
+	/* The listeners seen before and who held them: an unexpected one that
+	 * appears as it was is not announced, and when it is primed (an
+	 * earlier run's), the first poll is judged against it rather than
+	 * being the baseline. NULL: none (the first poll is the baseline). */
+	const struct pc_baseline *baseline;
 };
 
 struct pc_expect_result {
@@ -99,7 +106,10 @@ struct pc_listener_result {
 };
 
 /* How long the announcement of a new unexpected listener may wait for the
- * collector to find its process (walks of /proc are paced by their cost). */
+ * collector to find its process (walks of /proc are paced by their cost).
+ * One whose endpoint the baseline knows, with its user and a named program,
+ * waits up to PC_OWNER_PROCESS_WAIT_MS: only its name says whether it came
+ * back as it was (not news) or is another program (announced). */
 #define PC_UNEXPECTED_PROCESS_WAIT_MS 5000
 
 /* How long an expectation with an owner-process waits for the collector to

@@ -4,6 +4,8 @@
 
 #include <string.h>
 
+#include "core/baseline.h"
+
 static bool ignored(const struct pc_config *config, const struct pc_endpoint *local)
 {
 	for (size_t i = 0; i < config->n_ignores; i++) {
@@ -15,18 +17,22 @@ static bool ignored(const struct pc_config *config, const struct pc_endpoint *lo
 	return false;
 }
 
-/* An unexpected listener is announced once per appearance. The first
- * poll is the baseline (a restart of the agent does not announce every old
- * listener), and a listener that only changed class (after a reload) did
- * not appear. A new one whose process is not known yet is re-checked for a
- * while, so that the notification can say who opened it. */
+/* An unexpected listener is announced once per appearance, unless it
+ * came back as it was (the baseline knows its endpoint with its user and
+ * process: a restarted service). The first poll is the baseline, unless
+ * the baseline is an earlier run's (then what appeared while the agent
+ * was down is announced), and a listener that only changed class (after
+ * a reload) did not appear. A new one whose process is not known yet is
+ * re-checked for a while, so that the notification can say who opened it
+ * and the baseline can tell whether it is the same program. */
 static int announce(struct pc_engine_context *cx, size_t i, const struct pc_snapshot *previous_snap,
 		    const struct pc_evaluation *previous)
 {
 	const struct pc_listener *l = &cx->snap->listeners[i];
 	struct pc_listener_result *lr = &cx->out->listeners[i];
+	const struct pc_baseline *baseline = cx->settings->baseline;
 
-	if (previous == NULL) {
+	if (previous == NULL && (baseline == NULL || !baseline->primed)) {
 		lr->announced = true;
 		return 0;
 	}
@@ -41,12 +47,22 @@ static int announce(struct pc_engine_context *cx, size_t i, const struct pc_snap
 		}
 		lr->first_seen_ms = before->first_seen_ms;
 	}
+	/* When the baseline knows this endpoint held by this user and a named
+	 * program, only the name can tell whether it is back as it was: wait
+	 * for it as long as naming may take (walks of /proc are paced). */
+	const struct pc_baseline_entry *known =
+		baseline != NULL ? pc_baseline_find(baseline, &l->local) : NULL;
+	int64_t wait = known != NULL && known->uid == l->uid && known->process[0] != '\0'
+			       ? PC_OWNER_PROCESS_WAIT_MS
+			       : PC_UNEXPECTED_PROCESS_WAIT_MS;
 	if (l->pid == 0 && cx->plan->config->resolve_processes &&
-	    cx->now_ms - lr->first_seen_ms < PC_UNEXPECTED_PROCESS_WAIT_MS) {
+	    cx->now_ms - lr->first_seen_ms < wait) {
 		cx->out->recheck_soon = true;
 		return 0;
 	}
 	lr->announced = true;
+	if (baseline != NULL && pc_baseline_knows(baseline, l, cx->plan->config->resolve_processes))
+		return 0; /* back as it was: not news */
 	struct pc_event ev = { .type = PC_EVENT_UNEXPECTED, .when_ms = cx->now_ms, .local = l->local,
 			       .pid = l->pid, .instance = -1 };
 	memcpy(ev.process, l->process, sizeof(ev.process));

@@ -33,6 +33,22 @@ enum pc_poll_source {
 	PC_SOURCE_PROCFS = 2,
 };
 
+/* Where a UDP socket's port lies among the ports the kernel hands out by
+ * itself (to a socket bound to port 0, or sending before any bind):
+ * net.ipv4.ip_local_port_range, which IPv6 sockets use too, minus
+ * net.ipv4.ip_local_reserved_ports (the kernel's
+ * Documentation/networking/ip-sysctl.rst). A port outside that range, or a
+ * reserved one, comes only from a bind() that names it; one inside may be
+ * a client's. core/listener_rule.h decides from this which UDP sockets are
+ * listeners. */
+enum pc_ephemeral {
+	PC_EPHEMERAL_NOT_UDP = 0, /* a TCP row: not asked */
+	PC_EPHEMERAL_UNKNOWN, /* the range could not be read */
+	PC_EPHEMERAL_OUTSIDE, /* outside the range */
+	PC_EPHEMERAL_RESERVED, /* inside, but reserved: never handed out */
+	PC_EPHEMERAL_INSIDE, /* inside and not reserved */
+};
+
 #define PC_ADDR_MAX 20
 #define PC_PROCESS_MAX 16 /* the kernel's TASK_COMM_LEN */
 #define PC_USER_MAX 33 /* a user name of up to 32 characters (useradd's limit) */
@@ -72,6 +88,9 @@ struct pc_listener {
 	/* IPv6 sockets: IPV6_V6ONLY. Only a device-bound "::" needs it (its
 	 * zoned address cannot say "dual-stack" as type unknown does). */
 	bool v6only;
+	/* UDP rows: enum pc_ephemeral, set by the collector once the rows
+	 * are folded (PC_EPHEMERAL_NOT_UDP, 0, until then and for TCP). */
+	uint8_t ephemeral;
 };
 
 /* One network interface of the host, as the collector saw it. */
@@ -120,6 +139,9 @@ struct pc_snapshot {
 	bool interfaces_known;
 	enum pc_poll_source source;
 	uint32_t errors; /* malformed records skipped during this poll */
+	/* Bound UDP rows left out because they are not listeners
+	 * (pc_snapshot_keep_listeners, core/listener_rule.h). */
+	uint32_t udp_clients;
 	struct timespec taken_at; /* CLOCK_REALTIME when the poll started */
 	struct timespec taken_mono; /* CLOCK_MONOTONIC when the poll started */
 	uint32_t duration_us; /* how long the poll took */

@@ -36,6 +36,7 @@
 
 #include "cli/cli.h"
 #include "cli/cli_export.h"
+#include "daemon/baseline_file.h"
 #include "daemon/options.h"
 #include "plan/config.h"
 #include "daemon/eventlog.h"
@@ -133,6 +134,7 @@ struct daemon {
 	struct pc_notifier *notifier;
 	struct pc_priv priv;
 	struct pc_plan_loader *loader; /* SIGHUP's loads, off this thread */
+	char *state_dir; /* the baseline's directory, fixed at start */
 	bool stopping;
 };
 
@@ -156,6 +158,7 @@ static struct pc_poller_settings poller_settings(const struct daemon *d, struct 
 		},
 		.interval_ms = config->poll_interval * 1000,
 		.recheck_ms = config->recheck_interval_ms,
+		.baseline_dir = d->state_dir,
 	};
 	return s;
 }
@@ -185,6 +188,12 @@ static void apply_reload(struct daemon *d)
 		snmp_log(LOG_WARNING, "reload: agentx-socket changes at the next restart\n");
 	if (next->resolve_processes != now->resolve_processes)
 		snmp_log(LOG_WARNING, "reload: resolve-processes changes at the next restart\n");
+	char *state_dir = next->state_directory != NULL
+				  ? pc_config_resolve_path(next, next->state_directory)
+				  : strdup(d->options->default_state_dir);
+	if (state_dir != NULL && strcmp(state_dir, d->state_dir) != 0)
+		snmp_log(LOG_WARNING, "reload: state-directory changes at the next restart\n");
+	free(state_dir);
 	struct pc_poller_settings settings = poller_settings(d, fresh);
 	pc_poller_reconfigure(d->poller, &settings);
 	pc_notifier_configure(d->notifier, next);
@@ -339,6 +348,13 @@ static int serve(const struct pc_options *o)
 	if (d.plan == NULL)
 		return 2;
 	const struct pc_config *config = d.plan->config;
+	d.state_dir = config->state_directory != NULL
+			      ? pc_config_resolve_path(config, config->state_directory)
+			      : strdup(o->default_state_dir);
+	if (d.state_dir == NULL) {
+		fprintf(stderr, PC_NAME ": out of memory\n");
+		return 1;
+	}
 
 	if (!o->logging_given) {
 		if (o->foreground)
@@ -364,6 +380,8 @@ static int serve(const struct pc_options *o)
 	loop_thread = pthread_self(); /* the daemon's child is a new process */
 	if (o->pidfile != NULL && write_pidfile(o->pidfile) < 0)
 		return 1;
+	/* As root still: the baseline's directory must be the service user's. */
+	pc_baseline_file_prepare(d.state_dir, o->user);
 	/* Before the first thread and the first AgentX byte. */
 	char why[512];
 	if (pc_priv_drop(&d.priv, o->user, config->resolve_processes, o->pidfile, why,
@@ -427,6 +445,7 @@ static int serve(const struct pc_options *o)
 		unlink(o->pidfile); /* or, no longer root, the helper does */
 	pc_priv_finish(&d.priv);
 	pc_plan_unref(d.plan);
+	free(d.state_dir);
 	return 0;
 }
 

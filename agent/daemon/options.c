@@ -44,7 +44,9 @@ static void usage(FILE *out, const struct pc_options_netsnmp *snmp)
 		"  --expected                   this host's expected ports (from -c FILE)\n"
 		"  --expected --role R [--instance N] [--side S] [--slot K]\n"
 		"                               one role's port plan, no host configuration\n"
-		"  --listeners                  the host's listeners, as the agent sees them\n"
+		"  --listeners [--all]          the host's listeners, as the agent sees them;\n"
+		"                               --all: every bound UDP socket too, and why\n"
+		"                               each is a listener or not\n"
 		"  --export nftables            an nftables allow-list of the expected ports\n"
 		"  --discover [--format text|json|conf]\n"
 		"                               one poll, then which roles, instances, sides\n"
@@ -93,6 +95,7 @@ static void set_defaults(struct pc_options *o)
 	o->cli.instance = -1;
 	o->cli.slot = -1;
 	o->cli.format = "text";
+	o->default_state_dir = PC_STATEDIR;
 	if (find_source_tree(tree, sizeof(tree))) {
 		snprintf(config_path, sizeof(config_path), "%s/conf/portcomply.conf", tree);
 		snprintf(catalog_dir, sizeof(catalog_dir), "%s/conf/catalog", tree);
@@ -134,7 +137,7 @@ static int parse_number(const char *option, const char *text, int min, int max)
 
 enum long_only { OPT_LIST_ROLES = 256, OPT_EXPECTED, OPT_ROLE, OPT_INSTANCE, OPT_SIDE, OPT_SLOT,
 		 OPT_LISTENERS, OPT_CHECK, OPT_FORMAT, OPT_BRIEF, OPT_VERBOSE, OPT_EXPORT,
-		 OPT_DISCOVER };
+		 OPT_DISCOVER, OPT_ALL };
 
 void pc_options_parse(struct pc_options *o, const struct pc_options_netsnmp *snmp, int argc,
 		      char **argv)
@@ -155,6 +158,7 @@ void pc_options_parse(struct pc_options *o, const struct pc_options_netsnmp *snm
 		{ "verbose", no_argument, NULL, OPT_VERBOSE },
 		{ "export", required_argument, NULL, OPT_EXPORT },
 		{ "discover", no_argument, NULL, OPT_DISCOVER },
+		{ "all", no_argument, NULL, OPT_ALL },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -234,6 +238,9 @@ void pc_options_parse(struct pc_options *o, const struct pc_options_netsnmp *snm
 		case OPT_VERBOSE:
 			o->cli.verbose = true;
 			break;
+		case OPT_ALL:
+			o->cli.all = true;
+			break;
 		case OPT_FORMAT:
 			if (strcmp(optarg, "text") != 0 && strcmp(optarg, "json") != 0 &&
 			    strcmp(optarg, "conf") != 0) {
@@ -269,6 +276,10 @@ void pc_options_parse(struct pc_options *o, const struct pc_options_netsnmp *snm
 	}
 	if (strcmp(o->cli.format, "conf") == 0 && o->command != PC_CMD_DISCOVER) {
 		fprintf(stderr, PC_NAME ": --format conf goes with --discover\n");
+		exit(usage_status);
+	}
+	if (o->cli.all && o->command != PC_CMD_LISTENERS) {
+		fprintf(stderr, PC_NAME ": --all goes with --listeners\n");
 		exit(usage_status);
 	}
 	if (o->cli.brief && o->cli.verbose) {

@@ -19,6 +19,7 @@ struct pc_options {
 	const char *pidfile; /* -p */
 	const char *user; /* -u; NULL: the default user (priv.h) */
 	const char *export_format; /* --export FORMAT */
+	const char *default_state_dir; /* when the configuration names no state-directory */
 	struct pc_cli_args cli;
 };
 

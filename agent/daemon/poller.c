@@ -13,6 +13,9 @@
 #include <unistd.h>
 
 #include "core/discover.h"
+#include "core/baseline.h"
+#include "core/listener_rule.h"
+#include "daemon/baseline_file.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -22,6 +25,9 @@
 #define EVENT_DEBOUNCE_MS 10
 /* ...and event-driven polls are spaced at least this far apart. */
 #define EVENT_POLL_SPACING_MS 20
+/* A changed baseline is written at most this often (and when the thread
+ * stops): a flood of new listeners costs one write, not one a poll. */
+#define BASELINE_SAVE_SPACING_MS 10000
 
 struct pc_poller {
 	pthread_t thread;
@@ -57,6 +63,10 @@ struct pc_poller {
 	struct pc_discovery discovery;
 	enum pc_discover_verdict verdict_published, verdict_seen;
 	unsigned verdict_polls; /* consecutive polls that saw verdict_seen */
+	struct pc_baseline baseline; /* the listeners seen and who held them */
+	char *baseline_dir; /* NULL: the baseline is kept in memory only */
+	int64_t baseline_saved_ms; /* 0: not written yet */
+	bool baseline_save_failed; /* the failure was said; the next success is too */
 };
 
 static void drain(int fd)
@@ -242,6 +252,31 @@ static bool publish_failure(struct pc_poller *p, const char *err)
 	return !blind;
 }
 
+/* Writes the baseline when it changed, at most every
+ * BASELINE_SAVE_SPACING_MS unless final (the thread is stopping). */
+static void save_baseline(struct pc_poller *p, bool final)
+{
+	if (p->baseline_dir == NULL || !p->baseline.changed)
+		return;
+	int64_t now = pc_now_ms();
+	if (!final && p->baseline_saved_ms != 0 && now - p->baseline_saved_ms < BASELINE_SAVE_SPACING_MS)
+		return;
+	p->baseline_saved_ms = now;
+	char err[512];
+	if (pc_baseline_file_write(p->baseline_dir, &p->baseline, err, sizeof(err)) < 0) {
+		if (!p->baseline_save_failed)
+			pc_log(LOG_WARNING, "cannot keep the baseline of listeners (%s): after a restart "
+					    "the agent announces what it could not keep",
+			       err);
+		p->baseline_save_failed = true;
+		return;
+	}
+	if (p->baseline_save_failed)
+		pc_log(LOG_NOTICE, "the baseline of listeners is kept in %s again", p->baseline_dir);
+	p->baseline_save_failed = false;
+	p->baseline.changed = false;
+}
+
 /* Returns whether something is pending (poll again soon). */
 static bool poll_once(struct pc_poller *p)
 {
@@ -253,10 +288,14 @@ static bool poll_once(struct pc_poller *p)
 		pc_snapshot_clear(&snap);
 		return publish_failure(p, err);
 	}
+	/* Clients' UDP sockets are neither listed, judged nor announced. */
+	pc_snapshot_keep_listeners(&snap, &p->current.plan->expectations);
 	/* Judged against the last verdict (unknown if blind), and, for what
 	 * listeners appeared, against the last poll that saw them. */
 	const struct pc_state *prev = p->last_seen != NULL ? p->previous : NULL;
-	if (pc_engine_evaluate(p->current.plan, &p->current.engine, &snap,
+	struct pc_engine_settings engine = p->current.engine;
+	engine.baseline = &p->baseline;
+	if (pc_engine_evaluate(p->current.plan, &engine, &snap,
 			       prev ? prev->plan : NULL, prev ? &p->last_seen->snap : NULL,
 			       prev ? &prev->eval : NULL, pc_now_ms(), &eval) < 0) {
 		pc_snapshot_clear(&snap);
@@ -281,6 +320,9 @@ static bool poll_once(struct pc_poller *p)
 	keep(p, state);
 	pc_state_unref(p->last_seen);
 	p->last_seen = pc_state_ref(state);
+	if (pc_baseline_record(&p->baseline, &state->snap, &state->eval) < 0)
+		pc_log(LOG_WARNING, "out of memory recording the baseline of listeners");
+	save_baseline(p, false);
 	return state->eval.recheck_soon;
 }
 
@@ -308,6 +350,8 @@ static void *poll_thread(void *arg)
 	struct pc_poller *p = arg;
 	int64_t next_poll = pc_now_ms(), last_poll = 0, event_poll = -1;
 
+	if (p->baseline_dir != NULL)
+		pc_baseline_file_read(p->baseline_dir, &p->baseline);
 	update_connect_ports(p);
 	for (;;) {
 		pthread_mutex_lock(&p->lock);
@@ -357,6 +401,7 @@ static void *poll_thread(void *arg)
 			event_poll = at;
 		}
 	}
+	save_baseline(p, true);
 	return NULL;
 }
 
@@ -390,6 +435,12 @@ struct pc_poller *pc_poller_start(const struct pc_poller_settings *settings, cha
 	p->current.plan = pc_plan_ref(settings->plan);
 	pthread_mutex_init(&p->lock, NULL);
 	pc_event_box_init(&p->events, 0);
+	pc_baseline_init(&p->baseline);
+	p->current.baseline_dir = NULL; /* the poller's own copy below */
+	if (settings->baseline_dir != NULL && (p->baseline_dir = strdup(settings->baseline_dir)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		goto fail;
+	}
 	if (make_pipe(p->control) < 0 || make_pipe(p->wake) < 0) {
 		snprintf(err, errlen, "pipe: %s", strerror(errno));
 		goto fail;
@@ -414,6 +465,7 @@ fail:
 	close_pipes(p);
 	pc_plan_unref(p->current.plan);
 	pthread_mutex_destroy(&p->lock);
+	free(p->baseline_dir);
 	free(p);
 	return NULL;
 }
@@ -472,6 +524,8 @@ void pc_poller_stop(struct pc_poller *p)
 	pc_discover_index_free(p->discover_index);
 	pc_plan_unref(p->discover_plan);
 	pc_event_box_clear(&p->events);
+	pc_baseline_free(&p->baseline);
+	free(p->baseline_dir);
 	close_pipes(p);
 	pthread_mutex_destroy(&p->lock);
 	free(p);

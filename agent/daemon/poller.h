@@ -10,7 +10,12 @@
  * A failed poll publishes a state too: pcPollErrors counts every one. After
  * hold-down failed polls in a row the agent is blind: the state it publishes
  * says unknown (and raises the compliance change to unknown) until a poll
- * succeeds again, which is judged against the last verdict. */
+ * succeeds again, which is judged against the last verdict.
+ *
+ * The poll thread keeps the baseline of listeners (core/baseline.h): read
+ * from the state directory before its first poll, updated by every poll,
+ * written back when it changed (at most every 10 s, and when it stops),
+ * so that neither a restarted service nor a restarted agent is news. */
 #ifndef PC_POLLER_H
 #define PC_POLLER_H
 
@@ -29,6 +34,9 @@ struct pc_poller_settings {
 	struct pc_engine_settings engine;
 	unsigned interval_ms; /* time between polls */
 	unsigned recheck_ms; /* time between polls while something is pending */
+	/* Fixed for the poller's life: the directory of the baseline's file
+	 * (daemon/baseline_file.h); NULL: the baseline lives in memory only. */
+	const char *baseline_dir;
 };
 
 struct pc_poller;

@@ -56,6 +56,7 @@ static cfg_opt_t config_opts[] = {
 	CFG_INT("poll-interval", PC_DEFAULT_POLL_INTERVAL, CFGF_NONE),
 	CFG_INT("hold-down", PC_DEFAULT_HOLD_DOWN, CFGF_NONE),
 	CFG_STR("agentx-socket", NULL, CFGF_NODEFAULT),
+	CFG_STR("state-directory", NULL, CFGF_NODEFAULT),
 	CFG_INT("agentx-retry", PC_DEFAULT_AGENTX_RETRY, CFGF_NONE),
 	CFG_BOOL("notifications", cfg_true, CFGF_NONE),
 	CFG_BOOL("resolve-processes", cfg_true, CFGF_NONE),
@@ -422,6 +423,7 @@ struct pc_config *pc_config_load(const char *path, struct pc_diag *diag)
 	config->poll_interval = (unsigned)int_in(&r, root, "poll-interval", 1, 3600);
 	config->hold_down = (unsigned)int_in(&r, root, "hold-down", 1, 1000);
 	config->agentx_socket = str_nonempty(&r, root, "agentx-socket");
+	config->state_directory = str_nonempty(&r, root, "state-directory");
 	config->agentx_retry = (unsigned)int_in(&r, root, "agentx-retry", 1, 3600);
 	config->notifications = cfg_getbool(root, "notifications");
 	config->resolve_processes = cfg_getbool(root, "resolve-processes");
@@ -538,5 +540,6 @@ void pc_config_free(struct pc_config *config)
 	free(config->catalog_dir);
 	free(config->site_catalog);
 	free(config->agentx_socket);
+	free(config->state_directory);
 	free(config);
 }

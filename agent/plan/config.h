@@ -105,6 +105,9 @@ struct pc_config {
 	unsigned poll_interval; /* seconds between polls */
 	unsigned hold_down; /* consecutive missing polls before "missing" */
 	char *agentx_socket; /* NULL: the -x option or net-snmp's default */
+	/* Where the daemon keeps its baseline of listeners across restarts;
+	 * NULL: the compiled-in default (the daemon's options know it). */
+	char *state_directory;
 	unsigned agentx_retry; /* seconds between reconnection attempts */
 	bool notifications; /* master switch for all notifications */
 	bool resolve_processes; /* map listeners to pid and process name */

@@ -50,6 +50,9 @@ static int poll_value(const struct pc_mib_view *view, unsigned n, netsnmp_variab
 	case PCMIB_POLL_SOURCE:
 		pc_mib_set_int(var, snap->source);
 		return 0;
+	case PCMIB_UDP_CLIENT_COUNT:
+		pc_mib_set_uint(var, ASN_GAUGE, snap->udp_clients);
+		return 0;
 	}
 	return SNMP_NOSUCHOBJECT;
 }

@@ -90,6 +90,7 @@ catalog = "$PC_ROOT/conf/catalog"
 poll-interval = 1
 hold-down = 1
 agentx-retry = 1
+state-directory = "$dir/state"
 $(host_role "$n")
 ignore { protocol = "udp"  port = 161 }
 EOF

@@ -165,11 +165,13 @@ trap_count_at_least() {
 
 # ---- portcomplyd ----
 
-# write_agent_conf [LINE...]: a configuration with test-friendly timings.
+# write_agent_conf [LINE...]: a configuration with test-friendly timings,
+# and the baseline in the scenario's own state directory ($PC_TMP/state).
 # A "key = value" line replaces that key's default; other lines (roles,
 # ignores) are appended as they are.
 write_agent_conf() {
-	local -A settings=([catalog]="\"$PC_ROOT/conf/catalog\"" [poll-interval]=1 [agentx-retry]=1)
+	local -A settings=([catalog]="\"$PC_ROOT/conf/catalog\"" [poll-interval]=1 [agentx-retry]=1
+		[state-directory]="\"$PC_TMP/state\"")
 	local extra=() line key
 	for line in "$@"; do
 		if [[ $line =~ ^([a-z-]+)[[:space:]]*=[[:space:]]*(.*)$ ]]; then
@@ -267,10 +269,23 @@ listed() {
 		END { exit !found }'
 }
 
-# ss_listeners: `ss -Hltun` folded the same way: "proto address port count".
+# ss_listeners: `ss -Hltun` folded the same way: "proto address port count",
+# without the UDP sockets on ports the kernel hands clients by itself
+# (inside net.ipv4.ip_local_port_range, not in ip_local_reserved_ports),
+# which the agent does not count as listeners: for scenarios whose roles
+# expect no UDP port inside that range.
 ss_listeners() {
-	ss -Hltun | awk '{ local = $5; i = match(local, /:[0-9]+$/);
-		print $1, substr(local, 1, i - 1), substr(local, i + 1) }' |
+	ss -Hltun | awk -v range="$(cat /proc/sys/net/ipv4/ip_local_port_range)" \
+		-v reserved="$(cat /proc/sys/net/ipv4/ip_local_reserved_ports)" '
+		BEGIN { split(range, r); n = split(reserved, list, ",")
+			for (k = 1; k <= n; k++) { m = split(list[k], b, "-"); lo[k] = b[1]; hi[k] = b[m] } }
+		function client(port,   k) {
+			if (port < r[1] + 0 || port > r[2] + 0) return 0
+			for (k = 1; k <= n; k++) if (port >= lo[k] + 0 && port <= hi[k] + 0) return 0
+			return 1 }
+		{ local = $5; i = match(local, /:[0-9]+$/); port = substr(local, i + 1)
+		  if ($1 == "udp" && client(port)) next
+		  print $1, substr(local, 1, i - 1), port }' |
 		sort | uniq -c | awk '{ print $2, $3, $4, $1 }' | sort
 }
 

@@ -1,6 +1,7 @@
 #!/bin/bash
-# The collector's listener set (`portcomplyd --listeners`) against
-# `ss -Hltun`, over a random mix of 200 listeners: TCP and UDP on
+# The collector's socket set (`portcomplyd --listeners --all`: every bound
+# UDP socket, clients' too, as ss shows them) against `ss -Hltun`, over a
+# random mix of 200 listeners: TCP and UDP on
 # 127.0.0.1, 0.0.0.0, ::1, :: dual-stack, :: v6-only and ::ffff:127.0.0.1,
 # some in SO_REUSEPORT groups, some IPv4 and v6-only wildcards sharing a
 # port. Compared: the set of (protocol, address, port) and the socket count
@@ -16,9 +17,9 @@ set -euo pipefail
 : "${PC_ROOT:?}" "${PC_BUILD:?}" "${PC_TMP:?}"
 
 if [ -x "$PC_BUILD/portcomplyd" ]; then
-	listeners=("$PC_BUILD/portcomplyd" --listeners)
+	listeners=("$PC_BUILD/portcomplyd" --listeners --all)
 elif [ -x "$PC_BUILD/bench/listeners" ]; then
-	listeners=("$PC_BUILD/bench/listeners")
+	listeners=("$PC_BUILD/bench/listeners" --all)
 else
 	echo "skip: neither $PC_BUILD/portcomplyd nor $PC_BUILD/bench/listeners is built" >&2
 	exit 77
@@ -85,7 +86,7 @@ compare() {
 	local round=$1
 	"${listeners[@]}" >"$PC_TMP/ours.$round.txt"
 	ss -Hltun >"$PC_TMP/ss.$round.raw"
-	[ "$(head -n 1 "$PC_TMP/ours.$round.txt" | tr -s ' ')" = "PROTO ADDRESS PORT SOCKETS PID PROCESS DEVICE" ] ||
+	[ "$(head -n 1 "$PC_TMP/ours.$round.txt" | tr -s ' ')" = "PROTO ADDRESS PORT SOCKETS PID PROCESS DEVICE LISTENER WHY" ] ||
 		{ echo "FAIL ($round): no header line: $(head -n 1 "$PC_TMP/ours.$round.txt")" >&2; exit 1; }
 	awk 'NR > 1 { print $1, $2, $3, $4 }' "$PC_TMP/ours.$round.txt" | LC_ALL=C sort >"$PC_TMP/ours.$round"
 	awk -f "$to_ss_form" "$PC_TMP/ss.$round.raw" | LC_ALL=C sort >"$PC_TMP/ss.$round"

@@ -7,7 +7,8 @@
 . "$(dirname "$0")/lib.sh"
 
 start_snmpd
-start_listeners main tcp/127.0.0.1/0 udp/::1/0 tcp/127.0.0.1/0
+# The UDP service on a port of its choosing: one the kernel picks is a client's.
+start_listeners main tcp/127.0.0.1/0 udp/::1/20010 tcp/127.0.0.1/0
 write_agent_conf "poll-interval = 60"
 start_agent
 wait_agent_serving

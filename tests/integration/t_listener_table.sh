@@ -1,24 +1,27 @@
 # pcListenerTable lists exactly what `ss -Hltun` lists (TCP and UDP, IPv4
-# and IPv6, wildcards, a reuseport group folded into one row), and a
-# listener that closes is gone after the next poll. Each row says who owns
+# and IPv6, wildcards, a reuseport group folded into one row), save the
+# UDP sockets of clients (ports the kernel hands out by itself; see
+# t_udp_clients), and a listener that closes is gone after the next poll. Each row says who owns
 # its socket (pcListenerUid, pcListenerUser), root's and another user's.
 . "$(dirname "$0")/lib.sh"
 
 start_snmpd
+# UDP services choose their ports (below the ephemeral range): a port the
+# kernel picks for a UDP socket is a client's.
 start_listeners main \
-	tcp/127.0.0.1/0 tcp/::1/0 udp/127.0.0.1/0 udp/::1/0 \
-	tcp/0.0.0.0/0 tcp/::/0 tcp/::/0/v6only udp/::/0 udp/::/0/v6only \
+	tcp/127.0.0.1/0 tcp/::1/0 udp/127.0.0.1/20001 udp/::1/20002 \
+	tcp/0.0.0.0/0 tcp/::/0 tcp/::/0/v6only udp/::/20003 udp/::/20004/v6only \
 	tcp/::ffff:127.0.0.1/0 tcp/127.0.0.1/0/reuseport=3
-LISTEN_AS=65534 start_listeners other tcp/127.0.0.1/0 udp/::/0/v6only
+LISTEN_AS=65534 start_listeners other tcp/127.0.0.1/0 udp/::/20005/v6only
 start_agent
 wait_agent_serving
 wait_next_poll
 
 log "the MIB against ss -Hltun"
-# snmpd's own sockets are listeners too: both views include them. So is
-# the UDP socket of an SNMP client (this test's own snmpwalk) that happens
-# to be open when the agent polls: it stays in the MIB until the next poll.
-# Compare until a poll has run with no walk open (a handful of tries).
+# snmpd's own sockets are listeners too: both views include them; neither
+# includes a client's UDP socket (snmpd's for its trap sink, this test's
+# own snmpwalk). Compare until both views are of the same moment (a
+# handful of tries: a listener may have come or gone between them).
 same_as_ss() { diff <(ss_listeners) <(listener_table); }
 for _ in $(seq 50); do same_as_ss >/dev/null && break; sleep 0.2; done
 same_as_ss || fail "pcListenerTable differs from ss -Hltun"

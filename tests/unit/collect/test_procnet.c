@@ -1,6 +1,7 @@
 /* procnet.c: the /proc/net parser on recorded and hand-made files
- * (malformed ones included), the dual-stack guess, and the collector's
- * procfs mode end to end. Fixtures: tests/fixtures/collect (see
+ * (malformed ones included), the dual-stack guess, the kernel's ephemeral
+ * port range and reserved ports, and the collector's procfs mode end to
+ * end. Fixtures: tests/fixtures/collect (see
  * make-proc-fixtures.sh and record.sh there). */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include "collect/collect.h"
 #include "collect/collect_internal.h"
@@ -348,7 +350,162 @@ static void test_collector_procfs_failure(void **state)
 	pc_snapshot_clear(&snap);
 }
 
+/* ---- the ports the kernel hands out by itself ------------------------- */
+
+static void test_parse_port_range(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text;
+		uint16_t first, last;
+	} good[] = {
+		{ "32768\t60999\n", 32768, 60999 }, /* as the kernel writes it */
+		{ "1024 65535", 1024, 65535 },
+		{ "  5000  5000 \n", 5000, 5000 },
+		{ "0\t0\n", 0, 0 },
+	};
+	for (size_t i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		uint16_t first = 1, last = 1;
+		assert_int_equal(pc_procnet_parse_port_range(good[i].text, &first, &last), 0);
+		assert_int_equal(first, good[i].first);
+		assert_int_equal(last, good[i].last);
+	}
+	static const char *const bad[] = {
+		"", "\n", "32768", "32768\n", "60999 32768", "32768 65536", "99999 100000",
+		"a b", "32768 60999 1", "-1 5", "32768\t60999\nx", "32768,60999", "032768 060999",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		uint16_t first, last;
+		if (pc_procnet_parse_port_range(bad[i], &first, &last) != -1)
+			fail_msg("'%s' was taken for a port range", bad[i]);
+	}
+}
+
+static bool bit(const uint64_t *set, unsigned port)
+{
+	return (set[port / 64] >> (port % 64) & 1) != 0;
+}
+
+static void test_parse_reserved_ports(void **state)
+{
+	(void)state;
+	static uint64_t set[65536 / 64];
+	memset(set, 0xff, sizeof(set));
+	assert_int_equal(pc_procnet_parse_reserved_ports("\n", set), 0); /* none, as written */
+	for (unsigned port = 0; port < 65536; port++)
+		assert_false(bit(set, port));
+	assert_int_equal(pc_procnet_parse_reserved_ports("", set), 0);
+	assert_int_equal(pc_procnet_parse_reserved_ports("8080,9148-9149,65535\n", set), 0);
+	for (unsigned port = 0; port < 65536; port++)
+		if (bit(set, port) != (port == 8080 || port == 9148 || port == 9149 || port == 65535))
+			fail_msg("port %u reserved: %d", port, bit(set, port));
+	assert_int_equal(pc_procnet_parse_reserved_ports("1-65535", set), 0);
+	assert_true(bit(set, 1) && bit(set, 65535) && !bit(set, 0));
+
+	static const char *const bad[] = {
+		"8080,", ",8080", "9149-9148", "65536", "80 81", "8080\n\n", "80--81", "80-",
+		"-80", "80,,81", "x", "100000",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (pc_procnet_parse_reserved_ports(bad[i], set) != -1)
+			fail_msg("'%s' was taken for a list of ports", bad[i]);
+}
+
+static uint8_t ephemeral_of(const struct pc_snapshot *snap, uint8_t proto, uint16_t port)
+{
+	for (size_t i = 0; i < snap->n_listeners; i++)
+		if (snap->listeners[i].local.proto == proto && snap->listeners[i].local.port == port)
+			return snap->listeners[i].ephemeral;
+	fail_msg("no listener %u/%u", proto, port);
+	return 0xff;
+}
+
+/* Each UDP row says where its port lies: outside the range, inside it,
+ * inside but reserved; TCP rows are not asked. Read at every poll. */
+static void test_collector_marks_ephemeral_ports(void **state)
+{
+	(void)state;
+	char err[256];
+	struct pc_collector *c = procfs_collector("proc-ephemeral", false);
+	struct pc_snapshot snap = { 0 };
+	assert_int_equal(pc_collector_poll(c, &snap, err, sizeof(err)), 0);
+	assert_int_equal(snap.n_listeners, 9); /* the connected socket is none */
+	assert_int_equal(ephemeral_of(&snap, IPPROTO_TCP, 40001), PC_EPHEMERAL_NOT_UDP);
+	assert_int_equal(ephemeral_of(&snap, IPPROTO_UDP, 123), PC_EPHEMERAL_OUTSIDE);
+	assert_int_equal(ephemeral_of(&snap, IPPROTO_UDP, 61000), PC_EPHEMERAL_OUTSIDE);
+	assert_int_equal(ephemeral_of(&snap, IPPROTO_UDP, 32768), PC_EPHEMERAL_INSIDE);
+	assert_int_equal(ephemeral_of(&snap, IPPROTO_UDP, 60999), PC_EPHEMERAL_INSIDE);
+	assert_int_equal(ephemeral_of(&snap, IPPROTO_UDP, 40000), PC_EPHEMERAL_INSIDE);
+	assert_int_equal(ephemeral_of(&snap, IPPROTO_UDP, 39500), PC_EPHEMERAL_INSIDE);
+	assert_int_equal(ephemeral_of(&snap, IPPROTO_UDP, 45000), PC_EPHEMERAL_RESERVED);
+	assert_int_equal(ephemeral_of(&snap, IPPROTO_UDP, 46005), PC_EPHEMERAL_RESERVED);
+	assert_int_equal(n_logged, 0);
+	pc_collector_close(c);
+	pc_snapshot_clear(&snap);
+}
+
+/* A range that cannot be read: every UDP row unknown (so every one counts
+ * as a listener), said once while it lasts. */
+static void test_collector_unknown_range(void **state)
+{
+	(void)state;
+	char err[256];
+	struct pc_collector *c = procfs_collector("proc-range-bad", false);
+	struct pc_snapshot snap = { 0 };
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(pc_collector_poll(c, &snap, err, sizeof(err)), 0);
+		assert_int_equal(ephemeral_of(&snap, IPPROTO_UDP, 40000), PC_EPHEMERAL_UNKNOWN);
+		assert_int_equal(ephemeral_of(&snap, IPPROTO_UDP, 123), PC_EPHEMERAL_UNKNOWN);
+		assert_int_equal(ephemeral_of(&snap, IPPROTO_TCP, 40001), PC_EPHEMERAL_NOT_UDP);
+	}
+	assert_int_equal(n_logged, 1);
+	assert_non_null(strstr(logged[0], "ip_local_port_range"));
+	assert_non_null(strstr(logged[0], "every bound UDP socket counts as a listener"));
+	pc_collector_close(c);
+	pc_snapshot_clear(&snap);
+}
+
+/* A reserved list longer than a small read: every other port of
+ * 32768-60000 (about 80 KiB, as the kernel would write it). */
+static void test_long_reserved_list(void **state)
+{
+	(void)state;
+	char root[] = "/tmp/pc-procnet.XXXXXX", path[256];
+	assert_non_null(mkdtemp(root));
+	snprintf(path, sizeof(path), "%s/sys", root);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/sys/net", root);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/sys/net/ipv4", root);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/sys/net/ipv4/ip_local_port_range", root);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("32768\t60999\n", f);
+	assert_int_equal(fclose(f), 0);
+	snprintf(path, sizeof(path), "%s/sys/net/ipv4/ip_local_reserved_ports", root);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	for (unsigned port = 32768; port <= 60000; port += 2)
+		fprintf(f, "%s%u", port == 32768 ? "" : ",", port);
+	fputs("\n", f);
+	assert_int_equal(fclose(f), 0);
+
+	static struct pc_ephemeral_ports ports;
+	char err[256];
+	assert_int_equal(pc_procnet_read_ephemeral(root, &ports, err, sizeof(err)), 0);
+	assert_int_equal(ports.first, 32768);
+	assert_int_equal(ports.last, 60999);
+	for (unsigned port = 32700; port < 60100; port++)
+		if (bit(ports.reserved, port) != (port >= 32768 && port <= 60000 && port % 2 == 0))
+			fail_msg("port %u reserved: %d", port, bit(ports.reserved, port));
+	char cmd[128];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
+	assert_int_equal(system(cmd), 0);
+}
+
 #define READING(test) cmocka_unit_test_setup_teardown(test, tree_read_new, tree_read_free)
+#define LOGGED(test) cmocka_unit_test_setup_teardown(test, log_capture_setup, log_capture_teardown)
 
 int main(void)
 {
@@ -365,6 +522,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_collector_logs_malformed_once,
 						log_capture_setup, log_capture_teardown),
 		cmocka_unit_test(test_collector_procfs_failure),
+		cmocka_unit_test(test_parse_port_range),
+		cmocka_unit_test(test_parse_reserved_ports),
+		cmocka_unit_test(test_long_reserved_list),
+		LOGGED(test_collector_marks_ephemeral_ports),
+		LOGGED(test_collector_unknown_range),
 	};
 	return cmocka_run_group_tests_name("collect_procnet", tests, NULL, NULL);
 }

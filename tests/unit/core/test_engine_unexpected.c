@@ -1,12 +1,15 @@
 /* The listeners no expectation covers (engine_unexpected.c): classes
  * (expected, ignored, unexpected, in a permit range, trusted), counting,
- * and announcing each new one once. */
+ * announcing each new one once, and not again when it comes back as it was
+ * (the baseline: same endpoint, user and program), also across a restart
+ * of the agent. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "core/baseline.h"
 #include "engine_run.h"
 
 static void listeners_are_expected_ignored_or_unexpected(void **state)
@@ -138,6 +141,161 @@ static void the_trust_switch_silences_a_permit_range(void **unused)
 	}
 }
 
+/* ---- restarts are not news ---- */
+
+/* A poll of everything host.conf expects plus extra (NULL: none), extra's
+ * row held by pid and process (pid 0: not named yet), judged with the
+ * baseline b, which then records it as the poller does. */
+static const struct pc_evaluation *poll_held(struct run *r, struct pc_baseline *b,
+					     const char *extra, int32_t pid, const char *process)
+{
+	struct pc_snapshot snap = { 0 };
+	for (size_t i = 0; i < EVERYTHING; i++)
+		add(&snap, everything[i]);
+	if (extra != NULL)
+		add(&snap, extra);
+	pc_snapshot_finish(&snap);
+	unsigned port = 0;
+	if (extra != NULL)
+		assert_int_equal(sscanf(extra, "%*s %*s %u", &port), 1);
+	for (size_t i = 0; extra != NULL && i < snap.n_listeners; i++) {
+		if (snap.listeners[i].local.port != port)
+			continue;
+		snap.listeners[i].pid = pid;
+		snprintf(snap.listeners[i].process, sizeof(snap.listeners[i].process), "%s", process);
+	}
+	r->settings.baseline = b;
+	const struct pc_evaluation *e = judge(r, snap);
+	assert_int_equal(pc_baseline_record(b, &r->snap, &r->eval), 0);
+	return e;
+}
+
+/* A service that closes and comes back, held by the same user and program,
+ * is not news; by another program, or another user, it is. */
+static void a_listener_back_as_it_was_is_not_news(void **state)
+{
+	struct run *r = *state;
+	struct pc_baseline b;
+	pc_baseline_init(&b);
+	poll_held(r, &b, "udp 127.0.0.1 1161", 300, "snmpd"); /* the baseline */
+	const struct pc_evaluation *e = poll_held(r, &b, NULL, 0, "");
+	e = poll_held(r, &b, "udp 127.0.0.1 1161", 301, "snmpd");
+	assert_int_equal(e->unexpected, 1);
+	assert_int_equal(count_events(e, PC_EVENT_UNEXPECTED), 0);
+
+	poll_held(r, &b, NULL, 0, "");
+	e = poll_held(r, &b, "udp 127.0.0.1 1161", 302, "imposter");
+	assert_int_equal(count_events(e, PC_EVENT_UNEXPECTED), 1);
+	assert_string_equal(find_event(e, PC_EVENT_UNEXPECTED)->process, "imposter");
+	/* The imposter is the endpoint's identity now: snmpd back is news. */
+	poll_held(r, &b, NULL, 0, "");
+	e = poll_held(r, &b, "udp 127.0.0.1 1161", 303, "snmpd");
+	assert_int_equal(count_events(e, PC_EVENT_UNEXPECTED), 1);
+
+	poll_held(r, &b, NULL, 0, "");
+	e = poll_held(r, &b, "udp 127.0.0.1 1161 uid=65534", 304, "snmpd");
+	assert_int_equal(count_events(e, PC_EVENT_UNEXPECTED), 1);
+	pc_baseline_free(&b);
+}
+
+/* Its program not named yet, a listener the baseline knows with a name
+ * waits for it as long as naming may take (not only the 5 s a new one
+ * waits), then is announced if it is still not known: an unknown name
+ * does not show the same program, also when none was known before. */
+static void an_unnamed_listener_waits_for_its_name(void **state)
+{
+	struct run *r = *state;
+	struct pc_baseline b;
+	pc_baseline_init(&b);
+	poll_held(r, &b, "tcp 0.0.0.0 9001", 0, ""); /* in the baseline, never named */
+	poll_held(r, &b, "tcp 0.0.0.0 9000", 400, "svc");
+	poll_held(r, &b, NULL, 0, "");
+
+	int64_t back = r->now_ms + 1000;
+	const struct pc_evaluation *e;
+	do {
+		e = poll_held(r, &b, "tcp 0.0.0.0 9000", 0, "");
+		assert_int_equal(count_events(e, PC_EVENT_UNEXPECTED), 0);
+		assert_true(e->recheck_soon);
+	} while (r->now_ms + 1000 - back < PC_OWNER_PROCESS_WAIT_MS);
+	e = poll_held(r, &b, "tcp 0.0.0.0 9000", 0, "");
+	assert_int_equal(count_events(e, PC_EVENT_UNEXPECTED), 1);
+	assert_string_equal(find_event(e, PC_EVENT_UNEXPECTED)->process, "");
+	/* It stays the named program's: a name that could not be found does
+	 * not replace one that was. */
+	const struct pc_baseline_entry *kept = NULL;
+	for (size_t i = 0; i < r->snap.n_listeners; i++)
+		if (r->snap.listeners[i].local.port == 9000)
+			kept = pc_baseline_find(&b, &r->snap.listeners[i].local);
+	assert_non_null(kept);
+	assert_string_equal(kept->process, "svc");
+
+	poll_held(r, &b, NULL, 0, "");
+	back = r->now_ms + 1000;
+	do {
+		e = poll_held(r, &b, "tcp 0.0.0.0 9001", 0, "");
+		assert_int_equal(count_events(e, PC_EVENT_UNEXPECTED), 0);
+	} while (r->now_ms + 1000 - back < PC_UNEXPECTED_PROCESS_WAIT_MS);
+	e = poll_held(r, &b, "tcp 0.0.0.0 9001", 0, "");
+	assert_int_equal(count_events(e, PC_EVENT_UNEXPECTED), 1); /* unnamed then and now */
+	assert_false(e->recheck_soon);
+	pc_baseline_free(&b);
+}
+
+/* With resolve-processes off no program is ever named: a listener back
+ * with the same user is not news, another user's is. */
+static void without_names_the_user_decides(void **state)
+{
+	struct run *r = *state;
+	struct pc_baseline b;
+	pc_baseline_init(&b);
+	poll_held(r, &b, "tcp 0.0.0.0 25555", 0, "");
+	poll_held(r, &b, NULL, 0, "");
+	const struct pc_evaluation *e = poll_held(r, &b, "tcp 0.0.0.0 25555", 0, "");
+	assert_int_equal(count_events(e, PC_EVENT_UNEXPECTED), 0);
+	assert_false(e->recheck_soon); /* nothing to wait for */
+	poll_held(r, &b, NULL, 0, "");
+	e = poll_held(r, &b, "tcp 0.0.0.0 25555 uid=1000", 0, "");
+	assert_int_equal(count_events(e, PC_EVENT_UNEXPECTED), 1);
+	pc_baseline_free(&b);
+}
+
+/* A baseline from an earlier run (primed): the first poll announces what
+ * appeared while the agent was down, and nothing it knows. Unprimed, the
+ * first poll is the baseline: nothing is announced. */
+static void an_earlier_runs_baseline_judges_the_first_poll(void **state)
+{
+	struct run *r = *state;
+	struct pc_baseline b;
+	pc_baseline_init(&b);
+	struct pc_snapshot known = { 0 };
+	for (size_t i = 0; i < EVERYTHING; i++)
+		add(&known, everything[i]);
+	add(&known, "tcp 0.0.0.0 9999");
+	pc_snapshot_finish(&known);
+	for (size_t i = 0; i < known.n_listeners; i++)
+		assert_int_equal(pc_baseline_add(&b, &known.listeners[i].local, 0,
+						 known.listeners[i].local.port == 9999 ? "old" : ""),
+				 0);
+	pc_snapshot_clear(&known);
+	pc_baseline_finish(&b);
+	b.primed = true;
+
+	const struct pc_evaluation *e = poll_held(r, &b, "tcp 0.0.0.0 9999", 500, "old");
+	assert_int_equal(e->unexpected, 1);
+	assert_int_equal(count_events(e, PC_EVENT_UNEXPECTED), 0);
+	run_free(r);
+	e = poll_held(r, &b, "tcp 0.0.0.0 9998", 501, "new");
+	assert_int_equal(count_events(e, PC_EVENT_UNEXPECTED), 1);
+	assert_int_equal(find_event(e, PC_EVENT_UNEXPECTED)->local.port, 9998);
+
+	b.primed = false;
+	run_free(r);
+	e = poll_held(r, &b, "tcp 0.0.0.0 9997", 502, "newer");
+	assert_int_equal(count_events(e, PC_EVENT_UNEXPECTED), 0);
+	pc_baseline_free(&b);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -145,6 +303,10 @@ int main(void)
 		RUN_TEST(a_known_process_is_announced_at_once, "host.conf", 1),
 		RUN_TEST(a_listener_in_a_permit_range_is_unexpected_but_classed, "permit.conf", 1),
 		cmocka_unit_test(the_trust_switch_silences_a_permit_range),
+		RUN_TEST(a_listener_back_as_it_was_is_not_news, "host.conf", 1),
+		RUN_TEST(an_unnamed_listener_waits_for_its_name, "host.conf", 1),
+		RUN_TEST(an_earlier_runs_baseline_judges_the_first_poll, "host.conf", 1),
+		RUN_TEST(without_names_the_user_decides, "permit.conf", 1), /* resolve-processes off */
 	};
 	return cmocka_run_group_tests_name("engine: unexpected listeners", tests, NULL, NULL);
 }

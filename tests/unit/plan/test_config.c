@@ -49,6 +49,7 @@ static void test_example_config(void **state)
 	assert_int_equal(config->poll_interval, 5);
 	assert_int_equal(config->hold_down, 2);
 	assert_null(config->agentx_socket);
+	assert_null(config->state_directory); /* the daemon's default */
 	assert_true(config->notifications);
 	assert_int_equal(config->n_instances, 1);
 	assert_string_equal(config->instances[0].name, "acme");
@@ -95,6 +96,7 @@ static void test_full_config(void **state)
 	assert_int_equal(config->hold_down, 3);
 	assert_string_equal(config->agentx_socket, "tcp:127.0.0.1:705");
 	assert_int_equal(config->agentx_retry, 7);
+	assert_string_equal(config->state_directory, "state"); /* resolved by the daemon */
 	assert_false(config->notifications);
 	assert_false(config->resolve_processes);
 	assert_string_equal(pc_config_instance_name(config, 2), "cust2");

@@ -64,6 +64,7 @@ static void take_poll(struct pc_snapshot *snap, bool with_api)
 	snap->source = PC_SOURCE_NETLINK;
 	snap->taken_at = (struct timespec){ 1795642511, 812000000 }; /* 2026-11-25T21:35:11.8Z */
 	snap->duration_us = 412;
+	snap->udp_clients = 4; /* left out by the listener rule */
 }
 
 /* walk-router's main and the beat range present, spare missing, peer not
@@ -377,6 +378,7 @@ static const struct want scalars[] = {
 	{ "pcListenerCount", SCALAR, N(5) },
 	{ "pcPollErrors", SCALAR, N(3) },
 	{ "pcPollSource", SCALAR, N(PC_SOURCE_NETLINK) },
+	{ "pcUdpClientCount", SCALAR, N(4) },
 	{ "pcHostCompliance", SCALAR, N(PC_NON_COMPLIANT) },
 	{ "pcExpectedCount", SCALAR, N(7) },
 	{ "pcPresentCount", SCALAR, N(2) },
