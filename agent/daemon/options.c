@@ -46,6 +46,7 @@ static void usage(FILE *out, const struct pc_options_netsnmp *snmp)
 		"                               one role's port plan, no host configuration\n"
 		"  --listeners                  the host's listeners, as the agent sees them\n"
 		"  --export nftables            an nftables allow-list of the expected ports\n"
+		"                               (nftables' own syntax: no --format json)\n"
 		"  --check [--format text|json] [--brief|--verbose]\n"
 		"                               one poll, then the compliance report as a\n"
 		"                               Nagios plugin: the status line with perfdata,\n"
@@ -54,6 +55,10 @@ static void usage(FILE *out, const struct pc_options_netsnmp *snmp)
 		"                               1,024 bytes, for NRPE); --verbose: every\n"
 		"                               table. Exit status 0 compliant, 1 degraded,\n"
 		"                               2 non-compliant, 3 unknown or any error\n"
+		"  --reload                     ask the portcomplyd serving -c FILE to load it\n"
+		"                               again, and say whether it took it: exit status\n"
+		"                               0 it did, 2 it is not valid (the previous one\n"
+		"                               still serves), 1 no daemon answered\n"
 		"\n"
 		"Exit status: 0 success, 1 usage or runtime error, 2 invalid configuration\n"
 		"(--check: as above).\n",
@@ -128,7 +133,8 @@ static int parse_number(const char *option, const char *text, int min, int max)
 }
 
 enum long_only { OPT_LIST_ROLES = 256, OPT_EXPECTED, OPT_ROLE, OPT_INSTANCE, OPT_SIDE, OPT_SLOT,
-		 OPT_LISTENERS, OPT_CHECK, OPT_FORMAT, OPT_BRIEF, OPT_VERBOSE, OPT_EXPORT };
+		 OPT_LISTENERS, OPT_CHECK, OPT_FORMAT, OPT_BRIEF, OPT_VERBOSE, OPT_EXPORT,
+		 OPT_RELOAD };
 
 void pc_options_parse(struct pc_options *o, const struct pc_options_netsnmp *snmp, int argc,
 		      char **argv)
@@ -148,6 +154,7 @@ void pc_options_parse(struct pc_options *o, const struct pc_options_netsnmp *snm
 		{ "brief", no_argument, NULL, OPT_BRIEF },
 		{ "verbose", no_argument, NULL, OPT_VERBOSE },
 		{ "export", required_argument, NULL, OPT_EXPORT },
+		{ "reload", no_argument, NULL, OPT_RELOAD },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -206,6 +213,9 @@ void pc_options_parse(struct pc_options *o, const struct pc_options_netsnmp *snm
 			o->command = PC_CMD_EXPORT;
 			o->export_format = optarg;
 			break;
+		case OPT_RELOAD:
+			o->command = PC_CMD_RELOAD;
+			break;
 		case OPT_ROLE:
 			o->cli.role = optarg;
 			break;
@@ -253,6 +263,11 @@ void pc_options_parse(struct pc_options *o, const struct pc_options_netsnmp *snm
 	}
 	if ((o->cli.brief || o->cli.verbose) && o->command != PC_CMD_CHECK) {
 		fprintf(stderr, PC_NAME ": --brief and --verbose go with --check\n");
+		exit(usage_status);
+	}
+	if (o->command == PC_CMD_EXPORT && strcmp(o->cli.format, "json") == 0) {
+		fprintf(stderr, PC_NAME ": --export writes the firewall's own syntax; --format json "
+				"goes with --list-roles, --expected, --listeners and --check\n");
 		exit(usage_status);
 	}
 	if (o->cli.brief && o->cli.verbose) {
