@@ -30,6 +30,9 @@ expect_failure 1 "--side c: must be" "$PC_DAEMON" --expected --role icm-router -
 expect_failure 1 "role vnc takes no instance" "$PC_DAEMON" --expected --role vnc --instance 2
 expect_failure 1 "--instance, --side and --slot need --role" "$PC_DAEMON" --expected --instance 2
 expect_failure 1 "--brief and --verbose go with --check" "$PC_DAEMON" --expected --brief
+# nftables' own syntax only: JSON asked for is refused, not answered in text.
+expect_failure 1 "--export writes the firewall's own syntax; --format json goes with" \
+	"$PC_DAEMON" --export nftables --format json
 
 printf 'hold-down = 2\npoll-interval = 0\n' >"$PC_TMP/bad.conf"
 expect_failure 2 "^$PC_TMP/bad.conf:2: poll-interval = 0: must be between 1 and 3600" \
