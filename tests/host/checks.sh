@@ -89,6 +89,17 @@ checks_connect() {
 		fail "the walk as public: $walk"
 	[ "$(grep -c "^$ROOT_OID\." <<<"$walk")" -gt 10 ] || fail "the walk as public: $walk"
 	log "walked $(grep -c "^$ROOT_OID\." <<<"$walk") objects as public (numeric OIDs, no MIB needed)"
+
+	# The README's commands for a stock host, as written there.
+	local cmd n=0 got
+	while IFS= read -r cmd; do
+		got=$(in_host sh -c "$cmd" 2>&1) || fail "the README's '$cmd' fails on a stock host: $got"
+		grep -q "^iso\.3\.6\.1\.4\.1\.8072\.9999\.9999\.4242\." <<<"$got" ||
+			fail "the README's '$cmd' shows nothing of the module: $got"
+		n=$((n + 1))
+	done < <(sed -n 's/^    \(snmp[a-z]* -v2c -c public localhost \.[0-9.]*\).*/\1/p' "$root/README.md")
+	[ "$n" -ge 2 ] || fail "found $n numeric snmpget/snmpwalk commands in the README"
+	log "the README's $n numeric commands work on a stock host"
 }
 
 # portcomply.conf as installed, set for this test (EXTRA: lines appended).
