@@ -61,6 +61,9 @@ done
 
 mkdir -p "$cache"
 cache=$(cd "$cache" && pwd)
+# One builder at a time; a second run waits, then finds the layers fresh.
+exec 9>"$cache/.lock"
+flock 9
 step=
 trap 'rc=$?; [ $rc = 0 ] || echo "host root: failed while $step (exit status $rc)" >&2' EXIT
 
