@@ -64,9 +64,12 @@ LOCALSTATEDIR ?= /var
 SBINDIR ?= $(PREFIX)/sbin
 DATADIR ?= $(PREFIX)/share
 MANDIR ?= $(DATADIR)/man
-# net-snmp's own MIB directory (not under PREFIX: net-snmp searches only it).
-MIBDIR ?= /usr/share/snmp/mibs
+# The MIB, under PREFIX like everything else: /usr/share/snmp/mibs, where
+# net-snmp looks, for PREFIX=/usr (the package); for /usr/local, point the
+# tools at it (-M +/usr/local/share/snmp/mibs, or mibdirs in snmp.conf).
+MIBDIR ?= $(DATADIR)/snmp/mibs
 UNITDIR ?= $(PREFIX)/lib/systemd/system
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
 SNMPD_DROPIN_DIR ?= $(SYSCONFDIR)/snmp/snmpd.conf.d
 PC_USER ?= portcomply
 CATALOG_DIR := $(DATADIR)/portcomply/catalog
@@ -75,7 +78,7 @@ MAN_PAGES := man/portcomplyd.8 man/portcomply.conf.5 man/portcomply-catalog.5
 
 .PHONY: all deps build run test check layers unit unit-asan integration valgrind mib-lint \
 	bench clean install uninstall deb man-lint doc-lint snmp-yml contrib fleet FORCE fuzz fuzz-smoke \
-	fuzzers stress
+	fuzzers stress tools-test host
 .DEFAULT_GOAL := all
 
 all: build
@@ -93,7 +96,8 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory check
 
-check: build layers mib-lint man-lint doc-lint contrib unit integration fleet unit-asan fuzz-smoke valgrind
+check: build layers mib-lint man-lint doc-lint tools-test contrib unit integration fleet host unit-asan \
+	fuzz-smoke valgrind
 	@echo "make test: all passed"
 
 $(DAEMON): $(BUILD)/agent/daemon/main.o $(BUILD)/libportcomply.a
@@ -212,10 +216,26 @@ contrib:
 fleet: build
 	@FLEET_BENCH=$(CURDIR)/$(BUILD)/fleet-scrape.txt tests/integration/run.sh tests/fleet/t_fleet.sh
 
+# tools/apt-sources.sh (make deps, tests/host) on apt configurations as
+# Debian writes them, one-line and deb822.
+tools-test:
+	@tests/tools/test_apt_sources.sh
+
+# A real Debian 12 booted under systemd-nspawn on a private network: the
+# package built in a clean bookworm root from its Build-Depends, installed
+# on a host where stock snmpd ran first, then start, walk, trap, reload,
+# snmpd restart, stop, purge, and make deps there. The roots are cached
+# under $(BUILD)/host-root (tests/host/root.sh rebuilds one when its inputs
+# change).
+host:
+	@PC_BUILD=$(abspath $(BUILD)) tests/host/run.sh
+
 bench: build $(BENCH_BINS)
 	@bench/run.sh
 
-# Everything portcomply needs on a host. The configuration is generated
+# Everything portcomply needs on a host (and, outside DESTDIR, the
+# tmpfiles.d entry applied at once, as the package's postinst does). The
+# configuration is generated
 # (its catalog points at the installed one) and never overwrites one that
 # exists; the system user is created when missing (not under DESTDIR: the
 # Debian package's postinst does it there).
@@ -232,6 +252,11 @@ install: $(DAEMON)
 		dist/portcomplyd.service.in >$(DESTDIR)$(UNITDIR)/portcomplyd.service
 	chmod 0644 $(DESTDIR)$(UNITDIR)/portcomplyd.service
 	install -D -m 0644 dist/snmpd-portcomply.conf $(DESTDIR)$(SNMPD_DROPIN_DIR)/portcomply.conf
+	install -D -m 0644 dist/portcomply.tmpfiles $(DESTDIR)$(TMPFILESDIR)/portcomply.conf
+	@if [ -z "$(DESTDIR)" ] && command -v systemd-tmpfiles >/dev/null; then \
+		echo "systemd-tmpfiles --create $(TMPFILESDIR)/portcomply.conf"; \
+		systemd-tmpfiles --create $(TMPFILESDIR)/portcomply.conf; \
+	fi
 	install -d $(DESTDIR)$(CONF_DIR)
 	@if [ -e $(DESTDIR)$(CONF_DIR)/portcomply.conf ]; then \
 		echo "keeping the existing $(DESTDIR)$(CONF_DIR)/portcomply.conf"; \
@@ -256,7 +281,8 @@ uninstall:
 	rmdir $(DESTDIR)$(CATALOG_DIR) $(DESTDIR)$(DATADIR)/portcomply 2>/dev/null || true
 	rm -f $(DESTDIR)$(MANDIR)/man8/portcomplyd.8 $(DESTDIR)$(MANDIR)/man5/portcomply.conf.5 \
 		$(DESTDIR)$(MANDIR)/man5/portcomply-catalog.5
-	rm -f $(DESTDIR)$(UNITDIR)/portcomplyd.service $(DESTDIR)$(SNMPD_DROPIN_DIR)/portcomply.conf
+	rm -f $(DESTDIR)$(UNITDIR)/portcomplyd.service $(DESTDIR)$(SNMPD_DROPIN_DIR)/portcomply.conf \
+		$(DESTDIR)$(TMPFILESDIR)/portcomply.conf
 	@conf=$(DESTDIR)$(CONF_DIR)/portcomply.conf; \
 	if [ -e $$conf ]; then \
 		if tools/gen-conf.sh $(CATALOG_DIR) <conf/portcomply.conf | cmp -s - $$conf; then \

@@ -13,6 +13,13 @@ for page in "$@"; do
 		failed=1
 	fi
 done
+# mdoc parses "No" at the start of a quoting macro's text as its own
+# macro and prints nothing for it: ".Dq No more variables" shows "more
+# variables". Such text starts with \&No.
+if grep -n -E '^\.(Dq|Do|Sq|So|Qq|Qo|Ql|Pq|Po|Bq|Brq) (No|Ns)( |$)' "$@" >&2; then
+	echo "man-lint: a quoted text starts with No or Ns, which mdoc takes as a macro (write \\&No)" >&2
+	failed=1
+fi
 for key in $(sed -n 's/^[[:space:]]*CFG_[A-Z_]*("\([a-z-]*\)".*/\1/p' agent/plan/config.c | sort -u); do
 	grep -q "^\.It Cm $key\( \|$\)" man/portcomply.conf.5 ||
 		{ echo "man/portcomply.conf.5: key $key is not documented" >&2; failed=1; }

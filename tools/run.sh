@@ -37,7 +37,7 @@ if [ "$(id -u)" = 0 ]; then
 	user=portcomply
 	getent passwd "$user" >/dev/null || user=nobody
 	user_opt=(-u "$user")
-	agentx_perms="agentXPerms 0660 0755 root $(id -gn "$user")"
+	agentx_perms="agentXPerms 0660 0755 -1 $(id -gn "$user")"
 fi
 
 rm -rf "$run"

@@ -8,6 +8,10 @@
  * MIB and notifications only. Connect rules are checked when the
  * configuration's check-connections is on, as in the daemon.
  *
+ * A daemon serving the same configuration is asked for its AgentX link
+ * over its control socket (cli/control.h): a link that is down is in the
+ * report with its reason, since an NMS then sees nothing of this host.
+ *
  * Errors: every one goes to err; out always gets a report, which for an
  * error is UNKNOWN and the reason, so that a Nagios server, which reads
  * only stdout, says why. */
@@ -24,6 +28,7 @@
 #include "core/listener_rule.h"
 #include "plan/plan.h"
 #include "util/program.h"
+#include "cli/control.h"
 #include "cli/report.h"
 #include "core/snapshot.h"
 
@@ -79,7 +84,8 @@ static int observe(const struct pc_plan *plan, const struct pc_collector_options
 }
 
 static int report(FILE *out, FILE *err, bool json, enum pc_report_detail detail,
-		  const struct pc_plan *plan, const struct pc_snapshot *snap)
+		  const struct pc_plan *plan, const struct pc_snapshot *snap,
+		  const struct pc_report_agent *agent)
 {
 	const struct pc_engine_settings one_shot = {
 		.hold_down = 1,
@@ -93,8 +99,8 @@ static int report(FILE *out, FILE *err, bool json, enum pc_report_detail detail,
 		return unknown(out, err, json, "out of memory evaluating the poll");
 	int status = pc_report_exit_status(ev.host);
 	errno = 0;
-	int rc = json ? pc_report_json(out, plan, snap, &ev)
-		       : pc_report_text(out, plan, snap, &ev, detail);
+	int rc = json ? pc_report_json(out, plan, snap, &ev, agent)
+		       : pc_report_text(out, plan, snap, &ev, agent, detail);
 	pc_evaluation_free(&ev);
 	if (rc < 0) {
 		fprintf(err, PC_NAME ": writing the report: %s\n",
@@ -129,6 +135,10 @@ int pc_check_run(const struct pc_cli_args *args, const struct pc_collector_optio
 	struct pc_snapshot snap = { 0 };
 	char why[600];
 	int status;
+	struct pc_report_agent agent;
+	int asked = pc_control_status(args->config_path, &agent, why, sizeof(why));
+	if (asked < 0)
+		fprintf(err, PC_NAME ": asking the serving daemon for its AgentX link: %s\n", why);
 	if (observe(plan, collect, &snap, why, sizeof(why)) < 0)
 		status = unknown(out, err, json, why);
 	else
@@ -136,7 +146,7 @@ int pc_check_run(const struct pc_cli_args *args, const struct pc_collector_optio
 				args->brief     ? PC_REPORT_BRIEF
 				: args->verbose ? PC_REPORT_VERBOSE
 						: PC_REPORT_DEFAULT,
-				plan, &snap);
+				plan, &snap, asked > 0 ? &agent : NULL);
 	pc_snapshot_clear(&snap);
 	pc_plan_unref(plan);
 	return status;

@@ -56,16 +56,31 @@ enum pc_report_detail {
 #define PC_REPORT_BRIEF_MAX 1024 /* bytes of the first line, newline included */
 #define PC_REPORT_DEFAULT_MAX 4096 /* bytes of the default output */
 
-/* The report of ev, made from plan and snap. Returns 0, or -1 when the
- * stream reports a write error. */
+/* The link to its AgentX master of the daemon that serves the same
+ * configuration, as --check asked it over the daemon's control socket
+ * (cli/control.h). */
+struct pc_report_agent {
+	bool connected;
+	unsigned attempts; /* failed attempts since the link went down */
+	unsigned long since_s; /* seconds the link has been as it is */
+	char address[256]; /* the master's address */
+	char reason[768]; /* why it is not connected, and the fix ("" when connected) */
+};
+
+/* The report of ev, made from plan and snap; agent: the serving daemon's
+ * link, NULL when no daemon serves this configuration. Text: a link that
+ * is down is a line after the first (none with --brief); the exit status
+ * does not change, since the ports are judged all the same. Returns 0, or
+ * -1 when the stream reports a write error. */
 int pc_report_text(FILE *out, const struct pc_plan *plan, const struct pc_snapshot *snap,
-		   const struct pc_evaluation *ev, enum pc_report_detail detail);
+		   const struct pc_evaluation *ev, const struct pc_report_agent *agent,
+		   enum pc_report_detail detail);
 /* A listener's "device" and "device_status" keys, as --check and
  * --listeners write them. */
 void pc_report_json_device(FILE *out, const struct pc_snapshot *snap, const struct pc_listener *l);
 
 int pc_report_json(FILE *out, const struct pc_plan *plan, const struct pc_snapshot *snap,
-		   const struct pc_evaluation *ev);
+		   const struct pc_evaluation *ev, const struct pc_report_agent *agent);
 
 /* No evaluation could be made: the report says UNKNOWN and why.
  * reason: one line ("cannot read the socket tables: ..."). diag: the

@@ -25,6 +25,10 @@
  *   listeners       [{protocol, address_type, address, port, sockets, pid,
  *                     process, uid, user, uids_differ, class, expectation,
  *                     role, rule, device, device_status}]   (pcListenerTable)
+ *   agent           the daemon serving the same configuration, as its
+ *                   control socket told: {connected, address (the AgentX
+ *                   master's), since_s, attempts, reason (why not
+ *                   connected, and the fix)}; null when none serves it
  *
  * instance: 0..24, null when the role takes none. side: "a", "b",
  * "primary", "secondary" or null. slot: 1..3 or null. port, port_last:
@@ -254,7 +258,7 @@ static void json_listeners(FILE *out, const struct pc_plan *plan,
 		pc_report_json_device(out, snap, l);
 		fputc('}', out);
 	}
-	fputs(tally->n_listeners ? "\n ]\n" : "]\n", out);
+	fputs(tally->n_listeners ? "\n ]" : "]", out);
 }
 
 void pc_report_json_device(FILE *out, const struct pc_snapshot *snap, const struct pc_listener *l)
@@ -266,8 +270,23 @@ void pc_report_json_device(FILE *out, const struct pc_snapshot *snap, const stru
 	pc_json_string(out, device != PC_DEVICE_NONE ? pc_device_status_name(device) : NULL);
 }
 
+static void json_agent(FILE *out, const struct pc_report_agent *agent)
+{
+	fputs(",\n \"agent\": ", out);
+	if (agent == NULL) {
+		fputs("null", out);
+		return;
+	}
+	fprintf(out, "{\"connected\": %s, \"address\": ", pc_json_bool(agent->connected));
+	pc_json_string(out, agent->address);
+	fprintf(out, ", \"since_s\": %lu, \"attempts\": %u, \"reason\": ", agent->since_s,
+		agent->attempts);
+	pc_json_string(out, agent->connected ? NULL : agent->reason);
+	fputs("}", out);
+}
+
 int pc_report_json(FILE *out, const struct pc_plan *plan, const struct pc_snapshot *snap,
-		   const struct pc_evaluation *ev)
+		   const struct pc_evaluation *ev, const struct pc_report_agent *agent)
 {
 	struct pc_report_tally tally;
 	pc_report_count(plan, snap, ev, &tally);
@@ -276,6 +295,7 @@ int pc_report_json(FILE *out, const struct pc_plan *plan, const struct pc_snapsh
 	json_instances(out, ev);
 	json_expectations(out, plan, snap, ev, &tally);
 	json_listeners(out, plan, snap, ev, &tally);
-	fputs("}\n", out);
+	json_agent(out, agent);
+	fputs("\n}\n", out);
 	return fflush(out) == 0 && !ferror(out) ? 0 : -1;
 }

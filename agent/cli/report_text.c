@@ -528,8 +528,32 @@ static void poll_line(FILE *out, const struct pc_plan *plan, const struct pc_sna
 	fprintf(out, "; catalog revision %s; configuration %s\n", plan->catalog->revision, config);
 }
 
+/* "Agent: not connected to its AgentX master at ADDRESS for 35 s (7
+ * attempts): REASON": what the NMS cannot see, and why. A connected link
+ * is worth a line in the verbose report only. Returns the bytes written. */
+static size_t agent_line(FILE *out, const struct pc_report_agent *agent,
+			 enum pc_report_detail detail)
+{
+	if (agent == NULL || detail == PC_REPORT_BRIEF || (agent->connected && detail != PC_REPORT_VERBOSE))
+		return 0;
+	char address[sizeof(agent->address)], reason[sizeof(agent->reason)];
+	pc_report_plain(address, sizeof(address), agent->address);
+	pc_report_plain(reason, sizeof(reason), agent->reason);
+	int n;
+	if (agent->connected)
+		n = fprintf(out, "Agent: connected to its AgentX master at %s for %lu s\n", address,
+			    agent->since_s);
+	else
+		n = fprintf(out,
+			    "Agent: not connected to its AgentX master at %s for %lu s (%u attempt%s)%s%s\n",
+			    address, agent->since_s, agent->attempts, agent->attempts == 1 ? "" : "s",
+			    reason[0] ? ": " : "", reason);
+	return n > 0 ? (size_t)n : 0;
+}
+
 int pc_report_text(FILE *out, const struct pc_plan *plan, const struct pc_snapshot *snap,
-		   const struct pc_evaluation *ev, enum pc_report_detail detail)
+		   const struct pc_evaluation *ev, const struct pc_report_agent *agent,
+		   enum pc_report_detail detail)
 {
 	struct pc_report_tally tally;
 	pc_report_count(plan, snap, ev, &tally);
@@ -565,9 +589,10 @@ int pc_report_text(FILE *out, const struct pc_plan *plan, const struct pc_snapsh
 		return -1;
 	}
 	fputs(first, out);
+	size_t agent_len = agent_line(out, agent, detail);
 	if (detail == PC_REPORT_DEFAULT)
 		problem_lines(out, plan, snap, ev, problems, n_problems,
-			      PC_REPORT_DEFAULT_MAX - first_len);
+			      PC_REPORT_DEFAULT_MAX - first_len - agent_len);
 	free(first);
 	if (detail == PC_REPORT_VERBOSE) {
 		problems_section(out, plan, snap, ev, &tally, rows);

@@ -21,6 +21,7 @@
  * reference counted: they cross threads without a lock. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
@@ -28,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/select.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <net-snmp/net-snmp-config.h>
@@ -37,6 +39,8 @@
 #include "cli/cli.h"
 #include "cli/cli_export.h"
 #include "daemon/baseline_file.h"
+#include "cli/control.h"
+#include "daemon/control.h"
 #include "daemon/options.h"
 #include "plan/config.h"
 #include "daemon/eventlog.h"
@@ -133,8 +137,9 @@ struct daemon {
 	struct pc_poller *poller;
 	struct pc_notifier *notifier;
 	struct pc_priv priv;
-	struct pc_plan_loader *loader; /* SIGHUP's loads, off this thread */
+	struct pc_plan_loader *loader; /* SIGHUP's and --reload's loads, off this thread */
 	char *state_dir; /* the baseline's directory, fixed at start */
+	struct pc_control *control; /* --check's and --reload's socket; NULL: none */
 	bool stopping;
 };
 
@@ -163,22 +168,57 @@ static struct pc_poller_settings poller_settings(const struct daemon *d, struct 
 	return s;
 }
 
-/* SIGHUP: a configuration (or catalog) that does not validate changes
- * nothing. The load runs on the loader's thread; this is its result. */
+/* What --reload's clients are told: the load's diagnostics, then the
+ * verdict (cli/control.h). NULL when out of memory. */
+static char *reload_answer(const struct pc_diag *diag, const char *verdict, const char *text)
+{
+	char *answer = NULL;
+	size_t len = 0;
+	FILE *out = open_memstream(&answer, &len);
+	if (out == NULL)
+		return NULL;
+	for (size_t i = 0; i < diag->n_lines; i++)
+		fprintf(out, "diag %s\n", diag->lines[i]);
+	fprintf(out, "%s %s\n", verdict, text);
+	if (fclose(out) != 0) {
+		free(answer);
+		return NULL;
+	}
+	return answer;
+}
+
+/* Tells the clients of --reload whose request this load answers. */
+static void answer_reload(struct daemon *d, const struct pc_diag *diag, const char *verdict,
+			  const char *text)
+{
+	if (d->control == NULL)
+		return;
+	char *answer = reload_answer(diag, verdict, text);
+	pc_control_reloaded(d->control, pc_plan_loader_taken_through(d->loader),
+			    answer != NULL ? answer : "error out of memory\n");
+	free(answer);
+}
+
+/* SIGHUP or --reload: a configuration (or catalog) that does not validate
+ * changes nothing. The load runs on the loader's thread; this is its
+ * result. */
 static void apply_reload(struct daemon *d)
 {
 	struct pc_diag diag = { 0 };
 	struct pc_plan *fresh = NULL;
 	const char *path = d->options->cli.config_path;
+	char text[PATH_MAX + 128];
 
 	if (!pc_plan_loader_take(d->loader, &fresh, &diag))
 		return;
 	for (size_t i = 0; i < diag.n_lines; i++)
 		snmp_log(fresh != NULL ? LOG_WARNING : LOG_ERR, "%s\n", diag.lines[i]);
-	pc_diag_clear(&diag);
 	if (fresh == NULL) {
-		snmp_log(LOG_ERR, "reload: %s is not valid; still serving the previous configuration\n",
-			 path);
+		snprintf(text, sizeof(text),
+			 "reload: %s is not valid; still serving the previous configuration", path);
+		snmp_log(LOG_ERR, "%s\n", text);
+		answer_reload(d, &diag, "refused", text);
+		pc_diag_clear(&diag);
 		return;
 	}
 	const struct pc_config *now = d->plan->config, *next = fresh->config;
@@ -199,7 +239,10 @@ static void apply_reload(struct daemon *d)
 	pc_notifier_configure(d->notifier, next);
 	pc_plan_unref(d->plan);
 	d->plan = fresh;
-	snmp_log(LOG_NOTICE, "reloaded %s (%zu roles)\n", path, next->n_roles);
+	snprintf(text, sizeof(text), "reloaded %s (%zu roles)", path, next->n_roles);
+	snmp_log(LOG_NOTICE, "%s\n", text);
+	answer_reload(d, &diag, "ok", text);
+	pc_diag_clear(&diag);
 }
 
 static void handle_loop_pipe(struct daemon *d)
@@ -251,6 +294,7 @@ static void run_loop(struct daemon *d)
 		FD_SET(loop_pipe[0], &readfds);
 		FD_SET(poller_fd, &readfds);
 		FD_SET(loader_fd, &readfds);
+		numfds = pc_control_fill(d->control, &readfds, numfds);
 		if (loop_pipe[0] >= numfds)
 			numfds = loop_pipe[0] + 1;
 		if (poller_fd >= numfds)
@@ -270,6 +314,7 @@ static void run_loop(struct daemon *d)
 			if (FD_ISSET(loader_fd, &readfds))
 				apply_reload(d);
 			pc_notifier_readable(d->notifier, &readfds);
+			pc_control_handle(d->control, &readfds);
 			snmp_read(&readfds);
 		} else if (count == 0) {
 			snmp_timeout();
@@ -298,6 +343,35 @@ static void master_down(void *notifier)
 static struct pc_notify_stats notifier_stats(const void *notifier)
 {
 	return pc_notifier_stats(notifier);
+}
+
+/* The control socket's "status": the AgentX link (cli/control.h). */
+static void control_status(void *context, char *answer, size_t len)
+{
+	(void)context;
+	struct pc_link_status link;
+	pc_link_status(&link);
+	int n = snprintf(answer, len, "connected %d\naddress %s\nattempts %u\nsince %lu\n",
+			 link.connected, link.address, link.attempts, link.since_s);
+	if (!link.connected && link.reason[0] != '\0' && n > 0 && (size_t)n < len)
+		snprintf(answer + n, len - (size_t)n, "reason %s\n", link.reason);
+}
+
+static unsigned long control_reload(void *context)
+{
+	struct daemon *d = context;
+	return pc_plan_loader_request(d->loader);
+}
+
+/* Under systemd, stderr is the journal (systemd.exec(5), $JOURNAL_STREAM
+ * names its device and inode). */
+static bool stderr_is_journal(void)
+{
+	const char *stream = getenv("JOURNAL_STREAM");
+	struct stat st;
+	unsigned long long dev, ino;
+	return stream != NULL && sscanf(stream, "%llu:%llu", &dev, &ino) == 2 &&
+	       fstat(STDERR_FILENO, &st) == 0 && st.st_dev == dev && st.st_ino == ino;
 }
 
 static int write_pidfile(const char *path)
@@ -345,8 +419,21 @@ static int serve(const struct pc_options *o)
 	d.plan = pc_plan_load(o->cli.config_path, &diag);
 	pc_diag_print(&diag, stderr);
 	pc_diag_clear(&diag);
-	if (d.plan == NULL)
+	if (d.plan == NULL) {
+		/* The journal's reader sees systemd give up (the unit's
+		 * RestartPreventExitStatus=2): say why it does. */
+		if (stderr_is_journal())
+			fprintf(stderr,
+				PC_NAME ": not started: %s is not valid (exit status 2; systemd does not "
+					"restart the service until it is started again)\n",
+				o->cli.config_path);
 		return 2;
+	}
+	/* Named now: daemonizing moves to /, and a relative -c must still
+	 * name the same control socket as --check's and --reload's. */
+	struct sockaddr_un control_addr;
+	socklen_t control_len;
+	pc_control_address(o->cli.config_path, &control_addr, &control_len);
 	const struct pc_config *config = d.plan->config;
 	d.state_dir = config->state_directory != NULL
 			      ? pc_config_resolve_path(config, config->state_directory)
@@ -428,12 +515,19 @@ static int serve(const struct pc_options *o)
 		snmp_shutdown(PC_NAME);
 		return 1;
 	}
+	/* Without it the daemon serves all the same; only --reload and
+	 * --check's view of the link are missing. */
+	const struct pc_control_handlers control = { control_status, control_reload, &d };
+	d.control = pc_control_open(&control_addr, control_len, &control, err, sizeof(err));
+	if (d.control == NULL)
+		snmp_log(LOG_WARNING, "%s\n", err);
 	snmp_log(LOG_NOTICE, PC_NAME " %s started (configuration %s, poll every %u s)\n",
 		 PC_VERSION, o->cli.config_path, config->poll_interval);
 
 	run_loop(&d);
 
 	snmp_log(LOG_NOTICE, PC_NAME " stopping\n");
+	pc_control_close(d.control);
 	pc_plan_loader_stop(d.loader);
 	pc_poller_stop(d.poller);
 	pc_mib_shutdown();
@@ -465,6 +559,8 @@ int main(int argc, char **argv)
 	};
 	struct pc_options o;
 
+	/* net-snmp's syslog (-Ls) would name us "net-snmp". */
+	snmp_log_syslogname(PC_NAME);
 	pc_options_parse(&o, &netsnmp, argc, argv);
 	switch (o.command) {
 	case PC_CMD_LIST_ROLES:
@@ -479,6 +575,8 @@ int main(int argc, char **argv)
 		return pc_cli_export(&o.cli, o.export_format);
 	case PC_CMD_DISCOVER:
 		return pc_cli_discover(&o.cli);
+	case PC_CMD_RELOAD:
+		return pc_cli_reload(&o.cli);
 	case PC_CMD_SERVE:
 		return serve(&o);
 	}

@@ -48,6 +48,7 @@ static void usage(FILE *out, const struct pc_options_netsnmp *snmp)
 		"                               --all: every bound UDP socket too, and why\n"
 		"                               each is a listener or not\n"
 		"  --export nftables            an nftables allow-list of the expected ports\n"
+		"                               (nftables' own syntax: no --format json)\n"
 		"  --discover [--format text|json|conf]\n"
 		"                               one poll, then which roles, instances, sides\n"
 		"                               and slots of the catalog explain this host's\n"
@@ -61,6 +62,10 @@ static void usage(FILE *out, const struct pc_options_netsnmp *snmp)
 		"                               1,024 bytes, for NRPE); --verbose: every\n"
 		"                               table. Exit status 0 compliant, 1 degraded,\n"
 		"                               2 non-compliant, 3 unknown or any error\n"
+		"  --reload                     ask the portcomplyd serving -c FILE to load it\n"
+		"                               again, and say whether it took it: exit status\n"
+		"                               0 it did, 2 it is not valid (the previous one\n"
+		"                               still serves), 1 no daemon answered\n"
 		"\n"
 		"Exit status: 0 success, 1 usage or runtime error, 2 invalid configuration\n"
 		"(--check: as above).\n",
@@ -137,7 +142,7 @@ static int parse_number(const char *option, const char *text, int min, int max)
 
 enum long_only { OPT_LIST_ROLES = 256, OPT_EXPECTED, OPT_ROLE, OPT_INSTANCE, OPT_SIDE, OPT_SLOT,
 		 OPT_LISTENERS, OPT_CHECK, OPT_FORMAT, OPT_BRIEF, OPT_VERBOSE, OPT_EXPORT,
-		 OPT_DISCOVER, OPT_ALL };
+		 OPT_DISCOVER, OPT_ALL, OPT_RELOAD };
 
 void pc_options_parse(struct pc_options *o, const struct pc_options_netsnmp *snmp, int argc,
 		      char **argv)
@@ -159,6 +164,7 @@ void pc_options_parse(struct pc_options *o, const struct pc_options_netsnmp *snm
 		{ "export", required_argument, NULL, OPT_EXPORT },
 		{ "discover", no_argument, NULL, OPT_DISCOVER },
 		{ "all", no_argument, NULL, OPT_ALL },
+		{ "reload", no_argument, NULL, OPT_RELOAD },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -219,6 +225,8 @@ void pc_options_parse(struct pc_options *o, const struct pc_options_netsnmp *snm
 			break;
 		case OPT_DISCOVER:
 			o->command = PC_CMD_DISCOVER;
+		case OPT_RELOAD:
+			o->command = PC_CMD_RELOAD;
 			break;
 		case OPT_ROLE:
 			o->cli.role = optarg;
@@ -280,6 +288,11 @@ void pc_options_parse(struct pc_options *o, const struct pc_options_netsnmp *snm
 	}
 	if (o->cli.all && o->command != PC_CMD_LISTENERS) {
 		fprintf(stderr, PC_NAME ": --all goes with --listeners\n");
+		exit(usage_status);
+	}
+	if (o->command == PC_CMD_EXPORT && strcmp(o->cli.format, "json") == 0) {
+		fprintf(stderr, PC_NAME ": --export writes the firewall's own syntax; --format json "
+				"goes with --list-roles, --expected, --listeners and --check\n");
 		exit(usage_status);
 	}
 	if (o->cli.brief && o->cli.verbose) {

@@ -9,7 +9,7 @@
 #include "util/program.h"
 
 enum pc_command { PC_CMD_SERVE, PC_CMD_LIST_ROLES, PC_CMD_EXPECTED, PC_CMD_LISTENERS, PC_CMD_CHECK,
-		  PC_CMD_EXPORT, PC_CMD_DISCOVER };
+		  PC_CMD_EXPORT, PC_CMD_DISCOVER, PC_CMD_RELOAD };
 
 struct pc_options {
 	enum pc_command command;

@@ -14,6 +14,10 @@ struct pc_plan_loader {
 	pthread_cond_t wake;
 	int refs;
 	bool requested, stopping;
+	unsigned long tickets; /* requests made so far */
+	unsigned long loading_through; /* the newest ticket the running load answers */
+	unsigned long result_through; /* ... and the waiting result */
+	unsigned long taken_through; /* ... and the last result taken (owner only) */
 	bool loading; /* the thread is inside load() */
 	pthread_t thread;
 	bool done; /* a result waits in plan/diag */
@@ -52,6 +56,7 @@ static void *run(void *arg)
 			break;
 		l->requested = false;
 		l->loading = true;
+		l->loading_through = l->tickets;
 		pthread_mutex_unlock(&l->lock);
 
 		struct pc_diag diag = { 0 };
@@ -64,6 +69,7 @@ static void *run(void *arg)
 		pc_diag_clear(&l->diag);
 		l->plan = plan;
 		l->diag = diag;
+		l->result_through = l->loading_through;
 		l->done = true;
 		unsigned char byte = 1;
 		if (write(l->pipe[1], &byte, 1) < 0) {
@@ -110,12 +116,14 @@ int pc_plan_loader_fd(const struct pc_plan_loader *loader)
 	return loader->pipe[0];
 }
 
-void pc_plan_loader_request(struct pc_plan_loader *loader)
+unsigned long pc_plan_loader_request(struct pc_plan_loader *loader)
 {
 	pthread_mutex_lock(&loader->lock);
 	loader->requested = true;
+	unsigned long ticket = ++loader->tickets;
 	pthread_cond_signal(&loader->wake);
 	pthread_mutex_unlock(&loader->lock);
+	return ticket;
 }
 
 bool pc_plan_loader_take(struct pc_plan_loader *loader, struct pc_plan **plan,
@@ -131,10 +139,16 @@ bool pc_plan_loader_take(struct pc_plan_loader *loader, struct pc_plan **plan,
 		*diag = loader->diag;
 		loader->plan = NULL;
 		memset(&loader->diag, 0, sizeof(loader->diag));
+		loader->taken_through = loader->result_through;
 		loader->done = false;
 	}
 	pthread_mutex_unlock(&loader->lock);
 	return done;
+}
+
+unsigned long pc_plan_loader_taken_through(const struct pc_plan_loader *loader)
+{
+	return loader->taken_through;
 }
 
 void pc_plan_loader_stop(struct pc_plan_loader *loader)

@@ -23,14 +23,20 @@ struct pc_plan_loader *pc_plan_loader_start(const char *path, pc_plan_load_fn lo
 /* Readable when a result waits to be taken. */
 int pc_plan_loader_fd(const struct pc_plan_loader *loader);
 
-/* Ask for a load; never waits. */
-void pc_plan_loader_request(struct pc_plan_loader *loader);
+/* Ask for a load; never waits. Returns the request's ticket (1, 2, ...):
+ * the first result whose pc_plan_loader_taken_through() is at least the
+ * ticket comes from a load that started after the request, so it read
+ * the files as they were when the request was made, or newer. */
+unsigned long pc_plan_loader_request(struct pc_plan_loader *loader);
 
 /* The result of a finished load, if any: true with *plan (NULL when the
  * configuration did not validate) and its diagnostics moved into *diag;
  * false when no load has finished since the last take. Never waits. */
 bool pc_plan_loader_take(struct pc_plan_loader *loader, struct pc_plan **plan,
 			 struct pc_diag *diag);
+
+/* The newest ticket the last taken result answers (0: none yet). */
+unsigned long pc_plan_loader_taken_through(const struct pc_plan_loader *loader);
 
 /* Stop without waiting for a load in progress: that load finishes (or
  * not) on its own, and its result is thrown away. */

@@ -2,8 +2,10 @@
 # without errors; the package holds binary, catalog, MIB, man pages, unit,
 # snmpd drop-in and the configuration as conffiles; installed with dpkg in
 # a private mount namespace over overlays (this machine keeps nothing), it
-# creates the system user, enables the unit, and --check works with no
-# option; purged, it leaves no file of its own.
+# creates the system user (or keeps the one an earlier install left),
+# applies its tmpfiles.d entry (/var/agentx 0755), enables the unit, and
+# --check works with no option; purged, it leaves no file of its own;
+# installed again, with the user the first install left, the same.
 . "$(dirname "$0")/lib.sh"
 
 started=$(date +%s)
@@ -37,25 +39,33 @@ unshare -m bash -euo pipefail -c '
 		mkdir -p "$PC_OV/$name.upper" "$PC_OV/$name.work"
 		mount -t overlay overlay -o "lowerdir=$dir,upperdir=$PC_OV/$name.upper,workdir=$PC_OV/$name.work" "$dir"
 	done
-	getent passwd portcomply >/dev/null && { echo "a portcomply user exists already"; exit 1; }
-	dpkg -i "$DEB" >"$PC_OV/dpkg.log" 2>&1 || { cat "$PC_OV/dpkg.log"; exit 1; }
-	entry=$(getent passwd portcomply) || { echo "no portcomply user after install"; exit 1; }
-	echo "# user: $entry"
-	[ "$(echo "$entry" | cut -d: -f7)" = /usr/sbin/nologin ] || { echo "has a login shell"; exit 1; }
-	[ -L /etc/systemd/system/multi-user.target.wants/portcomplyd.service ] || { echo "unit not enabled"; exit 1; }
-	grep -qx "catalog = \"/usr/share/portcomply/catalog\"" /etc/portcomply/portcomply.conf ||
-		{ echo "the configuration does not name the packaged catalog"; exit 1; }
-	cd /
-	set +e
-	portcomplyd --check >"$PC_OV/check.out" 2>&1
-	rc=$?
-	set -e
-	head -n 1 "$PC_OV/check.out" | sed "s/^/# --check: /"
-	[ "$rc" -le 2 ] && head -n 1 "$PC_OV/check.out" | grep -q "^PORTCOMPLY " || { cat "$PC_OV/check.out"; exit 1; }
-	dpkg --purge portcomply >"$PC_OV/purge.log" 2>&1 || { cat "$PC_OV/purge.log"; exit 1; }
-	for f in /usr/sbin/portcomplyd /etc/portcomply /etc/snmp/snmpd.conf.d/portcomply.conf \
-		/usr/share/portcomply /lib/systemd/system/portcomplyd.service; do
-		[ ! -e "$f" ] || { echo "purge left $f"; exit 1; }
-	done
+	install_round() {
+		dpkg -i "$DEB" >"$PC_OV/dpkg.log" 2>&1 || { cat "$PC_OV/dpkg.log"; exit 1; }
+		entry=$(getent passwd portcomply) || { echo "no portcomply user after install"; exit 1; }
+		echo "# user: $entry"
+		[ "$(echo "$entry" | cut -d: -f7)" = /usr/sbin/nologin ] || { echo "has a login shell"; exit 1; }
+		[ -L /etc/systemd/system/multi-user.target.wants/portcomplyd.service ] || { echo "unit not enabled"; exit 1; }
+		[ -f /usr/lib/tmpfiles.d/portcomply.conf ] && [ "$(stat -c %a /var/agentx)" = 755 ] ||
+			{ echo "the tmpfiles.d entry was not applied"; exit 1; }
+		grep -qx "catalog = \"/usr/share/portcomply/catalog\"" /etc/portcomply/portcomply.conf ||
+			{ echo "the configuration does not name the packaged catalog"; exit 1; }
+		cd /
+		set +e
+		portcomplyd --check >"$PC_OV/check.out" 2>&1
+		rc=$?
+		set -e
+		head -n 1 "$PC_OV/check.out" | sed "s/^/# --check: /"
+		[ "$rc" -le 2 ] && head -n 1 "$PC_OV/check.out" | grep -q "^PORTCOMPLY " || { cat "$PC_OV/check.out"; exit 1; }
+		dpkg --purge portcomply >"$PC_OV/purge.log" 2>&1 || { cat "$PC_OV/purge.log"; exit 1; }
+		for f in /usr/sbin/portcomplyd /etc/portcomply /etc/snmp/snmpd.conf.d/portcomply.conf \
+			/usr/share/portcomply /lib/systemd/system/portcomplyd.service /usr/lib/tmpfiles.d/portcomply.conf; do
+			[ ! -e "$f" ] || { echo "purge left $f"; exit 1; }
+		done
+	}
+	# A host where the package or make install ran before keeps the user.
+	getent passwd portcomply >/dev/null && echo "# this machine has a portcomply user already"
+	install_round
+	getent passwd portcomply >/dev/null || { echo "purge removed the user"; exit 1; }
+	install_round
 ' || fail "dpkg install"
 log "ok"

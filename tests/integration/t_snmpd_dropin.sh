@@ -3,8 +3,9 @@
 # private UDP port and AgentX socket, and its includeDir pointed at a
 # directory holding only our drop-in (with the test user's group for
 # portcomply's). Without the drop-in the walk is refused by the view;
-# with it, the module is walked as "public", and the AgentX socket has the
-# drop-in's permissions.
+# with it, the module is walked as "public", the AgentX socket has the
+# drop-in's permissions (root's, group portcomply's, 0660), and snmpd logs
+# nothing because of the drop-in (no "Can't identify user").
 . "$(dirname "$0")/lib.sh"
 
 stock=/etc/snmp/snmpd.conf
@@ -29,7 +30,7 @@ stock_conf() {
 mkdir -p "$PC_TMP/empty.d" "$PC_TMP/dropin.d"
 sed "s/^agentXPerms \(.*\) portcomply\$/agentXPerms \1 $group/" "$PC_ROOT/dist/snmpd-portcomply.conf" \
 	>"$PC_TMP/dropin.d/portcomply.conf"
-grep -q "^agentXPerms 0660 0755 root $group\$" "$PC_TMP/dropin.d/portcomply.conf" || fail "no agentXPerms line for the group"
+grep -q "^agentXPerms 0660 0755 -1 $group\$" "$PC_TMP/dropin.d/portcomply.conf" || fail "no agentXPerms line for the group"
 
 log "stock configuration alone: the view hides the module"
 stock_conf "$PC_TMP/empty.d"
@@ -43,6 +44,7 @@ out=$(snmpwalk -v2c -c public -t 2 -r 1 -On "$SNMP_TARGET" "$ROOT_OID" 2>&1 || t
 	fail "without the drop-in: $out"
 stop_pid "$AGENT_PID"
 stop_snmpd
+mv "$PC_TMP/snmpd.log" "$PC_TMP/snmpd-stock.log.txt"
 
 log "stock configuration plus the drop-in"
 stock_conf "$PC_TMP/dropin.d"
@@ -59,5 +61,9 @@ mib_is pcHostCompliance.0 compliant || fail "pcHostCompliance as public: $(mib_v
 snmpget -v2c -c public -t 1 -r 1 "$SNMP_TARGET" .1.3.6.1.2.1.1.5.0 >/dev/null || fail "sysName is gone"
 out=$(snmpget -v2c -c public -t 1 -r 1 "$SNMP_TARGET" .1.3.6.1.2.1.2.1.0 2>&1 || true)
 [[ $out == *"No Such Object"* ]] || fail "the drop-in opened more than the module: $out"
+# What snmpd said with the drop-in and not without it (its version line
+# and the like are in both; the stock file logs each request): nothing.
+said=$(grep -v -x -F -f "$PC_TMP/snmpd-stock.log.txt" "$PC_TMP/snmpd.log" | grep -v -e '^Created directory' -e '^Connection from ' || true)
+[ -z "$said" ] || fail "snmpd logged with the drop-in: $said"
 log "walked $(grep -c "^$ROOT_OID\." <<<"$walk") objects as public; socket $perms"
 log "ok"

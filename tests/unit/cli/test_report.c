@@ -229,13 +229,24 @@ static void troubled_host(struct scene *s)
 /* ---- reading the output ----------------------------------------------------- */
 
 typedef int (*report_fn)(FILE *, const struct pc_plan *, const struct pc_snapshot *,
-			 const struct pc_evaluation *);
+			 const struct pc_evaluation *, const struct pc_report_agent *);
 
 static char *report(report_fn fn, const struct scene *s)
 {
 	FILE *out = tmpfile();
 	assert_non_null(out);
-	assert_int_equal(fn(out, s->plan, &s->snap, &s->ev), 0);
+	assert_int_equal(fn(out, s->plan, &s->snap, &s->ev, NULL), 0);
+	char *text = slurp(out);
+	fclose(out);
+	return text;
+}
+
+static char *agent_text_report(const struct scene *s, const struct pc_report_agent *agent,
+				enum pc_report_detail detail)
+{
+	FILE *out = tmpfile();
+	assert_non_null(out);
+	assert_int_equal(pc_report_text(out, s->plan, &s->snap, &s->ev, agent, detail), 0);
 	char *text = slurp(out);
 	fclose(out);
 	return text;
@@ -245,7 +256,7 @@ static char *text_report(const struct scene *s, enum pc_report_detail detail)
 {
 	FILE *out = tmpfile();
 	assert_non_null(out);
-	assert_int_equal(pc_report_text(out, s->plan, &s->snap, &s->ev, detail), 0);
+	assert_int_equal(pc_report_text(out, s->plan, &s->snap, &s->ev, NULL, detail), 0);
 	char *text = slurp(out);
 	fclose(out);
 	return text;
@@ -865,6 +876,57 @@ static void test_nothing_expected(void **state)
 	scene_free(&s);
 }
 
+/* The serving daemon's AgentX link: down, it is the line after the status
+ * line with its reason (never in --brief, never changing the state); up,
+ * only the verbose report names it; JSON carries it, null when no daemon
+ * serves the configuration. */
+static void test_agent_link(void **state)
+{
+	(void)state;
+	struct scene s = { .plan = load(repo_path("tests/fixtures/config/good-minimal.conf")) };
+	scene_snapshot_done(&s);
+	eval_start(&s);
+	eval_finish(&s, PC_COMPLIANT);
+	struct pc_report_agent down = { .connected = false, .attempts = 7, .since_s = 35,
+					.address = "/var/agentx/master",
+					.reason = "Permission denied: the directory /var/agentx is mode 0700" };
+
+	char *text = agent_text_report(&s, &down, PC_REPORT_DEFAULT);
+	assert_int_equal(ROW(text, "PORTCOMPLY OK - compliant"), 0);
+	assert_int_equal(ROW(text, "Agent: not connected to its AgentX master at /var/agentx/master "
+				   "for 35 s (7 attempts): Permission denied: the directory "
+				   "/var/agentx is mode 0700"),
+			 1);
+	free(text);
+	text = agent_text_report(&s, &down, PC_REPORT_BRIEF);
+	assert_null(strstr(text, "Agent:"));
+	free(text);
+
+	struct pc_report_agent up = { .connected = true, .since_s = 9, .address = "/var/agentx/master" };
+	text = agent_text_report(&s, &up, PC_REPORT_DEFAULT);
+	assert_null(strstr(text, "Agent:"));
+	free(text);
+	text = agent_text_report(&s, &up, PC_REPORT_VERBOSE);
+	assert_int_equal(ROW(text, "Agent: connected to its AgentX master at /var/agentx/master for 9 s"), 1);
+	free(text);
+
+	FILE *out = tmpfile();
+	assert_non_null(out);
+	assert_int_equal(pc_report_json(out, s.plan, &s.snap, &s.ev, &down), 0);
+	char *json = slurp(out);
+	fclose(out);
+	assert_json_valid(json);
+	assert_contains(json, "\"agent\": {\"connected\": false, \"address\": \"/var/agentx/master\", "
+			      "\"since_s\": 35, \"attempts\": 7, \"reason\": \"Permission denied: "
+			      "the directory /var/agentx is mode 0700\"}\n}\n");
+	free(json);
+	json = report(pc_report_json, &s);
+	assert_json_valid(json);
+	assert_contains(json, "\"agent\": null\n}\n");
+	free(json);
+	scene_free(&s);
+}
+
 static char *failure(bool json, const char *reason, const struct pc_diag *diag)
 {
 	FILE *out = tmpfile();
@@ -929,9 +991,9 @@ static void test_write_error(void **state)
 	troubled_host(&s);
 	FILE *ro = fopen("/dev/null", "r");
 	assert_non_null(ro);
-	assert_int_equal(pc_report_text(ro, s.plan, &s.snap, &s.ev, PC_REPORT_DEFAULT), -1);
+	assert_int_equal(pc_report_text(ro, s.plan, &s.snap, &s.ev, NULL, PC_REPORT_DEFAULT), -1);
 	clearerr(ro);
-	assert_int_equal(pc_report_json(ro, s.plan, &s.snap, &s.ev), -1);
+	assert_int_equal(pc_report_json(ro, s.plan, &s.snap, &s.ev, NULL), -1);
 	fclose(ro);
 	scene_free(&s);
 }
@@ -1004,6 +1066,7 @@ int main(void)
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_wrong_address_reason),
 		cmocka_unit_test(test_nothing_expected),
+		cmocka_unit_test(test_agent_link),
 		cmocka_unit_test(test_failure),
 		cmocka_unit_test(test_write_error),
 	};

@@ -1,6 +1,7 @@
-/* The loader thread (SIGHUP's loads): a load runs off the caller's thread, its result is
- * taken without waiting, requests during a load fold into one more, and
- * stopping never waits for a load that does not come back. */
+/* The loader thread (SIGHUP's and --reload's loads): a load runs off the caller's thread,
+ * its result is taken without waiting, requests during a load fold into one more, a
+ * request's ticket is answered by a load that started after it, and stopping never
+ * waits for a load that does not come back. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -169,6 +170,39 @@ static void test_requests_during_a_load_fold_into_one(void **state)
 	assert_int_equal(loads_started, 2);
 }
 
+/* A reload asked for while an older load runs must be answered by a load
+ * that started after it (the files as they are now), never by the older
+ * one: portcomplyd --reload reports that verdict. */
+static void test_a_ticket_is_answered_by_a_later_load(void **state)
+{
+	(void)state;
+	loads_started = 0;
+	open_gate(false);
+	struct pc_plan_loader *l = pc_plan_loader_start("stuck.conf", stuck_load);
+	assert_non_null(l);
+	assert_int_equal(pc_plan_loader_taken_through(l), 0);
+	unsigned long first = pc_plan_loader_request(l);
+	wait_loads_started(1);
+	unsigned long second = pc_plan_loader_request(l);
+	assert_true(second > first);
+	open_gate(true);
+	struct pc_plan *plan = NULL;
+	struct pc_diag diag = { 0 };
+	while (pc_plan_loader_taken_through(l) < second) {
+		assert_true(readable_within(pc_plan_loader_fd(l), DEADLINE_MS));
+		if (!pc_plan_loader_take(l, &plan, &diag))
+			continue;
+		unsigned long through = pc_plan_loader_taken_through(l);
+		bool from_load_2 = strstr(diag.lines[0], "stand-in load 2") != NULL;
+		/* load 1 answers the first ticket only, load 2 both (load 1's
+		 * result may be replaced by load 2's before it is taken) */
+		assert_int_equal(through, from_load_2 ? second : first);
+		pc_diag_clear(&diag);
+	}
+	pc_plan_loader_stop(l);
+	assert_int_equal(loads_started, 2);
+}
+
 /* SIGTERM during a load that never returns: stop comes back at once. The
  * alarm turns a hang into a failure. */
 static void test_stop_does_not_wait_for_a_stuck_load(void **state)
@@ -189,6 +223,7 @@ int main(void)
 		cmocka_unit_test(test_a_bad_configuration_gives_its_errors),
 		cmocka_unit_test(test_the_loader_thread_takes_no_signal),
 		cmocka_unit_test(test_requests_during_a_load_fold_into_one),
+		cmocka_unit_test(test_a_ticket_is_answered_by_a_later_load),
 		cmocka_unit_test(test_stop_does_not_wait_for_a_stuck_load),
 	};
 	return cmocka_run_group_tests_name("plan_loader", tests, NULL, NULL);
