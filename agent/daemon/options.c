@@ -225,6 +225,7 @@ void pc_options_parse(struct pc_options *o, const struct pc_options_netsnmp *snm
 			break;
 		case OPT_DISCOVER:
 			o->command = PC_CMD_DISCOVER;
+			break;
 		case OPT_RELOAD:
 			o->command = PC_CMD_RELOAD;
 			break;
