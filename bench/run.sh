@@ -9,6 +9,12 @@
 #                                --rounds R --cold-rounds C --idle SECONDS)
 #   bench/run.sh parse [N]       parse_bench: configuration loads of N and 2N bytes
 #                                in several shapes; linear when every ratio is under 3
+#   bench/run.sh serve [ARGS...] serve_bench.sh: the daemon's CPU per poll at 50,000
+#                                listeners against the raw sock_diag dump
+#                                (--listeners N --polls P --runs R)
+#   bench/run.sh scrape [ARGS...] scrape_bench.sh: a scrape of the shipped snmp_exporter
+#                                module against if_mib (--listeners N --rounds R
+#                                --compare SNMP_YML)
 #
 # Needs root: each bench makes its own network namespace. Exit status: the
 # worst of the benches run (0 targets met, 1 a target missed, 2 failed).
@@ -33,8 +39,16 @@ parse() {
 	"$build/bench/parse_bench" "$@"
 }
 
+serve() {
+	BUILD=$build bench/serve_bench.sh "$@"
+}
+
+scrape() {
+	BUILD=$build bench/scrape_bench.sh "$@"
+}
+
 case ${1:-} in
-poll | walk | parse)
+poll | walk | parse | serve | scrape)
 	what=$1
 	shift
 	"$what" "$@"
@@ -49,7 +63,7 @@ poll | walk | parse)
 	exit "$rc_walk"
 	;;
 *)
-	echo "usage: bench/run.sh [poll|walk|parse] [ARGS...]" >&2
+	echo "usage: bench/run.sh [poll|walk|parse|serve|scrape] [ARGS...]" >&2
 	exit 2
 	;;
 esac
