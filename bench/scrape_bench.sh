@@ -70,10 +70,11 @@ if [ -z "${PC_TMP:-}" ]; then
 		unshare --net -- sh -c 'ip link set lo up && exec bash "$0" "$@"' "$0" "${args[@]}"
 	rc=$?
 	set -e
-	if [ "$rc" -ge 2 ]; then
+	if [ "$rc" != 0 ] || [ ! -f "$tmp/verdict" ]; then
 		echo "scrape_bench: failed (exit $rc); files kept in $tmp" >&2
 		exit 2
 	fi
+	rc=$(cat "$tmp/verdict")
 	rm -rf "$tmp"
 	exit "$rc"
 fi
@@ -219,4 +220,4 @@ for n in "${counts[@]}"; do
 	fi
 done
 echo "other load on the machine at the end: loadavg $(cut -d' ' -f1-3 /proc/loadavg), CPU pressure (some, avg60) $(psi)%"
-exit "$fails"
+echo "$fails" >"$PC_TMP/verdict" # the outer shell exits with it
