@@ -12,6 +12,12 @@
 #   bench/run.sh discover [ARGS...]  discover_bench: discovery against the one-poll
 #                                --check, and its accuracy as ports go missing
 #                                (--listeners N --runs R --trials T)
+#   bench/run.sh serve [ARGS...] serve_bench.sh: the daemon's CPU per poll at 50,000
+#                                listeners against the raw sock_diag dump
+#                                (--listeners N --polls P --runs R)
+#   bench/run.sh scrape [ARGS...] scrape_bench.sh: a scrape of the shipped snmp_exporter
+#                                module against if_mib (--listeners N --rounds R
+#                                --compare SNMP_YML)
 #
 # Needs root: each bench makes its own network namespace. Exit status: the
 # worst of the benches run (0 targets met, 1 a target missed, 2 failed).
@@ -40,8 +46,16 @@ discover() {
 	"$build/bench/discover_bench" "$@"
 }
 
+serve() {
+	BUILD=$build bench/serve_bench.sh "$@"
+}
+
+scrape() {
+	BUILD=$build bench/scrape_bench.sh "$@"
+}
+
 case ${1:-} in
-poll | walk | parse | discover)
+poll | walk | parse | discover | serve | scrape)
 	what=$1
 	shift
 	"$what" "$@"
@@ -56,7 +70,7 @@ poll | walk | parse | discover)
 	exit "$rc_walk"
 	;;
 *)
-	echo "usage: bench/run.sh [poll|walk|parse|discover] [ARGS...]" >&2
+	echo "usage: bench/run.sh [poll|walk|parse|discover|serve|scrape] [ARGS...]" >&2
 	exit 2
 	;;
 esac

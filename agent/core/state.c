@@ -3,12 +3,67 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* A port of an instance's plan, as pcInstancePortTable orders them; the
+ * position breaks ties, since the plan lists its expectations in (role,
+ * rule, member) order, the rest of the index. */
+struct instance_port_key {
+	int instance;
+	uint8_t protocol;
+	uint16_t port;
+	uint32_t position;
+};
+
+static int instance_port_order(const void *a, const void *b)
+{
+	const struct instance_port_key *x = a, *y = b;
+	if (x->instance != y->instance)
+		return x->instance < y->instance ? -1 : 1;
+	if (x->protocol != y->protocol)
+		return x->protocol < y->protocol ? -1 : 1;
+	if (x->port != y->port)
+		return x->port < y->port ? -1 : 1;
+	return (x->position > y->position) - (x->position < y->position);
+}
+
+static int sort_instance_ports(struct pc_state *state, const struct pc_expectations *exps)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < exps->n; i++)
+		n += exps->items[i].instance >= 0 && exps->items[i].port != 0;
+	if (n == 0)
+		return 0;
+	struct instance_port_key *keys = malloc(n * sizeof(*keys));
+	state->instance_ports = malloc(n * sizeof(*state->instance_ports));
+	if (keys == NULL || state->instance_ports == NULL) {
+		free(keys);
+		return -1;
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < exps->n; i++) {
+		const struct pc_expectation *e = &exps->items[i];
+		if (e->instance >= 0 && e->port != 0)
+			keys[k++] = (struct instance_port_key){ e->instance, e->protocol, e->port,
+								(uint32_t)i };
+	}
+	qsort(keys, n, sizeof(*keys), instance_port_order);
+	for (k = 0; k < n; k++)
+		state->instance_ports[k] = keys[k].position;
+	state->n_instance_ports = n;
+	free(keys);
+	return 0;
+}
+
 struct pc_state *pc_state_new(struct pc_plan *plan, struct pc_snapshot *snap,
 			      struct pc_evaluation *eval)
 {
 	struct pc_state *state = calloc(1, sizeof(*state));
 	if (state == NULL)
 		return NULL;
+	if (sort_instance_ports(state, &plan->expectations) < 0) {
+		free(state->instance_ports);
+		free(state);
+		return NULL;
+	}
 	atomic_init(&state->refs, 1);
 	state->plan = pc_plan_ref(plan);
 	state->snap = *snap;
@@ -46,5 +101,6 @@ void pc_state_unref(struct pc_state *state)
 	pc_discovery_free(&state->discovery);
 	pc_snapshot_clear(&state->snap);
 	pc_plan_unref(state->plan);
+	free(state->instance_ports);
 	free(state);
 }

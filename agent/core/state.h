@@ -25,10 +25,18 @@ struct pc_state {
 	/* Which roles explain the listeners (discover.h): the poll thread's
 	 * last result, copied in when discovery is on; verdict off otherwise. */
 	struct pc_discovery discovery;
+	/* pcInstancePortTable's rows in its index order (instance, protocol,
+	 * port, then role, rule, member): the positions in plan->expectations
+	 * of the ports that have a number and belong to an ICM instance. Made
+	 * with the state, on the thread that polls, so that the SNMP thread
+	 * serves a new state without sorting anything. */
+	uint32_t *instance_ports;
+	size_t n_instance_ports;
 };
 
-/* A new state with one reference. It takes a reference to plan and takes
- * over the contents of snap and eval (which are left empty). */
+/* A new state with one reference, or NULL when out of memory. It takes a
+ * reference to plan and takes over the contents of snap and eval (which
+ * are left empty, or untouched on failure). */
 struct pc_state *pc_state_new(struct pc_plan *plan, struct pc_snapshot *snap,
 			      struct pc_evaluation *eval);
 

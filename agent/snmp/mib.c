@@ -136,11 +136,17 @@ int pc_mib_register(const struct pc_mib_counters *counters)
 
 void pc_mib_set_state(struct pc_state *state)
 {
-	/* Rows point into the state: rebuild them before letting the old go. */
+	/* Built rows point into the state: rebuild them before letting the old go. */
 	struct pc_state *old = mib.state;
 	mib.state = state;
-	for (size_t i = 0; i < N_TABLES; i++)
+	/* Most tables read their rows in place: nothing to do but for the few
+	 * that build theirs (mib_internal.h), so a request is never kept
+	 * waiting behind a poll. The definitions are set here too, so that a
+	 * state can be served without snmpd (tests/unit/snmp/test_mib_table). */
+	for (size_t i = 0; i < N_TABLES; i++) {
+		mib.tables[i].def = table_defs[i];
 		pc_mib_table_rebuild(&mib.tables[i], state);
+	}
 	pc_state_unref(old);
 }
 

@@ -112,18 +112,17 @@ static int expect_column(const struct pc_mib_view *view, const void *data, unsig
 	return SNMP_NOSUCHOBJECT;
 }
 
-static int expect_rows(struct pc_mib_table *t, const struct pc_state *state)
+static size_t expect_count(const struct pc_state *state)
 {
-	const struct pc_expectations *exps = &state->plan->expectations;
-
-	if (pc_mib_table_reset(t, exps->n) < 0)
-		return -1;
-	for (size_t i = 0; i < exps->n; i++) {
-		const struct pc_expectation *e = &exps->items[i];
-		struct pc_mib_row *row = pc_mib_table_add(t, e);
-		pc_mib_index_append_expectation(&row->index, e->role_index, e->rule_index, e->member);
-	}
-	return 0;
+	return state->plan->expectations.n;
 }
 
-PC_MIB_TABLE(pc_mib_expect_def, "pcExpectTable", EXPECT_ENTRY, expect_column, expect_rows);
+static const void *expect_row(const struct pc_state *state, size_t i, struct pc_mib_index *index)
+{
+	const struct pc_expectation *e = &state->plan->expectations.items[i];
+	pc_mib_index_append_expectation(index, e->role_index, e->rule_index, e->member);
+	return e;
+}
+
+PC_MIB_TABLE_IN_PLACE(pc_mib_expect_def, "pcExpectTable", EXPECT_ENTRY, expect_column,
+		      expect_count, expect_row);

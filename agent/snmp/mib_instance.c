@@ -49,41 +49,36 @@ static int port_column(const struct pc_mib_view *view, const void *data, unsigne
 	return SNMP_NOSUCHOBJECT;
 }
 
-/* Only ports with a number belong to a plan (the index needs one); the
- * index orders them by instance, protocol, port. */
-static int port_rows(struct pc_mib_table *t, const struct pc_state *state)
+/* The state lists the plan's ports (those with a number and an instance:
+ * the index needs both) in the index's order: instance, protocol, port. */
+static size_t port_count(const struct pc_state *state)
 {
-	const struct pc_expectations *exps = &state->plan->expectations;
-
-	if (pc_mib_table_reset(t, exps->n) < 0)
-		return -1;
-	for (size_t i = 0; i < exps->n; i++) {
-		const struct pc_expectation *e = &exps->items[i];
-		if (e->instance < 0 || e->port == 0)
-			continue;
-		struct pc_mib_row *row = pc_mib_table_add(t, e);
-		pc_mib_index_append(&row->index, (oid)e->instance);
-		pc_mib_index_append(&row->index, e->protocol);
-		pc_mib_index_append(&row->index, e->port);
-		pc_mib_index_append_expectation(&row->index, e->role_index, e->rule_index, e->member);
-	}
-	return 0;
+	return state->n_instance_ports;
 }
 
-static int instance_rows(struct pc_mib_table *t, const struct pc_state *state)
+static const void *port_row(const struct pc_state *state, size_t i, struct pc_mib_index *index)
 {
-	const struct pc_evaluation *eval = &state->eval;
-
-	if (pc_mib_table_reset(t, eval->n_instances) < 0)
-		return -1;
-	for (size_t k = 0; k < eval->n_instances; k++) {
-		struct pc_mib_row *row = pc_mib_table_add(t, &eval->instances[k]);
-		pc_mib_index_append(&row->index, (oid)eval->instances[k].number);
-	}
-	return 0;
+	const struct pc_expectation *e = &state->plan->expectations.items[state->instance_ports[i]];
+	pc_mib_index_append(index, (oid)e->instance);
+	pc_mib_index_append(index, e->protocol);
+	pc_mib_index_append(index, e->port);
+	pc_mib_index_append_expectation(index, e->role_index, e->rule_index, e->member);
+	return e;
 }
 
-PC_MIB_TABLE(pc_mib_instance_def, "pcInstanceTable", INSTANCE_ENTRY, instance_column,
-	     instance_rows);
-PC_MIB_TABLE(pc_mib_instance_port_def, "pcInstancePortTable", INSTANCE_PORT_ENTRY, port_column,
-	     port_rows);
+/* The evaluation keeps the instances sorted by number. */
+static size_t instance_count(const struct pc_state *state)
+{
+	return state->eval.n_instances;
+}
+
+static const void *instance_row(const struct pc_state *state, size_t k, struct pc_mib_index *index)
+{
+	pc_mib_index_append(index, (oid)state->eval.instances[k].number);
+	return &state->eval.instances[k];
+}
+
+PC_MIB_TABLE_IN_PLACE(pc_mib_instance_def, "pcInstanceTable", INSTANCE_ENTRY, instance_column,
+		      instance_count, instance_row);
+PC_MIB_TABLE_IN_PLACE(pc_mib_instance_port_def, "pcInstancePortTable", INSTANCE_PORT_ENTRY,
+		      port_column, port_count, port_row);

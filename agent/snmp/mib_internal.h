@@ -40,8 +40,16 @@ struct pc_mib_table;
 
 /* A table as the MIB defines it (one const object per table). column():
  * fill var with the value of column for this row and return 0, or
- * SNMP_NOSUCHINSTANCE / SNMP_NOSUCHOBJECT. rows(): reset the table, add
- * its rows (any order), return 0 or -1. */
+ * SNMP_NOSUCHINSTANCE / SNMP_NOSUCHOBJECT.
+ *
+ * Its rows come one of two ways. Read in place: the state already holds
+ * them in index order, strictly increasing (the snapshot's listeners, the
+ * plan's expectations...): n_rows() says how many, row() gives the i-th
+ * and its index; a new state then costs the SNMP thread nothing, and a
+ * request never waits for rows to be built. Built: rows() resets the
+ * table and adds its rows in any order, returning 0 or -1; they are
+ * sorted on the SNMP thread whenever a new state comes, so only a table of
+ * a few rows should be built. */
 struct pc_mib_table_def {
 	const char *name;
 	const oid *entry; /* the entry's OID */
@@ -50,28 +58,42 @@ struct pc_mib_table_def {
 	size_t n_columns;
 	int (*column)(const struct pc_mib_view *view, const void *row, unsigned column,
 		      netsnmp_variable_list *var);
-	int (*rows)(struct pc_mib_table *t, const struct pc_state *state);
+	int (*rows)(struct pc_mib_table *t, const struct pc_state *state); /* built */
+	size_t (*n_rows)(const struct pc_state *state); /* in place */
+	const void *(*row)(const struct pc_state *state, size_t i, struct pc_mib_index *index);
 };
 
 /* Defines the table def_name from the generated names of its ENTRY
- * (PCMIB_<ENTRY>_OID, PCMIB_<ENTRY>_COLUMNS). */
+ * (PCMIB_<ENTRY>_OID, PCMIB_<ENTRY>_COLUMNS), its rows built by rows_fn... */
 #define PC_MIB_TABLE(def_name, mib_name, ENTRY, column_fn, rows_fn)                         \
 	static const oid def_name##_entry[] = { PCMIB_##ENTRY##_OID };                      \
 	static const unsigned def_name##_columns[] = { PCMIB_##ENTRY##_COLUMNS };           \
 	const struct pc_mib_table_def def_name = {                                          \
 		mib_name,	     def_name##_entry, PC_MIB_COUNT(def_name##_entry),      \
 		def_name##_columns, PC_MIB_COUNT(def_name##_columns), column_fn, rows_fn, \
+		NULL,               NULL,                                                   \
 	}
 
-/* A table's rows for one state, sorted by index. */
+/* ...or read in place from the state, n_rows_fn of them, row_fn the i-th. */
+#define PC_MIB_TABLE_IN_PLACE(def_name, mib_name, ENTRY, column_fn, n_rows_fn, row_fn)     \
+	static const oid def_name##_entry[] = { PCMIB_##ENTRY##_OID };                      \
+	static const unsigned def_name##_columns[] = { PCMIB_##ENTRY##_COLUMNS };           \
+	const struct pc_mib_table_def def_name = {                                          \
+		mib_name,	     def_name##_entry, PC_MIB_COUNT(def_name##_entry),      \
+		def_name##_columns, PC_MIB_COUNT(def_name##_columns), column_fn, NULL,    \
+		n_rows_fn,          row_fn,                                                 \
+	}
+
+/* A table served for one state: the rows built for it, if it builds them. */
 struct pc_mib_table {
 	const struct pc_mib_table_def *def;
 	struct pc_mib_row *rows;
 	size_t n_rows, cap_rows;
 };
 
-/* Rebuild for this state: def->rows, then sorted. 0 or -1 (logged; the
- * table is empty then). */
+/* Follow a new state: a built table runs def->rows, then sorts; a table
+ * read in place has nothing to do. 0 or -1 (logged; the table is empty
+ * then). */
 int pc_mib_table_rebuild(struct pc_mib_table *t, const struct pc_state *state);
 void pc_mib_table_free(struct pc_mib_table *t);
 
@@ -79,6 +101,12 @@ void pc_mib_table_free(struct pc_mib_table *t);
  * (values.h). */
 int pc_mib_table_reset(struct pc_mib_table *t, size_t n_rows);
 struct pc_mib_row *pc_mib_table_add(struct pc_mib_table *t, const void *data);
+
+/* The table's rows for this state (the one it was last rebuilt for), in
+ * index order: how many, and the i-th with its index. */
+size_t pc_mib_table_size(const struct pc_mib_table *t, const struct pc_state *state);
+const void *pc_mib_table_row(const struct pc_mib_table *t, const struct pc_state *state, size_t i,
+			     struct pc_mib_index *index);
 
 /* The last poll's result for e, one of the state's plan's expectations. */
 const struct pc_expect_result *pc_mib_expect_result(const struct pc_state *state,

@@ -46,19 +46,22 @@ static int listener_column(const struct pc_mib_view *view, const void *data, uns
 	return SNMP_NOSUCHOBJECT;
 }
 
-static int listener_rows(struct pc_mib_table *t, const struct pc_state *state)
+/* The snapshot's listeners are its rows: pc_endpoint_cmp, by which the
+ * snapshot is sorted and folded, is the index's order. */
+static size_t listener_count(const struct pc_state *state)
 {
-	const struct pc_snapshot *snap = &state->snap;
-
-	if (pc_mib_table_reset(t, snap->n_listeners) < 0)
-		return -1;
-	for (size_t i = 0; i < snap->n_listeners; i++) {
-		const struct pc_listener *l = &snap->listeners[i];
-		struct pc_mib_row *row = pc_mib_table_add(t, l);
-		pc_mib_index_append_listener(&row->index, &l->local);
-	}
-	return 0;
+	return state->snap.n_listeners;
 }
 
-PC_MIB_TABLE(pc_mib_listener_def, "pcListenerTable", LISTENER_ENTRY, listener_column,
-	     listener_rows);
+/* protocol, type, length and address, port: 4 + PC_ADDR_MAX at most. */
+_Static_assert(4 + PC_ADDR_MAX <= PC_MIB_INDEX_MAX, "a listener's index must fit");
+
+static const void *listener_row(const struct pc_state *state, size_t i, struct pc_mib_index *index)
+{
+	const struct pc_listener *l = &state->snap.listeners[i];
+	pc_mib_index_append_listener(index, &l->local);
+	return l;
+}
+
+PC_MIB_TABLE_IN_PLACE(pc_mib_listener_def, "pcListenerTable", LISTENER_ENTRY, listener_column,
+		      listener_count, listener_row);

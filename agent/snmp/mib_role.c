@@ -48,17 +48,17 @@ static int role_column(const struct pc_mib_view *view, const void *data, unsigne
 	return SNMP_NOSUCHOBJECT;
 }
 
-static int role_rows(struct pc_mib_table *t, const struct pc_state *state)
+/* Row r + 1 is the r-th role statement. */
+static size_t role_count(const struct pc_state *state)
 {
-	const struct pc_evaluation *eval = &state->eval;
-
-	if (pc_mib_table_reset(t, eval->n_roles) < 0)
-		return -1;
-	for (size_t r = 0; r < eval->n_roles; r++) {
-		struct pc_mib_row *row = pc_mib_table_add(t, &eval->roles[r]);
-		pc_mib_index_append(&row->index, r + 1);
-	}
-	return 0;
+	return state->eval.n_roles;
 }
 
-PC_MIB_TABLE(pc_mib_role_def, "pcRoleTable", ROLE_ENTRY, role_column, role_rows);
+static const void *role_row(const struct pc_state *state, size_t r, struct pc_mib_index *index)
+{
+	pc_mib_index_append(index, r + 1);
+	return &state->eval.roles[r];
+}
+
+PC_MIB_TABLE_IN_PLACE(pc_mib_role_def, "pcRoleTable", ROLE_ENTRY, role_column, role_count,
+		      role_row);

@@ -1,5 +1,7 @@
-/* The tables' rows, sorted by index, and GET/GETNEXT over them: a binary
- * search per request, no net-snmp container. */
+/* The tables' rows in index order, and GET/GETNEXT over them: a binary
+ * search per request, no net-snmp container. Most tables read their rows
+ * in place from the state; the few built ones are sorted when a state
+ * comes. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -39,6 +41,10 @@ static int row_order(const void *a, const void *b)
 
 int pc_mib_table_rebuild(struct pc_mib_table *t, const struct pc_state *state)
 {
+	if (t->def->rows == NULL) {
+		t->n_rows = 0; /* read in place: nothing to build */
+		return 0;
+	}
 	if (t->def->rows(t, state) < 0) {
 		t->n_rows = 0;
 		return -1;
@@ -78,21 +84,39 @@ void pc_mib_table_free(struct pc_mib_table *t)
 	t->n_rows = t->cap_rows = 0;
 }
 
-/* The first row whose index is >= index (after: > index); NULL if none. */
-static const struct pc_mib_row *find_row(const struct pc_mib_table *t, const oid *index,
-					 size_t len, bool after)
+size_t pc_mib_table_size(const struct pc_mib_table *t, const struct pc_state *state)
 {
-	size_t lo = 0, hi = t->n_rows;
+	return t->def->rows == NULL ? t->def->n_rows(state) : t->n_rows;
+}
+
+const void *pc_mib_table_row(const struct pc_mib_table *t, const struct pc_state *state, size_t i,
+			     struct pc_mib_index *index)
+{
+	if (t->def->rows == NULL) {
+		index->len = 0;
+		return t->def->row(state, i, index);
+	}
+	*index = t->rows[i].index;
+	return t->rows[i].data;
+}
+
+/* The position of the first row whose index is >= index (after: > index);
+ * n when there is none. */
+static size_t find_row(const struct pc_mib_table *t, const struct pc_state *state, size_t n,
+		       const oid *index, size_t len, bool after)
+{
+	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		const struct pc_mib_row *r = &t->rows[mid];
-		int c = snmp_oid_compare(r->index.sub, r->index.len, index, len);
+		struct pc_mib_index at;
+		pc_mib_table_row(t, state, mid, &at);
+		int c = snmp_oid_compare(at.sub, at.len, index, len);
 		if (c < 0 || (after && c == 0))
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return lo < t->n_rows ? &t->rows[lo] : NULL;
+	return lo;
 }
 
 /* The position of column in the served columns, or of the first served
@@ -118,10 +142,13 @@ int pc_mib_table_get(const struct pc_mib_table *t, const struct pc_mib_view *vie
 		return SNMP_NOSUCHOBJECT;
 	const oid *index = var->name + at + 1;
 	size_t index_len = var->name_length - at - 1;
-	const struct pc_mib_row *row = find_row(t, index, index_len, false);
-	if (row == NULL || snmp_oid_compare(row->index.sub, row->index.len, index, index_len) != 0)
+	size_t n = pc_mib_table_size(t, view->state);
+	size_t i = find_row(t, view->state, n, index, index_len, false);
+	struct pc_mib_index found;
+	const void *row = i < n ? pc_mib_table_row(t, view->state, i, &found) : NULL;
+	if (row == NULL || snmp_oid_compare(found.sub, found.len, index, index_len) != 0)
 		return SNMP_NOSUCHINSTANCE;
-	return def->column(view, row->data, def->columns[c], var);
+	return def->column(view, row, def->columns[c], var);
 }
 
 int pc_mib_table_getnext(const struct pc_mib_table *t, const struct pc_mib_view *view,
@@ -131,29 +158,28 @@ int pc_mib_table_getnext(const struct pc_mib_table *t, const struct pc_mib_view 
 	size_t at = def->entry_len;
 	size_t prefix = var->name_length < at ? var->name_length : at;
 	int side = snmp_oid_compare(var->name, prefix, def->entry, prefix);
-	size_t c = 0;
-	const struct pc_mib_row *row = NULL;
+	size_t n = pc_mib_table_size(t, view->state);
+	size_t c = 0, i = 0; /* from column c's row i on */
 
 	if (side > 0)
 		return 1;
 	if (side == 0 && var->name_length > at) {
 		c = column_at_or_after(def, var->name[at]);
 		if (c < def->n_columns && def->columns[c] == var->name[at])
-			row = find_row(t, var->name + at + 1, var->name_length - at - 1, true);
-		else if (c < def->n_columns && t->n_rows > 0)
-			row = &t->rows[0];
-	} else if (t->n_rows > 0) {
-		row = &t->rows[0]; /* before the table, or the entry itself */
-	}
-	for (; c < def->n_columns; c++, row = t->n_rows > 0 ? &t->rows[0] : NULL) {
-		for (; row != NULL && row < t->rows + t->n_rows; row++) {
+			i = find_row(t, view->state, n, var->name + at + 1, var->name_length - at - 1,
+				     true);
+	} /* else before the table, or the entry itself: from the start */
+	for (; c < def->n_columns; c++, i = 0) {
+		for (; i < n; i++) {
+			struct pc_mib_index index;
+			const void *row = pc_mib_table_row(t, view->state, i, &index);
 			oid name[MAX_OID_LEN];
 			memcpy(name, def->entry, at * sizeof(oid));
 			name[at] = def->columns[c];
-			memcpy(name + at + 1, row->index.sub, row->index.len * sizeof(oid));
-			snmp_set_var_objid(var, name, at + 1 + row->index.len);
+			memcpy(name + at + 1, index.sub, index.len * sizeof(oid));
+			snmp_set_var_objid(var, name, at + 1 + index.len);
 			/* Every row has every column: a gap is skipped, not the end. */
-			if (def->column(view, row->data, def->columns[c], var) == 0)
+			if (def->column(view, row, def->columns[c], var) == 0)
 				return 0;
 		}
 	}

@@ -167,7 +167,8 @@ static void test_walk_every_table(void **ctx)
 	for (size_t t = 0; t < N_TABLES; t++) {
 		const struct pc_mib_table *table = &f->tables[t];
 		const struct pc_mib_table_def *def = table->def;
-		assert_true(table->n_rows > 0);
+		size_t n_rows = pc_mib_table_size(table, f->state);
+		assert_true(n_rows > 0);
 		/* From the table's own OID (the entry without its ".1"). */
 		netsnmp_variable_list *var = var_named(def->entry, def->entry_len - 1);
 		oid previous[MAX_OID_LEN];
@@ -192,12 +193,13 @@ static void test_walk_every_table(void **ctx)
 			previous_len = var->name_length;
 			count++;
 		}
-		if (count != table->n_rows * def->n_columns)
+		if (count != n_rows * def->n_columns)
 			fail_msg("%s: walked %zu objects, expected %zu rows x %zu columns", def->name,
-				 count, table->n_rows, def->n_columns);
+				 count, n_rows, def->n_columns);
 		/* The walk ended at the last column's last row. */
-		const struct pc_mib_row *last = &table->rows[table->n_rows - 1];
-		assert_int_equal(previous_len, def->entry_len + 1 + last->index.len);
+		struct pc_mib_index last;
+		pc_mib_table_row(table, f->state, n_rows - 1, &last);
+		assert_int_equal(previous_len, def->entry_len + 1 + last.len);
 		assert_int_equal(previous[def->entry_len], def->columns[def->n_columns - 1]);
 		var_free(var);
 	}
@@ -273,22 +275,26 @@ static void test_holes(void **ctx)
 	var_free(var);
 
 	/* After the last served column's last row: the end of the table. */
-	const struct pc_mib_row *last = &expect->rows[expect->n_rows - 1];
+	struct pc_mib_index last;
+	pc_mib_table_row(expect, f->state, pc_mib_table_size(expect, f->state) - 1, &last);
 	memcpy(name, expect->def->entry, expect->def->entry_len * sizeof(oid));
 	name[expect->def->entry_len] = expect->def->columns[expect->def->n_columns - 1];
-	memcpy(name + expect->def->entry_len + 1, last->index.sub, last->index.len * sizeof(oid));
-	var = var_named(name, expect->def->entry_len + 1 + last->index.len);
+	memcpy(name + expect->def->entry_len + 1, last.sub, last.len * sizeof(oid));
+	var = var_named(name, expect->def->entry_len + 1 + last.len);
 	assert_int_equal(pc_mib_table_get(expect, &f->view, var), 0);
 	assert_int_equal(pc_mib_table_getnext(expect, &f->view, var), 1);
 	var_free(var);
 
-	/* An empty table: nothing to GET, nothing after. */
+	/* An empty table (a state without roles): nothing to GET, nothing after. */
+	struct pc_state no_roles = { .plan = f->state->plan, .eval = { .n_roles = 0 } };
+	struct pc_mib_view view = f->view;
+	view.state = &no_roles;
 	struct pc_mib_table empty = { .def = &pc_mib_role_def };
 	static const oid one[] = { 1 };
 	len = mib_name(name, "pcRoleName", one, 1);
 	var = var_named(name, len);
-	assert_int_equal(pc_mib_table_get(&empty, &f->view, var), SNMP_NOSUCHINSTANCE);
-	assert_int_equal(pc_mib_table_getnext(&empty, &f->view, var), 1);
+	assert_int_equal(pc_mib_table_get(&empty, &view, var), SNMP_NOSUCHINSTANCE);
+	assert_int_equal(pc_mib_table_getnext(&empty, &view, var), 1);
 	var_free(var);
 }
 
