@@ -15,11 +15,22 @@ static bool ignored(const struct pc_config *config, const struct pc_endpoint *lo
 	return false;
 }
 
+/* Whether the announcement of l waits for naming: until a naming pass
+ * has covered it (a fact the collector publishes, not a time), so that
+ * the notification names its process, or says naming could not. */
+static bool naming_pending(const struct pc_engine_context *cx, const struct pc_listener *l,
+			   const struct pc_listener_result *lr)
+{
+	bool pending = l->naming == PC_NAMING_PENDING || (l->naming == PC_NAMING_UNSET && l->pid == 0);
+	return pending && cx->plan->config->resolve_processes &&
+	       cx->now_ms - lr->first_seen_ms < PC_UNEXPECTED_NAMING_WAIT_MS;
+}
+
 /* An unexpected listener is announced once per appearance. The first
  * poll is the baseline (a restart of the agent does not announce every old
  * listener), and a listener that only changed class (after a reload) did
- * not appear. A new one whose process is not known yet is re-checked for a
- * while, so that the notification can say who opened it. */
+ * not appear. A new one waits for naming to cover it, so that the
+ * notification can say who opened it. */
 static int announce(struct pc_engine_context *cx, size_t i, const struct pc_snapshot *previous_snap,
 		    const struct pc_evaluation *previous)
 {
@@ -41,14 +52,13 @@ static int announce(struct pc_engine_context *cx, size_t i, const struct pc_snap
 		}
 		lr->first_seen_ms = before->first_seen_ms;
 	}
-	if (l->pid == 0 && cx->plan->config->resolve_processes &&
-	    cx->now_ms - lr->first_seen_ms < PC_UNEXPECTED_PROCESS_WAIT_MS) {
+	if (naming_pending(cx, l, lr)) {
 		cx->out->recheck_soon = true;
 		return 0;
 	}
 	lr->announced = true;
 	struct pc_event ev = { .type = PC_EVENT_UNEXPECTED, .when_ms = cx->now_ms, .local = l->local,
-			       .pid = l->pid, .instance = -1 };
+			       .pid = l->pid, .instance = -1, .naming = l->naming };
 	memcpy(ev.process, l->process, sizeof(ev.process));
 	return pc_engine_add_event(cx, &ev);
 }
