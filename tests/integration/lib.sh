@@ -260,6 +260,23 @@ listener_column() {
 		awk -v p="$2" -v a="$3" -v n="$4" '$1 == p && $2 == a && $3 == n { $1 = $2 = $3 = ""; sub(/^ +/, ""); print }'
 }
 
+# listener_oid COLUMN PROTO IPV4-ADDRESS PORT: the numeric OID of one
+# pcListenerTable value, for an snmpget that does not walk the table.
+listener_oid() {
+	local proto=6
+	[ "$2" = udp ] && proto=17
+	echo "$ROOT_OID.1.3.1.$1.$proto.1.4.${3//./.}.$4"
+}
+
+# The naming processes under the agent: the monitor (portcomply-priv, its
+# child) and the naming helper (portcomply-name, the monitor's child).
+monitor_pid() { pgrep -P "$AGENT_PID" -x portcomply-priv; }
+naming_helper_pid() {
+	local monitor
+	monitor=$(monitor_pid) || return 1
+	pgrep -P "$monitor" -x portcomply-name
+}
+
 # listed PROTO ADDRESS PORT: the MIB lists this listener (exact fields:
 # IPv6 addresses in brackets are not patterns).
 listed() {
