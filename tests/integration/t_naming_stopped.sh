@@ -2,8 +2,9 @@
 # listeners (more than the helper's socket buffers hold in one request),
 # the helper SIGSTOPped: a required listener that closes is still
 # reported (pcListenerMissing), polls go on, naming says once, in the log
-# and in pcNamingStatus, that it is degraded and why; SIGCONT and it is
-# taken back.
+# and in pcNamingStatus, that it is degraded and why, and a new listener
+# is announced without waiting, its notification saying naming was
+# unavailable; SIGCONT and the helper is taken back.
 . "$(dirname "$0")/lib.sh"
 
 start_trapd
@@ -30,6 +31,12 @@ log "pcNamingReason: $(mib_value pcNamingReason.0)"
 mib_value pcNamingReason.0 | grep -q "has not answered" || fail "pcNamingReason does not say why"
 polls=$(poll_count)
 wait_for 30 "polls to go on" poll_count_at_least $((polls + 3))
+start_listeners late tcp/0.0.0.0/0
+late=$(listener_port late 0)
+wait_for 30 "pcUnexpectedListener for tcp/$late" trap_count_at_least 1 pcUnexpectedListener \
+	"pcNotifyPort.0 = Gauge32: $late" "= INTEGER: unavailable(6)"
+grep -q "pcUnexpectedListener protocol=tcp address=0.0.0.0 port=$late pid=0 process=- naming=unavailable" \
+	"$PC_TMP/portcomplyd.log" || fail "the log line does not say naming was unavailable"
 [ "$(grep -c 'naming processes is degraded' "$PC_TMP/portcomplyd.log")" = 1 ] ||
 	fail "degraded naming not said exactly once: $(grep 'naming processes' "$PC_TMP/portcomplyd.log")"
 
