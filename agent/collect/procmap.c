@@ -49,18 +49,25 @@
 
 /* A full walk reads every fd link of every process: on a host with 50,000
  * connections, 110,000 links and 360 ms (bench/); on a quiet one, a few
- * milliseconds. So the next walk of a kind waits WALK_COST_FACTOR times
- * the CPU time the last one took (walks take at most 1% of a core; CPU
- * time, not elapsed time, which on a loaded machine counts the wait for a
- * CPU and would delay naming for nothing), at least MIN_WALK_GAP_MS and
- * never longer than DEFAULT_WALK_INTERVAL_S (listeners that appear in
- * between stay pending until the next one, never with a wrong pid), and
- * inodes a walk of every process could not find are looked for again
- * only after UNFINDABLE_RETRY_S: a socket nobody's fd table holds (a
- * kernel socket, one held only by a process we may not read or cannot
- * see) rarely becomes findable. */
+ * milliseconds. So the next full walk waits FULL_WALK_COST_FACTOR times
+ * the CPU time the last one took (full walks take at most 1% of a core;
+ * CPU time, not elapsed time, which on a loaded machine counts the wait
+ * for a CPU and would delay naming for nothing), at least MIN_WALK_GAP_MS
+ * and never longer than DEFAULT_WALK_INTERVAL_S. Find walks are what a new
+ * unexpected listener's announcement waits for: they only run while new
+ * listeners appear, and are paced more loosely (at most 5% of a core, and
+ * at most FIND_WALK_LONGEST_GAP_MS apart), so that a listener opened on a
+ * busy host by an old process (which a find walk reaches last) is named
+ * within seconds, not half a minute. Listeners that appear in between stay
+ * pending until the next walk, never with a wrong pid. Inodes a walk of
+ * every process could not find are looked for again only after
+ * UNFINDABLE_RETRY_S: a socket nobody's fd table holds (a kernel socket,
+ * one held only by a process we may not read or cannot see) rarely
+ * becomes findable. */
 #define DEFAULT_WALK_INTERVAL_S 30
-#define WALK_COST_FACTOR 100
+#define FULL_WALK_COST_FACTOR 100
+#define FIND_WALK_COST_FACTOR 20
+#define FIND_WALK_LONGEST_GAP_MS 5000
 #define MIN_WALK_GAP_MS 250 /* event-driven polls come in bursts */
 #define UNFINDABLE_RETRY_S 600
 #define FULL_REFRESH_S 60
@@ -571,9 +578,12 @@ static bool walk_allowed(const struct pc_procmap *pm, const struct pacing *p,
 {
 	if (!p->done)
 		return true;
-	long gap_ms = p->cost_ms * WALK_COST_FACTOR;
+	bool find = p == &pm->find;
+	long gap_ms = p->cost_ms * (find ? FIND_WALK_COST_FACTOR : FULL_WALK_COST_FACTOR);
 	if (gap_ms < MIN_WALK_GAP_MS)
 		gap_ms = MIN_WALK_GAP_MS;
+	if (find && gap_ms > FIND_WALK_LONGEST_GAP_MS)
+		gap_ms = FIND_WALK_LONGEST_GAP_MS;
 	if (gap_ms > (long)pm->walk_interval_s * 1000)
 		gap_ms = (long)pm->walk_interval_s * 1000;
 	return ms_between(&p->at, now) >= gap_ms;

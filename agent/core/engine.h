@@ -119,9 +119,10 @@ struct pc_listener_result {
 
 /* A new unexpected listener is announced once naming has covered it (its
  * naming is no longer pending): with its process, or saying that naming
- * could not tell. Naming covers a listener within its longest gap between
- * walks (30 s); this only bounds the wait should naming never say. */
-#define PC_UNEXPECTED_NAMING_WAIT_MS 120000
+ * could not tell. Naming covers a new listener within its longest gap
+ * between find walks (5 s) and a pass; this only bounds the wait should
+ * naming never say. */
+#define PC_UNEXPECTED_NAMING_WAIT_MS 30000
 
 /* One configured role; strings are borrowed from the plan. */
 struct pc_role_result {

@@ -37,6 +37,16 @@ chmod 0755 "$PC_TMP"
 
 STARTED_PIDS=()
 
+# own_pid_namespace: re-runs the scenario, from its start, in a pid
+# namespace of its own with its own /proc, so that its agent sees the
+# processes the scenario makes (a crowd of them: a busy host) and none of
+# the scenarios running beside it: what it measures is its own doing.
+# Call it first, before starting anything.
+own_pid_namespace() {
+	[ -n "${PC_OWN_PIDS:-}" ] && return 0
+	PC_OWN_PIDS=1 exec unshare --pid --fork --mount-proc bash "$0"
+}
+
 log() { echo "# $*"; }
 
 fail() {
@@ -275,6 +285,15 @@ naming_helper_pid() {
 	local monitor
 	monitor=$(monitor_pid) || return 1
 	pgrep -P "$monitor" -x portcomply-name
+}
+
+# naming_settled: no listener's processes are still being named
+# (pcListenerNaming neither pending nor partial): for a scenario that walks
+# the MIB and wants no name to arrive in between.
+naming_settled() {
+	local values
+	values=$(snmpwalk -v2c -c public -t 2 -r 1 -On -Oqe "$SNMP_TARGET" "$ROOT_OID.1.3.1.20") || return 1
+	! awk '{ print $2 }' <<<"$values" | grep -qx -e 2 -e 3
 }
 
 # listed PROTO ADDRESS PORT: the MIB lists this listener (exact fields:

@@ -5,6 +5,7 @@
 # the announcement waits for the naming that covers the socket (a fact),
 # and that naming looks at the newest processes first.
 . "$(dirname "$0")/lib.sh"
+own_pid_namespace
 
 start_trapd
 start_snmpd

@@ -6,6 +6,7 @@
 # is announced without waiting, its notification saying naming was
 # unavailable; SIGCONT and the helper is taken back.
 . "$(dirname "$0")/lib.sh"
+own_pid_namespace
 
 start_trapd
 start_snmpd
