@@ -9,7 +9,10 @@
  *                   the engine's host counts (pcExpectedCount...)
  *   statuses        {present: N, missing: N, ...}: expectations per status
  *   poll            {source, time (UTC, ISO 8601), duration_us,
- *                    malformed_records, listeners}
+ *                    malformed_records, listeners, naming, naming_reason}:
+ *                   naming as pcNamingStatus spells it ("working",
+ *                   "limited"...; null when off), naming_reason why it is
+ *                   degraded or limited (null otherwise)
  *   catalog_revision, config (the configuration file)
  *   roles           [{role_index, role, title, table, instance,
  *                     instance_name, side, slot, compliance, expected,
@@ -86,9 +89,14 @@ static void json_head(FILE *out, const struct pc_plan *plan, const struct pc_sna
 			pc_port_status_name((enum pc_port_status)s), tally->status[s]);
 	pc_report_time(&snap->taken_at, when, sizeof(when));
 	fprintf(out, "},\n \"poll\": {\"source\": \"%s\", \"time\": \"%s\", \"duration_us\": %u, "
-		     "\"malformed_records\": %u, \"listeners\": %zu},\n",
+		     "\"malformed_records\": %u, \"listeners\": %zu, \"naming\": ",
 		pc_report_source_name(snap->source), when, snap->duration_us, snap->errors,
 		snap->n_listeners);
+	enum pc_naming_health health = (enum pc_naming_health)snap->naming.health;
+	pc_json_string(out, health == PC_NAMING_HEALTH_OFF ? NULL : pc_naming_health_name(health));
+	fputs(", \"naming_reason\": ", out);
+	pc_json_string(out, snap->naming.reason[0] != '\0' ? snap->naming.reason : NULL);
+	fputs("},\n", out);
 	fprintf(out, " \"catalog_revision\": \"%s\", \"config\": ", plan->catalog->revision);
 	pc_json_string(out, plan->config->path);
 	fputs(",\n", out);

@@ -389,10 +389,20 @@ static void problem_long(const struct pc_plan *plan, const struct pc_snapshot *s
 	pc_report_plain(buf, len, text);
 }
 
+/* Naming processes that cannot name every one: "degraded", "limited";
+ * NULL when it can (or is off). */
+static const char *naming_trouble(const struct pc_snapshot *snap)
+{
+	if (snap->naming.health != PC_NAMING_DEGRADED && snap->naming.health != PC_NAMING_LIMITED)
+		return NULL;
+	return pc_naming_health_name((enum pc_naming_health)snap->naming.health);
+}
+
 /* "PORTCOMPLY CRITICAL - nonCompliant: 1 missing (1 required), 3 of 4
- * present, 0 unexpected listeners": the state and the counts. */
-static void status_text(const struct pc_evaluation *ev, const struct pc_report_tally *tally,
-			char *buf, size_t len)
+ * present, 0 unexpected listeners": the state and the counts, and naming
+ * when it cannot name every process (", naming limited"). */
+static void status_text(const struct pc_snapshot *snap, const struct pc_evaluation *ev,
+			const struct pc_report_tally *tally, char *buf, size_t len)
 {
 	enum pc_port_status order[PC_PORT_STATUS_MAX];
 	size_t n_order = pc_port_status_problems(order);
@@ -421,8 +431,10 @@ static void status_text(const struct pc_evaluation *ev, const struct pc_report_t
 				      tally->status[PC_PORT_PERMITTED],
 				      tally->status[PC_PORT_PERMITTED] == 1 ? "" : "s");
 	if (n < len)
-		snprintf(buf + n, len - n, ", %u unexpected listener%s", ev->unexpected,
-			 ev->unexpected == 1 ? "" : "s");
+		n += (size_t)snprintf(buf + n, len - n, ", %u unexpected listener%s", ev->unexpected,
+				      ev->unexpected == 1 ? "" : "s");
+	if (n < len && naming_trouble(snap) != NULL)
+		snprintf(buf + n, len - n, ", naming %s", naming_trouble(snap));
 }
 
 /* Nagios plugin guidelines: 'label'=value[UOM];[warn];[crit];[min];[max].
@@ -458,7 +470,7 @@ static void first_line(FILE *out, const struct pc_plan *plan, const struct pc_sn
 		       const struct problem *problems, size_t n_problems)
 {
 	char line[PC_REPORT_BRIEF_MAX], perf[512], item[256], piece[300], more[64];
-	status_text(ev, tally, line, sizeof(line));
+	status_text(snap, ev, tally, line, sizeof(line));
 	perfdata_text(snap, ev, tally, perf, sizeof(perf));
 	size_t used = strlen(line);
 	size_t room = PC_REPORT_BRIEF_MAX - 1 /* newline */ - 3 /* " | " */ - strlen(perf);
@@ -525,7 +537,13 @@ static void poll_line(FILE *out, const struct pc_plan *plan, const struct pc_sna
 	fprintf(out, "%u ignored)", tally->klass[PC_CLASS_IGNORED]);
 	if (snap->errors > 0)
 		fprintf(out, ", %u malformed records skipped", snap->errors);
-	fprintf(out, "; catalog revision %s; configuration %s\n", plan->catalog->revision, config);
+	fprintf(out, "; catalog revision %s; configuration %s", plan->catalog->revision, config);
+	if (naming_trouble(snap) != NULL) {
+		char reason[PC_NAMING_REASON_MAX];
+		pc_report_plain(reason, sizeof(reason), snap->naming.reason);
+		fprintf(out, "; naming %s: %s", naming_trouble(snap), reason);
+	}
+	fputc('\n', out);
 }
 
 /* "Agent: not connected to its AgentX master at ADDRESS for 35 s (7

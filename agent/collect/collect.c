@@ -1,6 +1,8 @@
 /* The collector's front: picks the source for each poll (netlink, or /proc
  * when netlink is refused or fails), then finishes the snapshot, names the
- * sockets' owners and, when asked, resolves listener processes. */
+ * sockets' owners and, when asked, the processes holding the listeners:
+ * from its naming thread's latest answers (the daemon: a poll never waits
+ * for a name), or by walking /proc in the poll itself (the commands). */
 #include "collect/collect.h"
 
 #include <errno.h>
@@ -8,9 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <unistd.h>
 
 #include "collect/collect_internal.h"
-#include "collect/namer_client.h"
+#include "collect/namer_thread.h"
 #include "collect/procmap.h"
 #include "util/log.h"
 
@@ -18,9 +22,6 @@
  * next attempt: long enough not to pay for a failing dump on every poll,
  * short enough to come back soon after a transient failure. */
 #define NETLINK_RETRY_S 60
-/* A walk of /proc on a busy host takes some hundred milliseconds; a helper
- * that has not answered in this long is taken for gone. */
-#define NAMER_TIMEOUT_MS 10000
 /* The connect filter's bytecode stays within one netlink attribute. */
 #define MAX_CONNECT_PORTS 1024
 
@@ -42,8 +43,9 @@ struct pc_collector {
 	bool links_failed_logged;
 	struct pc_events *events; /* NULL: no subscription */
 	bool procfs_bad_logged; /* the last /proc poll met malformed lines */
-	int namer_fd; /* the privileged helper's socket; -1: name here (procmap) */
-	struct pc_procmap *procmap; /* NULL unless resolve_processes without helper */
+	struct pc_namer_thread *namer; /* naming on a thread of its own, or NULL */
+	int wake_fd; /* epoll over the destroy events and the namer's doorbell; -1: none */
+	struct pc_procmap *procmap; /* naming in the poll itself, or NULL */
 	bool procmap_denied_logged;
 	struct pc_ephemeral_ports ephemeral; /* read again at every poll */
 	bool ephemeral_failed_logged;
@@ -64,18 +66,58 @@ static size_t unique_ports(const uint16_t *ports, size_t n, uint16_t *out)
 	return pc_ports_sort_unique(out, n);
 }
 
+static void close_given_fds(const struct pc_collector_options *options)
+{
+	if (!options->naming_thread)
+		return;
+	if (options->namer_fd >= 0)
+		close(options->namer_fd);
+	if (options->monitor_fd >= 0)
+		close(options->monitor_fd);
+}
+
+/* The naming thread, and one fd that wakes the poll thread for either
+ * the destroy events or new names. */
+static int start_naming_thread(struct pc_collector *c, const struct pc_collector_options *options,
+			       char *err, size_t errlen)
+{
+	const struct pc_namer_thread_options naming = {
+		.proc_root = c->proc_root,
+		.helper_fd = options->namer_fd,
+		.helper_pid = options->namer_pid,
+		.monitor_fd = options->monitor_fd,
+		.privileged = geteuid() == 0,
+	};
+	c->namer = pc_namer_thread_start(&naming, err, errlen);
+	if (c->namer == NULL)
+		return -1;
+	c->wake_fd = epoll_create1(EPOLL_CLOEXEC);
+	struct epoll_event bell = { .events = EPOLLIN }, events = { .events = EPOLLIN };
+	if (c->wake_fd < 0 ||
+	    epoll_ctl(c->wake_fd, EPOLL_CTL_ADD, pc_namer_thread_fd(c->namer), &bell) < 0 ||
+	    (c->events != NULL &&
+	     epoll_ctl(c->wake_fd, EPOLL_CTL_ADD, pc_events_fd(c->events), &events) < 0)) {
+		snprintf(err, errlen, "collector: epoll: %s", strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 struct pc_collector *pc_collector_open(const struct pc_collector_options *options, char *err,
 				       size_t errlen)
 {
 	struct pc_collector *c = calloc(1, sizeof(*c));
 	if (c == NULL) {
+		close_given_fds(options);
 		snprintf(err, errlen, "collector: out of memory");
 		return NULL;
 	}
+	c->wake_fd = -1;
 	c->mode = options->mode;
 	c->resolve_processes = options->resolve_processes;
 	c->proc_root = strdup(options->proc_root != NULL ? options->proc_root : "/proc");
 	if (c->proc_root == NULL) {
+		close_given_fds(options);
 		snprintf(err, errlen, "collector: out of memory");
 		goto fail;
 	}
@@ -85,6 +127,7 @@ struct pc_collector *pc_collector_open(const struct pc_collector_options *option
 		c->sockdiag = pc_sockdiag_open(why, sizeof(why));
 		if (c->sockdiag == NULL) {
 			if (c->mode == PC_COLLECT_NETLINK) {
+				close_given_fds(options);
 				snprintf(err, errlen, "%s", why);
 				goto fail;
 			}
@@ -106,12 +149,17 @@ struct pc_collector *pc_collector_open(const struct pc_collector_options *option
 			       why);
 	}
 
-	c->namer_fd = options->resolve_processes && options->use_namer ? options->namer_fd : -1;
-	if (c->resolve_processes && c->namer_fd < 0) {
-		c->procmap = pc_procmap_new(c->proc_root);
-		if (c->procmap == NULL) {
-			snprintf(err, errlen, "collector: out of memory");
+	if (c->resolve_processes && options->naming_thread) {
+		if (start_naming_thread(c, options, err, errlen) < 0)
 			goto fail;
+	} else {
+		close_given_fds(options);
+		if (c->resolve_processes) {
+			c->procmap = pc_procmap_new(c->proc_root);
+			if (c->procmap == NULL) {
+				snprintf(err, errlen, "collector: out of memory");
+				goto fail;
+			}
 		}
 	}
 	return c;
@@ -257,6 +305,38 @@ static void mark_ephemeral(struct pc_collector *c, struct pc_snapshot *snap)
 	pc_procnet_mark_ephemeral(snap, NULL);
 }
 
+/* The commands name the processes in the poll itself (they poll once). */
+static void name_in_poll(struct pc_collector *c, struct pc_snapshot *snap)
+{
+	struct pc_procmap_stats stats;
+	pc_procmap_resolve(c->procmap, snap, &stats);
+	snap->naming.health = PC_NAMING_WORKING;
+	/* Only when privilege cost an answer: not for processes the walk
+	 * passes on its way, nor for sockets no process holds (the walk read
+	 * everything and found them nowhere). */
+	if (stats.owner_denied == 0)
+		return;
+	snap->naming.health = PC_NAMING_LIMITED;
+	snprintf(snap->naming.reason, sizeof(snap->naming.reason),
+		 "%u listener%s held by processes this user may not read (needs CAP_SYS_PTRACE "
+		 "and CAP_DAC_READ_SEARCH)",
+		 stats.owner_denied, stats.owner_denied == 1 ? "" : "s");
+	if (!c->procmap_denied_logged)
+		pc_log(LOG_WARNING,
+		       "cannot name the process of %u listener%s: %u process%s under %s may not be "
+		       "read (needs CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH)",
+		       stats.owner_denied, stats.owner_denied == 1 ? "" : "s", stats.denied,
+		       stats.denied == 1 ? "" : "es", c->proc_root);
+	c->procmap_denied_logged = true;
+}
+
+static void naming_off(struct pc_snapshot *snap)
+{
+	for (size_t i = 0; i < snap->n_listeners; i++)
+		pc_listener_set_holders(snap, &snap->listeners[i], PC_NAMING_OFF, NULL, 0);
+	snap->naming.health = PC_NAMING_HEALTH_OFF;
+}
+
 static uint32_t elapsed_us(const struct timespec *from, const struct timespec *to)
 {
 	int64_t ns = (int64_t)(to->tv_sec - from->tv_sec) * 1000000000 +
@@ -311,30 +391,12 @@ int pc_collector_poll(struct pc_collector *c, struct pc_snapshot *snap, char *er
 	mark_ephemeral(c, snap);
 	name_owners(snap);
 
-	if (c->namer_fd >= 0) {
-		struct pc_procmap_stats stats;
-		if (pc_namer_resolve(c->namer_fd, snap, &stats, NAMER_TIMEOUT_MS) < 0) {
-			pc_log(LOG_WARNING, "the process-naming helper is gone; naming only the "
-					    "processes this user may read");
-			c->namer_fd = -1;
-			c->procmap = pc_procmap_new(c->proc_root);
-		}
-	}
-	if (c->procmap != NULL) {
-		struct pc_procmap_stats stats;
-		pc_procmap_resolve(c->procmap, snap, &stats);
-		/* Only when privilege cost an answer: not for processes the
-		 * walk passes on its way, nor for sockets no process holds
-		 * (the walk read everything and found them nowhere). */
-		if (stats.owner_denied > 0 && !c->procmap_denied_logged) {
-			pc_log(LOG_WARNING,
-			       "cannot name the process of %u listener%s: %u process%s under %s "
-			       "may not be read (needs CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH)",
-			       stats.owner_denied, stats.owner_denied == 1 ? "" : "s", stats.denied,
-			       stats.denied == 1 ? "" : "es", c->proc_root);
-			c->procmap_denied_logged = true;
-		}
-	}
+	if (c->namer != NULL)
+		pc_namer_thread_apply(c->namer, snap);
+	else if (c->procmap != NULL)
+		name_in_poll(c, snap);
+	else
+		naming_off(snap);
 	struct timespec done;
 	clock_gettime(CLOCK_MONOTONIC, &done);
 	snap->duration_us = elapsed_us(&started, &done);
@@ -361,12 +423,16 @@ int pc_collector_set_watch_ports(struct pc_collector *c, const uint16_t *ports, 
 
 int pc_collector_event_fd(const struct pc_collector *c)
 {
+	if (c->wake_fd >= 0)
+		return c->wake_fd;
 	return c->events != NULL ? pc_events_fd(c->events) : -1;
 }
 
 bool pc_collector_read_events(struct pc_collector *c)
 {
-	return c->events != NULL && pc_events_read(c->events);
+	bool named = c->namer != NULL && pc_namer_thread_drain(c->namer);
+	bool died = c->events != NULL && pc_events_read(c->events);
+	return named || died;
 }
 
 enum pc_poll_source pc_collector_source(const struct pc_collector *c)
@@ -378,6 +444,9 @@ void pc_collector_close(struct pc_collector *c)
 {
 	if (c == NULL)
 		return;
+	pc_namer_thread_stop(c->namer);
+	if (c->wake_fd >= 0)
+		close(c->wake_fd);
 	pc_sockdiag_close(c->sockdiag);
 	pc_links_close(c->links);
 	pc_events_close(c->events);

@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "core/snapshot.h"
 
@@ -24,16 +25,21 @@ enum pc_collect_mode {
 struct pc_collector_options {
 	enum pc_collect_mode mode;
 	const char *proc_root; /* NULL: "/proc"; tests point it at a fixture tree */
-	/* Map listener inodes to pid and process name (walks /proc/PID/fd;
+	/* Name the processes holding each listener (walks /proc/PID/fd;
 	 * other users' processes need CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH,
-	 * else their listeners keep pid 0 and "", logged once). */
+	 * else their listeners stay unnamed, said once). */
 	bool resolve_processes;
-	/* With resolve_processes and use_namer: ask the privileged helper on
-	 * namer_fd (namer_protocol.h, priv.h) instead of walking /proc here.
-	 * Should it fail, the collector says so once and names what it may
-	 * read itself. */
-	bool use_namer;
+	/* With resolve_processes: name on a thread of the collector's own
+	 * (namer_thread.h), so that a poll never waits for a name (the
+	 * daemon); without, in the poll itself (the one-shot commands). */
+	bool naming_thread;
+	/* With naming_thread: the privileged naming helper's socket and the
+	 * monitor's that restarts it (priv.h), both taken over by the
+	 * collector, even when opening it fails; -1: none (then this process
+	 * walks /proc itself). */
 	int namer_fd;
+	pid_t namer_pid;
+	int monitor_fd;
 	/* Subscribe to sock_diag destroy events. A refusal is logged once and
 	 * is not an error: pc_collector_event_fd() then returns -1. */
 	bool watch_destroy;
@@ -66,13 +72,15 @@ int pc_collector_set_connect_ports(struct pc_collector *c, const uint16_t *ports
  * the kernel. Returns 0 (also when there is no subscription). */
 int pc_collector_set_watch_ports(struct pc_collector *c, const uint16_t *ports, size_t n);
 
-/* The fd that becomes readable when destroy events are pending; -1 when
- * there is no subscription (not asked for, or refused by the kernel). */
+/* The fd that becomes readable when destroy events are pending or, with
+ * a naming thread, when it has new names for the next poll to publish; -1
+ * when there is neither (no subscription, or refused by the kernel). */
 int pc_collector_event_fd(const struct pc_collector *c);
 
-/* Drain pending destroy events; true when one of them concerned a watched
- * listener, i.e. the caller should poll now. A burst drained in one call is
- * one "poll now"; events lost to a full queue also answer true. */
+/* Drain pending destroy events and the naming thread's doorbell; true
+ * when an event concerned a watched listener or names changed, i.e. the
+ * caller should poll now. A burst drained in one call is one "poll now";
+ * events lost to a full queue also answer true. */
 bool pc_collector_read_events(struct pc_collector *c);
 
 /* The source the last poll used. */

@@ -1,15 +1,25 @@
-/* The asking side of namer_protocol.h, on the poll thread: the collector
- * asks the privileged helper to name its listeners' processes. Its buffer
- * is the call's own. */
-#include <errno.h>
-#include <poll.h>
-#include <stdio.h>
+/* The asking side of namer_protocol.h: what the daemon sends, and how it
+ * reads what comes back. Nothing the helper says is trusted beyond the
+ * shape checked here. */
+#include "collect/namer_client.h"
+
 #include <string.h>
 
-#include "collect/namer_client.h"
 #include "collect/namer_protocol.h"
 
 _Static_assert(PC_NAMER_NAME_MAX == PC_PROCESS_MAX, "a process name crosses the socket whole");
+_Static_assert(PC_NAMER_HOLDERS == PC_HOLDERS_MAX, "every holder crosses the socket");
+
+size_t pc_namer_request_chunk(uint32_t id, const uint64_t *inodes, uint32_t total,
+			      uint32_t offset, unsigned char *buf)
+{
+	uint32_t count = total - offset > PC_NAMER_CHUNK ? PC_NAMER_CHUNK : total - offset;
+	struct pc_namer_request_header h = { PC_NAMER_RESOLVE, id, total, offset, count, 0 };
+	memcpy(buf, &h, sizeof(h));
+	if (count > 0)
+		memcpy(buf + sizeof(h), inodes + offset, count * sizeof(uint64_t));
+	return sizeof(h) + count * sizeof(uint64_t);
+}
 
 static struct pc_procmap_stats procmap_stats(const struct pc_namer_stats *s)
 {
@@ -20,87 +30,69 @@ static struct pc_procmap_stats procmap_stats(const struct pc_namer_stats *s)
 	return out;
 }
 
-static int wait_readable(int fd, int timeout_ms)
+static bool naming_known(uint8_t naming)
 {
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-	int n;
-	do
-		n = poll(&p, 1, timeout_ms);
-	while (n < 0 && errno == EINTR);
-	return n == 1 ? 0 : -1;
+	return naming == PC_NAMER_REFUSED ||
+	       (naming >= PC_NAMING_COMPLETE && naming <= PC_NAMING_OFF);
 }
 
-static int send_request(int fd, const struct pc_snapshot *snap, uint32_t total,
-			unsigned char *message)
+/* The answer for asked, whoever wrote it: the inode it was asked about,
+ * holders only with a naming that has them, names cut to size and
+ * printable. */
+static int take_answer(const struct pc_namer_answer *w, uint64_t asked,
+		       struct pc_naming_answer *a, struct pc_procmap_stats *stats)
 {
-	uint32_t offset = 0;
-	do {
-		uint32_t count = total - offset > PC_NAMER_CHUNK ? PC_NAMER_CHUNK : total - offset;
-		struct pc_namer_request_header h = { PC_NAMER_RESOLVE, total, offset, count };
-		memcpy(message, &h, sizeof(h));
-		for (uint32_t k = 0; k < count; k++)
-			memcpy(message + sizeof(h) + k * sizeof(uint64_t),
-			       &snap->listeners[offset + k].inode, sizeof(uint64_t));
-		if (pc_namer_send(fd, message, sizeof(h) + count * sizeof(uint64_t)) < 0)
-			return -1;
-		offset += count;
-	} while (offset < total);
-	return 0;
-}
-
-/* The answer for l, whoever wrote it: the inode it was asked about, a
- * name cut to its size and printable. */
-static int take_answer(struct pc_namer_answer *a, struct pc_listener *l)
-{
-	if (a->inode != l->inode)
+	if (w->inode != asked || !naming_known(w->naming) || w->n_holders > PC_NAMER_HOLDERS)
 		return -1;
-	l->pid = a->pid > 0 ? a->pid : 0;
-	a->name[PC_NAMER_NAME_MAX - 1] = '\0';
-	for (char *c = a->name; *c != '\0'; c++)
-		if ((unsigned char)*c < 0x20 || (unsigned char)*c > 0x7e)
-			*c = '?';
-	snprintf(l->process, sizeof(l->process), "%s", l->pid > 0 ? a->name : "");
+	bool holds = w->naming == PC_NAMING_COMPLETE || w->naming == PC_NAMING_PARTIAL;
+	if (holds != (w->n_holders > 0))
+		return -1;
+	memset(a, 0, sizeof(*a));
+	a->inode = asked;
+	a->naming = w->naming;
+	if (w->naming == PC_NAMER_REFUSED) {
+		/* Not listening when the helper looked (it closed since, or
+		 * opened after the poll): asked again at the next pass. */
+		a->naming = PC_NAMING_PENDING;
+		stats->refused++;
+		return 0;
+	}
+	for (uint8_t h = 0; h < w->n_holders; h++) {
+		if (w->holders[h].pid <= 0)
+			return -1;
+		a->holders[h].pid = w->holders[h].pid;
+		memcpy(a->holders[h].process, w->holders[h].name, PC_PROCESS_MAX);
+		a->holders[h].process[PC_PROCESS_MAX - 1] = '\0';
+		for (char *c = a->holders[h].process; *c != '\0'; c++)
+			if ((unsigned char)*c < 0x20 || (unsigned char)*c > 0x7e)
+				*c = '?';
+	}
+	a->n_holders = w->n_holders;
 	return 0;
 }
 
-int pc_namer_resolve(int fd, struct pc_snapshot *snap, struct pc_procmap_stats *stats,
-		     int timeout_ms)
+int pc_namer_reply_take(struct pc_namer_reply *r, const void *message, size_t len)
 {
-	unsigned char message[PC_NAMER_MESSAGE_MAX];
-	size_t n_listeners = snap->n_listeners;
-	uint32_t total = n_listeners > PC_NAMER_MAX_INODES ? PC_NAMER_MAX_INODES
-							   : (uint32_t)n_listeners;
-
-	memset(stats, 0, sizeof(*stats));
-	if (send_request(fd, snap, total, message) < 0)
+	struct pc_namer_reply_header h;
+	if (len < sizeof(h))
 		return -1;
-	uint32_t offset = 0;
-	do {
-		struct pc_namer_reply_header h;
-		if (wait_readable(fd, timeout_ms) < 0)
+	memcpy(&h, message, sizeof(h));
+	if (h.id != r->id || h.total != r->total || h.offset != r->received ||
+	    h.count > r->total - r->received || h.count > PC_NAMER_REPLY_CHUNK ||
+	    (h.count == 0 && r->total > 0) ||
+	    len != sizeof(h) + (size_t)h.count * sizeof(struct pc_namer_answer))
+		return -1;
+	if (h.offset == 0) {
+		r->stats = procmap_stats(&h.stats);
+		r->stats.refused = 0; /* counted below, from the answers themselves */
+	}
+	for (uint32_t k = 0; k < h.count; k++) {
+		struct pc_namer_answer w;
+		memcpy(&w, (const unsigned char *)message + sizeof(h) + k * sizeof(w), sizeof(w));
+		uint32_t i = r->received + k;
+		if (take_answer(&w, r->asked[i], &r->answers[i], &r->stats) < 0)
 			return -1;
-		ssize_t n = pc_namer_recv(fd, message, sizeof(message));
-		if (n < (ssize_t)sizeof(h))
-			return -1;
-		memcpy(&h, message, sizeof(h));
-		if (h.total != total || h.offset != offset || h.count > total - offset ||
-		    h.count > PC_NAMER_CHUNK ||
-		    (size_t)n != sizeof(h) + h.count * sizeof(struct pc_namer_answer))
-			return -1;
-		if (offset == 0)
-			*stats = procmap_stats(&h.stats);
-		for (uint32_t k = 0; k < h.count; k++) {
-			struct pc_namer_answer a;
-			memcpy(&a, message + sizeof(h) + k * sizeof(a), sizeof(a));
-			if (take_answer(&a, &snap->listeners[offset + k]) < 0)
-				return -1;
-		}
-		offset += h.count;
-	} while (offset < total);
-
-	stats->unresolved = 0;
-	for (size_t i = 0; i < n_listeners; i++)
-		if (snap->listeners[i].pid == 0)
-			stats->unresolved++;
-	return 0;
+	}
+	r->received += h.count;
+	return r->received == r->total ? 1 : 0;
 }

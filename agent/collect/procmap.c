@@ -1,23 +1,33 @@
-/* inode -> pid and process name, for listeners only.
+/* inode -> the processes holding it, for listeners only.
  *
  * The kernel gives no socket -> process map; the only way is the one ss -p
  * and lsof take: read every /proc/PID/fd/N link and look for
  * "socket:[INODE]". Each such lookup costs 2.5-5 us (procfs builds an inode
- * for it), so on a busy host a walk takes hundreds of milliseconds, and
- * even re-checking 1,000 known answers every poll would cost more than the
- * whole netlink poll. Hence:
- *   - only listener inodes are looked for, and the walk stops as soon as
- *     every one of them is found;
- *   - answers are remembered as (inode, pid, fd). On the next polls an
- *     answer stands while its pid lives (one lookup per distinct pid) and
- *     is re-read from /proc/PID/fd/FD on a rotation, one poll in
- *     VERIFY_ROUNDS; names likewise. A new inode, or a pid that is gone,
- *     calls for a walk (within the rate limit below; meanwhile pid 0,
- *     never a stale pid for a dead holder). What the rotation can miss for up
- *     to VERIFY_ROUNDS polls: a socket handed to another process while
- *     the first holder lives on without it (rare: a supervisor passing
- *     its socket to a child and closing its copy);
- *   - walks are rate-limited, and inodes that a walk could not find
+ * for it), so on a busy host a walk of every process takes hundreds of
+ * milliseconds, and even re-checking 1,000 known answers every pass would
+ * cost more than the whole netlink poll. Hence:
+ *   - only listener inodes are looked for;
+ *   - two kinds of walk. A find walk reads the newest processes first and
+ *     stops as soon as each inode nobody was known to hold has a holder: a
+ *     new listener is usually a new process's, so on a busy host it costs
+ *     a few processes, not all of them. A full walk reads every process
+ *     and so knows every program holding each inode (a supervisor and the
+ *     service it started, a pre-forked server's workers): owner checks
+ *     need all of them (engine_owner.c). The first walk is full; a find
+ *     walk's answers are partial until the next full one;
+ *   - answers are remembered as (inode, pid, fd) per holder, one per
+ *     distinct program (its lowest pid). On the next passes an answer
+ *     stands while its pids live (one lookup per distinct pid) and is
+ *     re-read from /proc/PID/fd/FD on a rotation, one pass in
+ *     VERIFY_ROUNDS; names likewise. A holder gone makes the answer partial
+ *     (another process of that program may hold the socket too); no holder
+ *     left, or a new inode, calls for a find walk. Meanwhile the inode is
+ *     pending: never a stale pid for a dead holder;
+ *   - a full walk runs again every FULL_REFRESH_S, since a socket can
+ *     gain holders without the walk's knowing (a service started on
+ *     demand inherits its supervisor's socket);
+ *   - walks are paced by their cost, full and find walks each by their
+ *     own, and inodes that a walk of every process could not find
  *     (kernel-owned sockets such as nfsd's have no fd anywhere; processes
  *     we may not inspect) are not walked for again soon (see
  *     DEFAULT_WALK_INTERVAL_S below).
@@ -25,7 +35,7 @@
  * Reading another user's /proc/PID/fd needs CAP_DAC_READ_SEARCH (the
  * directory is mode 0500, owned by the process's user) and reading its
  * links needs CAP_SYS_PTRACE (ptrace read access); without them those
- * processes' listeners keep pid 0 and "". */
+ * processes' listeners stay unnamed (denied). */
 #include "collect/procmap.h"
 
 #include <dirent.h>
@@ -37,34 +47,59 @@
 #include <time.h>
 #include <unistd.h>
 
-/* A full walk reads every fd link of every process before the owner: on
- * a host with 50,000 connections, 110,000 links and 360 ms (bench/); on a
- * quiet one, a few milliseconds. So the next walk waits WALK_COST_FACTOR
- * times the CPU time the last one took (walks take at most 1% of a core;
+/* A full walk reads every fd link of every process: on a host with 50,000
+ * connections, 110,000 links and 360 ms (bench/); on a quiet one, a few
+ * milliseconds. So the next full walk waits FULL_WALK_COST_FACTOR times
+ * the CPU time the last one took (full walks take at most 1% of a core;
  * CPU time, not elapsed time, which on a loaded machine counts the wait
- * for a CPU and would delay naming for nothing), at least
- * MIN_WALK_GAP_MS and never longer than DEFAULT_WALK_INTERVAL_S (listeners
- * that appear in between show pid 0 until the next one, never a wrong
- * pid), and inodes a walk could not find are looked for again only after UNFINDABLE_RETRY_S:
- * a socket nobody's fd table holds (a kernel socket, one held only by a
- * process we may not read or cannot see) rarely becomes findable. */
+ * for a CPU and would delay naming for nothing), at least MIN_WALK_GAP_MS
+ * and never longer than DEFAULT_WALK_INTERVAL_S. Find walks are what a new
+ * unexpected listener's announcement waits for: they only run while new
+ * listeners appear, and are paced more loosely (at most 5% of a core, and
+ * at most FIND_WALK_LONGEST_GAP_MS apart), so that a listener opened on a
+ * busy host by an old process (which a find walk reaches last) is named
+ * within seconds, not half a minute. Listeners that appear in between stay
+ * pending until the next walk, never with a wrong pid. Inodes a walk of
+ * every process could not find are looked for again only after
+ * UNFINDABLE_RETRY_S: a socket nobody's fd table holds (a kernel socket,
+ * one held only by a process we may not read or cannot see) rarely
+ * becomes findable. */
 #define DEFAULT_WALK_INTERVAL_S 30
-#define WALK_COST_FACTOR 100
+#define FULL_WALK_COST_FACTOR 100
+#define FIND_WALK_COST_FACTOR 20
+#define FIND_WALK_LONGEST_GAP_MS 5000
 #define MIN_WALK_GAP_MS 250 /* event-driven polls come in bursts */
 #define UNFINDABLE_RETRY_S 600
+#define FULL_REFRESH_S 60
 #define VERIFY_ROUNDS 16
 
-struct wanted {
-	uint64_t inode;
-	size_t listener; /* index in the snapshot */
-	int32_t pid; /* 0 until found */
+/* Where a holder has the socket. */
+struct place {
+	int32_t pid;
 	int32_t fd;
 };
 
 struct cached {
 	uint64_t inode;
-	int32_t pid;
-	int32_t fd;
+	bool complete;
+	uint8_t n;
+	struct place at[PC_HOLDERS_MAX];
+};
+
+/* One distinct inode of a pass. */
+struct wanted {
+	uint64_t inode;
+	bool complete; /* at[] is every program holding it */
+	bool sought; /* no holder known: what a find walk looks for */
+	bool hit; /* found by this pass's walk */
+	uint8_t n;
+	struct place at[PC_HOLDERS_MAX];
+};
+
+/* A holder candidate of wanted[w]: a cached one still there, or a walk's find. */
+struct candidate {
+	uint32_t w;
+	struct place place;
 };
 
 struct comm {
@@ -77,31 +112,38 @@ struct pid_state {
 	bool alive;
 };
 
+/* When a kind of walk last ran and what it cost. */
+struct pacing {
+	bool done;
+	struct timespec at; /* CLOCK_MONOTONIC, when it ended */
+	long cost_ms; /* CPU time */
+};
+
 struct pc_procmap {
 	char *root;
 	int root_fd; /* the proc root, opened once: every path below is relative to it */
 
-	struct cached *cache; /* sorted by inode: the previous answer */
+	struct cached *cache; /* sorted by inode: the previous answers */
 	size_t n_cache, cap_cache;
 
-	uint64_t *unfindable; /* sorted: not found by the last full walk */
+	uint64_t *unfindable; /* sorted: not found by the last walk of every process */
 	size_t n_unfindable, cap_unfindable;
-	/* The last walk met a process whose open files it may not read: the
+	/* That walk met a process whose open files it may not read: the
 	 * unfindable may be held there ("denied"); otherwise no process holds
 	 * them ("not found": kernel sockets such as nfsd's). */
 	bool walk_refused;
-	struct timespec unfindable_at; /* = the last walk */
-	bool walked; /* unfindable and unfindable_at mean something */
+	struct pacing full, find;
 	unsigned walk_interval_s;
-	long walk_cost_ms; /* the CPU time the last walk took */
 
-	struct comm *comms; /* sorted by pid: the names of the previous poll */
+	struct comm *comms; /* sorted by pid: the names of the previous pass */
 	size_t n_comms, cap_comms;
-	uint64_t rounds; /* resolves so far: drives the rotation */
+	uint64_t rounds; /* passes so far: drives the rotation */
 
-	/* Per-resolve scratch, kept to avoid allocating on every poll. */
+	/* Per-pass scratch, kept to avoid allocating on every pass. */
 	struct wanted *wanted;
 	size_t cap_wanted;
+	struct candidate *cands;
+	size_t n_cands, cap_cands;
 	struct comm *new_comms;
 	size_t cap_new_comms;
 	struct pid_state *pid_states;
@@ -156,11 +198,18 @@ void pc_procmap_free(struct pc_procmap *pm)
 	free(pm->cache);
 	free(pm->unfindable);
 	free(pm->wanted);
+	free(pm->cands);
 	free(pm->comms);
 	free(pm->new_comms);
 	free(pm->pid_states);
 	free(pm->pids);
 	free(pm);
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
 }
 
 static int cmp_wanted(const void *a, const void *b)
@@ -201,17 +250,8 @@ static const struct cached *find_cached(const struct pc_procmap *pm, uint64_t in
 
 static bool is_unfindable(const struct pc_procmap *pm, uint64_t inode)
 {
-	size_t lo = 0, hi = pm->n_unfindable;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (pm->unfindable[mid] == inode)
-			return true;
-		if (pm->unfindable[mid] < inode)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return false;
+	return pm->n_unfindable > 0 &&
+	       bsearch(&inode, pm->unfindable, pm->n_unfindable, sizeof(inode), cmp_u64) != NULL;
 }
 
 /* The inode of a "socket:[N]" link; 0 for anything else. */
@@ -223,7 +263,7 @@ static uint64_t socket_inode(const char *link, ssize_t len)
 		return 0;
 	uint64_t inode = 0;
 	for (ssize_t i = plen; i < len - 1; i++) {
-		if (link[i] < '0' || link[i] > '9')
+		if (link[i] < '0' || link[i] > '9' || inode > UINT64_MAX / 10 - 1)
 			return 0;
 		inode = inode * 10 + (uint64_t)(link[i] - '0');
 	}
@@ -243,13 +283,13 @@ static int32_t parse_pid(const char *name)
 	return pid;
 }
 
-/* Is the socket still at the place the previous poll found it? */
-static bool still_there(const struct pc_procmap *pm, const struct cached *c)
+/* Is the socket still where an earlier pass found it? */
+static bool still_there(const struct pc_procmap *pm, uint64_t inode, const struct place *p)
 {
 	char path[64], link[64];
-	snprintf(path, sizeof(path), "%d/fd/%d", (int)c->pid, (int)c->fd);
+	snprintf(path, sizeof(path), "%d/fd/%d", (int)p->pid, (int)p->fd);
 	ssize_t len = readlinkat(pm->root_fd, path, link, sizeof(link));
-	return len > 0 && socket_inode(link, len) == c->inode;
+	return len > 0 && socket_inode(link, len) == inode;
 }
 
 static int cmp_pid(const void *a, const void *b)
@@ -258,9 +298,7 @@ static int cmp_pid(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-/* The numeric entries of the proc root, ascending: a socket that several
- * processes share (a pre-forked server's listener) is then always
- * reported with the lowest pid, whatever order readdir gives. */
+/* The numeric entries of the proc root, ascending. */
 static size_t list_pids(struct pc_procmap *pm)
 {
 	int dir_fd = openat(pm->root_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -286,15 +324,27 @@ static size_t list_pids(struct pc_procmap *pm)
 	return n;
 }
 
-/* Reads the fd links of every process until all `remaining` wanted
- * inodes are found. */
-static void walk(struct pc_procmap *pm, struct wanted *w, size_t n, size_t remaining,
+static int add_candidate(struct pc_procmap *pm, uint32_t w, int32_t pid, int32_t fd)
+{
+	if (grow((void **)&pm->cands, &pm->cap_cands, pm->n_cands + 1, sizeof(*pm->cands)) < 0)
+		return -1;
+	pm->cands[pm->n_cands++] = (struct candidate){ w, { pid, fd } };
+	return 0;
+}
+
+/* Reads the fd links of the processes: all of them in a full walk; in a
+ * find walk, the newest first, until each of the `remaining` inodes nobody
+ * was known to hold (the sought ones) has one holder. Every holder met of
+ * any wanted inode becomes a candidate. Returns whether it read every
+ * process. */
+static bool walk(struct pc_procmap *pm, struct wanted *w, size_t n, bool find, size_t remaining,
 		 struct pc_procmap_stats *stats)
 {
 	size_t n_pids = list_pids(pm);
-	stats->full_walk = true;
-	for (size_t i = 0; i < n_pids && remaining > 0; i++) {
-		int32_t pid = pm->pids[i];
+	for (size_t k = 0; k < n_pids; k++) {
+		if (find && remaining == 0)
+			return false;
+		int32_t pid = pm->pids[find ? n_pids - 1 - k : k];
 		char path[64];
 		snprintf(path, sizeof(path), "%d/fd", (int)pid);
 		int fds_fd = openat(pm->root_fd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -311,7 +361,7 @@ static void walk(struct pc_procmap *pm, struct wanted *w, size_t n, size_t remai
 		stats->walked_pids++;
 		struct dirent *fe;
 		bool denied = false;
-		while (remaining > 0 && (fe = readdir(fds)) != NULL) {
+		while ((fe = readdir(fds)) != NULL) {
 			if (fe->d_name[0] == '.')
 				continue;
 			char link[64];
@@ -322,19 +372,20 @@ static void walk(struct pc_procmap *pm, struct wanted *w, size_t n, size_t remai
 				continue;
 			}
 			uint64_t inode = socket_inode(link, len);
-			if (inode == 0)
+			struct wanted *hit = inode != 0 ? find_wanted(w, n, inode) : NULL;
+			if (hit == NULL)
 				continue;
-			struct wanted *hit = find_wanted(w, n, inode);
-			if (hit == NULL || hit->pid != 0)
-				continue;
-			hit->pid = pid;
-			hit->fd = parse_pid(fe->d_name);
-			remaining--;
+			if (add_candidate(pm, (uint32_t)(hit - w), pid, parse_pid(fe->d_name)) < 0)
+				break;
+			if (!hit->hit && hit->sought && remaining > 0)
+				remaining--;
+			hit->hit = true;
 		}
 		if (denied)
 			stats->denied++;
 		closedir(fds);
 	}
+	return true;
 }
 
 /* Printable ASCII only: the name ends up in a DisplayString and on a
@@ -359,28 +410,6 @@ static void read_comm(const struct pc_procmap *pm, int32_t pid, char name[PC_PRO
 			name[i] = '?';
 }
 
-static void remember(struct pc_procmap *pm, const struct wanted *w, size_t n)
-{
-	pm->n_cache = 0;
-	if (grow((void **)&pm->cache, &pm->cap_cache, n, sizeof(*pm->cache)) < 0)
-		return;
-	for (size_t i = 0; i < n; i++)
-		if (w[i].pid != 0)
-			pm->cache[pm->n_cache++] = (struct cached){ w[i].inode, w[i].pid, w[i].fd };
-}
-
-static void remember_unfindable(struct pc_procmap *pm, const struct wanted *w, size_t n)
-{
-	pm->n_unfindable = 0;
-	pm->walked = true;
-	clock_gettime(CLOCK_MONOTONIC, &pm->unfindable_at);
-	if (grow((void **)&pm->unfindable, &pm->cap_unfindable, n, sizeof(*pm->unfindable)) < 0)
-		return;
-	for (size_t i = 0; i < n; i++)
-		if (w[i].pid == 0)
-			pm->unfindable[pm->n_unfindable++] = w[i].inode;
-}
-
 static bool due(const struct pc_procmap *pm, uint64_t key)
 {
 	return (key + pm->rounds) % VERIFY_ROUNDS == 0;
@@ -392,16 +421,18 @@ static int cmp_pid_state(const void *a, const void *b)
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
-/* Liveness of the distinct pids the cache names for this poll's inodes,
+/* Liveness of the distinct pids the cache names for this pass's inodes,
  * sorted by pid. Returns how many. */
 static size_t check_pids(struct pc_procmap *pm, const struct wanted *w, size_t n)
 {
-	size_t k = 0;
-	if (grow((void **)&pm->pid_states, &pm->cap_pid_states, n, sizeof(*pm->pid_states)) < 0)
+	size_t k = 0, total = 0;
+	for (size_t i = 0; i < n; i++)
+		total += w[i].n;
+	if (grow((void **)&pm->pid_states, &pm->cap_pid_states, total, sizeof(*pm->pid_states)) < 0)
 		return 0;
 	for (size_t i = 0; i < n; i++)
-		if (w[i].pid != 0)
-			pm->pid_states[k++] = (struct pid_state){ w[i].pid, false };
+		for (uint8_t h = 0; h < w[i].n; h++)
+			pm->pid_states[k++] = (struct pid_state){ w[i].at[h].pid, false };
 	if (k > 1)
 		qsort(pm->pid_states, k, sizeof(*pm->pid_states), cmp_pid_state);
 	size_t unique = 0;
@@ -432,17 +463,16 @@ static int cmp_comm(const void *a, const void *b)
 	return (x->pid > y->pid) - (x->pid < y->pid);
 }
 
-/* The names of the pids in w: kept from the previous poll unless due on
- * the rotation, read otherwise. Leaves pm->comms sorted by pid. */
-static void refresh_comms(struct pc_procmap *pm, const struct wanted *w, size_t n,
-			  struct pc_procmap_stats *stats)
+/* The names of the candidates' pids: kept from the previous pass unless
+ * due on the rotation, read otherwise. Leaves pm->comms sorted by pid. */
+static void refresh_comms(struct pc_procmap *pm, struct pc_procmap_stats *stats)
 {
 	size_t k = 0;
-	if (grow((void **)&pm->new_comms, &pm->cap_new_comms, n, sizeof(*pm->new_comms)) < 0)
+	if (grow((void **)&pm->new_comms, &pm->cap_new_comms, pm->n_cands,
+		 sizeof(*pm->new_comms)) < 0)
 		return;
-	for (size_t i = 0; i < n; i++)
-		if (w[i].pid != 0)
-			pm->new_comms[k++].pid = w[i].pid;
+	for (size_t i = 0; i < pm->n_cands; i++)
+		pm->new_comms[k++].pid = pm->cands[i].place.pid;
 	if (k > 1)
 		qsort(pm->new_comms, k, sizeof(*pm->new_comms), cmp_comm);
 	size_t unique = 0;
@@ -470,115 +500,326 @@ static void refresh_comms(struct pc_procmap *pm, const struct wanted *w, size_t 
 	pm->cap_new_comms = swap_cap;
 }
 
-void pc_procmap_resolve(struct pc_procmap *pm, struct pc_snapshot *snap,
-			struct pc_procmap_stats *stats)
+static const char *comm_of(const struct pc_procmap *pm, int32_t pid)
+{
+	struct comm key = { .pid = pid };
+	const struct comm *c =
+		pm->n_comms > 0 ? bsearch(&key, pm->comms, pm->n_comms, sizeof(key), cmp_comm) : NULL;
+	return c != NULL ? c->name : "";
+}
+
+static int cmp_candidate(const void *a, const void *b)
+{
+	const struct candidate *x = a, *y = b;
+	if (x->w != y->w)
+		return x->w < y->w ? -1 : 1;
+	if (x->place.pid != y->place.pid)
+		return x->place.pid < y->place.pid ? -1 : 1;
+	return (x->place.fd > y->place.fd) - (x->place.fd < y->place.fd);
+}
+
+/* Each wanted inode's holders from the candidates: the lowest pid of each
+ * distinct program, at most PC_HOLDERS_MAX of them. */
+static void keep_distinct_programs(struct pc_procmap *pm, struct wanted *w, size_t n)
+{
+	if (pm->n_cands > 1)
+		qsort(pm->cands, pm->n_cands, sizeof(*pm->cands), cmp_candidate);
+	for (size_t i = 0; i < n; i++)
+		w[i].n = 0;
+	for (size_t i = 0; i < pm->n_cands; i++) {
+		struct wanted *x = &w[pm->cands[i].w];
+		const char *name = comm_of(pm, pm->cands[i].place.pid);
+		bool seen = false;
+		for (uint8_t h = 0; h < x->n && !seen; h++)
+			seen = x->at[h].pid == pm->cands[i].place.pid ||
+			       strcmp(comm_of(pm, x->at[h].pid), name) == 0;
+		if (!seen && x->n < PC_HOLDERS_MAX)
+			x->at[x->n++] = pm->cands[i].place;
+	}
+}
+
+static void remember(struct pc_procmap *pm, const struct wanted *w, size_t n)
+{
+	pm->n_cache = 0;
+	if (grow((void **)&pm->cache, &pm->cap_cache, n, sizeof(*pm->cache)) < 0)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (w[i].n == 0)
+			continue;
+		struct cached *c = &pm->cache[pm->n_cache++];
+		c->inode = w[i].inode;
+		c->complete = w[i].complete;
+		c->n = w[i].n;
+		memcpy(c->at, w[i].at, sizeof(c->at));
+	}
+}
+
+/* After a walk of every process: what it did not find. */
+static void remember_unfindable(struct pc_procmap *pm, const struct wanted *w, size_t n,
+				bool refused)
+{
+	pm->n_unfindable = 0;
+	pm->walk_refused = refused;
+	if (grow((void **)&pm->unfindable, &pm->cap_unfindable, n, sizeof(*pm->unfindable)) < 0)
+		return;
+	for (size_t i = 0; i < n; i++)
+		if (!w[i].hit)
+			pm->unfindable[pm->n_unfindable++] = w[i].inode;
+}
+
+static long ms_between(const struct timespec *from, const struct timespec *to)
+{
+	return (long)(to->tv_sec - from->tv_sec) * 1000 + (to->tv_nsec - from->tv_nsec) / 1000000;
+}
+
+/* May a walk of this kind run now? */
+static bool walk_allowed(const struct pc_procmap *pm, const struct pacing *p,
+			 const struct timespec *now)
+{
+	if (!p->done)
+		return true;
+	bool find = p == &pm->find;
+	long gap_ms = p->cost_ms * (find ? FIND_WALK_COST_FACTOR : FULL_WALK_COST_FACTOR);
+	if (gap_ms < MIN_WALK_GAP_MS)
+		gap_ms = MIN_WALK_GAP_MS;
+	if (find && gap_ms > FIND_WALK_LONGEST_GAP_MS)
+		gap_ms = FIND_WALK_LONGEST_GAP_MS;
+	if (gap_ms > (long)pm->walk_interval_s * 1000)
+		gap_ms = (long)pm->walk_interval_s * 1000;
+	return ms_between(&p->at, now) >= gap_ms;
+}
+
+/* One walk, its candidates merged with what the cache still holds. The
+ * cost is the CPU time the walk took, not the wall clock: the pacing keeps
+ * walks under 1% of a core, and on a loaded machine the wall clock counts
+ * the time spent waiting for a CPU too (three times the work at a load of
+ * 6 on 2 cores), which would delay the next owner's name for nothing. */
+static void run_walk(struct pc_procmap *pm, struct wanted *w, size_t n, bool find, size_t need_find,
+		     struct pc_procmap_stats *stats)
+{
+	struct timespec cpu_start, cpu_done, now;
+	bool cpu = clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu_start) == 0;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	size_t cached_cands = pm->n_cands;
+	unsigned denied_before = stats->denied;
+
+	/* A find walk that never found them all read every process: a full one. */
+	bool every_process = walk(pm, w, n, find, need_find, stats);
+	if (every_process) {
+		/* The walk saw every holder: the cache's candidates go, and
+		 * what was not found is held by no process we can read. */
+		size_t kept = 0;
+		for (size_t i = cached_cands; i < pm->n_cands; i++)
+			pm->cands[kept++] = pm->cands[i];
+		pm->n_cands = kept;
+		for (size_t i = 0; i < n; i++)
+			w[i].complete = true;
+		remember_unfindable(pm, w, n, stats->denied > denied_before);
+	}
+	struct pacing *p = every_process ? &pm->full : &pm->find;
+	p->done = true;
+	clock_gettime(CLOCK_MONOTONIC, &p->at);
+	if (cpu && clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu_done) == 0)
+		p->cost_ms = ms_between(&cpu_start, &cpu_done);
+	else
+		p->cost_ms = ms_between(&now, &p->at);
+	if (every_process)
+		stats->full_walk = true;
+	else
+		stats->find_walk = true;
+}
+
+static void answer(const struct pc_procmap *pm, const struct wanted *x, uint64_t inode,
+		   struct pc_naming_answer *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->inode = inode;
+	if (x == NULL) { /* inode 0: a socket without a file, which nobody can hold */
+		a->naming = PC_NAMING_NOT_FOUND;
+		return;
+	}
+	if (x->n > 0) {
+		a->naming = x->complete ? PC_NAMING_COMPLETE : PC_NAMING_PARTIAL;
+		a->n_holders = x->n;
+		for (uint8_t h = 0; h < x->n; h++) {
+			a->holders[h].pid = x->at[h].pid;
+			snprintf(a->holders[h].process, sizeof(a->holders[h].process), "%s",
+				 comm_of(pm, x->at[h].pid));
+		}
+		return;
+	}
+	if (!is_unfindable(pm, inode))
+		a->naming = PC_NAMING_PENDING;
+	else
+		a->naming = pm->walk_refused ? PC_NAMING_DENIED : PC_NAMING_NOT_FOUND;
+}
+
+/* The inodes wanted, distinct and sorted, with what the cache says of
+ * them; the candidates start as their cached holders. Returns how many. */
+static size_t collect_wanted(struct pc_procmap *pm, const uint64_t *inodes, size_t n)
+{
+	struct wanted *w = pm->wanted;
+	size_t k = 0;
+	for (size_t i = 0; i < n; i++)
+		if (inodes[i] != 0)
+			w[k++] = (struct wanted){ .inode = inodes[i] };
+	if (k > 1)
+		qsort(w, k, sizeof(*w), cmp_wanted);
+	size_t unique = 0;
+	for (size_t i = 0; i < k; i++)
+		if (unique == 0 || w[unique - 1].inode != w[i].inode)
+			w[unique++] = w[i];
+	for (size_t i = 0; i < unique; i++) {
+		const struct cached *c = find_cached(pm, w[i].inode);
+		if (c == NULL)
+			continue;
+		w[i].complete = c->complete;
+		w[i].n = c->n;
+		memcpy(w[i].at, c->at, sizeof(w[i].at));
+	}
+	return unique;
+}
+
+/* Drops the cached holders that are gone (their process, or the socket
+ * from the fd they had it on: re-read on the rotation). An inode that lost
+ * one is no longer known to be complete. */
+static void check_cached(struct pc_procmap *pm, struct wanted *w, size_t n,
+			 struct pc_procmap_stats *stats)
+{
+	size_t n_states = check_pids(pm, w, n);
+	for (size_t i = 0; i < n; i++) {
+		uint8_t kept = 0;
+		bool verify = w[i].n > 0 && due(pm, w[i].inode);
+		for (uint8_t h = 0; h < w[i].n; h++) {
+			bool there = pid_alive(pm, n_states, w[i].at[h].pid);
+			if (there && verify) {
+				stats->verified++;
+				there = still_there(pm, w[i].inode, &w[i].at[h]);
+			}
+			if (there)
+				w[i].at[kept++] = w[i].at[h];
+		}
+		if (kept < w[i].n)
+			w[i].complete = false;
+		w[i].n = kept;
+		if (kept > 0)
+			stats->cached++;
+		for (uint8_t h = 0; h < kept; h++)
+			add_candidate(pm, (uint32_t)i, w[i].at[h].pid, w[i].at[h].fd);
+	}
+}
+
+void pc_procmap_name(struct pc_procmap *pm, const uint64_t *inodes, size_t n,
+		     struct pc_naming_answer *answers, struct pc_procmap_stats *stats)
 {
 	memset(stats, 0, sizeof(*stats));
 	if (pm->root_fd < 0)
 		pm->root_fd = open(pm->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (pm->root_fd < 0 ||
-	    grow((void **)&pm->wanted, &pm->cap_wanted, snap->n_listeners, sizeof(*pm->wanted)) < 0) {
-		stats->unresolved = (unsigned)snap->n_listeners;
+	    grow((void **)&pm->wanted, &pm->cap_wanted, n, sizeof(*pm->wanted)) < 0) {
+		for (size_t i = 0; i < n; i++)
+			answers[i] = (struct pc_naming_answer){ .inode = inodes[i],
+								.naming = PC_NAMING_UNAVAILABLE };
+		stats->unresolved = (unsigned)n;
 		return;
 	}
 	pm->rounds++;
-
+	pm->n_cands = 0;
 	struct wanted *w = pm->wanted;
-	size_t n = 0;
-	for (size_t i = 0; i < snap->n_listeners; i++)
-		if (snap->listeners[i].inode != 0)
-			w[n++] = (struct wanted){ .inode = snap->listeners[i].inode, .listener = i };
-	if (n > 1)
-		qsort(w, n, sizeof(*w), cmp_wanted);
+	size_t n_wanted = collect_wanted(pm, inodes, n);
+	check_cached(pm, w, n_wanted, stats);
 
-	/* The previous answers, as candidates. */
-	for (size_t i = 0; i < n; i++) {
-		const struct cached *c = find_cached(pm, w[i].inode);
-		if (c != NULL) {
-			w[i].pid = c->pid;
-			w[i].fd = c->fd;
-		}
-	}
-	size_t n_states = check_pids(pm, w, n);
-
-	size_t remaining = 0;
-	bool worth_walking = false;
-	for (size_t i = 0; i < n; i++) {
-		if (w[i].pid != 0 && pid_alive(pm, n_states, w[i].pid)) {
-			if (!due(pm, w[i].inode)) {
-				stats->cached++;
-				continue;
-			}
-			struct cached c = { w[i].inode, w[i].pid, w[i].fd };
-			stats->verified++;
-			if (still_there(pm, &c)) {
-				stats->cached++;
-				continue;
-			}
-		}
-		w[i].pid = 0;
-		remaining++;
-		if (!is_unfindable(pm, w[i].inode))
-			worth_walking = true;
-	}
 	struct timespec now;
 	clock_gettime(CLOCK_MONOTONIC, &now);
-	long since_walk = (long)(now.tv_sec - pm->unfindable_at.tv_sec);
-	long since_walk_ms = since_walk * 1000 + (now.tv_nsec - pm->unfindable_at.tv_nsec) / 1000000;
-	long gap_ms = pm->walk_cost_ms * WALK_COST_FACTOR;
-	if (gap_ms < MIN_WALK_GAP_MS)
-		gap_ms = MIN_WALK_GAP_MS;
-	if (gap_ms > (long)pm->walk_interval_s * 1000)
-		gap_ms = (long)pm->walk_interval_s * 1000;
-	if (remaining > 0 && (!pm->walked || since_walk >= UNFINDABLE_RETRY_S))
-		worth_walking = true;
-	if (worth_walking && pm->walked && since_walk_ms < gap_ms) {
-		worth_walking = false;
+	bool retry_unfindable = pm->full.done && ms_between(&pm->full.at, &now) >=
+							 UNFINDABLE_RETRY_S * 1000L;
+	size_t need_find = 0;
+	bool need_full = n_wanted > 0 && (!pm->full.done ||
+					  ms_between(&pm->full.at, &now) >= FULL_REFRESH_S * 1000L);
+	for (size_t i = 0; i < n_wanted; i++) {
+		w[i].sought = w[i].n == 0 && (retry_unfindable || !is_unfindable(pm, w[i].inode));
+		if (w[i].sought)
+			need_find++;
+		if (w[i].n > 0 && !w[i].complete)
+			need_full = true;
+	}
+	/* A full walk answers everything a find walk would: it goes first
+	 * when its pacing allows. */
+	if ((need_full || need_find > 0) && walk_allowed(pm, &pm->full, &now))
+		run_walk(pm, w, n_wanted, false, need_find, stats);
+	else if (need_find > 0 && walk_allowed(pm, &pm->find, &now))
+		run_walk(pm, w, n_wanted, true, need_find, stats);
+	else if (need_full || need_find > 0)
 		stats->walk_deferred = true;
-	}
-	if (worth_walking) {
-		/* The cost is the CPU time the walk took, not the wall clock:
-		 * the pacing keeps walks under 1% of a core, and on a loaded
-		 * machine the wall clock counts the time spent waiting for a
-		 * CPU too (three times the work at a load of 6 on 2 cores),
-		 * which would delay the next owner's name for nothing. */
-		struct timespec cpu_start, cpu_done;
-		bool cpu = clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu_start) == 0;
-		walk(pm, w, n, remaining, stats);
-		remember_unfindable(pm, w, n);
-		pm->walk_refused = stats->denied > 0;
-		struct timespec done;
-		if (cpu && clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu_done) == 0) {
-			pm->walk_cost_ms = (long)(cpu_done.tv_sec - cpu_start.tv_sec) * 1000 +
-					   (cpu_done.tv_nsec - cpu_start.tv_nsec) / 1000000;
-		} else {
-			clock_gettime(CLOCK_MONOTONIC, &done);
-			pm->walk_cost_ms = (long)(done.tv_sec - now.tv_sec) * 1000 +
-					   (done.tv_nsec - now.tv_nsec) / 1000000;
-		}
-	}
-	remember(pm, w, n);
-	refresh_comms(pm, w, n, stats);
+
+	refresh_comms(pm, stats);
+	keep_distinct_programs(pm, w, n_wanted);
+	remember(pm, w, n_wanted);
 
 	for (size_t i = 0; i < n; i++) {
-		if (w[i].pid == 0)
-			continue;
-		struct pc_listener *l = &snap->listeners[w[i].listener];
-		struct comm key = { .pid = w[i].pid };
-		const struct comm *c =
-			pm->n_comms > 0 ? bsearch(&key, pm->comms, pm->n_comms, sizeof(key), cmp_comm)
-					: NULL;
-		l->pid = w[i].pid;
-		snprintf(l->process, sizeof(l->process), "%s", c != NULL ? c->name : "");
-	}
-	for (size_t i = 0; i < snap->n_listeners; i++)
-		if (snap->listeners[i].pid == 0)
+		const struct wanted *x = inodes[i] != 0 ? find_wanted(w, n_wanted, inodes[i]) : NULL;
+		answer(pm, x, inodes[i], &answers[i]);
+		if (answers[i].n_holders == 0)
 			stats->unresolved++;
+		if (answers[i].naming == PC_NAMING_PARTIAL)
+			stats->partial++;
+		else if (answers[i].naming == PC_NAMING_DENIED)
+			stats->owner_denied++;
+		else if (answers[i].naming == PC_NAMING_NOT_FOUND && inodes[i] != 0)
+			stats->owner_absent++;
+	}
+}
+
+static int cmp_answer(const void *a, const void *b)
+{
+	const struct pc_naming_answer *x = a, *y = b;
+	return (x->inode > y->inode) - (x->inode < y->inode);
+}
+
+void pc_naming_answers_sort(struct pc_naming_answer *answers, size_t n)
+{
+	if (n > 1)
+		qsort(answers, n, sizeof(*answers), cmp_answer);
+}
+
+size_t pc_naming_apply(struct pc_snapshot *snap, const struct pc_naming_answer *answers,
+		       size_t n, enum pc_naming missing_naming)
+{
+	size_t unnamed = 0;
+	for (size_t i = 0; i < snap->n_listeners; i++) {
+		struct pc_listener *l = &snap->listeners[i];
+		struct pc_naming_answer key = { .inode = l->inode };
+		const struct pc_naming_answer *a =
+			n > 0 ? bsearch(&key, answers, n, sizeof(key), cmp_answer) : NULL;
+		if (a == NULL)
+			pc_listener_set_holders(snap, l, missing_naming, NULL, 0);
+		else if (pc_listener_set_holders(snap, l, a->naming, a->holders, a->n_holders) < 0)
+			l->naming = PC_NAMING_UNAVAILABLE; /* out of memory: said, not guessed */
+		if (l->n_holders == 0)
+			unnamed++;
+	}
+	return unnamed;
+}
+
+void pc_procmap_resolve(struct pc_procmap *pm, struct pc_snapshot *snap,
+			struct pc_procmap_stats *stats)
+{
+	size_t n = snap->n_listeners;
+	uint64_t *inodes = calloc(n + 1, sizeof(*inodes));
+	struct pc_naming_answer *answers = malloc((n + 1) * sizeof(*answers));
+	if (inodes == NULL || answers == NULL) {
+		memset(stats, 0, sizeof(*stats));
+		stats->unresolved = (unsigned)n;
+		pc_naming_apply(snap, NULL, 0, PC_NAMING_UNAVAILABLE);
+		free(inodes);
+		free(answers);
+		return;
+	}
 	for (size_t i = 0; i < n; i++)
-		if (w[i].pid == 0 && is_unfindable(pm, w[i].inode)) {
-			if (pm->walk_refused)
-				stats->owner_denied++;
-			else
-				stats->owner_absent++;
-		}
+		inodes[i] = snap->listeners[i].inode;
+	pc_procmap_name(pm, inodes, n, answers, stats);
+	pc_naming_answers_sort(answers, n);
+	stats->unresolved = (unsigned)pc_naming_apply(snap, answers, n, PC_NAMING_UNAVAILABLE);
+	free(inodes);
+	free(answers);
 }

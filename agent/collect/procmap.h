@@ -1,10 +1,13 @@
-/* inode -> pid and process name, for listeners only, by walking
+/* inode -> the processes holding it, for listeners only, by walking
  * /proc/PID/fd (procmap.c says how it keeps that cheap). The collector
- * uses it in its own process, the naming helper in its. */
+ * uses it in its own process or on its naming thread, the naming helper
+ * in its process. */
 #ifndef PC_PROCMAP_H
 #define PC_PROCMAP_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 
 #include "core/snapshot.h"
 
@@ -13,24 +16,39 @@
  * same fields in fixed sizes). */
 #define PC_PROCMAP_STATS_FIELDS(X)                                                             \
 	X(cached) X(verified) X(comm_reads) X(walked_pids) X(readlinks) X(denied) X(unresolved) \
-	X(owner_denied) X(owner_absent) X(full_walk) X(walk_deferred)
+	X(owner_denied) X(owner_absent) X(partial) X(refused) X(full_walk) X(find_walk)         \
+	X(walk_deferred)
 
 struct pc_procmap_stats {
-	unsigned cached; /* listeners answered from the previous polls' answers */
-	unsigned verified; /* of those, re-read from /proc/PID/fd/FD (rotation) */
+	unsigned cached; /* inodes answered from the previous passes' answers */
+	unsigned verified; /* holders re-read from /proc/PID/fd/FD (rotation) */
 	unsigned comm_reads; /* process names read (new pids, rotation) */
-	unsigned walked_pids; /* processes whose fd tables the walk read */
+	unsigned walked_pids; /* processes whose fd tables a walk read */
 	unsigned readlinks; /* fd links read during the walk */
 	unsigned denied; /* processes whose fd table we may not read */
-	unsigned unresolved; /* listeners left with pid 0, of which: */
-	unsigned owner_denied; /* the last walk looked for them in vain and was
-				  refused some process's open files (EACCES,
-				  EPERM): one of those may hold them */
+	unsigned unresolved; /* inodes left without a holder, of which: */
+	unsigned owner_denied; /* the last walk of every process looked for them
+				  in vain and was refused some process's open
+				  files (EACCES, EPERM): one of those may hold
+				  them */
 	unsigned owner_absent; /* the last walk read every process and found
 				  them nowhere: no process holds them */
 	/* (the rest: not looked for yet, their walk deferred) */
-	bool full_walk; /* whether this resolve walked /proc */
+	unsigned partial; /* inodes with a holder known but not every one */
+	unsigned refused; /* inodes the naming helper would not name: not a
+			     listening socket (namer_helper.c) */
+	bool full_walk; /* this pass read every process's open files */
+	bool find_walk; /* this pass walked newest first until it found a
+			   holder of each new inode */
 	bool walk_deferred; /* a walk was due but the last one is too recent */
+};
+
+/* What naming says about one inode. */
+struct pc_naming_answer {
+	uint64_t inode;
+	uint8_t naming; /* enum pc_naming */
+	uint8_t n_holders;
+	struct pc_holder holders[PC_HOLDERS_MAX]; /* distinct programs, lowest pid first */
 };
 
 struct pc_procmap;
@@ -38,13 +56,27 @@ struct pc_procmap;
 struct pc_procmap *pc_procmap_new(const char *proc_root);
 void pc_procmap_free(struct pc_procmap *pm);
 
-/* Least time between two walks of /proc/PID/fd (default 30 s; the first
- * walk is never delayed). Tests set 0. */
+/* Most time between two walks of /proc/PID/fd that new or incomplete
+ * answers call for (default 30 s; the first walk is never delayed). Tests
+ * set 0. */
 void pc_procmap_set_walk_interval(struct pc_procmap *pm, unsigned seconds);
 
-/* Fills pid and process of every listener of a finished snapshot that it
- * can find; the rest keep pid 0 and "". */
+/* Names n inodes (in any order, 0 and repeats allowed): answers[i] says
+ * who holds inodes[i], as far as this pass can tell. */
+void pc_procmap_name(struct pc_procmap *pm, const uint64_t *inodes, size_t n,
+		     struct pc_naming_answer *answers, struct pc_procmap_stats *stats);
+
+/* The same for the listeners of a finished snapshot: their holders, pid,
+ * process and naming state. */
 void pc_procmap_resolve(struct pc_procmap *pm, struct pc_snapshot *snap,
 			struct pc_procmap_stats *stats);
+
+/* Writes answers (sorted by inode, as pc_naming_answers_sort leaves them)
+ * into snap's listeners; a listener none answers gets missing_naming.
+ * Returns how many listeners have no holder. */
+size_t pc_naming_apply(struct pc_snapshot *snap, const struct pc_naming_answer *answers,
+		       size_t n, enum pc_naming missing_naming);
+
+void pc_naming_answers_sort(struct pc_naming_answer *answers, size_t n);
 
 #endif

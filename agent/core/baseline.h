@@ -10,10 +10,10 @@
  *
  * One identity per endpoint: the last holder seen there. A listener's
  * process name may not be known yet (naming runs after detection): the
- * engine waits for it before comparing, as it does before announcing (up
- * to PC_OWNER_PROCESS_WAIT_MS when this endpoint's last holder was a named
- * program of the same user). A name still unknown then does not show the
- * same program: the listener is news. Only with resolve-processes off,
+ * engine waits until naming has covered it before comparing, as it does
+ * before announcing (engine.h, PC_UNEXPECTED_NAMING_WAIT_MS). A name
+ * still unknown then does not show the same program: the listener is
+ * news. Only with resolve-processes off,
  * where no program is ever named, is the user alone compared. A known
  * name is never replaced by an unknown one.
  *

@@ -12,12 +12,16 @@
  *   wrongAddress   listeners on the port, none reachable: the result's
  *                  problem says why (loopback only, IPv6 only...)
  *   wrongOwner     a listener serves it, but not the owner-user or
- *                  owner-process the configuration names (on a single
- *                  port, any listener on it that is not the owner's, save
- *                  those bound elsewhere than bind-address); while the
- *                  process of a listener is not known yet, a new one is
- *                  pending and a known one keeps its status, for at most
- *                  PC_OWNER_PROCESS_WAIT_MS
+ *                  owner-process the configuration names: any listener
+ *                  on its port, or in its range, that is not the owner's,
+ *                  save those bound elsewhere than bind-address. The
+ *                  owner-process holds a socket when any process holding
+ *                  it runs it (a supervisor and its service, a server and
+ *                  its workers all hold theirs). While naming has not
+ *                  covered a listener's holders yet, a new expectation is
+ *                  pending and a known one keeps its status; while naming
+ *                  cannot tell (its helper does not answer, a process may
+ *                  not be read), the owner is unknown: never wrongOwner
  *   flapping       presence changed flap-threshold times within
  *                  flap-window polls; stays until no change for a window
  *   unconfigured   no number and the site should give one
@@ -80,6 +84,19 @@ struct pc_engine_settings {
 	const struct pc_baseline *baseline;
 };
 
+/* What an owner check found; the values are pcExpectOwnerCheck's. */
+enum pc_owner_check {
+	PC_OWNER_CHECK_NONE = 1, /* nothing to check: no owner configured, no listener */
+	PC_OWNER_CHECK_MATCHED = 2, /* the owner holds it (owner_holder: which process) */
+	PC_OWNER_CHECK_WRONG = 3, /* someone else does (owner_holder: who, when named) */
+	PC_OWNER_CHECK_PENDING = 4, /* naming has not covered every holder yet */
+	PC_OWNER_CHECK_UNKNOWN = 5, /* naming cannot tell (pcNamingStatus says why) */
+};
+#define PC_OWNER_CHECK_MAX 5
+
+/* "matched", as the MIB spells it; NULL for no value of the enum. */
+const char *pc_owner_check_name(enum pc_owner_check check);
+
 struct pc_expect_result {
 	enum pc_port_status status;
 	enum pc_port_status confirmed; /* the last status that was not pending */
@@ -90,7 +107,9 @@ struct pc_expect_result {
 	bool alarmed; /* a missing-type notification is out; a restore is owed */
 	enum pc_port_status alarmed_status; /* the status that notification carried */
 	bool was_present; /* raw presence at the previous poll */
-	int64_t owner_unproven_since_ms; /* the listener's process is not known yet, 0: it is */
+	enum pc_owner_check owner_check; /* what the owner check found (pcExpectOwnerCheck) */
+	struct pc_holder owner_holder; /* the holder it judged: the owner's when
+					  matched, the intruder when wrong; pid 0: none */
 	uint16_t served_port; /* port of the listener that last served it (a
 				 range rule's real port), 0: none seen yet */
 	uint32_t n_flips; /* presence changes remembered in flips[] */
@@ -105,19 +124,12 @@ struct pc_listener_result {
 	int64_t first_seen_ms; /* unexpected, not announced: when it appeared */
 };
 
-/* How long the announcement of a new unexpected listener may wait for the
- * collector to find its process (walks of /proc are paced by their cost).
- * One whose endpoint the baseline knows, with its user and a named program,
- * waits up to PC_OWNER_PROCESS_WAIT_MS: only its name says whether it came
- * back as it was (not news) or is another program (announced). */
-#define PC_UNEXPECTED_PROCESS_WAIT_MS 5000
-
-/* How long an expectation with an owner-process waits for the collector to
- * name the process of its listener before calling it wrongOwner: longer
- * than the collector's longest gap between two walks of /proc (30 s, on a
- * host where a walk is costly), so that a restarted service is not called
- * wrong. A wrong owner-user is judged at once. */
-#define PC_OWNER_PROCESS_WAIT_MS 35000
+/* A new unexpected listener is announced once naming has covered it (its
+ * naming is no longer pending): with its process, or saying that naming
+ * could not tell. Naming covers a new listener within its longest gap
+ * between find walks (5 s) and a pass; this only bounds the wait should
+ * naming never say. */
+#define PC_UNEXPECTED_NAMING_WAIT_MS 30000
 
 /* One configured role; strings are borrowed from the plan. */
 struct pc_role_result {
@@ -171,6 +183,7 @@ struct pc_event {
 	struct pc_endpoint local;
 	int32_t pid;
 	char process[PC_PROCESS_MAX];
+	uint8_t naming; /* enum pc_naming: whether pid and process are known */
 	/* COMPLIANCE: the host's change, with the counts after it. */
 	enum pc_compliance previous, current;
 	uint32_t missing_count, unexpected_count;

@@ -114,7 +114,7 @@ static enum pc_port_status evaluate_listen(struct pc_engine_context *cx, size_t 
 	pc_engine_find_listener(e, cx->snap, &r->listener, &problem);
 	bool wrong = problem != PC_PROBLEM_NONE;
 	bool found = r->listener >= 0 && !wrong;
-	enum pc_owner_verdict owner = found ? pc_engine_check_owner(cx, i, r, prev) : PC_OWNER_RIGHT;
+	enum pc_owner_verdict owner = found ? pc_engine_check_owner(cx, i, r) : PC_OWNER_RIGHT;
 	bool ok = found && owner != PC_OWNER_WRONG;
 	r->served_port = found ? cx->snap->listeners[r->listener].local.port
 			       : prev != NULL ? prev->served_port : 0;
@@ -122,13 +122,17 @@ static enum pc_port_status evaluate_listen(struct pc_engine_context *cx, size_t 
 	r->absent_polls = r->listener >= 0 ? 0 : (prev != NULL ? prev->absent_polls : 0) + 1;
 	if (update_flaps(cx, r, prev, ok))
 		return PC_PORT_FLAPPING;
-	if (owner == PC_OWNER_UNPROVEN) {
-		/* Keep what was said until the collector names the process. */
-		cx->out->recheck_soon = true;
+	if (owner == PC_OWNER_UNPROVEN || owner == PC_OWNER_UNKNOWN) {
+		/* No name is not a wrong name: what was said stands until naming
+		 * covers the holders (soon: it is asked at every poll), and a
+		 * port whose owner naming cannot tell is served, its owner
+		 * unknown (engine_owner.c). */
+		if (owner == PC_OWNER_UNPROVEN)
+			cx->out->recheck_soon = true;
 		if (prev != NULL &&
 		    (prev->status == PC_PORT_PRESENT || prev->status == PC_PORT_WRONG_OWNER))
 			return prev->status;
-		return PC_PORT_PENDING;
+		return owner == PC_OWNER_UNKNOWN ? PC_PORT_PRESENT : PC_PORT_PENDING;
 	}
 	if (ok)
 		return PC_PORT_PRESENT;

@@ -63,16 +63,16 @@ bool pc_engine_connected(const struct pc_expectation *e, const struct pc_snapsho
 enum pc_owner_verdict {
 	PC_OWNER_RIGHT,
 	PC_OWNER_WRONG,
-	PC_OWNER_UNPROVEN, /* a process is required and the collector has not named it yet */
+	PC_OWNER_UNPROVEN, /* a process is required and naming has not covered the holders yet */
+	PC_OWNER_UNKNOWN, /* a process is required and naming cannot tell */
 };
 
-/* The owner check of expectation i, which the listener r->listener serves.
- * Wrong: r->listener becomes the intruder's. Unproven for at most
- * PC_OWNER_PROCESS_WAIT_MS (r->owner_unproven_since_ms keeps since when),
- * wrong after that. */
+/* The owner check of expectation i, which the listener r->listener serves:
+ * every listener on its port or in its range is judged. Wrong: r->listener
+ * becomes the intruder's. r->owner_check and r->owner_holder say what was
+ * found. */
 enum pc_owner_verdict pc_engine_check_owner(const struct pc_engine_context *cx, size_t i,
-					    struct pc_expect_result *r,
-					    const struct pc_expect_result *prev);
+					    struct pc_expect_result *r);
 
 /* ---- engine_expect.c ---- */
 

@@ -17,14 +17,25 @@ static bool ignored(const struct pc_config *config, const struct pc_endpoint *lo
 	return false;
 }
 
+/* Whether the announcement of l waits for naming: until a naming pass
+ * has covered it (a fact the collector publishes, not a time), so that
+ * the notification names its process, or says naming could not. */
+static bool naming_pending(const struct pc_engine_context *cx, const struct pc_listener *l,
+			   const struct pc_listener_result *lr)
+{
+	bool pending = l->naming == PC_NAMING_PENDING || (l->naming == PC_NAMING_UNSET && l->pid == 0);
+	return pending && cx->plan->config->resolve_processes &&
+	       cx->now_ms - lr->first_seen_ms < PC_UNEXPECTED_NAMING_WAIT_MS;
+}
+
 /* An unexpected listener is announced once per appearance, unless it
  * came back as it was (the baseline knows its endpoint with its user and
  * process: a restarted service). The first poll is the baseline, unless
  * the baseline is an earlier run's (then what appeared while the agent
  * was down is announced), and a listener that only changed class (after
- * a reload) did not appear. A new one whose process is not known yet is
- * re-checked for a while, so that the notification can say who opened it
- * and the baseline can tell whether it is the same program. */
+ * a reload) did not appear. A new one waits for naming to cover it, so
+ * that the notification can say who opened it and the baseline can tell
+ * whether it is the same program. */
 static int announce(struct pc_engine_context *cx, size_t i, const struct pc_snapshot *previous_snap,
 		    const struct pc_evaluation *previous)
 {
@@ -47,16 +58,7 @@ static int announce(struct pc_engine_context *cx, size_t i, const struct pc_snap
 		}
 		lr->first_seen_ms = before->first_seen_ms;
 	}
-	/* When the baseline knows this endpoint held by this user and a named
-	 * program, only the name can tell whether it is back as it was: wait
-	 * for it as long as naming may take (walks of /proc are paced). */
-	const struct pc_baseline_entry *known =
-		baseline != NULL ? pc_baseline_find(baseline, &l->local) : NULL;
-	int64_t wait = known != NULL && known->uid == l->uid && known->process[0] != '\0'
-			       ? PC_OWNER_PROCESS_WAIT_MS
-			       : PC_UNEXPECTED_PROCESS_WAIT_MS;
-	if (l->pid == 0 && cx->plan->config->resolve_processes &&
-	    cx->now_ms - lr->first_seen_ms < wait) {
+	if (naming_pending(cx, l, lr)) {
 		cx->out->recheck_soon = true;
 		return 0;
 	}
@@ -64,7 +66,7 @@ static int announce(struct pc_engine_context *cx, size_t i, const struct pc_snap
 	if (baseline != NULL && pc_baseline_knows(baseline, l, cx->plan->config->resolve_processes))
 		return 0; /* back as it was: not news */
 	struct pc_event ev = { .type = PC_EVENT_UNEXPECTED, .when_ms = cx->now_ms, .local = l->local,
-			       .pid = l->pid, .instance = -1 };
+			       .pid = l->pid, .instance = -1, .naming = l->naming };
 	memcpy(ev.process, l->process, sizeof(ev.process));
 	return pc_engine_add_event(cx, &ev);
 }

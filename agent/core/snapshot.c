@@ -154,6 +154,78 @@ int pc_snapshot_add_listener(struct pc_snapshot *snap, const struct pc_listen_so
 	return 0;
 }
 
+const char *pc_naming_name(enum pc_naming naming)
+{
+	switch (naming) {
+	case PC_NAMING_COMPLETE: return "complete";
+	case PC_NAMING_PARTIAL: return "partial";
+	case PC_NAMING_PENDING: return "pending";
+	case PC_NAMING_NOT_FOUND: return "notFound";
+	case PC_NAMING_DENIED: return "denied";
+	case PC_NAMING_UNAVAILABLE: return "unavailable";
+	case PC_NAMING_OFF: return "off";
+	case PC_NAMING_UNSET: break;
+	}
+	return NULL;
+}
+
+const char *pc_naming_health_name(enum pc_naming_health health)
+{
+	switch (health) {
+	case PC_NAMING_WORKING: return "working";
+	case PC_NAMING_DEGRADED: return "degraded";
+	case PC_NAMING_LIMITED: return "limited";
+	case PC_NAMING_HEALTH_OFF: return "off";
+	case PC_NAMING_HEALTH_UNSET: break;
+	}
+	return NULL;
+}
+
+int pc_listener_set_holders(struct pc_snapshot *snap, struct pc_listener *l, enum pc_naming naming,
+			    const struct pc_holder *holders, size_t n)
+{
+	l->naming = (uint8_t)naming;
+	l->n_holders = 0;
+	l->holders_at = 0;
+	l->pid = 0;
+	l->process[0] = '\0';
+	if (n > PC_HOLDERS_MAX)
+		n = PC_HOLDERS_MAX;
+	if (n == 0)
+		return 0;
+	while (snap->n_holders + n > snap->cap_holders)
+		if (reserve_one((void **)&snap->holders, snap->cap_holders, &snap->cap_holders,
+				sizeof(*snap->holders)) < 0)
+			return -1;
+	l->holders_at = (uint32_t)snap->n_holders;
+	l->n_holders = (uint8_t)n;
+	memcpy(snap->holders + snap->n_holders, holders, n * sizeof(*holders));
+	snap->n_holders += n;
+	l->pid = holders[0].pid;
+	memcpy(l->process, holders[0].process, sizeof(l->process));
+	return 0;
+}
+
+const struct pc_holder *pc_listener_holders(const struct pc_snapshot *snap,
+					    const struct pc_listener *l, struct pc_holder *one,
+					    size_t *n)
+{
+	if (l->n_holders > 0 && snap->holders != NULL &&
+	    (size_t)l->holders_at + l->n_holders <= snap->n_holders) {
+		*n = l->n_holders;
+		return snap->holders + l->holders_at;
+	}
+	*n = l->pid > 0 ? 1 : 0;
+	one->pid = l->pid;
+	memcpy(one->process, l->process, sizeof(one->process));
+	return one;
+}
+
+bool pc_listener_naming_complete(const struct pc_listener *l)
+{
+	return l->naming == PC_NAMING_COMPLETE || (l->naming == PC_NAMING_UNSET && l->pid > 0);
+}
+
 int pc_snapshot_add_interface(struct pc_snapshot *snap, const struct pc_interface *iface)
 {
 	if (reserve_one((void **)&snap->interfaces, snap->n_interfaces, &snap->cap_interfaces,
@@ -339,8 +411,12 @@ void pc_snapshot_reset(struct pc_snapshot *snap)
 	size_t cap_interfaces = snap->cap_interfaces;
 	struct pc_host_address *addresses = snap->addresses;
 	size_t cap_addresses = snap->cap_addresses;
+	struct pc_holder *holders = snap->holders;
+	size_t cap_holders = snap->cap_holders;
 
 	memset(snap, 0, sizeof(*snap));
+	snap->holders = holders;
+	snap->cap_holders = cap_holders;
 	snap->listeners = listeners;
 	snap->cap_listeners = cap_listeners;
 	snap->connections = connections;
@@ -368,12 +444,14 @@ int pc_snapshot_copy(const struct pc_snapshot *from, struct pc_snapshot *to)
 				     sizeof(*to->connections));
 	to->interfaces = copy_array(from->interfaces, from->n_interfaces, sizeof(*to->interfaces));
 	to->addresses = copy_array(from->addresses, from->n_addresses, sizeof(*to->addresses));
+	to->holders = copy_array(from->holders, from->n_holders, sizeof(*to->holders));
+	to->cap_holders = from->n_holders + 1;
 	to->cap_listeners = from->n_listeners + 1;
 	to->cap_connections = from->n_connections + 1;
 	to->cap_interfaces = from->n_interfaces + 1;
 	to->cap_addresses = from->n_addresses + 1;
 	if (to->listeners == NULL || to->connections == NULL || to->interfaces == NULL ||
-	    to->addresses == NULL) {
+	    to->addresses == NULL || to->holders == NULL) {
 		pc_snapshot_clear(to);
 		return -1;
 	}
@@ -386,5 +464,6 @@ void pc_snapshot_clear(struct pc_snapshot *snap)
 	free(snap->connections);
 	free(snap->interfaces);
 	free(snap->addresses);
+	free(snap->holders);
 	memset(snap, 0, sizeof(*snap));
 }

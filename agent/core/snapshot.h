@@ -53,6 +53,51 @@ enum pc_ephemeral {
 #define PC_PROCESS_MAX 16 /* the kernel's TASK_COMM_LEN */
 #define PC_USER_MAX 33 /* a user name of up to 32 characters (useradd's limit) */
 #define PC_IFNAME_MAX 16 /* the kernel's IFNAMSIZ */
+/* Distinct programs kept per listener: a socket that more programs than
+ * that hold (beyond a supervisor, a service and its workers) keeps the
+ * lowest pid of each of the first ones by pid. */
+#define PC_HOLDERS_MAX 8
+
+/* How far naming processes got with one listener; the values are
+ * pcListenerNaming's (collect/ fills it; 0 only in snapshots nobody named,
+ * hand-made ones, where a non-zero pid counts as complete). */
+enum pc_naming {
+	PC_NAMING_UNSET = 0,
+	PC_NAMING_COMPLETE = 1, /* every program holding it is known */
+	PC_NAMING_PARTIAL = 2, /* some holder is known; a walk of every process is due */
+	PC_NAMING_PENDING = 3, /* no naming pass has looked for it yet */
+	PC_NAMING_NOT_FOUND = 4, /* every process was read: none holds it (a kernel socket) */
+	PC_NAMING_DENIED = 5, /* not found, and some processes could not be read */
+	PC_NAMING_UNAVAILABLE = 6, /* naming does not answer (pc_naming_status says why) */
+	PC_NAMING_OFF = 7, /* resolve-processes is off */
+};
+
+/* The naming of processes as a whole; the values are pcNamingStatus's. */
+enum pc_naming_health {
+	PC_NAMING_HEALTH_UNSET = 0,
+	PC_NAMING_WORKING = 1, /* names every process (the helper, or root itself) */
+	PC_NAMING_DEGRADED = 2, /* the helper does not answer, or is being restarted */
+	PC_NAMING_LIMITED = 3, /* runs without privilege: other users' processes stay unnamed */
+	PC_NAMING_HEALTH_OFF = 4, /* resolve-processes is off */
+};
+
+/* "complete", "working": as the MIB spells them; NULL for no value. */
+const char *pc_naming_name(enum pc_naming naming);
+const char *pc_naming_health_name(enum pc_naming_health health);
+
+#define PC_NAMING_REASON_MAX 160
+
+struct pc_naming_status {
+	uint8_t health; /* enum pc_naming_health */
+	char reason[PC_NAMING_REASON_MAX]; /* why it is degraded or limited; "" when working */
+	uint32_t restarts; /* naming helpers started after the first */
+};
+
+/* One process holding a listening socket. */
+struct pc_holder {
+	int32_t pid;
+	char process[PC_PROCESS_MAX]; /* "" when its name could not be read */
+};
 
 /* One local endpoint, in MIB index order: protocol, type, address, port. */
 struct pc_endpoint {
@@ -91,6 +136,13 @@ struct pc_listener {
 	/* UDP rows: enum pc_ephemeral, set by the collector once the rows
 	 * are folded (PC_EPHEMERAL_NOT_UDP, 0, until then and for TCP). */
 	uint8_t ephemeral;
+	/* Naming: how far it got (enum pc_naming), and every distinct program
+	 * found holding the socket, lowest pid first, as n_holders entries of
+	 * the snapshot's holders from holders_at; pid and process above are
+	 * the first of them. */
+	uint8_t naming;
+	uint8_t n_holders;
+	uint32_t holders_at;
 };
 
 /* One network interface of the host, as the collector saw it. */
@@ -137,6 +189,9 @@ struct pc_snapshot {
 	struct pc_host_address *addresses;
 	size_t n_addresses, cap_addresses;
 	bool interfaces_known;
+	struct pc_holder *holders; /* the listeners' holders (pc_listener.holders_at) */
+	size_t n_holders, cap_holders;
+	struct pc_naming_status naming;
 	enum pc_poll_source source;
 	uint32_t errors; /* malformed records skipped during this poll */
 	/* Bound UDP rows left out because they are not listeners
@@ -195,6 +250,22 @@ enum pc_device_status pc_listener_device_status(const struct pc_snapshot *snap,
 /* The name of the device a listener is bound to; NULL: none, or unknown. */
 const char *pc_listener_device(const struct pc_snapshot *snap, const struct pc_listener *l);
 const char *pc_device_status_name(enum pc_device_status status);
+
+/* Sets l's holders (n of them, lowest pid first; at most PC_HOLDERS_MAX
+ * are kept), its pid and process (the first) and its naming state. 0, or
+ * -1 when out of memory (l then keeps no holder). */
+int pc_listener_set_holders(struct pc_snapshot *snap, struct pc_listener *l, enum pc_naming naming,
+			    const struct pc_holder *holders, size_t n);
+
+/* The holders of l (*n of them); a hand-made listener with a pid and no
+ * holders has that one. */
+const struct pc_holder *pc_listener_holders(const struct pc_snapshot *snap,
+					    const struct pc_listener *l, struct pc_holder *one,
+					    size_t *n);
+
+/* Whether l's naming state counts as complete: the collector said so, or
+ * a hand-made listener carries a pid. */
+bool pc_listener_naming_complete(const struct pc_listener *l);
 
 /* Sort, then fold rows with equal endpoints into one (summing counts). Call
  * once after the last add; afterwards the arrays are in MIB index order.

@@ -45,12 +45,16 @@ int pc_eventlog_format(const struct pc_event *e, char *buf, size_t len)
 			 or_dash(e->rule), pc_proto_name(e->protocol), (unsigned)e->port, where,
 			 pc_port_status_name(e->status), reason);
 		return e->type == PC_EVENT_MISSING ? LOG_WARNING : LOG_NOTICE;
-	case PC_EVENT_UNEXPECTED:
+	case PC_EVENT_UNEXPECTED: {
+		/* Without a pid, why: nobody holds it, or naming could not say. */
+		const char *naming = e->pid > 0 ? NULL : pc_naming_name((enum pc_naming)e->naming);
 		pc_endpoint_format_addr(&e->local, addr, sizeof(addr));
-		snprintf(buf, len, "pcUnexpectedListener protocol=%s address=%s port=%u pid=%d process=%s",
+		snprintf(buf, len,
+			 "pcUnexpectedListener protocol=%s address=%s port=%u pid=%d process=%s%s%s",
 			 pc_proto_name(e->local.proto), addr, (unsigned)e->local.port, (int)e->pid,
-			 or_dash(e->process));
+			 or_dash(e->process), naming != NULL ? " naming=" : "", naming != NULL ? naming : "");
 		return LOG_WARNING;
+	}
 	case PC_EVENT_COMPLIANCE:
 		snprintf(buf, len, "pcComplianceChanged compliance=%s previous=%s missing=%u unexpected=%u",
 			 pc_compliance_name(e->current), pc_compliance_name(e->previous),

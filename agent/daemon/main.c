@@ -14,11 +14,19 @@
  *   - the loader thread (plan_loader.c): started here, after the poll
  *     thread, and idle until SIGHUP asks for a load; its result crosses
  *     under the loader's lock.
- *   - the helper process (priv.c): forked before any thread; keeps the two
- *     capabilities naming processes takes and answers the poll thread over
- *     a socketpair (collect/namer_protocol.h).
+ *   - the naming thread (collect/namer_thread.c), the collector's: names
+ *     the listeners' processes off the poll thread, asking the helper.
+ *   - the monitor process (priv.c): forked before any thread; keeps the
+ *     two capabilities naming processes takes, starts a naming helper
+ *     when the naming thread asks (collect/namer_protocol.h), and removes
+ *     the pid file once this process is gone, however it ended.
  * The other threads block every signal. Plans and states are immutable and
- * reference counted: they cross threads without a lock. */
+ * reference counted: they cross threads without a lock.
+ *
+ * Inherited descriptors are closed first thing: every descriptor this
+ * process selects on stays below FD_SETSIZE, which net-snmp's loop and
+ * ours take as given (an fd beyond it would be written past the end of
+ * an fd_set). */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -28,8 +36,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/select.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <net-snmp/net-snmp-config.h>
@@ -141,6 +151,8 @@ struct daemon {
 	char *state_dir; /* the baseline's directory, fixed at start */
 	struct pc_control *control; /* --check's and --reload's socket; NULL: none */
 	bool stopping;
+	bool pidfile_written;
+	bool netsnmp_up; /* init_agent ran: net-snmp is shut down at the end */
 };
 
 static struct pc_poller_settings poller_settings(const struct daemon *d, struct pc_plan *plan)
@@ -150,8 +162,9 @@ static struct pc_poller_settings poller_settings(const struct daemon *d, struct 
 		.collector = {
 			.mode = PC_COLLECT_AUTO,
 			.resolve_processes = config->resolve_processes,
-			.use_namer = d->priv.namer_fd >= 0,
-			.namer_fd = d->priv.namer_fd,
+			.naming_thread = true,
+			.namer_fd = -1,
+			.monitor_fd = -1,
 			.watch_destroy = true,
 		},
 		.plan = plan,
@@ -277,11 +290,23 @@ static void take_poll_results(struct daemon *d)
 	pc_event_box_clear(&events);
 }
 
+/* Our descriptors in an fd_set: never one it cannot hold. */
+static bool selectable(int fd)
+{
+	return fd >= 0 && fd < FD_SETSIZE;
+}
+
 static void run_loop(struct daemon *d)
 {
 	int poller_fd = pc_poller_wake_fd(d->poller);
 	int loader_fd = pc_plan_loader_fd(d->loader);
 
+	if (!selectable(loop_pipe[0]) || !selectable(poller_fd) || !selectable(loader_fd)) {
+		snmp_log(LOG_ERR, "a descriptor of the main loop is %d or above (FD_SETSIZE): cannot "
+				  "wait on it; stopping\n",
+			 FD_SETSIZE);
+		return;
+	}
 	while (!d->stopping) {
 		int numfds = 0, block = 1;
 		fd_set readfds;
@@ -289,6 +314,12 @@ static void run_loop(struct daemon *d)
 
 		FD_ZERO(&readfds);
 		snmp_select_info(&numfds, &readfds, tvp, &block);
+		if (numfds > FD_SETSIZE) {
+			snmp_log(LOG_ERR, "net-snmp selects on a descriptor of %d or above "
+					  "(FD_SETSIZE); stopping\n",
+				 FD_SETSIZE);
+			break;
+		}
 		if (block)
 			tvp = NULL;
 		FD_SET(loop_pipe[0], &readfds);
@@ -390,7 +421,7 @@ static void log_privileges(const struct pc_priv *priv)
 {
 	if (priv->dropped)
 		snmp_log(LOG_INFO, "running as uid %ld with no capabilities%s\n", (long)getuid(),
-			 priv->helper > 0 ? "; a helper process names the listeners' processes" : "");
+			 priv->namer_pid > 0 ? "; a helper process names the listeners' processes" : "");
 	else if (geteuid() == 0)
 		snmp_log(LOG_WARNING, "running as root (-u root): no privilege separation\n");
 }
@@ -410,10 +441,40 @@ static void configure_netsnmp(void)
 	netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_ALARM_DONT_USE_SIG, 1);
 }
 
+/* What serve() started, undone in reverse on every way out. */
+static int stop_serving(struct daemon *d, int rc)
+{
+	const struct pc_options *o = d->options;
+	if (rc == 0)
+		snmp_log(LOG_NOTICE, PC_NAME " stopping\n");
+	pc_control_close(d->control);
+	pc_plan_loader_stop(d->loader);
+	pc_poller_stop(d->poller); /* the naming thread too: the helper's socket closes */
+	/* Not root any more, the daemon may not remove the pid file: the
+	 * monitor does, once both its sockets are closed. */
+	if (o->pidfile != NULL && d->pidfile_written)
+		unlink(o->pidfile);
+	if (pc_priv_finish(&d->priv) < 0)
+		snmp_log(LOG_WARNING, "the privileged monitor did not finish within %d ms: it stops "
+				      "the naming helper%s%s once it runs again\n",
+			 PC_PRIV_FINISH_WAIT_MS, o->pidfile != NULL ? " and removes " : "",
+			 o->pidfile != NULL ? o->pidfile : "");
+	if (d->netsnmp_up) {
+		pc_mib_shutdown();
+		pc_link_shutdown();
+		snmp_shutdown(PC_NAME);
+	}
+	pc_notifier_free(d->notifier); /* net-snmp's sessions, gone, answer no more */
+	pc_log_set_sink(NULL);
+	pc_plan_unref(d->plan);
+	free(d->state_dir);
+	return rc;
+}
+
 static int serve(const struct pc_options *o)
 {
 	struct pc_diag diag = { 0 };
-	struct daemon d = { .options = o };
+	struct daemon d = { .options = o, .priv = { .namer_fd = -1, .monitor_fd = -1 } };
 
 	/* Nothing starts unless configuration and catalog validate as one. */
 	d.plan = pc_plan_load(o->cli.config_path, &diag);
@@ -452,68 +513,80 @@ static int serve(const struct pc_options *o)
 	loop_thread = pthread_self();
 	if (install_signal_handlers() < 0) {
 		fprintf(stderr, PC_NAME ": pipe: %s\n", strerror(errno));
-		return 1;
+		return stop_serving(&d, 1);
 	}
 	pc_log_set_sink(log_to_netsnmp);
 
 	configure_netsnmp();
 	d.notifier = pc_notifier_new(config);
 	if (d.notifier == NULL) {
-		fprintf(stderr, PC_NAME ": out of memory for the notification queue\n");
-		return 1;
+		snmp_log(LOG_ERR, "out of memory for the notification queue\n");
+		return stop_serving(&d, 1);
 	}
-	if (!o->foreground && netsnmp_daemonize(1, snmp_stderrlog_status()) != 0)
-		return 1;
+	if (!o->foreground && netsnmp_daemonize(1, snmp_stderrlog_status()) != 0) {
+		snmp_log(LOG_ERR, "cannot become a daemon: %s\n", strerror(errno));
+		return stop_serving(&d, 1);
+	}
 	loop_thread = pthread_self(); /* the daemon's child is a new process */
-	if (o->pidfile != NULL && write_pidfile(o->pidfile) < 0)
-		return 1;
+	if (o->pidfile != NULL) {
+		if (write_pidfile(o->pidfile) < 0)
+			return stop_serving(&d, 1);
+		d.pidfile_written = true;
+	}
 	/* As root still: the baseline's directory must be the service user's. */
 	pc_baseline_file_prepare(d.state_dir, o->user);
 	/* Before the first thread and the first AgentX byte. */
 	char why[512];
-	if (pc_priv_drop(&d.priv, o->user, config->resolve_processes, o->pidfile, why,
-			 sizeof(why)) < 0) {
+	if (pc_priv_drop(&d.priv, o->user, config->resolve_processes, d.pidfile_written ? o->pidfile : NULL,
+			 why, sizeof(why)) < 0) {
 		snmp_log(LOG_ERR, "%s\n", why);
-		if (o->pidfile != NULL)
-			unlink(o->pidfile);
-		return 1;
+		return stop_serving(&d, 1);
 	}
 	log_privileges(&d.priv);
 
 	init_agent(PC_NAME);
+	d.netsnmp_up = true;
 	/* After init_agent, which sets net-snmp's own 15 s retry default, and
 	 * before init_snmp, which makes the first connection attempt. */
 	const struct pc_link_observer link_observer = { master_up, master_down, d.notifier };
 	pc_link_configure(o->agentx_socket != NULL ? o->agentx_socket : config->agentx_socket,
 			  config->agentx_retry, &link_observer);
 	const struct pc_mib_counters counters = { notifier_stats, d.notifier };
-	if (pc_mib_register(&counters) < 0)
-		return 1;
+	if (pc_mib_register(&counters) < 0) {
+		snmp_log(LOG_ERR, "cannot register the MIB's objects with net-snmp\n");
+		return stop_serving(&d, 1);
+	}
 	init_snmp(PC_NAME);
 	pc_link_report_startup();
 
 	/* Until the first poll completes, the MIB serves the plan, all unknown. */
 	struct pc_state *unknown = pc_state_new_unknown(d.plan);
 	if (unknown == NULL) {
-		snmp_log(LOG_ERR, "out of memory\n");
-		return 1;
+		snmp_log(LOG_ERR, "out of memory for the first state\n");
+		return stop_serving(&d, 1);
 	}
 	pc_mib_set_state(unknown);
 
 	struct pc_poller_settings settings = poller_settings(&d, d.plan);
+	/* The helper's socket goes to the collector's naming thread; the
+	 * monitor's too, as a copy: the monitor takes the daemon for gone
+	 * (and removes the pid file) only once this process's own copy closes
+	 * as well, at its very end. */
+	settings.collector.namer_fd = d.priv.namer_fd;
+	settings.collector.namer_pid = d.priv.namer_pid;
+	d.priv.namer_fd = -1;
+	if (settings.collector.namer_fd >= 0 && d.priv.monitor_fd >= 0)
+		settings.collector.monitor_fd = fcntl(d.priv.monitor_fd, F_DUPFD_CLOEXEC, 3);
 	char err[256];
 	d.poller = pc_poller_start(&settings, err, sizeof(err));
 	if (d.poller == NULL) {
 		snmp_log(LOG_ERR, "cannot observe the socket tables: %s\n", err);
-		snmp_shutdown(PC_NAME);
-		return 1;
+		return stop_serving(&d, 1);
 	}
 	d.loader = pc_plan_loader_start(o->cli.config_path, pc_plan_load);
 	if (d.loader == NULL) {
 		snmp_log(LOG_ERR, "cannot start the configuration loader\n");
-		pc_poller_stop(d.poller);
-		snmp_shutdown(PC_NAME);
-		return 1;
+		return stop_serving(&d, 1);
 	}
 	/* Without it the daemon serves all the same; only --reload and
 	 * --check's view of the link are missing. */
@@ -525,28 +598,39 @@ static int serve(const struct pc_options *o)
 		 PC_VERSION, o->cli.config_path, config->poll_interval);
 
 	run_loop(&d);
-
-	snmp_log(LOG_NOTICE, PC_NAME " stopping\n");
-	pc_control_close(d.control);
-	pc_plan_loader_stop(d.loader);
-	pc_poller_stop(d.poller);
-	pc_mib_shutdown();
-	pc_link_shutdown();
-	snmp_shutdown(PC_NAME);
-	pc_notifier_free(d.notifier); /* net-snmp's sessions, gone, answer no more */
-	pc_log_set_sink(NULL);
-	if (o->pidfile != NULL)
-		unlink(o->pidfile); /* or, no longer root, the helper does */
-	pc_priv_finish(&d.priv);
-	pc_plan_unref(d.plan);
-	free(d.state_dir);
-	return 0;
+	return stop_serving(&d, 0);
 }
 
 static void debug_tokens(const char *tokens)
 {
 	debug_register_tokens(tokens);
 	snmp_set_do_debugging(1);
+}
+
+/* Descriptors this process did not open are not its own: a parent that
+ * leaks a thousand would push ours past FD_SETSIZE. 0, 1 and 2 stay (and
+ * are opened on /dev/null when missing, so that no socket of ours becomes
+ * someone's stderr). */
+static void own_descriptors_only(void)
+{
+	if (syscall(SYS_close_range, 3, ~0u, 0) < 0) {
+		struct rlimit limit;
+		int last = getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < 65536
+				   ? (int)limit.rlim_cur
+				   : 65536;
+		for (int fd = 3; fd < last; fd++)
+			close(fd);
+	}
+	for (int fd = 0; fd < 3; fd++) {
+		struct stat st;
+		if (fstat(fd, &st) < 0 && errno == EBADF) {
+			int null = open("/dev/null", O_RDWR);
+			if (null >= 0 && null != fd) {
+				dup2(null, fd);
+				close(null);
+			}
+		}
+	}
 }
 
 int main(int argc, char **argv)
@@ -559,6 +643,7 @@ int main(int argc, char **argv)
 	};
 	struct pc_options o;
 
+	own_descriptors_only();
 	/* net-snmp's syslog (-Ls) would name us "net-snmp". */
 	snmp_log_syslogname(PC_NAME);
 	pc_options_parse(&o, &netsnmp, argc, argv);

@@ -4,14 +4,20 @@
  *     master, reads the configuration, polls sock_diag) becomes an
  *     unprivileged user, with no capabilities at all (effective, permitted,
  *     inheritable, ambient and bounding sets empty) and PR_SET_NO_NEW_PRIVS;
- *   - a forked helper keeps CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH, nothing
- *     else, to read other users' /proc/PID/fd, and answers only "inode ->
- *     pid, name" (collect/namer_protocol.h) over a socketpair. It exits
- *     when the daemon closes its end (or dies), removing the pid file the
- *     daemon, no longer root, may not remove.
+ *   - a forked monitor ("portcomply-priv") keeps root's uid, CAP_SYS_PTRACE
+ *     and CAP_DAC_READ_SEARCH (none with resolve-processes off), nothing
+ *     else, and does two things: it starts a naming helper whenever the
+ *     daemon asks (at start, and after one died: collect/namer_protocol.h),
+ *     and, once the daemon is gone (its socket closes, however it ended),
+ *     stops the helper and removes the pid file the daemon, no longer
+ *     root, may not remove;
+ *   - each naming helper ("portcomply-name", the monitor's child, with its
+ *     capabilities) answers only "listening inode -> processes" over a
+ *     socketpair. A helper that is stopped or dies delays names, nothing
+ *     else (collect/namer_thread.h).
  *
- * Not started as root: nothing changes (the daemon names the processes it
- * may read, as before). */
+ * Not started as root, or with -u root: nothing is forked; the daemon
+ * names the processes it may read itself and removes its own pid file. */
 #ifndef PC_PRIV_H
 #define PC_PRIV_H
 
@@ -20,23 +26,30 @@
 #include <sys/types.h>
 
 #define PC_DEFAULT_USER "portcomply"
+/* How long the daemon waits for the monitor to clean up when it stops. */
+#define PC_PRIV_FINISH_WAIT_MS 500
 
 struct pc_priv {
-	int namer_fd; /* the helper's socket; -1: no helper */
-	pid_t helper; /* 0: none */
+	int namer_fd; /* the first naming helper's socket; -1: none (or handed over) */
+	pid_t namer_pid;
+	int monitor_fd; /* the monitor's socket (asks for helpers); -1: no monitor */
+	pid_t monitor; /* 0: none */
 	bool dropped; /* runs as another user than it started */
 };
 
 /* user: the account to run as (NULL: PC_DEFAULT_USER); "root" keeps root
- * (no separation, said in the log by the caller). with_helper: fork the
- * naming helper (resolve-processes). pidfile: removed by the helper when
- * the daemon is gone (NULL: none). Call before any thread exists.
+ * (no separation, said in the log by the caller). with_helper: start the
+ * first naming helper (resolve-processes). pidfile: removed by the monitor
+ * when the daemon is gone (NULL: none). Call before any thread exists.
  * Returns 0, or -1 with the reason in err (nothing was started then). */
 int pc_priv_drop(struct pc_priv *priv, const char *user, bool with_helper, const char *pidfile,
 		 char *err, size_t errlen);
 
-/* Closes the helper's socket and waits for it (at the daemon's end). */
-void pc_priv_finish(struct pc_priv *priv);
+/* Closes what it still holds and waits for the monitor to stop its helper
+ * and remove the pid file, at most PC_PRIV_FINISH_WAIT_MS (a stopped
+ * monitor finishes on its own once continued). Returns 0, or -1 when it
+ * did not finish in time. */
+int pc_priv_finish(struct pc_priv *priv);
 
 /* The effective capabilities of the calling thread, as a bit mask (tests
  * and the start-up log). */

@@ -108,6 +108,17 @@ static int expect_column(const struct pc_mib_view *view, const void *data, unsig
 	case PCMIB_EXPECT_REQUIREMENT:
 		pc_mib_set_string(var, e->required ? "required" : "optional");
 		return 0;
+	case PCMIB_EXPECT_OWNER_CHECK:
+		/* Results made before any poll (all unknown) checked nothing. */
+		pc_mib_set_int(var, r->owner_check != 0 ? r->owner_check : PC_OWNER_CHECK_NONE);
+		return 0;
+	case PCMIB_EXPECT_OWNER_PID:
+		pc_mib_set_uint(var, ASN_UNSIGNED,
+				r->owner_holder.pid > 0 ? (unsigned long)r->owner_holder.pid : 0);
+		return 0;
+	case PCMIB_EXPECT_OWNER_PROCESS:
+		pc_mib_set_string(var, r->owner_holder.pid > 0 ? r->owner_holder.process : "");
+		return 0;
 	}
 	return SNMP_NOSUCHOBJECT;
 }

@@ -53,6 +53,18 @@ static int poll_value(const struct pc_mib_view *view, unsigned n, netsnmp_variab
 	case PCMIB_UDP_CLIENT_COUNT:
 		pc_mib_set_uint(var, ASN_GAUGE, snap->udp_clients);
 		return 0;
+	case PCMIB_NAMING_STATUS:
+		/* Before the first poll nothing was named yet: working, as far
+		 * as anyone knows. */
+		pc_mib_set_int(var, snap->naming.health != PC_NAMING_HEALTH_UNSET ? snap->naming.health
+										  : PC_NAMING_WORKING);
+		return 0;
+	case PCMIB_NAMING_REASON:
+		pc_mib_set_string(var, snap->naming.reason);
+		return 0;
+	case PCMIB_NAMING_RESTARTS:
+		pc_mib_set_uint(var, ASN_COUNTER, snap->naming.restarts);
+		return 0;
 	}
 	return SNMP_NOSUCHOBJECT;
 }

@@ -39,6 +39,7 @@ static const oid notify_address[] = { PCMIB_NOTIFY_ADDRESS_OID };
 static const oid notify_port[] = { PCMIB_NOTIFY_PORT_OID };
 static const oid listener_pid[] = { PCMIB_LISTENER_PID_OID };
 static const oid listener_process[] = { PCMIB_LISTENER_PROCESS_OID };
+static const oid listener_naming[] = { PCMIB_LISTENER_NAMING_OID };
 static const oid host_compliance[] = { PCMIB_HOST_COMPLIANCE_OID };
 static const oid notify_previous_compliance[] = { PCMIB_NOTIFY_PREVIOUS_COMPLIANCE_OID };
 static const oid missing_count[] = { PCMIB_MISSING_COUNT_OID };
@@ -132,6 +133,10 @@ static void add_listener(netsnmp_variable_list **vars, const struct pc_event *ev
 	add_uint(vars, OBJECT(listener_pid), &row, ASN_UNSIGNED,
 		 ev->pid > 0 ? (unsigned long)ev->pid : 0);
 	add_string(vars, OBJECT(listener_process), &row, ev->process);
+	/* After the OBJECTS (RFC 3416, 4.2.6): whether pid 0 means "no
+	 * process" or "not named" (pcListenerNaming). */
+	add_int(vars, OBJECT(listener_naming), &row,
+		ev->naming != PC_NAMING_UNSET ? ev->naming : PC_NAMING_PENDING);
 }
 
 /* pcComplianceChanged: the host's compliance, before and after. */

@@ -37,6 +37,16 @@ chmod 0755 "$PC_TMP"
 
 STARTED_PIDS=()
 
+# own_pid_namespace: re-runs the scenario, from its start, in a pid
+# namespace of its own with its own /proc, so that its agent sees the
+# processes the scenario makes (a crowd of them: a busy host) and none of
+# the scenarios running beside it: what it measures is its own doing.
+# Call it first, before starting anything.
+own_pid_namespace() {
+	[ -n "${PC_OWN_PIDS:-}" ] && return 0
+	PC_OWN_PIDS=1 exec unshare --pid --fork --mount-proc bash "$0"
+}
+
 log() { echo "# $*"; }
 
 fail() {
@@ -260,6 +270,32 @@ listener_column() {
 	local oid=$ROOT_OID.1.3.1.$1
 	snmpwalk -v2c -c public -t 2 -r 1 -On -Oq "$SNMP_TARGET" "$oid" | "$PC_INDEX" "$oid" |
 		awk -v p="$2" -v a="$3" -v n="$4" '$1 == p && $2 == a && $3 == n { $1 = $2 = $3 = ""; sub(/^ +/, ""); print }'
+}
+
+# listener_oid COLUMN PROTO IPV4-ADDRESS PORT: the numeric OID of one
+# pcListenerTable value, for an snmpget that does not walk the table.
+listener_oid() {
+	local proto=6
+	[ "$2" = udp ] && proto=17
+	echo "$ROOT_OID.1.3.1.$1.$proto.1.4.${3//./.}.$4"
+}
+
+# The naming processes under the agent: the monitor (portcomply-priv, its
+# child) and the naming helper (portcomply-name, the monitor's child).
+monitor_pid() { pgrep -P "$AGENT_PID" -x portcomply-priv; }
+naming_helper_pid() {
+	local monitor
+	monitor=$(monitor_pid) || return 1
+	pgrep -P "$monitor" -x portcomply-name
+}
+
+# naming_settled: no listener's processes are still being named
+# (pcListenerNaming neither pending nor partial): for a scenario that walks
+# the MIB and wants no name to arrive in between.
+naming_settled() {
+	local values
+	values=$(snmpwalk -v2c -c public -t 2 -r 1 -On -Oqe "$SNMP_TARGET" "$ROOT_OID.1.3.1.20") || return 1
+	! awk '{ print $2 }' <<<"$values" | grep -qx -e 2 -e 3
 }
 
 # listed PROTO ADDRESS PORT: the MIB lists this listener (exact fields:

@@ -79,6 +79,8 @@ write_agent_conf "poll-interval = 3600" "hold-down = 1" \
 	'ignore { protocol = "tcp"  port = 2222 }'
 start_agent
 wait_agent_serving
+# Names come from the naming thread, a poll after the first: let them in.
+wait_for 10 "the listeners' processes named" naming_settled
 walk_module snmpwalk >"$PC_TMP/walk-next.txt" || fail "snmpwalk failed: $(tail -n 2 "$PC_TMP/walk-next.txt")"
 lines=$(wc -l <"$PC_TMP/walk-next.txt")
 [ "$lines" -gt 500 ] || fail "the walk has only $lines lines"

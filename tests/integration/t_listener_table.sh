@@ -22,18 +22,27 @@ log "the MIB against ss -Hltun"
 # includes a client's UDP socket (snmpd's for its trap sink, this test's
 # own snmpwalk). Compare until both views are of the same moment (a
 # handful of tries: a listener may have come or gone between them).
+# (A comparison that agreed is the one that counts: walking again after it
+# could meet another poll.)
 same_as_ss() { diff <(ss_listeners) <(listener_table); }
-for _ in $(seq 50); do same_as_ss >/dev/null && break; sleep 0.2; done
-same_as_ss || fail "pcListenerTable differs from ss -Hltun"
+until_same() {
+	local _
+	for _ in $(seq 50); do same_as_ss >/dev/null && return 0; sleep 0.2; done
+	same_as_ss
+}
+until_same || fail "pcListenerTable differs from ss -Hltun"
 grep -q "^tcp 127.0.0.1 $(listener_port main 10) 3$" <(listener_table) ||
 	fail "the reuseport group is not one row with 3 sockets"
 grep -q "^tcp \* $(listener_port main 5) 1$" <(listener_table) ||
 	fail "the dual-stack wildcard is not listed as type unknown"
 
-count_agrees() { [ "$(snmp_get_value "$OID_LISTENER_COUNT")" = "$(listener_table | wc -l)" ]; }
+count_agrees() {
+	count=$(snmp_get_value "$OID_LISTENER_COUNT")
+	rows=$(listener_table | wc -l)
+	[ "$count" = "$rows" ]
+}
 for _ in $(seq 50); do count_agrees && break; sleep 0.2; done
-count=$(snmp_get_value "$OID_LISTENER_COUNT")
-[ "$count" = "$(listener_table | wc -l)" ] || fail "pcListenerCount $count disagrees with the table"
+[ "$count" = "$rows" ] || fail "pcListenerCount $count disagrees with the table ($rows rows)"
 
 log "the owner of each socket: root's, and user 65534's"
 other_user=$(getent passwd 65534 | cut -d: -f1)
@@ -51,9 +60,13 @@ column_is 11 udp '[::]' "$(listener_port other 1)" 65534
 # Every row has both columns (compared, as above, until no walk of ours was
 # open at a poll).
 uid_rows() { snmpwalk -v2c -c public -t 2 -r 1 -On -Oq "$SNMP_TARGET" "$ROOT_OID.1.3.1.11" | wc -l; }
-for _ in $(seq 50); do [ "$(uid_rows)" = "$(listener_table | wc -l)" ] && break; sleep 0.2; done
-uids=$(uid_rows)
-[ "$uids" = "$(listener_table | wc -l)" ] || fail "pcListenerUid has $uids rows, the table $(listener_table | wc -l)"
+for _ in $(seq 50); do
+	uids=$(uid_rows)
+	rows=$(listener_table | wc -l)
+	[ "$uids" = "$rows" ] && break
+	sleep 0.2
+done
+[ "$uids" = "$rows" ] || fail "pcListenerUid has $uids rows, the table $rows"
 
 log "a closed listener is gone after the next poll"
 gone_port=$(listener_port main 0)
@@ -62,6 +75,5 @@ wait_next_poll
 if listed tcp 127.0.0.1 "$gone_port"; then
 	fail "closed listener 127.0.0.1:$gone_port still in pcListenerTable"
 fi
-for _ in $(seq 50); do same_as_ss >/dev/null && break; sleep 0.2; done
-same_as_ss || fail "pcListenerTable differs from ss after the close"
+until_same || fail "pcListenerTable differs from ss after the close"
 log "ok"

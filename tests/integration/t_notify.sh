@@ -50,9 +50,9 @@ log "a listener nothing explains appears"
 start_listeners odd tcp/127.0.0.1/0
 odd_port=$(listener_port odd 0)
 kill -HUP "$AGENT_PID"
-# The engine may wait up to 5 s (PC_UNEXPECTED_PROCESS_WAIT_MS) for the
-# process name before announcing: give the trap that and more.
-wait_for 20 "pcUnexpectedListener for 127.0.0.1:$odd_port" trap_count_at_least 1 \
+# The engine announces it once naming has covered it (at most
+# PC_UNEXPECTED_NAMING_WAIT_MS, 30 s, should naming never say).
+wait_for 40 "pcUnexpectedListener for 127.0.0.1:$odd_port" trap_count_at_least 1 \
 	pcUnexpectedListener "pcNotifyPort.0 = Gauge32: $odd_port"
 for varbind in "pcNotifyProtocol.0 = INTEGER: tcp(6)" "pcNotifyAddressType.0 = INTEGER: ipv4(1)" \
 	"pcNotifyAddress.0 = Hex-STRING: 7F 00 00 01" "pcListenerProcess.tcp.ipv4.\"127.0.0.1\".$odd_port = STRING: listen" \

@@ -1,9 +1,10 @@
 # Least privilege: started as root, the process that holds the AgentX
 # connection runs as an unprivileged user with no capability at all and
-# no_new_privs; the helper that names processes keeps CAP_SYS_PTRACE and
-# CAP_DAC_READ_SEARCH only; root's listeners are still named; the helper
-# exits when the daemon dies. Started unprivileged, the daemon runs with
-# the reduced naming (root's listeners show pid 0).
+# no_new_privs; the monitor and the naming helper it starts keep
+# CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH only, and nothing of the
+# daemon's; root's listeners are still named; both exit when the daemon
+# dies. Started unprivileged, the daemon runs with the reduced naming
+# (root's listeners show pid 0).
 . "$(dirname "$0")/lib.sh"
 
 HELPER_CAPS=0000000000080004 # CAP_SYS_PTRACE (19) | CAP_DAC_READ_SEARCH (2)
@@ -40,18 +41,23 @@ uid=$(status_field "$pid" Uid)
 [ "$(status_field "$pid" CapBnd)" = 0000000000000000 ] || fail "AgentX side's bounding set is not empty"
 [ "$(status_field "$pid" NoNewPrivs)" = 1 ] || fail "AgentX side lacks no_new_privs"
 
-helper=$(pgrep -P "$AGENT_PID" -x portcomply-priv) || fail "no naming helper under the daemon"
-log "helper pid $helper: CapEff $(status_field "$helper" CapEff)"
-[ "$(status_field "$helper" CapEff)" = "$HELPER_CAPS" ] || fail "helper CapEff $(status_field "$helper" CapEff)"
-[ "$(status_field "$helper" CapPrm)" = "$HELPER_CAPS" ] || fail "helper CapPrm $(status_field "$helper" CapPrm)"
-[ "$(status_field "$helper" CapBnd)" = "$HELPER_CAPS" ] || fail "helper CapBnd $(status_field "$helper" CapBnd)"
-[ "$(status_field "$helper" NoNewPrivs)" = 1 ] || fail "helper lacks no_new_privs"
-# Beyond stdio: its socket and the /proc it reads, nothing of the daemon's.
-extra=$(for fd in /proc/"$helper"/fd/*; do
-	n=${fd##*/}
-	[ "$n" -le 2 ] || readlink "$fd"
-done | grep -vx -e '/proc' -e 'socket:\[[0-9]*\]' || true)
-[ -z "$extra" ] || fail "the helper holds more than its socket and /proc: $extra"
+monitor=$(monitor_pid) || fail "no privileged monitor under the daemon"
+helper=$(naming_helper_pid) || fail "no naming helper under the monitor"
+for p in "$monitor" "$helper"; do
+	name=$(cat "/proc/$p/comm")
+	log "$name, pid $p: CapEff $(status_field "$p" CapEff)"
+	[ "$(status_field "$p" CapEff)" = "$HELPER_CAPS" ] || fail "$name CapEff $(status_field "$p" CapEff)"
+	[ "$(status_field "$p" CapPrm)" = "$HELPER_CAPS" ] || fail "$name CapPrm $(status_field "$p" CapPrm)"
+	[ "$(status_field "$p" CapBnd)" = "$HELPER_CAPS" ] || fail "$name CapBnd $(status_field "$p" CapBnd)"
+	[ "$(status_field "$p" NoNewPrivs)" = 1 ] || fail "$name lacks no_new_privs"
+	# Beyond stdio: its sockets and the /proc it reads, nothing of the daemon's.
+	extra=$(for fd in /proc/"$p"/fd/*; do
+		n=${fd##*/}
+		[ "$n" -le 2 ] || readlink "$fd"
+	done | grep -vx -e '/proc' -e 'socket:\[[0-9]*\]' || true)
+	[ -z "$extra" ] || fail "$name holds more than its sockets and /proc: $extra"
+done
+[ "$(ls /proc/"$monitor"/fd | sort -n | tail -n 1)" = 3 ] || fail "the monitor holds more than its one socket"
 
 named() { [ "$(listener_column 6 tcp 127.0.0.1 "$port")" = "$LISTEN_PID_root" ]; }
 wait_for 10 "root's listener to be named" named
@@ -66,8 +72,9 @@ if grep -qi 'destroy event' "$PC_TMP/portcomplyd.log"; then
 fi
 
 kill -KILL "$AGENT_PID"
-wait_for 10 "the helper to exit with the daemon" sh -c "! kill -0 $helper 2>/dev/null"
-log "helper exited when the daemon was killed"
+wait_for 10 "the monitor and the helper to exit with the daemon" \
+	sh -c "! kill -0 $helper 2>/dev/null && ! kill -0 $monitor 2>/dev/null"
+log "monitor and helper exited when the daemon was killed"
 
 log "started unprivileged: runs, names only what it may read"
 : >"$PC_TMP/portcomplyd.log"

@@ -556,6 +556,46 @@ static void test_text_compliant(void **state)
 	scene_free(&s);
 }
 
+/* Naming that cannot name every process (run without privilege, or its
+ * helper not answering) is said: on the first line (Nagios shows it), in
+ * the poll line with why, in the JSON's poll. Working naming says nothing. */
+static void test_naming_trouble_is_said(void **state)
+{
+	(void)state;
+	struct scene s = { .plan = load(FIXTURE("host.conf")) };
+	listen_all(&s, "icm-router");
+	scene_snapshot_done(&s);
+	s.snap.naming = (struct pc_naming_status){
+		PC_NAMING_LIMITED, "3 listeners held by processes this user may not read", 0
+	};
+	eval_start(&s);
+	serve_all(&s, "icm-router");
+	eval_finish(&s, PC_COMPLIANT);
+
+	char *text = text_report(&s, PC_REPORT_VERBOSE);
+	char *first = line_of(text, 0);
+	if (strstr(first, " unexpected listeners, naming limited; ") == NULL)
+		fail_msg("first line: %s", first);
+	char *last = line_of(text, -1);
+	assert_non_null(strstr(last, "; naming limited: 3 listeners held by processes this user may not read"));
+	free(first);
+	free(last);
+	free(text);
+	char *json = report(pc_report_json, &s);
+	assert_contains(json, "\"naming\": \"limited\", \"naming_reason\": \"3 listeners held by "
+			      "processes this user may not read\"}");
+	free(json);
+
+	s.snap.naming = (struct pc_naming_status){ PC_NAMING_WORKING, "", 0 };
+	text = text_report(&s, PC_REPORT_VERBOSE);
+	assert_null(strstr(text, "naming"));
+	free(text);
+	json = report(pc_report_json, &s);
+	assert_contains(json, "\"naming\": \"working\", \"naming_reason\": null}");
+	free(json);
+	scene_free(&s);
+}
+
 /* A rule without the site's number: degraded, "unconfigured" in the text,
  * null port in the JSON. */
 static void test_unconfigured(void **state)
@@ -642,7 +682,7 @@ static void test_json(void **state)
 	assert_ptr_equal(at + strlen(want), end);
 	snprintf(want, sizeof(want),
 		 "\"poll\": {\"source\": \"netlink\", \"time\": \"2026-11-25T21:35:11.812Z\", "
-		 "\"duration_us\": 412, \"malformed_records\": 0, \"listeners\": %zu}",
+		 "\"duration_us\": 412, \"malformed_records\": 0, \"listeners\": %zu, \"naming\": null, \"naming_reason\": null}",
 		 s.snap.n_listeners);
 	assert_contains(json, want);
 	snprintf(want, sizeof(want), "\"catalog_revision\": \"%s\", \"config\": \"%s\"",
@@ -1063,6 +1103,7 @@ int main(void)
 		cmocka_unit_test(test_default_and_brief),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_unconfigured),
+		cmocka_unit_test(test_naming_trouble_is_said),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_wrong_address_reason),
 		cmocka_unit_test(test_nothing_expected),

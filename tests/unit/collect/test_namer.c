@@ -1,8 +1,10 @@
-/* The "inode -> pid, name" protocol between the unprivileged daemon and
- * its helper (namer_protocol.h), both ends over a real socketpair, the
- * helper answering from the procmap fixture tree; the helper refusing
- * anything but the one well-formed request; and several pairs at once,
- * each end's buffers its own. */
+/* The "listening inode -> processes" protocol between the unprivileged
+ * daemon and its helper (namer_protocol.h), both ends over a real
+ * socketpair, the helper answering from the procmap fixture tree and
+ * checking each inode against that tree's /proc/net: naming listeners
+ * only; the helper refusing anything but the one well-formed request; the
+ * asking side refusing any reply but the answer to its question; and
+ * several pairs at once, each end's buffers its own. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,9 +21,9 @@
 
 #include "collect_test_util.h"
 #include "collect/namer_client.h"
-#include "collect/procmap.h"
 #include "collect/namer_helper.h"
 #include "collect/namer_protocol.h"
+#include "collect/procmap.h"
 
 struct helper {
 	int fd;
@@ -33,7 +35,8 @@ struct helper {
 static void *serve(void *arg)
 {
 	struct helper *h = arg;
-	h->rc = pc_namer_serve(h->fd, h->root);
+	const struct pc_namer_serve_options options = { .proc_root = h->root, .procfs_only = true };
+	h->rc = pc_namer_serve(h->fd, &options);
 	return NULL;
 }
 
@@ -56,49 +59,99 @@ static int stop_helper(struct helper *h, int daemon_fd)
 	return h->rc;
 }
 
-static void add(struct pc_snapshot *snap, uint64_t inode)
+/* The asking side, blocking: the request in chunks, the reply parsed.
+ * 0, or -1 when the helper is gone or the reply is not the answer. */
+static int ask(int fd, uint32_t id, const uint64_t *inodes, uint32_t n,
+	       struct pc_naming_answer *answers, struct pc_procmap_stats *stats)
 {
-	struct pc_listen_socket socket = { .inode = inode };
-	assert_int_equal(pc_snapshot_add_listener(snap, &socket), 0);
+	unsigned char message[PC_NAMER_MESSAGE_MAX];
+	uint32_t offset = 0;
+	do {
+		size_t len = pc_namer_request_chunk(id, inodes, n, offset, message);
+		if (pc_namer_send(fd, message, len, 0, -1) < 0)
+			return -1;
+		offset += n - offset > PC_NAMER_CHUNK ? PC_NAMER_CHUNK : n - offset;
+	} while (offset < n);
+	struct pc_namer_reply reply = { .id = id, .asked = inodes, .total = n, .answers = answers };
+	for (;;) {
+		ssize_t got = pc_namer_recv(fd, message, sizeof(message), 0, NULL);
+		if (got <= 0)
+			return -1;
+		int taken = pc_namer_reply_take(&reply, message, (size_t)got);
+		if (taken < 0)
+			return -1;
+		if (taken == 1) {
+			*stats = reply.stats;
+			return 0;
+		}
+	}
 }
 
-static void test_resolves_over_the_socket(void **state)
+static void test_names_listeners_over_the_socket(void **state)
 {
 	(void)state;
 	struct helper h;
 	int fd;
-	struct pc_snapshot snap = { 0 };
+	const uint64_t inodes[] = {
+		1002, /* sshd */
+		1003, /* nginx and its worker: both */
+		4242, /* nobody's, and not a listener */
+		1006, /* dnsd */
+		1008, /* a listener nobody holds (nfsd's kind) */
+	};
+	struct pc_naming_answer a[5];
 	struct pc_procmap_stats stats;
 
 	start_helper(&h, &fd);
-	add(&snap, 1002); /* sshd */
-	add(&snap, 1003); /* nginx and its worker: the lowest pid */
-	add(&snap, 4242); /* nobody's */
-	add(&snap, 1006); /* dnsd */
-	assert_int_equal(pc_namer_resolve(fd, &snap, &stats, 5000), 0);
-	assert_int_equal(snap.listeners[0].pid, 100);
-	assert_string_equal(snap.listeners[0].process, "sshd");
-	assert_int_equal(snap.listeners[1].pid, 200);
-	assert_string_equal(snap.listeners[1].process, "nginx");
-	assert_int_equal(snap.listeners[2].pid, 0);
-	assert_string_equal(snap.listeners[2].process, "");
-	assert_int_equal(snap.listeners[3].pid, 400);
-	assert_int_equal(stats.unresolved, 1);
+	assert_int_equal(ask(fd, 1, inodes, 5, a, &stats), 0);
+	assert_int_equal(a[0].naming, PC_NAMING_COMPLETE);
+	assert_int_equal(a[0].n_holders, 1);
+	assert_int_equal(a[0].holders[0].pid, 100);
+	assert_string_equal(a[0].holders[0].process, "sshd");
+	assert_int_equal(a[1].n_holders, 2);
+	assert_int_equal(a[1].holders[0].pid, 200);
+	assert_string_equal(a[1].holders[1].process, "nginx worker");
+	assert_int_equal(a[2].n_holders, 0);
+	assert_int_equal(a[2].naming, PC_NAMING_PENDING); /* refused: asked again later */
+	assert_int_equal(a[3].holders[0].pid, 400);
+	assert_int_equal(a[4].naming, PC_NAMING_NOT_FOUND);
+	assert_int_equal(stats.refused, 1);
 	assert_true(stats.full_walk);
 
 	/* The helper keeps its procmap: the next request is answered from
 	 * its cache, without a walk. */
-	for (size_t i = 0; i < snap.n_listeners; i++)
-		snap.listeners[i].pid = 0;
-	assert_int_equal(pc_namer_resolve(fd, &snap, &stats, 5000), 0);
-	assert_int_equal(snap.listeners[0].pid, 100);
+	assert_int_equal(ask(fd, 2, inodes, 5, a, &stats), 0);
+	assert_int_equal(a[0].holders[0].pid, 100);
 	assert_false(stats.full_walk);
+	assert_false(stats.find_walk);
 
 	/* An empty request is one too. */
-	pc_snapshot_reset(&snap);
-	assert_int_equal(pc_namer_resolve(fd, &snap, &stats, 5000), 0);
+	assert_int_equal(ask(fd, 3, inodes, 0, a, &stats), 0);
 	assert_int_equal(stop_helper(&h, fd), 0);
-	pc_snapshot_clear(&snap);
+}
+
+/* Whoever speaks for the daemon learns nothing about sockets that are not
+ * listening: systemd's socket 9999 is in no table, 1010 is an established
+ * connection (held by nobody here, asked all the same), 1016 an
+ * established IPv6 one. */
+static void test_refuses_what_is_not_listening(void **state)
+{
+	(void)state;
+	struct helper h;
+	int fd;
+	const uint64_t inodes[] = { 9999, 1010, 1016, 1002 };
+	struct pc_naming_answer a[4];
+	struct pc_procmap_stats stats;
+
+	start_helper(&h, &fd);
+	assert_int_equal(ask(fd, 7, inodes, 4, a, &stats), 0);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(a[i].n_holders, 0);
+		assert_int_equal(a[i].naming, PC_NAMING_PENDING);
+	}
+	assert_int_equal(a[3].holders[0].pid, 100);
+	assert_int_equal(stats.refused, 3);
+	assert_int_equal(stop_helper(&h, fd), 0);
 }
 
 /* More listeners than one message carries: several chunks each way. */
@@ -107,20 +160,21 @@ static void test_many_listeners_in_chunks(void **state)
 	(void)state;
 	struct helper h;
 	int fd;
-	struct pc_snapshot snap = { 0 };
+	enum { N = 3 * PC_NAMER_CHUNK + 7, SSHD = 1, DNSD = 2 * PC_NAMER_CHUNK + 3 };
+	static uint64_t inodes[N];
+	static struct pc_naming_answer a[N];
 	struct pc_procmap_stats stats;
 
 	start_helper(&h, &fd);
-	const size_t n = 3 * PC_NAMER_CHUNK + 7, sshd = 1, dnsd = 2 * PC_NAMER_CHUNK + 3;
-	for (size_t i = 0; i < n; i++)
-		add(&snap, i == sshd ? 1002 : i == dnsd ? 1006 : 5000000 + i);
-	assert_int_equal(pc_namer_resolve(fd, &snap, &stats, 5000), 0);
-	for (size_t i = 0; i < snap.n_listeners; i++)
-		assert_int_equal(snap.listeners[i].pid, i == sshd ? 100 : i == dnsd ? 400 : 0);
-	assert_string_equal(snap.listeners[dnsd].process, "dnsd");
-	assert_int_equal(stats.unresolved, n - 2);
+	for (size_t i = 0; i < N; i++)
+		inodes[i] = i == SSHD ? 1002 : i == DNSD ? 1006 : 5000000 + i;
+	assert_int_equal(ask(fd, 9, inodes, N, a, &stats), 0);
+	for (size_t i = 0; i < N; i++)
+		assert_int_equal(a[i].n_holders > 0 ? a[i].holders[0].pid : 0,
+				 i == SSHD ? 100 : i == DNSD ? 400 : 0);
+	assert_string_equal(a[DNSD].holders[0].process, "dnsd");
+	assert_int_equal(stats.refused, N - 2);
 	assert_int_equal(stop_helper(&h, fd), 0);
-	pc_snapshot_clear(&snap);
 }
 
 struct request {
@@ -148,23 +202,27 @@ static void test_refuses_bad_requests(void **state)
 {
 	(void)state;
 	const uint32_t resolve = PC_NAMER_RESOLVE;
+	const size_t header = sizeof(struct pc_namer_request_header);
 	struct request m;
 
 	memset(&m, 0, sizeof(m));
 	m.h.command = 7; /* unknown command */
-	expect_refused(&m, 16);
+	expect_refused(&m, header);
 
-	m = (struct request){ { resolve, 2, 0, 2 }, { 1, 2 } };
+	m = (struct request){ { resolve, 1, 2, 0, 2, 0 }, { 1, 2 } };
 	expect_refused(&m, sizeof(m) - 8); /* count says 2, carries 1 */
 
-	m = (struct request){ { resolve, PC_NAMER_MAX_INODES + 1, 0, 0 }, { 0 } };
-	expect_refused(&m, 16); /* over the limit */
+	m = (struct request){ { resolve, 1, PC_NAMER_MAX_INODES + 1, 0, 0, 0 }, { 0 } };
+	expect_refused(&m, header); /* over the limit */
 
-	m = (struct request){ { resolve, 4, 2, 2 }, { 1, 2 } };
+	m = (struct request){ { resolve, 1, 4, 2, 2, 0 }, { 1, 2 } };
 	expect_refused(&m, sizeof(m)); /* does not start at offset 0 */
 
-	m = (struct request){ { resolve, 1, 0, 2 }, { 1, 2 } };
+	m = (struct request){ { resolve, 1, 1, 0, 2, 0 }, { 1, 2 } };
 	expect_refused(&m, sizeof(m)); /* more than the total */
+
+	m = (struct request){ { resolve, 1, 4, 0, 0, 0 }, { 0 } };
+	expect_refused(&m, header); /* a chunk that carries nothing */
 
 	expect_refused("x", 1); /* shorter than a header */
 
@@ -173,32 +231,97 @@ static void test_refuses_bad_requests(void **state)
 	expect_refused(huge, sizeof(huge)); /* longer than any request */
 }
 
-/* A helper that is gone: the daemon is told, does not hang. */
-static void test_helper_gone(void **state)
+/* A request's second chunk must be its own: same id and total, the next
+ * offset (the parser alone, as the fuzzer drives it). */
+static void test_request_chunks_follow_each_other(void **state)
 {
 	(void)state;
-	int sv[2];
-	struct pc_snapshot snap = { 0 };
-	struct pc_procmap_stats stats;
-	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
-	add(&snap, 1002);
-	close(sv[1]);
-	assert_int_equal(pc_namer_resolve(sv[0], &snap, &stats, 1000), -1);
-	close(sv[0]);
+	struct pc_namer_request r = { 0 };
+	struct request m = { { PC_NAMER_RESOLVE, 5, 4, 0, 2, 0 }, { 11, 12 } };
+	assert_int_equal(pc_namer_request_take(&r, &m, sizeof(m)), 0);
+	struct request next = { { PC_NAMER_RESOLVE, 6, 4, 2, 2, 0 }, { 13, 14 } };
+	assert_int_equal(pc_namer_request_take(&r, &next, sizeof(next)), -1); /* another id */
+	pc_namer_request_free(&r);
 
-	/* Alive but silent: the timeout. */
-	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
-	assert_int_equal(pc_namer_resolve(sv[0], &snap, &stats, 50), -1);
-	close(sv[0]);
-	close(sv[1]);
-	pc_snapshot_clear(&snap);
+	assert_int_equal(pc_namer_request_take(&r, &m, sizeof(m)), 0);
+	next.h.id = 5;
+	assert_int_equal(pc_namer_request_take(&r, &next, sizeof(next)), 1);
+	assert_int_equal(r.total, 4);
+	assert_int_equal(r.inodes[3], 14);
+	/* Complete: the next message starts a new request. */
+	assert_int_equal(pc_namer_request_take(&r, &next, sizeof(next)), -1);
+	assert_int_equal(pc_namer_request_take(&r, &m, sizeof(m)), 0);
+	pc_namer_request_free(&r);
+}
+
+/* One reply message of count answers to request id over total inodes. */
+static size_t reply_message(unsigned char *buf, uint32_t id, uint32_t total, uint32_t offset,
+			    const struct pc_namer_answer *answers, uint32_t count)
+{
+	struct pc_namer_reply_header h = { .id = id, .total = total, .offset = offset,
+					   .count = count };
+	memcpy(buf, &h, sizeof(h));
+	memcpy(buf + sizeof(h), answers, count * sizeof(*answers));
+	return sizeof(h) + count * sizeof(*answers);
+}
+
+/* The daemon takes nothing from the helper but the answer to what it
+ * asked: its id, its inodes in its order, a naming that exists, holders
+ * only with a naming that has them, pids that are pids; names come out
+ * printable and terminated whatever was sent. */
+static void test_rejects_replies_that_are_not_the_answer(void **state)
+{
+	(void)state;
+	static unsigned char buf[PC_NAMER_MESSAGE_MAX];
+	const uint64_t asked[] = { 1002, 1006 };
+	struct pc_naming_answer out[2];
+	struct pc_namer_answer good[2] = {
+		{ .inode = 1002, .naming = PC_NAMING_COMPLETE, .n_holders = 1,
+		  .holders = { { 100, "sshd" } } },
+		{ .inode = 1006, .naming = PC_NAMING_NOT_FOUND },
+	};
+	memset(good[0].holders[0].name, 'A', sizeof(good[0].holders[0].name)); /* no NUL */
+	good[0].holders[0].name[3] = '\n';
+
+	struct pc_namer_reply r = { .id = 3, .asked = asked, .total = 2, .answers = out };
+	assert_int_equal(pc_namer_reply_take(&r, buf, reply_message(buf, 3, 2, 0, good, 2)), 1);
+	assert_int_equal(out[0].holders[0].pid, 100);
+	assert_int_equal(strlen(out[0].holders[0].process), PC_PROCESS_MAX - 1);
+	assert_int_equal(out[0].holders[0].process[3], '?');
+	assert_int_equal(out[1].naming, PC_NAMING_NOT_FOUND);
+
+	/* Another request's reply. */
+	r = (struct pc_namer_reply){ .id = 3, .asked = asked, .total = 2, .answers = out };
+	assert_int_equal(pc_namer_reply_take(&r, buf, reply_message(buf, 4, 2, 0, good, 2)), -1);
+
+	struct pc_namer_answer spoilt[2];
+	for (int k = 0; k < 6; k++) {
+		memcpy(spoilt, good, sizeof(spoilt));
+		switch (k) {
+		case 0: spoilt[1].inode = 9999; break; /* not what was asked */
+		case 1: spoilt[1].naming = 77; break; /* no such naming */
+		case 2: spoilt[0].n_holders = PC_NAMER_HOLDERS + 1; break;
+		case 3: spoilt[0].holders[0].pid = -5; break;
+		case 4: spoilt[1].n_holders = 1; break; /* holders for "not found" */
+		case 5: spoilt[0].n_holders = 0; break; /* "complete" without one */
+		}
+		r = (struct pc_namer_reply){ .id = 3, .asked = asked, .total = 2, .answers = out };
+		if (pc_namer_reply_take(&r, buf, reply_message(buf, 3, 2, 0, spoilt, 2)) != -1)
+			fail_msg("spoilt reply %d taken", k);
+	}
+	/* Wrong order, wrong total, a length that is not the count's. */
+	r = (struct pc_namer_reply){ .id = 3, .asked = asked, .total = 2, .answers = out };
+	assert_int_equal(pc_namer_reply_take(&r, buf, reply_message(buf, 3, 2, 1, good, 1)), -1);
+	assert_int_equal(pc_namer_reply_take(&r, buf, reply_message(buf, 3, 3, 0, good, 2)), -1);
+	assert_int_equal(pc_namer_reply_take(&r, buf, reply_message(buf, 3, 2, 0, good, 2) - 1), -1);
 }
 
 /* One daemon's side asking its own helper over and over: several chunks
- * each way, one listener the fixture names among others nobody holds. */
+ * each way, one listener the fixture names among others that are not
+ * listening. */
 struct asker {
 	pthread_barrier_t *start;
-	uint64_t first_inode; /* of the listeners nobody holds */
+	uint64_t first_inode; /* of the inodes that are not listeners */
 	size_t known_at; /* where the one the helper can name is */
 	uint64_t inode; /* ...its inode */
 	int32_t pid; /* ...and what the helper must answer */
@@ -209,14 +332,14 @@ struct asker {
 
 #define ASKED (2 * PC_NAMER_CHUNK + 5)
 
-static bool answered_right(const struct asker *a, const struct pc_snapshot *snap)
+static bool answered_right(const struct asker *a, const struct pc_naming_answer *answers)
 {
-	for (size_t i = 0; i < snap->n_listeners; i++) {
-		const struct pc_listener *l = &snap->listeners[i];
+	for (size_t i = 0; i < ASKED; i++) {
 		bool known = i == a->known_at;
-		if (l->inode != (known ? a->inode : a->first_inode + i) ||
-		    l->pid != (known ? a->pid : 0) ||
-		    strcmp(l->process, known ? a->process : "") != 0)
+		const struct pc_naming_answer *x = &answers[i];
+		if (x->inode != (known ? a->inode : a->first_inode + i) ||
+		    (x->n_holders > 0 ? x->holders[0].pid : 0) != (known ? a->pid : 0) ||
+		    (known && strcmp(x->holders[0].process, a->process) != 0))
 			return false;
 	}
 	return true;
@@ -227,15 +350,13 @@ static void *ask_rounds(void *arg)
 	struct asker *a = arg;
 	struct helper h;
 	int sv[2];
-	struct pc_snapshot snap = { 0 };
+	static _Thread_local uint64_t inodes[ASKED];
+	static _Thread_local struct pc_naming_answer answers[ASKED];
 	bool ready = socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) == 0;
 
 	/* no cmocka asserts off the test's thread: count, and check after */
-	for (size_t i = 0; ready && i < ASKED; i++) {
-		struct pc_listen_socket socket = { .inode = i == a->known_at ? a->inode
-									 : a->first_inode + i };
-		ready = pc_snapshot_add_listener(&snap, &socket) == 0;
-	}
+	for (size_t i = 0; i < ASKED; i++)
+		inodes[i] = i == a->known_at ? a->inode : a->first_inode + i;
 	if (ready) {
 		h.fd = sv[1];
 		fixture_path(h.root, sizeof(h.root), "procroot");
@@ -246,17 +367,14 @@ static void *ask_rounds(void *arg)
 	 * no more. */
 	for (int i = 0; i < a->rounds && a->wrong == 0; i++) {
 		struct pc_procmap_stats stats;
-		for (size_t k = 0; k < snap.n_listeners; k++)
-			snap.listeners[k].pid = 0;
-		if (!ready || pc_namer_resolve(sv[0], &snap, &stats, 5000) != 0 ||
-		    !answered_right(a, &snap))
+		if (!ready || ask(sv[0], (uint32_t)i, inodes, ASKED, answers, &stats) != 0 ||
+		    !answered_right(a, answers))
 			a->wrong++;
 	}
 	close(sv[0]);
 	if (ready)
 		pthread_join(h.thread, NULL);
 	close(sv[1]);
-	pc_snapshot_clear(&snap);
 	return NULL;
 }
 
@@ -269,9 +387,9 @@ static void test_pairs_at_once(void **state)
 	assert_int_equal(pthread_barrier_init(&start, NULL, 2), 0);
 	struct asker askers[2] = {
 		{ .start = &start, .first_inode = 5000000, .known_at = 3, .inode = 1002,
-		  .pid = 100, .process = "sshd", .rounds = 200 },
+		  .pid = 100, .process = "sshd", .rounds = 100 },
 		{ .start = &start, .first_inode = 6000000, .known_at = PC_NAMER_CHUNK + 9,
-		  .inode = 1006, .pid = 400, .process = "dnsd", .rounds = 200 },
+		  .inode = 1006, .pid = 400, .process = "dnsd", .rounds = 100 },
 	};
 	pthread_t threads[2];
 	for (int i = 0; i < 2; i++)
@@ -283,14 +401,47 @@ static void test_pairs_at_once(void **state)
 	assert_int_equal(askers[1].wrong, 0);
 }
 
+/* A descriptor crosses the socket with a message (the monitor hands the
+ * daemon each new helper's socket that way); a receiver that wants none
+ * gets none, and no descriptor leaks. */
+static void test_passes_a_descriptor(void **state)
+{
+	(void)state;
+	int sv[2], passed[2];
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	assert_int_equal(pipe(passed), 0);
+	struct pc_namer_spawn_reply reply = { 0, 4321 }, got;
+	assert_int_equal(pc_namer_send(sv[0], &reply, sizeof(reply), 0, passed[1]), 0);
+	int fd = -1;
+	assert_int_equal(pc_namer_recv(sv[1], &got, sizeof(got), 0, &fd), (ssize_t)sizeof(got));
+	assert_int_equal(got.pid, 4321);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "x", 1), 1);
+	char byte;
+	assert_int_equal(read(passed[0], &byte, 1), 1);
+	close(fd);
+
+	assert_int_equal(pc_namer_send(sv[0], &reply, sizeof(reply), 0, passed[1]), 0);
+	assert_int_equal(pc_namer_recv(sv[1], &got, sizeof(got), 0, NULL), (ssize_t)sizeof(got));
+	close(passed[1]);
+	/* the only writer left was closed by the receiver that wanted none */
+	assert_int_equal(read(passed[0], &byte, 1), 0);
+	close(passed[0]);
+	close(sv[0]);
+	close(sv[1]);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_resolves_over_the_socket),
+		cmocka_unit_test(test_names_listeners_over_the_socket),
+		cmocka_unit_test(test_refuses_what_is_not_listening),
 		cmocka_unit_test(test_many_listeners_in_chunks),
 		cmocka_unit_test(test_refuses_bad_requests),
-		cmocka_unit_test(test_helper_gone),
+		cmocka_unit_test(test_request_chunks_follow_each_other),
+		cmocka_unit_test(test_rejects_replies_that_are_not_the_answer),
 		cmocka_unit_test(test_pairs_at_once),
+		cmocka_unit_test(test_passes_a_descriptor),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

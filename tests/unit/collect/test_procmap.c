@@ -175,21 +175,101 @@ static void test_procmap_on_fixture(void **state)
 	assert_int_equal(m->stats.readlinks, 0);
 }
 
-/* The walk stops as soon as every wanted inode is found. */
-static void test_procmap_stops_early(void **state)
+/* The first walk reads every process; a listener that appears later is
+ * looked for newest process first, and that walk stops as soon as it has
+ * a holder (of which there may be more: partial until a walk of every
+ * process). */
+static void test_procmap_find_walk_stops_early(void **state)
 {
 	struct procmap_case *m = *state;
-	/* Only sshd's listener: pids 1 and 100 are read, not 200..500. */
 	one_listener(&m->snap, 22, 1002);
 	pc_snapshot_finish(&m->snap);
 	pc_procmap_resolve(m->pm, &m->snap, &m->stats);
 	assert_int_equal(m->snap.listeners[0].pid, 100);
 	assert_string_equal(m->snap.listeners[0].process, "sshd");
+	assert_int_equal(m->snap.listeners[0].naming, PC_NAMING_COMPLETE);
 	assert_true(m->stats.full_walk);
-	/* Pids are walked in ascending order: 1, then 100, and no further. */
-	assert_int_equal(m->stats.walked_pids, 2);
-	assert_int_equal(m->stats.readlinks, 3 + 1);
+	assert_int_equal(m->stats.walked_pids, 6); /* 1, 100, 200, 201, 300, 400 (500 is gone) */
+
+	one_listener(&m->snap, 53, 1006);
+	pc_snapshot_finish(&m->snap);
+	pc_procmap_resolve(m->pm, &m->snap, &m->stats);
+	assert_true(m->stats.find_walk);
+	assert_false(m->stats.full_walk);
+	/* Pids are walked newest first: 500 (gone), then 400, and no further. */
+	assert_int_equal(m->stats.walked_pids, 1);
+	assert_int_equal(m->stats.readlinks, 3);
+	const struct pc_listener *dns = &m->snap.listeners[m->snap.listeners[0].local.port == 53 ? 0 : 1];
+	assert_int_equal(dns->pid, 400);
+	assert_string_equal(dns->process, "dnsd");
+	assert_int_equal(dns->naming, PC_NAMING_PARTIAL);
+	assert_int_equal(m->stats.partial, 1);
 	assert_int_equal(m->stats.unresolved, 0);
+}
+
+/* A walk of every process finds every program holding a socket: nginx
+ * and its worker (lowest pid first), not just the first of them. */
+static void test_procmap_every_holder(void **state)
+{
+	struct procmap_case *m = *state;
+	one_listener(&m->snap, 443, 1003);
+	pc_snapshot_finish(&m->snap);
+	pc_procmap_resolve(m->pm, &m->snap, &m->stats);
+	const struct pc_listener *l = &m->snap.listeners[0];
+	assert_int_equal(l->naming, PC_NAMING_COMPLETE);
+	assert_int_equal(l->n_holders, 2);
+	struct pc_holder one;
+	size_t n;
+	const struct pc_holder *h = pc_listener_holders(&m->snap, l, &one, &n);
+	assert_int_equal(n, 2);
+	assert_int_equal(h[0].pid, 200);
+	assert_string_equal(h[0].process, "nginx");
+	assert_int_equal(h[1].pid, 201);
+	assert_string_equal(h[1].process, "nginx worker");
+}
+
+/* A socket activated by a supervisor: it and the service it started hold
+ * the socket. Seen at start, both are known; one that appears later is
+ * found newest first (the service), then completed by the next walk of
+ * every process. Many processes of one program count once (the lowest
+ * pid). */
+static void test_procmap_supervisor_and_service(void **state)
+{
+	struct procmap_case *m = *state;
+	temp_proc_add(&m->tree, 10, "supervisor", 3, "socket:[777]");
+	temp_proc_add(&m->tree, 11, "service", 4, "socket:[777]");
+	temp_proc_add(&m->tree, 12, "launcher", 3, "socket:[778]");
+	temp_proc_add(&m->tree, 13, "worker", 3, "socket:[778]");
+	temp_proc_add(&m->tree, 14, "worker", 3, "socket:[778]");
+	one_listener(&m->snap, 8080, 777);
+	pc_snapshot_finish(&m->snap);
+	pc_procmap_resolve(m->pm, &m->snap, &m->stats);
+	assert_int_equal(m->snap.listeners[0].naming, PC_NAMING_COMPLETE);
+	assert_int_equal(m->snap.listeners[0].n_holders, 2);
+	assert_int_equal(m->snap.holders[m->snap.listeners[0].holders_at + 1].pid, 11);
+
+	one_listener(&m->snap, 8081, 778);
+	pc_snapshot_finish(&m->snap);
+	pc_procmap_resolve(m->pm, &m->snap, &m->stats);
+	assert_true(m->stats.find_walk);
+	const struct pc_listener *late = &m->snap.listeners[1];
+	assert_int_equal(late->local.port, 8081);
+	assert_int_equal(late->naming, PC_NAMING_PARTIAL);
+	assert_int_equal(late->pid, 14);
+
+	pc_procmap_set_walk_interval(m->pm, 0); /* the next full walk now */
+	pc_procmap_resolve(m->pm, &m->snap, &m->stats);
+	assert_true(m->stats.full_walk);
+	late = &m->snap.listeners[1];
+	assert_int_equal(late->naming, PC_NAMING_COMPLETE);
+	struct pc_holder one;
+	size_t n;
+	const struct pc_holder *h = pc_listener_holders(&m->snap, late, &one, &n);
+	assert_int_equal(n, 2);
+	assert_int_equal(h[0].pid, 12);
+	assert_string_equal(h[0].process, "launcher");
+	assert_int_equal(h[1].pid, 13);
+	assert_string_equal(h[1].process, "worker");
 }
 
 /* Steady state: over 16 polls each known answer is re-read exactly once
@@ -208,8 +288,8 @@ static void test_procmap_rotation_cost(void **state)
 		verified += m->stats.verified;
 		comm_reads += m->stats.comm_reads;
 	}
-	assert_int_equal(verified, 10);
-	assert_int_equal(comm_reads, 4); /* pids 100, 200, 300, 400 */
+	assert_int_equal(verified, 11); /* every holder: nginx's socket has two */
+	assert_int_equal(comm_reads, 5); /* pids 100, 200, 201, 300, 400 */
 	char *got = listeners_with_processes(&m->snap);
 	assert_string_equal(got, procroot_listeners);
 	free(got);
@@ -303,14 +383,16 @@ static void test_procmap_follows_handed_over_socket(void **state)
 	assert_int_equal(m->snap.listeners[2].pid, 12);
 }
 
-/* Walks are spaced (at least 250 ms, 100 times the last walk's cost, at most
- * the walk interval): a listener that appears in between is not walked for
- * (pid 0, not a guess) until then. */
+/* Walks are spaced (at least 250 ms, 100 times the last walk's cost of
+ * its kind, at most the walk interval): after the first walk, of every
+ * process, a new listener is looked for by a find walk; one more in
+ * between is not walked for (pending, not a guess) until then. */
 static void test_procmap_walks_rate_limited(void **state)
 {
 	struct procmap_case *m = *state;
 	temp_proc_add(&m->tree, 10, "first", 3, "socket:[777]");
 	temp_proc_add(&m->tree, 11, "second", 3, "socket:[778]");
+	temp_proc_add(&m->tree, 12, "third", 3, "socket:[779]");
 	one_listener(&m->snap, 8080, 777);
 	pc_snapshot_finish(&m->snap);
 	pc_procmap_resolve(m->pm, &m->snap, &m->stats);
@@ -321,17 +403,26 @@ static void test_procmap_walks_rate_limited(void **state)
 	pc_snapshot_finish(&m->snap);
 	forget_answers(&m->snap);
 	pc_procmap_resolve(m->pm, &m->snap, &m->stats);
+	assert_true(m->stats.find_walk);
+	assert_int_equal(m->snap.listeners[1].pid, 11);
+
+	one_listener(&m->snap, 8082, 779);
+	pc_snapshot_finish(&m->snap);
+	forget_answers(&m->snap);
+	pc_procmap_resolve(m->pm, &m->snap, &m->stats);
 	assert_false(m->stats.full_walk);
+	assert_false(m->stats.find_walk);
 	assert_true(m->stats.walk_deferred);
 	assert_int_equal(m->snap.listeners[0].pid, 10);
-	assert_int_equal(m->snap.listeners[1].pid, 0);
-	assert_string_equal(m->snap.listeners[1].process, "");
+	assert_int_equal(m->snap.listeners[2].pid, 0);
+	assert_string_equal(m->snap.listeners[2].process, "");
+	assert_int_equal(m->snap.listeners[2].naming, PC_NAMING_PENDING);
 
 	pc_procmap_set_walk_interval(m->pm, 0);
 	forget_answers(&m->snap);
 	pc_procmap_resolve(m->pm, &m->snap, &m->stats);
-	assert_true(m->stats.full_walk);
-	assert_int_equal(m->snap.listeners[1].pid, 11);
+	assert_true(m->stats.full_walk || m->stats.find_walk);
+	assert_int_equal(m->snap.listeners[2].pid, 12);
 }
 
 /* ---- "not found" and "denied" ------------------------------------------- */
@@ -509,7 +600,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		ON_PROCROOT(test_procmap_on_fixture),
-		ON_PROCROOT(test_procmap_stops_early),
+		ON_PROCROOT(test_procmap_find_walk_stops_early),
+		ON_PROCROOT(test_procmap_every_holder),
+		ON_TEMP_TREE(test_procmap_supervisor_and_service),
 		ON_TEMP_TREE(test_procmap_holder_exits),
 		ON_TEMP_TREE(test_procmap_follows_handed_over_socket),
 		ON_TEMP_TREE(test_procmap_walks_rate_limited),

@@ -13,11 +13,16 @@
  * optional port also to the process svcd. Its plan's indices: */
 enum { O_REQ, O_OPT, O_HEARTBEAT, O_UPSTREAM, O_PICKED, O_API };
 
-/* One listener's process, as the collector would have named it. */
+/* One listener's holders, as the collector would have named them: the
+ * first, and another when other_pid is not 0; complete unless naming says
+ * otherwise. */
 struct held {
 	uint16_t port;
 	int32_t pid;
 	const char *process;
+	int32_t other_pid;
+	const char *other_process;
+	enum pc_naming naming; /* 0: complete */
 };
 
 static const struct pc_evaluation *poll_owned(struct run *r, const char *const *specs,
@@ -29,12 +34,17 @@ static const struct pc_evaluation *poll_owned(struct run *r, const char *const *
 		add(&snap, specs[i]);
 	pc_snapshot_finish(&snap);
 	for (size_t k = 0; k < n_held; k++)
-		for (size_t i = 0; i < snap.n_listeners; i++)
-			if (snap.listeners[i].local.port == held[k].port) {
-				snap.listeners[i].pid = held[k].pid;
-				snprintf(snap.listeners[i].process, PC_PROCESS_MAX, "%s",
-					 held[k].process);
-			}
+		for (size_t i = 0; i < snap.n_listeners; i++) {
+			if (snap.listeners[i].local.port != held[k].port)
+				continue;
+			struct pc_holder h[2] = { { .pid = held[k].pid }, { .pid = held[k].other_pid } };
+			snprintf(h[0].process, PC_PROCESS_MAX, "%s", held[k].process ? held[k].process : "");
+			snprintf(h[1].process, PC_PROCESS_MAX, "%s",
+				 held[k].other_process ? held[k].other_process : "");
+			size_t n = held[k].pid == 0 ? 0 : held[k].other_pid == 0 ? 1 : 2;
+			enum pc_naming naming = held[k].naming != 0 ? held[k].naming : PC_NAMING_COMPLETE;
+			assert_int_equal(pc_listener_set_holders(&snap, &snap.listeners[i], naming, h, n), 0);
+		}
 	return judge(r, snap);
 }
 
@@ -45,7 +55,7 @@ static const char *const owned_right[] = {
 	"tcp 10.0.0.1 7400 uid=1001",
 };
 #define OWNED_RIGHT (sizeof(owned_right) / sizeof(owned_right[0]))
-static const struct held svcd = { 7002, 300, "svcd" };
+static const struct held svcd = { 7002, 300, "svcd", 0, NULL, 0 };
 
 static void the_owner_user_and_process_holding_is_present(void **state)
 {
@@ -122,36 +132,117 @@ static void a_foreign_socket_beside_the_owners_is_wrong_owner(void **state)
 static void another_process_holding_a_port_is_wrong_owner(void **state)
 {
 	struct run *r = *state;
-	const struct held nc = { 7002, 4242, "nc" };
+	const struct held nc = { 7002, 4242, "nc", 0, NULL, 0 };
 	const struct pc_evaluation *e = poll_owned(r, owned_right, OWNED_RIGHT, &nc, 1);
 	assert_int_equal(e->expect[O_OPT].status, PC_PORT_WRONG_OWNER);
 	assert_int_equal(e->expect[O_REQ].status, PC_PORT_PRESENT);
 	assert_int_equal(e->host, PC_DEGRADED);
 }
 
-/* A process not named yet (the collector's walks are paced) is not called
- * wrong at once: a new listener is pending, a known one keeps its status,
- * for PC_OWNER_PROCESS_WAIT_MS; then, still unnamed, it is wrongOwner. */
-static void an_unnamed_process_is_wrong_owner_only_after_a_wait(void **state)
+/* No name is not a wrong name. A process naming has not covered yet
+ * (pending: its walks are paced) keeps a new port pending and a known one
+ * as it was, for as long as it takes: no timer turns it into wrongOwner. */
+static void an_unnamed_process_waits_for_naming_however_long(void **state)
 {
 	struct run *r = *state;
-	const struct pc_evaluation *e = poll_owned(r, owned_right, OWNED_RIGHT, NULL, 0);
+	const struct held pending = { 7002, 0, NULL, 0, NULL, PC_NAMING_PENDING };
+	const struct pc_evaluation *e = poll_owned(r, owned_right, OWNED_RIGHT, &pending, 1);
 	assert_int_equal(e->expect[O_OPT].status, PC_PORT_PENDING);
+	assert_int_equal(e->expect[O_OPT].owner_check, PC_OWNER_CHECK_PENDING);
 	assert_true(e->recheck_soon);
 	assert_int_equal(count_events(e, PC_EVENT_MISSING), 0);
 	e = poll_owned(r, owned_right, OWNED_RIGHT, &svcd, 1);
 	assert_int_equal(e->expect[O_OPT].status, PC_PORT_PRESENT);
-	/* Known, then unnamed (a restarted service, not walked yet). */
-	e = poll_owned(r, owned_right, OWNED_RIGHT, NULL, 0);
-	assert_int_equal(e->expect[O_OPT].status, PC_PORT_PRESENT);
-	assert_true(e->recheck_soon);
-	for (int64_t waited = 1000; waited < PC_OWNER_PROCESS_WAIT_MS; waited += 1000) {
-		e = poll_owned(r, owned_right, OWNED_RIGHT, NULL, 0);
+	assert_int_equal(e->expect[O_OPT].owner_check, PC_OWNER_CHECK_MATCHED);
+	/* Known, then not covered again (a restarted service, not walked
+	 * yet), for two minutes of polls: it stays present. */
+	for (int polls = 0; polls < 120; polls++) {
+		e = poll_owned(r, owned_right, OWNED_RIGHT, &pending, 1);
 		assert_int_equal(e->expect[O_OPT].status, PC_PORT_PRESENT);
+		assert_true(e->recheck_soon);
+		assert_int_equal(count_events(e, PC_EVENT_MISSING), 0);
 	}
-	e = poll_owned(r, owned_right, OWNED_RIGHT, NULL, 0);
+	/* A walk of every process found only nc: now it is wrong. */
+	const struct held nc = { 7002, 4242, "nc", 0, NULL, 0 };
+	e = poll_owned(r, owned_right, OWNED_RIGHT, &nc, 1);
 	assert_int_equal(e->expect[O_OPT].status, PC_PORT_WRONG_OWNER);
 	assert_int_equal(count_events(e, PC_EVENT_MISSING), 1);
+}
+
+/* Naming that cannot tell (its helper stopped or dead, a process that may
+ * not be read) makes the owner unknown: the port is served, never
+ * wrongOwner, and what was said before stands. */
+static void naming_that_cannot_tell_leaves_the_owner_unknown(void **state)
+{
+	struct run *r = *state;
+	static const enum pc_naming cannot[] = { PC_NAMING_UNAVAILABLE, PC_NAMING_DENIED };
+	for (size_t k = 0; k < 2; k++) {
+		const struct held unknown = { 7002, 0, NULL, 0, NULL, cannot[k] };
+		const struct pc_evaluation *e = poll_owned(r, owned_right, OWNED_RIGHT, &unknown, 1);
+		assert_int_equal(e->expect[O_OPT].status, PC_PORT_PRESENT);
+		assert_int_equal(e->expect[O_OPT].owner_check, PC_OWNER_CHECK_UNKNOWN);
+		assert_int_equal(count_events(e, PC_EVENT_MISSING), 0);
+		assert_int_equal(e->host, PC_COMPLIANT);
+	}
+	/* Wrong, then unknown: still wrong, no restore. */
+	const struct held nc = { 7002, 4242, "nc", 0, NULL, 0 };
+	const struct held unavailable = { 7002, 0, NULL, 0, NULL, PC_NAMING_UNAVAILABLE };
+	const struct pc_evaluation *e = poll_owned(r, owned_right, OWNED_RIGHT, &nc, 1);
+	assert_int_equal(e->expect[O_OPT].status, PC_PORT_WRONG_OWNER);
+	e = poll_owned(r, owned_right, OWNED_RIGHT, &unavailable, 1);
+	assert_int_equal(e->expect[O_OPT].status, PC_PORT_WRONG_OWNER);
+	assert_int_equal(count_events(e, PC_EVENT_RESTORED), 0);
+}
+
+/* Every holder counts: a supervisor that opened the socket (lower pid)
+ * and the service it started both hold it; the port is the service's. The
+ * result names the holder that matched. Only some holders known (a find
+ * walk) and none of them the owner: pending, not wrong, until a walk of
+ * every process says. */
+static void any_holder_running_the_owner_process_will_do(void **state)
+{
+	struct run *r = *state;
+	const struct held both = { 7002, 1, "systemd", 300, "svcd", 0 };
+	const struct pc_evaluation *e = poll_owned(r, owned_right, OWNED_RIGHT, &both, 1);
+	assert_int_equal(e->expect[O_OPT].status, PC_PORT_PRESENT);
+	assert_int_equal(e->expect[O_OPT].owner_check, PC_OWNER_CHECK_MATCHED);
+	assert_int_equal(e->expect[O_OPT].owner_holder.pid, 300);
+	assert_string_equal(e->expect[O_OPT].owner_holder.process, "svcd");
+	assert_int_equal(r->snap.listeners[e->expect[O_OPT].listener].pid, 1);
+
+	const struct held some = { 7002, 1, "systemd", 0, NULL, PC_NAMING_PARTIAL };
+	e = poll_owned(r, owned_right, OWNED_RIGHT, &some, 1);
+	assert_int_equal(e->expect[O_OPT].status, PC_PORT_PRESENT);
+	assert_int_equal(e->expect[O_OPT].owner_check, PC_OWNER_CHECK_PENDING);
+
+	const struct held supervisor_only = { 7002, 1, "systemd", 0, NULL, 0 };
+	e = poll_owned(r, owned_right, OWNED_RIGHT, &supervisor_only, 1);
+	assert_int_equal(e->expect[O_OPT].status, PC_PORT_WRONG_OWNER);
+	assert_int_equal(e->expect[O_OPT].owner_check, PC_OWNER_CHECK_WRONG);
+	assert_int_equal(e->expect[O_OPT].owner_holder.pid, 1);
+}
+
+/* A range rule with an owner judges every listener in its range, not
+ * the first: root on 7101 is right, nobody on 7150 is an intruder. */
+static void a_range_rule_judges_every_listener_in_it(void **state)
+{
+	struct run *r = *state;
+	const char *const ranged[] = { owned_right[0], owned_right[1], "udp * 7101 uid=1001",
+				       "udp * 7150 uid=65534", owned_right[3] };
+	const struct pc_evaluation *e = poll_owned(r, ranged, 5, &svcd, 1);
+	assert_int_equal(e->expect[O_HEARTBEAT].status, PC_PORT_WRONG_OWNER);
+	assert_int_equal(r->snap.listeners[e->expect[O_HEARTBEAT].listener].local.port, 7150);
+	assert_int_equal(r->snap.listeners[e->expect[O_HEARTBEAT].listener].uid, 65534);
+	assert_int_equal(e->host, PC_NON_COMPLIANT);
+	const struct pc_event *ev = find_event(e, PC_EVENT_MISSING);
+	assert_non_null(ev);
+	assert_int_equal(ev->listener_port, 7150);
+
+	const char *const mine[] = { owned_right[0], owned_right[1], "udp * 7101 uid=1001",
+				     "udp * 7150 uid=1001", owned_right[3] };
+	e = poll_owned(r, mine, 5, &svcd, 1);
+	assert_int_equal(e->expect[O_HEARTBEAT].status, PC_PORT_PRESENT);
+	assert_int_equal(count_events(e, PC_EVENT_RESTORED), 1);
 }
 
 /* Without owner-user or owner-process, whoever holds a port makes it
@@ -177,7 +268,10 @@ int main(void)
 		RUN_TEST(another_user_holding_a_port_is_wrong_owner, "host-owner.conf", 2),
 		RUN_TEST(a_foreign_socket_beside_the_owners_is_wrong_owner, "host-owner.conf", 2),
 		RUN_TEST(another_process_holding_a_port_is_wrong_owner, "host-owner.conf", 2),
-		RUN_TEST(an_unnamed_process_is_wrong_owner_only_after_a_wait, "host-owner.conf", 2),
+		RUN_TEST(an_unnamed_process_waits_for_naming_however_long, "host-owner.conf", 2),
+		RUN_TEST(naming_that_cannot_tell_leaves_the_owner_unknown, "host-owner.conf", 2),
+		RUN_TEST(any_holder_running_the_owner_process_will_do, "host-owner.conf", 2),
+		RUN_TEST(a_range_rule_judges_every_listener_in_it, "host-owner.conf", 2),
 		RUN_TEST(without_an_owner_anyone_will_do, "host.conf", 2),
 	};
 	return cmocka_run_group_tests_name("engine: owners", tests, NULL, NULL);

@@ -65,6 +65,8 @@ static void take_poll(struct pc_snapshot *snap, bool with_api)
 	snap->taken_at = (struct timespec){ 1795642511, 812000000 }; /* 2026-11-25T21:35:11.8Z */
 	snap->duration_us = 412;
 	snap->udp_clients = 4; /* left out by the listener rule */
+	snap->naming = (struct pc_naming_status){ PC_NAMING_DEGRADED,
+						  "the naming helper (pid 9) has not answered in 5 s", 2 };
 }
 
 /* walk-router's main and the beat range present, spare missing, peer not
@@ -331,6 +333,8 @@ static const struct want rows[] = {
 	{ "pcListenerUser", LISTENER, S("u50082") },
 	{ "pcListenerDevice", LISTENER, S("") },
 	{ "pcListenerDeviceStatus", LISTENER, N(PC_DEVICE_NONE) },
+	{ "pcListenerNaming", LISTENER, N(PC_NAMING_COMPLETE) }, /* made by hand, with a pid */
+	{ "pcListenerHolders", LISTENER, S("4242/router") },
 	{ "pcRoleName", ROLE1, S("walk-router") },
 	{ "pcRoleTitle", ROLE1, S("Router of the walk") },
 	{ "pcRoleGuideTable", ROLE1, N(1) },
@@ -366,6 +370,9 @@ static const struct want rows[] = {
 	{ "pcExpectOwner", V6_ROW, S("") },
 	{ "pcExpectProtocolName", V6_ROW, S("tcp") },
 	{ "pcExpectRequirement", V6_ROW, S("optional") },
+	{ "pcExpectOwnerCheck", V6_ROW, N(PC_OWNER_CHECK_NONE) }, /* no owner configured */
+	{ "pcExpectOwnerPid", V6_ROW, N(0) },
+	{ "pcExpectOwnerProcess", V6_ROW, S("") },
 	{ "pcInstanceName", INSTANCE2, S("walk") },
 	{ "pcInstanceRoles", INSTANCE2, N(1) },
 	{ "pcInstanceCompliance", INSTANCE2, N(PC_DEGRADED) },
@@ -384,6 +391,9 @@ static const struct want scalars[] = {
 	{ "pcListenerCount", SCALAR, N(5) },
 	{ "pcPollErrors", SCALAR, N(3) },
 	{ "pcPollSource", SCALAR, N(PC_SOURCE_NETLINK) },
+	{ "pcNamingStatus", SCALAR, N(PC_NAMING_DEGRADED) },
+	{ "pcNamingReason", SCALAR, S("the naming helper (pid 9) has not answered in 5 s") },
+	{ "pcNamingRestarts", SCALAR, N(2) },
 	{ "pcUdpClientCount", SCALAR, N(4) },
 	{ "pcHostCompliance", SCALAR, N(PC_NON_COMPLIANT) },
 	{ "pcExpectedCount", SCALAR, N(7) },

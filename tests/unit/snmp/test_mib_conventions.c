@@ -1,7 +1,8 @@
 /* The agent's own values and names of what the MIB enumerates, held
  * against the MIB as tools/mib-oids.sh read it (mib_oids.h): port status,
  * compliance, listener class, address problem (core/status.h), side,
- * protocol and direction (plan). The core may not include the generated
+ * protocol and direction (plan), naming states (core/snapshot.h) and owner
+ * checks (core/engine.h). The core may not include the generated
  * headers, so this test is what ties its enums to the MIB: a value the MIB
  * adds, drops, renumbers or renames, and the C side does not (or the other
  * way round), fails here. */
@@ -17,6 +18,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/engine.h"
 #include "core/snapshot.h"
 #include "core/status.h"
 #include "mib_oids.h"
@@ -106,6 +108,34 @@ static void the_status_table_is_the_mibs(void **unused)
 	CHECK("PcAddressProblem", PCMIB_ADDRESS_PROBLEM_VALUES, 1, PC_PROBLEM_MAX, address_problem);
 }
 
+static const char *naming(int v)
+{
+	return pc_naming_name((enum pc_naming)v);
+}
+
+static const char *naming_health(int v)
+{
+	return pc_naming_health_name((enum pc_naming_health)v);
+}
+
+static const char *owner_check(int v)
+{
+	return pc_owner_check_name((enum pc_owner_check)v);
+}
+
+/* Naming processes: how far it got with a listener, how it works as a
+ * whole, what an owner check found. */
+static void the_naming_enumerations_are_the_mibs(void **unused)
+{
+	(void)unused;
+	CHECK("pcListenerNaming", PCMIB_LISTENER_NAMING_VALUES, PC_NAMING_COMPLETE, PC_NAMING_OFF,
+	      naming);
+	CHECK("pcNamingStatus", PCMIB_NAMING_STATUS_VALUES, PC_NAMING_WORKING, PC_NAMING_HEALTH_OFF,
+	      naming_health);
+	CHECK("pcExpectOwnerCheck", PCMIB_EXPECT_OWNER_CHECK_VALUES, 1, PC_OWNER_CHECK_MAX,
+	      owner_check);
+}
+
 static void the_plans_enumerations_are_the_mibs(void **unused)
 {
 	(void)unused;
@@ -144,6 +174,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(the_status_table_is_the_mibs),
 		cmocka_unit_test(the_plans_enumerations_are_the_mibs),
+		cmocka_unit_test(the_naming_enumerations_are_the_mibs),
 		cmocka_unit_test(a_mismatch_fails),
 	};
 	return cmocka_run_group_tests_name("mib conventions", tests, NULL, NULL);

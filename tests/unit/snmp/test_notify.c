@@ -47,14 +47,16 @@ static void check_pdu(const struct pc_event *ev, const char *notification, const
 	if (snmp_oid_compare(v->val.objid, v->val_len / sizeof(oid), m->oid, m->oid_len) != 0)
 		fail_msg("event %d: snmpTrapOID is not %s", ev->type, notification);
 
-	size_t i = 0;
+	size_t i = 0, n_objects = 0;
+	while (m->objects[n_objects] != NULL)
+		n_objects++;
 	for (v = v->next_variable; v != NULL; v = v->next_variable, i++) {
-		if (m->objects[i] == NULL)
-			fail_msg("%s: more varbinds than the MIB's OBJECTS", notification);
 		if (i >= n)
-			fail_msg("%s: the MIB has %s, the test expects nothing more", notification,
-				 m->objects[i]);
-		const struct pcmib_object_meta *o = mib_object(m->objects[i]);
+			fail_msg("%s: %s, the test expects nothing more", notification,
+				 i < n_objects ? m->objects[i] : "more varbinds than the MIB's OBJECTS");
+		/* After the OBJECTS, what the agent appends (RFC 3416, 4.2.6):
+		 * objects of the MIB all the same, as the test lists them. */
+		const struct pcmib_object_meta *o = mib_object(i < n_objects ? m->objects[i] : w[i].object);
 		if (strcmp(w[i].object, o->name) != 0)
 			fail_msg("%s: the test expects %s where the MIB has %s", notification,
 				 w[i].object, o->name);
@@ -76,7 +78,7 @@ static void check_pdu(const struct pc_event *ev, const char *notification, const
 				 *v->val.integer, w[i].number);
 		}
 	}
-	if (m->objects[i] != NULL || i != n)
+	if (i < n_objects || i != n)
 		fail_msg("%s: %zu varbinds after snmpTrapOID, the MIB has more OBJECTS", notification, i);
 	snmp_free_pdu(pdu);
 }
@@ -166,15 +168,21 @@ static void test_unexpected(void **ctx)
 		{ "pcNotifyPort", 1, { 0 }, .number = 2222 },
 		{ "pcListenerPid", 8, { 6, 1, 4, 10, 1, 2, 3, 2222 }, .number = 4321 },
 		{ "pcListenerProcess", 8, { 6, 1, 4, 10, 1, 2, 3, 2222 }, .text = "nc" },
+		/* appended: the naming behind pid and process */
+		{ "pcListenerNaming", 8, { 6, 1, 4, 10, 1, 2, 3, 2222 }, .number = PC_NAMING_COMPLETE },
 	};
+	ev.naming = PC_NAMING_COMPLETE;
 	check_pdu(&ev, "pcUnexpectedListener", w, sizeof(w) / sizeof(w[0]));
 
-	/* No pid known: 0, never a negative number. */
+	/* No pid known: 0, never a negative number; and why: naming could not
+	 * answer. */
 	ev.pid = -1;
+	ev.naming = PC_NAMING_UNAVAILABLE;
 	const struct want w0[] = {
 		w[0], w[1], w[2], w[3],
 		{ "pcListenerPid", 8, { 6, 1, 4, 10, 1, 2, 3, 2222 }, .number = 0 },
 		w[5],
+		{ "pcListenerNaming", 8, { 6, 1, 4, 10, 1, 2, 3, 2222 }, .number = PC_NAMING_UNAVAILABLE },
 	};
 	check_pdu(&ev, "pcUnexpectedListener", w0, sizeof(w0) / sizeof(w0[0]));
 }
