@@ -73,24 +73,61 @@ as_user() {
 	setpriv --reuid="$user" --regid="$user" --init-groups -- "$@"
 }
 
-# zbx_start_db: a fresh cluster on a socket in $ZBX_PG_DIR, the schema and
-# data of the installed zabbix-server-pgsql loaded into database zabbix.
-zbx_start_db() {
-	mkdir -p "$ZBX_PG_DIR"
-	chown postgres: "$ZBX_PG_DIR"
-	as_user postgres "$ZBX_PGBIN/initdb" -D "$ZBX_PG_DIR/data" -A trust -U postgres -E UTF8 \
-		--locale=C.UTF-8 --no-sync >"$ZBX_PG_DIR/initdb.log" 2>&1 || fail "initdb: $(tail -n 3 "$ZBX_PG_DIR/initdb.log")"
-	# A throwaway database: durability buys nothing here.
+# The cluster with the schema loaded is kept under $PC_BUILD/zabbix-db and
+# copied for each run: loading Zabbix's data takes several seconds, copying
+# the cluster one. The copy is remade when the installed PostgreSQL or
+# zabbix-server-pgsql changes (its stamp names their versions).
+ZBX_DB_CACHE=$PC_BUILD/zabbix-db
+
+zbx_db_stamp() {
+	dpkg-query -W -f='${Package} ${Version}\n' zabbix-server-pgsql "postgresql-$(basename "$(dirname "$ZBX_PGBIN")")" 2>/dev/null
+}
+
+# zbx_run_postgres: the server on a socket in $ZBX_PG_DIR, in a session of
+# its own. A throwaway database: durability buys nothing here.
+zbx_run_postgres() {
 	start_bg ZBX_PG_PID setsid setpriv --reuid=postgres --regid=postgres --init-groups -- \
 		"$ZBX_PGBIN/postgres" -D "$ZBX_PG_DIR/data" \
 		-k "$ZBX_PG_DIR" -c listen_addresses= -c fsync=off -c synchronous_commit=off \
-		-c full_page_writes=off -c logging_collector=off 2>"$PC_TMP/postgresql.log"
+		-c full_page_writes=off -c logging_collector=off 2>>"$PC_TMP/postgresql.log"
 	wait_for 30 "PostgreSQL to accept connections" "$ZBX_PGBIN/pg_isready" -q -h "$ZBX_PG_DIR" -U postgres
+}
+
+# zbx_make_db_cache: a new cluster, the schema and data of the installed
+# zabbix-server-pgsql loaded into database zabbix, stopped cleanly and
+# moved to $ZBX_DB_CACHE.
+zbx_make_db_cache() {
+	log "making the Zabbix database kept in $ZBX_DB_CACHE (once per package version)"
+	as_user postgres "$ZBX_PGBIN/initdb" -D "$ZBX_PG_DIR/data" -A trust -U postgres -E UTF8 \
+		--locale=C.UTF-8 --no-sync >"$ZBX_PG_DIR/initdb.log" 2>&1 || fail "initdb: $(tail -n 3 "$ZBX_PG_DIR/initdb.log")"
+	zbx_run_postgres
 	psql -q -h "$ZBX_PG_DIR" -U postgres -c 'create role zabbix login' \
 		-c 'create database zabbix owner zabbix' >/dev/null
 	zcat "$ZBX_SQL_DIR"/schema.sql.gz "$ZBX_SQL_DIR"/images.sql.gz "$ZBX_SQL_DIR"/data.sql.gz |
 		psql -q -h "$ZBX_PG_DIR" -U zabbix -v ON_ERROR_STOP=1 zabbix >"$ZBX_PG_DIR/load.log" 2>&1 ||
 		fail "loading the Zabbix schema: $(tail -n 3 "$ZBX_PG_DIR/load.log")"
+	as_user postgres "$ZBX_PGBIN/pg_ctl" -D "$ZBX_PG_DIR/data" -m fast -w stop >/dev/null ||
+		fail "stopping PostgreSQL"
+	wait "$ZBX_PG_PID" 2>/dev/null || true
+	ZBX_PG_PID=
+	rm -rf "$ZBX_DB_CACHE.new.$$"
+	mkdir -p "$ZBX_DB_CACHE.new.$$"
+	cp -a "$ZBX_PG_DIR/data" "$ZBX_DB_CACHE.new.$$/data"
+	zbx_db_stamp >"$ZBX_DB_CACHE.new.$$/stamp"
+	rm -rf "$ZBX_DB_CACHE"
+	mv "$ZBX_DB_CACHE.new.$$" "$ZBX_DB_CACHE"
+	rm -rf "$ZBX_PG_DIR/data"
+}
+
+# zbx_start_db: PostgreSQL on a copy of the kept cluster.
+zbx_start_db() {
+	mkdir -p "$ZBX_PG_DIR"
+	chown postgres: "$ZBX_PG_DIR"
+	if [ ! -f "$ZBX_DB_CACHE/stamp" ] || [ "$(cat "$ZBX_DB_CACHE/stamp")" != "$(zbx_db_stamp)" ]; then
+		zbx_make_db_cache
+	fi
+	cp -a "$ZBX_DB_CACHE/data" "$ZBX_PG_DIR/data"
+	zbx_run_postgres
 }
 
 # zbx_start_server [KEY=VALUE...]: zabbix_server in the foreground, as the
