@@ -9,6 +9,9 @@
 #                                --rounds R --cold-rounds C --idle SECONDS)
 #   bench/run.sh parse [N]       parse_bench: configuration loads of N and 2N bytes
 #                                in several shapes; linear when every ratio is under 3
+#   bench/run.sh zabbix          zabbix_poll.sh: a Zabbix 6.0 poll of a portcomply host
+#                                against one of IF-MIB, in requests, AgentX round trips
+#                                and time (writes build/zabbix-poll.txt)
 #
 # Needs root: each bench makes its own network namespace. Exit status: the
 # worst of the benches run (0 targets met, 1 a target missed, 2 failed).
@@ -33,8 +36,17 @@ parse() {
 	"$build/bench/parse_bench" "$@"
 }
 
+# A real Zabbix in the scenario's namespaces (tests/zabbix/lib.sh): run as
+# an integration scenario, which shows its output only when it fails.
+zabbix() {
+	case $build in /*) out=$build/zabbix-poll.txt ;; *) out=$(pwd)/$build/zabbix-poll.txt ;; esac
+	rm -f "$out"
+	ZBX_BENCH_OUT=$out PC_SCENARIO_TIMEOUT=600 tests/integration/run.sh bench/zabbix_poll.sh || return 2
+	cat "$out"
+}
+
 case ${1:-} in
-poll | walk | parse)
+poll | walk | parse | zabbix)
 	what=$1
 	shift
 	"$what" "$@"
@@ -49,7 +61,7 @@ poll | walk | parse)
 	exit "$rc_walk"
 	;;
 *)
-	echo "usage: bench/run.sh [poll|walk|parse] [ARGS...]" >&2
+	echo "usage: bench/run.sh [poll|walk|parse|zabbix] [ARGS...]" >&2
 	exit 2
 	;;
 esac

@@ -83,13 +83,15 @@ host_loaded() {
 wait_for 60 "zabbix_server to poll the new host" host_loaded
 
 log "portcomplyd as icm-router and cti-server, every expected listener open"
-# The Zabbix stack's own listeners and the UDP clients' ephemeral sockets
-# (Zabbix's pollers, snmpget) are ignored: on a real host Zabbix is elsewhere.
+# snmpd's and snmptrapd's own listeners (SNMP, SMUX, traps), the Zabbix
+# stack's, and the UDP clients' ephemeral sockets (Zabbix's pollers,
+# snmpget) are ignored: on a real host Zabbix is elsewhere.
 write_agent_conf "hold-down = 2" "notify-rate-limit = 5" \
 	'role "icm-router" { instance = 1  side = "a" }' \
 	'role "cti-server" { instance = 1  side = "a" }' \
 	'ignore { protocol = "udp"  port = 1161 }' \
 	'ignore { protocol = "udp"  port = 1162 }' \
+	'ignore { protocol = "tcp"  port = 199 }' \
 	'ignore { protocol = "udp"  range = {50000, 60999} }' \
 	'ignore { protocol = "tcp"  port = 10051 }' \
 	'ignore { protocol = "tcp"  port = 18080 }'
@@ -160,6 +162,7 @@ for i in "${!status[@]}"; do
 		fail "pc.expect.status[$i] is $(value_of "pc.expect.status[$i]"), the MIB says ${status[$i]}"
 done
 [ "$(value_of pc.host.compliance)" = 1 ] || fail "pc.host.compliance is $(value_of pc.host.compliance)"
+[ "$(value_of pc.unexpected.count)" = 0 ] || fail "pc.unexpected.count is $(value_of pc.unexpected.count)"
 [ "$(value_of pc.expected.count)" = "$rows" ] || fail "pc.expected.count is not $rows"
 [ "$(value_of pc.catalog.revision)" = "$(mib_value pcCatalogRevision.0)" ] || fail "pc.catalog.revision differs"
 [ "$(value_of pc.poll.source)" = 1 ] || fail "pc.poll.source is not netlink(1)"
@@ -169,7 +172,7 @@ log "what one poll costs, while nothing but Zabbix asks snmpd"
 # one line each, "requests agentx" (one UDP socket per poll).
 poll_sessions() {
 	tail -n +"$1" "$PC_TMP/snmpd.log" | awk -f "$ROUNDTRIPS" |
-		awk '{ if ($1 != last) { n++; order[n] = $1 } req[$1]++; ax[$1] += $3; last = $1 }
+		awk '{ if ($1 != last) { n++; order[n] = $1 } req[$1]++; ax[$1] += $4; last = $1 }
 			END { for (i = 1; i < n; i++) print req[order[i]], ax[order[i]] }'
 }
 # Zabbix grows the variables per request poll by poll; wait until three
@@ -226,7 +229,7 @@ trap_received() {
 		jq -e --arg t "$2" 'any(.[]; .value | contains($t))' >/dev/null
 }
 wait_for 30 "the start-up pcComplianceChanged as a trap item" \
-	trap_received pcComplianceChanged "pcComplianceChanged compliance=compliant previous=unknown"
+	trap_received pcComplianceChanged "pcComplianceChanged compliance=compliant previous=unknown missing=0 unexpected=0"
 
 cti_row=
 for i in "${!rule[@]}"; do
@@ -250,7 +253,7 @@ wait_for 30 "'$noncompliant' to fire" trigger_is "$noncompliant" 1
 wait_for 30 "pcListenerMissing as a trap item" trap_received pcListenerMissing \
 	"pcListenerMissing role=cti-server instance=1 side=a rule=cti protocol=tcp port=$cti_port status=missing"
 wait_for 30 "pcComplianceChanged to nonCompliant as a trap item" trap_received pcComplianceChanged \
-	"pcComplianceChanged compliance=nonCompliant previous=compliant missing=1"
+	"pcComplianceChanged compliance=nonCompliant previous=compliant missing=1 unexpected=0"
 
 log "the listener back: both resolve"
 listener_do icm open "$cti_index"

@@ -252,16 +252,17 @@ zbx_template_id() {
 		jq -r '.[0].templateid // empty'
 }
 
-# zbx_create_host NAME TEMPLATE_ID MACROS_JSON: a host with one SNMPv2c
-# interface on our snmpd (bulk requests on, Zabbix's default), in the group
-# "portcomply test"; prints its hostid.
+# zbx_create_host NAME TEMPLATE_ID MACROS_JSON [PORT]: a host with one
+# SNMPv2c interface on our snmpd (127.0.0.1, PORT or SNMP_TARGET's; bulk
+# requests on, Zabbix's default), in the group "portcomply test"; prints
+# its hostid.
 zbx_create_host() {
 	local groupid
 	groupid=$(zbx_api hostgroup.get '{"filter": {"name": ["portcomply test"]}, "output": ["groupid"]}' |
 		jq -r '.[0].groupid // empty')
 	[ -n "$groupid" ] || groupid=$(zbx_api hostgroup.create '{"name": "portcomply test"}' | jq -r '.groupids[0]')
 	zbx_api host.create "$(jq -cn --arg h "$1" --arg g "$groupid" --arg t "$2" --argjson m "$3" \
-		--arg port "${SNMP_TARGET##*:}" '{host: $h, groups: [{groupid: $g}], templates: [{templateid: $t}],
+		--arg port "${4:-${SNMP_TARGET##*:}}" '{host: $h, groups: [{groupid: $g}], templates: [{templateid: $t}],
 		macros: ([{macro: "{$SNMP_COMMUNITY}", value: "public"}] + $m),
 		interfaces: [{type: 2, main: 1, useip: 1, ip: "127.0.0.1", dns: "", port: $port,
 			details: {version: 2, bulk: 1, community: "{$SNMP_COMMUNITY}"}}]}')" |
