@@ -44,6 +44,11 @@ zbx_import "$ZBX_TEMPLATE"
 template_id=$(zbx_template_id 'Portcomply by SNMP')
 [ -n "$template_id" ] || fail "the template was not imported"
 
+[ "$(zbx_api graph.get "$(jq -cn --arg t "$template_id" '{templateids: [$t]}')" | jq length)" = 2 ] ||
+	fail "the template's two graphs were not imported"
+[ "$(zbx_api templatedashboard.get "$(jq -cn --arg t "$template_id" '{templateids: [$t],
+	selectPages: "extend"}')" | jq '[.[].pages[].widgets[]] | length')" = 2 ] ||
+	fail "the template's dashboard with its two graphs was not imported"
 # Each SNMP OID is the object the item's description names (MIB: NAME), and
 # each discovery macro comes from the column it is named after.
 while IFS=$'\t' read -r oid object; do
