@@ -1,7 +1,7 @@
 # The Zabbix template (contrib/zabbix) against a real Zabbix 6.0: PostgreSQL,
 # zabbix_server and the frontend's API in this scenario's namespaces, the
-# template imported through the API, a host on our snmpd whose portcomplyd
-# plays icm-router and cti-server (instance 1, side a). Every OID of the
+# template imported through the API, a host on our snmpd (over IPv6, ::1)
+# whose portcomplyd plays icm-router and cti-server (instance 1, side a). Every OID of the
 # template is the object its description names; discovery makes one status
 # item per pcExpectTable row, named with the row's role, instance, side,
 # rule, protocol and port; every item is supported and holds what the MIB
@@ -27,7 +27,13 @@ POLL_MAX_REQUESTS=1
 POLL_MAX_AGENTX=1
 
 log "snmpd (with a packet dump), snmptrapd -> SNMPTT"
+# Zabbix polls the host over IPv6 and its traps come from [::1]; the test's
+# own queries use IPv4.
+ZBX_AGENT_IP=::1
 write_snmpd_conf
+sed -i -e 's/^agentaddress .*/&,udp6:[::1]:1161/' -e 's/^trap2sink .*/trap2sink udp6:[::1]:1162 public/' \
+	"$PC_TMP/snmpd/snmpd.conf"
+echo 'rocommunity6 public ::1' >>"$PC_TMP/snmpd/snmpd.conf"
 SNMP_PERSISTENT_DIR=$PC_TMP/snmpd/persist start_bg SNMPD_PID \
 	snmpd -f -C -d -c "$PC_TMP/snmpd/snmpd.conf" -Lf "$PC_TMP/snmpd.log" -p "$PC_TMP/snmpd/snmpd.pid"
 wait_for 10 "snmpd to answer" snmpget -v2c -c public -t 0.2 -r 0 "$SNMP_TARGET" .1.3.6.1.2.1.1.3.0

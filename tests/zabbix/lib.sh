@@ -253,18 +253,19 @@ zbx_template_id() {
 }
 
 # zbx_create_host NAME TEMPLATE_ID MACROS_JSON [PORT]: a host with one
-# SNMPv2c interface on our snmpd (127.0.0.1, PORT or SNMP_TARGET's; bulk
+# SNMPv2c interface on our snmpd (ZBX_AGENT_IP, PORT or SNMP_TARGET's; bulk
 # requests on, Zabbix's default), in the group "portcomply test"; prints
 # its hostid.
+ZBX_AGENT_IP=${ZBX_AGENT_IP:-127.0.0.1}
 zbx_create_host() {
 	local groupid
 	groupid=$(zbx_api hostgroup.get '{"filter": {"name": ["portcomply test"]}, "output": ["groupid"]}' |
 		jq -r '.[0].groupid // empty')
 	[ -n "$groupid" ] || groupid=$(zbx_api hostgroup.create '{"name": "portcomply test"}' | jq -r '.groupids[0]')
 	zbx_api host.create "$(jq -cn --arg h "$1" --arg g "$groupid" --arg t "$2" --argjson m "$3" \
-		--arg port "${4:-${SNMP_TARGET##*:}}" '{host: $h, groups: [{groupid: $g}], templates: [{templateid: $t}],
+		--arg port "${4:-${SNMP_TARGET##*:}}" --arg ip "$ZBX_AGENT_IP" '{host: $h, groups: [{groupid: $g}], templates: [{templateid: $t}],
 		macros: ([{macro: "{$SNMP_COMMUNITY}", value: "public"}] + $m),
-		interfaces: [{type: 2, main: 1, useip: 1, ip: "127.0.0.1", dns: "", port: $port,
+		interfaces: [{type: 2, main: 1, useip: 1, ip: $ip, dns: "", port: $port,
 			details: {version: 2, bulk: 1, community: "{$SNMP_COMMUNITY}"}}]}')" |
 		jq -r '.hostids[0]'
 }
@@ -287,7 +288,7 @@ zbx_items() {
 
 # ---- traps: snmptrapd -> SNMPTT -> zabbix_server's SNMPTrapperFile ----
 
-# start_trapd_snmptt: snmptrapd on 127.0.0.1:1162 handing every trap to
+# start_trapd_snmptt: snmptrapd on 127.0.0.1:1162 and [::1]:1162 handing every trap to
 # SNMPTT in standalone mode, with contrib/zabbix/snmptt.conf, writing the
 # records Zabbix reads into $ZBX_TRAP_FILE.
 start_trapd_snmptt() {
@@ -324,6 +325,6 @@ EOF
 	: >"$PC_TMP/traps.log"
 	SNMP_PERSISTENT_DIR=$PC_TMP/trapd/persist start_bg TRAPD_PID \
 		snmptrapd -f -C -c "$PC_TMP/trapd/snmptrapd.conf" -Lf "$PC_TMP/traps.log" \
-		-F 'TRAP %v\n' udp:127.0.0.1:1162 2>"$PC_TMP/snmptt-stderr.log"
+		-F 'TRAP %v\n' udp:127.0.0.1:1162,udp6:[::1]:1162 2>"$PC_TMP/snmptt-stderr.log"
 	wait_for 10 "snmptrapd to start" grep -q 'NET-SNMP version' "$PC_TMP/traps.log"
 }

@@ -5,10 +5,10 @@
 # single-threaded: what it sends a subagent between two requests belongs to
 # the first.
 function flush() { if (port != "") print port, to, size, agentx; port = "" }
-/^Received [0-9]+ byte packet from UDP: / {
+/^Received [0-9]+ byte packet from UDP(\/IPv6)?: / {
 	flush()
 	size = $2
-	# "UDP: [127.0.0.1]:52157->[127.0.0.1]:1161"
+	# "UDP: [127.0.0.1]:52157->[127.0.0.1]:1161", "UDP/IPv6: [::1]:52157->[::1]:1161"
 	port = $0
 	sub(/^[^]]*\]:/, "", port)
 	sub(/->.*/, "", port)
