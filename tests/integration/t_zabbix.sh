@@ -1,8 +1,8 @@
 # The Zabbix template (contrib/zabbix) against a real Zabbix 6.0: PostgreSQL,
 # zabbix_server and the frontend's API in this scenario's namespaces, the
 # template imported through the API, a host on our snmpd (over IPv6, ::1)
-# whose portcomplyd plays icm-router and cti-server (instance 1, side a). Every OID of the
-# template is the object its description names; discovery makes one status
+# whose portcomplyd plays icm-router and cti-server (instance 1, side a).
+# Every OID of the template is the object its description names; discovery makes one status
 # item per pcExpectTable row, named with the row's role, instance, side,
 # rule, protocol and port; every item is supported and holds what the MIB
 # says; the required-port trigger fires when the CTI Server listener closes
