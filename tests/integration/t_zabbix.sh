@@ -193,7 +193,10 @@ steady() {
 	s=$(poll_sessions "$1" | tail -n 3)
 	[ "$(wc -l <<<"$s")" = 3 ] && [ "$(awk '$1 == 1' <<<"$s" | wc -l)" = 3 ]
 }
-wait_for 90 "Zabbix to poll the host in single requests" steady 1
+if ! poll_until 90 steady 1; then
+	fail "polls of the host are not single requests; the last ones (requests, AgentX round trips):" \
+		$(poll_sessions 1 | tail -n 5 | tr ' ' ,)
+fi
 mark=$(wc -l <"$PC_TMP/snmpd.log")
 t0=$(date +%s)
 compliance_item=$(host_items | jq -r '.[] | select(.key_ == "pc.host.compliance") | .itemid')
