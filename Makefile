@@ -170,8 +170,12 @@ unit: $(UNIT_BINS)
 unit-asan:
 	@$(MAKE) --no-print-directory BUILD=build/asan SANITIZE=1 unit
 
+# The Zabbix scenario, the longest, first: last in the list, it would run
+# alone at the end while the other job slot idles.
+INTEGRATION_SCENARIOS := tests/integration/t_zabbix.sh \
+	$(filter-out tests/integration/t_zabbix.sh,$(sort $(wildcard tests/integration/t_*.sh)))
 integration: build
-	@tests/integration/run.sh -j $(JOBS)
+	@tests/integration/run.sh -j $(JOBS) $(INTEGRATION_SCENARIOS)
 
 fuzzers: $(FUZZ_BINS)
 

@@ -18,6 +18,9 @@
 #   bench/run.sh scrape [ARGS...] scrape_bench.sh: a scrape of the shipped snmp_exporter
 #                                module against if_mib (--listeners N --rounds R
 #                                --compare SNMP_YML)
+#   bench/run.sh zabbix          zabbix_poll.sh: a Zabbix 6.0 poll of a portcomply host
+#                                against one of IF-MIB, in requests, AgentX round trips
+#                                and time (writes build/zabbix-poll.txt)
 #
 # Needs root: each bench makes its own network namespace. Exit status: the
 # worst of the benches run (0 targets met, 1 a target missed, 2 failed).
@@ -54,8 +57,18 @@ scrape() {
 	BUILD=$build bench/scrape_bench.sh "$@"
 }
 
+
+# A real Zabbix in the scenario's namespaces (tests/zabbix/lib.sh): run as
+# an integration scenario, which shows its output only when it fails.
+zabbix() {
+	case $build in /*) out=$build/zabbix-poll.txt ;; *) out=$(pwd)/$build/zabbix-poll.txt ;; esac
+	rm -f "$out"
+	ZBX_BENCH_OUT=$out PC_SCENARIO_TIMEOUT=600 tests/integration/run.sh bench/zabbix_poll.sh || return 2
+	cat "$out"
+}
+
 case ${1:-} in
-poll | walk | parse | discover | serve | scrape)
+poll | walk | parse | discover | serve | scrape | zabbix)
 	what=$1
 	shift
 	"$what" "$@"
@@ -70,7 +83,7 @@ poll | walk | parse | discover | serve | scrape)
 	exit "$rc_walk"
 	;;
 *)
-	echo "usage: bench/run.sh [poll|walk|parse|discover|serve|scrape] [ARGS...]" >&2
+	echo "usage: bench/run.sh [poll|walk|parse|discover|serve|scrape|zabbix] [ARGS...]" >&2
 	exit 2
 	;;
 esac

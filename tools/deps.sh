@@ -17,11 +17,17 @@ PACKAGES="build-essential pkg-config libsnmp-dev snmpd snmp snmptrapd \
 libconfuse-dev libcmocka-dev libmnl-dev smitools iproute2 util-linux valgrind perl \
 clang stress-ng mandoc debhelper lintian fakeroot dpkg-dev systemd nftables adduser passwd \
 prometheus prometheus-snmp-exporter monitoring-plugins-standard monitoring-plugins-basic \
-nagios-nrpe-server nagios-nrpe-plugin debootstrap systemd-container"
+nagios-nrpe-server nagios-nrpe-plugin debootstrap systemd-container \
+jq curl postgresql php-cgi php-cli php-pgsql zabbix-server-pgsql zabbix-frontend-php \
+snmptt libnet-ip-perl"
 # nagios-nrpe-server is there for its nrpe binary: tests/integration/t_nagios.sh
 # runs its own nrpe in a namespace (the package's service is the site's affair).
 # debootstrap and systemd-container (systemd-nspawn): tests/host boots a
 # Debian of its own.
+# The Zabbix packages, PostgreSQL and SNMPTT are there for tests/integration/
+# t_zabbix.sh, which runs its own cluster, server and API in a namespace.
+# php-cgi comes before zabbix-frontend-php so that PHP's SAPI dependency is
+# met without Apache; libnet-ip-perl is what SNMPTT needs for IPv6.
 MIBS_PACKAGE=snmp-mibs-downloader
 NONFREE_LIST=/etc/apt/sources.list.d/portcomply-non-free.sources
 POLICY_RC=/usr/sbin/policy-rc.d
