@@ -699,6 +699,19 @@ static void test_words(void **state)
 	assert_int_equal(words[3], words[0]);
 	pc_discover_words_list(&w, PC_DISCOVER_LIST_TOKEN, list, sizeof(list));
 	assert_string_equal(list + strlen(list) - 4, ",...");
+
+	/* Five roles that fill 125 of the 127 characters: the fifth would
+	 * leave no room to say that a sixth follows, so it goes too. */
+	static const char *const names[] = { "nuance-recognition-server", "nuance-compilation-server",
+					     "ctios-supervisor-desktop", "ctios-supervisor-desktop",
+					     "rms-alarmtracker-client", "webview" };
+	for (size_t i = 0; i < 6; i++)
+		many[i] = (struct pc_discover_assignment){ pc_catalog_find_role(catalog, names[i]), -1,
+							   PC_SIDE_NONE, 0 };
+	pc_discover_words_of_assignments(many, 6, &w);
+	assert_string_equal(w.roles + strlen(w.roles) - 4, " ...");
+	assert_string_equal(w.roles, "nuance-recognition-server nuance-compilation-server "
+				     "ctios-supervisor-desktop ctios-supervisor-desktop ...");
 }
 
 static void test_formats(void **state)
