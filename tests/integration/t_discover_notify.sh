@@ -6,7 +6,8 @@
 # agreed (the log says it came from unknown); more polls send nothing.
 # The Router's UDP incrp-nic (40105) lies inside the kernel's ephemeral
 # range and no configured rule names it: pcListenerTable leaves it out as
-# a client's socket, discovery counts it (pcDiscoveryListeners). After a
+# a client's socket, discovery counts it (pcDiscoveryListeners). --check
+# on the same sockets names the mismatch first among its problems. After a
 # reload to instance 2, exactly one back to matches. With notify-discovery
 # false, a verdict that changes again is served but not sent.
 . "$(dirname "$0")/lib.sh"
@@ -69,6 +70,18 @@ explained=$(mib_value pcDiscoveryExplained.1)
 [ "$explained" = "$(mib_value pcDiscoveryExpected.1)" ] ||
 	fail "candidate 1 explains $explained of its $(mib_value pcDiscoveryExpected.1) ports"
 log "udp/40105: not in pcListenerTable, counted by discovery (candidate 1: all $explained of its ports listen)"
+
+# --check on the same sockets says it too, first among its problems.
+set +e
+"$PC_DAEMON" --check -c "$PC_TMP/portcomply.conf" >"$PC_TMP/check.txt" 2>"$PC_TMP/check.err"
+rc=$?
+set -e
+[ "$rc" = 2 ] || fail "--check exits $rc, not 2 (nonCompliant): $(head -c 300 "$PC_TMP/check.txt")"
+grep -q '^PORTCOMPLY CRITICAL - nonCompliant: .*; roles differ: listeners look like icm-router/2/a/-,icm-logger/2/a/-, ' \
+	"$PC_TMP/check.txt" || fail "--check's status line does not name the mismatch first: $(head -n 1 "$PC_TMP/check.txt")"
+sed -n 2p "$PC_TMP/check.txt" | grep -q '^discovery differs: the configured roles (icm-router instance 0 side a, icm-logger instance 0 side a; ' ||
+	fail "--check's first problem line is: $(sed -n 2p "$PC_TMP/check.txt")"
+log "--check: $(sed -n 2p "$PC_TMP/check.txt")"
 
 configure 2 true
 kill -HUP "$AGENT_PID"
