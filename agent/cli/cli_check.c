@@ -6,7 +6,11 @@
  * missing at once, never pending) and there is no flap damping (one poll
  * has no history). The daemon's hold-down and flap settings apply to the
  * MIB and notifications only. Connect rules are checked when the
- * configuration's check-connections is on, as in the daemon.
+ * configuration's check-connections is on, as in the daemon. With
+ * discovery = true the same poll is searched for the roles that explain
+ * its listeners, and a configuration whose roles are not among the best
+ * candidates is a problem (WARNING when nothing worse is: report.h says
+ * why), its verdict taken at once like every status.
  *
  * A daemon serving the same configuration is asked for its AgentX link
  * over its control socket (cli/control.h): a link that is down is in the
@@ -24,6 +28,7 @@
 #include <string.h>
 
 #include "util/clock.h"
+#include "core/discover.h"
 #include "core/engine.h"
 #include "core/listener_rule.h"
 #include "plan/plan.h"
@@ -77,15 +82,43 @@ static int observe(const struct pc_plan *plan, const struct pc_collector_options
 		snprintf(why, len, "cannot count connections: %s", strerror(errno));
 	else if ((rc = pc_collector_poll(collector, snap, err, sizeof(err))) < 0)
 		snprintf(why, len, "cannot read the socket tables: %s", err);
-	else
-		pc_snapshot_keep_listeners(snap, &plan->expectations); /* clients are not judged */
 	pc_collector_close(collector);
+	return rc;
+}
+
+/* What the daemon's discovery would conclude from this poll, at once; and
+ * the poll without clients' UDP sockets, which are not judged. Discovery
+ * off: out untouched, false. -1: out of memory. */
+static int discover_and_keep(const struct pc_plan *plan, struct pc_snapshot *snap,
+			     struct pc_discovery *out)
+{
+	if (!plan->config->discovery) {
+		pc_snapshot_keep_listeners(snap, &plan->expectations);
+		return 0;
+	}
+	struct pc_discover_index *ix = pc_discover_index_build(plan->catalog);
+	struct pc_discover_params params = { .config = plan->config };
+	struct pc_listener *also = NULL;
+	int rc = -1;
+	if (ix != NULL) {
+		also = pc_discover_catalog_udp(ix, snap, &plan->expectations, &params.n_also);
+		params.also = also;
+	}
+	pc_snapshot_keep_listeners(snap, &plan->expectations);
+	struct pc_discover_assignment *configured =
+		pc_discover_configured(plan->catalog, &plan->expectations, &params.n_configured);
+	params.configured = configured;
+	if (ix != NULL && pc_discover_run(ix, snap, &params, out) == 0)
+		rc = 1;
+	free(configured);
+	free(also);
+	pc_discover_index_free(ix);
 	return rc;
 }
 
 static int report(FILE *out, FILE *err, bool json, enum pc_report_detail detail,
 		  const struct pc_plan *plan, const struct pc_snapshot *snap,
-		  const struct pc_report_agent *agent)
+		  const struct pc_report_agent *agent, const struct pc_discovery *discovery)
 {
 	const struct pc_engine_settings one_shot = {
 		.hold_down = 1,
@@ -97,10 +130,10 @@ static int report(FILE *out, FILE *err, bool json, enum pc_report_detail detail,
 	if (pc_engine_evaluate(plan, &one_shot, snap, NULL, NULL, NULL, pc_ms_of(&snap->taken_mono),
 			       &ev) < 0)
 		return unknown(out, err, json, "out of memory evaluating the poll");
-	int status = pc_report_exit_status(ev.host);
+	int status = pc_report_check_status(&ev, discovery);
 	errno = 0;
-	int rc = json ? pc_report_json(out, plan, snap, &ev, agent)
-		       : pc_report_text(out, plan, snap, &ev, agent, detail);
+	int rc = json ? pc_report_json(out, plan, snap, &ev, agent, discovery)
+		       : pc_report_text(out, plan, snap, &ev, agent, discovery, detail);
 	pc_evaluation_free(&ev);
 	if (rc < 0) {
 		fprintf(err, PC_NAME ": writing the report: %s\n",
@@ -133,20 +166,24 @@ int pc_check_run(const struct pc_cli_args *args, const struct pc_collector_optio
 	pc_diag_clear(&diag);
 
 	struct pc_snapshot snap = { 0 };
+	struct pc_discovery discovery = { 0 };
 	char why[600];
-	int status;
+	int status, found;
 	struct pc_report_agent agent;
 	int asked = pc_control_status(args->config_path, &agent, why, sizeof(why));
 	if (asked < 0)
 		fprintf(err, PC_NAME ": asking the serving daemon for its AgentX link: %s\n", why);
 	if (observe(plan, collect, &snap, why, sizeof(why)) < 0)
 		status = unknown(out, err, json, why);
+	else if ((found = discover_and_keep(plan, &snap, &discovery)) < 0)
+		status = unknown(out, err, json, "out of memory while discovering");
 	else
 		status = report(out, err, json,
 				args->brief     ? PC_REPORT_BRIEF
 				: args->verbose ? PC_REPORT_VERBOSE
 						: PC_REPORT_DEFAULT,
-				plan, &snap, asked > 0 ? &agent : NULL);
+				plan, &snap, asked > 0 ? &agent : NULL, found ? &discovery : NULL);
+	pc_discovery_free(&discovery);
 	pc_snapshot_clear(&snap);
 	pc_plan_unref(plan);
 	return status;

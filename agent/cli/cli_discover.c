@@ -5,7 +5,10 @@
  *
  * The catalog and the ignore statements come from the configuration when
  * -c names one or the default one exists; its roles, if any, are compared
- * with the candidates. Without a configuration, the default catalog. */
+ * with the candidates. Without a configuration, the default catalog.
+ * Sockets count as the daemon's discovery counts them: the listeners
+ * (core/listener_rule.h), and the UDP sockets on a port of the ephemeral
+ * range that the catalog names (pc_discover_catalog_udp). */
 #include "cli/cli_discover.h"
 
 #include <errno.h>
@@ -15,6 +18,7 @@
 #include <unistd.h>
 
 #include "core/discover.h"
+#include "core/listener_rule.h"
 #include "plan/catalog_load.h"
 #include "plan/plan.h"
 #include "util/json.h"
@@ -203,17 +207,6 @@ static void write_candidate_text(FILE *out, const struct pc_discovery *d, size_t
 	}
 }
 
-static const char *verdict_text(enum pc_discover_verdict v)
-{
-	switch (v) {
-	case PC_DISCOVER_OFF: return "off";
-	case PC_DISCOVER_NO_ROLES: return "noRoles";
-	case PC_DISCOVER_MATCHES: return "matches";
-	case PC_DISCOVER_DIFFERS: return "differs";
-	}
-	return "?";
-}
-
 static void write_text(FILE *out, const struct source *src, const struct pc_discover_index *ix,
 		       const struct pc_discovery *d)
 {
@@ -295,7 +288,7 @@ static void write_json(FILE *out, const struct source *src, const struct pc_disc
 	fprintf(out, "{\"catalog_revision\":");
 	pc_json_string(out, catalog_of(src)->revision);
 	fprintf(out, ",\"listeners\":%u,\"ignored\":%u,\"verdict\":", d->listeners, d->ignored);
-	pc_json_string(out, verdict_text(d->verdict));
+	pc_json_string(out, pc_discover_verdict_name(d->verdict));
 	score_text(d->configured_score, score, sizeof(score));
 	fprintf(out, ",\"configured_score\":%s", d->verdict == PC_DISCOVER_NO_ROLES ? "null" : score);
 	fprintf(out, ",\"unexplained\":");
@@ -391,21 +384,34 @@ int pc_discover_command(const struct pc_cli_args *args, const struct pc_collecto
 	struct pc_snapshot snap = { 0 };
 	struct pc_discover_index *ix = NULL;
 	struct pc_discover_assignment *configured = NULL;
+	struct pc_listener *also = NULL;
 	struct pc_discovery d = { 0 };
 	status = EXIT_RUNTIME;
 	if (observe(collect, &snap, err) < 0)
 		goto done;
 	ix = pc_discover_index_build(catalog_of(&src));
+	if (ix == NULL) {
+		fprintf(err, PC_NAME ": out of memory while discovering\n");
+		goto done;
+	}
 	size_t n_configured = 0;
 	if (src.plan != NULL)
 		configured = pc_discover_configured(src.plan->catalog, &src.plan->expectations,
 						    &n_configured);
+	/* The daemon's rule: clients' UDP sockets are no listeners, unless
+	 * their port is one the catalog names. */
+	const struct pc_expectations *exps = src.plan ? &src.plan->expectations : NULL;
+	size_t n_also = 0;
+	also = pc_discover_catalog_udp(ix, &snap, exps, &n_also);
+	pc_snapshot_keep_listeners(&snap, exps);
 	struct pc_discover_params params = {
 		.config = src.plan ? src.plan->config : NULL,
 		.configured = configured,
 		.n_configured = n_configured,
+		.also = also,
+		.n_also = n_also,
 	};
-	if (ix == NULL || pc_discover_run(ix, &snap, &params, &d) < 0) {
+	if (pc_discover_run(ix, &snap, &params, &d) < 0) {
 		fprintf(err, PC_NAME ": out of memory while discovering\n");
 		goto done;
 	}
@@ -424,6 +430,7 @@ int pc_discover_command(const struct pc_cli_args *args, const struct pc_collecto
 done:
 	pc_discovery_free(&d);
 	free(configured);
+	free(also);
 	pc_discover_index_free(ix);
 	pc_snapshot_clear(&snap);
 	pc_plan_unref(src.plan);

@@ -19,10 +19,23 @@ int pc_report_exit_status(enum pc_compliance compliance)
 	return PC_EXIT_UNKNOWN;
 }
 
-const char *pc_report_state_name(enum pc_compliance compliance)
+const char *pc_report_status_name(int status)
 {
 	static const char *const names[] = { "OK", "WARNING", "CRITICAL", "UNKNOWN" };
-	return names[pc_report_exit_status(compliance)];
+	return status >= PC_EXIT_OK && status <= PC_EXIT_UNKNOWN ? names[status] : "UNKNOWN";
+}
+
+const char *pc_report_state_name(enum pc_compliance compliance)
+{
+	return pc_report_status_name(pc_report_exit_status(compliance));
+}
+
+int pc_report_check_status(const struct pc_evaluation *ev, const struct pc_discovery *discovery)
+{
+	int status = pc_report_exit_status(ev->host);
+	if (status == PC_EXIT_OK && discovery != NULL && discovery->verdict == PC_DISCOVER_DIFFERS)
+		return PC_EXIT_WARNING;
+	return status;
 }
 
 enum pc_port_status pc_report_status(const struct pc_evaluation *ev, size_t i)

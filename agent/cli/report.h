@@ -30,6 +30,7 @@
 #include <stdio.h>
 
 #include "plan/diag.h"
+#include "core/discover.h"
 #include "core/engine.h"
 #include "plan/plan.h"
 #include "core/snapshot.h"
@@ -46,6 +47,19 @@ int pc_report_exit_status(enum pc_compliance compliance);
 
 /* "OK", "WARNING", "CRITICAL", "UNKNOWN". */
 const char *pc_report_state_name(enum pc_compliance compliance);
+
+/* The check's status: the host's compliance's, raised from OK to WARNING
+ * when discovery found that the configured roles are not among the best
+ * candidates (discovery NULL: discovery is off). A configuration that
+ * does not describe the host is a problem to look at, not a port missing:
+ * the ports it expects and the host lacks already make the host
+ * nonCompliant (CRITICAL) on their own; what this adds is a WARNING for a
+ * host whose listeners fit its configuration's ports but show roles the
+ * configuration does not state. */
+int pc_report_check_status(const struct pc_evaluation *ev, const struct pc_discovery *discovery);
+
+/* "OK", "WARNING", "CRITICAL", "UNKNOWN" of an exit status. */
+const char *pc_report_status_name(int status);
 
 enum pc_report_detail {
 	PC_REPORT_DEFAULT = 0, /* the status line, then the problems */
@@ -68,19 +82,22 @@ struct pc_report_agent {
 };
 
 /* The report of ev, made from plan and snap; agent: the serving daemon's
- * link, NULL when no daemon serves this configuration. Text: a link that
- * is down is a line after the first (none with --brief); the exit status
- * does not change, since the ports are judged all the same. Returns 0, or
- * -1 when the stream reports a write error. */
+ * link, NULL when no daemon serves this configuration; discovery: its
+ * verdict, NULL when discovery is off. Text: a link that is down is a line
+ * after the first (none with --brief); the exit status does not change for
+ * it, since the ports are judged all the same. Returns 0, or -1 when the
+ * stream reports a write error. */
 int pc_report_text(FILE *out, const struct pc_plan *plan, const struct pc_snapshot *snap,
 		   const struct pc_evaluation *ev, const struct pc_report_agent *agent,
+		   const struct pc_discovery *discovery,
 		   enum pc_report_detail detail);
 /* A listener's "device" and "device_status" keys, as --check and
  * --listeners write them. */
 void pc_report_json_device(FILE *out, const struct pc_snapshot *snap, const struct pc_listener *l);
 
 int pc_report_json(FILE *out, const struct pc_plan *plan, const struct pc_snapshot *snap,
-		   const struct pc_evaluation *ev, const struct pc_report_agent *agent);
+		   const struct pc_evaluation *ev, const struct pc_report_agent *agent,
+		   const struct pc_discovery *discovery);
 
 /* No evaluation could be made: the report says UNKNOWN and why.
  * reason: one line ("cannot read the socket tables: ..."). diag: the

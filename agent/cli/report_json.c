@@ -4,6 +4,8 @@
  *
  *   compliance      "compliant" | "degraded" | "nonCompliant" | "unknown"
  *   state           the Nagios state: "OK" | "WARNING" | "CRITICAL" | "UNKNOWN"
+ *                   (the compliance's, WARNING for a compliant host whose
+ *                   discovery verdict is "differs")
  *   exit_status     0 | 1 | 2 | 3, as portcomplyd --check exits
  *   counts          {expected, present, missing, unexpected, unconfigured}:
  *                   the engine's host counts (pcExpectedCount...)
@@ -14,6 +16,13 @@
  *                   "limited"...; null when off), naming_reason why it is
  *                   degraded or limited (null otherwise)
  *   catalog_revision, config (the configuration file)
+ *   discovery       null when the configuration's discovery is off; else
+ *                   {verdict ("noRoles" | "matches" | "differs"),
+ *                    best_score, configured_score (as --discover prints
+ *                    them; null: no candidate, no role), best, configured
+ *                    ([{role, instance, side, slot}]: candidate 1 and the
+ *                    configured roles, each value a word of
+ *                    pcDiscoveryTable's: "2", "0-24", "a|b", "-")}
  *   roles           [{role_index, role, title, table, instance,
  *                     instance_name, side, slot, compliance, expected,
  *                     present, missing, unconfigured}]         (pcRoleTable)
@@ -74,12 +83,13 @@ static void json_uint_or_null(FILE *out, bool present, unsigned long value)
 }
 
 static void json_head(FILE *out, const struct pc_plan *plan, const struct pc_snapshot *snap,
-		      const struct pc_evaluation *ev, const struct pc_report_tally *tally)
+		      const struct pc_evaluation *ev, const struct pc_discovery *discovery,
+		      const struct pc_report_tally *tally)
 {
 	char when[64];
+	int status = pc_report_check_status(ev, discovery);
 	fprintf(out, "{\"compliance\": \"%s\", \"state\": \"%s\", \"exit_status\": %d,\n",
-		pc_compliance_name(ev->host), pc_report_state_name(ev->host),
-		pc_report_exit_status(ev->host));
+		pc_compliance_name(ev->host), pc_report_status_name(status), status);
 	fprintf(out, " \"counts\": {\"expected\": %u, \"present\": %u, \"missing\": %u, "
 		     "\"unexpected\": %u, \"unconfigured\": %u},\n",
 		ev->expected, ev->present, ev->missing, ev->unexpected, ev->unconfigured);
@@ -100,6 +110,70 @@ static void json_head(FILE *out, const struct pc_plan *plan, const struct pc_sna
 	fprintf(out, " \"catalog_revision\": \"%s\", \"config\": ", plan->catalog->revision);
 	pc_json_string(out, plan->config->path);
 	fputs(",\n", out);
+}
+
+/* The next word of each of the four lists into word[]; false at the end. */
+static bool next_words(const char *lists[4], char word[4][PC_DISCOVER_ROLES_TEXT])
+{
+	if (*lists[0] == '\0')
+		return false;
+	for (int k = 0; k < 4; k++) {
+		size_t n = strcspn(lists[k], " ");
+		snprintf(word[k], sizeof(word[k]), "%.*s", (int)n, lists[k]);
+		lists[k] += n + (lists[k][n] == ' ');
+	}
+	return true;
+}
+
+/* [{"role": ..., "instance": "2", "side": "a", "slot": "-"}, ...]: the
+ * words as pcDiscoveryTable says them ("..." for roles left out). */
+static void json_words(FILE *out, const struct pc_discover_words *w)
+{
+	static const char *const keys[4] = { "role", "instance", "side", "slot" };
+	const char *lists[4] = { w->roles, w->instances, w->sides, w->slots };
+	char word[4][PC_DISCOVER_ROLES_TEXT];
+	fputc('[', out);
+	for (size_t n = 0; next_words(lists, word); n++) {
+		fputs(n ? ", {" : "{", out);
+		for (int k = 0; k < 4; k++) {
+			fprintf(out, "%s\"%s\": ", k ? ", " : "", keys[k]);
+			pc_json_string(out, word[k]);
+		}
+		fputc('}', out);
+	}
+	fputc(']', out);
+}
+
+static void json_score(FILE *out, bool present, int64_t score)
+{
+	int64_t thousandths = score / (PC_DISCOVER_UNIT / 1000);
+	int64_t magnitude = thousandths < 0 ? -thousandths : thousandths;
+	if (present)
+		fprintf(out, "%s%lld.%03lld", thousandths < 0 ? "-" : "",
+			(long long)(magnitude / 1000), (long long)(magnitude % 1000));
+	else
+		fputs("null", out);
+}
+
+static void json_discovery(FILE *out, const struct pc_discovery *d)
+{
+	fputs(" \"discovery\": ", out);
+	if (d == NULL) {
+		fputs("null,\n", out);
+		return;
+	}
+	struct pc_discover_words best = { 0 };
+	if (d->n_candidates > 0)
+		pc_discover_words_of_candidate(&d->candidates[0], &best);
+	fprintf(out, "{\"verdict\": \"%s\", \"best_score\": ", pc_discover_verdict_name(d->verdict));
+	json_score(out, d->n_candidates > 0, d->n_candidates > 0 ? d->candidates[0].score : 0);
+	fputs(", \"configured_score\": ", out);
+	json_score(out, d->verdict != PC_DISCOVER_NO_ROLES, d->configured_score);
+	fputs(", \"best\": ", out);
+	json_words(out, &best);
+	fputs(", \"configured\": ", out);
+	json_words(out, &d->configured_words);
+	fputs("},\n", out);
 }
 
 static void json_roles(FILE *out, const struct pc_plan *plan, const struct pc_evaluation *ev)
@@ -294,11 +368,13 @@ static void json_agent(FILE *out, const struct pc_report_agent *agent)
 }
 
 int pc_report_json(FILE *out, const struct pc_plan *plan, const struct pc_snapshot *snap,
-		   const struct pc_evaluation *ev, const struct pc_report_agent *agent)
+		   const struct pc_evaluation *ev, const struct pc_report_agent *agent,
+		   const struct pc_discovery *discovery)
 {
 	struct pc_report_tally tally;
 	pc_report_count(plan, snap, ev, &tally);
-	json_head(out, plan, snap, ev, &tally);
+	json_head(out, plan, snap, ev, discovery, &tally);
+	json_discovery(out, discovery);
 	json_roles(out, plan, ev);
 	json_instances(out, ev);
 	json_expectations(out, plan, snap, ev, &tally);

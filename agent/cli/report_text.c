@@ -294,25 +294,75 @@ static void roles_section(FILE *out, const struct pc_plan *plan, const struct pc
  * worst status first (required before optional within one), then the
  * unexpected listeners (those in a permit range the site does not trust
  * included: they are announced too). */
+enum problem_kind { PROBLEM_EXPECTATION, PROBLEM_LISTENER, PROBLEM_DISCOVERY };
+
 struct problem {
-	bool listener; /* index is a listener's, else an expectation's */
-	size_t index;
+	enum problem_kind kind;
+	size_t index; /* the expectation's or the listener's */
 };
 
 static void take_problem(void *ctx, size_t n, size_t i)
 {
 	struct problem *out = ctx;
-	out[n] = (struct problem){ false, i };
+	out[n] = (struct problem){ PROBLEM_EXPECTATION, i };
 }
 
+/* A configuration that does not describe the host comes first: it
+ * explains the missing ports and unexpected listeners that follow. out
+ * has room for every expectation and listener, and one more. */
 static size_t list_problems(const struct pc_plan *plan, const struct pc_evaluation *ev,
+			    const struct pc_discovery *discovery,
 			    const struct pc_report_tally *tally, struct problem *out)
 {
-	size_t n = each_problem(plan, ev, tally, take_problem, out);
+	size_t n = 0;
+	if (discovery != NULL && discovery->verdict == PC_DISCOVER_DIFFERS)
+		out[n++] = (struct problem){ PROBLEM_DISCOVERY, 0 };
+	n += each_problem(plan, ev, tally, take_problem, out + n);
 	for (size_t j = 0; j < tally->n_listeners; j++)
 		if (pc_listener_class_is_unexpected(pc_report_class(ev, j)))
-			out[n++] = (struct problem){ true, j };
+			out[n++] = (struct problem){ PROBLEM_LISTENER, j };
 	return n;
+}
+
+/* "14.025", "-3.475": a score in the units --discover prints. */
+static void score_text(int64_t score, char *buf, size_t len)
+{
+	int64_t thousandths = score / (PC_DISCOVER_UNIT / 1000);
+	int64_t magnitude = thousandths < 0 ? -thousandths : thousandths;
+	snprintf(buf, len, "%s%lld.%03lld", thousandths < 0 ? "-" : "",
+		 (long long)(magnitude / 1000), (long long)(magnitude % 1000));
+}
+
+/* What discovery concluded, in one sentence. */
+static void discovery_text(const struct pc_discovery *d, char *buf, size_t len)
+{
+	char best[400], configured[400], best_score[24], configured_score[24];
+	struct pc_discover_words words = { 0 };
+	if (d->n_candidates > 0)
+		pc_discover_words_of_candidate(&d->candidates[0], &words);
+	pc_discover_words_list(&words, PC_DISCOVER_LIST_PROSE, best, sizeof(best));
+	pc_discover_words_list(&d->configured_words, PC_DISCOVER_LIST_PROSE, configured,
+			       sizeof(configured));
+	score_text(d->n_candidates > 0 ? d->candidates[0].score : 0, best_score, sizeof(best_score));
+	score_text(d->configured_score, configured_score, sizeof(configured_score));
+	switch (d->verdict) {
+	case PC_DISCOVER_DIFFERS:
+		snprintf(buf, len, "the configured roles (%s; score %s) are not among the best "
+				   "candidates: the listeners look like %s (score %s); see "
+				   "--discover",
+			 configured, configured_score, best, best_score);
+		break;
+	case PC_DISCOVER_MATCHES:
+		snprintf(buf, len, "the configured roles (%s; score %s) are among the best "
+				   "candidates (candidate 1: %s, score %s)",
+			 configured, configured_score, best, best_score);
+		break;
+	default:
+		snprintf(buf, len, "no role configured to compare; the listeners look like %s "
+				   "(score %s)",
+			 best, best_score);
+		break;
+	}
 }
 
 /* For a listener in a permit range the site does not trust: format with
@@ -328,13 +378,22 @@ static void permit_text(const struct pc_plan *plan, const struct pc_evaluation *
 }
 
 /* The short form, for the status line: "missing icm-router private-low
- * tcp/41004", "unexpected tcp/8080 4242/nginx". */
+ * tcp/41004", "unexpected tcp/8080 4242/nginx", "roles differ: listeners
+ * look like icm-router/2/a/-". */
 static void problem_short(const struct pc_plan *plan, const struct pc_snapshot *snap,
-			  const struct pc_evaluation *ev, const struct problem *p, char *buf,
-			  size_t len)
+			  const struct pc_evaluation *ev, const struct pc_discovery *discovery,
+			  const struct problem *p, char *buf, size_t len)
 {
 	char text[512], port[32];
-	if (p->listener) {
+	if (p->kind == PROBLEM_DISCOVERY) {
+		/* "roles differ: listeners look like icm-router/2/a/-,icm-logger/2/a/-" */
+		struct pc_discover_words words = { 0 };
+		char best[256];
+		if (discovery->n_candidates > 0)
+			pc_discover_words_of_candidate(&discovery->candidates[0], &words);
+		pc_discover_words_list(&words, PC_DISCOVER_LIST_TOKEN, best, sizeof(best));
+		snprintf(text, sizeof(text), "roles differ: listeners look like %s", best);
+	} else if (p->kind == PROBLEM_LISTENER) {
 		const struct pc_listener *l = &snap->listeners[p->index];
 		char permit[200];
 		permit_text(plan, ev, p->index, " (permit %s/%s)", permit, sizeof(permit));
@@ -357,13 +416,21 @@ static void problem_short(const struct pc_plan *plan, const struct pc_snapshot *
 
 /* The long form, one line of the default output: "missing (required):
  * icm-router instance acme side a, rule private-low, tcp/41004 listen;
- * want 10.1.2.3; on 127.0.0.1:41004". */
+ * want 10.1.2.3; on 127.0.0.1:41004"; "discovery differs: the configured
+ * roles (...) are not among the best candidates: ...". */
 static void problem_long(const struct pc_plan *plan, const struct pc_snapshot *snap,
-			 const struct pc_evaluation *ev, const struct problem *p, char *buf,
-			 size_t len)
+			 const struct pc_evaluation *ev, const struct pc_discovery *discovery,
+			 const struct problem *p, char *buf, size_t len)
 {
 	char text[1024], port[32], seen[512], where[256] = "";
-	if (p->listener) {
+	if (p->kind == PROBLEM_DISCOVERY) {
+		static const char lead[] = "discovery differs: ";
+		memcpy(text, lead, sizeof(lead));
+		discovery_text(discovery, text + sizeof(lead) - 1, sizeof(text) - sizeof(lead) + 1);
+		pc_report_plain(buf, len, text);
+		return;
+	}
+	if (p->kind == PROBLEM_LISTENER) {
 		char permit[200];
 		permit_text(plan, ev, p->index, " (in permit range %s/%s)", permit, sizeof(permit));
 		endpoint_text(snap, &snap->listeners[p->index], seen, sizeof(seen));
@@ -402,12 +469,14 @@ static const char *naming_trouble(const struct pc_snapshot *snap)
  * present, 0 unexpected listeners": the state and the counts, and naming
  * when it cannot name every process (", naming limited"). */
 static void status_text(const struct pc_snapshot *snap, const struct pc_evaluation *ev,
+			const struct pc_discovery *discovery,
 			const struct pc_report_tally *tally, char *buf, size_t len)
 {
 	enum pc_port_status order[PC_PORT_STATUS_MAX];
 	size_t n_order = pc_port_status_problems(order);
 	size_t n = (size_t)snprintf(buf, len, "PORTCOMPLY %s - %s: ",
-				    pc_report_state_name(ev->host), pc_compliance_name(ev->host));
+				    pc_report_status_name(pc_report_check_status(ev, discovery)),
+				    pc_compliance_name(ev->host));
 	for (size_t k = 0; k < n_order && n < len; k++) {
 		enum pc_port_status s = order[k];
 		if (tally->status[s] == 0)
@@ -466,18 +535,19 @@ static int more_text(char *buf, size_t len, const char *lead, size_t more, const
  * while they fit, then counted ("and 12 more"); the counts and perfdata
  * are short and bounded (a few hundred bytes) and always whole. */
 static void first_line(FILE *out, const struct pc_plan *plan, const struct pc_snapshot *snap,
-		       const struct pc_evaluation *ev, const struct pc_report_tally *tally,
-		       const struct problem *problems, size_t n_problems)
+		       const struct pc_evaluation *ev, const struct pc_discovery *discovery,
+		       const struct pc_report_tally *tally, const struct problem *problems,
+		       size_t n_problems)
 {
 	char line[PC_REPORT_BRIEF_MAX], perf[512], item[256], piece[300], more[64];
-	status_text(snap, ev, tally, line, sizeof(line));
+	status_text(snap, ev, discovery, tally, line, sizeof(line));
 	perfdata_text(snap, ev, tally, perf, sizeof(perf));
 	size_t used = strlen(line);
 	size_t room = PC_REPORT_BRIEF_MAX - 1 /* newline */ - 3 /* " | " */ - strlen(perf);
 	int reserve = more_text(more, sizeof(more), ", ", n_problems, "");
 	size_t k = 0;
 	for (; k < n_problems; k++) {
-		problem_short(plan, snap, ev, &problems[k], item, sizeof(item));
+		problem_short(plan, snap, ev, discovery, &problems[k], item, sizeof(item));
 		int n = snprintf(piece, sizeof(piece), "%s%s", k == 0 ? "; " : ", ", item);
 		size_t after = k + 1 < n_problems ? (size_t)reserve : 0;
 		if (used + (size_t)n + after > room)
@@ -497,15 +567,15 @@ static void first_line(FILE *out, const struct pc_plan *plan, const struct pc_sn
  * whole report stays within PC_REPORT_DEFAULT_MAX bytes, then how many did
  * not fit. budget: the bytes left after the first line. */
 static void problem_lines(FILE *out, const struct pc_plan *plan, const struct pc_snapshot *snap,
-			  const struct pc_evaluation *ev, const struct problem *problems,
-			  size_t n_problems, size_t budget)
+			  const struct pc_evaluation *ev, const struct pc_discovery *discovery,
+			  const struct problem *problems, size_t n_problems, size_t budget)
 {
 	static const char tail[] = " (--verbose lists every one)\n";
 	char line[PROBLEM_LINE_MAX], more[128];
 	size_t reserve = (size_t)more_text(more, sizeof(more), "", n_problems, tail);
 	size_t used = 0, k = 0;
 	for (; k < n_problems; k++) {
-		problem_long(plan, snap, ev, &problems[k], line, sizeof(line) - 1);
+		problem_long(plan, snap, ev, discovery, &problems[k], line, sizeof(line) - 1);
 		size_t n = strlen(line) + 1;
 		size_t after = k + 1 < n_problems ? reserve : 0;
 		if (used + n + after > budget)
@@ -569,8 +639,20 @@ static size_t agent_line(FILE *out, const struct pc_report_agent *agent,
 	return n > 0 ? (size_t)n : 0;
 }
 
+/* Verbose: what discovery concluded, whatever the verdict. */
+static void discovery_section(FILE *out, const struct pc_discovery *discovery)
+{
+	char text[1200], plain[1200];
+	if (discovery == NULL)
+		return;
+	discovery_text(discovery, text, sizeof(text));
+	pc_report_plain(plain, sizeof(plain), text);
+	fprintf(out, "Discovery: %s: %s\n", pc_discover_verdict_name(discovery->verdict), plain);
+}
+
 int pc_report_text(FILE *out, const struct pc_plan *plan, const struct pc_snapshot *snap,
 		   const struct pc_evaluation *ev, const struct pc_report_agent *agent,
+		   const struct pc_discovery *discovery,
 		   enum pc_report_detail detail)
 {
 	struct pc_report_tally tally;
@@ -578,7 +660,7 @@ int pc_report_text(FILE *out, const struct pc_plan *plan, const struct pc_snapsh
 	/* One scratch array for every list's rows (at most one per
 	 * expectation and listener, or per role), so that writing has no
 	 * error path. */
-	size_t size = (tally.n_expect + tally.n_listeners) * sizeof(struct problem);
+	size_t size = (tally.n_expect + tally.n_listeners + 1) * sizeof(struct problem);
 	if (tally.n_expect * sizeof(struct expect_row) > size)
 		size = tally.n_expect * sizeof(struct expect_row);
 	if (tally.n_listeners * sizeof(struct listener_row) > size)
@@ -599,8 +681,8 @@ int pc_report_text(FILE *out, const struct pc_plan *plan, const struct pc_snapsh
 		return -1;
 	}
 	struct problem *problems = rows;
-	size_t n_problems = list_problems(plan, ev, &tally, problems);
-	first_line(mem, plan, snap, ev, &tally, problems, n_problems);
+	size_t n_problems = list_problems(plan, ev, discovery, &tally, problems);
+	first_line(mem, plan, snap, ev, discovery, &tally, problems, n_problems);
 	if (fclose(mem) != 0) {
 		free(first);
 		free(rows);
@@ -609,7 +691,7 @@ int pc_report_text(FILE *out, const struct pc_plan *plan, const struct pc_snapsh
 	fputs(first, out);
 	size_t agent_len = agent_line(out, agent, detail);
 	if (detail == PC_REPORT_DEFAULT)
-		problem_lines(out, plan, snap, ev, problems, n_problems,
+		problem_lines(out, plan, snap, ev, discovery, problems, n_problems,
 			      PC_REPORT_DEFAULT_MAX - first_len - agent_len);
 	free(first);
 	if (detail == PC_REPORT_VERBOSE) {
@@ -617,6 +699,7 @@ int pc_report_text(FILE *out, const struct pc_plan *plan, const struct pc_snapsh
 		unexpected_section(out, plan, snap, ev, &tally, rows);
 		expectations_section(out, plan, snap, ev, &tally, rows);
 		roles_section(out, plan, ev, rows);
+		discovery_section(out, discovery);
 		poll_line(out, plan, snap, &tally);
 	}
 	free(rows);

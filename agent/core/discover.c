@@ -77,12 +77,18 @@ static int key_cmp(const void *pa, const void *pb)
 	return (a->port > b->port) - (a->port < b->port);
 }
 
-static size_t listener_keys(const struct pc_snapshot *snap, const struct pc_config *config,
+/* keys has room for the snapshot's listeners and params' also. */
+static size_t listener_keys(const struct pc_snapshot *snap, const struct pc_discover_params *params,
 			    struct listener_key *keys, uint32_t *ignored)
 {
+	const struct pc_config *config = params != NULL ? params->config : NULL;
 	size_t n = 0;
 	for (size_t i = 0; i < snap->n_listeners; i++) {
 		const struct pc_endpoint *ep = &snap->listeners[i].local;
+		keys[n++] = (struct listener_key){ ep->proto, ep->port };
+	}
+	for (size_t i = 0; params != NULL && i < params->n_also; i++) {
+		const struct pc_endpoint *ep = &params->also[i].local;
 		keys[n++] = (struct listener_key){ ep->proto, ep->port };
 	}
 	if (n > 1)
@@ -103,14 +109,21 @@ static size_t listener_keys(const struct pc_snapshot *snap, const struct pc_conf
 	return kept;
 }
 
-uint64_t pc_discover_listener_hash(const struct pc_snapshot *snap, const struct pc_config *config)
+static size_t keys_room(const struct pc_snapshot *snap, const struct pc_discover_params *params)
 {
-	struct listener_key *keys = malloc((snap->n_listeners ? snap->n_listeners : 1) * sizeof(*keys));
+	size_t n = snap->n_listeners + (params != NULL ? params->n_also : 0);
+	return n ? n : 1;
+}
+
+uint64_t pc_discover_listener_hash(const struct pc_snapshot *snap,
+				   const struct pc_discover_params *params)
+{
+	struct listener_key *keys = malloc(keys_room(snap, params) * sizeof(*keys));
 	uint64_t hash = 14695981039346656037u; /* FNV-1a 64 */
 	if (keys == NULL)
 		return 0;
 	uint32_t ignored;
-	size_t n = listener_keys(snap, config, keys, &ignored);
+	size_t n = listener_keys(snap, params, keys, &ignored);
 	for (size_t i = 0; i < n; i++) {
 		uint8_t bytes[3] = { keys[i].protocol, (uint8_t)(keys[i].port >> 8),
 				     (uint8_t)keys[i].port };
@@ -511,9 +524,13 @@ static void judge_configured(struct search *s, const struct pc_discover_params *
 	out->configured_lacking = lacking;
 	int64_t best_score = best != NULL ? best->score : 0;
 	/* Among the best: no candidate explains more than one port that only
-	 * one class expects beyond what the configuration does. */
-	out->verdict = config.score >= best_score - PC_DISCOVER_UNIT ? PC_DISCOVER_MATCHES
-								     : PC_DISCOVER_DIFFERS;
+	 * one class expects beyond what the configuration does. A
+	 * configuration none of whose ports listen (its services stopped)
+	 * explains nothing, and counts as that, not as less: only a candidate
+	 * with evidence of its own contradicts it, never an empty host. */
+	int64_t floor = config.score > 0 ? config.score : 0;
+	out->verdict = best_score <= floor + PC_DISCOVER_UNIT ? PC_DISCOVER_MATCHES
+							       : PC_DISCOVER_DIFFERS;
 }
 
 /* ---- the whole search ------------------------------------------------------- */
@@ -533,14 +550,14 @@ static void search_free(struct search *s)
 }
 
 static struct search *search_new(const struct pc_discover_index *ix, const struct pc_snapshot *snap,
-				 const struct pc_config *config)
+				 const struct pc_discover_params *params)
 {
 	struct search *s = calloc(1, sizeof(*s));
 	if (s == NULL)
 		return NULL;
 	s->ix = ix;
 	size_t nf = ix->n_features ? ix->n_features : 1, nc = ix->n_classes ? ix->n_classes : 1;
-	s->keys = malloc((snap->n_listeners ? snap->n_listeners : 1) * sizeof(*s->keys));
+	s->keys = malloc(keys_room(snap, params) * sizeof(*s->keys));
 	s->listened = calloc(nf, sizeof(*s->listened));
 	s->covered = calloc(nf, sizeof(*s->covered));
 	s->required_by = calloc(nf, sizeof(*s->required_by));
@@ -554,7 +571,7 @@ static struct search *search_new(const struct pc_discover_index *ix, const struc
 		search_free(s);
 		return NULL;
 	}
-	s->n_keys = listener_keys(snap, config, s->keys, &s->ignored);
+	s->n_keys = listener_keys(snap, params, s->keys, &s->ignored);
 	for (size_t i = 0; i < s->n_keys; i++)
 		s->bits[family(s->keys[i].protocol)][s->keys[i].port / 64] |=
 			1ull << (s->keys[i].port % 64);
@@ -594,13 +611,15 @@ int pc_discover_run(const struct pc_discover_index *ix, const struct pc_snapshot
 		    const struct pc_discover_params *params, struct pc_discovery *out)
 {
 	memset(out, 0, sizeof(*out));
-	struct search *s = search_new(ix, snap, params->config);
+	struct search *s = search_new(ix, snap, params);
 	uint64_t(*marks)[65536 / 64] = calloc(2, sizeof(*marks));
 	if (s == NULL || marks == NULL || find_live(s) < 0)
 		goto fail;
 	out->listeners = (uint32_t)s->n_keys;
 	out->ignored = s->ignored;
-	out->listener_hash = pc_discover_listener_hash(snap, params->config);
+	out->listener_hash = pc_discover_listener_hash(snap, params);
+	pc_discover_words_of_assignments(params->configured, params->n_configured,
+					 &out->configured_words);
 
 	size_t n_sets;
 	struct set *sets = rank_sets(s, &n_sets);

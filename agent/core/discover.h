@@ -84,12 +84,34 @@ struct pc_discover_index {
 	struct pc_discover_class *classes; /* by role in catalog order */
 	size_t n_classes;
 	size_t n_assignments;
+	/* Bit p: some feature is UDP port p (or a range holding it). NULL in
+	 * an index made by hand: the features are searched instead. */
+	uint64_t *udp_ports;
 };
 
 /* NULL when out of memory. Assignments the catalog cannot make (a port
  * outside 1-65535) are left out. */
 struct pc_discover_index *pc_discover_index_build(const struct pc_catalog *catalog);
 void pc_discover_index_free(struct pc_discover_index *index);
+
+/* Whether a listen rule of the catalog names this UDP port: a bound UDP
+ * socket on it may be a service even inside the ephemeral range, where
+ * the listener rule (core/listener_rule.h) takes the sockets no rule of
+ * the *configured* plan names for clients'. Discovery, which looks for
+ * the roles the configuration does not state, keeps those
+ * (pc_discover_catalog_udp): a host that runs instance 2 where the
+ * configuration says 0 listens on instance 2's UDP ports (the Router's
+ * incrp-nic, 40105), and that is the evidence discovery needs. */
+bool pc_discover_names_udp(const struct pc_discover_index *index, uint16_t port);
+
+/* The rows of an unfiltered snapshot that the listener rule leaves out
+ * for exps (NULL: no plan) but whose UDP port the catalog names: what
+ * discovery considers besides the listeners (pc_discover_params.also).
+ * malloc'd (free it), *n set; NULL with *n 0 when there is none or no
+ * memory. */
+struct pc_listener *pc_discover_catalog_udp(const struct pc_discover_index *index,
+					    const struct pc_snapshot *snap,
+					    const struct pc_expectations *exps, size_t *n);
 
 /* One (role, instance, side, slot), as a configuration states it. */
 struct pc_discover_assignment {
@@ -141,12 +163,36 @@ struct pc_discover_candidate {
 };
 
 /* Whether the configured roles are among the best candidates. Values are
- * the MIB's pcDiscoveryVerdict (off(1) belongs to the daemon). */
+ * the MIB's pcDiscoveryVerdict (off(1) and unknown(5) belong to the
+ * daemon: a search always concludes one of the other three). */
 enum pc_discover_verdict {
 	PC_DISCOVER_OFF = 1, /* discovery is off */
 	PC_DISCOVER_NO_ROLES = 2, /* the configuration states no role to compare */
 	PC_DISCOVER_MATCHES = 3,
 	PC_DISCOVER_DIFFERS = 4,
+	PC_DISCOVER_UNKNOWN = 5, /* on, and no verdict confirmed yet (hold-down) */
+};
+
+/* "off", "noRoles", "matches", "differs", "unknown": as the MIB spells them. */
+const char *pc_discover_verdict_name(enum pc_discover_verdict verdict);
+
+/* A set of role assignments in words, as pcDiscoveryTable's columns say
+ * them: the n-th word of each string belongs to the n-th role.
+ *   roles      "icm-router icm-logger"
+ *   instances  "2 2"; "-" a role that takes none; "0-24" or "2,5" the
+ *              instances listeners cannot tell apart
+ *   sides      "a a"; "-"; "a|b"
+ *   slots      "- -"; "1-3"
+ * Bounded, so that an event can carry them: a set whose words do not all
+ * fit keeps the roles that do, and each string ends in " ..." (the
+ * shipped catalog's largest candidates use a third of the room). */
+#define PC_DISCOVER_ROLES_TEXT 128
+#define PC_DISCOVER_WORDS_TEXT 48
+struct pc_discover_words {
+	char roles[PC_DISCOVER_ROLES_TEXT];
+	char instances[PC_DISCOVER_WORDS_TEXT];
+	char sides[PC_DISCOVER_WORDS_TEXT];
+	char slots[PC_DISCOVER_WORDS_TEXT];
 };
 
 struct pc_discovery {
@@ -159,17 +205,22 @@ struct pc_discovery {
 	enum pc_discover_verdict verdict;
 	int64_t configured_score; /* when there are configured roles */
 	uint32_t configured_lacking;
+	struct pc_discover_words configured_words; /* the configured assignments ("" none) */
 	uint64_t listener_hash; /* FNV-1a of the pairs: did the listener set change? */
 };
 
 /* What the search is given. config: its ignore statements leave listeners
  * out (NULL: none); configured: the assignments to compare with the best
- * candidates (NULL, 0: none). max_candidates: 0 means the default, capped
- * at PC_DISCOVER_CANDIDATES_MAX. */
+ * candidates (NULL, 0: none); also: sockets considered besides the
+ * snapshot's listeners (pc_discover_catalog_udp; NULL, 0: none).
+ * max_candidates: 0 means the default, capped at
+ * PC_DISCOVER_CANDIDATES_MAX. */
 struct pc_discover_params {
 	const struct pc_config *config;
 	const struct pc_discover_assignment *configured;
 	size_t n_configured;
+	const struct pc_listener *also;
+	size_t n_also;
 	size_t max_candidates;
 };
 
@@ -189,8 +240,10 @@ struct pc_discover_assignment *pc_discover_configured(const struct pc_catalog *c
 						      size_t *n);
 
 /* The FNV-1a hash of the distinct (protocol, port) pairs a snapshot
- * listens on, ignored ones left out: equal hashes, equal answer. */
-uint64_t pc_discover_listener_hash(const struct pc_snapshot *snap, const struct pc_config *config);
+ * listens on with params' also, params' ignored ones left out: equal
+ * hashes, equal answer. params NULL: none. */
+uint64_t pc_discover_listener_hash(const struct pc_snapshot *snap,
+				   const struct pc_discover_params *params);
 
 /* Text for reports: "0", "0-24", "0 2 5", "-" (instances); "a", "a|b",
  * "-" (sides); "1", "1-3", "-" (slots). */
@@ -204,5 +257,22 @@ void pc_discover_format_ambiguity(const struct pc_discover_pick *pick, char *buf
 
 /* "tcp/40026", "udp/39500-39999" */
 void pc_discover_format_port(const struct pc_discover_port *p, char *buf, size_t len);
+
+/* The words of a candidate (each class as listeners leave it: "0-24"
+ * where they cannot tell the instance), and of assignments as a
+ * configuration states them. Empty strings for none. */
+void pc_discover_words_of_candidate(const struct pc_discover_candidate *c,
+				    struct pc_discover_words *out);
+void pc_discover_words_of_assignments(const struct pc_discover_assignment *a, size_t n,
+				      struct pc_discover_words *out);
+
+/* The words role by role, for a line of text:
+ *   PC_DISCOVER_LIST_TOKEN  "icm-router/2/a/-,icm-logger/2/a/-" (one token: the log)
+ *   PC_DISCOVER_LIST_PROSE  "icm-router instance 2 side a, icm-logger instance 2 side a"
+ * "..." stands for roles the words had no room for; "-" (token) or "none"
+ * (prose) when there is no role. */
+enum pc_discover_list_style { PC_DISCOVER_LIST_TOKEN, PC_DISCOVER_LIST_PROSE };
+void pc_discover_words_list(const struct pc_discover_words *w, enum pc_discover_list_style style,
+			    char *buf, size_t len);
 
 #endif

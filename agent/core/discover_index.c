@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <netinet/in.h>
+
+#include "core/listener_rule.h"
 #include "plan/diag.h"
 
 /* A feature as one assignment expects it, before features are numbered. */
@@ -232,6 +235,58 @@ static int number_features(struct builder *b)
 	return 0;
 }
 
+/* The UDP ports some feature names, as one bit each (8 KiB): asked for
+ * every client's socket of every poll, so a lookup costs no search. */
+static int mark_udp_ports(struct pc_discover_index *ix)
+{
+	ix->udp_ports = calloc(65536 / 64, sizeof(*ix->udp_ports));
+	if (ix->udp_ports == NULL)
+		return -1;
+	for (size_t i = 0; i < ix->n_features; i++) {
+		const struct pc_discover_feature *f = &ix->features[i];
+		for (uint32_t p = f->port; f->protocol == IPPROTO_UDP && p <= f->port_last; p++)
+			ix->udp_ports[p / 64] |= 1ull << (p % 64);
+	}
+	return 0;
+}
+
+bool pc_discover_names_udp(const struct pc_discover_index *ix, uint16_t port)
+{
+	if (ix->udp_ports != NULL)
+		return (ix->udp_ports[port / 64] >> (port % 64)) & 1u;
+	for (size_t i = 0; i < ix->n_features; i++) {
+		const struct pc_discover_feature *f = &ix->features[i];
+		if (f->protocol == IPPROTO_UDP && port >= f->port && port <= f->port_last)
+			return true;
+	}
+	return false;
+}
+
+struct pc_listener *pc_discover_catalog_udp(const struct pc_discover_index *ix,
+					    const struct pc_snapshot *snap,
+					    const struct pc_expectations *exps, size_t *n)
+{
+	*n = 0;
+	size_t wanted = 0;
+	for (size_t i = 0; i < snap->n_listeners; i++) {
+		const struct pc_listener *l = &snap->listeners[i];
+		wanted += !pc_listen_reason_counts(pc_listen_reason_of(l, exps)) &&
+			  pc_discover_names_udp(ix, l->local.port);
+	}
+	if (wanted == 0)
+		return NULL;
+	struct pc_listener *out = malloc(wanted * sizeof(*out));
+	if (out == NULL)
+		return NULL;
+	for (size_t i = 0; i < snap->n_listeners; i++) {
+		const struct pc_listener *l = &snap->listeners[i];
+		if (!pc_listen_reason_counts(pc_listen_reason_of(l, exps)) &&
+		    pc_discover_names_udp(ix, l->local.port))
+			out[(*n)++] = *l;
+	}
+	return out;
+}
+
 struct pc_discover_index *pc_discover_index_build(const struct pc_catalog *catalog)
 {
 	struct pc_discover_index *ix = calloc(1, sizeof(*ix));
@@ -251,7 +306,7 @@ struct pc_discover_index *pc_discover_index_build(const struct pc_catalog *catal
 	for (size_t r = 0; r < catalog->n_roles && !b.failed; r++)
 		add_role(&b, &catalog->roles[r], scratch, cap_scratch);
 	free(scratch);
-	if (!b.failed && number_features(&b) < 0)
+	if (!b.failed && (number_features(&b) < 0 || mark_udp_ports(ix) < 0))
 		b.failed = true;
 	for (size_t i = 0; i < ix->n_classes; i++)
 		free(b.raw[i]);
@@ -272,6 +327,7 @@ void pc_discover_index_free(struct pc_discover_index *ix)
 		free(ix->classes[i].members);
 	free(ix->classes);
 	free(ix->features);
+	free(ix->udp_ports);
 	free(ix);
 }
 

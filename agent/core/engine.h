@@ -65,6 +65,7 @@
 
 #include "plan/expect.h"
 #include "plan/plan.h"
+#include "core/discover.h"
 #include "core/snapshot.h"
 #include "core/status.h"
 
@@ -158,6 +159,9 @@ enum pc_event_type {
 	/* Not from the engine: notify's account of the per-port notifications
 	 * it could not send (rate limit, floods); pcNotificationsSkipped. */
 	PC_EVENT_SUMMARY = 5,
+	/* Not from the engine: the poll thread's discovery, whose verdict
+	 * (pcDiscoveryVerdict) changed after hold-down (core/discover_verdict.h). */
+	PC_EVENT_DISCOVERY = 6,
 };
 
 /* Self-contained: an event outlives the plan and the state it came from
@@ -190,6 +194,11 @@ struct pc_event {
 	/* SUMMARY (with current and the counts above): the per-port
 	 * notifications not sent since the previous summary. */
 	uint32_t skipped_alarms, skipped_unexpected;
+	/* DISCOVERY: the verdict now and as receivers were last told it
+	 * (unknown: nothing yet), the best candidate and the configured roles
+	 * in words. */
+	enum pc_discover_verdict verdict, verdict_previous;
+	struct pc_discover_words best, configured;
 };
 
 /* Everything concluded from one poll. Arrays parallel the plan's

@@ -69,6 +69,18 @@ int pc_event_box_put(struct pc_event_box *box, const struct pc_event *event)
 			box->has_compliance = true;
 		}
 		return 0;
+	case PC_EVENT_DISCOVERY:
+		if (box->has_discovery) {
+			/* as for compliance: told from what the waiting one left */
+			enum pc_discover_verdict told = box->discovery.verdict_previous;
+			box->discovery = *event;
+			box->discovery.verdict_previous = told;
+			box->has_discovery = told != event->verdict;
+		} else {
+			box->discovery = *event;
+			box->has_discovery = true;
+		}
+		return 0;
 	case PC_EVENT_UNEXPECTED:
 		put_unexpected(box, event);
 		return 0;
@@ -83,7 +95,7 @@ int pc_event_box_put(struct pc_event_box *box, const struct pc_event *event)
 
 bool pc_event_box_empty(const struct pc_event_box *box)
 {
-	return !box->has_compliance && box->n_expect == 0 && box->n_unexpected == 0 &&
+	return !box->has_compliance && !box->has_discovery && box->n_expect == 0 && box->n_unexpected == 0 &&
 	       box->coalesced == 0 && box->folded == 0 && box->lost == 0;
 }
 
@@ -96,7 +108,8 @@ void pc_event_box_move(struct pc_event_box *box, struct pc_event_box *out)
 
 size_t pc_event_box_count(const struct pc_event_box *box)
 {
-	return (box->has_compliance ? 1 : 0) + box->n_expect + box->n_unexpected;
+	return (box->has_compliance ? 1 : 0) + (box->has_discovery ? 1 : 0) + box->n_expect +
+	       box->n_unexpected;
 }
 
 const struct pc_event *pc_event_box_at(const struct pc_event_box *box, size_t i)
@@ -104,6 +117,11 @@ const struct pc_event *pc_event_box_at(const struct pc_event_box *box, size_t i)
 	if (box->has_compliance) {
 		if (i == 0)
 			return &box->compliance;
+		i--;
+	}
+	if (box->has_discovery) {
+		if (i == 0)
+			return &box->discovery;
 		i--;
 	}
 	if (i < box->n_expect)

@@ -4,6 +4,7 @@
  *
  *   - the compliance change: one, the latest (its "previous" stays what the
  *     SNMP thread was last told; a change back to that is no change);
+ *   - the discovery verdict's change: one, the latest, folded the same way;
  *   - expectation events (missing, restored...): at most one per
  *     expectation (role, rule, member), its latest state; the number of
  *     expectations bounds them, and each state replaced before the SNMP
@@ -12,6 +13,7 @@
  *     so that a flood costs a counter, not memory, and evicts nothing.
  *
  * Taken in the order a receiver needs: the compliance change first, then
+ * the discovery verdict (which may explain the ports that follow), then
  * the expectations in the order of their latest change, then the
  * listeners. Pure data, no locking: the poller guards it. */
 #ifndef PC_EVENT_BOX_H
@@ -29,6 +31,8 @@
 struct pc_event_box {
 	bool has_compliance;
 	struct pc_event compliance;
+	bool has_discovery;
+	struct pc_event discovery;
 	struct pc_event *expect; /* in order of their latest change */
 	size_t n_expect, cap_expect;
 	struct pc_event *unexpected;

@@ -65,6 +65,17 @@ int pc_eventlog_format(const struct pc_event *e, char *buf, size_t len)
 			 pc_compliance_name(e->current), (unsigned)e->skipped_alarms,
 			 (unsigned)e->skipped_unexpected);
 		return LOG_NOTICE;
+	case PC_EVENT_DISCOVERY: {
+		char best[320], configured[320];
+		pc_discover_words_list(&e->best, PC_DISCOVER_LIST_TOKEN, best, sizeof(best));
+		pc_discover_words_list(&e->configured, PC_DISCOVER_LIST_TOKEN, configured,
+				       sizeof(configured));
+		snprintf(buf, len, "pcDiscoveryVerdictChanged verdict=%s previous=%s best=%s "
+				   "configured=%s",
+			 pc_discover_verdict_name(e->verdict),
+			 pc_discover_verdict_name(e->verdict_previous), best, configured);
+		return e->verdict == PC_DISCOVER_DIFFERS ? LOG_WARNING : LOG_NOTICE;
+	}
 	}
 	snprintf(buf, len, "event of unknown type %d", (int)e->type);
 	return LOG_WARNING;
@@ -72,7 +83,7 @@ int pc_eventlog_format(const struct pc_event *e, char *buf, size_t len)
 
 void pc_eventlog(const struct pc_event *e)
 {
-	char line[512];
+	char line[1024];
 	int level = pc_eventlog_format(e, line, sizeof(line));
 	pc_log(level, "%s", line);
 }

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "core/discover.h"
+#include "core/discover_verdict.h"
 #include "core/baseline.h"
 #include "core/listener_rule.h"
 #include "daemon/baseline_file.h"
@@ -56,13 +57,18 @@ struct pc_poller {
 
 	/* Discovery (config discovery = true), the poll thread's own: the
 	 * index of the plan's catalog, the last result and what it was
-	 * computed from, and the verdict as published (held down). */
+	 * computed from, the verdict as published (held down), this poll's
+	 * UDP sockets that only the catalog names, and the change of verdict
+	 * the next publish hands over. */
 	struct pc_discover_index *discover_index;
 	struct pc_plan *discover_plan; /* the plan last discovered against (a reference) */
 	uint64_t discover_hash;
 	struct pc_discovery discovery;
-	enum pc_discover_verdict verdict_published, verdict_seen;
-	unsigned verdict_polls; /* consecutive polls that saw verdict_seen */
+	struct pc_discover_hold verdict;
+	struct pc_listener *discover_also;
+	size_t n_discover_also;
+	bool discovery_changed;
+	struct pc_event discovery_event;
 	struct pc_baseline baseline; /* the listeners seen and who held them */
 	char *baseline_dir; /* NULL: the baseline is kept in memory only */
 	int64_t baseline_saved_ms; /* 0: not written yet */
@@ -126,51 +132,109 @@ static void update_connect_ports(struct pc_poller *p)
 
 /* ---- discovery ---- */
 
-/* Recomputes when the listening ports or the plan changed (never on a
- * request, never with discovery off), then copies the last result into
- * the state about to be published. The verdict changes only after
- * hold-down polls that agree, as a port's status does. */
-static void discover(struct pc_poller *p, struct pc_state *state)
+/* The index of the plan's catalog, built when discovery is first on and
+ * again when a reload brings another catalog; NULL when out of memory. */
+static const struct pc_discover_index *discover_index(struct pc_poller *p)
 {
 	const struct pc_plan *plan = p->current.plan;
-	if (!plan->config->discovery)
+	if (p->discover_index == NULL || p->discover_index->catalog != plan->catalog) {
+		pc_discover_index_free(p->discover_index);
+		p->discover_index = pc_discover_index_build(plan->catalog);
+		if (p->discover_index == NULL)
+			pc_log(LOG_ERR, "discovery: out of memory for the catalog's index");
+	}
+	return p->discover_index;
+}
+
+/* Before the listener rule drops clients' UDP sockets from the poll: those
+ * whose port the catalog names, which discovery still considers
+ * (pc_discover_catalog_udp says why). */
+static void keep_catalog_udp(struct pc_poller *p, const struct pc_snapshot *raw)
+{
+	free(p->discover_also);
+	p->discover_also = NULL;
+	p->n_discover_also = 0;
+	const struct pc_discover_index *ix;
+	if (!p->current.plan->config->discovery || (ix = discover_index(p)) == NULL)
 		return;
-	uint64_t hash = pc_discover_listener_hash(&state->snap, plan->config);
-	if (p->discover_plan != plan || p->discover_index == NULL ||
-	    p->discover_index->catalog != plan->catalog || hash != p->discover_hash) {
-		if (p->discover_index == NULL || p->discover_index->catalog != plan->catalog) {
-			pc_discover_index_free(p->discover_index);
-			p->discover_index = pc_discover_index_build(plan->catalog);
-		}
-		size_t n_configured = 0;
-		struct pc_discover_assignment *configured =
-			pc_discover_configured(plan->catalog, &plan->expectations, &n_configured);
-		struct pc_discover_params params = { .config = plan->config,
-						     .configured = configured,
-						     .n_configured = n_configured };
+	p->discover_also = pc_discover_catalog_udp(ix, raw, &p->current.plan->expectations,
+						   &p->n_discover_also);
+}
+
+/* A change of the published verdict, handed over with the next publish. */
+static void verdict_changed(struct pc_poller *p, const struct pc_discovery *d,
+			    enum pc_discover_verdict previous)
+{
+	pc_discover_event(d, previous, p->verdict.published, pc_now_ms(), &p->discovery_event);
+	p->discovery_changed = true;
+}
+
+/* Discovery turned off: what it kept goes; receivers told a verdict hear "off". */
+static void discovery_off(struct pc_poller *p)
+{
+	enum pc_discover_verdict previous;
+	if (pc_discover_hold_off(&p->verdict, &previous))
+		verdict_changed(p, NULL, previous);
+	pc_discovery_free(&p->discovery);
+	pc_discover_index_free(p->discover_index);
+	p->discover_index = NULL;
+	pc_plan_unref(p->discover_plan);
+	p->discover_plan = NULL;
+}
+
+/* What a state carries of discovery: the last result with the verdict as
+ * published; while the agent is blind, unknown and no candidate. */
+static void discovery_into(struct pc_poller *p, struct pc_state *state, bool blind)
+{
+	if (!p->current.plan->config->discovery)
+		return;
+	if (blind || pc_discovery_copy(&p->discovery, &state->discovery) < 0) {
+		pc_discovery_free(&state->discovery);
+		state->discovery.verdict = PC_DISCOVER_UNKNOWN;
+		return;
+	}
+	state->discovery.verdict = p->verdict.published == PC_DISCOVER_OFF ? PC_DISCOVER_UNKNOWN
+									    : p->verdict.published;
+}
+
+/* Recomputes when the listening ports or the plan changed (never on a
+ * request, never with discovery off), then copies the last result into
+ * the state about to be published. The verdict is taken only after
+ * hold-down polls that agree, the first one too (discover_verdict.h). */
+static void discover(struct pc_poller *p, struct pc_state *state)
+{
+	struct pc_plan *plan = p->current.plan;
+	if (!plan->config->discovery) {
+		discovery_off(p);
+		return;
+	}
+	const struct pc_discover_index *ix = discover_index(p);
+	struct pc_discover_params params = { .config = plan->config,
+					     .also = p->discover_also,
+					     .n_also = p->n_discover_also };
+	uint64_t hash = pc_discover_listener_hash(&state->snap, &params);
+	if (ix != NULL && (p->discover_plan != plan || hash != p->discover_hash)) {
+		params.configured = pc_discover_configured(plan->catalog, &plan->expectations,
+							   &params.n_configured);
 		pc_discovery_free(&p->discovery);
-		if (p->discover_index == NULL ||
-		    pc_discover_run(p->discover_index, &state->snap, &params, &p->discovery) < 0) {
+		int rc = pc_discover_run(ix, &state->snap, &params, &p->discovery);
+		free((void *)params.configured);
+		if (rc < 0) {
 			pc_log(LOG_ERR, "discovery: out of memory");
-			free(configured);
+			discovery_into(p, state, true);
 			return;
 		}
-		free(configured);
 		if (p->discover_plan != plan) {
 			pc_plan_unref(p->discover_plan);
-			p->discover_plan = pc_plan_ref(p->current.plan);
+			p->discover_plan = pc_plan_ref(plan);
 		}
 		p->discover_hash = hash;
 	}
-	enum pc_discover_verdict seen = p->discovery.verdict;
-	p->verdict_polls = seen == p->verdict_seen ? p->verdict_polls + 1 : 1;
-	p->verdict_seen = seen;
-	if (p->verdict_published == 0 || p->verdict_polls >= p->current.engine.hold_down)
-		p->verdict_published = seen;
-	if (pc_discovery_copy(&p->discovery, &state->discovery) == 0)
-		state->discovery.verdict = p->verdict_published;
-	else
-		state->discovery.verdict = PC_DISCOVER_OFF;
+	enum pc_discover_verdict previous;
+	if (ix != NULL && pc_discover_hold_step(&p->verdict, p->discovery.verdict,
+						p->current.engine.hold_down, &previous))
+		verdict_changed(p, &p->discovery, previous);
+	discovery_into(p, state, ix == NULL);
 }
 
 /* ---- one poll ---- */
@@ -182,6 +246,9 @@ static void publish(struct pc_poller *p, struct pc_state *state)
 	p->latest = pc_state_ref(state);
 	for (size_t i = 0; i < state->eval.n_events; i++)
 		pc_event_box_put(&p->events, &state->eval.events[i]);
+	if (p->discovery_changed)
+		pc_event_box_put(&p->events, &p->discovery_event);
+	p->discovery_changed = false;
 	pthread_mutex_unlock(&p->lock);
 	pc_state_unref(unread);
 	ring(p->wake[1]);
@@ -248,6 +315,7 @@ static bool publish_failure(struct pc_poller *p, const char *err)
 		pc_snapshot_clear(&snap);
 		return !blind;
 	}
+	discovery_into(p, state, blind);
 	keep(p, state);
 	return !blind;
 }
@@ -288,7 +356,9 @@ static bool poll_once(struct pc_poller *p)
 		pc_snapshot_clear(&snap);
 		return publish_failure(p, err);
 	}
-	/* Clients' UDP sockets are neither listed, judged nor announced. */
+	/* Clients' UDP sockets are neither listed, judged nor announced
+	 * (discovery keeps those on a port the catalog names). */
+	keep_catalog_udp(p, &snap);
 	pc_snapshot_keep_listeners(&snap, &p->current.plan->expectations);
 	/* Judged against the last verdict (unknown if blind), and, for what
 	 * listeners appeared, against the last poll that saw them. */
@@ -435,6 +505,7 @@ struct pc_poller *pc_poller_start(const struct pc_poller_settings *settings, cha
 	p->current.plan = pc_plan_ref(settings->plan);
 	pthread_mutex_init(&p->lock, NULL);
 	pc_event_box_init(&p->events, 0);
+	pc_discover_hold_init(&p->verdict);
 	pc_baseline_init(&p->baseline);
 	p->current.baseline_dir = NULL; /* the poller's own copy below */
 	if (settings->baseline_dir != NULL && (p->baseline_dir = strdup(settings->baseline_dir)) == NULL) {
@@ -523,6 +594,7 @@ void pc_poller_stop(struct pc_poller *p)
 	pc_discovery_free(&p->discovery);
 	pc_discover_index_free(p->discover_index);
 	pc_plan_unref(p->discover_plan);
+	free(p->discover_also);
 	pc_event_box_clear(&p->events);
 	pc_baseline_free(&p->baseline);
 	free(p->baseline_dir);

@@ -66,6 +66,7 @@ static cfg_opt_t config_opts[] = {
 	CFG_BOOL("notify-restored", cfg_true, CFGF_NONE),
 	CFG_BOOL("notify-unexpected", cfg_true, CFGF_NONE),
 	CFG_BOOL("notify-compliance", cfg_true, CFGF_NONE),
+	CFG_BOOL("notify-discovery", cfg_true, CFGF_NONE),
 	CFG_INT("notify-rate-limit", PC_DEFAULT_NOTIFY_RATE_LIMIT, CFGF_NONE),
 	CFG_INT("notify-queue", PC_DEFAULT_NOTIFY_QUEUE, CFGF_NONE),
 	CFG_INT("recheck-interval", PC_DEFAULT_RECHECK_INTERVAL, CFGF_NONE),
@@ -433,6 +434,7 @@ struct pc_config *pc_config_load(const char *path, struct pc_diag *diag)
 	config->notify_restored = cfg_getbool(root, "notify-restored");
 	config->notify_unexpected = cfg_getbool(root, "notify-unexpected");
 	config->notify_compliance = cfg_getbool(root, "notify-compliance");
+	config->notify_discovery = cfg_getbool(root, "notify-discovery");
 	config->notify_rate_limit = (unsigned)int_in(&r, root, "notify-rate-limit", 0, 100000);
 	config->notify_queue = (unsigned)int_in(&r, root, "notify-queue", 1, 100000);
 	config->recheck_interval_ms = (unsigned)int_in(&r, root, "recheck-interval", 50, 60000);

@@ -115,6 +115,7 @@ struct pc_config {
 	bool discovery; /* after polls that change the listening ports, tell which roles
 			   explain them (core/discover.h); off by default */
 	bool notify_missing, notify_restored, notify_unexpected, notify_compliance;
+	bool notify_discovery; /* pcDiscoveryVerdictChanged (with discovery on) */
 	unsigned notify_rate_limit; /* notifications per second, 0: no limit */
 	unsigned notify_queue; /* notifications kept while the master is away */
 	unsigned recheck_interval_ms; /* poll this soon again while something is pending */

@@ -2,20 +2,43 @@
  * the poll thread last found them (core/discover.h), and whether the
  * configured roles are among the best. Served from the state, never
  * computed on a request. */
-#include <stdio.h>
-#include <string.h>
-
 #include "snmp/mib_internal.h"
+
+/* Served unknown, not off, while discovery is on and no poll has
+ * published a verdict yet (a state starts off: the one before the first
+ * poll, or one a failed poll made before discovery ever ran). */
+static enum pc_discover_verdict verdict_of(const struct pc_state *state)
+{
+	enum pc_discover_verdict v = state->discovery.verdict;
+	if (v == 0 || v == PC_DISCOVER_OFF)
+		return state->plan->config->discovery ? PC_DISCOVER_UNKNOWN : PC_DISCOVER_OFF;
+	return v;
+}
 
 static int discovery_value(const struct pc_mib_view *view, unsigned n, netsnmp_variable_list *var)
 {
 	const struct pc_discovery *d = &view->state->discovery;
 	switch ((enum pcmib_discovery_host_scalar)n) {
 	case PCMIB_DISCOVERY_VERDICT:
-		pc_mib_set_int(var, d->verdict ? d->verdict : PC_DISCOVER_OFF);
+		pc_mib_set_int(var, verdict_of(view->state));
 		return 0;
 	case PCMIB_DISCOVERY_LISTENERS:
 		pc_mib_set_uint(var, ASN_GAUGE, d->listeners);
+		return 0;
+	case PCMIB_DISCOVERY_CONFIGURED_ROLES:
+		pc_mib_set_string(var, d->configured_words.roles);
+		return 0;
+	case PCMIB_DISCOVERY_CONFIGURED_INSTANCES:
+		pc_mib_set_string(var, d->configured_words.instances);
+		return 0;
+	case PCMIB_DISCOVERY_CONFIGURED_SIDES:
+		pc_mib_set_string(var, d->configured_words.sides);
+		return 0;
+	case PCMIB_DISCOVERY_CONFIGURED_SLOTS:
+		pc_mib_set_string(var, d->configured_words.slots);
+		return 0;
+	case PCMIB_DISCOVERY_NOTIFY_ENABLED:
+		pc_mib_set_int(var, PC_TRUTH(view->state->plan->config->notify_discovery));
 		return 0;
 	}
 	return SNMP_NOSUCHOBJECT;
@@ -23,49 +46,25 @@ static int discovery_value(const struct pc_mib_view *view, unsigned n, netsnmp_v
 
 PC_MIB_SCALARS(pc_mib_discovery_def, "pcDiscoveryHost", DISCOVERY_HOST, discovery_value);
 
-/* The n-th word of each role: "icm-router icm-logger", "3 3", "a a", "- -". */
-enum word { ROLES, INSTANCES, SIDES, SLOTS };
-
-static void words(const struct pc_discover_candidate *c, enum word what, char *buf, size_t len)
-{
-	buf[0] = '\0';
-	for (size_t i = 0; i < c->n_picks; i++) {
-		const struct pc_discover_pick *p = &c->picks[i];
-		char one[80];
-		switch (what) {
-		case ROLES: snprintf(one, sizeof(one), "%s", p->role->name); break;
-		case INSTANCES: pc_discover_format_instances(p->instances, one, sizeof(one)); break;
-		case SIDES: pc_discover_format_sides(p->sides, one, sizeof(one)); break;
-		case SLOTS: pc_discover_format_slots(p->slots, one, sizeof(one)); break;
-		}
-		/* a run of instances is one word: "0-24", "2 5" becomes "2,5" */
-		for (char *s = one; *s; s++)
-			if (*s == ' ')
-				*s = ',';
-		size_t used = strlen(buf);
-		snprintf(buf + used, len - used, "%s%s", i ? " " : "", one);
-	}
-}
-
 static int candidate_column(const struct pc_mib_view *view, const void *data, unsigned column,
 			    netsnmp_variable_list *var)
 {
 	const struct pc_discover_candidate *c = data;
-	char text[1024];
 	(void)view;
 	switch ((enum pcmib_discovery_entry_column)column) {
 	case PCMIB_DISCOVERY_ROLES:
 	case PCMIB_DISCOVERY_INSTANCES:
 	case PCMIB_DISCOVERY_SIDES:
-	case PCMIB_DISCOVERY_SLOTS:
-		words(c,
-		      column == PCMIB_DISCOVERY_ROLES ? ROLES
-		      : column == PCMIB_DISCOVERY_INSTANCES ? INSTANCES
-		      : column == PCMIB_DISCOVERY_SIDES ? SIDES
-							: SLOTS,
-		      text, sizeof(text));
-		pc_mib_set_string(var, text);
+	case PCMIB_DISCOVERY_SLOTS: {
+		/* the words pcDiscoveryVerdictChanged carries for the first row */
+		struct pc_discover_words w;
+		pc_discover_words_of_candidate(c, &w);
+		pc_mib_set_string(var, column == PCMIB_DISCOVERY_ROLES	       ? w.roles
+				       : column == PCMIB_DISCOVERY_INSTANCES ? w.instances
+				       : column == PCMIB_DISCOVERY_SIDES     ? w.sides
+									     : w.slots);
 		return 0;
+	}
 	case PCMIB_DISCOVERY_SCORE: {
 		int64_t thousandths = c->score / (PC_DISCOVER_UNIT / 1000);
 		if (thousandths > INT32_MAX)

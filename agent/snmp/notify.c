@@ -38,6 +38,7 @@ static struct pc_notify_policy policy_of(const struct pc_config *config)
 		.restored = config->notify_restored,
 		.unexpected = config->notify_unexpected,
 		.compliance = config->notify_compliance,
+		.discovery = config->notify_discovery,
 		.rate_limit = config->notify_rate_limit,
 		.capacity = config->notify_queue,
 	};

@@ -20,6 +20,8 @@ enum pcmib_notification pc_notify_notification_of(enum pc_event_type type)
 		return PCMIB_COMPLIANCE_CHANGED;
 	case PC_EVENT_SUMMARY:
 		return PCMIB_NOTIFICATIONS_SKIPPED;
+	case PC_EVENT_DISCOVERY:
+		return PCMIB_DISCOVERY_VERDICT_CHANGED;
 	}
 	return 0; /* not an event type: the switch names every one */
 }
@@ -46,6 +48,15 @@ static const oid missing_count[] = { PCMIB_MISSING_COUNT_OID };
 static const oid unexpected_count[] = { PCMIB_UNEXPECTED_COUNT_OID };
 static const oid notify_skipped_alarms[] = { PCMIB_NOTIFY_SKIPPED_ALARMS_OID };
 static const oid notify_skipped_unexpected[] = { PCMIB_NOTIFY_SKIPPED_UNEXPECTED_OID };
+static const oid discovery_verdict[] = { PCMIB_DISCOVERY_VERDICT_OID };
+static const oid discovery_roles[] = { PCMIB_DISCOVERY_ROLES_OID };
+static const oid discovery_instances[] = { PCMIB_DISCOVERY_INSTANCES_OID };
+static const oid discovery_sides[] = { PCMIB_DISCOVERY_SIDES_OID };
+static const oid discovery_slots[] = { PCMIB_DISCOVERY_SLOTS_OID };
+static const oid configured_roles[] = { PCMIB_DISCOVERY_CONFIGURED_ROLES_OID };
+static const oid configured_instances[] = { PCMIB_DISCOVERY_CONFIGURED_INSTANCES_OID };
+static const oid configured_sides[] = { PCMIB_DISCOVERY_CONFIGURED_SIDES_OID };
+static const oid configured_slots[] = { PCMIB_DISCOVERY_CONFIGURED_SLOTS_OID };
 
 static const struct pc_mib_index scalar = { { 0 }, 1 };
 
@@ -159,6 +170,22 @@ static void add_summary(netsnmp_variable_list **vars, const struct pc_event *ev)
 	add_uint(vars, OBJECT(unexpected_count), &scalar, ASN_GAUGE, ev->unexpected_count);
 }
 
+/* pcDiscoveryVerdictChanged: the verdict, the best candidate as
+ * pcDiscoveryTable's first row says it, and the configured roles. */
+static void add_discovery(netsnmp_variable_list **vars, const struct pc_event *ev)
+{
+	const struct pc_mib_index best = { { 1 }, 1 }; /* pcDiscoveryRank 1 */
+	add_int(vars, OBJECT(discovery_verdict), &scalar, ev->verdict);
+	add_string(vars, OBJECT(discovery_roles), &best, ev->best.roles);
+	add_string(vars, OBJECT(discovery_instances), &best, ev->best.instances);
+	add_string(vars, OBJECT(discovery_sides), &best, ev->best.sides);
+	add_string(vars, OBJECT(discovery_slots), &best, ev->best.slots);
+	add_string(vars, OBJECT(configured_roles), &scalar, ev->configured.roles);
+	add_string(vars, OBJECT(configured_instances), &scalar, ev->configured.instances);
+	add_string(vars, OBJECT(configured_sides), &scalar, ev->configured.sides);
+	add_string(vars, OBJECT(configured_slots), &scalar, ev->configured.slots);
+}
+
 netsnmp_pdu *pc_notify_pdu(const struct pc_event *ev, unsigned long sys_up_time)
 {
 	static const oid sys_up_time_oid[] = { PCMIB_SYS_UP_TIME_OID };
@@ -187,6 +214,9 @@ netsnmp_pdu *pc_notify_pdu(const struct pc_event *ev, unsigned long sys_up_time)
 		break;
 	case PC_EVENT_SUMMARY:
 		add_summary(&pdu->variables, ev);
+		break;
+	case PC_EVENT_DISCOVERY:
+		add_discovery(&pdu->variables, ev);
 		break;
 	}
 	return pdu;

@@ -19,6 +19,8 @@ static bool type_enabled(const struct pc_notify_policy *p, enum pc_event_type ty
 		return p->unexpected;
 	case PC_EVENT_COMPLIANCE:
 		return p->compliance;
+	case PC_EVENT_DISCOVERY:
+		return p->discovery;
 	case PC_EVENT_SUMMARY:
 		return true;
 	}
@@ -29,6 +31,7 @@ enum pc_notify_class pc_notify_class_of(enum pc_event_type type)
 {
 	switch (type) {
 	case PC_EVENT_COMPLIANCE:
+	case PC_EVENT_DISCOVERY:
 	case PC_EVENT_SUMMARY:
 		return PC_NOTIFY_EXEMPT;
 	case PC_EVENT_UNEXPECTED:
@@ -73,7 +76,7 @@ static long find_waiting(const struct pc_notify_queue *q, enum pc_event_type typ
 			continue;
 		if (pc_notify_class_of(e->event.type) != pc_notify_class_of(type))
 			continue;
-		if (type == PC_EVENT_COMPLIANCE || type == PC_EVENT_SUMMARY) {
+		if (pc_notify_class_of(type) == PC_NOTIFY_EXEMPT) { /* one of each type */
 			if (e->event.type == type)
 				return (long)i;
 			continue;
@@ -226,6 +229,23 @@ static enum pc_notify_verdict offer_compliance(struct pc_notify_queue *q,
 	return PC_NOTIFY_FOLDED;
 }
 
+/* A discovery verdict: as a compliance change, one waiting at most. */
+static enum pc_notify_verdict offer_discovery(struct pc_notify_queue *q,
+					      const struct pc_event *event)
+{
+	long i = find_waiting(q, PC_EVENT_DISCOVERY, NULL, 0);
+	if (i < 0)
+		return append(q, event) ? PC_NOTIFY_QUEUED : PC_NOTIFY_DROPPED;
+	enum pc_discover_verdict told = q->items[i].event.verdict_previous;
+	if (told == event->verdict) {
+		remove_at(q, (size_t)i);
+		return PC_NOTIFY_FOLDED;
+	}
+	q->items[i].event = *event;
+	q->items[i].event.verdict_previous = told;
+	return PC_NOTIFY_FOLDED;
+}
+
 static enum pc_notify_verdict offer_unexpected(struct pc_notify_queue *q,
 					       const struct pc_event *event, int64_t now_ms)
 {
@@ -258,6 +278,8 @@ enum pc_notify_verdict pc_notify_queue_offer(struct pc_notify_queue *q, const st
 		return offer_alarm(q, event);
 	case PC_EVENT_COMPLIANCE:
 		return offer_compliance(q, event);
+	case PC_EVENT_DISCOVERY:
+		return offer_discovery(q, event);
 	case PC_EVENT_UNEXPECTED:
 		return offer_unexpected(q, event, now_ms);
 	case PC_EVENT_SUMMARY:
@@ -421,8 +443,8 @@ bool pc_notify_queue_timed_out(struct pc_notify_queue *q, uint32_t request)
 }
 
 /* Waiting again, to be sent on the next session; a newer state of the
- * same expectation, or a later compliance change, already waiting takes
- * its place (told from where this one left). */
+ * same expectation, or a later compliance change or discovery verdict,
+ * already waiting takes its place (told from where this one left). */
 static void send_again(struct pc_notify_queue *q, size_t i)
 {
 	struct pc_notify_entry *e = &q->items[i];
@@ -436,11 +458,20 @@ static void send_again(struct pc_notify_queue *q, size_t i)
 		remove_at(q, i);
 		return;
 	}
-	long later = type == PC_EVENT_COMPLIANCE ? find_waiting(q, type, NULL, i + 1) : -1;
+	long later = type == PC_EVENT_COMPLIANCE || type == PC_EVENT_DISCOVERY
+			     ? find_waiting(q, type, NULL, i + 1)
+			     : -1;
 	if (later >= 0) {
 		struct pc_event *next = &q->items[later].event;
-		next->previous = e->event.previous;
-		if (next->previous == next->current)
+		bool undone;
+		if (type == PC_EVENT_COMPLIANCE) {
+			next->previous = e->event.previous;
+			undone = next->previous == next->current;
+		} else {
+			next->verdict_previous = e->event.verdict_previous;
+			undone = next->verdict_previous == next->verdict;
+		}
+		if (undone)
 			remove_at(q, (size_t)later);
 		remove_at(q, i);
 	}

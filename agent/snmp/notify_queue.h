@@ -4,8 +4,9 @@
  * the AgentX master has acknowledged them (so that a master going away
  * loses nothing that fits).
  *
- * Classes. pcComplianceChanged and the summary (pcNotificationsSkipped)
- * are never rate limited. Alarms (missing, restored: one expectation each)
+ * Classes. pcComplianceChanged, pcDiscoveryVerdictChanged and the summary
+ * (pcNotificationsSkipped) are never rate limited (each is one per change
+ * of a host-wide verdict, or one a second). Alarms (missing, restored: one expectation each)
  * are paced: each waits for its turn in the alarms' bucket of rate-limit
  * tokens, in order, and is never dropped for the limit. While an alarm
  * waits, a newer state of its expectation replaces it in place ("folded":
@@ -15,8 +16,8 @@
  * never uses up the alarms' share. The summary tells every per-port
  * notification not sent, at most one a second.
  *
- * Bounds. One waiting alarm per expectation and one waiting compliance
- * change, by construction; unexpected listeners up to `capacity` entries,
+ * Bounds. One waiting alarm per expectation, one waiting compliance
+ * change and one waiting discovery verdict, by construction; unexpected listeners up to `capacity` entries,
  * then the oldest waiting one is dropped. At most PC_NOTIFY_WINDOW
  * notifications are in flight on a session, so that a stalled master's
  * stream never fills and never blocks the sender.
@@ -57,7 +58,7 @@
 
 struct pc_notify_policy {
 	bool enabled; /* the master switch */
-	bool missing, restored, unexpected, compliance; /* per type */
+	bool missing, restored, unexpected, compliance, discovery; /* per type */
 	unsigned rate_limit; /* per second and class; 0: no limit */
 	size_t capacity; /* entries kept for unexpected listeners (>= 1) */
 };

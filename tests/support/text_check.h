@@ -13,6 +13,12 @@ static inline void assert_contains(const char *text, const char *needle)
 		fail_msg("missing: %s\n---- in:\n%s", needle, text);
 }
 
+static inline void assert_not_contains(const char *text, const char *needle)
+{
+	if (strstr(text, needle) != NULL)
+		fail_msg("unexpected: %s\n---- in:\n%s", needle, text);
+}
+
 static inline void assert_starts(const char *text, const char *prefix)
 {
 	if (strncmp(text, prefix, strlen(prefix)) != 0)

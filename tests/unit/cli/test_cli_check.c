@@ -1,7 +1,9 @@
 /* portcomplyd --check end to end, on /proc/net fixture trees read in the
  * collector's procfs mode: the plan from tests/fixtures/report/check.conf
  * (tcp 18011 required, 18012 optional), the engine, the report, and the
- * Nagios exit status in all four states. */
+ * Nagios exit status in all four states; with discovery on, a
+ * configuration whose roles are not what the listeners show is a problem
+ * and a WARNING (discover-*.conf on proc-router-logger). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -207,6 +209,81 @@ static void test_collector_failure(void **state)
 	cli_run_free(&r);
 }
 
+/* The host runs a Router and a Logger (instance 2 side a); the
+ * configuration states the Logger alone. Its ports are all there: the host
+ * is compliant, and the Router's ports are unexpected. With discovery on,
+ * the listeners show roles the configuration does not state: WARNING,
+ * the first problem named, in text and JSON. */
+static void test_discovery_differs(void **state)
+{
+	(void)state;
+	const char *tree = fixture("proc-router-logger");
+	struct cli_run r = check(fixture("discover-logger.conf"), tree, "text");
+	assert_int_equal(r.status, 1);
+	assert_starts(r.out, "PORTCOMPLY WARNING - compliant: 4 of 4 present, 15 unexpected "
+			     "listeners; roles differ: listeners look like "
+			     "icm-router/2/a/-,icm-logger/2/a/-, unexpected tcp/40080");
+	char *second = strndup(strchr(r.out, '\n') + 1, strcspn(strchr(r.out, '\n') + 1, "\n"));
+	assert_starts(second, "discovery differs: the configured roles (icm-logger instance 2 "
+			      "side a; score ");
+	assert_contains(second, "are not among the best candidates: the listeners look like "
+				"icm-router instance 2 side a, icm-logger instance 2 side a (score ");
+	free(second);
+	cli_run_free(&r);
+
+	r = check_detail(fixture("discover-logger.conf"), tree, "text", false, true);
+	assert_contains(r.out, "\nDiscovery: differs: the configured roles (icm-logger");
+	cli_run_free(&r);
+
+	r = check(fixture("discover-logger.conf"), tree, "json");
+	assert_int_equal(r.status, 1);
+	assert_json_valid(r.out);
+	assert_starts(r.out, "{\"compliance\": \"compliant\", \"state\": \"WARNING\", "
+			     "\"exit_status\": 1,");
+	assert_contains(r.out, "\"discovery\": {\"verdict\": \"differs\", \"best_score\": ");
+	assert_contains(r.out, "\"best\": [{\"role\": \"icm-router\", \"instance\": \"2\", "
+			       "\"side\": \"a\", \"slot\": \"-\"}, {\"role\": \"icm-logger\", "
+			       "\"instance\": \"2\", \"side\": \"a\", \"slot\": \"-\"}], "
+			       "\"configured\": [{\"role\": \"icm-logger\", \"instance\": \"2\", "
+			       "\"side\": \"a\", \"slot\": \"-\"}]},");
+	cli_run_free(&r);
+}
+
+/* The same host configured as it runs: discovery matches, OK; discovery
+ * off: nothing said about it (null in JSON), OK with the Router's ports
+ * unexpected. A nonCompliant host stays CRITICAL whatever discovery says. */
+static void test_discovery_matches_or_off(void **state)
+{
+	(void)state;
+	const char *tree = fixture("proc-router-logger");
+	/* (each run with discovery on builds the index: as few as it takes) */
+	struct cli_run r = check_detail(fixture("discover-both.conf"), tree, "text", false, true);
+	assert_int_equal(r.status, 0);
+	assert_starts(r.out, "PORTCOMPLY OK - compliant: ");
+	assert_not_contains(r.out, "roles differ");
+	assert_not_contains(r.out, "discovery differs");
+	assert_contains(r.out, "\nDiscovery: matches: the configured roles (icm-router instance 2 "
+			       "side a, icm-logger instance 2 side a; score ");
+	cli_run_free(&r);
+	r = check(fixture("discover-both.conf"), tree, "json");
+	assert_contains(r.out, "\"discovery\": {\"verdict\": \"matches\", ");
+	cli_run_free(&r);
+
+	r = check(fixture("discover-off.conf"), tree, "text");
+	assert_int_equal(r.status, 0);
+	assert_starts(r.out, "PORTCOMPLY OK - compliant: 4 of 4 present, 15 unexpected listeners; ");
+	assert_not_contains(r.out, "roles differ");
+	cli_run_free(&r);
+	r = check(fixture("discover-off.conf"), tree, "json");
+	assert_contains(r.out, "\"discovery\": null,");
+	cli_run_free(&r);
+
+	r = check(fixture("discover-logger.conf"), fixture("proc-noncompliant"), "text");
+	assert_int_equal(r.status, 2);
+	assert_starts(r.out, "PORTCOMPLY CRITICAL - nonCompliant: ");
+	cli_run_free(&r);
+}
+
 static void test_bad_format(void **state)
 {
 	(void)state;
@@ -226,6 +303,8 @@ int main(void)
 		cmocka_unit_test(test_connections),
 		cmocka_unit_test(test_invalid_configuration),
 		cmocka_unit_test(test_collector_failure),
+		cmocka_unit_test(test_discovery_differs),
+		cmocka_unit_test(test_discovery_matches_or_off),
 		cmocka_unit_test(test_bad_format),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -25,6 +25,7 @@ struct scene {
 	struct pc_plan *plan;
 	struct pc_snapshot snap;
 	struct pc_evaluation ev;
+	const struct pc_discovery *discovery; /* NULL: discovery off */
 };
 
 static struct pc_plan *load(const char *path)
@@ -229,13 +230,14 @@ static void troubled_host(struct scene *s)
 /* ---- reading the output ----------------------------------------------------- */
 
 typedef int (*report_fn)(FILE *, const struct pc_plan *, const struct pc_snapshot *,
-			 const struct pc_evaluation *, const struct pc_report_agent *);
+			 const struct pc_evaluation *, const struct pc_report_agent *,
+			 const struct pc_discovery *);
 
 static char *report(report_fn fn, const struct scene *s)
 {
 	FILE *out = tmpfile();
 	assert_non_null(out);
-	assert_int_equal(fn(out, s->plan, &s->snap, &s->ev, NULL), 0);
+	assert_int_equal(fn(out, s->plan, &s->snap, &s->ev, NULL, s->discovery), 0);
 	char *text = slurp(out);
 	fclose(out);
 	return text;
@@ -246,7 +248,7 @@ static char *agent_text_report(const struct scene *s, const struct pc_report_age
 {
 	FILE *out = tmpfile();
 	assert_non_null(out);
-	assert_int_equal(pc_report_text(out, s->plan, &s->snap, &s->ev, agent, detail), 0);
+	assert_int_equal(pc_report_text(out, s->plan, &s->snap, &s->ev, agent, s->discovery, detail), 0);
 	char *text = slurp(out);
 	fclose(out);
 	return text;
@@ -256,7 +258,7 @@ static char *text_report(const struct scene *s, enum pc_report_detail detail)
 {
 	FILE *out = tmpfile();
 	assert_non_null(out);
-	assert_int_equal(pc_report_text(out, s->plan, &s->snap, &s->ev, NULL, detail), 0);
+	assert_int_equal(pc_report_text(out, s->plan, &s->snap, &s->ev, NULL, s->discovery, detail), 0);
 	char *text = slurp(out);
 	fclose(out);
 	return text;
@@ -423,6 +425,28 @@ static void test_exit_status(void **state)
 	assert_string_equal(pc_report_state_name(PC_DEGRADED), "WARNING");
 	assert_string_equal(pc_report_state_name(PC_NON_COMPLIANT), "CRITICAL");
 	assert_string_equal(pc_report_state_name(PC_COMPLIANCE_UNKNOWN), "UNKNOWN");
+
+	/* Discovery's "differs" makes a compliant host WARNING, nothing else:
+	 * the worse states stay, and so does UNKNOWN. */
+	struct pc_discovery differs = { .verdict = PC_DISCOVER_DIFFERS };
+	struct pc_discovery matches = { .verdict = PC_DISCOVER_MATCHES };
+	static const struct {
+		enum pc_compliance host;
+		int off, matching, differing;
+	} cases[] = {
+		{ PC_COMPLIANT, 0, 0, 1 },
+		{ PC_DEGRADED, 1, 1, 1 },
+		{ PC_NON_COMPLIANT, 2, 2, 2 },
+		{ PC_COMPLIANCE_UNKNOWN, 3, 3, 3 },
+	};
+	for (size_t k = 0; k < sizeof(cases) / sizeof(cases[0]); k++) {
+		struct pc_evaluation ev = { .host = cases[k].host };
+		assert_int_equal(pc_report_check_status(&ev, NULL), cases[k].off);
+		assert_int_equal(pc_report_check_status(&ev, &matches), cases[k].matching);
+		assert_int_equal(pc_report_check_status(&ev, &differs), cases[k].differing);
+	}
+	assert_string_equal(pc_report_status_name(PC_EXIT_WARNING), "WARNING");
+	assert_string_equal(pc_report_status_name(7), "UNKNOWN");
 }
 
 /* The first line, and the JSON's compliance and exit status, follow the
@@ -952,7 +976,7 @@ static void test_agent_link(void **state)
 
 	FILE *out = tmpfile();
 	assert_non_null(out);
-	assert_int_equal(pc_report_json(out, s.plan, &s.snap, &s.ev, &down), 0);
+	assert_int_equal(pc_report_json(out, s.plan, &s.snap, &s.ev, &down, NULL), 0);
 	char *json = slurp(out);
 	fclose(out);
 	assert_json_valid(json);
@@ -1031,9 +1055,9 @@ static void test_write_error(void **state)
 	troubled_host(&s);
 	FILE *ro = fopen("/dev/null", "r");
 	assert_non_null(ro);
-	assert_int_equal(pc_report_text(ro, s.plan, &s.snap, &s.ev, NULL, PC_REPORT_DEFAULT), -1);
+	assert_int_equal(pc_report_text(ro, s.plan, &s.snap, &s.ev, NULL, NULL, PC_REPORT_DEFAULT), -1);
 	clearerr(ro);
-	assert_int_equal(pc_report_json(ro, s.plan, &s.snap, &s.ev, NULL), -1);
+	assert_int_equal(pc_report_json(ro, s.plan, &s.snap, &s.ev, NULL, NULL), -1);
 	fclose(ro);
 	scene_free(&s);
 }

@@ -2,7 +2,10 @@
  * role at a spread of instances, sides and slots comes out as itself (or as
  * a tie the result names), combined hosts as one candidate, the true
  * assignment stays first with ports missing and strangers listening, and
- * the configured roles are judged against the best candidates. */
+ * the configured roles are judged against the best candidates; UDP
+ * sockets on ports of the ephemeral range that the catalog names are
+ * kept for discovery where the listener rule drops them; candidates and
+ * configured roles in words, as the MIB and the notification carry them. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +19,7 @@
 #include <string.h>
 
 #include "core/discover.h"
+#include "core/listener_rule.h"
 #include "plan/catalog_load.h"
 #include "pc_test.h"
 
@@ -379,7 +383,7 @@ static void test_tie_names_the_difference(void **state)
 		{ logger, 1, PC_SIDE_BIT(PC_SIDE_A), 0, 1, a, 2 },
 		{ logger, 1, PC_SIDE_BIT(PC_SIDE_B), 0, 1, b, 2 },
 	};
-	struct pc_discover_index tiny = { catalog, features, 3, classes, 2, 2 };
+	struct pc_discover_index tiny = { catalog, features, 3, classes, 2, 2, NULL };
 	struct pc_snapshot snap = { 0 };
 	listen_on(&snap, IPPROTO_TCP, 1000);
 	pc_snapshot_finish(&snap);
@@ -445,9 +449,48 @@ static void test_configured_roles_judged(void **state)
 					{ "icm-logger", 0, PC_SIDE_A, 0 } };
 	const struct want side_b[] = { { "icm-router", 2, PC_SIDE_B, 0 },
 				       { "icm-logger", 2, PC_SIDE_B, 0 } };
+	const struct want logger_only[] = { { "icm-logger", 2, PC_SIDE_A, 0 } };
 	judge(host, host, 2, PC_DISCOVER_MATCHES);
 	judge(host, as_zero, 2, PC_DISCOVER_DIFFERS);
 	judge(host, side_b, 2, PC_DISCOVER_DIFFERS);
+
+	/* The configuration states the Logger; the host runs a Router too. */
+	struct pc_snapshot snap = { 0 };
+	unsigned seed = 1;
+	for (size_t i = 0; i < 2; i++) {
+		struct pc_expectations exps = plan_of(host[i].role, host[i].instance, host[i].side, 0);
+		open_plan(&snap, &exps, 100, &seed);
+		pc_expectations_free(&exps);
+	}
+	pc_snapshot_finish(&snap);
+	struct pc_discover_assignment conf[2] = {
+		{ pc_catalog_find_role(catalog, logger_only[0].role), 2, PC_SIDE_A, 0 },
+		{ pc_catalog_find_role(catalog, "icm-router"), 2, PC_SIDE_A, 0 },
+	};
+	struct pc_discovery d;
+	struct pc_discover_params params = { .configured = conf, .n_configured = 1 };
+	assert_int_equal(pc_discover_run(ix, &snap, &params, &d), 0);
+	assert_int_equal(d.verdict, PC_DISCOVER_DIFFERS);
+	pc_discovery_free(&d);
+	pc_snapshot_clear(&snap);
+
+	/* Its services stopped: nothing the roles expect listens but ssh and
+	 * SQL Server's 1433, which many roles share. No candidate has
+	 * evidence of its own against the configuration: it matches (the
+	 * missing ports are compliance's to report). */
+	listen_on(&snap, IPPROTO_TCP, 22);
+	listen_on(&snap, IPPROTO_TCP, 1433);
+	pc_snapshot_finish(&snap);
+	params.n_configured = 2;
+	assert_int_equal(pc_discover_run(ix, &snap, &params, &d), 0);
+	assert_true(d.configured_score < 0);
+	assert_int_equal(d.verdict, PC_DISCOVER_MATCHES);
+	pc_discovery_free(&d);
+	pc_snapshot_clear(&snap);
+	assert_int_equal(pc_discover_run(ix, &snap, &params, &d), 0); /* nothing at all */
+	assert_int_equal(d.n_candidates, 0);
+	assert_int_equal(d.verdict, PC_DISCOVER_MATCHES);
+	pc_discovery_free(&d);
 }
 
 /* Ignored listeners are left out; equal listener sets hash equal. */
@@ -473,10 +516,202 @@ static void test_ignore_and_hash(void **state)
 	assert_int_equal(d.n_unexplained, 1);
 	assert_int_equal(d.unexplained[0].port, 22);
 	pc_discovery_free(&d);
-	assert_true(pc_discover_listener_hash(&a, &config) == pc_discover_listener_hash(&b, NULL));
+	assert_true(pc_discover_listener_hash(&a, &params) == pc_discover_listener_hash(&b, NULL));
 	assert_true(pc_discover_listener_hash(&a, NULL) != pc_discover_listener_hash(&b, NULL));
 	pc_snapshot_clear(&a);
 	pc_snapshot_clear(&b);
+}
+
+/* A UDP row marked as the collector marks it. */
+static void udp_on(struct pc_snapshot *snap, uint16_t port, enum pc_ephemeral ephemeral)
+{
+	listen_on(snap, IPPROTO_UDP, port);
+	pc_snapshot_finish(snap);
+	for (size_t i = 0; i < snap->n_listeners; i++)
+		if (snap->listeners[i].local.proto == IPPROTO_UDP && snap->listeners[i].local.port == port)
+			snap->listeners[i].ephemeral = (uint8_t)ephemeral;
+}
+
+/* A host that runs a Router as instance 2 where the configuration says 0:
+ * its UDP incrp-nic (40105) lies inside the ephemeral range and no
+ * configured rule names it, so the listener rule takes it for a client's;
+ * the catalog names it, so discovery keeps it. A client's socket on a
+ * port no rule of the catalog names stays out; one the configured plan
+ * names is a listener already and is not counted twice. */
+static void test_catalog_udp_ports(void **state)
+{
+	(void)state;
+	struct pc_expectations zero = plan_of("icm-router", 0, PC_SIDE_A, 0);
+	uint16_t incrp2 = 0, heartbeat = 0, stranger_udp = 50123;
+	struct pc_expectations two = plan_of("icm-router", 2, PC_SIDE_A, 0);
+	for (size_t i = 0; i < two.n; i++) {
+		if (strcmp(two.items[i].rule, "incrp-nic") == 0)
+			incrp2 = two.items[i].port;
+		if (strcmp(two.items[i].rule, "public-heartbeat") == 0)
+			heartbeat = (uint16_t)(two.items[i].port + 7);
+	}
+	pc_expectations_free(&two);
+	assert_int_equal(incrp2, 40105); /* S1's arithmetic: 40025 + 80 for instance 2 */
+	assert_true(pc_discover_names_udp(ix, incrp2));
+	assert_true(pc_discover_names_udp(ix, heartbeat));
+	assert_false(pc_discover_names_udp(ix, stranger_udp));
+
+	struct pc_snapshot snap = { 0 };
+	listen_on(&snap, IPPROTO_TCP, 40106); /* a Logger's instance 2 port */
+	udp_on(&snap, incrp2, PC_EPHEMERAL_INSIDE);
+	udp_on(&snap, heartbeat, PC_EPHEMERAL_INSIDE);
+	udp_on(&snap, stranger_udp, PC_EPHEMERAL_INSIDE);
+	size_t n;
+	struct pc_listener *also = pc_discover_catalog_udp(ix, &snap, &zero, &n);
+	assert_int_equal(n, 1);
+	assert_int_equal(also[0].local.port, incrp2);
+	free(also);
+	/* No plan (--discover without a configuration): the heartbeat too. */
+	also = pc_discover_catalog_udp(ix, &snap, NULL, &n);
+	assert_int_equal(n, 2);
+	free(also);
+	/* Outside the range, every bound UDP socket is a listener already. */
+	for (size_t i = 0; i < snap.n_listeners; i++)
+		if (snap.listeners[i].local.proto == IPPROTO_UDP)
+			snap.listeners[i].ephemeral = PC_EPHEMERAL_OUTSIDE;
+	also = pc_discover_catalog_udp(ix, &snap, &zero, &n);
+	assert_int_equal(n, 0);
+	assert_null(also);
+	for (size_t i = 0; i < snap.n_listeners; i++)
+		if (snap.listeners[i].local.proto == IPPROTO_UDP)
+			snap.listeners[i].ephemeral = PC_EPHEMERAL_INSIDE;
+
+	pc_snapshot_clear(&snap);
+
+	/* What the poller does on a host running all of the Router as
+	 * instance 2: the listener rule drops incrp-nic as a client's, the
+	 * search still counts it as the Router's. */
+	struct pc_expectations router2 = plan_of("icm-router", 2, PC_SIDE_A, 0);
+	unsigned seed = 1;
+	open_plan(&snap, &router2, 100, &seed);
+	pc_expectations_free(&router2);
+	pc_snapshot_finish(&snap);
+	for (size_t i = 0; i < snap.n_listeners; i++)
+		if (snap.listeners[i].local.proto == IPPROTO_UDP)
+			snap.listeners[i].ephemeral = PC_EPHEMERAL_INSIDE;
+	size_t all = snap.n_listeners;
+	also = pc_discover_catalog_udp(ix, &snap, &zero, &n);
+	pc_snapshot_keep_listeners(&snap, &zero);
+	assert_int_equal(n, 1);
+	assert_int_equal(snap.n_listeners, all - 1);
+	struct pc_discovery with, without;
+	struct pc_discover_params params = { .also = also, .n_also = n };
+	assert_int_equal(pc_discover_run(ix, &snap, &params, &with), 0);
+	params.n_also = 0;
+	assert_int_equal(pc_discover_run(ix, &snap, &params, &without), 0);
+	assert_int_equal(with.listeners, all);
+	assert_int_equal(without.listeners, all - 1);
+	assert_int_equal(with.candidates[0].explained, without.candidates[0].explained + 1);
+	assert_int_equal(with.candidates[0].unexplained, 0);
+	assert_true(with.candidates[0].score > without.candidates[0].score);
+	params.n_also = n;
+	assert_true(pc_discover_listener_hash(&snap, &params) != pc_discover_listener_hash(&snap, NULL));
+	pc_discovery_free(&with);
+	pc_discovery_free(&without);
+	free(also);
+	pc_snapshot_clear(&snap);
+
+	/* An index made by hand has no port map: the features say it. */
+	struct pc_discover_index bare = *ix;
+	bare.udp_ports = NULL;
+	assert_true(pc_discover_names_udp(&bare, incrp2));
+	assert_false(pc_discover_names_udp(&bare, stranger_udp));
+	pc_expectations_free(&zero);
+}
+
+/* The words of pcDiscoveryTable and of the configured roles: the n-th word
+ * of each string belongs to the n-th role; a set too long for the bound
+ * keeps the roles that fit and says so. */
+static void test_words(void **state)
+{
+	(void)state;
+	struct pc_snapshot snap = { 0 };
+	listen_on(&snap, IPPROTO_TCP, 42028); /* CTI OS: any instance, side and slot */
+	pc_snapshot_finish(&snap);
+	struct pc_discovery d;
+	discover(&snap, &d);
+	assert_true(d.n_candidates >= 1);
+	struct pc_discover_words w;
+	pc_discover_words_of_candidate(&d.candidates[0], &w);
+	assert_string_equal(w.roles, "ctios-server");
+	assert_string_equal(w.instances, "0-24");
+	assert_string_equal(w.sides, "a|b");
+	assert_string_equal(w.slots, "1-3");
+	pc_discovery_free(&d);
+	pc_snapshot_clear(&snap);
+
+	/* Instances listeners cannot tell apart that are no run: one word. */
+	struct pc_discover_candidate c = { .n_picks = 2 };
+	c.picks[0] = (struct pc_discover_pick){ .role = pc_catalog_find_role(catalog, "icm-router"),
+						.instances = (1u << 2) | (1u << 5),
+						.sides = PC_SIDE_BIT(PC_SIDE_B) };
+	c.picks[1] = (struct pc_discover_pick){ .role = pc_catalog_find_role(catalog, "webview") };
+	pc_discover_words_of_candidate(&c, &w);
+	assert_string_equal(w.roles, "icm-router webview");
+	assert_string_equal(w.instances, "2,5 -");
+	assert_string_equal(w.sides, "b -");
+	assert_string_equal(w.slots, "- -");
+
+	const struct pc_discover_assignment conf[] = {
+		{ pc_catalog_find_role(catalog, "icm-pg"), 1, PC_SIDE_B, 2 },
+		{ pc_catalog_find_role(catalog, "webview"), -1, PC_SIDE_NONE, 0 },
+	};
+	pc_discover_words_of_assignments(conf, 2, &w);
+	assert_string_equal(w.roles, "icm-pg webview");
+	assert_string_equal(w.instances, "1 -");
+	assert_string_equal(w.sides, "b -");
+	assert_string_equal(w.slots, "2 -");
+	char list[256];
+	pc_discover_words_list(&w, PC_DISCOVER_LIST_TOKEN, list, sizeof(list));
+	assert_string_equal(list, "icm-pg/1/b/2,webview/-/-/-");
+	pc_discover_words_list(&w, PC_DISCOVER_LIST_PROSE, list, sizeof(list));
+	assert_string_equal(list, "icm-pg instance 1 side b slot 2, webview");
+	pc_discover_words_of_assignments(NULL, 0, &w);
+	assert_string_equal(w.roles, "");
+	pc_discover_words_list(&w, PC_DISCOVER_LIST_PROSE, list, sizeof(list));
+	assert_string_equal(list, "none");
+
+	/* Sixteen long names do not fit 128 characters: whole roles, then " ...". */
+	struct pc_discover_assignment many[PC_DISCOVER_PICKS_MAX];
+	for (size_t i = 0; i < PC_DISCOVER_PICKS_MAX; i++)
+		many[i] = (struct pc_discover_assignment){
+			pc_catalog_find_role(catalog, "nuance-recognition-server"), -1, PC_SIDE_NONE, 0
+		};
+	pc_discover_words_of_assignments(many, PC_DISCOVER_PICKS_MAX, &w);
+	assert_true(strlen(w.roles) < sizeof(w.roles));
+	size_t len = strlen(w.roles);
+	assert_string_equal(w.roles + len - 4, " ...");
+	assert_string_equal(w.instances + strlen(w.instances) - 4, " ...");
+	/* as many roles as instances, sides and slots */
+	size_t words[4] = { 0 };
+	const char *lists[4] = { w.roles, w.instances, w.sides, w.slots };
+	for (int k = 0; k < 4; k++)
+		for (const char *p = lists[k]; *p; p++)
+			words[k] += *p == ' ';
+	assert_true(words[0] >= 3);
+	assert_int_equal(words[1], words[0]);
+	assert_int_equal(words[2], words[0]);
+	assert_int_equal(words[3], words[0]);
+	pc_discover_words_list(&w, PC_DISCOVER_LIST_TOKEN, list, sizeof(list));
+	assert_string_equal(list + strlen(list) - 4, ",...");
+
+	/* Five roles that fill 125 of the 127 characters: the fifth would
+	 * leave no room to say that a sixth follows, so it goes too. */
+	static const char *const names[] = { "nuance-recognition-server", "nuance-compilation-server",
+					     "ctios-supervisor-desktop", "ctios-supervisor-desktop",
+					     "rms-alarmtracker-client", "webview" };
+	for (size_t i = 0; i < 6; i++)
+		many[i] = (struct pc_discover_assignment){ pc_catalog_find_role(catalog, names[i]), -1,
+							   PC_SIDE_NONE, 0 };
+	pc_discover_words_of_assignments(many, 6, &w);
+	assert_string_equal(w.roles + strlen(w.roles) - 4, " ...");
+	assert_string_equal(w.roles, "nuance-recognition-server nuance-compilation-server "
+				     "ctios-supervisor-desktop ctios-supervisor-desktop ...");
 }
 
 static void test_formats(void **state)
@@ -496,6 +731,9 @@ static void test_formats(void **state)
 	struct pc_discover_port p = { IPPROTO_UDP, 39500, 39999 };
 	pc_discover_format_port(&p, buf, sizeof(buf));
 	assert_string_equal(buf, "udp/39500-39999");
+	assert_string_equal(pc_discover_verdict_name(PC_DISCOVER_DIFFERS), "differs");
+	assert_string_equal(pc_discover_verdict_name(PC_DISCOVER_UNKNOWN), "unknown");
+	assert_string_equal(pc_discover_verdict_name(PC_DISCOVER_NO_ROLES), "noRoles");
 }
 
 int main(void)
@@ -511,6 +749,8 @@ int main(void)
 		cmocka_unit_test(test_tie_names_the_difference),
 		cmocka_unit_test(test_configured_roles_judged),
 		cmocka_unit_test(test_ignore_and_hash),
+		cmocka_unit_test(test_catalog_udp_ports),
+		cmocka_unit_test(test_words),
 		cmocka_unit_test(test_formats),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

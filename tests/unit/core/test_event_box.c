@@ -2,13 +2,15 @@
  * construction (one state per expectation, the latest compliance, a
  * limited number of unexpected listeners then a count), taken compliance
  * first, no flood evicts an alarm, every state replaced is counted, and a
- * compliance change undone before it was taken is no change. */
+ * compliance change or discovery verdict undone before it was taken is no
+ * change. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <string.h>
 
 #include "core/event_box.h"
@@ -41,6 +43,17 @@ static struct pc_event compliance(enum pc_compliance from, enum pc_compliance to
 	e.type = PC_EVENT_COMPLIANCE;
 	e.previous = from;
 	e.current = to;
+	return e;
+}
+
+static struct pc_event verdict(enum pc_discover_verdict from, enum pc_discover_verdict to)
+{
+	struct pc_event e;
+	memset(&e, 0, sizeof(e));
+	e.type = PC_EVENT_DISCOVERY;
+	e.verdict_previous = from;
+	e.verdict = to;
+	snprintf(e.best.roles, sizeof(e.best.roles), "verdict-%d", (int)to);
 	return e;
 }
 
@@ -129,6 +142,39 @@ static void a_change_undone_is_no_change(void **unused)
 	pc_event_box_clear(&box);
 }
 
+/* One discovery verdict waits, the latest, told from what receivers last
+ * heard; it goes right after the compliance change, before the ports it
+ * may explain; back to what they heard, nothing is told. */
+static void one_discovery_verdict_after_compliance(void **unused)
+{
+	(void)unused;
+	struct pc_event_box box;
+	pc_event_box_init(&box, 0);
+	put(&box, expectation(PC_EVENT_MISSING, 1));
+	put(&box, verdict(PC_DISCOVER_UNKNOWN, PC_DISCOVER_MATCHES));
+	put(&box, verdict(PC_DISCOVER_MATCHES, PC_DISCOVER_DIFFERS));
+	put(&box, compliance(PC_COMPLIANT, PC_NON_COMPLIANT));
+	assert_int_equal(pc_event_box_count(&box), 3);
+	assert_false(pc_event_box_empty(&box));
+	assert_int_equal(pc_event_box_at(&box, 0)->type, PC_EVENT_COMPLIANCE);
+	const struct pc_event *d = pc_event_box_at(&box, 1);
+	assert_int_equal(d->type, PC_EVENT_DISCOVERY);
+	assert_int_equal(d->verdict_previous, PC_DISCOVER_UNKNOWN);
+	assert_int_equal(d->verdict, PC_DISCOVER_DIFFERS);
+	assert_string_equal(d->best.roles, "verdict-4"); /* the latest's words */
+	assert_int_equal(pc_event_box_at(&box, 2)->type, PC_EVENT_MISSING);
+	pc_event_box_clear(&box);
+
+	put(&box, verdict(PC_DISCOVER_MATCHES, PC_DISCOVER_DIFFERS));
+	put(&box, verdict(PC_DISCOVER_DIFFERS, PC_DISCOVER_MATCHES));
+	assert_int_equal(pc_event_box_count(&box), 0);
+	assert_true(pc_event_box_empty(&box));
+	put(&box, verdict(PC_DISCOVER_MATCHES, PC_DISCOVER_OFF));
+	assert_int_equal(pc_event_box_count(&box), 1);
+	assert_int_equal(pc_event_box_at(&box, 0)->verdict, PC_DISCOVER_OFF);
+	pc_event_box_clear(&box);
+}
+
 static void taking_empties_the_box(void **unused)
 {
 	(void)unused;
@@ -159,6 +205,7 @@ int main(void)
 		cmocka_unit_test(one_state_per_expectation_the_latest),
 		cmocka_unit_test(compliance_keeps_what_was_last_told),
 		cmocka_unit_test(a_change_undone_is_no_change),
+		cmocka_unit_test(one_discovery_verdict_after_compliance),
 		cmocka_unit_test(taking_empties_the_box),
 	};
 	return cmocka_run_group_tests_name("event_box", tests, NULL, NULL);

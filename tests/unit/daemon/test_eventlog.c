@@ -96,6 +96,33 @@ static void test_compliance_levels(void **state)
 	assert_int_equal(pc_eventlog_format(&e, line, sizeof(line)), LOG_WARNING);
 }
 
+/* A change of the discovery verdict: each role with its instance, side
+ * and slot as one token; a mismatch is a warning, the rest notices. */
+static void test_discovery(void **state)
+{
+	(void)state;
+	char line[512];
+	struct pc_event e = { .type = PC_EVENT_DISCOVERY, .verdict = PC_DISCOVER_DIFFERS,
+			      .verdict_previous = PC_DISCOVER_UNKNOWN };
+	snprintf(e.best.roles, sizeof(e.best.roles), "icm-router ctios-server ...");
+	snprintf(e.best.instances, sizeof(e.best.instances), "2 0-24 ...");
+	snprintf(e.best.sides, sizeof(e.best.sides), "a a|b ...");
+	snprintf(e.best.slots, sizeof(e.best.slots), "- 1-3 ...");
+	snprintf(e.configured.roles, sizeof(e.configured.roles), "icm-router");
+	snprintf(e.configured.instances, sizeof(e.configured.instances), "0");
+	snprintf(e.configured.sides, sizeof(e.configured.sides), "a");
+	snprintf(e.configured.slots, sizeof(e.configured.slots), "-");
+	assert_int_equal(pc_eventlog_format(&e, line, sizeof(line)), LOG_WARNING);
+	assert_string_equal(line, "pcDiscoveryVerdictChanged verdict=differs previous=unknown "
+				  "best=icm-router/2/a/-,ctios-server/0-24/a|b/1-3,... "
+				  "configured=icm-router/0/a/-");
+	struct pc_event off = { .type = PC_EVENT_DISCOVERY, .verdict = PC_DISCOVER_OFF,
+				.verdict_previous = PC_DISCOVER_DIFFERS };
+	assert_int_equal(pc_eventlog_format(&off, line, sizeof(line)), LOG_NOTICE);
+	assert_string_equal(line, "pcDiscoveryVerdictChanged verdict=off previous=differs best=- "
+				  "configured=-");
+}
+
 /* The event box: every event in sending order, and the flood's count. */
 static void test_box(void **state)
 {
@@ -137,6 +164,7 @@ int main(void)
 		cmocka_unit_test(test_missing_restored_flapping),
 		cmocka_unit_test(test_unexpected),
 		cmocka_unit_test(test_compliance_levels),
+		cmocka_unit_test(test_discovery),
 		cmocka_unit_test(test_truncates),
 		cmocka_unit_test(test_box),
 	};

@@ -1,7 +1,9 @@
 /* The poll thread, driven by a fake collector defined here (the static link
  * then never pulls in the real one): first poll at once, events trigger a
  * poll long before the interval, only the newest state is handed over,
- * failures are counted and logged once, and stop() joins cleanly. */
+ * failures are counted and logged once, stop() joins cleanly; discovery's
+ * verdict waits for hold-down polls, the first one too, and each change
+ * is handed over once, as is "off" when a reload turns discovery off. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -34,6 +36,31 @@ static struct pc_collector *fake; /* the one the poller opened */
 static atomic_int polls_done;
 static atomic_bool fail_polls;
 static atomic_int failed_polls;
+/* Listen as a Router and Logger, instance 2 side a, instead (discovery). */
+static atomic_bool router_logger_host;
+
+/* The Router's and Logger's listen ports for instance 2 side a (their
+ * required ones and some optional), and the Router's UDP incrp-nic,
+ * 40105, inside the ephemeral range. */
+static void listen_as_router_logger(struct pc_snapshot *snap)
+{
+	static const uint16_t tcp[] = { 41084, 41085, 40082, 40083, 40087, 40080, 40081,
+					41096, 40106, 40108, 1433 };
+	uint8_t any[4] = { 0 };
+	for (size_t i = 0; i <= sizeof(tcp) / sizeof(tcp[0]); i++) {
+		struct pc_listen_socket socket = { .inode = 100 + i };
+		bool udp = i == sizeof(tcp) / sizeof(tcp[0]);
+		pc_endpoint_set(&socket.local, udp ? IPPROTO_UDP : IPPROTO_TCP, AF_INET, any, false,
+				0, udp ? 40105 : tcp[i]);
+		assert_int_equal(pc_snapshot_add_listener(snap, &socket), 0);
+	}
+	pc_snapshot_finish(snap);
+	for (size_t i = 0; i < snap->n_listeners; i++) {
+		snap->listeners[i].pid = 4242;
+		if (snap->listeners[i].local.proto == IPPROTO_UDP)
+			snap->listeners[i].ephemeral = PC_EPHEMERAL_INSIDE;
+	}
+}
 
 struct pc_collector *pc_collector_open(const struct pc_collector_options *options, char *err,
 				       size_t errlen)
@@ -54,6 +81,11 @@ int pc_collector_poll(struct pc_collector *c, struct pc_snapshot *snap, char *er
 		snprintf(err, errlen, "netlink: simulated failure");
 		atomic_fetch_add(&failed_polls, 1);
 		return -1;
+	}
+	if (atomic_load(&router_logger_host)) {
+		listen_as_router_logger(snap);
+		atomic_fetch_add(&polls_done, 1);
+		return 0;
 	}
 	struct pc_listen_socket socket = { .inode = 1 };
 	uint8_t loopback[4] = { 127, 0, 0, 1 };
@@ -417,6 +449,118 @@ static void hold_down_failures_make_it_blind_until_one_succeeds(void **state)
 	assert_int_equal(ev.current, PC_COMPLIANT);
 }
 
+/* The discovery events handed over so far: their count, the last one. */
+static size_t take_discovery(struct pc_poller *p, struct pc_event *last)
+{
+	struct pc_event_box events;
+	pc_event_box_init(&events, 0);
+	size_t n = pc_poller_take_events(p, &events), found = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct pc_event *ev = pc_event_box_at(&events, i);
+		if (ev->type == PC_EVENT_DISCOVERY) {
+			*last = *ev;
+			found++;
+		}
+	}
+	pc_event_box_clear(&events);
+	return found;
+}
+
+static struct pc_plan *load_fixture(const char *path)
+{
+	struct pc_diag diag = { 0 };
+	struct pc_plan *loaded = pc_plan_load(repo_path(path), &diag);
+	pc_diag_print(&diag, stderr);
+	pc_diag_clear(&diag);
+	assert_non_null(loaded);
+	return loaded;
+}
+
+/* The first state of a poll after poll `after`. */
+static struct pc_state *state_where_after(struct pc_poller *p, uint32_t after)
+{
+	struct pc_state *s = NULL;
+	double deadline = now_ms() + DEADLINE_MS;
+	while (s == NULL || s->poll_count <= after) {
+		if (now_ms() > deadline)
+			fail_msg("no poll after poll %u", after);
+		pc_state_unref(s);
+		s = next_state(p, DEADLINE_MS);
+	}
+	return s;
+}
+
+/* One poll more (a destroy event), and its state. */
+static struct pc_state *poll_again(struct pc_poller *p, uint32_t after)
+{
+	assert_int_equal(write(fake->events[1], "x", 1), 1);
+	return state_where_after(p, after);
+}
+
+/* The configuration states the Logger alone; the host runs a Router too.
+ * With hold-down 3 the first two polls publish unknown, the third
+ * differs, told once; more polls tell nothing; a reload that turns
+ * discovery off tells "off". The Router's UDP 40105, a client's socket
+ * for the listener rule, is counted by discovery only. */
+static void the_first_verdict_waits_for_hold_down(void **unused)
+{
+	(void)unused;
+	struct pc_plan *logger = load_fixture("tests/fixtures/report/discover-logger.conf");
+	struct pc_poller_settings settings = { .plan = logger, .engine = { .hold_down = 3 },
+					       .interval_ms = 60000, .recheck_ms = 60000 };
+	char err[128];
+	atomic_store(&polls_done, 0);
+	atomic_store(&fail_polls, false);
+	atomic_store(&router_logger_host, true);
+	struct pc_poller *p = pc_poller_start(&settings, err, sizeof(err));
+	assert_non_null(p);
+	struct pc_event ev;
+
+	struct pc_state *s = next_state(p, DEADLINE_MS);
+	assert_non_null(s);
+	assert_int_equal(s->poll_count, 1);
+	assert_int_equal(s->discovery.verdict, PC_DISCOVER_UNKNOWN);
+	assert_int_equal(s->snap.n_listeners, 11); /* UDP 40105: a client's */
+	assert_int_equal(s->discovery.listeners, 12); /* ...but the catalog names it */
+	assert_string_equal(s->discovery.configured_words.roles, "icm-logger");
+	for (uint32_t poll = 2; poll <= 3; poll++) {
+		uint32_t after = s->poll_count;
+		pc_state_unref(s);
+		s = poll_again(p, after);
+		assert_int_equal(s->discovery.verdict,
+				 s->poll_count < 3 ? PC_DISCOVER_UNKNOWN : PC_DISCOVER_DIFFERS);
+	}
+	assert_int_equal(take_discovery(p, &ev), 1);
+	assert_int_equal(ev.verdict_previous, PC_DISCOVER_UNKNOWN);
+	assert_int_equal(ev.verdict, PC_DISCOVER_DIFFERS);
+	assert_string_equal(ev.best.roles, "icm-router icm-logger");
+	assert_string_equal(ev.best.instances, "2 2");
+	assert_string_equal(ev.configured.roles, "icm-logger");
+
+	uint32_t after = s->poll_count;
+	pc_state_unref(s);
+	s = poll_again(p, after);
+	assert_int_equal(s->discovery.verdict, PC_DISCOVER_DIFFERS);
+	assert_int_equal(take_discovery(p, &ev), 0);
+
+	struct pc_plan *off = load_fixture("tests/fixtures/report/discover-off.conf");
+	settings.plan = off;
+	pc_poller_reconfigure(p, &settings);
+	after = s->poll_count;
+	pc_state_unref(s);
+	s = state_where_after(p, after);
+	assert_int_equal(s->discovery.verdict, PC_DISCOVER_OFF);
+	assert_int_equal(s->discovery.n_candidates, 0);
+	assert_int_equal(take_discovery(p, &ev), 1);
+	assert_int_equal(ev.verdict_previous, PC_DISCOVER_DIFFERS);
+	assert_int_equal(ev.verdict, PC_DISCOVER_OFF);
+	pc_state_unref(s);
+	pc_poller_stop(p);
+	atomic_store(&router_logger_host, false);
+	pc_plan_unref(logger);
+	pc_plan_unref(off);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -429,6 +573,7 @@ int main(void)
 		WITH_POLLER(a_failed_poll_publishes_its_error, every_minute_blind_after_1000),
 		WITH_POLLER(hold_down_failures_make_it_blind_until_one_succeeds,
 			    every_20ms_blind_after_3),
+		cmocka_unit_test(the_first_verdict_waits_for_hold_down),
 	};
 	return cmocka_run_group_tests_name("poller", tests, load_plan, free_plan);
 }

@@ -78,6 +78,8 @@ static void test_defaults(void **state)
 	assert_int_equal(config->agentx_retry, PC_DEFAULT_AGENTX_RETRY);
 	assert_true(config->notifications);
 	assert_true(config->resolve_processes);
+	assert_false(config->discovery);
+	assert_true(config->notify_discovery);
 	assert_int_equal(config->n_roles, 0);
 	assert_int_equal(config->n_ignores, 0);
 	assert_int_equal(config->n_instances, 0);

@@ -4,7 +4,8 @@
  * on a hand-made poll), and every answer is held against the MIB as the
  * generator read it (mib_meta.h): the served columns and scalars, their
  * types, the walk's order, the end of each table, the holes, and the value
- * of every column of one row of each table. */
+ * of every column of one row of each table (pcDiscoveryTable's from the
+ * real search on the same poll). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -22,11 +23,12 @@
 
 static const struct pc_mib_table_def *const tables[] = {
 	&pc_mib_listener_def, &pc_mib_role_def,		 &pc_mib_expect_def,
-	&pc_mib_instance_def, &pc_mib_instance_port_def,
+	&pc_mib_instance_def, &pc_mib_instance_port_def, &pc_mib_discovery_table_def,
 };
 #define N_TABLES (sizeof(tables) / sizeof(tables[0]))
 static const struct pc_mib_scalars_def *const groups[] = { &pc_mib_poll_def, &pc_mib_host_def,
-							   &pc_mib_notify_def };
+							   &pc_mib_notify_def,
+							   &pc_mib_discovery_def };
 #define N_GROUPS (sizeof(groups) / sizeof(groups[0]))
 
 struct fixture {
@@ -100,6 +102,21 @@ static int setup(void **ctx)
 	pc_plan_unref(plan);
 	f->state->poll_count = 7;
 	f->state->poll_errors = 3;
+	/* What the poll thread's discovery leaves in a state (the walk's
+	 * catalog; the verdict as published). */
+	struct pc_discover_index *ix = pc_discover_index_build(f->state->plan->catalog);
+	assert_non_null(ix);
+	size_t n_configured;
+	struct pc_discover_assignment *configured =
+		pc_discover_configured(f->state->plan->catalog, &f->state->plan->expectations,
+				       &n_configured);
+	struct pc_discover_params params = { .config = f->state->plan->config,
+					     .configured = configured,
+					     .n_configured = n_configured };
+	assert_int_equal(pc_discover_run(ix, &f->state->snap, &params, &f->state->discovery), 0);
+	f->state->discovery.verdict = PC_DISCOVER_UNKNOWN; /* not confirmed yet */
+	free(configured);
+	pc_discover_index_free(ix);
 	f->view.state = f->state;
 	f->view.notify = (struct pc_notify_stats){ .sent = 5, .suppressed = 6, .dropped = 7, .queued = 8,
 						   .retried = 30, .folded = 31, .refused = 32,
@@ -319,6 +336,7 @@ struct want {
 #define V6_ROW 3, { 2, 2, 1 }
 #define INSTANCE2 1, { 2 }
 #define PORT_ROW 6, { 2, 6, 50082, 1, 1, 1 }
+#define RANK1 1, { 1 }
 
 static const uint8_t ipv6_any[16];
 
@@ -381,6 +399,17 @@ static const struct want rows[] = {
 	{ "pcInstancePortRule", PORT_ROW, S("main") },
 	{ "pcInstancePortSide", PORT_ROW, N(PC_SIDE_A) },
 	{ "pcInstancePortStatus", PORT_ROW, N(PC_PORT_PRESENT) },
+	/* The listeners, ssh ignored, are the configured roles' but stray's. */
+	{ "pcDiscoveryRoles", RANK1, S("walk-router walk-svc") },
+	{ "pcDiscoveryInstances", RANK1, S("2 -") },
+	{ "pcDiscoverySides", RANK1, S("a -") },
+	{ "pcDiscoverySlots", RANK1, S("- -") },
+	{ "pcDiscoveryScore", RANK1, N(1457) },
+	{ "pcDiscoveryExplained", RANK1, N(3) },
+	{ "pcDiscoveryExpected", RANK1, N(5) },
+	{ "pcDiscoveryUnexplained", RANK1, N(1) },
+	{ "pcDiscoveryLacking", RANK1, N(1) },
+	{ "pcDiscoveryTiedWith", RANK1, N(0) },
 };
 
 #define SCALAR 0, { 0 }
@@ -420,6 +449,13 @@ static const struct want scalars[] = {
 	{ "pcHoldDown", SCALAR, N(1) },
 	{ "pcFlapThreshold", SCALAR, N(6) },
 	{ "pcFlapWindow", SCALAR, N(20) },
+	{ "pcDiscoveryVerdict", SCALAR, N(PC_DISCOVER_UNKNOWN) },
+	{ "pcDiscoveryListeners", SCALAR, N(4) },
+	{ "pcDiscoveryConfiguredRoles", SCALAR, S("walk-router walk-svc") },
+	{ "pcDiscoveryConfiguredInstances", SCALAR, S("2 -") },
+	{ "pcDiscoveryConfiguredSides", SCALAR, S("a -") },
+	{ "pcDiscoveryConfiguredSlots", SCALAR, S("- -") },
+	{ "pcDiscoveryNotifyEnabled", SCALAR, N(1) },
 };
 
 static void check_value(const struct want *w, const netsnmp_variable_list *var)
@@ -501,6 +537,28 @@ static void test_every_scalar(void **ctx)
 	var_free(var);
 }
 
+/* Before the poll thread published any verdict: off while discovery is
+ * off, unknown (not off) while it is on. */
+static void test_discovery_verdict_before_a_poll(void **ctx)
+{
+	struct fixture *f = *ctx;
+	enum pc_discover_verdict kept = f->state->discovery.verdict;
+	struct pc_config *config = f->state->plan->config;
+	netsnmp_variable_list *var = var_named(pc_mib_discovery_def.group, pc_mib_discovery_def.group_len);
+	f->state->discovery.verdict = PC_DISCOVER_OFF; /* as pc_state_new leaves it */
+	assert_int_equal(pc_mib_discovery_def.value(&f->view, PCMIB_DISCOVERY_VERDICT, var), 0);
+	assert_int_equal(*var->val.integer, PC_DISCOVER_OFF);
+	config->discovery = true;
+	assert_int_equal(pc_mib_discovery_def.value(&f->view, PCMIB_DISCOVERY_VERDICT, var), 0);
+	assert_int_equal(*var->val.integer, PC_DISCOVER_UNKNOWN);
+	f->state->discovery.verdict = PC_DISCOVER_DIFFERS;
+	assert_int_equal(pc_mib_discovery_def.value(&f->view, PCMIB_DISCOVERY_VERDICT, var), 0);
+	assert_int_equal(*var->val.integer, PC_DISCOVER_DIFFERS);
+	config->discovery = false;
+	f->state->discovery.verdict = kept;
+	var_free(var);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -509,6 +567,7 @@ int main(void)
 		cmocka_unit_test(test_holes),
 		cmocka_unit_test(test_one_row_of_each_table),
 		cmocka_unit_test(test_every_scalar),
+		cmocka_unit_test(test_discovery_verdict_before_a_poll),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -229,15 +229,64 @@ static void test_summary(void **ctx)
 	check_pdu(&ev, "pcNotificationsSkipped", w, sizeof(w) / sizeof(w[0]));
 }
 
+static void test_discovery(void **ctx)
+{
+	(void)ctx;
+	struct pc_event ev = {
+		.type = PC_EVENT_DISCOVERY,
+		.when_ms = 1000,
+		.verdict = PC_DISCOVER_DIFFERS,
+		.verdict_previous = PC_DISCOVER_MATCHES,
+	};
+	snprintf(ev.best.roles, sizeof(ev.best.roles), "icm-router ctios-server");
+	snprintf(ev.best.instances, sizeof(ev.best.instances), "2 0-24");
+	snprintf(ev.best.sides, sizeof(ev.best.sides), "a a|b");
+	snprintf(ev.best.slots, sizeof(ev.best.slots), "- 1-3");
+	snprintf(ev.configured.roles, sizeof(ev.configured.roles), "icm-router");
+	snprintf(ev.configured.instances, sizeof(ev.configured.instances), "0");
+	snprintf(ev.configured.sides, sizeof(ev.configured.sides), "a");
+	snprintf(ev.configured.slots, sizeof(ev.configured.slots), "-");
+	/* The best candidate as pcDiscoveryTable's first row (rank 1). */
+	const struct want w[] = {
+		{ "pcDiscoveryVerdict", 1, { 0 }, .number = PC_DISCOVER_DIFFERS },
+		{ "pcDiscoveryRoles", 1, { 1 }, .text = "icm-router ctios-server" },
+		{ "pcDiscoveryInstances", 1, { 1 }, .text = "2 0-24" },
+		{ "pcDiscoverySides", 1, { 1 }, .text = "a a|b" },
+		{ "pcDiscoverySlots", 1, { 1 }, .text = "- 1-3" },
+		{ "pcDiscoveryConfiguredRoles", 1, { 0 }, .text = "icm-router" },
+		{ "pcDiscoveryConfiguredInstances", 1, { 0 }, .text = "0" },
+		{ "pcDiscoveryConfiguredSides", 1, { 0 }, .text = "a" },
+		{ "pcDiscoveryConfiguredSlots", 1, { 0 }, .text = "-" },
+	};
+	check_pdu(&ev, "pcDiscoveryVerdictChanged", w, sizeof(w) / sizeof(w[0]));
+
+	/* Turned off: the verdict alone says it, the words are empty. */
+	struct pc_event off = { .type = PC_EVENT_DISCOVERY, .when_ms = 1000,
+				.verdict = PC_DISCOVER_OFF,
+				.verdict_previous = PC_DISCOVER_DIFFERS };
+	const struct want o[] = {
+		{ "pcDiscoveryVerdict", 1, { 0 }, .number = PC_DISCOVER_OFF },
+		{ "pcDiscoveryRoles", 1, { 1 }, .text = "" },
+		{ "pcDiscoveryInstances", 1, { 1 }, .text = "" },
+		{ "pcDiscoverySides", 1, { 1 }, .text = "" },
+		{ "pcDiscoverySlots", 1, { 1 }, .text = "" },
+		{ "pcDiscoveryConfiguredRoles", 1, { 0 }, .text = "" },
+		{ "pcDiscoveryConfiguredInstances", 1, { 0 }, .text = "" },
+		{ "pcDiscoveryConfiguredSides", 1, { 0 }, .text = "" },
+		{ "pcDiscoveryConfiguredSlots", 1, { 0 }, .text = "" },
+	};
+	check_pdu(&off, "pcDiscoveryVerdictChanged", o, sizeof(o) / sizeof(o[0]));
+}
+
 /* The map: every notification of the MIB is some event's, no two events
  * share one (the switch in notify_pdu.c covers every event: the compiler
  * checks that). */
 static void test_every_notification_is_mapped(void **ctx)
 {
 	(void)ctx;
-	static const enum pc_event_type events[] = { PC_EVENT_MISSING, PC_EVENT_RESTORED,
+	static const enum pc_event_type events[] = { PC_EVENT_MISSING,	  PC_EVENT_RESTORED,
 						     PC_EVENT_UNEXPECTED, PC_EVENT_COMPLIANCE,
-						     PC_EVENT_SUMMARY };
+						     PC_EVENT_SUMMARY,	  PC_EVENT_DISCOVERY };
 	size_t n_events = sizeof(events) / sizeof(events[0]);
 	size_t n_notifications = sizeof(pcmib_notifications) / sizeof(pcmib_notifications[0]);
 	for (size_t k = 0; k < n_notifications; k++) {
@@ -259,6 +308,7 @@ int main(void)
 		cmocka_unit_test(test_unexpected),
 		cmocka_unit_test(test_compliance),
 		cmocka_unit_test(test_summary),
+		cmocka_unit_test(test_discovery),
 		cmocka_unit_test(test_every_notification_is_mapped),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

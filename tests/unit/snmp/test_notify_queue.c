@@ -17,7 +17,7 @@
 
 static const struct pc_notify_policy open_policy = {
 	.enabled = true, .missing = true, .restored = true, .unexpected = true,
-	.compliance = true, .rate_limit = 0, .capacity = 8,
+	.compliance = true, .discovery = true, .rate_limit = 0, .capacity = 8,
 };
 
 /* Alarms about different expectations have different members. */
@@ -322,6 +322,76 @@ static void one_waiting_alarm_per_expectation_one_compliance_change(void **unuse
 	pc_notify_queue_free(&q);
 }
 
+static struct pc_event verdict(enum pc_discover_verdict from, enum pc_discover_verdict to)
+{
+	struct pc_event e = event(PC_EVENT_DISCOVERY, 0);
+	e.verdict_previous = from;
+	e.verdict = to;
+	return e;
+}
+
+/* pcDiscoveryVerdictChanged: its own switch; never rate limited, never
+ * dropped for a full queue, sent before alarms that wait their turn; one
+ * waiting at most, told from what receivers heard last; a change back to
+ * that is none; lost with a master, it goes out again, once. */
+static void a_discovery_verdict_is_told_once_per_change(void **unused)
+{
+	(void)unused;
+	struct pc_notify_policy p = open_policy;
+	p.rate_limit = 1;
+	p.capacity = 1;
+	struct pc_notify_queue q;
+	assert_int_equal(pc_notify_queue_init(&q, &p), 0);
+	pc_notify_queue_link_up(&q, 0);
+	for (uint16_t port = 1; port <= 3; port++)
+		offer(&q, port, 0);
+	for (uint16_t port = 100; port < 110; port++) {
+		struct pc_event e = event(PC_EVENT_UNEXPECTED, port);
+		pc_notify_queue_offer(&q, &e, 0);
+	}
+	struct pc_event v = verdict(PC_DISCOVER_UNKNOWN, PC_DISCOVER_MATCHES);
+	assert_int_equal(pc_notify_queue_offer(&q, &v, 0), PC_NOTIFY_QUEUED);
+	v = verdict(PC_DISCOVER_MATCHES, PC_DISCOVER_DIFFERS);
+	assert_int_equal(pc_notify_queue_offer(&q, &v, 0), PC_NOTIFY_FOLDED);
+	assert_int_equal(count_type(&q, PC_EVENT_DISCOVERY), 1);
+	/* The one alarm the rate limit lets through, then the verdict: the
+	 * other two alarms wait their turn, the verdict does not. */
+	uint32_t next = send_at(&q, 100, 0);
+	struct pc_notify_entry *sent = find_request(&q, next - 1);
+	assert_non_null(sent);
+	assert_int_equal(sent->event.type, PC_EVENT_DISCOVERY);
+	assert_int_equal(sent->event.verdict_previous, PC_DISCOVER_UNKNOWN);
+	assert_int_equal(sent->event.verdict, PC_DISCOVER_DIFFERS);
+	/* A newer verdict waits behind it; the master closes with the first
+	 * unanswered (lost): the newer one takes its place, told from what
+	 * receivers heard before it (nothing yet). */
+	v = verdict(PC_DISCOVER_DIFFERS, PC_DISCOVER_MATCHES);
+	assert_int_equal(pc_notify_queue_offer(&q, &v, 0), PC_NOTIFY_QUEUED);
+	assert_int_equal(count_type(&q, PC_EVENT_DISCOVERY), 2);
+	pc_notify_queue_link_down(&q, PC_LINK_MASTER_CLOSED);
+	assert_int_equal(count_type(&q, PC_EVENT_DISCOVERY), 1);
+	pc_notify_queue_link_up(&q, 0);
+	next = send_at(&q, 200, 0);
+	sent = NULL;
+	for (size_t i = 0; i < q.count; i++)
+		if (pc_notify_queue_at(&q, i)->event.type == PC_EVENT_DISCOVERY)
+			sent = pc_notify_queue_at(&q, i);
+	assert_non_null(sent);
+	assert_true(sent->request >= 200); /* sent on the new session */
+	assert_int_equal(sent->event.verdict_previous, PC_DISCOVER_UNKNOWN);
+	assert_int_equal(sent->event.verdict, PC_DISCOVER_MATCHES);
+	assert_true(pc_notify_queue_acknowledge(&q, sent->request, false));
+	assert_int_equal(count_type(&q, PC_EVENT_DISCOVERY), 0);
+	/* Switched off, nothing. */
+	p.discovery = false;
+	assert_int_equal(pc_notify_queue_set_policy(&q, &p), 0);
+	v = verdict(PC_DISCOVER_MATCHES, PC_DISCOVER_DIFFERS);
+	assert_int_equal(pc_notify_queue_offer(&q, &v, 0), PC_NOTIFY_DISABLED);
+	assert_int_equal(q.dropped, 0);
+	(void)next;
+	pc_notify_queue_free(&q);
+}
+
 /* A stalled master's stream never fills: so many in flight, no more. */
 static void at_most_a_window_in_flight(void **unused)
 {
@@ -604,6 +674,7 @@ int main(void)
 		cmocka_unit_test(a_flood_of_listeners_leaves_the_alarms_their_share),
 		cmocka_unit_test(a_full_queue_drops_unexpected_listeners_only),
 		cmocka_unit_test(one_waiting_alarm_per_expectation_one_compliance_change),
+		cmocka_unit_test(a_discovery_verdict_is_told_once_per_change),
 		cmocka_unit_test(at_most_a_window_in_flight),
 		cmocka_unit_test(answers_settle_entries),
 		cmocka_unit_test(what_a_master_lost_goes_out_again),
