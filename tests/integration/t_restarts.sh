@@ -60,7 +60,7 @@ wait_for 40 "pcUnexpectedListener for udp/7002" trap_count_at_least 1 pcUnexpect
 	fail "announced besides tcp/7001 and udp/7002: $(traps pcUnexpectedListener)"
 
 log "the agent restarted; tcp/7003 opened while it was down"
-wait_for 10 "the baseline written" grep -q '^udp ipv4 00000000 7002 0 svc-impostor$' "$PC_TMP/state/baseline"
+wait_for 40 "the baseline written" grep -q '^udp ipv4 00000000 7002 0 svc-impostor$' "$PC_TMP/state/baseline"
 stop_pid "$AGENT_PID"
 start_listeners late tcp/0.0.0.0/7003
 start_agent
@@ -82,5 +82,5 @@ start_agent
 wait_agent_serving 20
 grep -q "state/baseline:2: the port is not a number from 1 to 65535; the first poll is the baseline again" \
 	"$PC_TMP/portcomplyd.log" || fail "the bad baseline was not reported"
-wait_for 10 "a new baseline written" grep -q '^tcp ipv4 00000000 7003 0 listen$' "$PC_TMP/state/baseline"
+wait_for 40 "a new baseline written" grep -q '^tcp ipv4 00000000 7003 0 listen$' "$PC_TMP/state/baseline"
 log "ok"
