@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # portcomply: build, run and test.
 #
 #   make run    build, then serve the MIB through a private snmpd on 127.0.0.1:1161
@@ -78,7 +79,7 @@ MAN_PAGES := man/portcomplyd.8 man/portcomply.conf.5 man/portcomply-catalog.5
 
 .PHONY: all deps build run test check layers unit unit-asan integration valgrind mib-lint \
 	bench clean install uninstall deb man-lint doc-lint snmp-yml contrib fleet FORCE fuzz fuzz-smoke \
-	fuzzers stress tools-test host
+	fuzzers stress tools-test host spdx-lint
 .DEFAULT_GOAL := all
 
 all: build
@@ -96,7 +97,7 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory check
 
-check: build layers mib-lint man-lint doc-lint tools-test contrib unit integration fleet host unit-asan \
+check: build layers mib-lint man-lint doc-lint spdx-lint tools-test contrib unit integration fleet host unit-asan \
 	fuzz-smoke valgrind
 	@echo "make test: all passed"
 
@@ -219,6 +220,12 @@ contrib:
 # 20 hosts in namespaces, scraped by a real snmp_exporter and Prometheus.
 fleet: build
 	@FLEET_BENCH=$(CURDIR)/$(BUILD)/fleet-scrape.txt tests/integration/run.sh tests/fleet/t_fleet.sh
+
+# Every source file says its license (LICENSE: ISC), and the check refuses
+# one that does not.
+spdx-lint:
+	@tools/spdx-check.sh
+	@tests/tools/test_spdx_check.sh
 
 # tools/apt-sources.sh (make deps, tests/host) on apt configurations as
 # Debian writes them, one-line and deb822.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # check_time.sh: what `portcomplyd --check` reports as its poll time
 # (perfdata poll_time, JSON poll.duration_us), with process naming off and
 # on, for N listeners held by one process started last (so that the walk

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* discover_bench: what discovery costs, against the one-poll --check of the
  * same host in the same run, and how its accuracy falls as ports go
  * missing.

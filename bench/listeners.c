@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* listeners: `portcomplyd --listeners` without the daemon, for the
  * collector's integration test and the bench while main.c is elsewhere.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* many_listeners: a host with tens of thousands of listeners, for the serve
  * bench (bench/serve_bench.sh), and what the kernel's sock_diag dump of
  * them costs.

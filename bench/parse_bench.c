@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* parse_bench: the configuration parser is linear in the size of its
  * input, whatever the input's shape.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* poll_bench: what one collector poll costs, against `ss -Hltun` and
  * against reading /proc/net (tcp, tcp6, udp, udp6), with 1,000 listeners and 0, then 50,000
  * established loopback connections, all in one run and one private network

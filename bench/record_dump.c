@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* record_dump: save the raw sock_diag replies the collector receives, as
  * fixtures for the unit tests.
  *

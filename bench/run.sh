@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # make bench: both benches (bench/README.md), or one of them with its options.
 #
 #   bench/run.sh                 the collector bench, then the walk bench

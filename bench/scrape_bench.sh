@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # scrape_bench.sh: what one snmp_exporter scrape of the shipped module
 # (contrib/prometheus/snmp.yml) costs, against a scrape of snmp_exporter's
 # usual `if_mib` module from the same snmpd, in one run (bench/README.md,

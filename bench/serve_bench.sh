@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # serve_bench.sh: what portcomplyd's threads and its naming helper spend per
 # poll on a host with many listeners, against the raw sock_diag dump of the
 # same sockets (bench/README.md, "Serve bench").

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* walk_bench: time GETBULK walks the way snmpbulkwalk makes them, without
  * the client's start-up; bench/walk_bench.sh drives it.
  *

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # walk_bench.sh: snmpbulkwalk -Cr25 of PORT-COMPLIANCE-MIB::pcListenerTable
 # against net-snmp's own TCP-MIB::tcpListenerTable for the same 1,000 TCP
 # listeners, warm and cold, with 0 and then 50,000 established loopback

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # What a Zabbix poll of a portcomply host costs, against a poll of the same
 # snmpd's IF-MIB by Zabbix's own "Interfaces by SNMP" template, in one run:
 # SNMP requests, AgentX round trips and varbinds per poll, counted in snmpd's

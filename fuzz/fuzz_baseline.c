@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer target: the baseline's file (daemon/baseline_file.c). Each
  * input is the file's contents, read from a private state directory: it
  * must never crash or leak, and what it reads as a baseline must be

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer target: the configuration and catalog parsers, through
  * cfgfile.c, exactly as the daemon reads a file. Each input is written to
  * a file and loaded both as a host configuration and as a catalog file

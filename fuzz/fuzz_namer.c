@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer target: the naming helper's message parsers, both ends. Each
  * input is a sequence of messages, each a 2-byte length (little endian)
  * and that many bytes, as recv would give them one by one:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer target: the /proc/net/{tcp,tcp6,udp,udp6} reader. Each input
  * is one file's contents: every line goes through the line parser as IPv4
  * and IPv6, and the whole file is read by pc_procnet_read from a private

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* libFuzzer target: the sock_diag message parsers. Each input is a
  * buffer as recvmsg would give it (recorded dumps are the seeds), parsed
  * as a TCP and a UDP listener dump, a connection dump, and a buffer of

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # What a Debian system's apt sources say, in both formats apt reads: the
 # one-line format (sources.apt(5): "deb [options] URI SUITE COMPONENT...",
 # what debootstrap and the installer write to /etc/apt/sources.list) and the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # make deb: the Debian package, built from a copy of the tree in OUT/src so
 # that dpkg-buildpackage, which writes its results next to the tree, writes
 # nothing beside the source; the .deb ends up in OUT, checked by lintian

@@ -1,4 +1,5 @@
 #!/usr/bin/perl
+# SPDX-License-Identifier: ISC
 # Holds agent/ to the layers agent/LAYERS declares:
 #   - a file includes only its own layer's files and those of the layers its
 #     layer may include;

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Install what portcomply needs to build, run and test, and nothing else.
 # Checks first: on a machine that already has everything, it touches nothing.
 #

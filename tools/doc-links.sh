@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # Every relative link of the given Markdown files leads somewhere: the file
 # or directory it names exists (relative to the file that links), and a
 # #fragment names a heading of the Markdown file it points into (GitHub's

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # tools/fuzz.sh SECONDS FUZZER...: run each libFuzzer binary for SECONDS,
 # seeded from tests/fixtures and from its regression inputs
 # (tests/fixtures/fuzz/<name>/, every past finding: they run first, every

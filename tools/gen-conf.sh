@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The configuration `make install` (and the Debian package) installs, from
 # the documented example conf/portcomply.conf: its catalog points at the
 # installed catalog, and the example host's instance and roles are

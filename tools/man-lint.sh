@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The man pages pass mandoc -Tlint with no message down to style level,
 # except that a referenced page is missing on this machine (that depends
 # on what is installed, not on the page); portcomply.conf(5) documents

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # The MIB must pass smilint at level 6 with no diagnostic at all, and net-snmp
 # must load it and resolve every name it defines.
 set -eu

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Print C headers naming every node of PORT-COMPLIANCE-MIB, read from the MIB
 # itself by net-snmp's snmptranslate, so that the agent writes no OID and no
 # column number by hand:

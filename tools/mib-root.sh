@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Print a C header with the numeric OID of the MIB module's root, read from
 # the MIB itself by net-snmp, so the agent registers exactly what the MIB says.
 set -eu

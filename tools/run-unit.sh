@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Run every cmocka unit test binary given and report all failures, not just
 # the first. --valgrind: each under valgrind, where any memory error or
 # definite/indirect leak is a failure too.

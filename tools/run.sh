@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # make run: a private snmpd master on 127.0.0.1:1161 (its AgentX socket and
 # files under ./run), portcomplyd attached to it in the foreground. Ctrl-C
 # stops both and removes ./run. The system's own snmpd is never touched.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: ISC
 # Generate the snmp_exporter module from contrib/prometheus/generator.yml
 # with Debian's generator (prometheus-snmp-generator, snmp_exporter 0.21).
 #

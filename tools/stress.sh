@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # tools/stress.sh ROUNDS CPUS TEST...: run every unit test binary ROUNDS
 # times in a row while stress-ng keeps CPUS CPUs busy. Any failure fails
 # the run (its output is kept in build/stress/). A test that passes alone

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The one-shot commands (audits, checks) that portcomplyd runs instead of
  * serving. They need no net-snmp; each returns the process exit status. */
 #ifndef PC_CLI_H

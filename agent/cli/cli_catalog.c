@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* portcomplyd --list-roles and --expected: the catalog and this host's port
  * plan for audits, as an aligned text table or as JSON. */
 #include "cli/cli_catalog.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* --list-roles and --expected (cli.h), with the output streams as
  * parameters so that tests can read what an operator would see. */
 #ifndef PC_CLI_CATALOG_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* portcomplyd --check: one poll, judged against the plan, reported; the
  * exit status is the Nagios plugin's (0 compliant, 1 degraded,
  * 2 nonCompliant, 3 unknown or error).

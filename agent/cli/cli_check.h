@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* portcomplyd --check (cli.h), with the collector's source and the output
  * streams as parameters so that tests can run it on a fixture /proc tree
  * and read what an operator or Nagios would see. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* portcomplyd --discover: one poll, then which roles, instances, sides and
  * slots of the catalog explain this host's listeners (core/discover.h),
  * best first; as text, JSON, or the best candidate as a configuration that

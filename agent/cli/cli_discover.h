@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* portcomplyd --discover (cli.h), with the collector's source and the
  * output streams as parameters so that tests run it on a fixture /proc
  * tree and read what an operator would see. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* portcomplyd --export nftables: the host's expected listen ports as an
  * nftables allow-list, for the site's firewall.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* portcomplyd --export FORMAT: the host's expected listen ports for other
  * tools; FORMAT "nftables" is an allow-list ruleset (cli_export.c). */
 #ifndef PC_CLI_EXPORT_H

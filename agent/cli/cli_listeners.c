@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* portcomplyd --listeners [--all]: one poll of the collector, printed. For
  * audits and, with --all, for comparing with `ss -Hltun`
  * (tests/integration/t_collector_vs_ss.sh does exactly that).

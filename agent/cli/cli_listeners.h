@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The text and JSON forms of a listener set, as `portcomplyd --listeners`
  * prints it. Separate from the command so that tests can print snapshots
  * they build themselves. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The client side of the control socket (control.h): --check asks for the
  * AgentX link's state, --reload for a reload and its verdict. */
 #include "cli/control.h"

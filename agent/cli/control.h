@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The control socket of a serving portcomplyd, and its client side.
  *
  * It is an abstract Unix socket (unix(7)): no file, so no directory whose

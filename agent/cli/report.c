@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The parts of the --check report that do not depend on its format: the
  * Nagios exit status, counting, and the report of a check that could not
  * be made. report_text.c and report_json.c write the two formats. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The compliance report of one evaluation, as `portcomplyd --check` prints
  * it: Nagios plugin text, or JSON. Pure: nothing is read, and nothing is
  * written anywhere but the stream it is given.

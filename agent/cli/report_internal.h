@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* What the text and JSON reports share: counting, and reading an
  * evaluation defensively (its arrays are taken only as far as they match
  * the plan's and the snapshot's). */

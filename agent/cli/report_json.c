@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The --check report as JSON: one object, keys in lower_snake_case, names
  * of statuses, compliance, classes and sources spelled as the MIB spells
  * them. A key whose value does not apply is null, never left out.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The --check report as Nagios plugin text; report.h shows its shape.
  * Nagios takes the first line as the service's status, the lines after it
  * as long output, and whatever follows a '|' as performance data: the

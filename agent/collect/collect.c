@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The collector's front: picks the source for each poll (netlink, or /proc
  * when netlink is refused or fails), then finishes the snapshot, names the
  * sockets' owners and, when asked, the processes holding the listeners:

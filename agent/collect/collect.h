@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The collector: the kernel's socket tables as a pc_snapshot. It is the only
  * module that knows netlink (sock_diag) and /proc/net.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The collector's parts, for collect.c, the unit tests and the bench; the
  * rest of the daemon uses collect.h only.
  *

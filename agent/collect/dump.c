@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* pc_dump_*: one received buffer of a netlink dump, message by message, for
  * sock_diag's and rtnetlink's dumps alike. */
 #include "collect/collect_internal.h"

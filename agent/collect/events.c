@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Destroy events: sock_diag multicasts a message when a TCP or UDP socket
  * is freed (groups SKNLGRP_INET{,6}_{TCP,UDP}_DESTROY). A listener that
  * closes is then seen within milliseconds instead of at the next poll.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The host's interfaces and addresses (rtnetlink RTM_GETLINK and
  * RTM_GETADDR dumps, getifaddrs() when rtnetlink is refused), so that the
  * engine can tell whether remote peers can reach a listener: whether its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The asking side of namer_protocol.h: what the daemon sends, and how it
  * reads what comes back. Nothing the helper says is trusted beyond the
  * shape checked here. */

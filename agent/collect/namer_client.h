@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The asking side's messages of the naming helper's protocol
  * (namer_protocol.h): a request's chunks, and the parser of the replies
  * (the fuzzer's target too: a helper that misbehaves must not corrupt the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The helper answers with the collector's own procmap, caching included:
  * it keeps one procmap for its whole life, so answers are as cheap as in a
  * single process. Before each answer it reads the kernel's listening

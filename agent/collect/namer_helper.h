@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The naming helper's side of namer_protocol.h: what the privileged helper
  * process (priv.c) runs for its whole life, and the parser of what the
  * daemon asks (the fuzzer's target too: the daemon parses AgentX, so its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "collect/namer_protocol.h"
 
 #include <errno.h>

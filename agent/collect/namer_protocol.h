@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Naming the processes behind listeners across a privilege boundary: the
  * protocol, which both ends include and which includes nothing of theirs.
  *

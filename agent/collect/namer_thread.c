@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The naming thread (namer_thread.h). The poll thread and this one share
  * the asked inodes, the latest answers and the naming status, under
  * `lock`; the poll thread never waits for anything but that lock, which

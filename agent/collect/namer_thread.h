@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The naming thread: names the listeners' processes off the poll thread,
  * so that naming is never on the critical path. A poll takes whatever
  * names the last passes found (pc_namer_thread_apply) and asks for the

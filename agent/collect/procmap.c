@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* inode -> the processes holding it, for listeners only.
  *
  * The kernel gives no socket -> process map; the only way is the one ss -p

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* inode -> the processes holding it, for listeners only, by walking
  * /proc/PID/fd (procmap.c says how it keeps that cheap). The collector
  * uses it in its own process or on its naming thread, the naming helper

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The /proc/net fallback, for when netlink is refused (a seccomp or LSM
  * policy, a kernel without inet_diag) or fails.
  *

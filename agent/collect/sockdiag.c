@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The sock_diag dump: one NETLINK_SOCK_DIAG socket, one receive buffer, both
  * kept for the collector's lifetime.
  *

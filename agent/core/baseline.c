@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "core/baseline.h"
 
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The baseline: every listener the agent has seen, and who held it (its
  * user and process name). It is what makes a listener that comes back not
  * news: one that closes and reopens on the same protocol, address and

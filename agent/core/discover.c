@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The discovery search (discover.h): from the listeners of one snapshot to
  * the candidate sets of classes that explain them, best first. */
 #include "core/discover.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Discovery: the reverse of the plan. Given what listens on a host, which
  * roles of the catalog, with which ICM instance, side and slot, explain it?
  *

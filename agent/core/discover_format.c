@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Discovery results in words (discover.h), and the configured roles as
  * assignments: what the command line, the MIB and the reports share. */
 #include "core/discover.h"

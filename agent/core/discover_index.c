@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The discovery index (discover.h): every assignment of the catalog as its
  * listen ports, assignments that listen alike folded into classes, and each
  * port's weight. Built once per catalog; the search only reads it. */

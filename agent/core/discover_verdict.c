@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The published discovery verdict and its event (discover_verdict.h). */
 #include "core/discover_verdict.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Whether the configured roles are among the best candidates, as the agent
  * publishes it (pcDiscoveryVerdict) and tells it (pcDiscoveryVerdictChanged):
  * under the same hold-down as a port's status. A search's verdict is taken

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* One evaluation: its arrays, the order of its steps, its events, and
  * what a failed poll leaves of the last one. engine_internal.h lists the
  * files that do each step. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The compliance engine: this host's expectations against what one poll
  * saw, given what the previous poll concluded. Pure: no I/O, no clock (the
  * caller passes the time), no net-snmp. Events come out only on

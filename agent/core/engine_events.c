@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The evaluation's events, in the order its steps raise them: each step
  * appends here, none reaches into another's array. */
 #include "core/engine_internal.h"

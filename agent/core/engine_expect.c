@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Each expectation's status from poll to poll: hold-down, flap damping,
  * what carries over a reload, and the notifications its changes raise. */
 #include "core/engine_internal.h"

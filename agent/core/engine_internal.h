@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* What the engine's files share, one concern a file:
  *   engine.c             one evaluation: its arrays, its events, carrying
  *                        it over a failed poll

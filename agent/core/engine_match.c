@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Can listener L serve expectation E, and if not, why: its port, its
  * address against the rule's bind-address or peers, its device. engine.h
  * says what reachable means. */

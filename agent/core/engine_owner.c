@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Who holds an expectation's port: the owner-user and owner-process the
  * configuration names, or someone else. A socket can have several holders
  * (a supervisor that opened it and the service it started, a server and

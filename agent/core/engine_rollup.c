@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Roles, instances and the host, from the expectations' results: counts,
  * and each one's compliance, the worst of what is under it. */
 #include "core/engine_internal.h"

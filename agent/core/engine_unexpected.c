@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The listeners: which expectation, ignore statement or permit range
  * covers each, and the announcement of those nothing covers. */
 #include "core/engine_internal.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "core/event_box.h"
 
 #include <stdlib.h>

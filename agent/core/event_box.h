@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The events the poll thread hands to the SNMP thread, bounded by
  * construction rather than by a ring that evicts the oldest, so that no
  * number of new listeners can push out an alarm:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "core/listener_rule.h"
 
 #include <netinet/in.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Which sockets are listeners.
  *
  * A TCP socket in LISTEN is one. A UDP socket has no such state: the kernel

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "core/snapshot.h"
 
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* What one poll of the socket tables saw: plain data, no netlink, no net-snmp.
  *
  * Addresses follow RFC 4022 (TCP-MIB tcpListenerTable) so that the MIB can

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "core/state.h"
 
 #include <stdlib.h>

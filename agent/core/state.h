@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* What the SNMP side serves: the result of one poll and what the engine
  * concluded from it, immutable once published. The poll thread creates a
  * state per poll and hands it over; the SNMP thread keeps the newest one

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The meaning of each status (status.h). Every table is indexed by the
  * MIB's value; row 0 is no value. */
 #include "core/status.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* What a port status, a compliance, a listener class and an address
  * problem mean, written once. The values and names are the MIB's
  * (PcPortStatus, PcComplianceStatus, pcListenerClass, PcAddressProblem;

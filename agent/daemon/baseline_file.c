@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The baseline's file: its text form, reading it once, writing it whole. */
 #include "daemon/baseline_file.h"
 

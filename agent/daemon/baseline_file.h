@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The baseline across restarts (core/baseline.h) as a file in the state
  * directory (Debian: /var/lib/portcomply, the unit's StateDirectory=):
  * STATE/baseline, a text file an auditor can read:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The serving side of the control socket (cli/control.h has the protocol):
  * `portcomplyd --check` asks it for the AgentX link, `portcomplyd --reload`
  * (systemd's ExecReload=) for a reload and its verdict. It lives on the

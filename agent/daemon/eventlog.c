@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Log lines for the engine's events (eventlog.h). */
 #include "daemon/eventlog.h"
 

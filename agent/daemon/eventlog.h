@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* One log line per event the engine concludes (missing, restored,
  * flapping, unexpected, compliance change) and per change of the
  * discovery verdict, so that an operator grepping

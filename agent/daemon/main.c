@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* portcomplyd: the AgentX subagent, and the one-shot audit commands (which
  * run on this thread alone).
  *

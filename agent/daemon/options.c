@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The command line: defaults (the source tree's configuration when run
  * from it), parsing, and the usage text. */
 #include "daemon/options.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The command line of portcomplyd, net-snmp style (-f, -x, -c, -L...),
  * with the one-shot commands' long options. */
 #ifndef PC_OPTIONS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "daemon/plan_loader.h"
 
 #include <fcntl.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Loading a new plan (SIGHUP) on a thread of its own, so that the SNMP
  * thread keeps answering requests and can stop at any time, whatever the
  * load waits on: a slow or hung file system, a huge catalog. The loop asks

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The poll thread: runs the collector and the engine on its interval (and
  * at once when a destroy event says a watched listener died; and sooner
  * while something is pending hold-down) and publishes each result as a

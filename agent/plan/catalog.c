@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "plan/catalog.h"
 
 #include <stdlib.h>

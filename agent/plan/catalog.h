@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The role catalog: the port guide's tables as data (the files in conf/catalog).
  *
  * A role (icm-router, cti-server, ip-ivr...) is a list of rules; a rule is

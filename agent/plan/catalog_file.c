@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Reading one catalog file: each block, ruleset and role it defines is
  * checked on its own and appended to the catalog. Whether names repeat
  * across files, rulesets and blocks exist, and formulas fit every instance

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* One catalog file's blocks, rulesets and roles, for the loader
  * (catalog_load.c), which reads each file of a catalog through it. */
 #ifndef PC_CATALOG_FILE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Loading a catalog as one whole: finding its files (a directory's *.conf
  * in name order), reading each (catalog_file.c), then what only the whole
  * can show: names defined twice, rulesets and blocks that do not exist,

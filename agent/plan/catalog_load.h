@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The catalog's loader: above the catalog's types (catalog.h) and the
  * reader of one file (catalog_file.h), which it puts together. */
 #ifndef PC_CATALOG_LOAD_H

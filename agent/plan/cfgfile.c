@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "plan/cfgfile.h"
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* A libconfuse file parsed with the line of every section and option kept,
  * for the cross-checks that run after parsing (unknown role, rule, side...).
  *

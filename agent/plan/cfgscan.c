@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "plan/cfgscan.h"
 
 #include <stdbool.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* A configuration or catalog file's text made what libconfuse is given
  * (cfgscan.c says why): comments out, runs of blanks collapsed, newlines
  * kept; and what libconfuse would accept silently or miscount found on the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "plan/config.h"
 
 #include <arpa/inet.h>

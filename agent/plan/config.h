@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The host configuration (portcomply.conf): what this host is and how the
  * daemon behaves. Read with libconfuse and validated as a whole: a file that
  * does not validate yields no configuration at all.

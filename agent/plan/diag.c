@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "plan/diag.h"
 
 #include <stdarg.h>

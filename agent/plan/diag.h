@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Diagnostics about input files, collected rather than printed, so that a
  * whole file (or catalog) is checked before anything is used and the caller
  * decides where the lines go: stderr for a command, the log for a reload.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "plan/expect.h"
 
 #include "util/program.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Expectations: catalog x host configuration -> the flat list of ports this
  * host should have, one record per port (or per range), in a stable order.
  * Pure: no I/O. This is also where the configuration is checked against the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "plan/plan.h"
 
 #include <stdlib.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Everything the daemon needs to know about what this host should look
  * like, loaded and validated as one whole: the host configuration, the
  * catalog it names, and the expectations built from both. Either all of it

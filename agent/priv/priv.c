@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Dropping root: the unprivileged daemon and its naming helper (priv.h).
  * Capabilities are set with the raw system calls: two masks do not
  * justify a library. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Least privilege, the lldpd way. Started as root, the daemon splits:
  *
  *   - the daemon itself (the process that parses AgentX PDUs from the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "snmp/link.h"
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The AgentX link to the master: net-snmp reconnects by itself every
  * agentx-retry seconds (and re-registers everything); this module follows
  * the link's state, logs each change once, tells its observer, and, while

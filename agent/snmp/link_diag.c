@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "snmp/link_diag.h"
 
 #include <arpa/inet.h>

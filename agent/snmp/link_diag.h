@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Why the AgentX master cannot be reached, in words that name the fix, and
  * how often to say so.
  *

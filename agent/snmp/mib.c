@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The daemon's MIB: the state it serves, its tables and scalar groups
  * registered with net-snmp. The handlers only turn requests into calls of
  * mib_table.c and the groups' value functions, given the view. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* PORT-COMPLIANCE-MIB served from the newest published state. The handlers
  * only read that state: they never poll and never block. */
 #ifndef PC_MIB_H

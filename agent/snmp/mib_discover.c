@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* pcDiscovery: which roles of the catalog explain the host's listeners, as
  * the poll thread last found them (core/discover.h), and whether the
  * configured roles are among the best. Served from the state, never

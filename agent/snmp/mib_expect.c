@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* pcExpectTable: every port the configured roles need, and what the last
  * poll found for it. Rows are the plan's expectations, already in index
  * order (role, rule, member). */

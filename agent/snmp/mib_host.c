@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* pcHost: the host's compliance in one place, with its counts. */
 #include "snmp/mib_internal.h"
 

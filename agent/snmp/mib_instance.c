@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* pcInstanceTable and pcInstancePortTable: the ICM instances configured on
  * this host, and each one's port plan (the guide's appendix, applied). */
 #include "snmp/mib_internal.h"

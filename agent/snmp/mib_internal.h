@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Shared by the mib_*.c files: the tables and scalar groups of
  * PORT-COMPLIANCE-MIB as plain functions of a view (the state and the
  * notification counters), so that the unit tests answer GET and GETNEXT on

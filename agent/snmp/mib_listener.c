@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* pcListenerTable: one row per listening (protocol, address, port), with
  * who holds it and why it is open. */
 #include <stdio.h>

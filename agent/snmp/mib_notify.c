@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* pcNotify: the notification settings in use and what became of the
  * notifications (the accessible-for-notify objects are never served). */
 #include "snmp/mib_internal.h"

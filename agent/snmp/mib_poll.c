@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* pcPoll: statistics of the polls behind everything else in the MIB. */
 #include <string.h>
 #include <time.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* pcRoleTable: one row per role statement of the configuration. */
 #include "snmp/mib_internal.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The tables' rows in index order, and GET/GETNEXT over them: a binary
  * search per request, no net-snmp container. Most tables read their rows
  * in place from the state; the few built ones are sorted when a state

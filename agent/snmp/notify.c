@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "snmp/notify.h"
 
 #include <fcntl.h>

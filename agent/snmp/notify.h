@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Notifications: the engine's events as SNMPv2 notifications, sent to the
  * AgentX master (which forwards them to its trap sinks) as AgentX Notify
  * PDUs. Each waits in a bounded queue (notify_queue.h) until the master

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* A connection to the AgentX master that net-snmp closed on our side
  * while the master still held its end (it had stopped answering: stalled,
  * not gone). What we wrote into it is still in the master's stream: it

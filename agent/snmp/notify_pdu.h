@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* One notification as the MIB defines it: the engine's event turned into
  * the varbinds of its NOTIFICATION-TYPE, every OID from mib_oids.h. Pure:
  * the unit tests hold each notification against the MIB (test_notify). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "snmp/notify_queue.h"
 
 #include <stdlib.h>

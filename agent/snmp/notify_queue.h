@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* What happens to an event on its way to becoming a notification, without
  * net-snmp: the per-type switches, the rate limit, the summary of what was
  * not sent, and the bounded queue that keeps notifications in order until

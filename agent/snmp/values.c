@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "snmp/values.h"
 
 #include <string.h>

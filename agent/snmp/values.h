@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* What the agent's values become on the wire: the typed values, TimeStamps
  * and row indexes of PORT-COMPLIANCE-MIB. The MIB's handlers and the
  * notifications both encode through here, so that a notification names the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "util/clock.h"
 
 int64_t pc_ms_of(const struct timespec *ts)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Monotonic milliseconds: the one clock of polls, events and timestamps. */
 #ifndef PC_CLOCK_H
 #define PC_CLOCK_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* JSON strings. RFC 8259 wants UTF-8 text; names we print come from files
  * we validate (ASCII) but also from the kernel (a process's comm, which its
  * owner sets to any bytes), so every string is checked here. */

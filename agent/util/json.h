@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* JSON output for the one-shot commands (--list-roles, --expected,
  * --listeners, --check): one string writer, so that every command escapes
  * alike and writes valid JSON whatever bytes a name holds. */

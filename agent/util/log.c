@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "util/log.h"
 
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Logging for the modules that must not know net-snmp: they call pc_log, and
  * main routes it to net-snmp's logging (-L options). Without a sink, messages
  * go to stderr, which is what the one-shot commands and the tests want. */

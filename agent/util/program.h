@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The program's name, as every message, the usage and net-snmp's
  * application type spell it, and its version. */
 #ifndef PC_PROGRAM_H

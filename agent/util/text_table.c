@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "util/text_table.h"
 
 #include <stdbool.h>

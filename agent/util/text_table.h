@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Aligned text tables for the one-shot commands: a header row, then one
  * row per element, columns two spaces apart, the last one unpadded. */
 #ifndef PC_TEXT_TABLE_H

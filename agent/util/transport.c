@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 #include "util/transport.h"
 
 #include <netinet/in.h>

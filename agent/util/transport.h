@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The transport layer's small vocabulary, shared by every layer: protocols
  * by name (the one spelling of the configuration, the catalog, the reports
  * and the MIB's strings) and lists of port numbers. */

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # The monitoring files of contrib/ against the real tools, no network:
 #   - contrib/prometheus/snmp.yml is what Debian's generator makes of
 #     generator.yml and the MIB today (stale: run `make snmp-yml`);

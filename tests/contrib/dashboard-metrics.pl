@@ -1,4 +1,5 @@
 #!/usr/bin/perl
+# SPDX-License-Identifier: ISC
 # Grafana dashboards against the snmp_exporter module: every metric name in
 # a query of the dashboard (panel targets, template variables) must be one
 # the module produces: a metric of snmp.yml, or one snmp_exporter adds to

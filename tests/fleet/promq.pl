@@ -1,4 +1,5 @@
 #!/usr/bin/perl
+# SPDX-License-Identifier: ISC
 # Ask a Prometheus server over its HTTP API, print plain lines for shell tests.
 #
 #   promq.pl URL alerts            one line per active alert:

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # A fleet in one machine: FLEET_HOSTS simulated hosts, each its own network
 # namespace with its own snmpd (AgentX master), portcomplyd and listeners;
 # one snmp_exporter and one Prometheus with the shipped module

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* crowd: make a host busy for integration tests, cheaply.
  *
  *   crowd sockets N        N UDP sockets, each bound to 127.0.0.1 on a port

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* listen: open TCP/UDP listeners for integration tests and hold them open.
  *
  *   listen SPEC...

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* namer-ask: ask a real naming helper about socket inodes, as the daemon
  * does, through the real privileged processes (priv.c).
  *

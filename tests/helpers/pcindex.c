@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* pcindex: turn `snmpwalk -On -Oq` lines of a pcListenerTable column into
  * `PROTO ADDRESS PORT VALUE` lines, the address printed the way `ss` does,
  * so that a test can compare the MIB with `ss -Hltun` line by line.

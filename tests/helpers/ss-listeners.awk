@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # `ss -Hltun` output -> one line per unique listener, as `portcomplyd
 # --listeners` prints its first four columns: "PROTO ADDRESS PORT SOCKETS".
 # ss lists each member of an SO_REUSEPORT group on its own line; counting the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* supervise: a socket-activating supervisor for integration tests.
  *
  *   supervise PROTO/ADDRESS/PORT NAME

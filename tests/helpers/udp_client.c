@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* udp_client: UDP sockets as clients hold them, for integration tests.
  *
  *   udp_client ADDRESS PORT COUNT

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Sourced by tests/host/run.sh once the host root has booted: what a new
 # administrator does with the package on a Debian 12 host where stock
 # snmpd ran before it came, each step checked from outside the container

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Sourced by tests/host/run.sh: overlays, the container's life, commands
 # inside it, and polling. HOST_WORK is the run's directory; NSPAWN_PID and
 # LEADER (the container's init, as this machine sees it) are set by

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # The cached Debian roots the booted-host test uses (tests/host/run.sh),
 # built once and reused while their inputs are unchanged:
 #

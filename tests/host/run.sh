@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # The booted-host test: portcomply on a real Debian 12 under a real systemd,
 # as a new administrator installs it (tests/host/checks.sh has the checks).
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Sourced by every integration scenario (tests/integration/t_*.sh).
 #
 # run.sh starts each scenario inside its own network namespace (unshare -n,

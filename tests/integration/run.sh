@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # Run the integration scenarios, each in a private network namespace with
 # only loopback up, several at a time.
 #

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # A master the daemon's user may not reach, as on a Debian host where snmpd
 # made /var/agentx 0700 before the package came: the daemon says why and
 # names the fix (the directory and its mode), at attempts 1, 2, 4, 8 and

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # A master reached over TCP (-x tcp:127.0.0.1:705) works like a Unix socket.
 . "$(dirname "$0")/lib.sh"
 

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # A blind agent says it is blind. netlink is refused (an
 # LD_PRELOAD interposer), so the agent reads /proc/net; then /proc is
 # hidden (an empty tmpfs over it, in this scenario's own mount namespace)

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # portcomplyd --check with real listeners: the Nagios exit status follows
 # the compliance in all four states (0 compliant, 1 degraded,
 # 2 nonCompliant, 3 unknown), text and JSON say the same, and an

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: ISC
 # The collector's socket set (`portcomplyd --listeners --all`: every bound
 # UDP socket, clients' too, as ss shows them) against `ss -Hltun`, over a
 # random mix of 200 listeners: TCP and UDP on

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # A host configured as icm-router and cti-server, instance 1, side A:
 # with every expected listener open it is compliant; an extra listener is
 # unexpected, an ignored one ignored; a required listener closed is missing

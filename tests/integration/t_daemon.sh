@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Without -f portcomplyd becomes a daemon: the command returns, the pid
 # file names the running daemon, it serves, and SIGTERM stops it cleanly
 # (pid file removed, AgentX session closed).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # make deb: dpkg-buildpackage -us -uc -b in a copy of the tree, lintian
 # without errors; the package holds binary, catalog, MIB, man pages, unit,
 # snmpd drop-in and the configuration as conffiles; installed with dpkg in

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # With poll-interval = 60, a listener that closes leaves pcListenerTable
 # within 500 ms: the kernel's destroy event triggers a poll at once. Without
 # CAP_NET_ADMIN the subscription is refused: that is logged once and the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # portcomplyd --discover on real sockets: a sample of the catalog's roles
 # at various instances, sides and slots (the whole matrix runs in
 # tests/unit/core/test_discover.c on snapshots), each plan's listen ports

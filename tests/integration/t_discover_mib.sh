@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Discovery served through snmpd for audits by snmpwalk: the host runs a
 # Router and Logger as instance 3 side a, the configuration says instance
 # 0. With discovery = true, pcDiscoveryTable's first row names both roles

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # pcDiscoveryVerdictChanged through snmpd to snmptrapd. The host runs a
 # Router and Logger as instance 2 side a (their listen ports, TCP and UDP,
 # as --expected gives them); the configuration says instance 0, with

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Every holder counts. A supervisor opens tcp/7002 and starts the service
 # that holds it too (socket activation, as systemd or inetd do it): with
 # owner-process = the service, the port is present, the MIB shows the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Started with 1,100 inherited descriptors (more than an fd_set holds),
 # the daemon closes them first thing: it serves, every descriptor of its
 # own stays below FD_SETSIZE (1024), none of the inherited ones is left in

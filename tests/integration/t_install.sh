@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # make install / make uninstall: the layout under DESTDIR (PREFIX, SYSCONFDIR
 # honoured), a configuration generated once and never overwritten, an
 # uninstall that leaves nothing but a configuration the site changed; then,

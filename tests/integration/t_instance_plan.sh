@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # The same roles as t_compliance for instance 3, side B: with every expected
 # listener open the host is compliant, and the MIB's instance mapping
 # (pcInstanceTable, pcInstancePortTable) shows instance 3's side-B ports,

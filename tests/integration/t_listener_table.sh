@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # pcListenerTable lists exactly what `ss -Hltun` lists (TCP and UDP, IPv4
 # and IPv6, wildcards, a reuseport group folded into one row), save the
 # UDP sockets of clients (ports the kernel hands out by itself; see

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # `make run` (tools/run.sh) as a newcomer starts it: its private snmpd and
 # portcomplyd on the generated run/portcomply.conf. A fresh run reports no
 # unexpected listener of its own making: the snmpd's UDP port, the source

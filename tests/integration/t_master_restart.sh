@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # The AgentX master goes away (stopped, then killed) and comes back:
 # portcomplyd never exits, reconnects by itself, and serves again within
 # 10 s; each change of the link is logged once.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # 20 restarts of the AgentX master in a row (stopped and killed in turn):
 # portcomplyd keeps serving after each one, and holds the same number of
 # file descriptors at the end as at the start.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # A stalled master (SIGSTOP) does not delay detection: the poll thread
 # never waits on it. A listener dies as a 5 s stall begins; once the master
 # runs again, the pcListenerMissing notification arrives, and its sysUpTime

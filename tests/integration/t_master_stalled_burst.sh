@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # A stall of any length duplicates nothing. The master is stopped
 # (SIGSTOP) for 30 s while 60 required ports are lost and then come back:
 # net-snmp's ping fails and the session is closed and reopened during the

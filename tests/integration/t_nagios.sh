@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # contrib/nagios as Nagios would run it: the command lines of
 # portcomply.cfg ($USER1$, $HOSTADDRESS$, $ARG1$ expanded; the install
 # paths replaced by this tree's), against a real snmpd + portcomplyd, a

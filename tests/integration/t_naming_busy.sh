@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # On a busy host (130 processes holding 117,000 descriptors: a walk of
 # every process's open files costs hundreds of milliseconds, so such
 # walks are paced tens of seconds apart), new TCP listeners, one right

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # The naming helper answers only about listeners: asked through its real
 # channel (namer_ask drops root as portcomplyd does, with the real monitor
 # and helper) about a TCP listener and about the client end of an

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Naming survives its helper. Killed, the helper is restarted
 # (pcNamingRestarts) and root's listeners are named again; stopped, an
 # owner-process check says unknown (never wrongOwner, no

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # A stopped naming helper delays names, nothing else. With 20,000
 # listeners (more than the helper's socket buffers hold in one request),
 # the helper SIGSTOPped: a required listener that closes is still

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # portcomplyd --export nftables against the kernel: nft -c accepts the
 # ruleset of the example and of a fixture with every kind of port; loaded
 # behind a site chain with a drop policy, it lets through exactly the

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Notifications through a real snmpd to a real snmptrapd. With
 # poll-interval = 60, killing the process behind a required listener
 # brings pcListenerMissing within 1 s (destroy events), with every varbind

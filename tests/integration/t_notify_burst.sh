@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # The start-up burst: a role with 30 required ports, none
 # open, and notify-rate-limit = 10. The first verdict is one poll with 30
 # alarms and the compliance change: pcComplianceChanged arrives, first and

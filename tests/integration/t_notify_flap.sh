@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # A required listener flapping 20 times (closed, reopened) with hold-down 1
 # and flap damping at 4 changes in 10 polls: the receiver gets a bounded
 # number of notifications, flap-threshold + 1 = 5 for the whole episode:

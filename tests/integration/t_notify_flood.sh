@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # A flood of new listeners cannot erase an alarm. A local
 # user opens 5,000 listeners, then a required listener dies: the poll that
 # sees the loss sees the 5,000 new ones too (poll-interval = 60: the

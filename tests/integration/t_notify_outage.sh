@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # snmpd is killed; while it is away a required listener dies; snmpd comes
 # back: portcomplyd reconnects by itself and delivers the notifications it
 # kept, in the order they were raised (the pcComplianceChanged of a poll

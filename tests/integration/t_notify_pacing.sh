@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # The rate limit delays alarms, never drops them. 60 required ports are
 # lost at once with notify-rate-limit = 10: every port is named by its own
 # pcListenerMissing (paced, about six seconds for all), none is only

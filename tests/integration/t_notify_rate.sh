@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # The global rate limit: 20 unexpected listeners appear at once with
 # notify-rate-limit = 1; a handful of pcUnexpectedListener get through,
 # the rest are counted in pcNotificationsSuppressed, and none is lost

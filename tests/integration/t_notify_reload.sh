@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # One reload, one verdict. The host is compliant; a reload adds a role
 # whose required port is closed. With hold-down = 3 the new port is pending
 # for two polls before it is missing: the host's compliance is unknown

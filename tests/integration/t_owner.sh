@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # A listener can be forged: any local user can bind a free required port.
 # With owner-user (and owner-process) in the configuration, a required port
 # held by another user (uid 65534, through setpriv) is wrongOwner in the MIB,

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Permit ranges through a real snmpd and snmptrapd. With
 # windows-base, whose rpc-dynamic rule only permits TCP 1024-65535, a new
 # listener on tcp/5555 raises pcUnexpectedListener and is classed

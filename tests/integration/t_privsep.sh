@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Least privilege: started as root, the process that holds the AgentX
 # connection runs as an unprivileged user with no capability at all and
 # no_new_privs; the monitor and the naming helper it starts keep

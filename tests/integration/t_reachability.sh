@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Reachability: a port counts as present only where its peers
 # can reach it, with real sockets in the scenario's namespace.
 #

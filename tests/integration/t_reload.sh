@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # SIGHUP re-reads the configuration. One that does not validate changes
 # nothing: its FILE:LINE errors go to the log and the previous one keeps
 # serving. A valid one takes effect at once, roles and all.

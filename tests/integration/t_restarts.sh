@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Restarts are not news. A listener that comes back on the same protocol,
 # address and port, held by the same user and program, is not announced
 # again: snmpd restarted three times (its udp/1161 and tcp/199 come back;

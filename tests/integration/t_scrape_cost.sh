@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # What one snmp_exporter scrape of the shipped module (contrib/prometheus/
 # snmp.yml) costs in AgentX round trips, counted on a real snmpd (the AgentX
 # master), portcomplyd and prometheus-snmp-exporter: net-snmp's master sends

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Debian's stock /etc/snmp/snmpd.conf plus the drop-in serve the module to
 # the stock community: the stock file is copied as it is, moved to a
 # private UDP port and AgentX socket, and its includeDir pointed at a

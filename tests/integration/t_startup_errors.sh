@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Bad start-up input gets one clear line and a non-zero exit; an unreachable
 # master is reported with its reason and retried, not fatal (how often it
 # is reported: t_agentx_link).

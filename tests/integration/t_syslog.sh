@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # The log says what the notifications said, once each: a required listener
 # goes missing, comes back, then flaps; every pcListenerMissing (flapping
 # included), pcListenerRestored and pcComplianceChanged the receiver got has

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Which UDP sockets are listeners. A client's bound, unconnected UDP socket
 # is on a port the kernel picked from its ephemeral range: ten NTP-style
 # clients (bind to port 0, sendto) and five over IPv6, three snmpget runs

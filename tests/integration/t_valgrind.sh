@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # The daemon itself under valgrind through a working session: it serves
 # walks, raises and sends notifications, reloads, loses and regains its
 # master, and stops. No memory error, no leak (definite or indirect).

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # The whole module, walked on a fixed configuration with fixed listeners
 # and a catalog of its own (tests/fixtures/walk/catalog), equals the
 # recorded walk tests/fixtures/walk/module.walk: the same OIDs in the same

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # The Zabbix template (contrib/zabbix) against a real Zabbix 6.0: PostgreSQL,
 # zabbix_server and the frontend's API in this scenario's namespaces, the
 # template imported through the API, a host on our snmpd (over IPv6, ::1)

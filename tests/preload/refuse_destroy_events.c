@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* LD_PRELOAD interposer for tests: refuse every netlink multicast
  * subscription with EPERM, as a seccomp or LSM policy would. Linux 6.x
  * lets any user join sock_diag's destroy groups, so dropping

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* LD_PRELOAD interposer for tests: refuse every NETLINK_SOCK_DIAG socket
  * with EPERM, as a seccomp or LSM policy would, so that portcomplyd can
  * only read /proc/net (and, with that hidden too, cannot see at all). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Helpers shared by the collector's unit tests and the commands that print
  * what it saw: fixture files, the text form of a snapshot that the
  * fixtures' expected.txt files use, and a collector reading a fixture

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Shared by the engine's unit tests (tests/unit/core/test_engine*.c):
  * plans from tests/fixtures/engine, snapshots made by hand, and runs, a
  * sequence of polls each judged against the one before. RUN_TEST gives a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* For the fuzz targets whose parsers read files: one input written to a
  * file as it is. A failure aborts, which libFuzzer reports as a crash
  * with the input that caused it. */

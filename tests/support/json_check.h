@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* A strict JSON (RFC 8259) syntax check for tests, so that the reports'
  * JSON is proven well-formed without a parser package. Include after
  * <cmocka.h>. Checks syntax only; json_valid() names the first offence. */

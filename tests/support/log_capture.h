@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The log lines a unit test provoked: between log_capture_start() and
  * log_capture_stop(), pc_log() lands in logged[] (the first 8 lines) and
  * n_logged counts every line. Include once per test binary. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Shared by test_mib and test_notify: the MIB as the generator read it
  * (mib_meta.h), looked up by object name. Include after <cmocka.h> and a
  * header that brings net-snmp's (mib_internal.h, notify_pdu.h). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The live network a test or a bench builds for itself: a network
  * namespace of its own with lo up (nothing it opens is seen outside, the
  * host's sockets do not disturb it), and sockets bound to address

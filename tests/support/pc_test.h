@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Shared by the catalog/config/expect/cli unit tests: where the repository
  * is, checks on "FILE:LINE: message" diagnostics, and what a command-line
  * entry point printed. Include after <cmocka.h>. static inline: each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Checks on the text a one-shot command printed: a failed check shows
  * what was looked for and, where it helps, the whole text. Include after
  * <cmocka.h>. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Timing for the benches and the tests that report how long something
  * took: the monotonic clock in milliseconds, and the median of samples. */
 #ifndef PC_TIMING_H

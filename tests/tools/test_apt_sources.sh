@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # tools/apt-sources.sh, which make deps (tools/deps.sh) and the booted-host
 # test's root builder ask which mirror serves a suite and whether non-free is
 # enabled, against apt configurations as Debian writes them

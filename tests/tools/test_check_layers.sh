@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: ISC
 # The layering check refuses what it exists to refuse: on a copy of agent/,
 # a planted include across a forbidden edge, a planted cycle, net-snmp
 # outside the SNMP edge, libconfuse outside the readers, /proc outside

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # A real Zabbix 6.0 inside a scenario's namespaces, for tests/integration/
 # t_zabbix.sh and bench/zabbix_poll.sh (sourced after tests/integration/
 # lib.sh): a PostgreSQL cluster of its own (initdb in $PC_TMP, Unix socket

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: ISC
 # Reads snmpd's packet dump (snmpd -d) and prints one line per SNMP request
 # received over UDP: the client's port, snmpd's port it came to, the PDU's
 # size in bytes, and how many AgentX requests snmpd sent its subagents before

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* --list-roles and --expected as an operator runs them: what is printed,
  * exit status 2 with FILE:LINE on stderr for anything that does not
  * validate, and 1 for a usage error (the usage text's convention). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* portcomplyd --check end to end, on /proc/net fixture trees read in the
  * collector's procfs mode: the plan from tests/fixtures/report/check.conf
  * (tcp 18011 required, 18012 optional), the engine, the report, and the

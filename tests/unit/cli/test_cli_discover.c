@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* portcomplyd --discover on a /proc fixture tree (the collector's procfs
  * mode): which sockets it reads as the daemon's discovery does. The host
  * of tests/fixtures/report/proc-router-logger runs a Router and a Logger

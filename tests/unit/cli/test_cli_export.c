@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* --export nftables: which set each kind of expected port lands in, ranges
  * merged, nothing for connect rules or ports without a number, and exit
  * status 2 with nothing on stdout for a configuration that does not

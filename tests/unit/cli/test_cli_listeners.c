@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* cli_listeners.c: the text and JSON forms of `portcomplyd --listeners`, on
  * what the collector reads from the procroot fixture tree (procfs mode)
  * and on snapshots changed by hand: MIB index order, alignment, unknown

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The --check report (report.c): Nagios text and JSON, from plans loaded
  * from the real catalog (tests/fixtures/report/) and snapshots and
  * evaluations built by hand, so that every status and class shows up

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The collector against the real kernel, in a private network namespace
  * that the test makes for itself (unshare(CLONE_NEWNET); root only, the
  * tests skip otherwise), so nothing it opens is visible outside and the

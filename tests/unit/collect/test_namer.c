@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The "listening inode -> processes" protocol between the unprivileged
  * daemon and its helper (namer_protocol.h), both ends over a real
  * socketpair, the helper answering from the procmap fixture tree and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The naming thread (namer_thread.c): names come off the poll thread, and
  * naming is never on its critical path. A helper that answers names the
  * listeners; one that is stopped (a socket nobody reads) degrades naming

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* procmap.c: the inode -> process map, on the procroot fixture tree and on
  * temporary trees a test changes between polls: what one walk finds, when
  * it stops, what a later poll re-reads or walks again, and when a listener

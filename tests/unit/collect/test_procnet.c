@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* procnet.c: the /proc/net parser on recorded and hand-made files
  * (malformed ones included), the dual-stack guess, the kernel's ephemeral
  * port range and reserved ports, and the collector's procfs mode end to

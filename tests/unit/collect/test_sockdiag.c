@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* sockdiag.c: the sock_diag reply parser on dumps recorded from a real
  * kernel (tests/fixtures/collect/mix, see record.sh there), on hand-made
  * messages, on malformed and random input; and the connect-port bytecode. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* baseline.c: the listeners seen and who held them. A listener is known
  * when its endpoint's last holder had its user and process name; a poll
  * records every listener whose announcement is settled; names fill in,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Discovery on snapshots made from the shipped catalog's own plans: every
  * role at a spread of instances, sides and slots comes out as itself (or as
  * a tie the result names), combined hosts as one candidate, the true

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The discovery verdict as published and told (discover_verdict.c): the
  * first verdict after a start waits for hold-down polls that agree, as
  * every later one does, unknown meanwhile; each change is told once, the

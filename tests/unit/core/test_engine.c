@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The engine from poll to poll on hand-made snapshots against the roles of
  * tests/fixtures/engine/: statuses, hold-down, connect rules, flap
  * damping, instances and compliance, events, and carrying results over a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Can a listener serve an expectation, and if not, why (engine_match.c):
  * ports and ranges, bind addresses, and every way a listener can be out
  * of its peers' reach (tests/fixtures/engine/reach.conf), judged on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Who holds an expected port (engine_owner.c): the owner-user and
  * owner-process of tests/fixtures/engine/host-owner.conf against the users
  * and processes of hand-made listeners. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The listeners no expectation covers (engine_unexpected.c): classes
  * (expected, ignored, unexpected, in a permit range, trusted), counting,
  * announcing each new one once, and not again when it comes back as it was

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The hand-off from the poll thread to the SNMP thread: bounded by
  * construction (one state per expectation, the latest compliance, a
  * limited number of unexpected listeners then a count), taken compliance

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* listener_rule.c: which sockets are listeners. TCP in LISTEN always; a
  * bound UDP socket unless its port is one the kernel hands clients by
  * itself (inside the ephemeral range, not reserved) and no listen rule

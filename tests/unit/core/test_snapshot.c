@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* snapshot.c: RFC 4022 address conventions, ss-style text, MIB index order,
  * folding of duplicate sockets. */
 #include <setjmp.h>

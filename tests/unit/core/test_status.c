@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* What each status means (core/status.c): the rules its rows must keep
  * with one another, the reports' order of problems, and what a value out
  * of range reads as. The names against the MIB are

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* baseline_file.c: the baseline across restarts. What is written is read
  * back the same (every address type, any process name); the file replaces
  * the old one whole; a missing file is a first start, one that does not

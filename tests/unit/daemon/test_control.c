@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The control socket (daemon/control.c, and cli/control.c's client): the
  * address a configuration names is the same however the path is spelled;
  * a status is answered at once; a reload is answered only by a load whose

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* eventlog.c: one line per event, named as in the MIB, with its level. */
 #include <setjmp.h>
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The loader thread (SIGHUP's and --reload's loads): a load runs off the caller's thread,
  * its result is taken without waiting, requests during a load fold into one more, a
  * request's ticket is answered by a load that started after it, and stopping never

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The poll thread, driven by a fake collector defined here (the static link
  * then never pulls in the real one): first poll at once, events trigger a
  * poll long before the interval, only the newest state is handed over,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The catalog: the shipped files load and cover the guide; the formula
  * arithmetic; bad catalog files are rejected at the right FILE:LINE. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* What the catalog says about the guide, held against the guide.
  *
  * In the catalog's files double quotes, in notes and in comments, are kept

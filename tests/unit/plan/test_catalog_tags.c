@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The catalog's confidence tags and sources, held to the policy of
  * conf/catalog/README. A number tagged E60 is printed in the guide (one of
  * the printed numbers of tests/fixtures/catalog/guide-phrases.txt, which

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The libconfuse glue: exact lines whatever the comments, repeated titles
  * kept apart, a value given twice reported; and parses on several threads
  * at once, each with its own lines and diagnostics. */

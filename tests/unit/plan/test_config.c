@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The host configuration on its own: keys, defaults, sections, and the
  * mistakes found without the catalog, each at its FILE:LINE. */
 #include <setjmp.h>

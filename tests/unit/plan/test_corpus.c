@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The bad-input corpus: every tests/fixtures/config/bad-*.conf and
  * tests/fixtures/catalog/bad-*.conf says in itself what it must produce,
  * and this test holds each to it.

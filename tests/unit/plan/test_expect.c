@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Expectations: the appendix examples, expansions, overrides, stable
  * indices, and the configuration mistakes only the catalog can show. */
 #include <setjmp.h>

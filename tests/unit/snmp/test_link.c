@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The AgentX link (link.c) tells its observer of each connection, with the
  * master session, and of each disconnection, as net-snmp announces them
  * (the callbacks the subagent code calls), and logs each change once; the

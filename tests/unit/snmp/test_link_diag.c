@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Why the AgentX master cannot be reached (link_diag.c): the probe finds
  * what refused (a directory the daemon's user may not enter, a socket it
  * may not write, no directory, no socket, no listener, a sandbox), the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The MIB handlers (mib*.c) without snmpd, as lldpd tests its own: every
  * table and scalar group answers GET and GETNEXT on a fixture state (the
  * walk's catalog, tests/fixtures/mib/host.conf, judged by the real engine

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The agent's own values and names of what the MIB enumerates, held
  * against the MIB as tools/mib-oids.sh read it (mib_oids.h): port status,
  * compliance, listener class, address problem (core/status.h), side,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The tables' rows (snmp/mib_table.c, snmp/mib.c): a new state is served
  * without reading, copying or sorting any of its rows, so that a request
  * never waits for the SNMP thread to rebuild a table after a poll; rows

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The notifier (notify.c) as an object, without a master: each one keeps
  * its own queue and counters; with the link down, or a session that cannot
  * send, what waits stays queued (and nothing leaks); a reload resizes the

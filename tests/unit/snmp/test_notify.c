@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The notification builder (notify_pdu.c) held against the MIB as the
  * generator read it (mib_meta.h): each event becomes the notification the
  * map names, with sysUpTime.0 and snmpTrapOID.0 first, then exactly the

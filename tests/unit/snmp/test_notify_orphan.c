@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* An old connection to the master, on real sockets (a Unix stream pair, the
  * master's end played by the test): what its state says when the session
  * goes down, the AgentX answers read from it in both byte orders and in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The way from event to notification without net-snmp: switches, alarms
  * paced by the rate limit and folded to their latest state while they
  * wait, unexpected listeners suppressed over theirs, the summary, the

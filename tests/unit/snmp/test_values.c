@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The encoding the MIB's handlers and the notifications share (values.c):
  * each setter gives the type it names and the value unchanged; a TimeStamp
  * is 0 for never and for before the agent started; the row indexes are the

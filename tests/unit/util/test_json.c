@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* The JSON string writer every one-shot command uses: escapes, null, and
  * bytes that are not UTF-8 (a process's name is whatever it says). */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: ISC */
 /* Protocol names, the one spelling every file format and report shares,
  * both ways; and port lists made sets. */
 #include <setjmp.h>
