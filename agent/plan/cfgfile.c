@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -24,7 +25,11 @@
  * Sections: libconfuse calls a section option's validate callback when the
  * section closes, in the order of the closing braces in the text. The same
  * pass that removes comments pairs each section's closing brace with its
- * opening one, so the n-th section to close was opened on scan.opens[n]. */
+ * opening one, so the n-th section to close was opened on scan.opens[n].
+ *
+ * Numbers: libconfuse reads integers with strtol(value, base 0), so that
+ * "port = 07001" is octal 3585 and "0x1b59" hexadecimal, without a word.
+ * Every integer option of both formats is read by parse_integer instead. */
 
 /* Separates a section title from the sequence number that keeps
  * same-titled sections apart until the parse is over. */
@@ -57,6 +62,7 @@ struct pc_cfgfile {
 	struct pc_cfgscan scan;
 	size_t closed; /* sections libconfuse has closed so far */
 	unsigned long titles_renamed;
+	size_t bad_numbers; /* integers refused (reported): the parse fails */
 	bool out_of_memory;
 	int last_line; /* of the last option libconfuse set */
 };
@@ -196,6 +202,65 @@ static bool has_control(const char *s)
 	return false;
 }
 
+/* A value as the messages quote it: at most 32 characters of it. */
+static void quote_value(char *buf, size_t len, const char *value)
+{
+	if (value[0] == '\0')
+		snprintf(buf, len, "\"\"");
+	else if (strlen(value) > 32)
+		snprintf(buf, len, "%.32s...", value);
+	else
+		snprintf(buf, len, "%s", value);
+}
+
+/* Every integer of both formats (ports, ranges, counts, intervals, slots,
+ * formula terms...) is decimal: an optional minus sign, then digits,
+ * without a leading zero ("0" itself is zero). libconfuse would read
+ * "07001" as octal and "0x1b59" as hexadecimal. A value refused here is
+ * reported at its line and the parse goes on, to report the others; the
+ * file is refused once it is over, so no check runs on a number that is
+ * not the one written. */
+static int parse_integer(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
+{
+	struct pc_cfgfile *f = file_of(cfg);
+	long *number = result;
+	*number = 0;
+	if (f == NULL || value == NULL)
+		return -1; /* not a section of ours: libconfuse stops the parse */
+	const char *digits = value[0] == '-' ? value + 1 : value, *p = digits;
+	unsigned long magnitude = 0;
+	bool too_large = false;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		unsigned digit = (unsigned)(*p - '0');
+		if (magnitude > ((unsigned long)LONG_MAX - digit) / 10)
+			too_large = true;
+		else
+			magnitude = magnitude * 10 + digit;
+	}
+	char shown[48];
+	quote_value(shown, sizeof(shown), value);
+	if (p == digits || *p != '\0') {
+		pc_diag_error(f->diag, f->path, cfg->line, "%s = %s: not a decimal integer%s",
+			      opt->name, shown,
+			      digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')
+				      ? " (hexadecimal is not read: write the number in decimal)"
+				      : "");
+	} else if (digits[0] == '0' && p - digits > 1) {
+		const char *significant = digits + strspn(digits, "0");
+		pc_diag_error(f->diag, f->path, cfg->line,
+			      "%s = %s: a leading zero: numbers are decimal, not octal (write %s%.24s)",
+			      opt->name, shown, digits != value && *significant ? "-" : "",
+			      *significant ? significant : "0");
+	} else if (too_large) {
+		pc_diag_error(f->diag, f->path, cfg->line, "%s = %s: out of range", opt->name, shown);
+	} else {
+		*number = value[0] == '-' ? -(long)magnitude : (long)magnitude;
+		return 0;
+	}
+	f->bad_numbers++;
+	return 0;
+}
+
 static int record(cfg_t *cfg, cfg_opt_t *opt)
 {
 	struct pc_cfgfile *f = file_of(cfg);
@@ -257,6 +322,8 @@ static void install_recorder(cfg_opt_t *opts)
 {
 	for (cfg_opt_t *opt = opts; opt != NULL && opt->name != NULL; opt++) {
 		opt->validcb = record;
+		if (opt->type == CFGT_INT)
+			opt->parsecb = parse_integer;
 		if (opt->type == CFGT_SEC)
 			install_recorder(opt->subopts);
 	}
@@ -484,7 +551,7 @@ struct pc_cfgfile *pc_cfgfile_parse_text(cfg_opt_t *options, const char *path, c
 		pc_diag_error(diag, path, line,
 			      "syntax error after this line's last value (an empty quoted name?)");
 	}
-	if (rc != CFG_SUCCESS || f->out_of_memory) {
+	if (rc != CFG_SUCCESS || f->out_of_memory || f->bad_numbers > 0) {
 		pc_cfgfile_free(f);
 		return NULL;
 	}

@@ -147,6 +147,14 @@ static bool read_ports(struct reader *r, cfg_t *sec, const char *what, int *port
 	return false;
 }
 
+/* Digits written with a leading zero ("07"), which the integer options
+ * refuse too (cfgfile.c): a string that holds a number follows the same
+ * rule. */
+static bool leading_zero(const char *digits)
+{
+	return digits[0] == '0' && digits[1] != '\0';
+}
+
 static void read_instances(struct reader *r, cfg_t *root, struct pc_config *config)
 {
 	size_t n = cfg_size(root, "instance");
@@ -184,6 +192,12 @@ static int resolve_instance(struct reader *r, const struct pc_config *config, co
 	const char *p = text;
 	while (*p >= '0' && *p <= '9')
 		p++;
+	if (*text != '\0' && *p == '\0' && leading_zero(text)) {
+		const char *significant = text + strspn(text, "0");
+		error_at(r, line, "instance = %s: a leading zero: numbers are decimal, not octal (write %.4s)",
+			 text, *significant ? significant : "0");
+		return -1;
+	}
 	if (*text != '\0' && *p == '\0' && p - text <= 4) {
 		int number = atoi(text);
 		if (number > PC_INSTANCE_MAX)
@@ -213,6 +227,14 @@ static void read_owner_user(struct reader *r, cfg_t *sec, const char *what, stru
 	while (*p >= '0' && *p <= '9')
 		p++;
 	if (*user != '\0' && *p == '\0') {
+		if (leading_zero(user)) {
+			const char *significant = user + strspn(user, "0");
+			error_at(r, owner->user_line,
+				 "%s: owner-user = %s: a leading zero: numbers are decimal, not octal "
+				 "(write %.24s)",
+				 what, user, *significant ? significant : "0");
+			return;
+		}
 		errno = 0;
 		unsigned long long uid = strtoull(user, NULL, 10);
 		if (errno != 0 || uid >= UINT32_MAX) /* (uid_t)-1 is no user */
