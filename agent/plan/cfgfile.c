@@ -27,17 +27,25 @@
  * pass that removes comments pairs each section's closing brace with its
  * opening one, so the n-th section to close was opened on scan.opens[n].
  *
+ * Repeated sections: libconfuse looks for a section's title among every
+ * section of that name already in the parent, and merges the two when it
+ * finds it. That search made n sections cost n^2 / 2 comparisons, and the
+ * merge lost a repeated role or override. So each repeated section, once
+ * closed, is taken out of libconfuse's sight (held) and put back in file
+ * order when the parse is over: libconfuse never sees two at once.
+ *
  * Numbers: libconfuse reads integers with strtol(value, base 0), so that
  * "port = 07001" is octal 3585 and "0x1b59" hexadecimal, without a word.
  * Every integer option of both formats is read by parse_integer instead. */
 
-/* Separates a section title from the sequence number that keeps
- * same-titled sections apart until the parse is over. */
-#define TITLE_MARK '\x1f'
-
 struct option_line {
 	const char *name; /* the option's name as libconfuse holds it */
 	int line;
+	/* A repeated section's values, held out of libconfuse's sight until
+	 * the parse is over (opt is where they go back). */
+	cfg_opt_t *opt;
+	cfg_value_t **held;
+	size_t n_held, cap_held;
 };
 
 struct section_lines {
@@ -61,7 +69,6 @@ struct pc_cfgfile {
 	 * (a section left open usually makes the next one an unknown option). */
 	struct pc_cfgscan scan;
 	size_t closed; /* sections libconfuse has closed so far */
-	unsigned long titles_renamed;
 	size_t bad_numbers; /* integers refused (reported): the parse fails */
 	bool out_of_memory;
 	int last_line; /* of the last option libconfuse set */
@@ -177,21 +184,65 @@ static int add_option(struct section_lines *s, const char *name, int line)
 	return 0;
 }
 
-/* Give a just-closed titled section a unique title, so that libconfuse
- * appends the next section with the same title instead of replacing this
- * one. The mark is cut off again once the parse is over. */
-static int rename_title(struct pc_cfgfile *f, cfg_t *section)
+/* Takes the values of a repeated section option out of libconfuse's
+ * sight (see the top of this file); they go back in restore_held. */
+static int hold_sections(struct option_line *o, cfg_opt_t *opt)
 {
-	if (section->title == NULL || strchr(section->title, TITLE_MARK) != NULL)
-		return 0;
-	size_t len = strlen(section->title) + 24;
-	char *title = malloc(len);
-	if (title == NULL)
-		return -1;
-	snprintf(title, len, "%s%c%lu", section->title, TITLE_MARK, ++f->titles_renamed);
-	free(section->title);
-	section->title = title;
+	if (o->n_held + opt->nvalues > o->cap_held) {
+		size_t cap = o->cap_held ? o->cap_held : 8;
+		while (cap < o->n_held + opt->nvalues)
+			cap *= 2;
+		cfg_value_t **grown = realloc(o->held, cap * sizeof(*grown));
+		if (grown == NULL)
+			return -1;
+		o->held = grown;
+		o->cap_held = cap;
+	}
+	memcpy(o->held + o->n_held, opt->values, opt->nvalues * sizeof(*opt->values));
+	o->n_held += opt->nvalues;
+	o->opt = opt;
+	free(opt->values);
+	opt->values = NULL;
+	opt->nvalues = 0;
 	return 0;
+}
+
+/* Every held section back where libconfuse keeps it, in file order: those
+ * held first, then any it still has (one left open by a syntax error).
+ * -1 when there is no memory for that: the held ones are freed, and the
+ * parse fails. */
+static int restore_held(struct pc_cfgfile *f)
+{
+	int rc = 0;
+	for (size_t i = 0; i < f->n_sections; i++)
+		for (size_t j = 0; j < f->sections[i].n_options; j++) {
+			struct option_line *o = &f->sections[i].options[j];
+			cfg_opt_t *opt = o->opt;
+			if (opt == NULL)
+				continue;
+			cfg_value_t **values = o->held;
+			if (opt->nvalues > 0)
+				values = realloc(o->held, (o->n_held + opt->nvalues) * sizeof(*values));
+			if (values == NULL) {
+				cfg_opt_t held = *opt; /* libconfuse frees its own values */
+				held.comment = NULL;
+				held.values = o->held;
+				held.nvalues = (unsigned)o->n_held;
+				cfg_free_value(&held);
+				rc = -1;
+			} else {
+				if (opt->nvalues > 0)
+					memcpy(values + o->n_held, opt->values,
+					       opt->nvalues * sizeof(*values));
+				free(opt->values);
+				opt->values = values;
+				opt->nvalues = (unsigned)(o->n_held + opt->nvalues);
+			}
+			o->held = NULL;
+			o->n_held = o->cap_held = 0;
+			o->opt = NULL;
+		}
+	return rc;
 }
 
 static bool has_control(const char *s)
@@ -296,13 +347,19 @@ static int record(cfg_t *cfg, cfg_opt_t *opt)
 			pc_diag_error(f->diag, f->path, line,
 				      "%s: a control character in the title (written as an escape)",
 				      opt->name);
-		if ((opt->flags & CFGF_TITLE) && rename_title(f, child) != 0)
-			goto oom;
 	}
 
 	struct option_line *seen = find_option(s, opt->name);
-	if (seen == NULL)
-		return add_option(s, opt->name, line) == 0 ? 0 : (f->out_of_memory = true, 0);
+	if (seen == NULL) {
+		if (add_option(s, opt->name, line) != 0)
+			goto oom;
+		seen = &s->options[s->n_options - 1];
+		if (opt->type == CFGT_SEC && (opt->flags & CFGF_MULTI) && hold_sections(seen, opt) != 0)
+			goto oom;
+		return 0;
+	}
+	if (opt->type == CFGT_SEC && (opt->flags & CFGF_MULTI) && hold_sections(seen, opt) != 0)
+		goto oom;
 	/* Lists call back once per value: keep the first line. Repeated
 	 * sections are normal; a repeated scalar would silently win, and a
 	 * repeated single section would be merged into the first. */
@@ -347,19 +404,6 @@ static int prepare_sections(cfg_t *section, const char *handle)
 				return -1;
 	}
 	return 0;
-}
-
-static void restore_titles(cfg_t *section)
-{
-	char *mark = section->title ? strchr(section->title, TITLE_MARK) : NULL;
-	if (mark != NULL)
-		*mark = '\0';
-	for (cfg_opt_t *opt = section->opts; opt != NULL && opt->name != NULL; opt++) {
-		if (opt->type != CFGT_SEC)
-			continue;
-		for (unsigned i = 0; i < cfg_opt_size(opt); i++)
-			restore_titles(cfg_opt_getnsec(opt, i));
-	}
 }
 
 /* Up to PC_INPUT_MAX bytes from fd, whose size was expected (it may have
@@ -491,6 +535,8 @@ static int run_confuse(struct pc_cfgfile *f, cfg_opt_t *options, FILE *fp)
 	} else {
 		cfg_set_error_function(f->root, report_confuse_error);
 		rc = cfg_parse_fp(f->root, fp);
+		if (restore_held(f) != 0)
+			f->out_of_memory = true;
 	}
 	pthread_mutex_unlock(&confuse_lock);
 	return rc;
@@ -555,7 +601,6 @@ struct pc_cfgfile *pc_cfgfile_parse_text(cfg_opt_t *options, const char *path, c
 		pc_cfgfile_free(f);
 		return NULL;
 	}
-	restore_titles(f->root);
 	return f;
 }
 

@@ -1,7 +1,7 @@
 /* The libconfuse glue: exact lines whatever the comments, repeated titles
- * kept apart, a value given twice reported, integers read as decimal only;
- * and parses on several threads at once, each with its own lines and
- * diagnostics. */
+ * kept apart (in file order, thousands of them), a value given twice
+ * reported, integers read as decimal only; and parses on several threads
+ * at once, each with its own lines and diagnostics. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -210,6 +210,44 @@ static void test_integers_are_decimal(void **state)
 	pc_diag_clear(&diag);
 }
 
+/* Sections given again and again are all kept, in file order, each with
+ * its own line, titled alike or not, thousands of them (libconfuse alone
+ * compares each title with every earlier one, and merges equal ones). */
+static void test_many_repeated_sections(void **state)
+{
+	(void)state;
+	enum { N = 5000 };
+	size_t cap = N * 48 + 64, len = 0;
+	char *text = malloc(cap);
+	assert_non_null(text);
+	for (int i = 0; i < N; i++)
+		len += (size_t)snprintf(text + len, cap - len, "sec \"%s\" { n = %d inner { m = %d } }\n",
+					i % 2 ? "odd" : "same", i, i);
+	struct pc_diag diag = { 0 };
+	struct pc_cfgfile *f = pc_cfgfile_parse_text(file_opts, "many.conf", text, len, &diag);
+	pc_diag_print(&diag, stderr);
+	assert_non_null(f);
+	cfg_t *root = pc_cfgfile_root(f);
+	assert_int_equal(cfg_size(root, "sec"), N);
+	for (int i = 0; i < N; i++) {
+		cfg_t *sec = cfg_getnsec(root, "sec", (unsigned)i);
+		assert_string_equal(cfg_title(sec), i % 2 ? "odd" : "same");
+		assert_int_equal(cfg_getint(sec, "n"), i);
+		assert_int_equal(pc_cfgfile_line(f, sec, NULL), i + 1);
+		assert_int_equal(cfg_size(sec, "inner"), 1);
+		assert_int_equal(cfg_getint(cfg_getnsec(sec, "inner", 0), "m"), i);
+	}
+	pc_cfgfile_free(f);
+
+	/* a syntax error inside the last one: every section is still freed
+	 * (valgrind and ASan hold the test to it) */
+	len = (size_t)snprintf(text, cap, "sec \"a\" { n = 1 }\nsec \"a\" { n = 2 }\nsec \"a\" { n = = }\n");
+	assert_null(pc_cfgfile_parse_text(file_opts, "broken.conf", text, len, &diag));
+	check_first_error(&diag, "broken.conf", 3, "");
+	pc_diag_clear(&diag);
+	free(text);
+}
+
 static void test_unreadable(void **state)
 {
 	(void)state;
@@ -333,6 +371,7 @@ int main(void)
 		cmocka_unit_test(test_single_section_made_before_the_parse),
 		cmocka_unit_test(test_value_given_twice),
 		cmocka_unit_test(test_integers_are_decimal),
+		cmocka_unit_test(test_many_repeated_sections),
 		cmocka_unit_test(test_unreadable),
 		cmocka_unit_test(test_port_ranges_and_where),
 		cmocka_unit_test(test_parses_on_two_threads_at_once),
