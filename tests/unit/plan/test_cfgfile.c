@@ -216,7 +216,7 @@ static void test_integers_are_decimal(void **state)
 static void test_many_repeated_sections(void **state)
 {
 	(void)state;
-	enum { N = 5000 };
+	enum { N = 2000 };
 	size_t cap = N * 48 + 64, len = 0;
 	char *text = malloc(cap);
 	assert_non_null(text);
