@@ -8,8 +8,10 @@
 #   bench/run.sh walk [ARGS...]  walk_bench.sh: pcListenerTable against net-snmp's
 #                                tcpListenerTable (--connections N --workers W
 #                                --rounds R --cold-rounds C --idle SECONDS)
-#   bench/run.sh parse [N]       parse_bench: configuration loads of N and 2N bytes
-#                                in several shapes; linear when every ratio is under 3
+#   bench/run.sh parse [-v] [N]  parse_bench: configuration, plan and catalog loads of
+#                                N and 2N bytes in the shapes that were once quadratic
+#                                (duplicates of every kind included); linear when every
+#                                ratio is under 3
 #   bench/run.sh discover [ARGS...]  discover_bench: discovery against the one-poll
 #                                --check, and its accuracy as ports go missing
 #                                (--listeners N --runs R --trials T)

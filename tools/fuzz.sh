@@ -9,6 +9,11 @@
 # A crash, leak, timeout or sanitizer report fails the run and leaves the
 # input in build/fuzz/runs/<name>/ (crash-*, leak-*, timeout-*): fix the
 # cause, then copy it to tests/fixtures/fuzz/<name>/.
+#
+# FUZZ_MAX_RUNS=N also stops each run after N executions (libFuzzer's
+# -runs), for the long runs that bench/README.md records; FUZZ_NICE
+# prefixes the command (nice -n 19 on a shared machine); FUZZ_RUNS
+# moves the kept corpora and totals elsewhere.
 set -uo pipefail
 
 seconds=$1
@@ -23,6 +28,7 @@ seeds_for() {
 	procnet) echo "$root/tests/fixtures/collect" ;;
 	sockdiag) echo "$root/tests/fixtures/collect/mix" ;;
 	baseline) echo "$root/tests/fixtures/baseline" ;;
+	rtnetlink) echo "$root/tests/fixtures/collect/links" ;;
 	esac
 }
 
@@ -32,7 +38,8 @@ for fuzzer in "$@"; do
 	dir=$runs/$name
 	mkdir -p "$dir/corpus" "$root/tests/fixtures/fuzz/$name"
 	# shellcheck disable=SC2046
-	${FUZZ_NICE:-} "$fuzzer" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+	${FUZZ_NICE:-} "$fuzzer" -max_total_time="$seconds" ${FUZZ_MAX_RUNS:+-runs=$FUZZ_MAX_RUNS} \
+		-timeout=10 -rss_limit_mb=2048 \
 		-print_final_stats=1 -artifact_prefix="$dir/" \
 		"$dir/corpus" "$root/tests/fixtures/fuzz/$name" $(seeds_for "$name") \
 		>"$dir/last.log" 2>&1

@@ -110,10 +110,10 @@ enum pc_confidence pc_rule_confidence(const struct pc_rule *rule, int slot, int 
 
 const struct pc_role *pc_catalog_find_role(const struct pc_catalog *catalog, const char *name)
 {
-	for (size_t i = 0; catalog != NULL && name != NULL && i < catalog->n_roles; i++)
-		if (strcmp(catalog->roles[i].name, name) == 0)
-			return &catalog->roles[i];
-	return NULL;
+	size_t i;
+	if (catalog == NULL || !pc_names_find(&catalog->role_names, name, &i))
+		return NULL;
+	return &catalog->roles[i];
 }
 
 static void free_rules(struct pc_rule *rules, size_t n)
@@ -143,8 +143,12 @@ void pc_catalog_free(struct pc_catalog *catalog)
 			free(role->uses[u]);
 		free(role->uses);
 		free(role->rules);
+		pc_names_clear(&role->rule_names);
 	}
 	free(catalog->roles);
+	pc_names_clear(&catalog->role_names);
+	pc_names_clear(&catalog->ruleset_names);
+	pc_names_clear(&catalog->block_names);
 	for (size_t i = 0; i < catalog->n_rulesets; i++) {
 		free(catalog->rulesets[i].name);
 		free_rules(catalog->rulesets[i].rules, catalog->rulesets[i].n_rules);

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "plan/diag.h"
+#include "plan/names.h"
 
 #define PC_INSTANCE_MAX 24 /* ICM instance numbers are 0..24 */
 #define PC_SLOT_MAX 3 /* PG1..PG3 on one host (installation order) */
@@ -162,6 +163,7 @@ struct pc_role {
 	 * this array (plus one) is the rule's stable index. */
 	const struct pc_rule **rules;
 	size_t n_rules;
+	struct pc_names rule_names; /* -> position in rules */
 	const char *file;
 	int line;
 };
@@ -175,6 +177,9 @@ struct pc_catalog {
 	size_t n_rulesets;
 	struct pc_block *blocks;
 	size_t n_blocks;
+	/* name -> position in roles, rulesets, blocks: built once every file
+	 * is read, so that no lookup compares every name */
+	struct pc_names role_names, ruleset_names, block_names;
 	char revision[9]; /* FNV-1a 32 over the files' bytes in load order, hex */
 };
 

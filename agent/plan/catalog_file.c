@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "plan/cfgfile.h"
+#include "plan/names.h"
 #include "util/transport.h"
 
 static cfg_opt_t formula_opts[] = {
@@ -371,21 +372,31 @@ static struct pc_rule *load_rules(struct loader *l, cfg_t *sec, bool shared, con
 		pc_diag_error(l->diag, l->path, 0, "out of memory");
 		return NULL;
 	}
+	struct pc_names names = { 0 }; /* rule -> its first definition */
 	for (size_t i = 0; i < n; i++) {
 		load_rule(l, cfg_getnsec(sec, "rule", i), &rules[i], shared, owner);
 		*n_rules = i + 1;
-		for (size_t j = 0; j < i; j++)
-			if (rules[i].name && rules[j].name && strcmp(rules[i].name, rules[j].name) == 0)
-				pc_diag_error(l->diag, l->path, rules[i].line,
-					 "rule %s is defined twice in %s (first at line %d)",
-					 rules[i].name, owner, rules[j].line);
+		size_t first;
+		int added = rules[i].name ? pc_names_add(&names, rules[i].name, i, &first) : 1;
+		if (added < 0)
+			pc_diag_error(l->diag, l->path, 0, "out of memory");
+		else if (added == 0)
+			pc_diag_error(l->diag, l->path, rules[i].line,
+				 "rule %s is defined twice in %s (first at line %d)",
+				 rules[i].name, owner, rules[first].line);
 	}
+	pc_names_clear(&names);
 	return rules;
 }
 
+/* Room for element n of an array of n: its capacity is 4, then doubles
+ * each time n reaches a power of two, so that appending n elements copies
+ * O(n) bytes in all, not O(n^2). */
 static void *grow(void *array, size_t n, size_t size)
 {
-	return realloc(array, (n + 1) * size);
+	if (n != 0 && (n < 4 || (n & (n - 1)) != 0))
+		return array;
+	return realloc(array, (n == 0 ? 4 : 2 * n) * size);
 }
 
 static void load_block(struct loader *l, cfg_t *sec)

@@ -14,6 +14,7 @@
 
 #include "plan/catalog_file.h"
 #include "plan/cfgfile.h"
+#include "plan/names.h"
 #include "util/transport.h"
 
 /* ---- putting the files together ------------------------------------------ */
@@ -104,68 +105,88 @@ static void add_path(struct loader *l, const char *path)
 
 /* ---- the catalog as one whole ------------------------------------------ */
 
-#define CHECK_UNIQUE(l, array, n, kind)                                                        \
-	for (size_t i_ = 0; i_ < (n); i_++)                                                    \
-		for (size_t j_ = 0; j_ < i_; j_++)                                             \
-			if ((array)[i_].name && (array)[j_].name &&                            \
-			    strcmp((array)[i_].name, (array)[j_].name) == 0) {                 \
-				pc_diag_error((l)->diag, (array)[i_].file, (array)[i_].line,               \
-					 kind " %s is already defined at %s:%d", (array)[i_].name, \
-					 (array)[j_].file, (array)[j_].line);                   \
-				break;                                                         \
-			}
+/* Indexes array's names (each element has name, file and line), and
+ * reports each name given again against its first definition: one lookup
+ * per name, however many times it is given. */
+#define INDEX_UNIQUE(l, index, array, n, kind)                                                 \
+	for (size_t i_ = 0; i_ < (n); i_++) {                                                  \
+		size_t first_;                                                                 \
+		int added_ = (array)[i_].name ? pc_names_add(index, (array)[i_].name, i_, &first_) \
+					      : 1;                                             \
+		if (added_ < 0)                                                                \
+			pc_diag_error((l)->diag, (array)[i_].file, 0, "out of memory");        \
+		else if (added_ == 0)                                                          \
+			pc_diag_error((l)->diag, (array)[i_].file, (array)[i_].line,           \
+				      kind " %s is already defined at %s:%d", (array)[i_].name,    \
+				      (array)[first_].file, (array)[first_].line);                 \
+	}
 
 static const struct pc_ruleset *find_ruleset(const struct pc_catalog *cat, const char *name)
 {
-	for (size_t i = 0; i < cat->n_rulesets; i++)
-		if (cat->rulesets[i].name && strcmp(cat->rulesets[i].name, name) == 0)
-			return &cat->rulesets[i];
-	return NULL;
+	size_t i;
+	return pc_names_find(&cat->ruleset_names, name, &i) ? &cat->rulesets[i] : NULL;
 }
 
 static const struct pc_block *find_block(const struct pc_catalog *cat, const char *name)
 {
-	for (size_t i = 0; i < cat->n_blocks; i++)
-		if (cat->blocks[i].name && strcmp(cat->blocks[i].name, name) == 0)
-			return &cat->blocks[i];
-	return NULL;
+	size_t i;
+	return pc_names_find(&cat->block_names, name, &i) ? &cat->blocks[i] : NULL;
 }
 
-/* The role's rule list: own rules, then each used ruleset's. */
+/* Appends rule (of set, or the role's own when set is NULL) to the role's
+ * list and its name to their index. */
+static void add_rule(struct loader *l, struct pc_role *role, const struct pc_ruleset *set,
+		     const struct pc_rule *rule)
+{
+	size_t first, position = role->n_rules;
+	role->rules[role->n_rules++] = rule;
+	int added = rule->name ? pc_names_add(&role->rule_names, rule->name, position, &first) : 1;
+	if (added < 0)
+		pc_diag_error(l->diag, role->file, 0, "out of memory");
+	else if (added == 0 && set != NULL)
+		pc_diag_error(l->diag, role->file, role->uses_line,
+			      "role %s: rule %s of ruleset %s has the name of rule %s at %s:%d",
+			      role->name, rule->name, set->name, rule->name,
+			      role->rules[first]->file, role->rules[first]->line);
+}
+
+/* The role's rule list: own rules, then each used ruleset's, and the
+ * index of their names. */
 static void collect_rules(struct loader *l, struct pc_role *role)
 {
 	size_t n = role->n_own_rules;
+	struct pc_names used = { 0 }; /* ruleset name -> its first use */
 	for (size_t u = 0; u < role->n_uses; u++) {
 		const struct pc_ruleset *set = role->uses[u] ? find_ruleset(l->catalog, role->uses[u]) : NULL;
+		size_t first;
+		int added = role->uses[u] ? pc_names_add(&used, role->uses[u], u, &first) : 1;
 		if (set == NULL)
 			pc_diag_error(l->diag, role->file, role->uses_line, "role %s uses unknown ruleset %s",
 				 role->name, role->uses[u] ? role->uses[u] : "?");
-		else
+		else if (added != 0)
 			n += set->n_rules;
-		for (size_t v = 0; v < u; v++)
-			if (role->uses[u] && role->uses[v] && strcmp(role->uses[u], role->uses[v]) == 0)
-				pc_diag_error(l->diag, role->file, role->uses_line, "role %s uses ruleset %s twice",
-					 role->name, role->uses[u]);
+		if (added < 0)
+			pc_diag_error(l->diag, role->file, 0, "out of memory");
+		else if (added == 0)
+			pc_diag_error(l->diag, role->file, role->uses_line, "role %s uses ruleset %s twice",
+				 role->name, role->uses[u]);
 	}
 	role->rules = n ? calloc(n, sizeof(*role->rules)) : NULL;
-	if (role->rules == NULL)
-		return;
-	for (size_t i = 0; i < role->n_own_rules; i++)
-		role->rules[role->n_rules++] = &role->own_rules[i];
-	for (size_t u = 0; u < role->n_uses; u++) {
+	/* own rules are unique already (catalog_file.c); a used ruleset's
+	 * rule must not take one of their names, nor another ruleset's. A
+	 * ruleset used twice (reported above) gives its rules once: a list
+	 * of n uses must not cost n times the ruleset. */
+	for (size_t i = 0; role->rules != NULL && i < role->n_own_rules; i++)
+		add_rule(l, role, NULL, &role->own_rules[i]);
+	for (size_t u = 0; role->rules != NULL && u < role->n_uses; u++) {
+		size_t first;
 		const struct pc_ruleset *set = role->uses[u] ? find_ruleset(l->catalog, role->uses[u]) : NULL;
-		for (size_t i = 0; set != NULL && i < set->n_rules; i++) {
-			const struct pc_rule *rule = &set->rules[i];
-			for (size_t j = 0; j < role->n_rules; j++)
-				if (rule->name && role->rules[j]->name &&
-				    strcmp(rule->name, role->rules[j]->name) == 0)
-					pc_diag_error(l->diag, role->file, role->uses_line,
-						 "role %s: rule %s of ruleset %s has the name of rule %s at %s:%d",
-						 role->name, rule->name, set->name, rule->name,
-						 role->rules[j]->file, role->rules[j]->line);
-			role->rules[role->n_rules++] = rule;
-		}
+		if (set == NULL || (pc_names_find(&used, role->uses[u], &first) && first != u))
+			continue;
+		for (size_t i = 0; i < set->n_rules; i++)
+			add_rule(l, role, set, &set->rules[i]);
 	}
+	pc_names_clear(&used);
 }
 
 /* Every (side, slot) the role can be configured with must give the formula
@@ -273,9 +294,9 @@ struct pc_catalog *pc_catalog_load(const char *const *paths, size_t n_paths, str
 	snprintf(cat->revision, sizeof(cat->revision), "%08x", (unsigned)hash);
 
 	if (diag->n_errors == errors_before) {
-		CHECK_UNIQUE(&l, cat->blocks, cat->n_blocks, "block");
-		CHECK_UNIQUE(&l, cat->rulesets, cat->n_rulesets, "ruleset");
-		CHECK_UNIQUE(&l, cat->roles, cat->n_roles, "role");
+		INDEX_UNIQUE(&l, &cat->block_names, cat->blocks, cat->n_blocks, "block");
+		INDEX_UNIQUE(&l, &cat->ruleset_names, cat->rulesets, cat->n_rulesets, "ruleset");
+		INDEX_UNIQUE(&l, &cat->role_names, cat->roles, cat->n_roles, "role");
 		/* a ruleset nobody uses still names existing blocks */
 		for (size_t i = 0; i < cat->n_rulesets; i++)
 			for (size_t j = 0; j < cat->rulesets[i].n_rules; j++) {

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,15 +26,27 @@
  * Sections: libconfuse calls a section option's validate callback when the
  * section closes, in the order of the closing braces in the text. The same
  * pass that removes comments pairs each section's closing brace with its
- * opening one, so the n-th section to close was opened on scan.opens[n]. */
-
-/* Separates a section title from the sequence number that keeps
- * same-titled sections apart until the parse is over. */
-#define TITLE_MARK '\x1f'
+ * opening one, so the n-th section to close was opened on scan.opens[n].
+ *
+ * Repeated sections: libconfuse looks for a section's title among every
+ * section of that name already in the parent, and merges the two when it
+ * finds it. That search made n sections cost n^2 / 2 comparisons, and the
+ * merge lost a repeated role or override. So each repeated section, once
+ * closed, is taken out of libconfuse's sight (held) and put back in file
+ * order when the parse is over: libconfuse never sees two at once.
+ *
+ * Numbers: libconfuse reads integers with strtol(value, base 0), so that
+ * "port = 07001" is octal 3585 and "0x1b59" hexadecimal, without a word.
+ * Every integer option of both formats is read by parse_integer instead. */
 
 struct option_line {
 	const char *name; /* the option's name as libconfuse holds it */
 	int line;
+	/* A repeated section's values, held out of libconfuse's sight until
+	 * the parse is over (opt is where they go back). */
+	cfg_opt_t *opt;
+	cfg_value_t **held;
+	size_t n_held, cap_held;
 };
 
 struct section_lines {
@@ -57,7 +70,7 @@ struct pc_cfgfile {
 	 * (a section left open usually makes the next one an unknown option). */
 	struct pc_cfgscan scan;
 	size_t closed; /* sections libconfuse has closed so far */
-	unsigned long titles_renamed;
+	size_t bad_numbers; /* integers refused (reported): the parse fails */
 	bool out_of_memory;
 	int last_line; /* of the last option libconfuse set */
 };
@@ -172,21 +185,65 @@ static int add_option(struct section_lines *s, const char *name, int line)
 	return 0;
 }
 
-/* Give a just-closed titled section a unique title, so that libconfuse
- * appends the next section with the same title instead of replacing this
- * one. The mark is cut off again once the parse is over. */
-static int rename_title(struct pc_cfgfile *f, cfg_t *section)
+/* Takes the values of a repeated section option out of libconfuse's
+ * sight (see the top of this file); they go back in restore_held. */
+static int hold_sections(struct option_line *o, cfg_opt_t *opt)
 {
-	if (section->title == NULL || strchr(section->title, TITLE_MARK) != NULL)
-		return 0;
-	size_t len = strlen(section->title) + 24;
-	char *title = malloc(len);
-	if (title == NULL)
-		return -1;
-	snprintf(title, len, "%s%c%lu", section->title, TITLE_MARK, ++f->titles_renamed);
-	free(section->title);
-	section->title = title;
+	if (o->n_held + opt->nvalues > o->cap_held) {
+		size_t cap = o->cap_held ? o->cap_held : 8;
+		while (cap < o->n_held + opt->nvalues)
+			cap *= 2;
+		cfg_value_t **grown = realloc(o->held, cap * sizeof(*grown));
+		if (grown == NULL)
+			return -1;
+		o->held = grown;
+		o->cap_held = cap;
+	}
+	memcpy(o->held + o->n_held, opt->values, opt->nvalues * sizeof(*opt->values));
+	o->n_held += opt->nvalues;
+	o->opt = opt;
+	free(opt->values);
+	opt->values = NULL;
+	opt->nvalues = 0;
 	return 0;
+}
+
+/* Every held section back where libconfuse keeps it, in file order: those
+ * held first, then any it still has (one left open by a syntax error).
+ * -1 when there is no memory for that: the held ones are freed, and the
+ * parse fails. */
+static int restore_held(struct pc_cfgfile *f)
+{
+	int rc = 0;
+	for (size_t i = 0; i < f->n_sections; i++)
+		for (size_t j = 0; j < f->sections[i].n_options; j++) {
+			struct option_line *o = &f->sections[i].options[j];
+			cfg_opt_t *opt = o->opt;
+			if (opt == NULL)
+				continue;
+			cfg_value_t **values = o->held;
+			if (opt->nvalues > 0)
+				values = realloc(o->held, (o->n_held + opt->nvalues) * sizeof(*values));
+			if (values == NULL) {
+				cfg_opt_t held = *opt; /* libconfuse frees its own values */
+				held.comment = NULL;
+				held.values = o->held;
+				held.nvalues = (unsigned)o->n_held;
+				cfg_free_value(&held);
+				rc = -1;
+			} else {
+				if (opt->nvalues > 0)
+					memcpy(values + o->n_held, opt->values,
+					       opt->nvalues * sizeof(*values));
+				free(opt->values);
+				opt->values = values;
+				opt->nvalues = (unsigned)(o->n_held + opt->nvalues);
+			}
+			o->held = NULL;
+			o->n_held = o->cap_held = 0;
+			o->opt = NULL;
+		}
+	return rc;
 }
 
 static bool has_control(const char *s)
@@ -195,6 +252,65 @@ static bool has_control(const char *s)
 		if ((unsigned char)*s < 0x20 || *s == 0x7f)
 			return true;
 	return false;
+}
+
+/* A value as the messages quote it: at most 32 characters of it. */
+static void quote_value(char *buf, size_t len, const char *value)
+{
+	if (value[0] == '\0')
+		snprintf(buf, len, "\"\"");
+	else if (strlen(value) > 32)
+		snprintf(buf, len, "%.32s...", value);
+	else
+		snprintf(buf, len, "%s", value);
+}
+
+/* Every integer of both formats (ports, ranges, counts, intervals, slots,
+ * formula terms...) is decimal: an optional minus sign, then digits,
+ * without a leading zero ("0" itself is zero). libconfuse would read
+ * "07001" as octal and "0x1b59" as hexadecimal. A value refused here is
+ * reported at its line and the parse goes on, to report the others; the
+ * file is refused once it is over, so no check runs on a number that is
+ * not the one written. */
+static int parse_integer(cfg_t *cfg, cfg_opt_t *opt, const char *value, void *result)
+{
+	struct pc_cfgfile *f = file_of(cfg);
+	long *number = result;
+	*number = 0;
+	if (f == NULL || value == NULL)
+		return -1; /* not a section of ours: libconfuse stops the parse */
+	const char *digits = value[0] == '-' ? value + 1 : value, *p = digits;
+	unsigned long magnitude = 0;
+	bool too_large = false;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		unsigned digit = (unsigned)(*p - '0');
+		if (magnitude > ((unsigned long)LONG_MAX - digit) / 10)
+			too_large = true;
+		else
+			magnitude = magnitude * 10 + digit;
+	}
+	char shown[48];
+	quote_value(shown, sizeof(shown), value);
+	if (p == digits || *p != '\0') {
+		pc_diag_error(f->diag, f->path, cfg->line, "%s = %s: not a decimal integer%s",
+			      opt->name, shown,
+			      digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X')
+				      ? " (hexadecimal is not read: write the number in decimal)"
+				      : "");
+	} else if (digits[0] == '0' && p - digits > 1) {
+		const char *significant = digits + strspn(digits, "0");
+		pc_diag_error(f->diag, f->path, cfg->line,
+			      "%s = %s: a leading zero: numbers are decimal, not octal (write %s%.24s)",
+			      opt->name, shown, digits != value && *significant ? "-" : "",
+			      *significant ? significant : "0");
+	} else if (too_large) {
+		pc_diag_error(f->diag, f->path, cfg->line, "%s = %s: out of range", opt->name, shown);
+	} else {
+		*number = value[0] == '-' ? -(long)magnitude : (long)magnitude;
+		return 0;
+	}
+	f->bad_numbers++;
+	return 0;
 }
 
 static int record(cfg_t *cfg, cfg_opt_t *opt)
@@ -232,13 +348,19 @@ static int record(cfg_t *cfg, cfg_opt_t *opt)
 			pc_diag_error(f->diag, f->path, line,
 				      "%s: a control character in the title (written as an escape)",
 				      opt->name);
-		if ((opt->flags & CFGF_TITLE) && rename_title(f, child) != 0)
-			goto oom;
 	}
 
 	struct option_line *seen = find_option(s, opt->name);
-	if (seen == NULL)
-		return add_option(s, opt->name, line) == 0 ? 0 : (f->out_of_memory = true, 0);
+	if (seen == NULL) {
+		if (add_option(s, opt->name, line) != 0)
+			goto oom;
+		seen = &s->options[s->n_options - 1];
+		if (opt->type == CFGT_SEC && (opt->flags & CFGF_MULTI) && hold_sections(seen, opt) != 0)
+			goto oom;
+		return 0;
+	}
+	if (opt->type == CFGT_SEC && (opt->flags & CFGF_MULTI) && hold_sections(seen, opt) != 0)
+		goto oom;
 	/* Lists call back once per value: keep the first line. Repeated
 	 * sections are normal; a repeated scalar would silently win, and a
 	 * repeated single section would be merged into the first. */
@@ -258,6 +380,8 @@ static void install_recorder(cfg_opt_t *opts)
 {
 	for (cfg_opt_t *opt = opts; opt != NULL && opt->name != NULL; opt++) {
 		opt->validcb = record;
+		if (opt->type == CFGT_INT)
+			opt->parsecb = parse_integer;
 		if (opt->type == CFGT_SEC)
 			install_recorder(opt->subopts);
 	}
@@ -281,19 +405,6 @@ static int prepare_sections(cfg_t *section, const char *handle)
 				return -1;
 	}
 	return 0;
-}
-
-static void restore_titles(cfg_t *section)
-{
-	char *mark = section->title ? strchr(section->title, TITLE_MARK) : NULL;
-	if (mark != NULL)
-		*mark = '\0';
-	for (cfg_opt_t *opt = section->opts; opt != NULL && opt->name != NULL; opt++) {
-		if (opt->type != CFGT_SEC)
-			continue;
-		for (unsigned i = 0; i < cfg_opt_size(opt); i++)
-			restore_titles(cfg_opt_getnsec(opt, i));
-	}
 }
 
 /* Up to PC_INPUT_MAX bytes from fd, whose size was expected (it may have
@@ -425,6 +536,8 @@ static int run_confuse(struct pc_cfgfile *f, cfg_opt_t *options, FILE *fp)
 	} else {
 		cfg_set_error_function(f->root, report_confuse_error);
 		rc = cfg_parse_fp(f->root, fp);
+		if (restore_held(f) != 0)
+			f->out_of_memory = true;
 	}
 	pthread_mutex_unlock(&confuse_lock);
 	return rc;
@@ -485,11 +598,10 @@ struct pc_cfgfile *pc_cfgfile_parse_text(cfg_opt_t *options, const char *path, c
 		pc_diag_error(diag, path, line,
 			      "syntax error after this line's last value (an empty quoted name?)");
 	}
-	if (rc != CFG_SUCCESS || f->out_of_memory) {
+	if (rc != CFG_SUCCESS || f->out_of_memory || f->bad_numbers > 0) {
 		pc_cfgfile_free(f);
 		return NULL;
 	}
-	restore_titles(f->root);
 	return f;
 }
 

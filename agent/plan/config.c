@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "plan/cfgfile.h"
+#include "plan/names.h"
 #include "util/transport.h"
 
 static cfg_opt_t override_opts[] = {
@@ -83,6 +84,8 @@ struct reader {
 	const struct pc_cfgfile *file;
 	const char *path;
 	struct pc_diag *diag;
+	struct pc_names instance_names; /* -> position in config->instances */
+	bool out_of_memory;
 };
 
 static void __attribute__((format(printf, 3, 4)))
@@ -151,9 +154,19 @@ static bool read_ports(struct reader *r, cfg_t *sec, const char *what, int *port
 	return false;
 }
 
+/* Digits written with a leading zero ("07"), which the integer options
+ * refuse too (cfgfile.c): a string that holds a number follows the same
+ * rule. */
+static bool leading_zero(const char *digits)
+{
+	return digits[0] == '0' && digits[1] != '\0';
+}
+
 static void read_instances(struct reader *r, cfg_t *root, struct pc_config *config)
 {
 	size_t n = cfg_size(root, "instance");
+	/* the first instance given each number 0..PC_INSTANCE_MAX, + 1 */
+	size_t numbered[PC_INSTANCE_MAX + 1] = { 0 };
 	config->instances = n ? calloc(n, sizeof(*config->instances)) : NULL;
 	for (size_t i = 0; config->instances != NULL && i < n; i++) {
 		cfg_t *sec = cfg_getnsec(root, "instance", (unsigned)i);
@@ -164,20 +177,28 @@ static void read_instances(struct reader *r, cfg_t *root, struct pc_config *conf
 			error_at(r, inst->line,
 				 "instance name \"%s\": use a-z, 0-9, '-', '.', '_' (at most %d characters)",
 				 cfg_title(sec), PC_NAME_MAX);
-		if (!isset(r, sec, "number"))
+		bool has_number = isset(r, sec, "number");
+		if (!has_number)
 			error_at(r, inst->line, "instance %s: number is missing (0-%d)", cfg_title(sec),
 				 PC_INSTANCE_MAX);
 		else
 			inst->number = (int)int_in(r, sec, "number", 0, PC_INSTANCE_MAX);
-		for (size_t j = 0; j < i; j++) {
-			const struct pc_instance_name *other = &config->instances[j];
-			if (inst->name && other->name && strcmp(inst->name, other->name) == 0)
-				error_at(r, inst->line, "instance %s is already defined at line %d",
-					 inst->name, other->line);
-			else if (isset(r, sec, "number") && inst->number == other->number)
+		size_t first;
+		int added = inst->name ? pc_names_add(&r->instance_names, inst->name, i, &first) : 1;
+		if (added < 0) {
+			r->out_of_memory = true;
+		} else if (added == 0) {
+			error_at(r, inst->line, "instance %s is already defined at line %d", inst->name,
+				 config->instances[first].line);
+		} else if (has_number && inst->number >= 0 && inst->number <= PC_INSTANCE_MAX) {
+			size_t *seen = &numbered[inst->number];
+			if (*seen == 0)
+				*seen = i + 1;
+			else
 				error_at(r, line_of(r, sec, "number"),
 					 "instance %s: number %d is already named %s (line %d)", inst->name,
-					 inst->number, other->name, other->line);
+					 inst->number, config->instances[*seen - 1].name,
+					 config->instances[*seen - 1].line);
 		}
 	}
 }
@@ -188,6 +209,12 @@ static int resolve_instance(struct reader *r, const struct pc_config *config, co
 	const char *p = text;
 	while (*p >= '0' && *p <= '9')
 		p++;
+	if (*text != '\0' && *p == '\0' && leading_zero(text)) {
+		const char *significant = text + strspn(text, "0");
+		error_at(r, line, "instance = %s: a leading zero: numbers are decimal, not octal (write %.4s)",
+			 text, *significant ? significant : "0");
+		return -1;
+	}
 	if (*text != '\0' && *p == '\0' && p - text <= 4) {
 		int number = atoi(text);
 		if (number > PC_INSTANCE_MAX)
@@ -195,9 +222,9 @@ static int resolve_instance(struct reader *r, const struct pc_config *config, co
 				 PC_INSTANCE_MAX);
 		return number;
 	}
-	for (size_t i = 0; i < config->n_instances; i++)
-		if (config->instances[i].name && strcmp(config->instances[i].name, text) == 0)
-			return config->instances[i].number;
+	size_t position;
+	if (pc_names_find(&r->instance_names, text, &position))
+		return config->instances[position].number;
 	error_at(r, line, "instance = \"%s\": neither a number 0-%d nor a named instance", text,
 		 PC_INSTANCE_MAX);
 	return -1;
@@ -217,6 +244,14 @@ static void read_owner_user(struct reader *r, cfg_t *sec, const char *what, stru
 	while (*p >= '0' && *p <= '9')
 		p++;
 	if (*user != '\0' && *p == '\0') {
+		if (leading_zero(user)) {
+			const char *significant = user + strspn(user, "0");
+			error_at(r, owner->user_line,
+				 "%s: owner-user = %s: a leading zero: numbers are decimal, not octal "
+				 "(write %.24s)",
+				 what, user, *significant ? significant : "0");
+			return;
+		}
 		errno = 0;
 		unsigned long long uid = strtoull(user, NULL, 10);
 		if (errno != 0 || uid >= UINT32_MAX) /* (uid_t)-1 is no user */
@@ -348,16 +383,20 @@ static void read_role(struct reader *r, cfg_t *sec, struct pc_config *config,
 				 "peer-family = \"%s\": must be ipv4, ipv6 or any", family);
 	}
 	size_t n = cfg_size(sec, "override");
+	struct pc_names rules = { 0 }; /* rule -> its first override */
 	role->overrides = n ? calloc(n, sizeof(*role->overrides)) : NULL;
 	for (size_t i = 0; role->overrides != NULL && i < n; i++) {
 		struct pc_override *o = &role->overrides[role->n_overrides++];
 		read_override(r, cfg_getnsec(sec, "override", (unsigned)i), role, o);
-		for (size_t j = 0; j < i; j++)
-			if (o->rule && role->overrides[j].rule &&
-			    strcmp(o->rule, role->overrides[j].rule) == 0)
-				error_at(r, o->line, "rule %s is overridden twice in this role (first at line %d)",
-					 o->rule, role->overrides[j].line);
+		size_t first;
+		int added = o->rule ? pc_names_add(&rules, o->rule, i, &first) : 1;
+		if (added < 0)
+			r->out_of_memory = true;
+		else if (added == 0)
+			error_at(r, o->line, "rule %s is overridden twice in this role (first at line %d)",
+				 o->rule, role->overrides[first].line);
 	}
+	pc_names_clear(&rules);
 }
 
 static void read_ignores(struct reader *r, cfg_t *root, struct pc_config *config)
@@ -453,10 +492,11 @@ struct pc_config *pc_config_load(const char *path, struct pc_diag *diag)
 			  &config->roles[config->n_roles++]);
 	read_ignores(&r, root, config);
 	check_owner_processes(&r, config);
+	pc_names_clear(&r.instance_names);
 	pc_cfgfile_free(file);
 
 	if (config->path == NULL || config->catalog_dir == NULL ||
-	    (n > 0 && config->roles == NULL))
+	    (n > 0 && config->roles == NULL) || r.out_of_memory)
 		pc_diag_error(diag, path, 0, "out of memory");
 	if (diag->n_errors != errors_before) {
 		pc_config_free(config);

@@ -1,12 +1,14 @@
 /* SPDX-License-Identifier: ISC */
 #include "plan/expect.h"
 
+#include "plan/names.h"
 #include "util/program.h"
 #include "util/transport.h"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +24,9 @@ struct entry {
 	int count;
 	const char *file; /* the config file, or "command line" */
 	int line;
+	/* role, instance, side and slot as text: the key under which the
+	 * index of entries finds the same role configured twice */
+	char identity[64];
 };
 
 struct builder {
@@ -264,50 +269,58 @@ static void expand_rule(struct builder *b, const struct entry *e, const struct p
 	}
 }
 
+/* The override of rule in this entry, NULL when none (overrides: the
+ * entry's overrides by rule name; config.c refused a rule overridden
+ * twice). */
 static const struct pc_override *find_override(struct builder *b, const struct entry *e,
+					       const struct pc_names *overrides,
 					       const struct pc_rule *rule)
 {
-	for (size_t i = 0; e->conf != NULL && i < e->conf->n_overrides; i++) {
-		const struct pc_override *o = &e->conf->overrides[i];
-		if (o->rule == NULL || strcmp(o->rule, rule->name) != 0)
-			continue;
-		if (o->has_port && !rule->configurable)
-			error_at(b, e->file, o->port_line,
-				 "override %s: rule %s of role %s is not configurable (the product fixes its port)",
-				 o->rule, rule->name, e->role->name);
-		else if (o->has_trust && !rule->permit)
-			error_at(b, e->file, o->trust_line,
-				 "override %s: rule %s of role %s is not a permit range: trust applies to permit rules only",
-				 o->rule, rule->name, e->role->name);
-		else if (o->has_required && o->required && rule->permit)
-			error_at(b, e->file, o->required_line,
-				 "override %s: rule %s of role %s is a permit range: nothing in it has to listen, so it cannot be required",
-				 o->rule, rule->name, e->role->name);
-		else if (o->has_port && o->is_range && rule->count_step > 0)
-			error_at(b, e->file, o->port_line,
-				 "override %s: rule %s of role %s counts servers from one base port: give port, not range",
-				 o->rule, rule->name, e->role->name);
-		return o;
-	}
-	return NULL;
+	size_t i;
+	if (e->conf == NULL || !pc_names_find(overrides, rule->name, &i))
+		return NULL;
+	const struct pc_override *o = &e->conf->overrides[i];
+	if (o->has_port && !rule->configurable)
+		error_at(b, e->file, o->port_line,
+			 "override %s: rule %s of role %s is not configurable (the product fixes its port)",
+			 o->rule, rule->name, e->role->name);
+	else if (o->has_trust && !rule->permit)
+		error_at(b, e->file, o->trust_line,
+			 "override %s: rule %s of role %s is not a permit range: trust applies to permit rules only",
+			 o->rule, rule->name, e->role->name);
+	else if (o->has_required && o->required && rule->permit)
+		error_at(b, e->file, o->required_line,
+			 "override %s: rule %s of role %s is a permit range: nothing in it has to listen, so it cannot be required",
+			 o->rule, rule->name, e->role->name);
+	else if (o->has_port && o->is_range && rule->count_step > 0)
+		error_at(b, e->file, o->port_line,
+			 "override %s: rule %s of role %s counts servers from one base port: give port, not range",
+			 o->rule, rule->name, e->role->name);
+	return o;
 }
 
 static void expand_entry(struct builder *b, const struct entry *e)
 {
+	struct pc_names overrides = { 0 }; /* rule name -> override */
+	size_t position;
 	for (size_t i = 0; e->conf != NULL && i < e->conf->n_overrides; i++) {
 		const struct pc_override *o = &e->conf->overrides[i];
-		bool known = false;
-		for (size_t r = 0; r < e->role->n_rules && !known; r++)
-			known = strcmp(e->role->rules[r]->name, o->rule) == 0;
-		if (!known)
+		if (o->rule == NULL)
+			continue;
+		if (pc_names_add(&overrides, o->rule, i, &position) < 0) {
+			error_at(b, e->file, 0, "out of memory");
+			break;
+		}
+		if (!pc_names_find(&e->role->rule_names, o->rule, &position))
 			error_at(b, e->file, o->line, "role %s has no rule %s", e->role->name, o->rule);
 	}
 	bool permits = false;
 	for (size_t r = 0; r < e->role->n_rules; r++) {
 		const struct pc_rule *rule = e->role->rules[r];
 		permits |= rule->permit;
-		expand_rule(b, e, rule, (uint32_t)r + 1, find_override(b, e, rule));
+		expand_rule(b, e, rule, (uint32_t)r + 1, find_override(b, e, &overrides, rule));
 	}
+	pc_names_clear(&overrides);
 	if (e->conf != NULL && e->conf->trust_permits_line > 0 && !permits)
 		error_at(b, e->file, e->conf->trust_permits_line,
 			 "trust-permits: role %s has no permit range to trust", e->role->name);
@@ -316,13 +329,19 @@ static void expand_entry(struct builder *b, const struct entry *e)
 /* ---- one port, one listener ------------------------------------------- */
 
 /* What check_listen_ports sorts: each expectation's key with its index,
- * so that the comparator needs nothing but its two arguments (this runs on
- * the loader thread while the other threads run). */
+ * so that the comparators need nothing but their two arguments (this runs
+ * on the loader thread while the other threads run). */
 struct listen_key {
 	uint8_t protocol;
 	uint16_t port;
+	uint32_t plan; /* the role_index when only within one role's plan, else 0 */
+	int family; /* of the bound address; 0: any address (or none that parses) */
+	uint8_t address[16];
 	size_t index; /* into the expectations; also the tie-break: file order */
+	size_t clash; /* the first earlier expectation it clashes with; NONE: none */
 };
+
+#define NONE SIZE_MAX
 
 static int by_listen_port(const void *pa, const void *pb)
 {
@@ -331,26 +350,96 @@ static int by_listen_port(const void *pa, const void *pb)
 		return a->protocol < b->protocol ? -1 : 1;
 	if (a->port != b->port)
 		return a->port < b->port ? -1 : 1;
+	if (a->plan != b->plan)
+		return a->plan < b->plan ? -1 : 1;
 	return (a->index > b->index) - (a->index < b->index);
 }
 
-/* Both bound to addresses, and not the same one (config.c checked that
- * they parse). */
-static bool distinct_addresses(const char *a, const char *b)
+static int by_address(const void *pa, const void *pb)
 {
-	unsigned char x[sizeof(struct in6_addr)] = { 0 }, y[sizeof(struct in6_addr)] = { 0 };
-	if (a == NULL || b == NULL)
-		return false; /* "any address" overlaps everything */
-	int fx = strchr(a, ':') ? AF_INET6 : AF_INET, fy = strchr(b, ':') ? AF_INET6 : AF_INET;
-	if (fx != fy)
-		return true;
-	return inet_pton(fx, a, x) == 1 && inet_pton(fy, b, y) == 1 && memcmp(x, y, sizeof(x)) != 0;
+	const struct listen_key *a = pa, *b = pb;
+	if (a->family != b->family)
+		return a->family < b->family ? -1 : 1;
+	int c = memcmp(a->address, b->address, sizeof(a->address));
+	if (c != 0)
+		return c;
+	return (a->index > b->index) - (a->index < b->index);
+}
+
+static bool same_group(const struct listen_key *a, const struct listen_key *b)
+{
+	return a->protocol == b->protocol && a->port == b->port && a->plan == b->plan;
+}
+
+/* One listener serves both: the same rule of one ruleset (a platform
+ * service, SQL Server, Windows SMB, IIS..., that one listener provides to
+ * every role using it). */
+static bool same_shared_rule(const struct pc_expectation *x, const struct pc_expectation *y)
+{
+	return x->shared && y->shared && x->catalog_file == y->catalog_file &&
+	       x->catalog_line == y->catalog_line;
+}
+
+/* The earliest expectations of a set seen so far, in file order: the
+ * first, and the first that does not share the first one's rule. The
+ * earliest of the set that does not share a rule with y is one of them. */
+struct earliest {
+	size_t first, other;
+};
+
+static void earliest_note(struct earliest *e, const struct pc_expectation *items, size_t x)
+{
+	if (e->first == NONE)
+		e->first = x;
+	else if (e->other == NONE && !same_shared_rule(&items[e->first], &items[x]))
+		e->other = x;
+}
+
+static size_t earliest_for(const struct earliest *e, const struct pc_expectation *items, size_t y)
+{
+	if (e->first == NONE || !same_shared_rule(&items[e->first], &items[y]))
+		return e->first;
+	return e->other;
+}
+
+/* Each expectation of one port's group (keys[0..n), in file order) is
+ * given the first earlier one it clashes with. Two clash unless they share
+ * a ruleset's rule or are bound to two different addresses; so an
+ * expectation for any address clashes with every earlier one but those
+ * sharing its rule, and one bound to an address with the earlier ones for
+ * any address or for the same one. Each set's earliest members tell it
+ * (struct earliest): the group costs a sort, not a comparison of every
+ * pair. */
+static void find_clashes(const struct pc_expectation *items, struct listen_key *keys, size_t n)
+{
+	struct earliest all = { NONE, NONE }, any_address = { NONE, NONE };
+	for (size_t i = 0; i < n; i++) {
+		size_t y = keys[i].index;
+		keys[i].clash = earliest_for(keys[i].family ? &any_address : &all, items, y);
+		earliest_note(&all, items, y);
+		if (keys[i].family == 0)
+			earliest_note(&any_address, items, y);
+	}
+	qsort(keys, n, sizeof(*keys), by_address);
+	struct earliest same = { NONE, NONE };
+	for (size_t i = 0; i < n; i++) {
+		if (keys[i].family == 0)
+			continue;
+		if (i > 0 && (keys[i - 1].family != keys[i].family ||
+			      memcmp(keys[i - 1].address, keys[i].address, sizeof(keys[i].address)) != 0))
+			same = (struct earliest){ NONE, NONE }; /* the next address */
+		size_t clash = earliest_for(&same, items, keys[i].index);
+		if (clash < keys[i].clash)
+			keys[i].clash = clash;
+		earliest_note(&same, items, keys[i].index);
+	}
+	qsort(keys, n, sizeof(*keys), by_listen_port);
 }
 
 /* Two expectations to listen on one protocol and port are an error, unless
- * both come from the same ruleset rule (a platform service, SQL Server,
- * Windows SMB, IIS..., that one listener provides to every role using it)
- * or they are bound to two different addresses. Ranges claim no port.
+ * both come from the same ruleset rule or they are bound to two different
+ * addresses. Ranges claim no port. Each expectation that clashes is
+ * reported once, against the first it clashes with.
  * within_plan: compare only inside one role_index. */
 static void check_listen_ports(struct builder *b, const char *file, bool within_plan)
 {
@@ -363,69 +452,147 @@ static void check_listen_ports(struct builder *b, const char *file, bool within_
 	}
 	for (size_t i = 0; i < out->n; i++) {
 		const struct pc_expectation *x = &out->items[i];
-		if (x->direction == PC_DIR_LISTEN && x->match == PC_MATCH_PORT)
-			keys[n++] = (struct listen_key){ x->protocol, x->port, i };
+		if (x->direction != PC_DIR_LISTEN || x->match != PC_MATCH_PORT)
+			continue;
+		struct listen_key *k = &keys[n++];
+		*k = (struct listen_key){ .protocol = x->protocol, .port = x->port,
+					  .plan = within_plan ? x->role_index : 0, .index = i };
+		/* config.c checked that the address parses */
+		const char *address = x->bind_address;
+		int family = address && strchr(address, ':') ? AF_INET6 : AF_INET;
+		if (address != NULL && inet_pton(family, address, k->address) == 1)
+			k->family = family;
 	}
 	if (n > 1) /* qsort's array must not be NULL, even for zero elements */
 		qsort(keys, n, sizeof(*keys), by_listen_port);
+	for (size_t start = 0, end; start < n; start = end) {
+		for (end = start + 1; end < n && same_group(&keys[start], &keys[end]); end++)
+			;
+		if (end - start > 1)
+			find_clashes(out->items, keys + start, end - start);
+		else
+			keys[start].clash = NONE;
+	}
 	for (size_t i = 0; i < n; i++) {
-		const struct pc_expectation *x = &out->items[keys[i].index];
-		for (size_t j = i + 1; j < n; j++) {
-			const struct pc_expectation *y = &out->items[keys[j].index];
-			if (y->protocol != x->protocol || y->port != x->port)
-				break;
-			if (within_plan && x->role_index != y->role_index)
-				continue;
-			if (x->shared && y->shared && x->catalog_file == y->catalog_file &&
-			    x->catalog_line == y->catalog_line)
-				continue;
-			if (distinct_addresses(x->bind_address, y->bind_address))
-				continue;
-			/* name the one that comes later in the file */
-			const struct pc_expectation *first = x->role_index <= y->role_index ? x : y;
-			const struct pc_expectation *later = first == x ? y : x;
-			const char *where = later->config_line ? file : later->catalog_file;
-			int line = later->override_line && later->confidence == PC_CONF_SITE
-					   ? later->override_line
-				   : later->config_line ? later->config_line
-							: later->catalog_line;
-			char first_at[32] = "";
-			if (first->config_line)
-				snprintf(first_at, sizeof(first_at), ", line %d", first->config_line);
-			error_at(b, where, line,
-				 "%s/%u: role %s (rule %s) and role %s (rule %s%s) both listen on it; one port takes one listener",
-				 pc_proto_name(x->protocol), x->port, later->role, later->rule,
-				 first->role, first->rule, first_at);
-		}
+		if (keys[i].clash == NONE)
+			continue;
+		const struct pc_expectation *x = &out->items[keys[i].clash], *y = &out->items[keys[i].index];
+		/* name the one that comes later in the file */
+		const struct pc_expectation *first = x->role_index <= y->role_index ? x : y;
+		const struct pc_expectation *later = first == x ? y : x;
+		const char *where = later->config_line ? file : later->catalog_file;
+		int line = later->override_line && later->confidence == PC_CONF_SITE
+				   ? later->override_line
+			   : later->config_line ? later->config_line
+						: later->catalog_line;
+		char first_at[32] = "";
+		if (first->config_line)
+			snprintf(first_at, sizeof(first_at), ", line %d", first->config_line);
+		error_at(b, where, line,
+			 "%s/%u: role %s (rule %s) and role %s (rule %s%s) both listen on it; one port takes one listener",
+			 pc_proto_name(x->protocol), x->port, later->role, later->rule,
+			 first->role, first->rule, first_at);
 	}
 	free(keys);
 }
 
-/* An ignored port that a role expects: the expectation still counts. (A
- * permit range expects nothing: ignore does apply in it.) */
-static void warn_ignored(struct builder *b)
+/* ---- ignores of expected ports ------------------------------------------ */
+
+#define PORTS 65536
+#define PORT_BLOCK 256 /* ports per block of the minimums */
+
+/* For one protocol, the first listen expectation (file order) that covers
+ * each port: first[port] is its index + 1, 0 when none does. Each port is
+ * given its expectation once, whatever the ranges: next[] leads from a
+ * port to the next one without an expectation yet. */
+static void first_per_port(const struct pc_expectations *exps, uint8_t protocol, uint32_t *first,
+			   uint32_t *next)
 {
-	const struct pc_config *config = b->config;
-	for (size_t i = 0; i < config->n_ignores; i++) {
-		const struct pc_ignore *ig = &config->ignores[i];
-		for (size_t j = 0; j < b->out->n; j++) {
-			const struct pc_expectation *x = &b->out->items[j];
-			if (x->direction != PC_DIR_LISTEN || x->match == PC_MATCH_NONE ||
-			    x->match == PC_MATCH_PERMIT ||
-			    x->protocol != ig->protocol || x->port_last < ig->port || x->port > ig->port_last)
-				continue;
-			pc_diag_warning(b->diag, config->path, ig->line,
-					"ignore %s/%u: role %s expects it (rule %s); ignore only applies to unexpected listeners",
-					pc_proto_name(ig->protocol), ig->port, x->role, x->rule);
-			break;
+	for (uint32_t p = 0; p <= PORTS; p++)
+		next[p] = p;
+	for (size_t j = 0; j < exps->n; j++) {
+		const struct pc_expectation *x = &exps->items[j];
+		if (x->direction != PC_DIR_LISTEN || x->match == PC_MATCH_NONE ||
+		    x->match == PC_MATCH_PERMIT || x->protocol != protocol)
+			continue;
+		uint32_t p = x->port;
+		for (;;) {
+			/* the next port without one, halving the path on the way */
+			while (next[p] != p) {
+				next[p] = next[next[p]];
+				p = next[p];
+			}
+			if (p > x->port_last)
+				break;
+			first[p] = (uint32_t)j + 1;
+			next[p] = p + 1;
 		}
 	}
 }
 
-static bool same_entry(const struct entry *a, const struct entry *b)
+/* The lowest non-zero first[] over ports low..high, 0 when none. */
+static uint32_t lowest_in(const uint32_t *first, const uint32_t *block_min, uint32_t low,
+			  uint32_t high)
 {
-	return a->role == b->role && a->instance == b->instance && a->side == b->side &&
-	       a->slot == b->slot;
+	uint32_t best = 0;
+	for (uint32_t p = low; p <= high;) {
+		uint32_t v;
+		if (p % PORT_BLOCK == 0 && p + PORT_BLOCK - 1 <= high) {
+			v = block_min[p / PORT_BLOCK];
+			p += PORT_BLOCK;
+		} else {
+			v = first[p++];
+		}
+		if (v != 0 && (best == 0 || v < best))
+			best = v;
+	}
+	return best;
+}
+
+/* An ignored port that a role expects: the expectation still counts. (A
+ * permit range expects nothing: ignore does apply in it.) Each ignore
+ * names the first expectation it meets, found through the first
+ * expectation of every port rather than by holding each ignore against
+ * each expectation. */
+static void warn_ignored(struct builder *b)
+{
+	const struct pc_config *config = b->config;
+	static const uint8_t protocols[2] = { IPPROTO_TCP, IPPROTO_UDP };
+	if (config->n_ignores == 0)
+		return;
+	uint32_t *first = calloc(2 * PORTS, sizeof(*first));
+	uint32_t *block_min = calloc(2 * PORTS / PORT_BLOCK, sizeof(*block_min));
+	uint32_t *next = malloc((PORTS + 1) * sizeof(*next));
+	if (first == NULL || block_min == NULL || next == NULL) {
+		error_at(b, config->path, 0, "out of memory");
+		goto done;
+	}
+	for (int k = 0; k < 2; k++) {
+		first_per_port(b->out, protocols[k], first + k * PORTS, next);
+		for (uint32_t p = 0; p < PORTS; p++) {
+			uint32_t v = first[k * PORTS + p], *m = &block_min[(k * PORTS + p) / PORT_BLOCK];
+			if (v != 0 && (*m == 0 || v < *m))
+				*m = v;
+		}
+	}
+	for (size_t i = 0; i < config->n_ignores; i++) {
+		const struct pc_ignore *ig = &config->ignores[i];
+		int k = ig->protocol == IPPROTO_TCP ? 0 : ig->protocol == IPPROTO_UDP ? 1 : -1;
+		if (k < 0 || ig->port_last < ig->port)
+			continue;
+		uint32_t found = lowest_in(first + k * PORTS, block_min + k * PORTS / PORT_BLOCK,
+					   ig->port, ig->port_last);
+		if (found == 0)
+			continue;
+		const struct pc_expectation *x = &b->out->items[found - 1];
+		pc_diag_warning(b->diag, config->path, ig->line,
+				"ignore %s/%u: role %s expects it (rule %s); ignore only applies to unexpected listeners",
+				pc_proto_name(ig->protocol), ig->port, x->role, x->rule);
+	}
+done:
+	free(first);
+	free(block_min);
+	free(next);
 }
 
 static int finish(struct builder *b, struct pc_expectations *out)
@@ -443,6 +610,7 @@ int pc_expect_build(const struct pc_catalog *catalog, const struct pc_config *co
 	out->items = NULL;
 	out->n = 0;
 	struct entry *entries = config->n_roles ? calloc(config->n_roles, sizeof(*entries)) : NULL;
+	struct pc_names identities = { 0 }; /* entry identity -> its first entry */
 	if (config->n_roles > 0 && entries == NULL) {
 		error_at(&b, config->path, 0, "out of memory");
 		return -1;
@@ -466,15 +634,19 @@ int pc_expect_build(const struct pc_catalog *catalog, const struct pc_config *co
 		}
 		check_keys(&b, e, conf->instance_line, conf->side_line, conf->slot_line,
 			   conf->count_line);
-		for (size_t j = 0; j < i; j++)
-			if (entries[j].role != NULL && same_entry(e, &entries[j])) {
-				/* the first one only: n copies are n - 1 errors, not n^2 / 2 */
-				error_at(&b, config->path, conf->line,
-					 "role %s is already configured at line %d with the same instance, side and slot",
-					 conf->name, entries[j].line);
-				break;
-			}
+		/* n copies are n - 1 errors, each against the first */
+		snprintf(e->identity, sizeof(e->identity), "%p/%d/%d/%d", (const void *)e->role,
+			 e->instance, (int)e->side, e->slot);
+		size_t first;
+		int added = pc_names_add(&identities, e->identity, i, &first);
+		if (added < 0)
+			error_at(&b, config->path, 0, "out of memory");
+		else if (added == 0)
+			error_at(&b, config->path, conf->line,
+				 "role %s is already configured at line %d with the same instance, side and slot",
+				 conf->name, entries[first].line);
 	}
+	pc_names_clear(&identities);
 	for (size_t i = 0; !b.failed && i < config->n_roles; i++)
 		expand_entry(&b, &entries[i]);
 	free(entries);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /* The libconfuse glue: exact lines whatever the comments, repeated titles
- * kept apart, a value given twice reported; and parses on several threads
+ * kept apart (in file order, thousands of them), a value given twice
+ * reported, integers read as decimal only; and parses on several threads
  * at once, each with its own lines and diagnostics. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -149,6 +150,105 @@ static void test_value_given_twice(void **state)
 	pc_diag_clear(&diag);
 }
 
+/* Every integer is decimal: libconfuse alone would read "010" as 8 and
+ * "0x10" as 16. "0" and negative numbers stay what they say; each bad
+ * value is reported at its line with the value, the parse goes on to the
+ * others, and the file is refused. */
+static void test_integers_are_decimal(void **state)
+{
+	(void)state;
+	static const char good[] = "last = 0\nafter = -12\nlist = {1, 65535, 0}\n"
+				   "sec \"s\" { n = 9223372036854775807 }\n";
+	struct pc_diag diag = { 0 };
+	struct pc_cfgfile *f = pc_cfgfile_parse_text(file_opts, "good.conf", good,
+						     sizeof(good) - 1, &diag);
+	pc_diag_print(&diag, stderr);
+	assert_non_null(f);
+	assert_int_equal(diag.n_lines, 0);
+	cfg_t *root = pc_cfgfile_root(f);
+	assert_int_equal(cfg_getint(root, "last"), 0);
+	assert_int_equal(cfg_getint(root, "after"), -12);
+	assert_int_equal(cfg_getnint(root, "list", 1), 65535);
+	assert_int_equal(cfg_getnint(root, "list", 2), 0);
+	assert_int_equal(cfg_getint(cfg_getnsec(root, "sec", 0), "n"), 9223372036854775807L);
+	pc_cfgfile_free(f);
+
+	static const struct {
+		const char *text, *message;
+	} bad[] = {
+		{ "last = 010\n", "last = 010: a leading zero: numbers are decimal, not octal (write 10)" },
+		{ "last = 00\n", "last = 00: a leading zero: numbers are decimal, not octal (write 0)" },
+		{ "last = -07\n", "last = -07: a leading zero: numbers are decimal, not octal (write -7)" },
+		{ "last = \"022\"\n", "last = 022: a leading zero" },
+		{ "list = {1, 2,\n 0300}\n", "list = 0300: a leading zero" },
+		{ "sec \"s\" {\n n = 08 }\n", "n = 08: a leading zero" },
+		{ "last = 0x10\n", "last = 0x10: not a decimal integer (hexadecimal is not read" },
+		{ "last = 0X1F\n", "last = 0X1F: not a decimal integer (hexadecimal is not read" },
+		{ "last = 1e3\n", "last = 1e3: not a decimal integer" },
+		{ "last = \" 5\"\n", "last =  5: not a decimal integer" },
+		{ "last = -\n", "last = -: not a decimal integer" },
+		{ "last = \"\"\n", "last = \"\": not a decimal integer" },
+		{ "last = 9223372036854775808\n", "last = 9223372036854775808: out of range" },
+		{ "last = 123456789012345678901234567890123456789\n",
+		  "last = 12345678901234567890123456789012...: out of range" },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		int line = bad[i].text[0] == 'l' && strchr(bad[i].text, '\n')[1] == '\0' ? 1 : 2;
+		assert_null(pc_cfgfile_parse_text(file_opts, "bad.conf", bad[i].text,
+						  strlen(bad[i].text), &diag));
+		check_first_error(&diag, "bad.conf", line, bad[i].message);
+		assert_int_equal(diag.n_errors, 1);
+		pc_diag_clear(&diag);
+	}
+
+	/* every bad number of a file is reported, not only the first */
+	static const char several[] = "last = 010\nafter = 020\nlist = {1, 030}\n";
+	assert_null(pc_cfgfile_parse_text(file_opts, "several.conf", several, sizeof(several) - 1,
+					  &diag));
+	assert_int_equal(diag.n_errors, 3);
+	check_diag_line(diag.lines[1], "several.conf", 2, "after = 020: a leading zero");
+	check_diag_line(diag.lines[2], "several.conf", 3, "list = 030: a leading zero");
+	pc_diag_clear(&diag);
+}
+
+/* Sections given again and again are all kept, in file order, each with
+ * its own line, titled alike or not, thousands of them (libconfuse alone
+ * compares each title with every earlier one, and merges equal ones). */
+static void test_many_repeated_sections(void **state)
+{
+	(void)state;
+	enum { N = 2000 };
+	size_t cap = N * 48 + 64, len = 0;
+	char *text = malloc(cap);
+	assert_non_null(text);
+	for (int i = 0; i < N; i++)
+		len += (size_t)snprintf(text + len, cap - len, "sec \"%s\" { n = %d inner { m = %d } }\n",
+					i % 2 ? "odd" : "same", i, i);
+	struct pc_diag diag = { 0 };
+	struct pc_cfgfile *f = pc_cfgfile_parse_text(file_opts, "many.conf", text, len, &diag);
+	pc_diag_print(&diag, stderr);
+	assert_non_null(f);
+	cfg_t *root = pc_cfgfile_root(f);
+	assert_int_equal(cfg_size(root, "sec"), N);
+	for (int i = 0; i < N; i++) {
+		cfg_t *sec = cfg_getnsec(root, "sec", (unsigned)i);
+		assert_string_equal(cfg_title(sec), i % 2 ? "odd" : "same");
+		assert_int_equal(cfg_getint(sec, "n"), i);
+		assert_int_equal(pc_cfgfile_line(f, sec, NULL), i + 1);
+		assert_int_equal(cfg_size(sec, "inner"), 1);
+		assert_int_equal(cfg_getint(cfg_getnsec(sec, "inner", 0), "m"), i);
+	}
+	pc_cfgfile_free(f);
+
+	/* a syntax error inside the last one: every section is still freed
+	 * (valgrind and ASan hold the test to it) */
+	len = (size_t)snprintf(text, cap, "sec \"a\" { n = 1 }\nsec \"a\" { n = 2 }\nsec \"a\" { n = = }\n");
+	assert_null(pc_cfgfile_parse_text(file_opts, "broken.conf", text, len, &diag));
+	check_first_error(&diag, "broken.conf", 3, "");
+	pc_diag_clear(&diag);
+	free(text);
+}
+
 static void test_unreadable(void **state)
 {
 	(void)state;
@@ -271,6 +371,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sections, parse_lines_conf, free_parsed),
 		cmocka_unit_test(test_single_section_made_before_the_parse),
 		cmocka_unit_test(test_value_given_twice),
+		cmocka_unit_test(test_integers_are_decimal),
+		cmocka_unit_test(test_many_repeated_sections),
 		cmocka_unit_test(test_unreadable),
 		cmocka_unit_test(test_port_ranges_and_where),
 		cmocka_unit_test(test_parses_on_two_threads_at_once),

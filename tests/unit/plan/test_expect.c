@@ -10,6 +10,7 @@
 
 #include <netinet/in.h>
 #include <pthread.h>
+#include <unistd.h>
 
 #include "plan/catalog.h"
 #include "plan/catalog_load.h"
@@ -463,6 +464,137 @@ static void test_bound_to_different_addresses(void **state)
 	pc_plan_unref(p);
 }
 
+/* The roles of tests/fixtures/catalog/site-one-port.conf, on their own. */
+static struct pc_catalog *one_port_catalog(void)
+{
+	struct pc_diag diag = { 0 };
+	const char *paths[] = { repo_path("tests/fixtures/catalog/site-one-port.conf") };
+	struct pc_catalog *site = pc_catalog_load(paths, 1, &diag);
+	pc_diag_print(&diag, stderr);
+	pc_diag_clear(&diag);
+	assert_non_null(site);
+	return site;
+}
+
+/* A configuration of those roles, one line per role ("a", "b 192.0.2.1":
+ * role and bind address), then extra; its expectations built against
+ * site: 0 or -1 as pc_expect_build, diag holding what it said. */
+static int one_port_build(const struct pc_catalog *site, const char *const *roles, size_t n,
+			  const char *extra, struct pc_diag *diag, char *path)
+{
+	strcpy(path, "/tmp/pc-one-port-XXXXXX");
+	int fd = mkstemp(path);
+	assert_true(fd >= 0);
+	FILE *fp = fdopen(fd, "w");
+	assert_non_null(fp);
+	fprintf(fp, "# the catalog is given to the builder\n\n");
+	for (size_t i = 0; i < n; i++) {
+		char name[8], address[32] = "";
+		int fields = sscanf(roles[i], "%7s %31s", name, address);
+		fprintf(fp, "role \"%s\" {%s%s%s }\n", name, fields == 2 ? " bind-address = \"" : "",
+			address, fields == 2 ? "\"" : "");
+	}
+	fprintf(fp, "%s", extra);
+	assert_int_equal(fclose(fp), 0);
+	struct pc_config *config = pc_config_load(path, diag);
+	assert_non_null(config);
+	struct pc_expectations list;
+	int rc = pc_expect_build(site, config, &list, diag);
+	pc_expectations_free(&list);
+	pc_config_free(config);
+	unlink(path);
+	return rc;
+}
+
+/* The clashes of one port: each expectation that clashes is reported once,
+ * against the first one (file order) it cannot share a listener with; the
+ * line is the role's (role k is at line k + 2). */
+static void test_one_port_claimed_many_times(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *roles[5];
+		size_t n_errors;
+		const char *first, *second; /* "LATER FIRST" */
+	} cases[] = {
+		/* three own listeners: two clashes, not three pairs */
+		{ { "a", "b", "c" }, 2, "b a", "c a" },
+		/* bound to two addresses they coexist; one for any address
+		 * clashes with both, and is reported once */
+		{ { "a 192.0.2.1", "b 192.0.2.2", "c" }, 1, "c a", NULL },
+		{ { "a 192.0.2.1", "b 192.0.2.2", "c 192.0.2.1" }, 1, "c a", NULL },
+		{ { "a 2001:db8::1", "b 192.0.2.1", "c 2001:db8::1" }, 1, "c a", NULL },
+		/* one listener serves the ruleset's rule for d and e; f's own
+		 * listener cannot share it */
+		{ { "d", "e" }, 0, NULL, NULL },
+		{ { "d", "e", "f" }, 1, "f d", NULL },
+		{ { "f", "d", "e" }, 2, "d f", "e f" },
+		/* the first that does not share the rule, whatever comes before */
+		{ { "d", "e", "a", "c 192.0.2.1" }, 2, "a d", "c d" },
+		{ { "d 192.0.2.1", "e 192.0.2.1", "a 192.0.2.1", "b 192.0.2.2" }, 1, "a d", NULL },
+	};
+	struct pc_catalog *site = one_port_catalog();
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		size_t n = 0;
+		while (n < 5 && cases[i].roles[n] != NULL)
+			n++;
+		struct pc_diag diag = { 0 };
+		char path[32];
+		int rc = one_port_build(site, cases[i].roles, n, "", &diag, path);
+		if (diag.n_errors != cases[i].n_errors) {
+			pc_diag_print(&diag, stderr);
+			fail_msg("case %zu: %zu errors, not %zu", i, diag.n_errors, cases[i].n_errors);
+		}
+		const char *expected[2] = { cases[i].first, cases[i].second };
+		for (size_t k = 0; k < cases[i].n_errors; k++) {
+			char later[4], first[4], needle[128];
+			sscanf(expected[k], "%3s %3s", later, first);
+			size_t later_line = 0, first_line = 0;
+			for (size_t r = 0; r < n; r++) {
+				if (cases[i].roles[r][0] == later[0])
+					later_line = r + 3;
+				if (cases[i].roles[r][0] == first[0])
+					first_line = r + 3;
+			}
+			snprintf(needle, sizeof(needle), "tcp/8090: role %s (rule web) and role %s (rule web, line %zu)",
+				 later, first, first_line);
+			const char *line = strchr(diag.lines[k], ':');
+			if (line == NULL || atoi(line + 1) != (int)later_line || strstr(line, needle) == NULL)
+				fail_msg("case %zu: \"%s\", expected line %zu: %s", i, diag.lines[k],
+					 later_line, needle);
+		}
+		assert_int_equal(rc, cases[i].n_errors > 0 ? -1 : 0);
+		pc_diag_clear(&diag);
+	}
+	pc_catalog_free(site);
+}
+
+/* An ignore that covers expected ports warns once, naming the first of
+ * them in file order, whether it covers a port or a range's port; ignores
+ * elsewhere, or of the other protocol, say nothing. */
+static void test_ignored_expected_ports(void **state)
+{
+	(void)state;
+	static const char *const roles[] = { "a 192.0.2.1", "f 192.0.2.2" };
+	struct pc_catalog *site = one_port_catalog();
+	struct pc_diag diag = { 0 };
+	char path[32];
+	int rc = one_port_build(site, roles, 2, "ignore { protocol = \"tcp\"  range = {8000, 9000} }\n"
+						"ignore { protocol = \"udp\"  port = 7150 }\n"
+						"ignore { protocol = \"udp\"  port = 8090 }\n"
+						"ignore { protocol = \"tcp\"  range = {7100, 7199} }\n"
+						"ignore { protocol = \"udp\"  range = {1, 65535} }\n",
+				&diag, path);
+	assert_int_equal(rc, 0);
+	assert_int_equal(diag.n_errors, 0);
+	assert_int_equal(diag.n_warnings, 3);
+	check_diag_line(diag.lines[0], path, 5, "warning: ignore tcp/8000: role a expects it (rule web)");
+	check_diag_line(diag.lines[1], path, 6, "warning: ignore udp/7150: role f expects it (rule beat)");
+	check_diag_line(diag.lines[2], path, 9, "warning: ignore udp/1: role f expects it (rule beat)");
+	pc_diag_clear(&diag);
+	pc_catalog_free(site);
+}
+
 struct bad_config {
 	const char *file; /* under tests/fixtures/ */
 	const char *where; /* the file named in the message, if not file */
@@ -624,6 +756,8 @@ int main(void)
 		cmocka_unit_test(test_example_host),
 		cmocka_unit_test(test_full_host),
 		cmocka_unit_test(test_bound_to_different_addresses),
+		cmocka_unit_test(test_one_port_claimed_many_times),
+		cmocka_unit_test(test_ignored_expected_ports),
 		cmocka_unit_test(test_bad_configs),
 		cmocka_unit_test(test_bad_role_requests),
 		cmocka_unit_test(test_plans_built_on_two_threads_at_once),
