@@ -36,8 +36,14 @@ enum pc_dump_status pc_dump_parse(const void *buf, size_t len, uint32_t seq,
 			return PC_DUMP_MORE;
 		}
 		size_t step = NLMSG_ALIGN(nlh->nlmsg_len);
-		if (step > left)
-			step = left;
+		if (step > left) {
+			/* The kernel pads every message to 4 bytes, and libmnl
+			 * walks a message's attributes up to its padded end:
+			 * without the padding that walk would read past the
+			 * buffer. */
+			snap->errors++;
+			return PC_DUMP_MORE;
+		}
 
 		if (seq == 0 || nlh->nlmsg_seq == seq) {
 			switch (nlh->nlmsg_type) {
