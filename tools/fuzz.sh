@@ -37,6 +37,7 @@ for fuzzer in "$@"; do
 	name=${name#fuzz_}
 	dir=$runs/$name
 	mkdir -p "$dir/corpus" "$root/tests/fixtures/fuzz/$name"
+	started=$(date +%s)
 	# shellcheck disable=SC2046
 	${FUZZ_NICE:-} "$fuzzer" -max_total_time="$seconds" ${FUZZ_MAX_RUNS:+-runs=$FUZZ_MAX_RUNS} \
 		-timeout=10 -rss_limit_mb=2048 \
@@ -44,12 +45,13 @@ for fuzzer in "$@"; do
 		"$dir/corpus" "$root/tests/fixtures/fuzz/$name" $(seeds_for "$name") \
 		>"$dir/last.log" 2>&1
 	rc=$?
+	elapsed=$(($(date +%s) - started))
 	executed=$(sed -n 's/^stat::number_of_executed_units: *//p' "$dir/last.log" | tail -1)
 	executed=${executed:-0}
 	total=$(($(cat "$dir/executions" 2>/dev/null || echo 0) + executed))
 	if [ "$rc" = 0 ]; then
 		echo "$total" >"$dir/executions"
-		echo "fuzz $name: $executed executions in ${seconds} s, clean ($total clean in all runs kept in $dir)"
+		echo "fuzz $name: $executed executions in ${elapsed} s, clean ($total clean in all runs kept in $dir)"
 	else
 		echo "fuzz $name: FAILED after $executed executions (exit $rc); see $dir/last.log" >&2
 		grep -E '^(==[0-9]+==ERROR|SUMMARY|.*runtime error)' "$dir/last.log" | head -5 >&2
