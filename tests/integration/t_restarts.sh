@@ -18,6 +18,14 @@ wait_agent_serving
 # No role, no ignore: snmpd's udp/1161 and tcp/199, snmptrapd's udp/1162 and the
 # service's two listeners are unexpected from the start, which is the baseline.
 wait_for 10 "the five unexpected listeners" mib_is pcUnexpectedCount.0 5
+# The first poll is the baseline, named or not; a restart compares the
+# program, so snmpd's names must have reached the baseline first (the MIB
+# shows them from the same poll).
+snmpd_named() {
+	listener_column 7 tcp 0.0.0.0 199 | grep -q snmpd &&
+		listener_column 7 udp 127.0.0.1 1161 | grep -q snmpd
+}
+wait_for 40 "snmpd's listeners named" snmpd_named
 
 # snmpd's UDP sockets but its udp/1161: the one its trap sink sends from.
 trap_socket_open() {
