@@ -420,6 +420,10 @@ static void *poll_thread(void *arg)
 	struct pc_poller *p = arg;
 	int64_t next_poll = pc_now_ms(), last_poll = 0, event_poll = -1;
 
+	/* Named for top -H, ps -L and the serve bench, which reads each
+	 * thread's CPU time by name. */
+	pthread_setname_np(pthread_self(), "pc-poll");
+
 	if (p->baseline_dir != NULL)
 		pc_baseline_file_read(p->baseline_dir, &p->baseline);
 	update_connect_ports(p);
