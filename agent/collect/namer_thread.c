@@ -437,6 +437,7 @@ static bool wait_for_work(struct pc_namer_thread *t)
 static void *run(void *arg)
 {
 	struct pc_namer_thread *t = arg;
+	pthread_setname_np(pthread_self(), "pc-naming"); /* as the poll thread's */
 	for (;;) {
 		pthread_mutex_lock(&t->lock);
 		if (!wait_for_work(t)) {

@@ -83,17 +83,78 @@ static int cmp_entry_age(const void *x, const void *y)
 	return cmp_age(&a, &b);
 }
 
-/* Over max: the least recently seen go. */
+static void swap_u64(uint64_t *a, uint64_t *b)
+{
+	uint64_t t = *a;
+	*a = *b;
+	*b = t;
+}
+
+/* The k-th smallest (from 0) of v[0..n), v reordered: quickselect with a
+ * three-way partition (many entries share a pass) around the median of
+ * three. */
+static uint64_t kth_smallest(uint64_t *v, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n; /* the answer is in v[lo..hi) */
+	while (hi - lo > 1) {
+		uint64_t a = v[lo], b = v[lo + (hi - lo) / 2], c = v[hi - 1];
+		uint64_t pivot = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+		size_t lt = lo, i = lo, gt = hi; /* < pivot, == pivot, > pivot */
+		while (i < gt) {
+			if (v[i] < pivot)
+				swap_u64(&v[lt++], &v[i++]);
+			else if (v[i] > pivot)
+				swap_u64(&v[i], &v[--gt]);
+			else
+				i++;
+		}
+		if (k < lt)
+			hi = lt;
+		else if (k >= gt)
+			lo = gt;
+		else
+			return pivot;
+	}
+	return v[lo];
+}
+
+/* Over max: the least recently seen go, the lowest endpoints first among
+ * those seen as long ago (the order of cmp_age). The entries are sorted
+ * by endpoint, so that order is (seen, position): the cut is found by
+ * selection and the survivors keep their order, without a sort. */
 static void forget_oldest(struct pc_baseline *b)
 {
 	if (b->n <= b->max)
 		return;
-	qsort(b->entries, b->n, sizeof(*b->entries), cmp_entry_age);
 	size_t drop = b->n - b->max;
-	memmove(b->entries, b->entries + drop, b->max * sizeof(*b->entries));
-	b->n = b->max;
+	uint64_t *seen = malloc(b->n * sizeof(*seen));
+	size_t kept = 0;
+	if (seen == NULL) { /* the sorts need no memory */
+		qsort(b->entries, b->n, sizeof(*b->entries), cmp_entry_age);
+		memmove(b->entries, b->entries + drop, b->max * sizeof(*b->entries));
+		b->n = b->max;
+		b->changed = true;
+		qsort(b->entries, b->n, sizeof(*b->entries), cmp_endpoint);
+		return;
+	}
+	for (size_t i = 0; i < b->n; i++)
+		seen[i] = b->entries[i].seen;
+	/* The last entry to go was seen at cut; all seen before go, and of
+	 * those seen at cut, the first ones until drop are reached. */
+	uint64_t cut = kth_smallest(seen, b->n, drop - 1);
+	size_t before = 0;
+	for (size_t i = 0; i < b->n; i++)
+		before += b->entries[i].seen < cut;
+	size_t at_cut = drop - before;
+	for (size_t i = 0; i < b->n; i++) {
+		const struct pc_baseline_entry *e = &b->entries[i];
+		if (e->seen < cut || (e->seen == cut && at_cut > 0 && at_cut--))
+			continue;
+		b->entries[kept++] = *e;
+	}
+	free(seen);
+	b->n = kept;
 	b->changed = true;
-	qsort(b->entries, b->n, sizeof(*b->entries), cmp_endpoint);
 }
 
 void pc_baseline_finish(struct pc_baseline *b)
@@ -145,12 +206,34 @@ bool pc_baseline_knows(const struct pc_baseline *b, const struct pc_listener *l,
 	return l->process[0] != '\0' && strncmp(e->process, l->process, PC_PROCESS_MAX) == 0;
 }
 
+/* entries[0..sorted) and the new ones after them are each in endpoint
+ * order (the new ones came in the snapshot's): one merge puts them all in
+ * order. -1 when out of memory (nothing moved). */
+static int merge_new(struct pc_baseline *b, size_t sorted)
+{
+	size_t n_new = b->n - sorted;
+	struct pc_baseline_entry *fresh = malloc(n_new * sizeof(*fresh));
+	if (fresh == NULL)
+		return -1;
+	memcpy(fresh, b->entries + sorted, n_new * sizeof(*fresh));
+	/* From the end: the old run moves up into room the new one left. */
+	size_t i = sorted, j = n_new, out = b->n;
+	while (j > 0) {
+		if (i > 0 && pc_endpoint_cmp(&b->entries[i - 1].local, &fresh[j - 1].local) > 0)
+			b->entries[--out] = b->entries[--i];
+		else
+			b->entries[--out] = fresh[--j];
+	}
+	free(fresh);
+	return 0;
+}
+
 int pc_baseline_record(struct pc_baseline *b, const struct pc_snapshot *snap,
 		       const struct pc_evaluation *eval)
 {
 	/* Both are sorted by endpoint: one walk through each. New endpoints go
-	 * after the sorted part, then everything is sorted once (a snapshot
-	 * holds each endpoint once). */
+	 * after the sorted part, in the snapshot's order, then both runs are
+	 * merged (a snapshot holds each endpoint once). */
 	if (reserve(b, snap->n_listeners) < 0)
 		return -1;
 	size_t sorted = b->n, j = 0;
@@ -183,7 +266,7 @@ int pc_baseline_record(struct pc_baseline *b, const struct pc_snapshot *snap,
 		}
 		e->seen = b->pass;
 	}
-	if (b->n > sorted)
+	if (b->n > sorted && merge_new(b, sorted) < 0)
 		qsort(b->entries, b->n, sizeof(*b->entries), cmp_endpoint);
 	forget_oldest(b);
 	return 0;

@@ -132,8 +132,13 @@ int pc_engine_evaluate(const struct pc_plan *plan, const struct pc_engine_settin
 {
 	if (allocate(plan, snap->n_listeners, out) < 0)
 		return -1;
+	struct pc_engine_ports *ports = pc_engine_ports_build(&plan->expectations, snap);
+	if (ports == NULL) {
+		pc_evaluation_free(out);
+		return -1;
+	}
 	struct pc_engine_context cx = { .plan = plan, .settings = settings, .snap = snap,
-					.now_ms = now_ms, .out = out };
+					.ports = ports, .now_ms = now_ms, .out = out };
 	out->poll_number = cx.poll = previous != NULL ? previous->poll_number + 1 : 1;
 
 	for (size_t i = 0; i < out->n_expect; i++)
@@ -150,8 +155,10 @@ int pc_engine_evaluate(const struct pc_plan *plan, const struct pc_engine_settin
 		out->host_last_change_ms = now_ms;
 	if (announce_compliance(&cx, previous) < 0)
 		goto oom;
+	pc_engine_ports_free(ports);
 	return 0;
 oom:
+	pc_engine_ports_free(ports);
 	pc_evaluation_free(out);
 	return -1;
 }

@@ -112,7 +112,7 @@ static enum pc_port_status evaluate_listen(struct pc_engine_context *cx, size_t 
 	const struct pc_expectation *e = &cx->plan->expectations.items[i];
 	enum pc_address_problem problem;
 
-	pc_engine_find_listener(e, cx->snap, &r->listener, &problem);
+	pc_engine_find_listener(e, cx->snap, cx->ports, &r->listener, &problem);
 	bool wrong = problem != PC_PROBLEM_NONE;
 	bool found = r->listener >= 0 && !wrong;
 	enum pc_owner_verdict owner = found ? pc_engine_check_owner(cx, i, r) : PC_OWNER_RIGHT;

@@ -9,6 +9,7 @@
  *   engine_unexpected.c  the listeners no expectation covers
  *   engine_rollup.c      roles, instances and the host from the expectations
  *   engine_events.c      the evaluation's events, appended step by step
+ *   engine_ports.c       the ports the plan names, and the listeners on them
  * Nothing outside them includes this header. */
 #ifndef PC_ENGINE_INTERNAL_H
 #define PC_ENGINE_INTERNAL_H
@@ -19,11 +20,33 @@
 
 #include "core/engine.h"
 
+/* ---- engine_ports.c ---- */
+
+#define PC_ENGINE_PORT_WORDS (65536 / 64)
+
+/* The plan's ports per protocol (TCP, UDP), and the listeners on them. */
+struct pc_engine_ports {
+	uint64_t named[2][PC_ENGINE_PORT_WORDS]; /* a port or range rule's, either direction */
+	uint64_t listen[2][PC_ENGINE_PORT_WORDS]; /* the same, listen rules only */
+	uint64_t permit[2][PC_ENGINE_PORT_WORDS]; /* in a permit range */
+	uint32_t *listeners; /* positions in the snapshot of those on a named port, ascending */
+	size_t n_listeners;
+};
+
+/* NULL when out of memory. */
+struct pc_engine_ports *pc_engine_ports_build(const struct pc_expectations *exps,
+					      const struct pc_snapshot *snap);
+void pc_engine_ports_free(struct pc_engine_ports *p);
+bool pc_engine_ports_has(const uint64_t map[2][PC_ENGINE_PORT_WORDS], uint8_t proto,
+			 uint16_t port);
+
 /* One evaluation in the making. */
 struct pc_engine_context {
 	const struct pc_plan *plan;
 	const struct pc_engine_settings *settings;
 	const struct pc_snapshot *snap;
+	/* snap's listeners on the plan's ports; NULL: look at every listener. */
+	const struct pc_engine_ports *ports;
 	uint64_t poll;
 	int64_t now_ms;
 	struct pc_evaluation *out;
@@ -52,9 +75,11 @@ bool pc_engine_port_matches(const struct pc_expectation *e, uint8_t protocol, ui
 
 /* The listener serving e: *where is the first one its peers can reach, or
  * else the first on its port (then *problem says why that one does not
- * serve), or -1. */
+ * serve), or -1. ports: snap's listeners on the plan's ports (the only
+ * ones that can serve e), or NULL to look at every listener. */
 void pc_engine_find_listener(const struct pc_expectation *e, const struct pc_snapshot *snap,
-			     int32_t *where, enum pc_address_problem *problem);
+			     const struct pc_engine_ports *ports, int32_t *where,
+			     enum pc_address_problem *problem);
 
 /* Is a connection to the port e names established? */
 bool pc_engine_connected(const struct pc_expectation *e, const struct pc_snapshot *snap);

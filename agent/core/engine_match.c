@@ -184,13 +184,16 @@ bool pc_engine_port_matches(const struct pc_expectation *e, uint8_t protocol, ui
 }
 
 void pc_engine_find_listener(const struct pc_expectation *e, const struct pc_snapshot *snap,
-			     int32_t *where, enum pc_address_problem *problem)
+			     const struct pc_engine_ports *ports, int32_t *where,
+			     enum pc_address_problem *problem)
 {
 	struct pc_bind_target bind = pc_engine_bind_target(e);
 	int32_t first = -1;
+	size_t n = ports != NULL ? ports->n_listeners : snap->n_listeners;
 
 	*problem = PC_PROBLEM_NONE;
-	for (size_t i = 0; i < snap->n_listeners; i++) {
+	for (size_t k = 0; k < n; k++) {
+		size_t i = ports != NULL ? ports->listeners[k] : k;
 		const struct pc_listener *l = &snap->listeners[i];
 		if (!pc_engine_port_matches(e, l->local.proto, l->local.port))
 			continue;

@@ -89,13 +89,16 @@ static enum pc_owner_verdict worse(enum pc_owner_verdict a, enum pc_owner_verdic
  * bind-address; *where moves to the first that is not. *holder: the
  * holder judged, of *where's listener. */
 static enum pc_owner_verdict holders(const struct pc_expectation *e, const struct pc_snapshot *snap,
-				     int32_t *where, struct pc_holder *holder)
+				     const struct pc_engine_ports *ports, int32_t *where,
+				     struct pc_holder *holder)
 {
 	struct pc_bind_target bind = pc_engine_bind_target(e);
 	enum pc_owner_verdict verdict = PC_OWNER_RIGHT;
 	int32_t served = *where;
+	size_t n = ports != NULL ? ports->n_listeners : snap->n_listeners;
 	memset(holder, 0, sizeof(*holder));
-	for (size_t i = 0; i < snap->n_listeners; i++) {
+	for (size_t k = 0; k < n; k++) {
+		size_t i = ports != NULL ? ports->listeners[k] : k;
 		const struct pc_listener *l = &snap->listeners[i];
 		if (!pc_engine_port_matches(e, l->local.proto, l->local.port) ||
 		    !pc_engine_hears_bind(&bind, l))
@@ -122,7 +125,7 @@ enum pc_owner_verdict pc_engine_check_owner(const struct pc_engine_context *cx, 
 	r->owner_check = PC_OWNER_CHECK_NONE;
 	if (!e->owner_uid_set && e->owner_process == NULL)
 		return PC_OWNER_RIGHT;
-	enum pc_owner_verdict verdict = holders(e, cx->snap, &r->listener, &r->owner_holder);
+	enum pc_owner_verdict verdict = holders(e, cx->snap, cx->ports, &r->listener, &r->owner_holder);
 	switch (verdict) {
 	case PC_OWNER_RIGHT:
 		r->owner_check = PC_OWNER_CHECK_MATCHED;

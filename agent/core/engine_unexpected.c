@@ -38,7 +38,7 @@ static bool naming_pending(const struct pc_engine_context *cx, const struct pc_l
  * that the notification can say who opened it and the baseline can tell
  * whether it is the same program. */
 static int announce(struct pc_engine_context *cx, size_t i, const struct pc_snapshot *previous_snap,
-		    const struct pc_evaluation *previous)
+		    const struct pc_listener *seen, const struct pc_evaluation *previous)
 {
 	const struct pc_listener *l = &cx->snap->listeners[i];
 	struct pc_listener_result *lr = &cx->out->listeners[i];
@@ -48,8 +48,6 @@ static int announce(struct pc_engine_context *cx, size_t i, const struct pc_snap
 		lr->announced = true;
 		return 0;
 	}
-	const struct pc_listener *seen =
-		previous_snap != NULL ? pc_snapshot_find_listener(previous_snap, &l->local) : NULL;
 	lr->first_seen_ms = cx->now_ms;
 	if (seen != NULL) {
 		const struct pc_listener_result *before = &previous->listeners[seen - previous_snap->listeners];
@@ -103,16 +101,23 @@ static int32_t expectation_of(const struct pc_expectations *exps, const struct p
 	return -1;
 }
 
-static enum pc_listener_class classify(const struct pc_plan *plan, const struct pc_listener *l,
-				       int32_t *expectation)
+/* The plan's ports (cx->ports, when there) answer first whether any
+ * expectation or permit range names l's port: most listeners of a busy
+ * host are on none, and need no look at the expectations. */
+static enum pc_listener_class classify(const struct pc_engine_context *cx,
+				       const struct pc_listener *l, int32_t *expectation)
 {
-	const struct pc_expectations *exps = &plan->expectations;
-	*expectation = expectation_of(exps, l);
+	const struct pc_expectations *exps = &cx->plan->expectations;
+	const struct pc_engine_ports *ports = cx->ports;
+	*expectation = -1;
+	if (ports == NULL || pc_engine_ports_has(ports->listen, l->local.proto, l->local.port))
+		*expectation = expectation_of(exps, l);
 	if (*expectation >= 0)
 		return PC_CLASS_EXPECTED;
-	if (ignored(plan->config, &l->local))
+	if (ignored(cx->plan->config, &l->local))
 		return PC_CLASS_IGNORED;
-	*expectation = permit_covering(exps, &l->local);
+	if (ports == NULL || pc_engine_ports_has(ports->permit, l->local.proto, l->local.port))
+		*expectation = permit_covering(exps, &l->local);
 	if (*expectation < 0)
 		return PC_CLASS_UNEXPECTED;
 	return exps->items[*expectation].trusted ? PC_CLASS_TRUSTED_PERMIT : PC_CLASS_IN_PERMIT;
@@ -122,13 +127,25 @@ int pc_engine_classify_listeners(struct pc_engine_context *cx,
 				 const struct pc_snapshot *previous_snap,
 				 const struct pc_evaluation *previous)
 {
+	/* Both snapshots are in endpoint order: the previous poll's listener
+	 * at l's endpoint is found by walking through both once. */
+	size_t before = 0, n_before = previous_snap != NULL ? previous_snap->n_listeners : 0;
 	for (size_t i = 0; i < cx->snap->n_listeners; i++) {
+		const struct pc_listener *l = &cx->snap->listeners[i];
 		struct pc_listener_result *lr = &cx->out->listeners[i];
-		lr->class = classify(cx->plan, &cx->snap->listeners[i], &lr->expectation);
+		lr->class = classify(cx, l, &lr->expectation);
 		if (!pc_listener_class_is_unexpected(lr->class))
 			continue;
 		cx->out->unexpected++;
-		if (announce(cx, i, previous_snap, previous) < 0)
+		while (before < n_before &&
+		       pc_endpoint_cmp(&previous_snap->listeners[before].local, &l->local) < 0)
+			before++;
+		const struct pc_listener *seen =
+			before < n_before &&
+					pc_endpoint_cmp(&previous_snap->listeners[before].local, &l->local) == 0
+				? &previous_snap->listeners[before]
+				: NULL;
+		if (announce(cx, i, previous_snap, seen, previous) < 0)
 			return -1;
 	}
 	return 0;

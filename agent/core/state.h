@@ -9,6 +9,7 @@
 #define PC_STATE_H
 
 #include <stdatomic.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "core/discover.h"
@@ -33,7 +34,20 @@ struct pc_state {
 	 * serves a new state without sorting anything. */
 	uint32_t *instance_ports;
 	size_t n_instance_ports;
+	/* pcExpectedPortTable's rows in its index order (role, then rule
+	 * name, protocol name, port and requirement as OID components: a
+	 * string by its length first, then its bytes): positions in
+	 * plan->expectations, every one of them. Made with the state, like
+	 * instance_ports. */
+	uint32_t *expected_ports;
+	size_t n_expected_ports;
 };
+
+/* pcExpectRequirement's words. */
+static inline const char *pc_requirement_name(bool required)
+{
+	return required ? "required" : "optional";
+}
 
 /* A new state with one reference, or NULL when out of memory. It takes a
  * reference to plan and takes over the contents of snap and eval (which

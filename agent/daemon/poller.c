@@ -30,6 +30,8 @@
 /* A changed baseline is written at most this often (and when the thread
  * stops): a flood of new listeners costs one write, not one a poll. */
 #define BASELINE_SAVE_SPACING_MS 10000
+/* Every port, one bit each. */
+#define WATCH_WORDS (65536 / 64)
 
 struct pc_poller {
 	pthread_t thread;
@@ -53,8 +55,8 @@ struct pc_poller {
 	uint32_t poll_errors;
 	unsigned failed_polls; /* in a row */
 	char last_failure[256];
-	uint16_t *watched; /* ports the collector watches, sorted */
-	size_t n_watched;
+	uint64_t watched_bits[WATCH_WORDS]; /* ports the collector watches */
+	bool watch_known; /* watched_bits was set */
 
 	/* Discovery (config discovery = true), the poll thread's own: the
 	 * index of the plan's catalog, the last result and what it was
@@ -93,28 +95,36 @@ static void ring(int fd)
 /* ---- what the collector should watch and count ---- */
 
 /* A destroy event matters when it is an expected port's or a current
- * listener's (so pcListenerTable follows closes at once too). */
+ * listener's (so pcListenerTable follows closes at once too). The ports
+ * are gathered in a bitmap, which is their sorted list without a sort, and
+ * the collector is told only when it differs from the last one. */
 static void update_watch(struct pc_poller *p, const struct pc_snapshot *snap)
 {
+	uint64_t bits[WATCH_WORDS] = { 0 };
 	const struct pc_expectations *exps = &p->current.plan->expectations;
-	uint16_t *ports = malloc((exps->n + snap->n_listeners + 1) * sizeof(*ports));
-	size_t n = 0;
-	if (ports == NULL)
-		return;
 	for (size_t i = 0; i < exps->n; i++)
 		if (exps->items[i].direction == PC_DIR_LISTEN && exps->items[i].match == PC_MATCH_PORT)
-			ports[n++] = exps->items[i].port;
-	for (size_t i = 0; i < snap->n_listeners; i++)
-		ports[n++] = snap->listeners[i].local.port;
-	n = pc_ports_sort_unique(ports, n);
-	if (n == p->n_watched && memcmp(ports, p->watched, n * sizeof(*ports)) == 0) {
-		free(ports);
-		return;
+			bits[exps->items[i].port >> 6] |= UINT64_C(1) << (exps->items[i].port & 63);
+	for (size_t i = 0; i < snap->n_listeners; i++) {
+		uint16_t port = snap->listeners[i].local.port;
+		bits[port >> 6] |= UINT64_C(1) << (port & 63);
 	}
+	if (p->watch_known && memcmp(bits, p->watched_bits, sizeof(bits)) == 0)
+		return;
+	size_t n = 0;
+	for (size_t w = 0; w < WATCH_WORDS; w++)
+		n += (size_t)__builtin_popcountll(bits[w]);
+	uint16_t *ports = malloc((n + 1) * sizeof(*ports));
+	if (ports == NULL)
+		return;
+	n = 0;
+	for (size_t w = 0; w < WATCH_WORDS; w++)
+		for (uint64_t word = bits[w]; word != 0; word &= word - 1)
+			ports[n++] = (uint16_t)(w * 64 + (size_t)__builtin_ctzll(word));
 	pc_collector_set_watch_ports(p->collector, ports, n);
-	free(p->watched);
-	p->watched = ports;
-	p->n_watched = n;
+	free(ports);
+	memcpy(p->watched_bits, bits, sizeof(bits));
+	p->watch_known = true;
 }
 
 static void update_connect_ports(struct pc_poller *p)
@@ -421,6 +431,10 @@ static void *poll_thread(void *arg)
 	struct pc_poller *p = arg;
 	int64_t next_poll = pc_now_ms(), last_poll = 0, event_poll = -1;
 
+	/* Named for top -H, ps -L and the serve bench, which reads each
+	 * thread's CPU time by name. */
+	pthread_setname_np(pthread_self(), "pc-poll");
+
 	if (p->baseline_dir != NULL)
 		pc_baseline_file_read(p->baseline_dir, &p->baseline);
 	update_connect_ports(p);
@@ -591,7 +605,6 @@ void pc_poller_stop(struct pc_poller *p)
 	pc_state_unref(p->last_seen);
 	pc_plan_unref(p->current.plan);
 	pc_plan_unref(p->pending.plan);
-	free(p->watched);
 	pc_discovery_free(&p->discovery);
 	pc_discover_index_free(p->discover_index);
 	pc_plan_unref(p->discover_plan);

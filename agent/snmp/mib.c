@@ -11,6 +11,7 @@
 static const struct pc_mib_table_def *const table_defs[] = {
 	&pc_mib_listener_def, &pc_mib_role_def,		 &pc_mib_expect_def,
 	&pc_mib_instance_def, &pc_mib_instance_port_def, &pc_mib_discovery_table_def,
+	&pc_mib_expected_port_def,
 };
 #define N_TABLES (sizeof(table_defs) / sizeof(table_defs[0]))
 

@@ -107,7 +107,7 @@ static int expect_column(const struct pc_mib_view *view, const void *data, unsig
 		pc_mib_set_string(var, pc_proto_name(e->protocol));
 		return 0;
 	case PCMIB_EXPECT_REQUIREMENT:
-		pc_mib_set_string(var, e->required ? "required" : "optional");
+		pc_mib_set_string(var, pc_requirement_name(e->required));
 		return 0;
 	case PCMIB_EXPECT_OWNER_CHECK:
 		/* Results made before any poll (all unknown) checked nothing. */

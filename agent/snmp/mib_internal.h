@@ -146,6 +146,7 @@ struct pc_mib_scalars_def {
 extern const struct pc_mib_scalars_def pc_mib_poll_def, pc_mib_host_def, pc_mib_notify_def,
 	pc_mib_discovery_def;
 extern const struct pc_mib_table_def pc_mib_listener_def, pc_mib_role_def, pc_mib_expect_def,
-	pc_mib_instance_def, pc_mib_instance_port_def, pc_mib_discovery_table_def;
+	pc_mib_instance_def, pc_mib_instance_port_def, pc_mib_discovery_table_def,
+	pc_mib_expected_port_def;
 
 #endif

@@ -28,8 +28,10 @@ void pc_mib_set_octets(netsnmp_variable_list *var, const uint8_t *bytes, size_t 
 unsigned long pc_mib_timestamp(int64_t monotonic_ms);
 unsigned long pc_mib_timestamp_at(int64_t monotonic_ms, int64_t now_ms, unsigned long uptime);
 
-/* A row's index, or a scalar's instance (.0). */
-#define PC_MIB_INDEX_MAX 32
+/* A row's index, or a scalar's instance (.0). The longest the tables make
+ * is pcExpectedPortTable's, with a rule's name of PC_NAME_MAX characters
+ * (mib_expected_port.c). */
+#define PC_MIB_INDEX_MAX 64
 struct pc_mib_index {
 	oid sub[PC_MIB_INDEX_MAX];
 	size_t len; /* beyond PC_MIB_INDEX_MAX: too long, not usable */

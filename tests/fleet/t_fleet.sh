@@ -255,7 +255,7 @@ while IFS= read -r expr; do
 	fi
 	$PROMQ query "$expr" >/dev/null || fail "Prometheus rejects the dashboard query: $expr"
 done < <(perl "$PC_ROOT/tests/contrib/dashboard-metrics.pl" --exprs "$dashboard")
-missing_expr=$(perl "$PC_ROOT/tests/contrib/dashboard-metrics.pl" --exprs "$dashboard" | grep -m1 'pcExpectStatus.* == 2 or')
+missing_expr=$(perl "$PC_ROOT/tests/contrib/dashboard-metrics.pl" --exprs "$dashboard" | grep -m1 'pcExpectedPortStatus.* == 2 or')
 missing_rows=$($PROMQ query "${missing_expr//\$instance/.*}")
 [ "$(wc -l <<<"$missing_rows")" = 1 ] && [[ $missing_rows == 2\ *"instance=$victim_ip "*"pcExpectRule=rtfeed "* ]] ||
 	fail "the dashboard's missing ports: $missing_rows"

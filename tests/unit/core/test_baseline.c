@@ -175,6 +175,58 @@ static void bounded(void **unused)
 	pc_baseline_free(&b);
 }
 
+/* Beyond max, over many polls of a busy host (more listeners than max in
+ * one poll, endpoints going and coming back): what stays is always the
+ * max most recently seen, the highest endpoints first among those seen
+ * in the same poll, each with its last identity: what a baseline without
+ * a bound keeps, cut by age. */
+static void bounded_as_cut_by_age(void **unused)
+{
+	(void)unused;
+	struct pc_baseline b, all;
+	pc_baseline_init(&b);
+	pc_baseline_init(&all);
+	b.max = 50;
+	char specs[200][48];
+	const char *poll[200];
+	uint32_t seed = 7;
+	for (int pass = 0; pass < 40; pass++) {
+		size_t n = 0;
+		seed = seed * 1103515245u + 12345u;
+		size_t want = (seed >> 16) % 130;
+		for (size_t k = 0; k < 200 && n < want; k++) {
+			seed = seed * 1103515245u + 12345u;
+			if ((seed >> 12) % 3 != 0)
+				continue;
+			snprintf(specs[n], sizeof(specs[n]), "%s 0.0.0.0 %zu uid=%u",
+				 k % 2 ? "tcp" : "udp", 1000 + k, (seed >> 20) % 2);
+			poll[n] = specs[n];
+			n++;
+		}
+		const char *process = pass % 3 ? "a" : "b";
+		record(&b, poll, n, process, PC_CLASS_EXPECTED, false);
+		record(&all, poll, n, process, PC_CLASS_EXPECTED, false);
+		const struct pc_baseline_entry **by_age = pc_baseline_by_age(&all);
+		assert_non_null(by_age);
+		size_t keep = all.n < b.max ? all.n : b.max;
+		assert_int_equal(b.n, keep);
+		for (size_t i = all.n - keep; i < all.n; i++) {
+			const struct pc_baseline_entry *e = pc_baseline_find(&b, &by_age[i]->local);
+			if (e == NULL)
+				fail_msg("pass %d: port %u, among the %zu most recent, is forgotten", pass,
+					 by_age[i]->local.port, keep);
+			assert_int_equal(e->uid, by_age[i]->uid);
+			assert_string_equal(e->process, by_age[i]->process);
+			assert_true(e->seen == by_age[i]->seen);
+		}
+		free(by_age);
+		for (size_t i = 1; i < b.n; i++)
+			assert_true(pc_endpoint_cmp(&b.entries[i - 1].local, &b.entries[i].local) < 0);
+	}
+	pc_baseline_free(&b);
+	pc_baseline_free(&all);
+}
+
 /* Loading: the order of the calls is the age; an endpoint given twice
  * keeps its later identity; by_age gives them back oldest first. */
 static void loading_and_age(void **unused)
@@ -217,6 +269,7 @@ int main(void)
 		cmocka_unit_test(names_fill_in),
 		cmocka_unit_test(only_settled_listeners),
 		cmocka_unit_test(bounded),
+		cmocka_unit_test(bounded_as_cut_by_age),
 		cmocka_unit_test(loading_and_age),
 	};
 	return cmocka_run_group_tests_name("core: the baseline of listeners", tests, NULL, NULL);

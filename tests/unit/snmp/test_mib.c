@@ -25,7 +25,9 @@
 static const struct pc_mib_table_def *const tables[] = {
 	&pc_mib_listener_def, &pc_mib_role_def,		 &pc_mib_expect_def,
 	&pc_mib_instance_def, &pc_mib_instance_port_def, &pc_mib_discovery_table_def,
+	&pc_mib_expected_port_def,
 };
+#define EXPECTED_PORTS 6 /* its place in tables[] */
 #define N_TABLES (sizeof(tables) / sizeof(tables[0]))
 static const struct pc_mib_scalars_def *const groups[] = { &pc_mib_poll_def, &pc_mib_host_def,
 							   &pc_mib_notify_def,
@@ -323,7 +325,7 @@ static void test_holes(void **ctx)
 struct want {
 	const char *object;
 	size_t index_len;
-	oid index[24];
+	oid index[40];
 	const char *text; /* NULL: a number */
 	size_t text_len; /* for text with NUL bytes; 0: strlen */
 	long number;
@@ -338,6 +340,10 @@ struct want {
 #define INSTANCE2 1, { 2 }
 #define PORT_ROW 6, { 2, 6, 50082, 1, 1, 1 }
 #define RANK1 1, { 1 }
+/* walk-svc's v6: role 2, "v6", "tcp", 54002, "optional". */
+#define V6_BY_NAME 18, { 2, 2, 'v', '6', 3, 't', 'c', 'p', 54002, 8, 'o', 'p', 't', 'i', 'o', 'n', 'a', 'l' }
+/* walk-svc's api, required and missing. */
+#define API_BY_NAME 19, { 2, 3, 'a', 'p', 'i', 3, 't', 'c', 'p', 54001, 8, 'r', 'e', 'q', 'u', 'i', 'r', 'e', 'd' }
 
 static const uint8_t ipv6_any[16];
 
@@ -392,6 +398,8 @@ static const struct want rows[] = {
 	{ "pcExpectOwnerCheck", V6_ROW, N(PC_OWNER_CHECK_NONE) }, /* no owner configured */
 	{ "pcExpectOwnerPid", V6_ROW, N(0) },
 	{ "pcExpectOwnerProcess", V6_ROW, S("") },
+	{ "pcExpectedPortStatus", V6_BY_NAME, N(PC_PORT_WRONG_ADDRESS) },
+	{ "pcExpectedPortStatus", API_BY_NAME, N(PC_PORT_MISSING) },
 	{ "pcInstanceName", INSTANCE2, S("walk") },
 	{ "pcInstanceRoles", INSTANCE2, N(1) },
 	{ "pcInstanceCompliance", INSTANCE2, N(PC_DEGRADED) },
@@ -538,6 +546,63 @@ static void test_every_scalar(void **ctx)
 	var_free(var);
 }
 
+/* pcExpectedPortTable: every expected port once, named by its role row,
+ * rule, protocol, port and requirement, in the order of that index (rule
+ * names by length first, as OID components compare: beat, main, peer,
+ * spare, not the catalog's main, spare, beat, peer), each with its
+ * pcExpectTable row's status. */
+static void decode_text(const oid **at, const oid *end, char *out, size_t max)
+{
+	assert_true(*at < end);
+	size_t len = (size_t)*(*at)++;
+	assert_true(len < max && (size_t)(end - *at) >= len);
+	for (size_t i = 0; i < len; i++)
+		out[i] = (char)*(*at)++;
+	out[len] = '\0';
+}
+
+static void test_expected_ports_by_name(void **ctx)
+{
+	struct fixture *f = *ctx;
+	const struct pc_mib_table *table = &f->tables[EXPECTED_PORTS];
+	const struct pc_expectations *exps = &f->state->plan->expectations;
+	static const char *const order[] = {
+		"1 beat udp 23000 optional", "1 main tcp 50082 required",
+		"1 peer tcp 51084 optional", "1 spare tcp 50083 optional",
+		"2 v6 tcp 54002 optional",   "2 api tcp 54001 required",
+		"2 later tcp 0 optional",
+	};
+	assert_int_equal(exps->n, sizeof(order) / sizeof(order[0]));
+	static const oid status[] = { PCMIB_EXPECTED_PORT_STATUS_OID };
+	netsnmp_variable_list *var = var_named(status, OID_LENGTH(status));
+	size_t n = 0;
+	while (pc_mib_table_getnext(table, &f->view, var) == 0 &&
+	       snmp_oid_compare(var->name, OID_LENGTH(status), status, OID_LENGTH(status)) == 0) {
+		const oid *at = var->name + OID_LENGTH(status), *end = var->name + var->name_length;
+		char rule[64], proto[8], requirement[16], row[128];
+		unsigned role = (unsigned)*at++;
+		decode_text(&at, end, rule, sizeof(rule));
+		decode_text(&at, end, proto, sizeof(proto));
+		assert_true(at < end);
+		unsigned port = (unsigned)*at++;
+		decode_text(&at, end, requirement, sizeof(requirement));
+		assert_ptr_equal(at, end);
+		snprintf(row, sizeof(row), "%u %s %s %u %s", role, rule, proto, port, requirement);
+		assert_true(n < exps->n);
+		assert_string_equal(row, order[n]);
+		const struct pc_expectation *e = NULL;
+		for (size_t k = 0; k < exps->n; k++)
+			if (exps->items[k].role_index == role && strcmp(exps->items[k].rule, rule) == 0 &&
+			    exps->items[k].port == port)
+				e = &exps->items[k];
+		assert_non_null(e);
+		assert_int_equal(*var->val.integer, pc_mib_expect_result(f->state, e)->status);
+		n++;
+	}
+	assert_int_equal(n, exps->n);
+	var_free(var);
+}
+
 /* Before the poll thread published any verdict: off while discovery is
  * off, unknown (not off) while it is on. */
 static void test_discovery_verdict_before_a_poll(void **ctx)
@@ -568,6 +633,7 @@ int main(void)
 		cmocka_unit_test(test_holes),
 		cmocka_unit_test(test_one_row_of_each_table),
 		cmocka_unit_test(test_every_scalar),
+		cmocka_unit_test(test_expected_ports_by_name),
 		cmocka_unit_test(test_discovery_verdict_before_a_poll),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -54,8 +54,8 @@ static struct pc_state *big_state(void)
 	struct pc_state *state = pc_state_new(plan, &snap, &eval);
 	assert_non_null(state);
 	pc_plan_unref(plan);
-	assert_true(state->n_instance_ports > 0 && state->eval.n_roles > 0 &&
-		    state->eval.n_instances > 0);
+	assert_true(state->n_instance_ports > 0 && state->n_expected_ports > 0 &&
+		    state->eval.n_roles > 0 && state->eval.n_instances > 0);
 	return state;
 }
 
@@ -96,7 +96,7 @@ static void test_new_state_reads_no_row(void **ctx)
 	(void)ctx;
 	struct pc_state *state = big_state();
 	struct pc_plan *plan = state->plan;
-	struct guarded g[7];
+	struct guarded g[8];
 	/* Every array a table's rows are read from. */
 	guard(&g[0], (void **)&state->snap.listeners,
 	      state->snap.n_listeners * sizeof(*state->snap.listeners));
@@ -110,6 +110,8 @@ static void test_new_state_reads_no_row(void **ctx)
 	      state->eval.n_instances * sizeof(*state->eval.instances));
 	guard(&g[6], (void **)&state->instance_ports,
 	      state->n_instance_ports * sizeof(*state->instance_ports));
+	guard(&g[7], (void **)&state->expected_ports,
+	      state->n_expected_ports * sizeof(*state->expected_ports));
 
 	/* What the SNMP thread does when a poll's state arrives; twice, so
 	 * that the previous state is let go as well. */
