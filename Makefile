@@ -79,7 +79,7 @@ MAN_PAGES := man/portcomplyd.8 man/portcomply.conf.5 man/portcomply-catalog.5
 
 .PHONY: all deps build run test check layers unit unit-asan integration valgrind mib-lint \
 	bench clean install uninstall deb man-lint doc-lint snmp-yml contrib fleet FORCE fuzz fuzz-smoke \
-	fuzzers stress tools-test host spdx-lint
+	fuzzers prebuild stress tools-test host spdx-lint
 .DEFAULT_GOAL := all
 
 all: build
@@ -97,7 +97,7 @@ run: deps
 test: deps
 	@$(MAKE) --no-print-directory check
 
-check: build layers mib-lint man-lint doc-lint spdx-lint tools-test contrib unit integration fleet host unit-asan \
+check: prebuild build layers mib-lint man-lint doc-lint spdx-lint tools-test contrib unit integration fleet host unit-asan \
 	fuzz-smoke valgrind
 	@echo "make test: all passed"
 
@@ -179,6 +179,14 @@ integration: build
 	@tests/integration/run.sh -j $(JOBS) $(INTEGRATION_SCENARIOS)
 
 fuzzers: $(FUZZ_BINS)
+
+# What check compiles (the plain, ASan and fuzzing builds), compiled first
+# and JOBS at a time; the checks themselves then run one after another.
+prebuild:
+	@$(MAKE) --no-print-directory -j$(JOBS) build $(UNIT_BINS)
+	@$(MAKE) --no-print-directory -j$(JOBS) BUILD=build/asan SANITIZE=1 \
+		$(UNIT_SRCS:tests/unit/%.c=build/asan/tests/%)
+	@$(FUZZ_MAKE) -j$(JOBS)
 
 # Each fuzzer for FUZZ_TIME seconds, seeded from tests/fixtures; what it
 # finds is a failure. make test runs a short round (FUZZ_SMOKE_TIME).
