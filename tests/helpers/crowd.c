@@ -25,11 +25,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static void die(const char *what)
-{
-	fprintf(stderr, "error: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
+#include "helper_process.h"
 
 #define SOCKETS_PER_PROCESS 8000
 
@@ -60,8 +56,6 @@ static void open_sockets(long n)
 			die("bind");
 	}
 }
-
-static void hold(void);
 
 /* In this process and children of SOCKETS_PER_PROCESS sockets each;
  * returns once every child has opened its own. */
@@ -104,18 +98,6 @@ static void open_files(long n)
 	for (long i = 1; i < n; i++)
 		if (dup(null) < 0)
 			die("dup");
-}
-
-static void hold(void)
-{
-	sigset_t stop;
-	int sig;
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGTERM);
-	sigaddset(&stop, SIGINT);
-	sigprocmask(SIG_BLOCK, &stop, NULL);
-	sigwait(&stop, &sig);
-	exit(0);
 }
 
 int main(int argc, char **argv)

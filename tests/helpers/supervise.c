@@ -18,25 +18,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "helper_process.h"
 #include "netns_sockets.h"
-
-static void die(const char *what)
-{
-	fprintf(stderr, "error: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
-
-static void hold(void)
-{
-	sigset_t stop;
-	int sig;
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGTERM);
-	sigaddset(&stop, SIGINT);
-	sigprocmask(SIG_BLOCK, &stop, NULL);
-	sigwait(&stop, &sig);
-	exit(0);
-}
 
 int main(int argc, char **argv)
 {

@@ -18,11 +18,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-static void die(const char *what)
-{
-	fprintf(stderr, "error: %s: %s\n", what, strerror(errno));
-	exit(1);
-}
+#include "helper_process.h"
 
 int main(int argc, char **argv)
 {

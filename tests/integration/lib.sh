@@ -357,6 +357,24 @@ start_svc_listeners() {
 	start_listeners "$1" tcp/0.0.0.0/7001
 }
 
+# write_required_catalog FILE ROLE COUNT: a site catalog whose role ROLE
+# requires COUNT TCP ports, 7201 onwards (rules p01, p02, ...); the specs
+# start_listeners takes to open them all are left in REQUIRED_SPECS.
+write_required_catalog() {
+	local file=$1 role=$2 count=$3 i
+	REQUIRED_SPECS=()
+	{
+		echo "role \"$role\" {"
+		echo "	title = \"$count required listeners\"  table = 0"
+		for i in $(seq 1 "$count"); do
+			printf '	rule "p%02d" { description = "Port %d" protocol = "tcp" port = %d\n' "$i" "$i" $((7200 + i))
+			echo '		direction = "listen" configurable = false required = true source = "SITE" confidence = "SITE" }'
+			REQUIRED_SPECS+=("tcp/0.0.0.0/$((7200 + i))")
+		done
+		echo '}'
+	} >"$file"
+}
+
 # listener_port NAME INDEX: the port the spec number INDEX got.
 listener_port() {
 	awk -v i="$2" '$1 == "bound" && $2 == i { print $5 }' "$PC_TMP/listen-$1.out"

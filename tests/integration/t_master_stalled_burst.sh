@@ -15,21 +15,11 @@
 PORTS=60
 STALL_SECONDS=30
 catalog=$PC_TMP/stall.conf
-{
-	echo 'role "wide" {'
-	echo '	title = "Sixty required listeners"  table = 0'
-	for i in $(seq 1 $PORTS); do
-		printf '	rule "p%02d" { description = "Port %d" protocol = "tcp" port = %d\n' "$i" "$i" $((7200 + i))
-		echo '		direction = "listen" configurable = false required = true source = "SITE" confidence = "SITE" }'
-	done
-	echo '}'
-} >"$catalog"
-specs=()
-for i in $(seq 1 $PORTS); do specs+=("tcp/0.0.0.0/$((7200 + i))"); done
+write_required_catalog "$catalog" wide $PORTS
 
 start_trapd
 start_snmpd
-start_listeners wide "${specs[@]}"
+start_listeners wide "${REQUIRED_SPECS[@]}"
 write_agent_conf "hold-down = 1" "site-catalog = \"$catalog\"" 'role "wide" {}'
 start_agent
 wait_agent_serving
@@ -46,7 +36,7 @@ kill -KILL "$LISTEN_PID_wide"
 # The agent's log is what can be seen of it while its master is stopped.
 wait_for 20 "the agent to log $PORTS losses" logged pcListenerMissing $PORTS
 log "all $PORTS ports back"
-start_listeners back "${specs[@]}"
+start_listeners back "${REQUIRED_SPECS[@]}"
 wait_for 20 "the agent to log $PORTS returns" logged pcListenerRestored $PORTS
 # Not a readiness wait: the length of the stall is what is tested.
 left_ms=$((stalled_at + STALL_SECONDS * 1000 - $(now_ms)))

@@ -8,15 +8,7 @@
 . "$(dirname "$0")/lib.sh"
 
 catalog=$PC_TMP/burst.conf
-{
-	echo 'role "burst" {'
-	echo '	title = "Thirty required listeners"  table = 0'
-	for i in $(seq 1 30); do
-		printf '	rule "p%02d" { description = "Port %d" protocol = "tcp" port = %d\n' "$i" "$i" $((7200 + i))
-		echo '		direction = "listen" configurable = false required = true source = "SITE" confidence = "SITE" }'
-	done
-	echo '}'
-} >"$catalog"
+write_required_catalog "$catalog" burst 30
 
 start_trapd
 start_snmpd

@@ -10,21 +10,11 @@
 
 PORTS=60
 catalog=$PC_TMP/pacing.conf
-{
-	echo 'role "wide" {'
-	echo '	title = "Sixty required listeners"  table = 0'
-	for i in $(seq 1 $PORTS); do
-		printf '	rule "p%02d" { description = "Port %d" protocol = "tcp" port = %d\n' "$i" "$i" $((7200 + i))
-		echo '		direction = "listen" configurable = false required = true source = "SITE" confidence = "SITE" }'
-	done
-	echo '}'
-} >"$catalog"
-specs=()
-for i in $(seq 1 $PORTS); do specs+=("tcp/0.0.0.0/$((7200 + i))"); done
+write_required_catalog "$catalog" wide $PORTS
 
 start_trapd
 start_snmpd
-start_listeners wide "${specs[@]}"
+start_listeners wide "${REQUIRED_SPECS[@]}"
 write_agent_conf "notify-rate-limit = 10" "hold-down = 1" "site-catalog = \"$catalog\"" 'role "wide" {}'
 start_agent
 wait_agent_serving
@@ -58,7 +48,7 @@ each_port_once pcListenerMissing ||
 	fail "not every port named once: $(ports pcListenerMissing | sort -n | uniq -c | awk '$1 != 1' | head)"
 
 log "all $PORTS ports back at once"
-start_listeners back "${specs[@]}"
+start_listeners back "${REQUIRED_SPECS[@]}"
 wait_for 10 "pcComplianceChanged to compliant again" trap_count_at_least 2 pcComplianceChanged \
 	"pcHostCompliance.0 = INTEGER: compliant(1)"
 wait_for 30 "a pcListenerRestored for each of the $PORTS ports" \

@@ -23,41 +23,10 @@
 #include "plan/catalog.h"
 #include "plan/catalog_load.h"
 #include "util/transport.h"
+#include "findings.h"
 #include "pc_test.h"
 
 #define PHRASES "tests/fixtures/catalog/guide-phrases.txt"
-
-/* Problems found by one test, reported together with where they are. */
-struct findings {
-	char *text;
-	size_t len, n;
-};
-
-static void found(struct findings *f, const char *where, const char *fmt, ...)
-{
-	char msg[1024];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	size_t add = strlen(where) + strlen(msg) + 4;
-	char *grown = realloc(f->text, f->len + add + 1);
-	assert_non_null(grown);
-	f->text = grown;
-	f->len += (size_t)snprintf(f->text + f->len, add + 1, "%s: %s\n", where, msg);
-	f->n++;
-}
-
-static void report(struct findings *f, const char *what)
-{
-	if (f->n > 0)
-		fprintf(stderr, "%s", f->text);
-	free(f->text);
-	size_t n = f->n;
-	*f = (struct findings){ 0 };
-	if (n > 0)
-		fail_msg("%zu %s", n, what);
-}
 
 /* A number as the guide prints it: "TCP 42027", "TCP/UDP 135",
  * "UDP 135 ~ 139". */
