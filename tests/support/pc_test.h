@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "plan/catalog.h"
 #include "plan/diag.h"
 
 /* The repository root, from this header's own path as the compiler saw it
@@ -116,6 +117,19 @@ static inline void cli_run_free(struct cli_run *r)
 {
 	free(r->out);
 	free(r->err);
+}
+
+/* A catalog role's rule by name; fails the test when there is none. */
+static inline const struct pc_rule *rule_of(const struct pc_catalog *cat, const char *role,
+					    const char *rule)
+{
+	const struct pc_role *r = pc_catalog_find_role(cat, role);
+	assert_non_null(r);
+	for (size_t i = 0; i < r->n_rules; i++)
+		if (strcmp(r->rules[i]->name, rule) == 0)
+			return r->rules[i];
+	fail_msg("no rule %s in role %s", rule, role);
+	return NULL;
 }
 
 #endif

@@ -157,18 +157,6 @@ static void test_every_rule_has_provenance(void **state)
 	assert_true(rules > 150);
 }
 
-static const struct pc_rule *rule_of(const struct pc_catalog *cat, const char *role,
-				     const char *rule)
-{
-	const struct pc_role *r = pc_catalog_find_role(cat, role);
-	assert_non_null(r);
-	for (size_t i = 0; i < r->n_rules; i++)
-		if (strcmp(r->rules[i]->name, rule) == 0)
-			return r->rules[i];
-	fail_msg("no rule %s in role %s", rule, role);
-	return NULL;
-}
-
 /* Peer locality is a field: the MDS ports and the ports behind a web
  * server on the same host are local; everything else is remote. */
 static void test_peer_locality(void **state)

@@ -285,18 +285,6 @@ static void test_sources_are_known_ids(void **state)
 	report(&f, "unknown source IDs");
 }
 
-static const struct pc_rule *rule_of(const struct pc_catalog *cat, const char *role,
-				     const char *rule)
-{
-	const struct pc_role *r = pc_catalog_find_role(cat, role);
-	assert_non_null(r);
-	for (size_t i = 0; i < r->n_rules; i++)
-		if (strcmp(r->rules[i]->name, rule) == 0)
-			return r->rules[i];
-	fail_msg("no rule %s in role %s", rule, role);
-	return NULL;
-}
-
 /* Each correction of the audit cites its source in the rule itself (the
  * words it replaced are test_catalog_notes' business). */
 static void test_corrections_cite_their_sources(void **state)
