@@ -195,6 +195,14 @@ for run in $(seq "$runs"); do
 		for (k = 1; k <= 5; k++) printf "%.3f ", (B[k] - A[k]) / n
 		printf "%.3f %.3f\n", D[3], D[5] }' >>"$PC_TMP/results"
 done
+# What the daemon serves of the names at the end: each naming state
+# (pcListenerNaming) and how many listeners have it. Cheaper passes must
+# not name less: every listener the holders keep is complete.
+naming_states=$(snmpbulkwalk -v2c -c public -Cr50 -t 10 -r 1 -On -Oqe "$SNMP_TARGET" "$ROOT_OID.1.3.1.20" |
+	awk '{ n[$2]++ } END { for (s in n) printf "%s %d\n", s, n[s] }' | sort -n)
+complete=$(awk '$1 == 1 { print $2 }' <<<"$naming_states")
+echo >&3 "naming at the end (pcListenerNaming: listeners): $(tr '\n' ' ' <<<"$naming_states")"
+[ "${complete:-0}" -ge "$listeners" ] || bail "only ${complete:-0} of the $listeners listeners are named complete"
 # The kernel keeps one listening hash for every network namespace: a dump
 # in a namespace of 100 listeners walks this namespace's too. Its raw dump
 # while this one holds the listeners, then once they are closed.

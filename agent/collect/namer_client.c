@@ -12,10 +12,10 @@ _Static_assert(PC_NAMER_NAME_MAX == PC_PROCESS_MAX, "a process name crosses the 
 _Static_assert(PC_NAMER_HOLDERS == PC_HOLDERS_MAX, "every holder crosses the socket");
 
 size_t pc_namer_request_chunk(uint32_t id, const uint64_t *inodes, uint32_t total,
-			      uint32_t offset, unsigned char *buf)
+			      uint32_t offset, uint32_t flags, unsigned char *buf)
 {
 	uint32_t count = total - offset > PC_NAMER_CHUNK ? PC_NAMER_CHUNK : total - offset;
-	struct pc_namer_request_header h = { PC_NAMER_RESOLVE, id, total, offset, count, 0 };
+	struct pc_namer_request_header h = { PC_NAMER_RESOLVE, id, total, offset, count, flags };
 	memcpy(buf, &h, sizeof(h));
 	if (count > 0)
 		memcpy(buf + sizeof(h), inodes + offset, count * sizeof(uint64_t));

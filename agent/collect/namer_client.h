@@ -11,10 +11,11 @@
 
 #include "collect/procmap.h"
 
-/* Chunk number `offset / PC_NAMER_CHUNK` of request id over total inodes,
- * into buf (PC_NAMER_REQUEST_MAX bytes). Returns its length. */
+/* Chunk number `offset / PC_NAMER_CHUNK` of request id over total inodes
+ * with flags (PC_NAMER_WHOLE or 0), into buf (PC_NAMER_REQUEST_MAX bytes).
+ * Returns its length. */
 size_t pc_namer_request_chunk(uint32_t id, const uint64_t *inodes, uint32_t total,
-			      uint32_t offset, unsigned char *buf);
+			      uint32_t offset, uint32_t flags, unsigned char *buf);
 
 /* The reply to one request, being received. */
 struct pc_namer_reply {

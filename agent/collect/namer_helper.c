@@ -1,12 +1,18 @@
 /* SPDX-License-Identifier: ISC */
 /* The helper answers with the collector's own procmap, caching included:
  * it keeps one procmap for its whole life, so answers are as cheap as in a
- * single process. Before each answer it reads the kernel's listening
- * sockets itself (sock_diag, as the collector does; /proc/net when
- * netlink is refused) and names none but those: whoever speaks for the
- * daemon learns nothing about other sockets (a connection, a Unix socket)
- * from a process that may read every other's open files. Every buffer is
- * this call's own: a test runs helpers on threads, several at once. */
+ * single process. It reads the kernel's listening sockets itself
+ * (sock_diag, as the collector does; /proc/net when netlink is refused)
+ * and names none but those: whoever speaks for the daemon learns nothing
+ * about other sockets (a connection, a Unix socket) from a process that
+ * may read every other's open files. That dump is made again before an
+ * answer whenever an inode asked about is not in the last one, and before
+ * each whole request (about once a minute): on a busy host most requests
+ * ask about listeners the last dump had, and a dump of 50,000 listeners
+ * costs more than naming a share of them. A listener closed since the
+ * last dump may still be named then: it was one, and its holders are
+ * what they were. Every buffer is this call's own: a test runs helpers
+ * on threads, several at once. */
 #include "collect/namer_helper.h"
 
 #include <stdio.h>
@@ -27,10 +33,12 @@ int pc_namer_request_take(struct pc_namer_request *r, const void *message, size_
 		return -1;
 	memcpy(&h, message, sizeof(h));
 	if (h.command != PC_NAMER_RESOLVE || h.total > PC_NAMER_MAX_INODES ||
-	    h.count > PC_NAMER_CHUNK || len != sizeof(h) + (size_t)h.count * sizeof(uint64_t))
+	    h.count > PC_NAMER_CHUNK || (h.flags & ~PC_NAMER_WHOLE) != 0 ||
+	    len != sizeof(h) + (size_t)h.count * sizeof(uint64_t))
 		return -1;
 	if (r->received < r->total) { /* a request under way: its next chunk */
-		if (h.id != r->id || h.total != r->total || h.offset != r->received)
+		if (h.id != r->id || h.total != r->total || h.offset != r->received ||
+		    h.flags != r->flags)
 			return -1;
 	} else { /* a new request */
 		if (h.offset != 0)
@@ -44,6 +52,7 @@ int pc_namer_request_take(struct pc_namer_request *r, const void *message, size_
 		}
 		r->id = h.id;
 		r->total = h.total;
+		r->flags = h.flags;
 		r->received = 0;
 	}
 	/* Every chunk but an empty request's carries something: a peer
@@ -78,6 +87,7 @@ struct helper {
 	struct pc_procmap *pm;
 	struct pc_sockdiag *sd; /* NULL: not open, or refused */
 	struct pc_snapshot listening; /* scratch: the sockets of the last dump */
+	bool dumped; /* inodes holds a dump's */
 	uint64_t *inodes; /* the listening sockets' inodes, sorted */
 	size_t n_inodes, cap_inodes;
 	uint64_t *allowed; /* the request's inodes that are listening */
@@ -115,6 +125,7 @@ static int read_listening(struct helper *hp)
 			pc_snapshot_reset(&hp->listening);
 		}
 	}
+	hp->dumped = false;
 	if (!read && pc_procnet_read(o->proc_root, NULL, &hp->listening, first_bad,
 				     sizeof(first_bad), err, sizeof(err)) < 0)
 		return -1;
@@ -131,6 +142,7 @@ static int read_listening(struct helper *hp)
 	hp->n_inodes = n;
 	if (n > 1)
 		qsort(hp->inodes, n, sizeof(*hp->inodes), cmp_u64);
+	hp->dumped = true;
 	return 0;
 }
 
@@ -164,7 +176,11 @@ static int answer(struct helper *hp, const struct pc_namer_request *r,
 	if (make_room(hp, r->total) < 0)
 		return -1;
 	memset(stats, 0, sizeof(*stats));
-	if (read_listening(hp) < 0) {
+	bool whole = (r->flags & PC_NAMER_WHOLE) != 0;
+	bool known = hp->dumped && !whole;
+	for (uint32_t i = 0; i < r->total && known; i++)
+		known = r->inodes[i] == 0 || is_listening(hp, r->inodes[i]);
+	if (!known && read_listening(hp) < 0) {
 		for (uint32_t i = 0; i < r->total; i++)
 			hp->answers[i] = (struct pc_naming_answer){ .inode = r->inodes[i],
 								    .naming = PC_NAMING_UNAVAILABLE };
@@ -176,7 +192,10 @@ static int answer(struct helper *hp, const struct pc_namer_request *r,
 		if (is_listening(hp, r->inodes[i]))
 			hp->allowed[k++] = r->inodes[i];
 	struct pc_naming_answer *named = hp->answers + (r->total - k);
-	pc_procmap_name(hp->pm, hp->allowed, k, named, stats);
+	if (whole)
+		pc_procmap_name(hp->pm, hp->allowed, k, named, stats);
+	else
+		pc_procmap_name_some(hp->pm, hp->allowed, k, named, stats);
 	/* named[] sits at the end of answers[] and is read in step with the
 	 * writes, which never overtake it. */
 	size_t next = 0;

@@ -25,6 +25,7 @@ int pc_namer_serve(int fd, const struct pc_namer_serve_options *options);
 /* A request being received, chunk by chunk. */
 struct pc_namer_request {
 	uint32_t id, total, received;
+	uint32_t flags; /* PC_NAMER_WHOLE or 0 */
 	uint64_t *inodes; /* total of them once complete */
 	size_t cap;
 };

@@ -8,9 +8,16 @@
  * the daemon asks (after one died), and the helper, which answers exactly
  * one question: "which processes hold these listening sockets?". Nothing
  * else: no paths, no file contents, no commands with arguments beyond
- * inode numbers, and no answer about a socket that is not listening now
- * (the helper checks each inode against its own dump of the kernel's
- * listeners).
+ * inode numbers, and no answer about a socket that is not a listener of
+ * the helper's own dump of the kernel's listeners (made again whenever it
+ * is asked about an inode the last one did not have, and for each whole
+ * request: at least once a minute while anything is asked).
+ *
+ * The daemon asks only about some of a busy host's listeners on most
+ * passes (namer_thread.c says which); the helper's procmap keeps what it
+ * knows of the others. A request flagged PC_NAMER_WHOLE names every
+ * listener, which the helper asks for (stats.whole_due) when its periodic
+ * full walk is due.
  *
  *   the asking side:  namer_client.h (the messages), namer_thread.h (the
  *                     naming thread, which never lets the poll wait)
@@ -19,7 +26,7 @@
  *
  * Wire format (host byte order: both ends are one binary on one host),
  * each message one SOCK_SEQPACKET datagram:
- *   request chunk: pc_namer_request_header { RESOLVE, id, total, offset, count }
+ *   request chunk: pc_namer_request_header { RESOLVE, id, total, offset, count, flags }
  *                  + count x u64 inode;  total <= PC_NAMER_MAX_INODES,
  *                  count <= PC_NAMER_CHUNK, chunks in order from offset 0.
  *   reply chunk:   pc_namer_reply_header { id, total, offset, count, stats }
@@ -43,7 +50,8 @@
 #define PC_NAMER_REPLY_CHUNK 96 /* answers per reply message: under 17 KiB */
 #define PC_NAMER_NAME_MAX 16 /* a process name and its NUL: the kernel's TASK_COMM_LEN */
 #define PC_NAMER_HOLDERS 8 /* distinct programs per answer */
-#define PC_NAMER_RESOLVE 0x6e616d32u /* "nam2": the helper's one command */
+#define PC_NAMER_RESOLVE 0x6e616d33u /* "nam3": the helper's one command */
+#define PC_NAMER_WHOLE 1u /* request flag: these are every listener (procmap's whole pass) */
 #define PC_NAMER_SPAWN 0x73706e31u /* "spn1": the monitor's one command */
 
 /* An answer's naming: enum pc_naming's values, and this one, which only
@@ -56,7 +64,7 @@ struct pc_namer_request_header {
 	uint32_t total; /* inodes in the whole request */
 	uint32_t offset; /* of this chunk's first inode */
 	uint32_t count; /* inodes in this chunk */
-	uint32_t reserved;
+	uint32_t flags; /* PC_NAMER_WHOLE or 0, the same in every chunk */
 };
 
 /* What the helper's last lookup cost and found (the collector's
@@ -64,7 +72,7 @@ struct pc_namer_request_header {
 struct pc_namer_stats {
 	uint32_t cached, verified, comm_reads, walked_pids, readlinks, denied;
 	uint32_t unresolved, owner_denied, owner_absent, partial, refused;
-	uint8_t full_walk, find_walk, walk_deferred, reserved;
+	uint8_t full_walk, find_walk, walk_deferred, whole_due;
 };
 
 struct pc_namer_reply_header {

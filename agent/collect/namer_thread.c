@@ -19,6 +19,7 @@
 
 #include "collect/namer_client.h"
 #include "collect/namer_protocol.h"
+#include "collect/naming_set.h"
 #include "collect/procmap.h"
 #include "util/clock.h"
 #include "util/log.h"
@@ -49,7 +50,7 @@ struct pc_namer_thread {
 	uint64_t *asked; /* the inodes of the last poll's listeners */
 	size_t n_asked, cap_asked;
 	uint64_t asked_gen; /* bumped by every poll */
-	struct pc_naming_answer *answers; /* the last pass's, sorted by inode */
+	struct pc_naming_answer *answers; /* the latest, sorted by inode (written by this thread only) */
 	size_t n_answers, cap_answers;
 	struct pc_naming_status status;
 	bool unanswered; /* the helper cannot answer now: unnamed listeners are unavailable */
@@ -73,10 +74,27 @@ struct pc_namer_thread {
 	bool denied_logged;
 	bool oom_logged;
 	unsigned char *message; /* PC_NAMER_MESSAGE_MAX */
-	uint64_t *pass; /* the inodes of the pass under way */
+	size_t whole_below, rotation; /* naming_set.h */
+	bool whole_next; /* the next pass asks about every listener */
+	size_t cursor; /* the rotation's */
+	uint64_t *known; /* answers' inodes, in order */
+	size_t cap_known;
+	uint64_t *all; /* the poll's listeners' inodes, sorted and distinct */
+	size_t n_all;
+	uint64_t *scratch; /* the sort's */
+	uint64_t *incoming, *previous; /* the polls' inodes as they came, this one's and the last */
+	size_t n_previous;
+	size_t cap_all;
+	uint64_t *pass; /* the inodes this pass asks about */
 	size_t cap_pass;
-	struct pc_naming_answer *pass_answers;
+	struct pc_naming_answer *pass_answers; /* their answers, in order */
 	size_t cap_pass_answers;
+	struct pc_naming_answer *merged; /* the next answers, when the listeners changed */
+	size_t cap_merged;
+	int32_t *holder_pids; /* every pid the answers named lately, sorted, distinct */
+	size_t n_holder_pids, cap_holder_pids;
+	int32_t *dead; /* those gone at this pass */
+	size_t cap_dead;
 };
 
 static void ring(int fd)
@@ -160,14 +178,14 @@ static enum outcome wait_for(struct pc_namer_thread *t, short events, int64_t st
 
 /* One request and its reply over the helper's socket: the answers in
  * t->pass_answers, in t->pass's order. */
-static enum outcome exchange(struct pc_namer_thread *t, uint32_t total,
+static enum outcome exchange(struct pc_namer_thread *t, uint32_t total, uint32_t flags,
 			     struct pc_procmap_stats *stats)
 {
 	uint32_t id = ++t->next_id;
 	int64_t started = pc_now_ms();
 	uint32_t offset = 0;
 	do {
-		size_t len = pc_namer_request_chunk(id, t->pass, total, offset, t->message);
+		size_t len = pc_namer_request_chunk(id, t->pass, total, offset, flags, t->message);
 		while (pc_namer_send(t->helper_fd, t->message, len, MSG_DONTWAIT, -1) < 0) {
 			if (errno != EAGAIN && errno != EWOULDBLOCK)
 				return GONE;
@@ -242,6 +260,7 @@ static void go_local(struct pc_namer_thread *t, const char *why)
 	t->pm = pc_procmap_new(t->proc_root);
 	t->fallback = true;
 	t->backend = BACKEND_LOCAL;
+	t->whole_next = true; /* a new procmap knows nothing yet */
 	if (t->pm == NULL) {
 		snprintf(reason, sizeof(reason), "%s; out of memory to name processes otherwise", why);
 		t->backend = BACKEND_RESTARTING;
@@ -302,6 +321,7 @@ static void restart_helper(struct pc_namer_thread *t)
 		t->helper_pid = reply.pid;
 		t->helper_since_ms = now;
 		t->backend = BACKEND_HELPER;
+		t->whole_next = true; /* a new helper knows nothing yet */
 		pthread_mutex_lock(&t->lock);
 		t->status.restarts++;
 		pthread_mutex_unlock(&t->lock);
@@ -342,73 +362,123 @@ static void local_status(struct pc_namer_thread *t, const struct pc_procmap_stat
 	set_status(t, PC_NAMING_LIMITED, false, reason);
 }
 
-static bool same_answer(const struct pc_naming_answer *a, const struct pc_naming_answer *b)
+static int grow(void **array, size_t *cap, size_t need, size_t elem_size)
 {
-	if (a->naming != b->naming || a->n_holders != b->n_holders)
-		return false;
-	for (uint8_t h = 0; h < a->n_holders; h++)
-		if (a->holders[h].pid != b->holders[h].pid ||
-		    strcmp(a->holders[h].process, b->holders[h].process) != 0)
-			return false;
-	return true;
+	if (need + 1 <= *cap)
+		return 0;
+	void *p = realloc(*array, (need + 1) * elem_size);
+	if (p == NULL)
+		return -1;
+	*array = p;
+	*cap = need + 1;
+	return 0;
 }
 
-static const struct pc_naming_answer *find_answer(const struct pc_naming_answer *answers, size_t n,
-						  uint64_t inode)
-{
-	size_t lo = 0, hi = n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (answers[mid].inode == inode)
-			return &answers[mid];
-		if (answers[mid].inode < inode)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
-}
-
-/* The pass's answers become the latest; the doorbell rings when one of
- * them says something new. */
-static void publish(struct pc_namer_thread *t, size_t n)
-{
-	pc_naming_answers_sort(t->pass_answers, n);
-	pthread_mutex_lock(&t->lock);
-	bool changed = false;
-	for (size_t i = 0; i < n && !changed; i++) {
-		const struct pc_naming_answer *old =
-			find_answer(t->answers, t->n_answers, t->pass_answers[i].inode);
-		changed = old == NULL || !same_answer(old, &t->pass_answers[i]);
-	}
-	struct pc_naming_answer *swap = t->answers;
-	size_t swap_cap = t->cap_answers;
-	t->answers = t->pass_answers;
-	t->cap_answers = t->cap_pass_answers;
-	t->n_answers = n;
-	t->pass_answers = swap;
-	t->cap_pass_answers = swap_cap;
-	pthread_mutex_unlock(&t->lock);
-	if (changed)
-		ring(t->bell[1]);
-}
-
+/* Room for a pass over n listeners. */
 static int make_room(struct pc_namer_thread *t, size_t n)
 {
-	if (n + 1 > t->cap_pass) {
-		uint64_t *p = realloc(t->pass, (n + 1) * sizeof(*p));
-		if (p == NULL)
+	size_t cap = t->cap_all;
+	if (n + 1 > cap) {
+		void *all = realloc(t->all, (n + 1) * sizeof(*t->all));
+		if (all != NULL)
+			t->all = all;
+		void *scratch = realloc(t->scratch, (n + 1) * sizeof(*t->scratch));
+		if (scratch != NULL)
+			t->scratch = scratch;
+		void *incoming = realloc(t->incoming, (n + 1) * sizeof(*t->incoming));
+		if (incoming != NULL)
+			t->incoming = incoming;
+		void *previous = realloc(t->previous, (n + 1) * sizeof(*t->previous));
+		if (previous != NULL)
+			t->previous = previous;
+		if (all == NULL || scratch == NULL || incoming == NULL || previous == NULL)
 			return -1;
-		t->pass = p;
-		t->cap_pass = n + 1;
+		t->cap_all = n + 1;
 	}
-	if (n + 1 > t->cap_pass_answers) {
-		struct pc_naming_answer *a = realloc(t->pass_answers, (n + 1) * sizeof(*a));
-		if (a == NULL)
+	if (grow((void **)&t->pass, &t->cap_pass, n, sizeof(*t->pass)) < 0 ||
+	    grow((void **)&t->pass_answers, &t->cap_pass_answers, n, sizeof(*t->pass_answers)) < 0)
+		return -1;
+	return 0;
+}
+
+/* Is this process gone? The daemon may not see others' /proc entries
+ * (ProtectProc), but a signal 0 tells a gone pid (ESRCH) from one it may
+ * not signal (EPERM). Under a proc root of fixtures, its entries say. */
+static bool gone(const struct pc_namer_thread *t, int32_t pid)
+{
+	if (strcmp(t->proc_root, "/proc") == 0)
+		return kill((pid_t)pid, 0) < 0 && errno == ESRCH;
+	char path[4200];
+	snprintf(path, sizeof(path), "%s/%d", t->proc_root, (int)pid);
+	return access(path, F_OK) < 0 && errno == ENOENT;
+}
+
+/* The holders named lately that are gone now: dropped from holder_pids,
+ * listed in dead. Returns how many. */
+static size_t find_dead(struct pc_namer_thread *t)
+{
+	if (grow((void **)&t->dead, &t->cap_dead, t->n_holder_pids, sizeof(*t->dead)) < 0)
+		return 0;
+	size_t n_dead = 0, kept = 0;
+	for (size_t i = 0; i < t->n_holder_pids; i++) {
+		if (gone(t, t->holder_pids[i]))
+			t->dead[n_dead++] = t->holder_pids[i];
+		else
+			t->holder_pids[kept++] = t->holder_pids[i];
+	}
+	t->n_holder_pids = kept;
+	return n_dead;
+}
+
+/* The pids of got join holder_pids (all of them anew after a whole pass,
+ * which forgets the holders no answer names any more). */
+static void note_holders(struct pc_namer_thread *t, const struct pc_naming_answer *got, size_t n,
+			 bool whole)
+{
+	if (whole)
+		t->n_holder_pids = 0;
+	size_t holders = 0;
+	for (size_t i = 0; i < n; i++)
+		holders += got[i].n_holders;
+	if (grow((void **)&t->holder_pids, &t->cap_holder_pids, t->n_holder_pids + holders,
+		 sizeof(*t->holder_pids)) < 0)
+		return; /* the gone are then noticed at the rotation */
+	pc_naming_add_pids(t->holder_pids, &t->n_holder_pids, got, n);
+}
+
+/* The pass's answers (for t->pass) join the latest: in place when the
+ * listeners are the ones answered already, else into a new array that
+ * replaces them. The doorbell rings when one of them says something new.
+ * 0, or -1 when out of memory (the latest stay as they were). */
+static int publish(struct pc_namer_thread *t, size_t n_all, size_t n_pass)
+{
+	bool changed;
+	if (n_all == t->n_answers &&
+	    (n_all == 0 || memcmp(t->all, t->known, n_all * sizeof(*t->all)) == 0)) {
+		pthread_mutex_lock(&t->lock);
+		changed = pc_naming_update(t->known, t->answers, t->n_answers, t->pass,
+					   t->pass_answers, n_pass);
+		pthread_mutex_unlock(&t->lock);
+	} else {
+		if (grow((void **)&t->merged, &t->cap_merged, n_all, sizeof(*t->merged)) < 0 ||
+		    grow((void **)&t->known, &t->cap_known, n_all, sizeof(*t->known)) < 0)
 			return -1;
-		t->pass_answers = a;
-		t->cap_pass_answers = n + 1;
+		/* Read without the lock: only this thread writes the answers. */
+		changed = pc_naming_merge(t->all, n_all, t->known, t->answers, t->n_answers, t->pass,
+					  t->pass_answers, n_pass, t->merged);
+		memcpy(t->known, t->all, n_all * sizeof(*t->known));
+		pthread_mutex_lock(&t->lock);
+		struct pc_naming_answer *swap = t->answers;
+		size_t swap_cap = t->cap_answers;
+		t->answers = t->merged;
+		t->cap_answers = t->cap_merged;
+		t->n_answers = n_all;
+		t->merged = swap;
+		t->cap_merged = swap_cap;
+		pthread_mutex_unlock(&t->lock);
 	}
+	if (changed)
+		ring(t->bell[1]);
 	return 0;
 }
 
@@ -453,7 +523,7 @@ static void *run(void *arg)
 		size_t n = t->n_asked;
 		bool room = make_room(t, n) == 0;
 		if (room && n > 0)
-			memcpy(t->pass, t->asked, n * sizeof(*t->pass));
+			memcpy(t->incoming, t->asked, n * sizeof(*t->incoming));
 		pthread_mutex_unlock(&t->lock);
 		if (!room) {
 			/* Asked again at the next poll; the names found so far stay. */
@@ -465,12 +535,37 @@ static void *run(void *arg)
 		}
 		t->oom_logged = false;
 
+		/* A poll's listeners come in the same order as the last's: most
+		 * polls of a steady host need no sort at all. */
+		if (n != t->n_previous ||
+		    (n > 0 && memcmp(t->incoming, t->previous, n * sizeof(*t->incoming)) != 0)) {
+			memcpy(t->all, t->incoming, n * sizeof(*t->all));
+			t->n_all = pc_naming_sort_inodes(t->all, n, t->scratch);
+			uint64_t *swap = t->previous;
+			t->previous = t->incoming;
+			t->incoming = swap;
+			t->n_previous = n;
+		}
+		size_t n_all = t->n_all;
+		bool whole = t->whole_next || n_all <= t->whole_below;
+		size_t n_pass = n_all;
+		if (whole) {
+			memcpy(t->pass, t->all, n_all * sizeof(*t->pass));
+		} else {
+			size_t n_dead = find_dead(t);
+			n_pass = pc_naming_choose(t->all, n_all, t->known, t->answers, t->n_answers,
+						  t->dead, n_dead, t->rotation, &t->cursor, t->pass);
+		}
 		struct pc_procmap_stats stats;
 		if (t->backend == BACKEND_LOCAL) {
-			pc_procmap_name(t->pm, t->pass, n, t->pass_answers, &stats);
+			if (whole)
+				pc_procmap_name(t->pm, t->pass, n_pass, t->pass_answers, &stats);
+			else
+				pc_procmap_name_some(t->pm, t->pass, n_pass, t->pass_answers, &stats);
 			local_status(t, &stats);
 		} else {
-			enum outcome how = exchange(t, (uint32_t)n, &stats);
+			enum outcome how = exchange(t, (uint32_t)n_pass, whole ? PC_NAMER_WHOLE : 0,
+						    &stats);
 			if (how == STOPPED)
 				break;
 			if (how != DONE) {
@@ -480,7 +575,14 @@ static void *run(void *arg)
 			if (t->episode_logged || t->status.health != PC_NAMING_WORKING)
 				recovered(t);
 		}
-		publish(t, n);
+		t->whole_next = stats.whole_due;
+		note_holders(t, t->pass_answers, n_pass, whole);
+		if (publish(t, n_all, n_pass) < 0) {
+			if (!t->oom_logged)
+				pc_log(LOG_ERR, "naming processes: out of memory for %zu listeners", n_all);
+			t->oom_logged = true;
+			t->whole_next = true; /* what this pass learnt is lost: all again */
+		}
 		t->done_gen = gen;
 	}
 	return NULL;
@@ -513,8 +615,16 @@ static void release(struct pc_namer_thread *t)
 	free(t->asked);
 	free(t->answers);
 	free(t->message);
+	free(t->known);
+	free(t->all);
+	free(t->scratch);
+	free(t->incoming);
+	free(t->previous);
 	free(t->pass);
 	free(t->pass_answers);
+	free(t->merged);
+	free(t->holder_pids);
+	free(t->dead);
 	free(t);
 }
 
@@ -540,6 +650,9 @@ struct pc_namer_thread *pc_namer_thread_start(const struct pc_namer_thread_optio
 		options->restart_first_ms != 0 ? options->restart_first_ms : PC_NAMER_RESTART_FIRST_MS;
 	t->restart_delay_ms = t->restart_first_ms;
 	t->helper_since_ms = pc_now_ms();
+	t->whole_below = options->whole_below != 0 ? options->whole_below : PC_NAMING_WHOLE_BELOW;
+	t->rotation = options->rotation != 0 ? options->rotation : PC_NAMING_ROTATION;
+	t->whole_next = true;
 	pthread_mutex_init(&t->lock, NULL);
 	pthread_condattr_t attr;
 	pthread_condattr_init(&attr);

@@ -6,7 +6,8 @@
  * poll that follows publishes it. Detection never waits for a name.
  *
  * A pass asks the privileged naming helper (namer_protocol.h) or, without
- * one, walks /proc in this process. The helper may be slow, stopped or
+ * one, walks /proc in this process; on a busy host it asks only about the
+ * listeners that need it (naming_set.h says which). The helper may be slow, stopped or
  * dead: every wait on it is bounded by a stop request, and a helper that
  * has not answered for PC_NAMER_SLOW_MS makes naming degraded (said once,
  * in the log and in the snapshots' naming status; the listeners it has
@@ -44,6 +45,9 @@ struct pc_namer_thread_options {
 	bool privileged;
 	/* 0: PC_NAMER_SLOW_MS and PC_NAMER_RESTART_FIRST_MS (tests shorten them). */
 	unsigned slow_ms, restart_first_ms;
+	/* 0: PC_NAMING_WHOLE_BELOW and PC_NAMING_ROTATION (naming_set.h; tests
+	 * make partial passes happen with a few listeners). */
+	size_t whole_below, rotation;
 };
 
 struct pc_namer_thread;

@@ -27,6 +27,11 @@
  *   - a full walk runs again every FULL_REFRESH_S, since a socket can
  *     gain holders without the walk's knowing (a service started on
  *     demand inherits its supervisor's socket);
+ *   - a caller that names many listeners may ask only about some of
+ *     them on most passes (pc_procmap_name_some: the new ones, those not
+ *     settled, a rotating share): the answers to the others stay as they
+ *     were. Such a pass runs no full walk; it says when one is due
+ *     (whole_due), and the caller's next pass names them all;
  *   - walks are paced by their cost, full and find walks each by their
  *     own, and inodes that a walk of every process could not find
  *     (kernel-owned sockets such as nfsd's have no fd anywhere; processes
@@ -134,6 +139,13 @@ struct pc_procmap {
 	 * them ("not found": kernel sockets such as nfsd's). */
 	bool walk_refused;
 	struct pacing full, find;
+	/* The last full walk of a whole pass: what FULL_REFRESH_S counts
+	 * from. A partial pass's walk of every process refreshes only the
+	 * inodes it was asked about. */
+	bool refreshed;
+	struct timespec refreshed_at;
+	/* A partial pass met an answer that only a full walk completes. */
+	bool partial_seen;
 	unsigned walk_interval_s;
 
 	struct comm *comms; /* sorted by pid: the names of the previous pass */
@@ -234,9 +246,10 @@ static struct wanted *find_wanted(struct wanted *w, size_t n, uint64_t inode)
 	return NULL;
 }
 
-static const struct cached *find_cached(const struct pc_procmap *pm, uint64_t inode)
+/* Among the first n entries of the cache (its sorted part). */
+static struct cached *find_cached_in(const struct pc_procmap *pm, size_t n, uint64_t inode)
 {
-	size_t lo = 0, hi = pm->n_cache;
+	size_t lo = 0, hi = n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (pm->cache[mid].inode == inode)
@@ -247,6 +260,11 @@ static const struct cached *find_cached(const struct pc_procmap *pm, uint64_t in
 			hi = mid;
 	}
 	return NULL;
+}
+
+static struct cached *find_cached(const struct pc_procmap *pm, uint64_t inode)
+{
+	return find_cached_in(pm, pm->n_cache, inode);
 }
 
 static bool is_unfindable(const struct pc_procmap *pm, uint64_t inode)
@@ -465,11 +483,14 @@ static int cmp_comm(const void *a, const void *b)
 }
 
 /* The names of the candidates' pids: kept from the previous pass unless
- * due on the rotation, read otherwise. Leaves pm->comms sorted by pid. */
-static void refresh_comms(struct pc_procmap *pm, struct pc_procmap_stats *stats)
+ * due on the rotation, read otherwise. Leaves pm->comms sorted by pid; a
+ * partial pass keeps the names of the pids it did not meet too (the
+ * listeners it was not asked about still have them), a whole pass only
+ * its own. */
+static void refresh_comms(struct pc_procmap *pm, bool partial, struct pc_procmap_stats *stats)
 {
 	size_t k = 0;
-	if (grow((void **)&pm->new_comms, &pm->cap_new_comms, pm->n_cands,
+	if (grow((void **)&pm->new_comms, &pm->cap_new_comms, pm->n_cands + (partial ? pm->n_comms : 0),
 		 sizeof(*pm->new_comms)) < 0)
 		return;
 	for (size_t i = 0; i < pm->n_cands; i++)
@@ -491,6 +512,15 @@ static void refresh_comms(struct pc_procmap *pm, struct pc_procmap_stats *stats)
 			read_comm(pm, c->pid, c->name);
 			stats->comm_reads++;
 		}
+	}
+	if (partial && pm->n_comms > 0) {
+		size_t met = unique;
+		for (size_t i = 0; i < pm->n_comms; i++)
+			if (met == 0 || bsearch(&pm->comms[i], pm->new_comms, met, sizeof(pm->comms[i]),
+						cmp_comm) == NULL)
+				pm->new_comms[unique++] = pm->comms[i];
+		if (unique > met)
+			qsort(pm->new_comms, unique, sizeof(*pm->new_comms), cmp_comm);
 	}
 	struct comm *swap = pm->comms;
 	size_t swap_cap = pm->cap_comms;
@@ -539,33 +569,80 @@ static void keep_distinct_programs(struct pc_procmap *pm, struct wanted *w, size
 	}
 }
 
-static void remember(struct pc_procmap *pm, const struct wanted *w, size_t n)
+static int cmp_cached(const void *a, const void *b)
 {
+	const struct cached *x = a, *y = b;
+	return (x->inode > y->inode) - (x->inode < y->inode);
+}
+
+static void cache_entry(struct cached *c, const struct wanted *w)
+{
+	c->inode = w->inode;
+	c->complete = w->complete;
+	c->n = w->n;
+	memcpy(c->at, w->at, sizeof(c->at));
+}
+
+/* A partial pass's answers into the cache, the others' kept: an entry
+ * with no holder left stays as a hole (n == 0, never found), and new
+ * entries are appended and sorted in, which a steady host rarely needs. */
+static void remember_some(struct pc_procmap *pm, const struct wanted *w, size_t n)
+{
+	size_t before = pm->n_cache;
+	for (size_t i = 0; i < n; i++) {
+		struct cached *c = find_cached_in(pm, before, w[i].inode);
+		if (c != NULL) {
+			cache_entry(c, &w[i]);
+			continue;
+		}
+		if (w[i].n == 0 ||
+		    grow((void **)&pm->cache, &pm->cap_cache, pm->n_cache + 1, sizeof(*pm->cache)) < 0)
+			continue;
+		cache_entry(&pm->cache[pm->n_cache++], &w[i]);
+	}
+	if (pm->n_cache > before)
+		qsort(pm->cache, pm->n_cache, sizeof(*pm->cache), cmp_cached);
+}
+
+static void remember(struct pc_procmap *pm, const struct wanted *w, size_t n, bool partial)
+{
+	if (partial) {
+		remember_some(pm, w, n);
+		return;
+	}
 	pm->n_cache = 0;
 	if (grow((void **)&pm->cache, &pm->cap_cache, n, sizeof(*pm->cache)) < 0)
 		return;
 	for (size_t i = 0; i < n; i++) {
 		if (w[i].n == 0)
 			continue;
-		struct cached *c = &pm->cache[pm->n_cache++];
-		c->inode = w[i].inode;
-		c->complete = w[i].complete;
-		c->n = w[i].n;
-		memcpy(c->at, w[i].at, sizeof(c->at));
+		cache_entry(&pm->cache[pm->n_cache++], &w[i]);
 	}
 }
 
-/* After a walk of every process: what it did not find. */
+/* After a walk of every process: what it did not find (and, after a
+ * partial pass, what earlier walks did not find of the inodes it was not
+ * asked about). */
 static void remember_unfindable(struct pc_procmap *pm, const struct wanted *w, size_t n,
-				bool refused)
+				bool refused, bool partial)
 {
-	pm->n_unfindable = 0;
-	pm->walk_refused = refused;
-	if (grow((void **)&pm->unfindable, &pm->cap_unfindable, n, sizeof(*pm->unfindable)) < 0)
+	size_t kept = 0;
+	if (partial) {
+		for (size_t i = 0; i < pm->n_unfindable; i++)
+			if (find_wanted((struct wanted *)w, n, pm->unfindable[i]) == NULL)
+				pm->unfindable[kept++] = pm->unfindable[i];
+		pm->walk_refused = pm->walk_refused || refused;
+	} else {
+		pm->walk_refused = refused;
+	}
+	pm->n_unfindable = kept;
+	if (grow((void **)&pm->unfindable, &pm->cap_unfindable, kept + n, sizeof(*pm->unfindable)) < 0)
 		return;
 	for (size_t i = 0; i < n; i++)
 		if (!w[i].hit)
 			pm->unfindable[pm->n_unfindable++] = w[i].inode;
+	if (partial && pm->n_unfindable > 1)
+		qsort(pm->unfindable, pm->n_unfindable, sizeof(*pm->unfindable), cmp_u64);
 }
 
 static long ms_between(const struct timespec *from, const struct timespec *to)
@@ -596,7 +673,7 @@ static bool walk_allowed(const struct pc_procmap *pm, const struct pacing *p,
  * the time spent waiting for a CPU too (three times the work at a load of
  * 6 on 2 cores), which would delay the next owner's name for nothing. */
 static void run_walk(struct pc_procmap *pm, struct wanted *w, size_t n, bool find, size_t need_find,
-		     struct pc_procmap_stats *stats)
+		     bool partial, struct pc_procmap_stats *stats)
 {
 	struct timespec cpu_start, cpu_done, now;
 	bool cpu = clock_gettime(CLOCK_THREAD_CPUTIME_ID, &cpu_start) == 0;
@@ -615,7 +692,7 @@ static void run_walk(struct pc_procmap *pm, struct wanted *w, size_t n, bool fin
 		pm->n_cands = kept;
 		for (size_t i = 0; i < n; i++)
 			w[i].complete = true;
-		remember_unfindable(pm, w, n, stats->denied > denied_before);
+		remember_unfindable(pm, w, n, stats->denied > denied_before, partial);
 	}
 	struct pacing *p = every_process ? &pm->full : &pm->find;
 	p->done = true;
@@ -624,6 +701,10 @@ static void run_walk(struct pc_procmap *pm, struct wanted *w, size_t n, bool fin
 		p->cost_ms = ms_between(&cpu_start, &cpu_done);
 	else
 		p->cost_ms = ms_between(&now, &p->at);
+	if (every_process && !partial) {
+		pm->refreshed = true;
+		pm->refreshed_at = p->at;
+	}
 	if (every_process)
 		stats->full_walk = true;
 	else
@@ -672,7 +753,7 @@ static size_t collect_wanted(struct pc_procmap *pm, const uint64_t *inodes, size
 			w[unique++] = w[i];
 	for (size_t i = 0; i < unique; i++) {
 		const struct cached *c = find_cached(pm, w[i].inode);
-		if (c == NULL)
+		if (c == NULL || c->n == 0) /* never met, or its holders are gone */
 			continue;
 		w[i].complete = c->complete;
 		w[i].n = c->n;
@@ -710,8 +791,17 @@ static void check_cached(struct pc_procmap *pm, struct wanted *w, size_t n,
 	}
 }
 
-void pc_procmap_name(struct pc_procmap *pm, const uint64_t *inodes, size_t n,
-		     struct pc_naming_answer *answers, struct pc_procmap_stats *stats)
+bool pc_procmap_whole_due(const struct pc_procmap *pm)
+{
+	struct timespec now;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	bool stale = !pm->refreshed || pm->partial_seen ||
+		     ms_between(&pm->refreshed_at, &now) >= FULL_REFRESH_S * 1000L;
+	return stale && walk_allowed(pm, &pm->full, &now);
+}
+
+static void name_pass(struct pc_procmap *pm, const uint64_t *inodes, size_t n,
+		      struct pc_naming_answer *answers, bool partial, struct pc_procmap_stats *stats)
 {
 	memset(stats, 0, sizeof(*stats));
 	if (pm->root_fd < 0)
@@ -735,27 +825,38 @@ void pc_procmap_name(struct pc_procmap *pm, const uint64_t *inodes, size_t n,
 	bool retry_unfindable = pm->full.done && ms_between(&pm->full.at, &now) >=
 							 UNFINDABLE_RETRY_S * 1000L;
 	size_t need_find = 0;
-	bool need_full = n_wanted > 0 && (!pm->full.done ||
-					  ms_between(&pm->full.at, &now) >= FULL_REFRESH_S * 1000L);
+	bool need_full = n_wanted > 0 && (!pm->refreshed ||
+					  ms_between(&pm->refreshed_at, &now) >= FULL_REFRESH_S * 1000L);
+	bool some_partial = false;
 	for (size_t i = 0; i < n_wanted; i++) {
 		w[i].sought = w[i].n == 0 && (retry_unfindable || !is_unfindable(pm, w[i].inode));
 		if (w[i].sought)
 			need_find++;
 		if (w[i].n > 0 && !w[i].complete)
-			need_full = true;
+			some_partial = true;
+	}
+	need_full = need_full || some_partial;
+	/* A partial pass knows too little for a full walk (its answers would
+	 * say nothing of the listeners it was not asked about): it asks for a
+	 * whole pass instead, and meanwhile only finds new holders. */
+	if (partial) {
+		pm->partial_seen = pm->partial_seen || some_partial;
+		need_full = false;
+	} else {
+		pm->partial_seen = false;
 	}
 	/* A full walk answers everything a find walk would: it goes first
 	 * when its pacing allows. */
-	if ((need_full || need_find > 0) && walk_allowed(pm, &pm->full, &now))
-		run_walk(pm, w, n_wanted, false, need_find, stats);
+	if ((need_full || (need_find > 0 && !partial)) && walk_allowed(pm, &pm->full, &now))
+		run_walk(pm, w, n_wanted, false, need_find, partial, stats);
 	else if (need_find > 0 && walk_allowed(pm, &pm->find, &now))
-		run_walk(pm, w, n_wanted, true, need_find, stats);
+		run_walk(pm, w, n_wanted, true, need_find, partial, stats);
 	else if (need_full || need_find > 0)
 		stats->walk_deferred = true;
 
-	refresh_comms(pm, stats);
+	refresh_comms(pm, partial, stats);
 	keep_distinct_programs(pm, w, n_wanted);
-	remember(pm, w, n_wanted);
+	remember(pm, w, n_wanted, partial);
 
 	for (size_t i = 0; i < n; i++) {
 		const struct wanted *x = inodes[i] != 0 ? find_wanted(w, n_wanted, inodes[i]) : NULL;
@@ -769,6 +870,19 @@ void pc_procmap_name(struct pc_procmap *pm, const uint64_t *inodes, size_t n,
 		else if (answers[i].naming == PC_NAMING_NOT_FOUND && inodes[i] != 0)
 			stats->owner_absent++;
 	}
+	stats->whole_due = pc_procmap_whole_due(pm);
+}
+
+void pc_procmap_name(struct pc_procmap *pm, const uint64_t *inodes, size_t n,
+		     struct pc_naming_answer *answers, struct pc_procmap_stats *stats)
+{
+	name_pass(pm, inodes, n, answers, false, stats);
+}
+
+void pc_procmap_name_some(struct pc_procmap *pm, const uint64_t *inodes, size_t n,
+			  struct pc_naming_answer *answers, struct pc_procmap_stats *stats)
+{
+	name_pass(pm, inodes, n, answers, true, stats);
 }
 
 static int cmp_answer(const void *a, const void *b)

@@ -18,7 +18,7 @@
 #define PC_PROCMAP_STATS_FIELDS(X)                                                             \
 	X(cached) X(verified) X(comm_reads) X(walked_pids) X(readlinks) X(denied) X(unresolved) \
 	X(owner_denied) X(owner_absent) X(partial) X(refused) X(full_walk) X(find_walk)         \
-	X(walk_deferred)
+	X(walk_deferred) X(whole_due)
 
 struct pc_procmap_stats {
 	unsigned cached; /* inodes answered from the previous passes' answers */
@@ -42,6 +42,7 @@ struct pc_procmap_stats {
 	bool find_walk; /* this pass walked newest first until it found a
 			   holder of each new inode */
 	bool walk_deferred; /* a walk was due but the last one is too recent */
+	bool whole_due; /* the next pass should name every listener (pc_procmap_whole_due) */
 };
 
 /* What naming says about one inode. */
@@ -66,6 +67,19 @@ void pc_procmap_set_walk_interval(struct pc_procmap *pm, unsigned seconds);
  * who holds inodes[i], as far as this pass can tell. */
 void pc_procmap_name(struct pc_procmap *pm, const uint64_t *inodes, size_t n,
 		     struct pc_naming_answer *answers, struct pc_procmap_stats *stats);
+
+/* Names some of the inodes only (a caller that keeps every listener's
+ * answer asks each pass about the new ones, those not settled and a
+ * rotating share): the same answers, but what this procmap remembers of
+ * the inodes not asked about stays, and no full walk runs (a pass that
+ * needs one says whole_due). Faster than naming all when they are many. */
+void pc_procmap_name_some(struct pc_procmap *pm, const uint64_t *inodes, size_t n,
+			  struct pc_naming_answer *answers, struct pc_procmap_stats *stats);
+
+/* Whether the next pass should be a whole one (pc_procmap_name over
+ * every listener): the periodic full walk, or one that a partial answer
+ * waits for, is due and its pacing allows it. */
+bool pc_procmap_whole_due(const struct pc_procmap *pm);
 
 /* The same for the listeners of a finished snapshot: their holders, pid,
  * process and naming state. */

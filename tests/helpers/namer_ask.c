@@ -42,7 +42,7 @@ int main(int argc, char **argv)
 	}
 	uint32_t offset = 0;
 	do {
-		size_t len = pc_namer_request_chunk(1, inodes, n, offset, message);
+		size_t len = pc_namer_request_chunk(1, inodes, n, offset, 0, message);
 		if (pc_namer_send(priv.namer_fd, message, len, 0, -1) < 0) {
 			fprintf(stderr, "namer-ask: send: %s\n", strerror(errno));
 			return 1;

@@ -16,6 +16,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -62,13 +63,13 @@ static int stop_helper(struct helper *h, int daemon_fd)
 
 /* The asking side, blocking: the request in chunks, the reply parsed.
  * 0, or -1 when the helper is gone or the reply is not the answer. */
-static int ask(int fd, uint32_t id, const uint64_t *inodes, uint32_t n,
-	       struct pc_naming_answer *answers, struct pc_procmap_stats *stats)
+static int ask_with(int fd, uint32_t id, uint32_t flags, const uint64_t *inodes, uint32_t n,
+		    struct pc_naming_answer *answers, struct pc_procmap_stats *stats)
 {
 	unsigned char message[PC_NAMER_MESSAGE_MAX];
 	uint32_t offset = 0;
 	do {
-		size_t len = pc_namer_request_chunk(id, inodes, n, offset, message);
+		size_t len = pc_namer_request_chunk(id, inodes, n, offset, flags, message);
 		if (pc_namer_send(fd, message, len, 0, -1) < 0)
 			return -1;
 		offset += n - offset > PC_NAMER_CHUNK ? PC_NAMER_CHUNK : n - offset;
@@ -86,6 +87,12 @@ static int ask(int fd, uint32_t id, const uint64_t *inodes, uint32_t n,
 			return 0;
 		}
 	}
+}
+
+static int ask(int fd, uint32_t id, const uint64_t *inodes, uint32_t n,
+	       struct pc_naming_answer *answers, struct pc_procmap_stats *stats)
+{
+	return ask_with(fd, id, 0, inodes, n, answers, stats);
 }
 
 static void test_names_listeners_over_the_socket(void **state)
@@ -153,6 +160,65 @@ static void test_refuses_what_is_not_listening(void **state)
 	assert_int_equal(a[3].holders[0].pid, 100);
 	assert_int_equal(stats.refused, 3);
 	assert_int_equal(stop_helper(&h, fd), 0);
+}
+
+/* The helper keeps its dump of the listeners between requests: it dumps
+ * again when asked about an inode the last dump did not have (a new
+ * listener is named, a socket that is not one still refused) and for
+ * every whole request; a listener closed since its last dump may be
+ * named until then. */
+static void test_dumps_again_for_what_it_has_not_seen(void **state)
+{
+	(void)state;
+	struct helper h;
+	int fd;
+	char fixture[4096], cmd[9000], path[4200];
+	struct pc_naming_answer a[2];
+	struct pc_procmap_stats stats;
+	fixture_path(fixture, sizeof(fixture), "procroot");
+	char root[] = "/tmp/pc-namer-XXXXXX";
+	assert_non_null(mkdtemp(root));
+	snprintf(cmd, sizeof(cmd), "cp -a '%s'/. '%s'", fixture, root);
+	assert_int_equal(system(cmd), 0);
+
+	int sv[2];
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	fd = sv[0];
+	h.fd = sv[1];
+	snprintf(h.root, sizeof(h.root), "%s", root);
+	assert_int_equal(pthread_create(&h.thread, NULL, serve, &h), 0);
+
+	const uint64_t sshd[] = { 1002 }, fresh[] = { 5555 }, not_listening[] = { 1010 };
+	assert_int_equal(ask_with(fd, 1, PC_NAMER_WHOLE, sshd, 1, a, &stats), 0);
+	assert_int_equal(a[0].holders[0].pid, 100);
+
+	/* A new listener on port 8443, held by sshd's process. */
+	snprintf(cmd, sizeof(cmd),
+		 "echo '   9: 00000000:20FB 00000000:0000 0A 00000000:00000000 00:00000000 "
+		 "00000000     0        0 5555 1 0000000000000000 100 0 0 10 0' >>'%s/net/tcp' && "
+		 "ln -s 'socket:[5555]' '%s/100/fd/9'",
+		 root, root);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(ask(fd, 2, fresh, 1, a, &stats), 0);
+	assert_int_equal(stats.refused, 0);
+	assert_int_equal(a[0].naming, PC_NAMING_PARTIAL); /* a find walk's: until a whole pass */
+	assert_int_equal(a[0].holders[0].pid, 100);
+	assert_int_equal(ask(fd, 3, not_listening, 1, a, &stats), 0);
+	assert_int_equal(stats.refused, 1);
+
+	/* sshd's listener closes: until the next whole request, the dump
+	 * that had it stands. */
+	snprintf(cmd, sizeof(cmd), "sed -i '/ 1002 /d' '%s/net/tcp'", root);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(ask(fd, 4, sshd, 1, a, &stats), 0);
+	assert_int_equal(a[0].holders[0].pid, 100);
+	assert_int_equal(ask_with(fd, 5, PC_NAMER_WHOLE, sshd, 1, a, &stats), 0);
+	assert_int_equal(stats.refused, 1);
+	assert_int_equal(a[0].naming, PC_NAMING_PENDING);
+
+	assert_int_equal(stop_helper(&h, fd), 0);
+	snprintf(path, sizeof(path), "rm -rf '%s'", root);
+	assert_int_equal(system(path), 0);
 }
 
 /* More listeners than one message carries: several chunks each way. */
@@ -225,6 +291,9 @@ static void test_refuses_bad_requests(void **state)
 	m = (struct request){ { resolve, 1, 4, 0, 0, 0 }, { 0 } };
 	expect_refused(&m, header); /* a chunk that carries nothing */
 
+	m = (struct request){ { resolve, 1, 1, 0, 1, PC_NAMER_WHOLE << 1 }, { 1 } };
+	expect_refused(&m, header + 8); /* a flag it does not know */
+
 	expect_refused("x", 1); /* shorter than a header */
 
 	static unsigned char huge[1 << 16];
@@ -232,8 +301,8 @@ static void test_refuses_bad_requests(void **state)
 	expect_refused(huge, sizeof(huge)); /* longer than any request */
 }
 
-/* A request's second chunk must be its own: same id and total, the next
- * offset (the parser alone, as the fuzzer drives it). */
+/* A request's second chunk must be its own: same id, total and flags, the
+ * next offset (the parser alone, as the fuzzer drives it). */
 static void test_request_chunks_follow_each_other(void **state)
 {
 	(void)state;
@@ -242,6 +311,13 @@ static void test_request_chunks_follow_each_other(void **state)
 	assert_int_equal(pc_namer_request_take(&r, &m, sizeof(m)), 0);
 	struct request next = { { PC_NAMER_RESOLVE, 6, 4, 2, 2, 0 }, { 13, 14 } };
 	assert_int_equal(pc_namer_request_take(&r, &next, sizeof(next)), -1); /* another id */
+	pc_namer_request_free(&r);
+
+	assert_int_equal(pc_namer_request_take(&r, &m, sizeof(m)), 0);
+	next.h.id = 5;
+	next.h.flags = PC_NAMER_WHOLE;
+	assert_int_equal(pc_namer_request_take(&r, &next, sizeof(next)), -1); /* other flags */
+	next.h.flags = 0;
 	pc_namer_request_free(&r);
 
 	assert_int_equal(pc_namer_request_take(&r, &m, sizeof(m)), 0);
@@ -438,6 +514,7 @@ int main(void)
 		cmocka_unit_test(test_names_listeners_over_the_socket),
 		cmocka_unit_test(test_refuses_what_is_not_listening),
 		cmocka_unit_test(test_many_listeners_in_chunks),
+		cmocka_unit_test(test_dumps_again_for_what_it_has_not_seen),
 		cmocka_unit_test(test_refuses_bad_requests),
 		cmocka_unit_test(test_request_chunks_follow_each_other),
 		cmocka_unit_test(test_rejects_replies_that_are_not_the_answer),

@@ -18,6 +18,7 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -40,11 +41,17 @@ struct helper {
 	bool running;
 };
 
+/* The proc root the helpers serve: the fixture, or a test's copy of it. */
+static char served_root[4096];
+
 static void *serve(void *arg)
 {
 	struct helper *h = arg;
 	char root[4096];
-	fixture_path(root, sizeof(root), "procroot");
+	if (served_root[0] != '\0')
+		snprintf(root, sizeof(root), "%s", served_root);
+	else
+		fixture_path(root, sizeof(root), "procroot");
 	const struct pc_namer_serve_options options = { .proc_root = root, .procfs_only = true };
 	pc_namer_serve(h->fd, &options);
 	return NULL;
@@ -161,10 +168,13 @@ static bool named_here(const struct pc_snapshot *snap)
 	return l != NULL && l->pid == 100 && snap->naming.health == PC_NAMING_DEGRADED;
 }
 
-static struct pc_namer_thread *start(int helper_fd, int monitor_fd)
+static struct pc_namer_thread *start_partial(int helper_fd, int monitor_fd, size_t whole_below)
 {
 	char root[4096], err[256];
-	fixture_path(root, sizeof(root), "procroot");
+	if (served_root[0] != '\0')
+		snprintf(root, sizeof(root), "%s", served_root);
+	else
+		fixture_path(root, sizeof(root), "procroot");
 	const struct pc_namer_thread_options options = {
 		.proc_root = root,
 		.helper_fd = helper_fd,
@@ -172,11 +182,18 @@ static struct pc_namer_thread *start(int helper_fd, int monitor_fd)
 		.monitor_fd = monitor_fd,
 		.slow_ms = 100,
 		.restart_first_ms = 10,
+		.whole_below = whole_below,
+		.rotation = 1,
 	};
 	struct pc_namer_thread *t = pc_namer_thread_start(&options, err, sizeof(err));
 	if (t == NULL)
 		fail_msg("pc_namer_thread_start: %s", err);
 	return t;
+}
+
+static struct pc_namer_thread *start(int helper_fd, int monitor_fd)
+{
+	return start_partial(helper_fd, monitor_fd, 0);
 }
 
 static void test_names_come_from_the_helper(void **state)
@@ -316,6 +333,69 @@ static void test_stopping_never_waits_for_the_helper(void **state)
 	pc_snapshot_clear(&snap);
 }
 
+static bool all_named(const struct pc_snapshot *snap)
+{
+	char *got = listeners_with_processes(snap);
+	bool same = strcmp(got, procroot_listeners) == 0;
+	free(got);
+	return same;
+}
+
+
+/* Past the first pass, a busy host's passes ask only about some listeners
+ * (here: the unsettled, those of gone processes and one more in turn):
+ * every name found stays on every poll, and a holder that exits is
+ * dropped at once though the rotation is far from its listener. */
+static void test_partial_passes_keep_names(void **state)
+{
+	(void)state;
+	int sv[2];
+	struct helper h;
+	struct pc_snapshot snap = { 0 };
+	char fixture[4096], cmd[9000];
+	fixture_path(fixture, sizeof(fixture), "procroot");
+	snprintf(served_root, sizeof(served_root), "/tmp/pc-namer-thread-XXXXXX");
+	assert_non_null(mkdtemp(served_root));
+	snprintf(cmd, sizeof(cmd), "cp -a '%s'/. '%s'", fixture, served_root);
+	assert_int_equal(system(cmd), 0);
+
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	helper_run(&h, sv[1]);
+	struct pc_namer_thread *t = start_partial(sv[0], -1, 1);
+	assert_true(poll_until(t, &snap, all_named));
+	for (int i = 0; i < 40; i++) {
+		procroot_snapshot(&snap);
+		pc_namer_thread_apply(t, &snap);
+		char *got = listeners_with_processes(&snap);
+		if (strcmp(got, procroot_listeners) != 0)
+			fail_msg("poll %d after all were named:\n%s", i, got);
+		free(got);
+		struct pollfd p = { .fd = pc_namer_thread_fd(t), .events = POLLIN };
+		poll(&p, 1, 20);
+		pc_namer_thread_drain(t);
+	}
+	/* sshd exits; its socket stays (in the fixture's net/tcp). The next
+	 * pass asks about it because its holder is gone, not because the
+	 * rotation came to it: its new answer rings the doorbell. */
+	pc_namer_thread_drain(t);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s/100'", served_root);
+	assert_int_equal(system(cmd), 0);
+	procroot_snapshot(&snap);
+	pc_namer_thread_apply(t, &snap);
+	struct pollfd bell = { .fd = pc_namer_thread_fd(t), .events = POLLIN };
+	assert_int_equal(poll(&bell, 1, DEADLINE_MS), 1);
+	procroot_snapshot(&snap);
+	pc_namer_thread_apply(t, &snap);
+	assert_int_equal(port(&snap, 22)->pid, 0);
+
+	pc_namer_thread_stop(t);
+	helper_join(&h);
+	pc_snapshot_clear(&snap);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", served_root);
+	assert_int_equal(system(cmd), 0);
+	served_root[0] = '\0';
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -324,6 +404,7 @@ int main(void)
 		cmocka_unit_test(test_a_dead_helper_is_restarted),
 		cmocka_unit_test(test_without_a_monitor_naming_goes_on_here),
 		cmocka_unit_test(test_stopping_never_waits_for_the_helper),
+		cmocka_unit_test(test_partial_passes_keep_names),
 	};
 	return cmocka_run_group_tests_name("collect_namer_thread", tests, NULL, NULL);
 }

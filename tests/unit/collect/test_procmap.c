@@ -384,6 +384,89 @@ static void test_procmap_follows_handed_over_socket(void **state)
 	assert_int_equal(m->snap.listeners[2].pid, 12);
 }
 
+/* ---- partial passes (pc_procmap_name_some) ----------------------------- */
+
+/* A pass over some listeners leaves what the map knows of the others: a
+ * later pass over those answers them from what it kept, without a walk. */
+static void test_partial_pass_keeps_the_others(void **state)
+{
+	struct procmap_case *m = *state;
+	temp_proc_add(&m->tree, 10, "alpha", 3, "socket:[701]");
+	temp_proc_add(&m->tree, 20, "beta", 3, "socket:[702]");
+	temp_proc_add(&m->tree, 30, "gamma", 3, "socket:[703]");
+	pc_procmap_set_walk_interval(m->pm, 0);
+	const uint64_t all[] = { 701, 702, 703 };
+	struct pc_naming_answer a[3];
+	pc_procmap_name(m->pm, all, 3, a, &m->stats);
+	assert_true(m->stats.full_walk);
+	assert_int_equal(a[2].holders[0].pid, 30);
+
+	pc_procmap_name_some(m->pm, all, 1, a, &m->stats);
+	assert_int_equal(a[0].naming, PC_NAMING_COMPLETE);
+	assert_int_equal(a[0].holders[0].pid, 10);
+	pc_procmap_name_some(m->pm, all + 1, 2, a, &m->stats);
+	assert_int_equal(m->stats.walked_pids, 0);
+	assert_int_equal(m->stats.cached, 2);
+	assert_int_equal(a[0].holders[0].pid, 20);
+	assert_string_equal(a[1].holders[0].process, "gamma");
+	assert_int_equal(a[1].naming, PC_NAMING_COMPLETE);
+}
+
+/* A partial pass runs no walk of every process: an answer that needs one
+ * (a holder gone, another may hold the socket too) stays partial and the
+ * pass asks for a whole one, which completes it. A new listener is found
+ * by a find walk meanwhile. */
+static void test_partial_pass_asks_for_a_whole_one(void **state)
+{
+	struct procmap_case *m = *state;
+	temp_proc_add(&m->tree, 10, "launcher", 3, "socket:[777]");
+	temp_proc_add(&m->tree, 11, "daemon", 3, "socket:[777]");
+	pc_procmap_set_walk_interval(m->pm, 0);
+	uint64_t inodes[] = { 777, 778 };
+	struct pc_naming_answer a[2];
+	pc_procmap_name(m->pm, inodes, 1, a, &m->stats);
+	assert_int_equal(a[0].n_holders, 2);
+	assert_false(m->stats.whole_due);
+
+	temp_proc_remove_pid(&m->tree, 10);
+	temp_proc_add(&m->tree, 12, "newcomer", 4, "socket:[778]");
+	pc_procmap_name_some(m->pm, inodes, 2, a, &m->stats);
+	assert_false(m->stats.full_walk);
+	assert_true(m->stats.find_walk);
+	assert_true(m->stats.whole_due);
+	assert_int_equal(a[0].naming, PC_NAMING_PARTIAL);
+	assert_int_equal(a[0].holders[0].pid, 11);
+	assert_int_equal(a[1].holders[0].pid, 12);
+
+	pc_procmap_name(m->pm, inodes, 2, a, &m->stats);
+	assert_true(m->stats.full_walk);
+	assert_int_equal(a[0].naming, PC_NAMING_COMPLETE);
+	assert_false(m->stats.whole_due);
+}
+
+/* What a walk of every process could not find (a kernel's socket) stays
+ * known across a partial pass's own walk of every process: asking about
+ * it again walks for nothing. */
+static void test_partial_pass_keeps_the_unfindable(void **state)
+{
+	struct procmap_case *m = *state;
+	temp_proc_add(&m->tree, 10, "alpha", 3, "socket:[701]");
+	pc_procmap_set_walk_interval(m->pm, 0);
+	const uint64_t first[] = { 701, 901 };
+	struct pc_naming_answer a[2];
+	pc_procmap_name(m->pm, first, 2, a, &m->stats);
+	assert_int_equal(a[1].naming, PC_NAMING_NOT_FOUND);
+
+	const uint64_t other[] = { 902 }; /* nobody's either: the find walk reads everyone */
+	pc_procmap_name_some(m->pm, other, 1, a, &m->stats);
+	assert_int_equal(a[0].naming, PC_NAMING_NOT_FOUND);
+
+	const uint64_t again[] = { 901 };
+	pc_procmap_name_some(m->pm, again, 1, a, &m->stats);
+	assert_int_equal(a[0].naming, PC_NAMING_NOT_FOUND);
+	assert_int_equal(m->stats.walked_pids, 0);
+}
+
 /* Walks are spaced (at least 250 ms, 100 times the last walk's cost of
  * its kind, at most the walk interval): after the first walk, of every
  * process, a new listener is looked for by a find walk; one more in
@@ -609,6 +692,9 @@ int main(void)
 		ON_TEMP_TREE(test_procmap_walks_rate_limited),
 		ON_PROCROOT(test_procmap_rotation_cost),
 		cmocka_unit_test(test_procmap_missing_root),
+		ON_TEMP_TREE(test_partial_pass_keeps_the_others),
+		ON_TEMP_TREE(test_partial_pass_asks_for_a_whole_one),
+		ON_TEMP_TREE(test_partial_pass_keeps_the_unfindable),
 		cmocka_unit_test(test_owner_denied_or_absent),
 	};
 	return cmocka_run_group_tests_name("collect_procmap", tests, NULL, NULL);
