@@ -11,7 +11,7 @@
  * inode numbers, and no answer about a socket that is not a listener of
  * the helper's own dump of the kernel's listeners (made again whenever it
  * is asked about an inode the last one did not have, and for each whole
- * request: at least once a minute while anything is asked).
+ * request: about once a minute while anything is asked).
  *
  * The daemon asks only about some of a busy host's listeners on most
  * passes (namer_thread.c says which); the helper's procmap keeps what it
