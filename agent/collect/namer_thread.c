@@ -77,8 +77,10 @@ struct pc_namer_thread {
 	size_t whole_below, rotation; /* naming_set.h */
 	bool whole_next; /* the next pass asks about every listener */
 	size_t cursor; /* the rotation's */
-	uint64_t *known; /* answers' inodes, in order */
+	uint64_t *known; /* answers' inodes, in order (guarded by lock, as answers) */
 	size_t cap_known;
+	uint64_t *known_next; /* merged's */
+	size_t cap_known_next;
 	uint64_t *all; /* the poll's listeners' inodes, sorted and distinct */
 	size_t n_all;
 	uint64_t *scratch; /* the sort's */
@@ -461,12 +463,12 @@ static int publish(struct pc_namer_thread *t, size_t n_all, size_t n_pass)
 		pthread_mutex_unlock(&t->lock);
 	} else {
 		if (grow((void **)&t->merged, &t->cap_merged, n_all, sizeof(*t->merged)) < 0 ||
-		    grow((void **)&t->known, &t->cap_known, n_all, sizeof(*t->known)) < 0)
+		    grow((void **)&t->known_next, &t->cap_known_next, n_all, sizeof(*t->known_next)) < 0)
 			return -1;
 		/* Read without the lock: only this thread writes the answers. */
 		changed = pc_naming_merge(t->all, n_all, t->known, t->answers, t->n_answers, t->pass,
 					  t->pass_answers, n_pass, t->merged);
-		memcpy(t->known, t->all, n_all * sizeof(*t->known));
+		memcpy(t->known_next, t->all, n_all * sizeof(*t->known_next));
 		pthread_mutex_lock(&t->lock);
 		struct pc_naming_answer *swap = t->answers;
 		size_t swap_cap = t->cap_answers;
@@ -475,6 +477,12 @@ static int publish(struct pc_namer_thread *t, size_t n_all, size_t n_pass)
 		t->n_answers = n_all;
 		t->merged = swap;
 		t->cap_merged = swap_cap;
+		uint64_t *swap_known = t->known;
+		swap_cap = t->cap_known;
+		t->known = t->known_next;
+		t->cap_known = t->cap_known_next;
+		t->known_next = swap_known;
+		t->cap_known_next = swap_cap;
 		pthread_mutex_unlock(&t->lock);
 	}
 	if (changed)
@@ -616,6 +624,7 @@ static void release(struct pc_namer_thread *t)
 	free(t->answers);
 	free(t->message);
 	free(t->known);
+	free(t->known_next);
 	free(t->all);
 	free(t->scratch);
 	free(t->incoming);
@@ -729,7 +738,7 @@ void pc_namer_thread_apply(struct pc_namer_thread *t, struct pc_snapshot *snap)
 	size_t n = snap->n_listeners < PC_NAMER_MAX_INODES ? snap->n_listeners : PC_NAMER_MAX_INODES;
 	pthread_mutex_lock(&t->lock);
 	enum pc_naming missing = t->unanswered ? PC_NAMING_UNAVAILABLE : PC_NAMING_PENDING;
-	pc_naming_apply(snap, t->answers, t->n_answers, missing);
+	pc_naming_apply(snap, t->known, t->answers, t->n_answers, missing);
 	for (size_t i = 0; i < snap->n_listeners; i++) {
 		struct pc_listener *l = &snap->listeners[i];
 		/* Beyond what one request carries, or not answered while the

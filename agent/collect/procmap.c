@@ -897,15 +897,35 @@ void pc_naming_answers_sort(struct pc_naming_answer *answers, size_t n)
 		qsort(answers, n, sizeof(*answers), cmp_answer);
 }
 
-size_t pc_naming_apply(struct pc_snapshot *snap, const struct pc_naming_answer *answers,
-		       size_t n, enum pc_naming missing_naming)
+/* The index of inode in the sorted inodes, or n. */
+static size_t index_of(const uint64_t *inodes, size_t n, uint64_t inode)
+{
+	size_t lo = 0, hi = n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (inodes[mid] < inode)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < n && inodes[lo] == inode ? lo : n;
+}
+
+size_t pc_naming_apply(struct pc_snapshot *snap, const uint64_t *inodes,
+		       const struct pc_naming_answer *answers, size_t n,
+		       enum pc_naming missing_naming)
 {
 	size_t unnamed = 0;
 	for (size_t i = 0; i < snap->n_listeners; i++) {
 		struct pc_listener *l = &snap->listeners[i];
 		struct pc_naming_answer key = { .inode = l->inode };
-		const struct pc_naming_answer *a =
-			n > 0 ? bsearch(&key, answers, n, sizeof(key), cmp_answer) : NULL;
+		const struct pc_naming_answer *a = NULL;
+		if (inodes != NULL) {
+			size_t at = index_of(inodes, n, l->inode);
+			a = at < n ? &answers[at] : NULL;
+		} else if (n > 0) {
+			a = bsearch(&key, answers, n, sizeof(key), cmp_answer);
+		}
 		if (a == NULL)
 			pc_listener_set_holders(snap, l, missing_naming, NULL, 0);
 		else if (pc_listener_set_holders(snap, l, a->naming, a->holders, a->n_holders) < 0)
@@ -925,7 +945,7 @@ void pc_procmap_resolve(struct pc_procmap *pm, struct pc_snapshot *snap,
 	if (inodes == NULL || answers == NULL) {
 		memset(stats, 0, sizeof(*stats));
 		stats->unresolved = (unsigned)n;
-		pc_naming_apply(snap, NULL, 0, PC_NAMING_UNAVAILABLE);
+		pc_naming_apply(snap, NULL, NULL, 0, PC_NAMING_UNAVAILABLE);
 		free(inodes);
 		free(answers);
 		return;
@@ -934,7 +954,8 @@ void pc_procmap_resolve(struct pc_procmap *pm, struct pc_snapshot *snap,
 		inodes[i] = snap->listeners[i].inode;
 	pc_procmap_name(pm, inodes, n, answers, stats);
 	pc_naming_answers_sort(answers, n);
-	stats->unresolved = (unsigned)pc_naming_apply(snap, answers, n, PC_NAMING_UNAVAILABLE);
+	stats->unresolved =
+		(unsigned)pc_naming_apply(snap, NULL, answers, n, PC_NAMING_UNAVAILABLE);
 	free(inodes);
 	free(answers);
 }

@@ -88,9 +88,12 @@ void pc_procmap_resolve(struct pc_procmap *pm, struct pc_snapshot *snap,
 
 /* Writes answers (sorted by inode, as pc_naming_answers_sort leaves them)
  * into snap's listeners; a listener none answers gets missing_naming.
+ * inodes, when not NULL, are the answers' (inodes[i] is answers[i]'s): a
+ * search among them touches 8 bytes a step where an answer has 176.
  * Returns how many listeners have no holder. */
-size_t pc_naming_apply(struct pc_snapshot *snap, const struct pc_naming_answer *answers,
-		       size_t n, enum pc_naming missing_naming);
+size_t pc_naming_apply(struct pc_snapshot *snap, const uint64_t *inodes,
+		       const struct pc_naming_answer *answers, size_t n,
+		       enum pc_naming missing_naming);
 
 void pc_naming_answers_sort(struct pc_naming_answer *answers, size_t n);
 
