@@ -17,9 +17,11 @@ int pc_endpoint_cmp(const struct pc_endpoint *a, const struct pc_endpoint *b)
 	/* An InetAddress index is encoded with its length first. */
 	if (a->addr_len != b->addr_len)
 		return a->addr_len < b->addr_len ? -1 : 1;
-	int c = memcmp(a->addr, b->addr, a->addr_len);
-	if (c != 0)
-		return c < 0 ? -1 : 1;
+	/* memcmp's order, without a call for a few bytes: every sort, merge
+	 * and search of listeners, baselines and events comes here. */
+	for (uint8_t i = 0; i < a->addr_len && i < PC_ADDR_MAX; i++)
+		if (a->addr[i] != b->addr[i])
+			return a->addr[i] < b->addr[i] ? -1 : 1;
 	if (a->port != b->port)
 		return a->port < b->port ? -1 : 1;
 	return 0;
@@ -145,8 +147,11 @@ int pc_snapshot_add_listener(struct pc_snapshot *snap, const struct pc_listen_so
 	if (reserve_one((void **)&snap->listeners, snap->n_listeners, &snap->cap_listeners,
 			sizeof(*snap->listeners)) < 0)
 		return -1;
+	/* Called for every socket of every poll: zeroed by stores of a few
+	 * words, where a memset became a string store that is slow to start. */
+	static const struct pc_listener empty;
 	struct pc_listener *l = &snap->listeners[snap->n_listeners++];
-	memset(l, 0, sizeof(*l));
+	*l = empty;
 	l->local = socket->local;
 	l->sockets = 1;
 	l->inode = socket->inode;
@@ -200,7 +205,12 @@ int pc_listener_set_holders(struct pc_snapshot *snap, struct pc_listener *l, enu
 			return -1;
 	l->holders_at = (uint32_t)snap->n_holders;
 	l->n_holders = (uint8_t)n;
-	memcpy(snap->holders + snap->n_holders, holders, n * sizeof(*holders));
+	/* One or two holders, 20 bytes each, for every listener of every
+	 * poll: assigned, where a memcpy of a size known only here became a
+	 * string move whose start-up cost was most of this function. */
+	struct pc_holder *to = snap->holders + snap->n_holders;
+	for (size_t i = 0; i < n; i++)
+		to[i] = holders[i];
 	snap->n_holders += n;
 	l->pid = holders[0].pid;
 	memcpy(l->process, holders[0].process, sizeof(l->process));
