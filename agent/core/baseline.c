@@ -243,12 +243,11 @@ int pc_baseline_record(struct pc_baseline *b, const struct pc_snapshot *snap,
 		const struct pc_listener_result *r = &eval->listeners[i];
 		if (pc_listener_class_is_unexpected(r->class) && !r->announced)
 			continue; /* still waiting for its process name: not settled */
-		while (j < sorted && pc_endpoint_cmp(&b->entries[j].local, &l->local) < 0)
+		/* c: how the entry at j compares with l, once per step. */
+		int c = 1;
+		while (j < sorted && (c = pc_endpoint_cmp(&b->entries[j].local, &l->local)) < 0)
 			j++;
-		struct pc_baseline_entry *e = j < sorted &&
-						      pc_endpoint_cmp(&b->entries[j].local, &l->local) == 0
-					      ? &b->entries[j]
-					      : NULL;
+		struct pc_baseline_entry *e = j < sorted && c == 0 ? &b->entries[j] : NULL;
 		if (e == NULL) {
 			e = &b->entries[b->n++];
 			memset(e, 0, sizeof(*e));

@@ -137,14 +137,14 @@ int pc_engine_classify_listeners(struct pc_engine_context *cx,
 		if (!pc_listener_class_is_unexpected(lr->class))
 			continue;
 		cx->out->unexpected++;
+		/* c: how the previous poll's listener at before compares with l,
+		 * once per step (a busy host's listeners are mostly unexpected). */
+		int c = 1;
 		while (before < n_before &&
-		       pc_endpoint_cmp(&previous_snap->listeners[before].local, &l->local) < 0)
+		       (c = pc_endpoint_cmp(&previous_snap->listeners[before].local, &l->local)) < 0)
 			before++;
 		const struct pc_listener *seen =
-			before < n_before &&
-					pc_endpoint_cmp(&previous_snap->listeners[before].local, &l->local) == 0
-				? &previous_snap->listeners[before]
-				: NULL;
+			before < n_before && c == 0 ? &previous_snap->listeners[before] : NULL;
 		if (announce(cx, i, previous_snap, seen, previous) < 0)
 			return -1;
 	}

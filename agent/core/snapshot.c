@@ -17,9 +17,11 @@ int pc_endpoint_cmp(const struct pc_endpoint *a, const struct pc_endpoint *b)
 	/* An InetAddress index is encoded with its length first. */
 	if (a->addr_len != b->addr_len)
 		return a->addr_len < b->addr_len ? -1 : 1;
-	int c = memcmp(a->addr, b->addr, a->addr_len);
-	if (c != 0)
-		return c < 0 ? -1 : 1;
+	/* memcmp's order, without a call for a few bytes: every sort, merge
+	 * and search of listeners, baselines and events comes here. */
+	for (uint8_t i = 0; i < a->addr_len && i < PC_ADDR_MAX; i++)
+		if (a->addr[i] != b->addr[i])
+			return a->addr[i] < b->addr[i] ? -1 : 1;
 	if (a->port != b->port)
 		return a->port < b->port ? -1 : 1;
 	return 0;
@@ -145,8 +147,11 @@ int pc_snapshot_add_listener(struct pc_snapshot *snap, const struct pc_listen_so
 	if (reserve_one((void **)&snap->listeners, snap->n_listeners, &snap->cap_listeners,
 			sizeof(*snap->listeners)) < 0)
 		return -1;
+	/* Called for every socket of every poll: zeroed by stores of a few
+	 * words, where a memset became a string store that is slow to start. */
+	static const struct pc_listener empty;
 	struct pc_listener *l = &snap->listeners[snap->n_listeners++];
-	memset(l, 0, sizeof(*l));
+	*l = empty;
 	l->local = socket->local;
 	l->sockets = 1;
 	l->inode = socket->inode;
@@ -200,7 +205,12 @@ int pc_listener_set_holders(struct pc_snapshot *snap, struct pc_listener *l, enu
 			return -1;
 	l->holders_at = (uint32_t)snap->n_holders;
 	l->n_holders = (uint8_t)n;
-	memcpy(snap->holders + snap->n_holders, holders, n * sizeof(*holders));
+	/* One or two holders, 20 bytes each, for every listener of every
+	 * poll: assigned, where a memcpy of a size known only here became a
+	 * string move whose start-up cost was most of this function. */
+	struct pc_holder *to = snap->holders + snap->n_holders;
+	for (size_t i = 0; i < n; i++)
+		to[i] = holders[i];
 	snap->n_holders += n;
 	l->pid = holders[0].pid;
 	memcpy(l->process, holders[0].process, sizeof(l->process));
@@ -337,19 +347,245 @@ static int cmp_connection(const void *a, const void *b)
 	return pc_endpoint_cmp(&x->remote, &y->remote);
 }
 
+/* ---- sorting the listeners ----
+ *
+ * A poll hands over every socket in the kernel's hash order, tens of
+ * thousands on a busy host, and qsort of these large rows (an indirect
+ * sort comparing whole endpoints, memcmp of the address each time, then
+ * every row copied around) was the largest part of the poll thread's own
+ * work. A host has few distinct addresses, so each
+ * row gets a key instead: the rank of its (protocol, type, address) among
+ * the distinct ones, then its port, which orders rows as pc_endpoint_cmp
+ * does. The keys are radix sorted (stable, so rows of one endpoint stay in
+ * the order they came), those runs are ordered by inode, and the rows are
+ * moved once, into their places. */
+
+/* The row's address part of pc_endpoint_cmp's order: all but the port. */
+static int cmp_address(const struct pc_endpoint *a, const struct pc_endpoint *b)
+{
+	if (a->proto != b->proto)
+		return a->proto < b->proto ? -1 : 1;
+	if (a->addr_type != b->addr_type)
+		return a->addr_type < b->addr_type ? -1 : 1;
+	if (a->addr_len != b->addr_len)
+		return a->addr_len < b->addr_len ? -1 : 1;
+	int c = memcmp(a->addr, b->addr, a->addr_len);
+	return c < 0 ? -1 : c > 0;
+}
+
+static int cmp_address_of(const void *a, const void *b)
+{
+	const struct pc_listener *const *x = a, *const *y = b;
+	return cmp_address(&(*x)->local, &(*y)->local);
+}
+
+/* Whether two rows share the address part: asked once or twice per row,
+ * so compared here rather than by a call to memcmp. */
+static bool same_address(const struct pc_endpoint *a, const struct pc_endpoint *b)
+{
+	if (a->proto != b->proto || a->addr_type != b->addr_type || a->addr_len != b->addr_len)
+		return false;
+	for (uint8_t i = 0; i < a->addr_len; i++)
+		if (a->addr[i] != b->addr[i])
+			return false;
+	return true;
+}
+
+static uint32_t hash_address(const struct pc_endpoint *ep)
+{
+	uint32_t h = 2166136261u; /* FNV-1a */
+	h = (h ^ ep->proto) * 16777619u;
+	h = (h ^ ep->addr_type) * 16777619u;
+	h = (h ^ ep->addr_len) * 16777619u;
+	for (uint8_t i = 0; i < ep->addr_len; i++)
+		h = (h ^ ep->addr[i]) * 16777619u;
+	return h;
+}
+
+struct listener_key {
+	uint64_t key; /* the address's rank << 16 | the port */
+	uint64_t inode;
+	uint32_t at; /* the row's place before the sort */
+};
+
+static int cmp_same_endpoint(const void *a, const void *b)
+{
+	const struct listener_key *x = a, *y = b;
+	if (x->inode != y->inode)
+		return x->inode < y->inode ? -1 : 1;
+	return (x->at > y->at) - (x->at < y->at);
+}
+
+#define NO_SLOT UINT32_MAX
+
+/* Each row's key (its address's rank, its port), inode and place, in one
+ * pass over the rows, which are far larger than the caches; -1 when out
+ * of memory or the rows are not the collectors' (an address longer than
+ * its array). */
+static int make_keys(const struct pc_snapshot *snap, struct listener_key *keys)
+{
+	size_t n = snap->n_listeners, size = 64;
+	while (size < 2 * n)
+		size *= 2;
+	/* Per slot: the first row seen with that address, then its rank. */
+	uint32_t *slot_row = malloc(size * sizeof(*slot_row));
+	uint32_t *slot_rank = malloc(size * sizeof(*slot_rank));
+	const struct pc_listener **distinct = malloc(n * sizeof(*distinct));
+	int rc = -1;
+	if (slot_row == NULL || slot_rank == NULL || distinct == NULL)
+		goto done;
+	memset(slot_row, 0xff, size * sizeof(*slot_row));
+	size_t n_distinct = 0;
+	/* keys[i].key is the address's slot until the ranks are known. */
+	for (size_t i = 0; i < n; i++) {
+		const struct pc_listener *l = &snap->listeners[i];
+		const struct pc_endpoint *ep = &l->local;
+		if (ep->addr_len > PC_ADDR_MAX)
+			goto done;
+		keys[i].inode = l->inode;
+		keys[i].at = (uint32_t)i;
+		/* The kernel hands over a host's sockets mostly address by address. */
+		if (i > 0 && same_address(&snap->listeners[i - 1].local, ep)) {
+			keys[i].key = keys[i - 1].key >> 16 << 16 | ep->port;
+			continue;
+		}
+		size_t s = hash_address(ep) & (size - 1);
+		while (slot_row[s] != NO_SLOT &&
+		       !same_address(&snap->listeners[slot_row[s]].local, ep))
+			s = (s + 1) & (size - 1);
+		if (slot_row[s] == NO_SLOT) {
+			slot_row[s] = (uint32_t)i;
+			distinct[n_distinct++] = l;
+		}
+		keys[i].key = (uint64_t)s << 16 | ep->port;
+	}
+	if (n_distinct > 1)
+		qsort(distinct, n_distinct, sizeof(*distinct), cmp_address_of);
+	for (size_t r = 0; r < n_distinct; r++) {
+		size_t s = hash_address(&distinct[r]->local) & (size - 1);
+		while (slot_row[s] != (uint32_t)(distinct[r] - snap->listeners))
+			s = (s + 1) & (size - 1);
+		slot_rank[s] = (uint32_t)r;
+	}
+	for (size_t i = 0; i < n; i++)
+		keys[i].key = (uint64_t)slot_rank[keys[i].key >> 16] << 16 | (keys[i].key & 0xffff);
+	rc = 0;
+done:
+	free(slot_row);
+	free(slot_rank);
+	free(distinct);
+	return rc;
+}
+
+/* LSD radix sort of keys by key, a byte at a time, skipping the bytes all
+ * keys share; stable. The result is in keys or tmp: returned. */
+static struct listener_key *radix_sort(struct listener_key *keys, struct listener_key *tmp,
+				       size_t n)
+{
+	enum { bytes = sizeof(keys->key) };
+	size_t (*count)[256] = calloc(bytes, sizeof(*count));
+	if (count == NULL)
+		return NULL;
+	/* Every byte's histogram in one pass over the keys. */
+	for (size_t i = 0; i < n; i++)
+		for (unsigned b = 0; b < bytes; b++)
+			count[b][(keys[i].key >> (8 * b)) & 0xff]++;
+	for (unsigned b = 0; b < bytes; b++) {
+		unsigned shift = 8 * b;
+		if (count[b][(keys[0].key >> shift) & 0xff] == n)
+			continue;
+		size_t at = 0;
+		for (size_t d = 0; d < 256; d++) {
+			size_t c = count[b][d];
+			count[b][d] = at;
+			at += c;
+		}
+		for (size_t i = 0; i < n; i++)
+			tmp[count[b][(keys[i].key >> shift) & 0xff]++] = keys[i];
+		struct listener_key *t = keys;
+		keys = tmp;
+		tmp = t;
+	}
+	free(count);
+	return keys;
+}
+
+/* Rows in keys' order, each moved once along the cycles of the
+ * permutation; keys[].at is spent. */
+static void permute_rows(struct pc_listener *rows, struct listener_key *keys, size_t n)
+{
+	for (size_t k = 0; k < n; k++) {
+		if (keys[k].at == k)
+			continue;
+		struct pc_listener first = rows[k];
+		size_t j = k;
+		for (;;) {
+			size_t from = keys[j].at;
+			keys[j].at = (uint32_t)j;
+			if (from == k) {
+				rows[j] = first;
+				break;
+			}
+			rows[j] = rows[from];
+			j = from;
+		}
+	}
+}
+
+/* Sorts the rows as cmp_listener does, ties in their order (as glibc's
+ * merge sort leaves them); the endpoint's keys, equal for equal endpoints,
+ * are left in keys for the fold. -1 when out of memory or the rows are
+ * not the collectors' (an address longer than its array), with nothing
+ * done: the caller sorts them as before. */
+static int sort_listeners(struct pc_snapshot *snap, struct listener_key **sorted,
+			  struct listener_key **spare)
+{
+	size_t n = snap->n_listeners;
+	*sorted = *spare = NULL;
+	if (n >= UINT32_MAX)
+		return -1;
+	struct listener_key *keys = malloc(n * sizeof(*keys));
+	struct listener_key *tmp = malloc(n * sizeof(*tmp));
+	if (keys == NULL || tmp == NULL || make_keys(snap, keys) < 0) {
+		free(keys);
+		free(tmp);
+		return -1;
+	}
+	struct listener_key *out = radix_sort(keys, tmp, n);
+	if (out == NULL) {
+		free(keys);
+		free(tmp);
+		return -1;
+	}
+	*sorted = out;
+	*spare = out == keys ? tmp : keys;
+	for (size_t i = 0, end; i < n; i = end) {
+		for (end = i + 1; end < n && out[end].key == out[i].key; end++)
+			;
+		if (end - i > 1)
+			qsort(out + i, end - i, sizeof(*out), cmp_same_endpoint);
+	}
+	permute_rows(snap->listeners, out, n);
+	return 0;
+}
+
 void pc_snapshot_finish(struct pc_snapshot *snap)
 {
 	size_t out = 0;
 	uint64_t prev_inode = 0;
+	struct listener_key *keys = NULL, *spare = NULL;
 
 	/* qsort's array may not be NULL, which an empty snapshot's is. */
-	if (snap->n_listeners > 1)
+	if (snap->n_listeners > 1 && sort_listeners(snap, &keys, &spare) < 0)
 		qsort(snap->listeners, snap->n_listeners, sizeof(*snap->listeners),
 		      cmp_listener);
 	for (size_t i = 0; i < snap->n_listeners; i++) {
-		uint64_t inode = snap->listeners[i].inode;
-		if (out > 0 && pc_endpoint_cmp(&snap->listeners[out - 1].local,
-					       &snap->listeners[i].local) == 0) {
+		/* The keys, in the rows' order now, spare reading rows that stay. */
+		uint64_t inode = keys != NULL ? keys[i].inode : snap->listeners[i].inode;
+		/* Equal keys are equal endpoints. */
+		if (out > 0 && (keys != NULL ? keys[i].key == keys[i - 1].key
+					     : pc_endpoint_cmp(&snap->listeners[out - 1].local,
+							       &snap->listeners[i].local) == 0)) {
 			/* Sorted by inode within the group, so a repeat is adjacent. */
 			struct pc_listener *row = &snap->listeners[out - 1];
 			if (inode == 0 || inode != prev_inode)
@@ -361,10 +597,14 @@ void pc_snapshot_finish(struct pc_snapshot *snap)
 			prev_inode = inode;
 			continue;
 		}
-		snap->listeners[out++] = snap->listeners[i];
+		if (out != i) /* most rows are alone: no copy onto itself */
+			snap->listeners[out] = snap->listeners[i];
+		out++;
 		prev_inode = inode;
 	}
 	snap->n_listeners = out;
+	free(keys);
+	free(spare);
 
 	out = 0;
 	if (snap->n_connections > 1)

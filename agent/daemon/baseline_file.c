@@ -24,31 +24,83 @@ static const uint8_t type_lengths[] = { 0, 4, 16, 8, 20 };
 
 /* ---- writing ---- */
 
-static void write_process(FILE *f, const char *process)
+/* A line is formatted by hand into a buffer and written at once: the file
+ * is rewritten whole, up to PC_BASELINE_MAX lines, and fprintf per field
+ * (per address byte) was a visible share of the poll thread's time. */
+struct line {
+	char text[256]; /* the longest line is under 160 bytes */
+	size_t len;
+};
+
+static void put_text(struct line *l, const char *s)
+{
+	size_t n = strlen(s);
+	memcpy(l->text + l->len, s, n);
+	l->len += n;
+}
+
+static void put_char(struct line *l, char c)
+{
+	l->text[l->len++] = c;
+}
+
+static void put_hex(struct line *l, unsigned char byte)
+{
+	static const char digits[] = "0123456789abcdef";
+	put_char(l, digits[byte >> 4]);
+	put_char(l, digits[byte & 15]);
+}
+
+static void put_uint(struct line *l, uint32_t v)
+{
+	char digits[10];
+	size_t n = 0;
+	do {
+		digits[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v != 0);
+	while (n > 0)
+		put_char(l, digits[--n]);
+}
+
+static void put_process(struct line *l, const char *process)
 {
 	if (process[0] == '\0' || strcmp(process, "-") == 0) {
-		fputs(process[0] == '\0' ? "-" : "\\x2d", f);
+		put_text(l, process[0] == '\0' ? "-" : "\\x2d");
 		return;
 	}
-	for (const unsigned char *p = (const unsigned char *)process; *p != '\0'; p++) {
-		if (*p > ' ' && *p < 0x7f && *p != '\\')
-			fputc(*p, f);
-		else
-			fprintf(f, "\\x%02x", *p);
+	/* At most PC_PROCESS_MAX - 1 bytes (pc_baseline keeps no more), each
+	 * at most 4 written. */
+	for (size_t i = 0; i < PC_PROCESS_MAX - 1 && process[i] != '\0'; i++) {
+		unsigned char c = (unsigned char)process[i];
+		if (c > ' ' && c < 0x7f && c != '\\') {
+			put_char(l, (char)c);
+		} else {
+			put_text(l, "\\x");
+			put_hex(l, c);
+		}
 	}
 }
 
 static void write_entry(FILE *f, const struct pc_baseline_entry *e)
 {
+	struct line l = { .len = 0 };
 	uint8_t type = e->local.addr_type < 5 ? e->local.addr_type : 0;
-	fprintf(f, "%s %s ", e->local.proto == IPPROTO_TCP ? "tcp" : "udp", type_names[type]);
+	put_text(&l, e->local.proto == IPPROTO_TCP ? "tcp " : "udp ");
+	put_text(&l, type_names[type]);
+	put_char(&l, ' ');
 	if (e->local.addr_len == 0)
-		fputc('-', f);
-	for (uint8_t i = 0; i < e->local.addr_len; i++)
-		fprintf(f, "%02x", e->local.addr[i]);
-	fprintf(f, " %u %u ", e->local.port, e->uid);
-	write_process(f, e->process);
-	fputc('\n', f);
+		put_char(&l, '-');
+	for (uint8_t i = 0; i < e->local.addr_len && i < PC_ADDR_MAX; i++)
+		put_hex(&l, e->local.addr[i]);
+	put_char(&l, ' ');
+	put_uint(&l, e->local.port);
+	put_char(&l, ' ');
+	put_uint(&l, e->uid);
+	put_char(&l, ' ');
+	put_process(&l, e->process);
+	put_char(&l, '\n');
+	fwrite(l.text, 1, l.len, f);
 }
 
 /* dir's file and its temporary neighbour. */

@@ -10,6 +10,7 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -362,6 +363,108 @@ static void test_many_listeners_sorted(void **state)
 	pc_snapshot_clear(&snap);
 }
 
+/* The rows pc_snapshot_finish must give: every socket sorted by endpoint,
+ * then inode, ties in the order they came, and folded as the collectors'
+ * rows always were (the order and folding the poll's own sort keeps). */
+struct reference_row {
+	struct pc_listener row;
+	size_t at;
+};
+
+static int reference_order(const void *a, const void *b)
+{
+	const struct reference_row *x = a, *y = b;
+	int c = pc_endpoint_cmp(&x->row.local, &y->row.local);
+	if (c != 0)
+		return c;
+	if (x->row.inode != y->row.inode)
+		return x->row.inode < y->row.inode ? -1 : 1;
+	return (x->at > y->at) - (x->at < y->at);
+}
+
+static size_t reference_finish(const struct pc_listener *rows, size_t n, struct pc_listener *out)
+{
+	struct reference_row *r = calloc(n, sizeof(*r));
+	assert_non_null(r);
+	for (size_t i = 0; i < n; i++)
+		r[i] = (struct reference_row){ rows[i], i };
+	qsort(r, n, sizeof(*r), reference_order);
+	size_t kept = 0;
+	uint64_t prev_inode = 0;
+	for (size_t i = 0; i < n; i++) {
+		uint64_t inode = r[i].row.inode;
+		if (kept > 0 && pc_endpoint_cmp(&out[kept - 1].local, &r[i].row.local) == 0) {
+			if (inode == 0 || inode != prev_inode)
+				out[kept - 1].sockets += r[i].row.sockets;
+			if (r[i].row.uid != out[kept - 1].uid)
+				out[kept - 1].uids_differ = true;
+		} else {
+			out[kept++] = r[i].row;
+		}
+		prev_inode = inode;
+	}
+	free(r);
+	return kept;
+}
+
+static uint32_t next_random(uint64_t *seed)
+{
+	*seed = *seed * 6364136223846793005u + 1442695040888963407u;
+	return (uint32_t)(*seed >> 33);
+}
+
+/* Many sockets on few addresses and ports (so endpoints repeat, with the
+ * same inode, another or none), every address type and both protocols:
+ * the same rows as the reference, in the same order. */
+static void test_finish_matches_reference(void **state)
+{
+	(void)state;
+	static const char *const v4s[] = { "0.0.0.0", "127.0.0.1", "10.0.0.1", "10.0.0.2",
+					    "192.168.1.1" };
+	static const char *const v6s[] = { "::", "::1", "fe80::1", "2001:db8::1", "2001:db8::2" };
+	uint64_t seed = 42;
+	for (unsigned round = 0; round < 60; round++) {
+		struct pc_snapshot snap = { 0 };
+		size_t n = 2 + next_random(&seed) % (round < 30 ? 40 : 5000);
+		unsigned ports = 1 + next_random(&seed) % 300;
+		for (size_t i = 0; i < n; i++) {
+			struct pc_endpoint ep;
+			uint8_t proto = next_random(&seed) % 2 ? IPPROTO_TCP : IPPROTO_UDP;
+			uint16_t port = (uint16_t)(next_random(&seed) % ports * 211);
+			uint32_t ifindex = next_random(&seed) % 4 == 0 ? next_random(&seed) % 3 + 1 : 0;
+			if (next_random(&seed) % 2)
+				set_v4(&ep, proto, v4s[next_random(&seed) % 5], port);
+			else
+				set_v6(&ep, proto, v6s[next_random(&seed) % 5], next_random(&seed) % 2,
+				       ifindex, port);
+			if (ifindex != 0 && next_random(&seed) % 2) {
+				uint8_t a[4];
+				v4(v4s[next_random(&seed) % 5], a);
+				pc_endpoint_set(&ep, proto, AF_INET, a, false, ifindex, port);
+			}
+			uint64_t inode = next_random(&seed) % 4 == 0 ? 0 : next_random(&seed) % (n / 2 + 1);
+			assert_int_equal(add_owned(&snap, &ep, inode, next_random(&seed) % 3), 0);
+		}
+		struct pc_listener *want = calloc(n, sizeof(*want));
+		assert_non_null(want);
+		size_t n_want = reference_finish(snap.listeners, n, want);
+		pc_snapshot_finish(&snap);
+		assert_int_equal(snap.n_listeners, n_want);
+		for (size_t i = 0; i < n_want; i++) {
+			const struct pc_listener *got = &snap.listeners[i];
+			assert_int_equal(pc_endpoint_cmp(&got->local, &want[i].local), 0);
+			assert_memory_equal(got->local.addr, want[i].local.addr, PC_ADDR_MAX);
+			assert_int_equal(got->sockets, want[i].sockets);
+			assert_int_equal(got->inode, want[i].inode);
+			assert_int_equal(got->uid, want[i].uid);
+			assert_int_equal(got->uids_differ, want[i].uids_differ);
+			assert_int_equal(got->v6only, want[i].v6only);
+		}
+		free(want);
+		pc_snapshot_clear(&snap);
+	}
+}
+
 static void test_reset_keeps_memory(void **state)
 {
 	(void)state;
@@ -452,6 +555,7 @@ int main(void)
 		cmocka_unit_test(test_fold_same_socket_once),
 		cmocka_unit_test(test_fold_owners),
 		cmocka_unit_test(test_many_listeners_sorted),
+		cmocka_unit_test(test_finish_matches_reference),
 		cmocka_unit_test(test_reset_keeps_memory),
 		cmocka_unit_test(test_fold_connections),
 	};
