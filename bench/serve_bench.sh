@@ -12,10 +12,12 @@
 # so that the engine has expectations to judge), started as the integration
 # tests start them (tests/integration/lib.sh). For each of R runs it counts
 # P polls and reads, from /proc, the on-CPU time (schedstat) of the SNMP
-# thread, the poll thread and the naming helper over them; then times the
-# raw dump (many_listeners --dump) of the same sockets, in the same
-# namespace. No SNMP client asks anything meanwhile: the SNMP thread's time
-# is what serving each new state costs it.
+# thread, the poll thread, the naming thread and the naming processes
+# over them; right before and right after, with the daemon stopped, it
+# times the raw dump (many_listeners --dump) of the same sockets, in the
+# same namespace. No SNMP client asks anything meanwhile: the SNMP
+# thread's time is what serving each new state costs it. At the end it
+# counts the listeners by naming state and fails unless all are named.
 #
 # Exit status: 0 the target is met (daemon CPU per poll at most 2x the raw
 # dump), 1 it is missed, 2 the bench failed.
