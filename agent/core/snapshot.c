@@ -8,7 +8,8 @@
 #include <string.h>
 #include <sys/socket.h>
 
-int pc_endpoint_cmp(const struct pc_endpoint *a, const struct pc_endpoint *b)
+/* The address part of pc_endpoint_cmp's order: all but the port. */
+static int cmp_address(const struct pc_endpoint *a, const struct pc_endpoint *b)
 {
 	if (a->proto != b->proto)
 		return a->proto < b->proto ? -1 : 1;
@@ -22,6 +23,14 @@ int pc_endpoint_cmp(const struct pc_endpoint *a, const struct pc_endpoint *b)
 	for (uint8_t i = 0; i < a->addr_len && i < PC_ADDR_MAX; i++)
 		if (a->addr[i] != b->addr[i])
 			return a->addr[i] < b->addr[i] ? -1 : 1;
+	return 0;
+}
+
+int pc_endpoint_cmp(const struct pc_endpoint *a, const struct pc_endpoint *b)
+{
+	int c = cmp_address(a, b);
+	if (c != 0)
+		return c;
 	if (a->port != b->port)
 		return a->port < b->port ? -1 : 1;
 	return 0;
@@ -359,19 +368,6 @@ static int cmp_connection(const void *a, const void *b)
  * does. The keys are radix sorted (stable, so rows of one endpoint stay in
  * the order they came), those runs are ordered by inode, and the rows are
  * moved once, into their places. */
-
-/* The row's address part of pc_endpoint_cmp's order: all but the port. */
-static int cmp_address(const struct pc_endpoint *a, const struct pc_endpoint *b)
-{
-	if (a->proto != b->proto)
-		return a->proto < b->proto ? -1 : 1;
-	if (a->addr_type != b->addr_type)
-		return a->addr_type < b->addr_type ? -1 : 1;
-	if (a->addr_len != b->addr_len)
-		return a->addr_len < b->addr_len ? -1 : 1;
-	int c = memcmp(a->addr, b->addr, a->addr_len);
-	return c < 0 ? -1 : c > 0;
-}
 
 static int cmp_address_of(const void *a, const void *b)
 {
