@@ -148,13 +148,15 @@ static void forget_oldest(struct pc_baseline *b)
 	size_t at_cut = drop - before;
 	for (size_t i = 0; i < b->n; i++) {
 		const struct pc_baseline_entry *e = &b->entries[i];
-		if (e->seen < cut || (e->seen == cut && at_cut > 0 && at_cut--))
+		if (e->seen < cut || (e->seen == cut && at_cut > 0 && at_cut--)) {
+			if (!e->fresh)
+				b->changed = true; /* forgets what it held */
 			continue;
+		}
 		b->entries[kept++] = *e;
 	}
 	free(seen);
 	b->n = kept;
-	b->changed = true;
 }
 
 void pc_baseline_finish(struct pc_baseline *b)
@@ -254,7 +256,7 @@ int pc_baseline_record(struct pc_baseline *b, const struct pc_snapshot *snap,
 			e->local = l->local;
 			e->uid = l->uid;
 			set_process(e, l->process);
-			b->changed = true;
+			e->fresh = true; /* a change if it is still there after the cut */
 		} else if (e->uid != l->uid) {
 			e->uid = l->uid;
 			set_process(e, l->process);
@@ -265,9 +267,15 @@ int pc_baseline_record(struct pc_baseline *b, const struct pc_snapshot *snap,
 		}
 		e->seen = b->pass;
 	}
-	if (b->n > sorted && merge_new(b, sorted) < 0)
+	bool added = b->n > sorted;
+	if (added && merge_new(b, sorted) < 0)
 		qsort(b->entries, b->n, sizeof(*b->entries), cmp_endpoint);
 	forget_oldest(b);
+	for (size_t i = 0; added && i < b->n; i++) {
+		if (b->entries[i].fresh)
+			b->changed = true;
+		b->entries[i].fresh = false;
+	}
 	return 0;
 }
 

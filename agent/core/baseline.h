@@ -39,6 +39,7 @@ struct pc_baseline_entry {
 	uint32_t uid;
 	char process[PC_PROCESS_MAX]; /* "": not known when it was seen */
 	uint64_t seen; /* the record pass that last saw it: the oldest go first */
+	bool fresh; /* added by the record pass under way (never saved) */
 };
 
 struct pc_baseline {
@@ -49,7 +50,11 @@ struct pc_baseline {
 	/* It holds what an earlier run of the agent saw: the first poll is
 	 * judged against it instead of being the baseline itself. */
 	bool primed;
-	bool changed; /* an identity was added, changed or forgotten since the last save */
+	/* An identity was added, changed or forgotten since the last save.
+	 * One added and forgotten in the same pass is no change: a host with
+	 * more listeners than max offers the same ones every poll, and the
+	 * ones cut by age are the same each time, so nothing is written. */
+	bool changed;
 };
 
 void pc_baseline_init(struct pc_baseline *b);

@@ -175,6 +175,38 @@ static void bounded(void **unused)
 	pc_baseline_free(&b);
 }
 
+/* A host with more listeners than max offers the same ones every poll:
+ * the same ones are cut each time, and nothing changes, so nothing is
+ * written again. A listener that goes, or one more, is a change. */
+static void bounded_without_churn(void **unused)
+{
+	(void)unused;
+	struct pc_baseline b;
+	pc_baseline_init(&b);
+	b.max = 3;
+	static const char *const five[] = { "tcp 0.0.0.0 1", "tcp 0.0.0.0 2", "tcp 0.0.0.0 3",
+					    "tcp 0.0.0.0 4", "tcp 0.0.0.0 5" };
+	record(&b, five, 5, "a", PC_CLASS_EXPECTED, false);
+	assert_true(b.changed);
+	assert_int_equal(b.n, 3);
+	for (int poll = 0; poll < 3; poll++) {
+		b.changed = false;
+		record(&b, five, 5, "a", PC_CLASS_EXPECTED, false);
+		assert_false(b.changed);
+		assert_int_equal(b.n, 3);
+	}
+	/* 5 goes: 4, 3 and 2 are kept now, where 5, 4 and 3 were. */
+	record(&b, five, 4, "a", PC_CLASS_EXPECTED, false);
+	assert_true(b.changed);
+	assert_true(knows(&b, "tcp 0.0.0.0 2", "a"));
+	b.changed = false;
+	static const char *const six[] = { "tcp 0.0.0.0 6" };
+	record(&b, six, 1, "a", PC_CLASS_EXPECTED, false);
+	assert_true(b.changed);
+	assert_true(knows(&b, "tcp 0.0.0.0 6", "a"));
+	pc_baseline_free(&b);
+}
+
 /* Beyond max, over many polls of a busy host (more listeners than max in
  * one poll, endpoints going and coming back): what stays is always the
  * max most recently seen, the highest endpoints first among those seen
@@ -269,6 +301,7 @@ int main(void)
 		cmocka_unit_test(names_fill_in),
 		cmocka_unit_test(only_settled_listeners),
 		cmocka_unit_test(bounded),
+		cmocka_unit_test(bounded_without_churn),
 		cmocka_unit_test(bounded_as_cut_by_age),
 		cmocka_unit_test(loading_and_age),
 	};
