@@ -741,6 +741,12 @@ void pc_namer_thread_apply(struct pc_namer_thread *t, struct pc_snapshot *snap)
 	pc_naming_apply(snap, t->known, t->answers, t->n_answers, missing);
 	for (size_t i = 0; i < snap->n_listeners; i++) {
 		struct pc_listener *l = &snap->listeners[i];
+		/* A socket without a file (inode 0) is in no process's fd
+		 * table: no pass asks about it, and nobody holds it. */
+		if (l->inode == 0) {
+			pc_listener_set_holders(snap, l, PC_NAMING_NOT_FOUND, NULL, 0);
+			continue;
+		}
 		/* Beyond what one request carries, or not answered while the
 		 * helper cannot: naming cannot say. */
 		if (i >= n || (t->unanswered && l->naming == PC_NAMING_PENDING))

@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include <netinet/in.h>
 #include <poll.h>
 #include <pthread.h>
 #include <stdbool.h>
@@ -396,6 +397,49 @@ static void test_partial_passes_keep_names(void **state)
 	served_root[0] = '\0';
 }
 
+/* The procroot tree's listeners and one socket without a file (inode 0,
+ * port 9999), which no process can hold. */
+static void procroot_and_fileless(struct pc_snapshot *snap)
+{
+	char root[4096], first_bad[512], err[512];
+	pc_snapshot_reset(snap);
+	fixture_path(root, sizeof(root), "procroot");
+	assert_int_equal(pc_procnet_read(root, NULL, snap, first_bad, sizeof(first_bad), err,
+					 sizeof(err)),
+			 0);
+	struct pc_listen_socket fileless = { .inode = 0 };
+	static const uint8_t any[4];
+	pc_endpoint_set(&fileless.local, IPPROTO_TCP, AF_INET, any, false, 0, 9999);
+	pc_snapshot_add_listener(snap, &fileless);
+	pc_procnet_guess_v6only(snap, false);
+	pc_snapshot_finish(snap);
+}
+
+/* A socket without a file is not found, at once and on every poll: never
+ * pending (an unexpected listener is announced once naming has covered
+ * it). */
+static void test_a_socket_without_a_file_is_not_found(void **state)
+{
+	(void)state;
+	int sv[2];
+	struct helper h;
+	struct pc_snapshot snap = { 0 };
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	helper_run(&h, sv[1]);
+	struct pc_namer_thread *t = start(sv[0], -1);
+	procroot_and_fileless(&snap);
+	pc_namer_thread_apply(t, &snap);
+	assert_int_equal(port(&snap, 9999)->naming, PC_NAMING_NOT_FOUND);
+	assert_true(poll_until(t, &snap, sshd_named));
+	procroot_and_fileless(&snap);
+	pc_namer_thread_apply(t, &snap);
+	assert_int_equal(port(&snap, 9999)->naming, PC_NAMING_NOT_FOUND);
+	assert_int_equal(port(&snap, 9999)->pid, 0);
+	pc_namer_thread_stop(t);
+	helper_join(&h);
+	pc_snapshot_clear(&snap);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -405,6 +449,7 @@ int main(void)
 		cmocka_unit_test(test_without_a_monitor_naming_goes_on_here),
 		cmocka_unit_test(test_stopping_never_waits_for_the_helper),
 		cmocka_unit_test(test_partial_passes_keep_names),
+		cmocka_unit_test(test_a_socket_without_a_file_is_not_found),
 	};
 	return cmocka_run_group_tests_name("collect_namer_thread", tests, NULL, NULL);
 }
