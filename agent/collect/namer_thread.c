@@ -570,7 +570,10 @@ static void *run(void *arg)
 				pc_procmap_name(t->pm, t->pass, n_pass, t->pass_answers, &stats);
 			else
 				pc_procmap_name_some(t->pm, t->pass, n_pass, t->pass_answers, &stats);
-			local_status(t, &stats);
+			/* A partial pass's count of what may not be read covers its
+			 * share only: the status follows the whole passes. */
+			if (whole)
+				local_status(t, &stats);
 		} else {
 			enum outcome how = exchange(t, (uint32_t)n_pass, whole ? PC_NAMER_WHOLE : 0,
 						    &stats);
