@@ -379,22 +379,15 @@ static int grow(void **array, size_t *cap, size_t need, size_t elem_size)
 /* Room for a pass over n listeners. */
 static int make_room(struct pc_namer_thread *t, size_t n)
 {
-	size_t cap = t->cap_all;
-	if (n + 1 > cap) {
-		void *all = realloc(t->all, (n + 1) * sizeof(*t->all));
-		if (all != NULL)
-			t->all = all;
-		void *scratch = realloc(t->scratch, (n + 1) * sizeof(*t->scratch));
-		if (scratch != NULL)
-			t->scratch = scratch;
-		void *incoming = realloc(t->incoming, (n + 1) * sizeof(*t->incoming));
-		if (incoming != NULL)
-			t->incoming = incoming;
-		void *previous = realloc(t->previous, (n + 1) * sizeof(*t->previous));
-		if (previous != NULL)
-			t->previous = previous;
-		if (all == NULL || scratch == NULL || incoming == NULL || previous == NULL)
-			return -1;
+	if (n + 1 > t->cap_all) {
+		/* Four arrays of inodes, one capacity: it grows when all have. */
+		uint64_t **arrays[] = { &t->all, &t->scratch, &t->incoming, &t->previous };
+		for (size_t k = 0; k < sizeof(arrays) / sizeof(arrays[0]); k++) {
+			uint64_t *grown = realloc(*arrays[k], (n + 1) * sizeof(**arrays[k]));
+			if (grown == NULL)
+				return -1;
+			*arrays[k] = grown;
+		}
 		t->cap_all = n + 1;
 	}
 	if (grow((void **)&t->pass, &t->cap_pass, n, sizeof(*t->pass)) < 0 ||

@@ -105,8 +105,10 @@ static void *monitor_serve(void *arg)
 
 /* ---- the naming thread and its polls ---- */
 
-/* The procroot tree's listeners, as a poll reads them. */
-static void procroot_snapshot(struct pc_snapshot *snap)
+/* The procroot tree's listeners, as a poll reads them; with_fileless:
+ * and one socket without a file (inode 0, port 9999), which no process
+ * can hold. */
+static void procroot_snapshot_with(struct pc_snapshot *snap, bool with_fileless)
 {
 	char root[4096], first_bad[512], err[512];
 	pc_snapshot_reset(snap);
@@ -114,8 +116,19 @@ static void procroot_snapshot(struct pc_snapshot *snap)
 	assert_int_equal(pc_procnet_read(root, NULL, snap, first_bad, sizeof(first_bad), err,
 					 sizeof(err)),
 			 0);
+	if (with_fileless) {
+		struct pc_listen_socket fileless = { .inode = 0 };
+		static const uint8_t any[4];
+		pc_endpoint_set(&fileless.local, IPPROTO_TCP, AF_INET, any, false, 0, 9999);
+		pc_snapshot_add_listener(snap, &fileless);
+	}
 	pc_procnet_guess_v6only(snap, false);
 	pc_snapshot_finish(snap);
+}
+
+static void procroot_snapshot(struct pc_snapshot *snap)
+{
+	procroot_snapshot_with(snap, false);
 }
 
 static const struct pc_listener *port(const struct pc_snapshot *snap, uint16_t p)
@@ -197,15 +210,22 @@ static struct pc_namer_thread *start(int helper_fd, int monitor_fd)
 	return start_partial(helper_fd, monitor_fd, 0);
 }
 
+/* A naming thread (whole_below: start_partial's) with a helper thread on
+ * the other end of its socket. */
+static struct pc_namer_thread *start_with_helper(struct helper *h, size_t whole_below)
+{
+	int sv[2];
+	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
+	helper_run(h, sv[1]);
+	return start_partial(sv[0], -1, whole_below);
+}
+
 static void test_names_come_from_the_helper(void **state)
 {
 	(void)state;
-	int sv[2];
 	struct helper h;
 	struct pc_snapshot snap = { 0 };
-	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
-	helper_run(&h, sv[1]);
-	struct pc_namer_thread *t = start(sv[0], -1);
+	struct pc_namer_thread *t = start_with_helper(&h, 0);
 
 	/* The first poll names nothing (nothing answered yet): pending. */
 	procroot_snapshot(&snap);
@@ -350,7 +370,6 @@ static bool all_named(const struct pc_snapshot *snap)
 static void test_partial_passes_keep_names(void **state)
 {
 	(void)state;
-	int sv[2];
 	struct helper h;
 	struct pc_snapshot snap = { 0 };
 	char fixture[4096], cmd[9000];
@@ -360,9 +379,7 @@ static void test_partial_passes_keep_names(void **state)
 	snprintf(cmd, sizeof(cmd), "cp -a '%s'/. '%s'", fixture, served_root);
 	assert_int_equal(system(cmd), 0);
 
-	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
-	helper_run(&h, sv[1]);
-	struct pc_namer_thread *t = start_partial(sv[0], -1, 1);
+	struct pc_namer_thread *t = start_with_helper(&h, 1);
 	assert_true(poll_until(t, &snap, all_named));
 	for (int i = 0; i < 40; i++) {
 		procroot_snapshot(&snap);
@@ -397,41 +414,20 @@ static void test_partial_passes_keep_names(void **state)
 	served_root[0] = '\0';
 }
 
-/* The procroot tree's listeners and one socket without a file (inode 0,
- * port 9999), which no process can hold. */
-static void procroot_and_fileless(struct pc_snapshot *snap)
-{
-	char root[4096], first_bad[512], err[512];
-	pc_snapshot_reset(snap);
-	fixture_path(root, sizeof(root), "procroot");
-	assert_int_equal(pc_procnet_read(root, NULL, snap, first_bad, sizeof(first_bad), err,
-					 sizeof(err)),
-			 0);
-	struct pc_listen_socket fileless = { .inode = 0 };
-	static const uint8_t any[4];
-	pc_endpoint_set(&fileless.local, IPPROTO_TCP, AF_INET, any, false, 0, 9999);
-	pc_snapshot_add_listener(snap, &fileless);
-	pc_procnet_guess_v6only(snap, false);
-	pc_snapshot_finish(snap);
-}
-
 /* A socket without a file is not found, at once and on every poll: never
  * pending (an unexpected listener is announced once naming has covered
  * it). */
 static void test_a_socket_without_a_file_is_not_found(void **state)
 {
 	(void)state;
-	int sv[2];
 	struct helper h;
 	struct pc_snapshot snap = { 0 };
-	assert_int_equal(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
-	helper_run(&h, sv[1]);
-	struct pc_namer_thread *t = start(sv[0], -1);
-	procroot_and_fileless(&snap);
+	struct pc_namer_thread *t = start_with_helper(&h, 0);
+	procroot_snapshot_with(&snap, true);
 	pc_namer_thread_apply(t, &snap);
 	assert_int_equal(port(&snap, 9999)->naming, PC_NAMING_NOT_FOUND);
 	assert_true(poll_until(t, &snap, sshd_named));
-	procroot_and_fileless(&snap);
+	procroot_snapshot_with(&snap, true);
 	pc_namer_thread_apply(t, &snap);
 	assert_int_equal(port(&snap, 9999)->naming, PC_NAMING_NOT_FOUND);
 	assert_int_equal(port(&snap, 9999)->pid, 0);
